@@ -1,0 +1,51 @@
+// Error codes shared by every stage: callers branch on `code`, never on message text.
+
+export const ERROR_CODES = [
+  'USAGE',
+  'CONFIG_NOT_FOUND',
+  'CONFIG_INVALID',
+  'TAXONOMY_INVALID',
+  'OPML_INVALID',
+  'FETCH_TIMEOUT',
+  'FETCH_TOO_LARGE',
+  'FETCH_HTTP_STATUS',
+  'FETCH_REDIRECT_LOOP',
+  'FETCH_TOO_MANY_REDIRECTS',
+  'FETCH_DNS',
+  'FETCH_REFUSED',
+  'FETCH_RESET',
+  'FETCH_TLS',
+  'FETCH_NETWORK',
+  'FETCH_BAD_URL',
+  'FETCH_NOT_A_FEED',
+  'FETCH_BLOCKED_ADDRESS',
+  'PARSE_INVALID_FEED',
+  'STORE_LOCKED',
+  'STORE_FAILED',
+  'PUBLISH_FAILED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class VeilleError extends Error {
+  override readonly name = 'VeilleError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isVeilleError(error: unknown, code?: ErrorCode): error is VeilleError {
+  return error instanceof VeilleError && (code === undefined || error.code === code);
+}
+
+/** The message of any thrown value, for logs and the status table. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,120 @@
+// The project's own model: what every stage receives and returns. Imports nothing.
+
+/** A source as the user configured it. */
+export interface SourceSpec {
+  readonly url: string;
+  readonly name: string | null;
+  /** Language of the source's items when the feed does not say (BCP 47, e.g. "fr"). */
+  readonly lang: string | null;
+}
+
+/** A feed parsed into the shared model, before normalization. Every field is untrusted. */
+export interface ParsedFeed {
+  readonly format: 'rss' | 'atom' | 'rdf' | 'json';
+  readonly title: string | null;
+  readonly link: string | null;
+  readonly description: string | null;
+  /** As declared by the feed (`<language>`, `xml:lang`, JSON Feed `language`). */
+  readonly language: string | null;
+  /** RSS `<ttl>` in minutes, when present. */
+  readonly ttlMinutes: number | null;
+  readonly items: readonly ParsedItem[];
+}
+
+export interface ParsedItem {
+  readonly guid: string | null;
+  readonly link: string | null;
+  readonly title: string | null;
+  /** HTML or text as found (RSS description, Atom summary, JSON Feed summary). */
+  readonly summary: string | null;
+  /** HTML as found (content:encoded, Atom content, JSON Feed content_html / content_text). */
+  readonly content: string | null;
+  readonly author: string | null;
+  /** Raw date strings as found in the feed. */
+  readonly published: string | null;
+  readonly updated: string | null;
+  readonly categories: readonly string[];
+  readonly language: string | null;
+}
+
+/** An item once normalized and cleaned: safe to store and publish. */
+export interface Item {
+  /** Stable id: a hash of the source's key and the item's GUID (or link, or title and date). */
+  readonly id: string;
+  readonly guid: string | null;
+  /** Canonical link: tracking parameters removed, fragment dropped. */
+  readonly link: string | null;
+  readonly title: string;
+  /** Plain text, at most a few sentences. */
+  readonly summary: string;
+  /** Sanitized HTML (allowlist), absolute URLs. */
+  readonly contentHtml: string;
+  readonly author: string | null;
+  /** ISO 8601 in UTC. */
+  readonly publishedAt: string;
+  readonly updatedAt: string | null;
+  /** True when the feed gave no usable date and `publishedAt` is the fetch time. */
+  readonly dateMissing: boolean;
+  /** The feed's own categories. */
+  readonly categories: readonly string[];
+  /** BCP 47 primary language ("en", "fr") or null when unknown. */
+  readonly language: string | null;
+  /** Outbound links found in the content (absolute, canonical). */
+  readonly links: readonly string[];
+  readonly imageUrl: string | null;
+}
+
+export type EvidenceField = 'title' | 'summary' | 'content' | 'category';
+
+export interface Evidence {
+  /** The vocabulary term that matched, as written in the taxonomy. */
+  readonly term: string;
+  readonly field: EvidenceField;
+}
+
+export interface ThemeMatch {
+  readonly id: string;
+  /** In [0, 1]. */
+  readonly score: number;
+  readonly evidence: readonly Evidence[];
+}
+
+/** A theme as readers see it. */
+export interface ThemeInfo {
+  readonly id: string;
+  /** French label shown to readers. */
+  readonly label: string;
+  readonly definition: string | null;
+}
+
+/** What a publisher needs to write one entry of a feed. */
+export interface FeedEntry {
+  /** Never changes once published. */
+  readonly guid: string;
+  readonly title: string;
+  readonly link: string | null;
+  readonly summary: string;
+  readonly contentHtml: string;
+  readonly author: string | null;
+  readonly publishedAt: string;
+  readonly updatedAt: string;
+  readonly language: string | null;
+  readonly source: { readonly name: string; readonly url: string; readonly siteUrl: string | null };
+  /** Themes of the entry, in taxonomy order. */
+  readonly themes: readonly ThemeInfo[];
+  readonly imageUrl: string | null;
+}
+
+/** Metadata of a published feed. */
+export interface FeedMeta {
+  readonly title: string;
+  readonly description: string;
+  /** Site home page (absolute). */
+  readonly siteUrl: string;
+  /** Absolute URL of this very feed file, for self links. */
+  readonly feedUrl: string;
+  readonly language: string;
+  /** ISO 8601: the newest entry's update time, or the build time when empty. */
+  readonly updatedAt: string;
+  readonly generator: string;
+}
