@@ -1,0 +1,118 @@
+// `npm run bench`: speed and memory of veille, each against a baseline measured in the same run.
+//   1. one cycle over 200 loopback feeds of 50 items: wall time, items per second, peak RSS,
+//      against rss-parser's own parse time of the same bytes (target: within 3x, RSS < 300 MB).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import Parser from 'rss-parser';
+import { loadConfig } from '../config/load-config.js';
+import { silentLogger } from '../domain/ports.js';
+import { Store } from '../store/store.js';
+import { loadTaxonomy } from '../tag/taxonomy.js';
+import { runCycle } from '../worker/pipeline.js';
+import { resolveSources } from '../worker/sources.js';
+import { syntheticFeed } from './synthetic-feeds.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const FEEDS = 200;
+const ITEMS = 50;
+const HOSTS = 50;
+
+interface FeedServer {
+  port: number;
+  stop(): void;
+}
+
+async function startFeedServer(feeds: number, items: number, hosts: number, latencyMs: number): Promise<FeedServer> {
+  const child = spawn(process.execPath, [join(root, 'dist/bench/feed-server.js'), String(feeds), String(items), String(hosts), String(latencyMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`feed server exited with ${code}`)));
+    lines.on('line', (line) => {
+      const match = /^ready (\d+)$/.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return { port, stop: () => child.kill('SIGTERM') };
+}
+
+function trackPeakRss(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+async function benchPipeline(): Promise<void> {
+  const server = await startFeedServer(FEEDS, ITEMS, HOSTS, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'veille-bench-'));
+  try {
+    const sources = Array.from({ length: FEEDS }, (_, index) => `  - { url: "http://127.0.0.${(index % HOSTS) + 2}:${server.port}/feed/${index}.xml" }`);
+    const configFile = join(dir, 'veille.yaml');
+    writeFileSync(
+      configFile,
+      `sources:\n${sources.join('\n')}\nthemes: ${JSON.stringify(join(root, 'config/themes.yaml'))}\n` +
+        `storage: { path: veille.db }\npublish: { dir: public, maxItems: 100 }\nfetch: { perHostDelayMs: 0 }\n`,
+    );
+    const config = loadConfig(configFile);
+    const taxonomy = loadTaxonomy(config.themesFile);
+    const store = Store.open(config.storagePath);
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    const peak = trackPeakRss();
+    const started = performance.now();
+    const summary = await runCycle({
+      config,
+      store,
+      taxonomy,
+      sources: resolveSources(config),
+      clock: { now: () => new Date() },
+      logger: silentLogger,
+      userAgent: 'veille-bench',
+      force: true,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const peakRss = peak.stop();
+    store.close();
+    if (summary.failed > 0 || summary.newItems !== FEEDS * ITEMS) {
+      throw new Error(`bench: expected ${FEEDS * ITEMS} new items and no failure, got ${summary.newItems} and ${summary.failed} (${summary.failures[0]?.message ?? ''})`);
+    }
+
+    const baseline = await benchBareParse();
+    console.log(`pipeline: one cycle, ${FEEDS} loopback feeds x ${ITEMS} items (${HOSTS} hosts, politeness delay 0)`);
+    console.log(`  wall time              ${seconds.toFixed(2)} s`);
+    console.log(`  items per second       ${Math.round((FEEDS * ITEMS) / seconds)}`);
+    console.log(`  peak RSS               ${mb(peakRss)} MB (at start ${mb(rssBefore)} MB; process max ${mb(process.resourceUsage().maxRSS * 1024)} MB)  target < 300 MB`);
+    console.log(`baseline: rss-parser parseString of the same ${FEEDS} feeds (${mb(baseline.bytes)} MB), in process, sequential`);
+    console.log(`  parse time             ${baseline.seconds.toFixed(2)} s`);
+    console.log(`  ratio pipeline/parse   ${(seconds / baseline.seconds).toFixed(2)}x  target <= 3x`);
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchBareParse(): Promise<{ seconds: number; bytes: number }> {
+  const texts = Array.from({ length: FEEDS }, (_, index) => syntheticFeed(index, ITEMS));
+  const parser = new Parser();
+  const started = performance.now();
+  for (const text of texts) await parser.parseString(text);
+  return { seconds: (performance.now() - started) / 1000, bytes: texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) };
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}
+
+await benchPipeline();

@@ -1,0 +1,186 @@
+// Reads config/veille.yaml into one frozen Config: defaults applied, paths resolved from the
+// config file's folder, and every error reported with the file, line and key path.
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { VeilleError } from '../domain/errors.js';
+import type { SourceSpec } from '../domain/types.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'config/veille.yaml';
+
+export type SourceList =
+  | { readonly kind: 'list'; readonly sources: readonly SourceSpec[] }
+  | { readonly kind: 'opml'; readonly file: string };
+
+export interface Config {
+  /** Absolute path of the config file. */
+  readonly file: string;
+  readonly site: Readonly<ParsedConfig['site']>;
+  readonly sources: SourceList;
+  /** Absolute paths, resolved from the config file's folder. */
+  readonly themesFile: string;
+  readonly storagePath: string;
+  readonly publishDir: string;
+  readonly maxItems: number;
+  readonly server: Readonly<ParsedConfig['server']>;
+  readonly schedule: Readonly<ParsedConfig['schedule']>;
+  readonly fetch: Readonly<ParsedConfig['fetch']>;
+  readonly email: Readonly<ParsedConfig['email']> & { readonly outbox: string };
+  readonly translate: Readonly<ParsedConfig['translate']>;
+  readonly log: Readonly<ParsedConfig['log']>;
+}
+
+/** The config file to use: the option, else VEILLE_CONFIG, else config/veille.yaml. */
+export function resolveConfigFile(option: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  return resolve(cwd, option ?? env.VEILLE_CONFIG ?? DEFAULT_CONFIG_FILE);
+}
+
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new VeilleError('CONFIG_NOT_FOUND', `config: cannot read ${displayPath(file)}: ${systemReason(cause)}`, { cause });
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): Config {
+  const shown = displayPath(file);
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const yamlError = document.errors[0];
+  if (yamlError) {
+    const position = lineCounter.linePos(yamlError.pos[0]);
+    const where = `${shown}:${position.line}:${position.col}`;
+    throw new VeilleError('CONFIG_INVALID', `config: ${where}: not valid YAML: ${firstLine(yamlError.message)}`);
+  }
+  const raw: unknown = document.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const context: IssueContext = { raw, locate: (path) => locate(shown, document, lineCounter, path) };
+    const lines = result.error.issues.flatMap((issue) => describeIssue(issue, [], context));
+    throw new VeilleError('CONFIG_INVALID', `config: ${lines.join('\n')}`);
+  }
+  return freezeDeep(toConfig(result.data, file));
+}
+
+function toConfig(parsed: ParsedConfig, file: string): Config {
+  const folder = dirname(file);
+  const sources: SourceList = Array.isArray(parsed.sources)
+    ? {
+        kind: 'list',
+        sources: parsed.sources.map((source) => ({ url: source.url, name: source.name ?? null, lang: source.lang ?? null })),
+      }
+    : { kind: 'opml', file: resolve(folder, parsed.sources.opml) };
+  return {
+    file,
+    site: parsed.site,
+    sources,
+    themesFile: resolve(folder, parsed.themes),
+    storagePath: resolve(folder, parsed.storage.path),
+    publishDir: resolve(folder, parsed.publish.dir),
+    maxItems: parsed.publish.maxItems,
+    server: parsed.server,
+    schedule: parsed.schedule,
+    fetch: parsed.fetch,
+    email: { ...parsed.email, outbox: resolve(folder, parsed.email.outbox) },
+    translate: parsed.translate,
+    log: parsed.log,
+  };
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  prefix: readonly (string | number)[],
+  context: IssueContext,
+): string[] {
+  const path = [...prefix, ...issue.path.filter((part): part is string | number => typeof part !== 'symbol')];
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${context.locate([...path, key])}: ${formatPath([...path, key])}: unknown key`);
+  }
+  if (issue.code === 'invalid_union') {
+    // Explain the branch the user evidently meant: a list, or a { opml: FILE } map.
+    const value = valueAt(context.raw, path);
+    const branch = Array.isArray(value) ? issue.errors[0] : value && typeof value === 'object' ? issue.errors[1] : undefined;
+    if (branch && branch.length > 0) return branch.flatMap((inner) => describeIssue(inner, path, context));
+  }
+  return [`${context.locate(path)}: ${formatPath(path) || '(top level)'}: ${describeExpectation(issue, valueAt(context.raw, path))}`];
+}
+
+interface IssueContext {
+  readonly raw: unknown;
+  readonly locate: (path: readonly (string | number)[]) => string;
+}
+
+function describeExpectation(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === 'invalid_type') {
+    if (value === undefined) return `missing, expected ${issue.expected}`;
+    return `expected ${issue.expected}, got ${typeOf(value)}`;
+  }
+  if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((item) => JSON.stringify(item)).join(', ')}`;
+  if (issue.code === 'invalid_union') return 'expected a list of sources or { opml: FILE }';
+  if (issue.code === 'too_small') return `expected at least ${String(issue.minimum)}${issue.origin === 'string' ? ' character(s)' : ''}`;
+  if (issue.code === 'too_big') return `expected at most ${String(issue.maximum)}`;
+  return issue.message;
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}
+
+/** "file:line" of the key at `path` when the YAML has it, else the file alone. */
+function locate(
+  shown: string,
+  document: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+  path: readonly (string | number)[],
+): string {
+  for (let length = path.length; length > 0; length -= 1) {
+    const node = document.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) return `${shown}:${lineCounter.linePos(node.range[0]).line}`;
+  }
+  return shown;
+}
+
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+function systemReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function displayPath(file: string): string {
+  const shown = relative(process.cwd(), file);
+  return shown === '' || shown.startsWith('..') ? file : shown;
+}
+
+function freezeDeep<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) freezeDeep(child);
+  }
+  return value;
+}

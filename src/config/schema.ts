@@ -1,0 +1,119 @@
+// The one schema of config/veille.yaml: every key, its default and its validation.
+import { z } from 'zod';
+import { explainCronExpression } from '../schedule/cron.js';
+
+const httpUrl = z.string().refine(isHttpUrl, { message: 'expected an http(s) URL' });
+
+const cronExpression = z.string().superRefine((value, context) => {
+  const reason = explainCronExpression(value);
+  if (reason !== null) context.addIssue({ code: 'custom', message: `expected a cron expression (${reason})` });
+});
+
+const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Paris' });
+
+const languageTag = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, { message: 'expected a language tag such as fr or en' });
+
+const sourceSchema = z.strictObject({
+  url: httpUrl,
+  name: z.string().min(1).optional(),
+  lang: languageTag.optional(),
+});
+
+const siteSchema = z.strictObject({
+  title: z.string().min(1).default('Veille IA'),
+  description: z.string().default("L'actualité de l'intelligence artificielle, en français, par thème."),
+  url: httpUrl.default('http://127.0.0.1:8080/'),
+  language: languageTag.default('fr'),
+  timezone: timeZone.default('Europe/Paris'),
+});
+
+const fetchSchema = z.strictObject({
+  userAgent: z.string().min(1).optional(),
+  connectTimeoutMs: z.number().int().positive().default(10_000),
+  headersTimeoutMs: z.number().int().positive().default(15_000),
+  bodyTimeoutMs: z.number().int().positive().default(30_000),
+  maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  maxRedirects: z.number().int().min(0).max(20).default(5),
+  concurrency: z.number().int().positive().max(256).default(16),
+  perHostConcurrency: z.number().int().positive().max(32).default(2),
+  perHostDelayMs: z.number().int().min(0).default(250),
+  minIntervalMinutes: z.number().int().min(0).default(15),
+  maxIntervalMinutes: z.number().int().positive().default(24 * 60),
+});
+
+const recipientSchema = z.strictObject({
+  address: z.email({ message: 'expected an email address' }),
+  themes: z.array(z.string().min(1)).optional(),
+});
+
+const emailSchema = z.strictObject({
+  from: z.string().min(3).default('Veille IA <veille@localhost>'),
+  recipients: z.array(recipientSchema).default([]),
+  smtp: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65_535).default(587),
+      secure: z.boolean().default(false),
+      user: z.string().optional(),
+      passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).optional(),
+    })
+    .optional(),
+  outbox: z.string().min(1).default('../data/outbox'),
+  unsubscribeUrl: httpUrl.optional(),
+});
+
+export const configSchema = z.strictObject({
+  site: siteSchema.prefault({}),
+  sources: z.union([z.array(sourceSchema), z.strictObject({ opml: z.string().min(1) })]).default([]),
+  themes: z.string().min(1).default('themes.yaml'),
+  storage: z.strictObject({ path: z.string().min(1).default('../data/veille.db') }).prefault({}),
+  publish: z
+    .strictObject({
+      dir: z.string().min(1).default('../public'),
+      maxItems: z.number().int().positive().max(10_000).default(100),
+    })
+    .prefault({}),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8080),
+    })
+    .prefault({}),
+  schedule: z
+    .strictObject({ fetch: cronExpression.default('*/30 * * * *'), digest: cronExpression.default('0 7 * * 1') })
+    .prefault({}),
+  fetch: fetchSchema.prefault({}),
+  email: emailSchema.prefault({}),
+  translate: z
+    .strictObject({
+      provider: z.enum(['none', 'libretranslate', 'deepl', 'openai']).default('none'),
+      url: z.union([z.literal(''), httpUrl]).default(''),
+      model: z.string().default(''),
+      apiKeyEnv: z.string().default(''),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('fr-FR', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,90 @@
+// `npm run demo`: serves the bundled sample feeds on 127.0.0.1, runs one cycle against them
+// into demo-output/, and prints where to look. Works offline.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../cli/main.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const feedsDir = join(root, 'demo', 'feeds');
+const outputDir = join(root, 'demo-output');
+
+/** The sample feeds, with the Content-Type each is served with. */
+const FEEDS: readonly { file: string; name: string; lang: string; contentType: string }[] = [
+  { file: 'aihub-sample.xml', name: 'AIhub (exemple)', lang: 'en', contentType: 'application/rss+xml; charset=utf-8' },
+  { file: 'blog-ia-fr.xml', name: 'Exemple Blog IA', lang: 'fr', contentType: 'application/rss+xml; charset=utf-8' },
+  { file: 'mistral.xml', name: 'Mistral AI', lang: 'en', contentType: 'application/rss+xml; charset=utf-8' },
+  { file: 'anthropic-research.xml', name: 'Anthropic Research', lang: 'en', contentType: 'application/rss+xml' },
+  { file: 'google-ai.xml', name: 'Google Developers Blog (IA)', lang: 'en', contentType: 'application/xml' },
+  { file: 'aisi.xml', name: 'AI Security Institute', lang: 'en', contentType: 'text/xml' },
+  { file: 'cercle-psy-iso-8859-1.xml', name: 'Le Cercle Psy (ISO-8859-1)', lang: 'fr', contentType: 'application/rss+xml; charset=ISO-8859-1' },
+  { file: 'miniflux-commits.atom', name: 'Miniflux (Atom)', lang: 'en', contentType: 'application/atom+xml' },
+  { file: 'influxdata.json', name: 'InfluxData (JSON Feed)', lang: 'en', contentType: 'application/feed+json' },
+];
+
+async function runDemo(): Promise<number> {
+  const server = await serveFeeds();
+  try {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rmSync(outputDir, { recursive: true, force: true });
+    mkdirSync(outputDir, { recursive: true });
+    const configFile = join(outputDir, 'veille.yaml');
+    writeFileSync(configFile, demoConfig(base));
+    process.stdout.write(`Serving ${FEEDS.length} sample feeds at ${base}/ (${feedsDir})\n\n`);
+    const code = await main(['run', '--config', configFile]);
+    if (code !== 0) return code;
+    process.stdout.write(
+      [
+        '',
+        'Where to look:',
+        `  ${join(outputDir, 'public', 'index.html')}    the page`,
+        `  ${join(outputDir, 'public', 'feed.xml')}      merged RSS (also atom.xml, feed.json)`,
+        `  ${join(outputDir, 'public', 'themes')}/       one feed per theme`,
+        `  ${join(outputDir, 'public', 'sources.opml')}  the sources`,
+        '',
+        `  npx veille status --config ${configFile}`,
+        `  npx veille serve --config ${configFile}    then open http://127.0.0.1:8080/`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+function demoConfig(base: string): string {
+  const sources = FEEDS.map(
+    (feed) => `  - { url: "${base}/${feed.file}", name: "${feed.name}", lang: ${feed.lang} }`,
+  ).join('\n');
+  return `# Written by npm run demo: the sample feeds served on loopback.
+site:
+  title: Veille IA (démo)
+  url: "http://127.0.0.1:8080/"
+sources:
+${sources}
+themes: ${JSON.stringify(join(root, 'config', 'themes.yaml'))}
+storage: { path: veille.db }
+publish: { dir: public, maxItems: 100 }
+fetch: { perHostDelayMs: 0, perHostConcurrency: 4 }
+`;
+}
+
+function serveFeeds(): Promise<Server> {
+  const types = new Map(FEEDS.map((feed) => [`/${feed.file}`, feed.contentType]));
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const contentType = types.get(path);
+    if (!contentType) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const body = readFileSync(join(feedsDir, path.slice(1)));
+    response.writeHead(200, { 'content-type': contentType, 'content-length': body.length }).end(body);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+process.exitCode = await runDemo();

@@ -1,0 +1,135 @@
+// Turns a feed's bytes into text: finds the character encoding the way RFC 7303 §3 and the WHATWG
+// Encoding standard do (BOM, then Content-Type charset, then XML prolog, then HTML meta, then UTF-8 / windows-1252).
+
+export interface DecodedText {
+  readonly text: string;
+  /** WHATWG name of the encoding used, e.g. "utf-8", "windows-1252", "utf-16le". */
+  readonly charset: string;
+}
+
+/** How far into the document the prolog and `<meta charset>` are looked for (HTML's prescan uses 1024). */
+const SNIFF_BYTES = 1024;
+
+export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null): DecodedText {
+  // RFC 7303 §3.3 and WHATWG "decode": a byte order mark beats every declaration.
+  const bom = detectBom(bytes);
+  if (bom !== null) return decodeWith(bom.charset, bytes.subarray(bom.length));
+
+  // RFC 7303 §3: the charset parameter of the media type is authoritative when present. A declared
+  // UTF-8 with a stray bad byte keeps its real UTF-8 text (with U+FFFD) rather than turning every
+  // accent into mojibake: only undeclared bytes get the windows-1252 fallback.
+  const declared = resolveLabel(findContentTypeCharset(contentType));
+  if (declared !== null) return decodeWith(declared, bytes);
+
+  const utf16 = detectUtf16WithoutBom(bytes);
+  if (utf16 !== null) return decodeWith(utf16, bytes);
+
+  const head = readAsciiPrefix(bytes);
+  // XML 1.0 §4.3.3: the encoding declaration of the prolog.
+  const prolog = resolveAsciiCompatible(findXmlEncoding(head));
+  if (prolog !== null) return decodeWith(prolog, bytes);
+
+  if (isHtml(contentType, head)) {
+    const meta = resolveAsciiCompatible(findMetaCharset(head));
+    if (meta !== null) return decodeWith(meta, bytes);
+  }
+
+  // No usable declaration: UTF-8 if the bytes are valid UTF-8, else the web's legacy default.
+  return tryDecodeUtf8(bytes) ?? decodeWith('windows-1252', bytes);
+}
+
+function detectBom(bytes: Uint8Array): { charset: string; length: number } | null {
+  const [b0, b1, b2] = bytes;
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return { charset: 'utf-8', length: 3 };
+  if (b0 === 0xfe && b1 === 0xff) return { charset: 'utf-16be', length: 2 };
+  if (b0 === 0xff && b1 === 0xfe) return { charset: 'utf-16le', length: 2 };
+  return null;
+}
+
+/** XML 1.0 Appendix F: `<?` encoded in UTF-16 without a BOM. */
+function detectUtf16WithoutBom(bytes: Uint8Array): string | null {
+  const [b0, b1, b2, b3] = bytes;
+  if (b0 === 0x3c && b1 === 0x00 && b2 === 0x3f && b3 === 0x00) return 'utf-16le';
+  if (b0 === 0x00 && b1 === 0x3c && b2 === 0x00 && b3 === 0x3f) return 'utf-16be';
+  return null;
+}
+
+function findContentTypeCharset(contentType: string | null): string | null {
+  if (contentType === null) return null;
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
+  return match?.[1] ?? match?.[2] ?? null;
+}
+
+function readAsciiPrefix(bytes: Uint8Array): string {
+  // latin1 maps every byte to one code unit, so ASCII declarations read right whatever follows.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, SNIFF_BYTES)).toString('latin1');
+}
+
+function findXmlEncoding(head: string): string | null {
+  const match = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(head);
+  return match?.[1] ?? match?.[2] ?? null;
+}
+
+function isHtml(contentType: string | null, head: string): boolean {
+  if (contentType !== null && /html/i.test(contentType)) return true;
+  if (/^\s*<\?xml\b/.test(head)) return false;
+  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html\b|html\b)/i.test(head);
+}
+
+function findMetaCharset(head: string): string | null {
+  for (const tag of head.match(/<meta\b[^>]*>/gi) ?? []) {
+    const direct = /\bcharset\s*=\s*["']?\s*([^"'\s;/>]+)/i.exec(tag);
+    if (direct?.[1] !== undefined) return direct[1];
+  }
+  return null;
+}
+
+/** WHATWG name for a label, or null when the label is unknown (never throws). */
+function resolveLabel(label: string | null): string | null {
+  if (label === null || label.trim() === '') return null;
+  try {
+    // The built-in TextDecoder follows WHATWG labels: "iso-8859-1", "latin1", "us-ascii" → windows-1252.
+    return new TextDecoder(label.trim()).encoding;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A declaration read from ASCII bytes cannot truly be UTF-16 (WHATWG treats such a meta as UTF-8),
+ * so UTF-16 labels found in the prolog or a meta tag mean UTF-8.
+ */
+function resolveAsciiCompatible(label: string | null): string | null {
+  const charset = resolveLabel(label);
+  return charset === 'utf-16le' || charset === 'utf-16be' ? 'utf-8' : charset;
+}
+
+function tryDecodeUtf8(bytes: Uint8Array): DecodedText | null {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), charset: 'utf-8' };
+  } catch {
+    return null;
+  }
+}
+
+function decodeWith(charset: string, bytes: Uint8Array): DecodedText {
+  if (charset === 'windows-1252') return { text: decodeWindows1252(bytes), charset };
+  // ignoreBOM: the BOM was already removed; a second one inside the text is content.
+  const decoder = new TextDecoder(charset, { ignoreBOM: true });
+  return { text: decoder.decode(bytes), charset: decoder.encoding };
+}
+
+/**
+ * WHATWG index-windows-1252 for 0x80–0x9F; every other byte is its own code point. Node's TextDecoder
+ * decodes windows-1252 as plain Latin-1 since 20.18.3 / 22.13.0 (0x92 → U+0092 instead of ’), see
+ * https://github.com/nodejs/node/issues/60888 and https://github.com/nodejs/node/issues/56542.
+ */
+const WINDOWS_1252_C1 = [
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+  0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+];
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(/[\x80-\x9f]/g, (char) => String.fromCharCode(WINDOWS_1252_C1[char.charCodeAt(0) - 0x80] ?? char.charCodeAt(0)));
+}

@@ -1,0 +1,447 @@
+// One conditional GET of a feed: validators, manual redirects, time and size limits on every phase,
+// streaming decompression counted against the cap, and charset decoding of the body.
+
+import { STATUS_CODES } from 'node:http';
+import { pipeline, Transform } from 'node:stream';
+import type { Readable, TransformCallback } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
+import { decodeFeedBytes } from './charset.js';
+import { FetchError, convertToFetchError } from './fetch-error.js';
+import { createHttpClient } from './http-client.js';
+import type { HttpClient, HttpResponse } from './http-client.js';
+
+export interface FetchPolicy {
+  userAgent: string;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Deadline for the whole body, from the response headers to the last byte. */
+  bodyTimeoutMs: number;
+  /** Cap on the body, checked on the bytes received and again on the decoded bytes. */
+  maxBytes: number;
+  maxRedirects: number;
+}
+
+export const DEFAULT_FETCH_POLICY: FetchPolicy = Object.freeze({
+  userAgent: 'veille/0.1.0 (+https://veille.example.org/)',
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 15_000,
+  bodyTimeoutMs: 30_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 5,
+});
+
+export interface ConditionalState {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface ResponseHints {
+  /** Cache-Control max-age, in seconds. */
+  maxAgeSeconds: number | null;
+  /** Retry-After resolved against the clock, in milliseconds from now (never negative). */
+  retryAfterMs: number | null;
+}
+
+interface OutcomeBase {
+  requestedUrl: string;
+  finalUrl: string;
+  /** The URL to store instead of `requestedUrl`: set only when every redirect was 301 or 308. */
+  permanentUrl: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  hints: ResponseHints;
+  durationMs: number;
+}
+
+export type FetchOutcome =
+  | (OutcomeBase & { kind: 'not-modified'; httpStatus: 304 })
+  | (OutcomeBase & {
+      kind: 'ok';
+      httpStatus: number;
+      text: string;
+      charset: string;
+      contentType: string | null;
+      /** Size of the decoded body. */
+      bytes: number;
+    });
+
+export interface FetchOptions {
+  /** Reuse one client per cycle; without one, a client is created and closed for this call. */
+  client?: HttpClient;
+  now?: () => Date;
+  /** Aborting rejects with the signal's reason, not a FetchError: the caller asked for it. */
+  signal?: AbortSignal;
+}
+
+const ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, ' +
+  'application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
+
+/** RFC 9110 §15.4: the redirections that carry a Location to follow. */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** RFC 9110 §15.4.2 and §15.4.9: only these tell the client to update its stored link. */
+const PERMANENT_REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 308]);
+
+export async function fetchFeed(
+  url: string,
+  conditional: ConditionalState,
+  policy: FetchPolicy,
+  options: FetchOptions = {},
+): Promise<FetchOutcome> {
+  const startedAt = performance.now();
+  const now = options.now ?? (() => new Date());
+  const requestHeaders = buildRequestHeaders(conditional, policy);
+  let current = parseHttpUrl(url, url, 'is not a valid http(s) URL');
+  const client = options.client ?? createHttpClient(policy);
+  const visited = new Set<string>([current]);
+  let everyRedirectPermanent = true;
+  let redirects = 0;
+  try {
+    for (;;) {
+      const exchange = await sendRequest(client, current, requestHeaders, policy, options.signal);
+      const { response } = exchange;
+      const hints = readHints(response, now());
+
+      if (REDIRECT_STATUSES.has(response.status)) {
+        exchange.discard();
+        const next = readRedirectTarget(response, url, current, visited);
+        redirects += 1;
+        if (redirects > policy.maxRedirects) {
+          throw new FetchError('FETCH_TOO_MANY_REDIRECTS',
+            `fetch: ${url}: more than ${policy.maxRedirects} redirects (the last one to ${next})`,
+            { url: current, httpStatus: response.status });
+        }
+        visited.add(next);
+        if (!PERMANENT_REDIRECT_STATUSES.has(response.status)) everyRedirectPermanent = false;
+        current = next;
+        continue;
+      }
+
+      const base = {
+        requestedUrl: url,
+        finalUrl: current,
+        permanentUrl: redirects > 0 && everyRedirectPermanent ? current : null,
+        hints,
+      };
+
+      // RFC 9110 §15.4.5: a 304 carries the validators the stored copy should now keep; when the
+      // server omits them, the ones that were sent still hold.
+      if (response.status === 304) {
+        exchange.discard();
+        return {
+          ...base,
+          kind: 'not-modified',
+          httpStatus: 304,
+          etag: readHeader(response, 'etag') ?? conditional.etag,
+          lastModified: readHeader(response, 'last-modified') ?? conditional.lastModified,
+          durationMs: measureSince(startedAt),
+        };
+      }
+
+      if (response.status < 200 || response.status > 299) {
+        exchange.discard();
+        throw new FetchError('FETCH_HTTP_STATUS', describeStatusFailure(current, response.status, hints),
+          { url: current, httpStatus: response.status, retryAfterMs: hints.retryAfterMs });
+      }
+
+      const body = await exchange.readBody();
+      const contentType = readHeader(response, 'content-type');
+      const { text, charset } = decodeFeedBytes(body, contentType);
+      return {
+        ...base,
+        kind: 'ok',
+        httpStatus: response.status,
+        text,
+        charset,
+        contentType,
+        etag: readHeader(response, 'etag'),
+        lastModified: readHeader(response, 'last-modified'),
+        bytes: body.byteLength,
+        durationMs: measureSince(startedAt),
+      };
+    }
+  } finally {
+    if (options.client === undefined) await client.close();
+  }
+}
+
+/** The absolute URL a redirect points to; fails on a missing or non-http(s) Location and on a loop. */
+function readRedirectTarget(response: HttpResponse, requestedUrl: string, current: string, visited: ReadonlySet<string>): string {
+  const location = readHeader(response, 'location');
+  if (location === null) {
+    throw new FetchError('FETCH_HTTP_STATUS',
+      `fetch: ${current} answered ${describeStatus(response.status)} without a Location to follow`,
+      { url: current, httpStatus: response.status });
+  }
+  // RFC 9110 §10.2.2: Location may be relative to the URL that was requested.
+  const next = parseHttpUrl(location, current, `redirects to "${location}", which is not a valid http(s) URL`);
+  if (visited.has(next)) {
+    throw new FetchError('FETCH_REDIRECT_LOOP',
+      `fetch: ${requestedUrl}: redirect loop, ${current} sends back to ${next}, which was already visited`,
+      { url: current, httpStatus: response.status });
+  }
+  return next;
+}
+
+function buildRequestHeaders(conditional: ConditionalState, policy: FetchPolicy): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': policy.userAgent,
+    accept: ACCEPT,
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  // RFC 9110 §13.1.2 and §13.1.3: send both validators; the server gives If-None-Match precedence (§13.2.2).
+  if (conditional.etag !== null) headers['if-none-match'] = conditional.etag;
+  if (conditional.lastModified !== null) headers['if-modified-since'] = conditional.lastModified;
+  return headers;
+}
+
+/** Absolute http(s) URL without its fragment (never sent, and it would hide redirect loops). */
+function parseHttpUrl(input: string, base: string, problem: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(input, base);
+  } catch (error) {
+    throw new FetchError('FETCH_BAD_URL', `fetch: ${base}: ${problem}`, { url: base, cause: error });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new FetchError('FETCH_BAD_URL', `fetch: ${base}: ${problem}`, { url: base });
+  }
+  parsed.hash = '';
+  return parsed.href;
+}
+
+/** RFC 6761 §6.4: names under .invalid never resolve, so answer at once instead of asking a resolver that may hang. */
+function isReservedInvalidHost(url: string): boolean {
+  const hostname = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+  return hostname === 'invalid' || hostname.endsWith('.invalid');
+}
+
+interface Exchange {
+  readonly response: HttpResponse;
+  /** Drops the body and the connection with it. */
+  discard(): void;
+  /** The decoded body, within the policy's byte cap and body deadline. */
+  readBody(): Promise<Uint8Array>;
+}
+
+/**
+ * One request, with its own AbortController: the caller's signal, a backstop deadline for the
+ * headers (undici's connect and headers timeouts normally fire first) and the body deadline all abort it.
+ */
+async function sendRequest(
+  client: HttpClient,
+  url: string,
+  headers: Record<string, string>,
+  policy: FetchPolicy,
+  signal: AbortSignal | undefined,
+): Promise<Exchange> {
+  signal?.throwIfAborted();
+  if (isReservedInvalidHost(url)) {
+    throw new FetchError('FETCH_DNS',
+      `fetch: ${url}: the host name could not be resolved (DNS); the .invalid domain never exists`, { url });
+  }
+  const controller = new AbortController();
+  const forwardAbort = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  const release = (): void => signal?.removeEventListener('abort', forwardAbort);
+
+  const headersDeadline = setTimeout(() => {
+    controller.abort(new FetchError('FETCH_TIMEOUT',
+      `fetch: ${url}: the server sent no response within ${policy.connectTimeoutMs + policy.headersTimeoutMs} ms`,
+      { url }));
+  }, policy.connectTimeoutMs + policy.headersTimeoutMs);
+
+  let response: HttpResponse;
+  try {
+    response = await client.request({ url, headers, signal: controller.signal });
+  } catch (error) {
+    release();
+    throw explainFailure(error, controller.signal, url);
+  } finally {
+    clearTimeout(headersDeadline);
+  }
+
+  // undici reports a body destroyed before its end as an 'error' event; the failures that matter
+  // reach readBody through the pipeline, so an unread body's abort must not crash the process.
+  response.body.on('error', ignoreError);
+  const destroyBodyOnAbort = (): void => {
+    response.body.destroy(controller.signal.reason instanceof Error ? controller.signal.reason : undefined);
+  };
+  controller.signal.addEventListener('abort', destroyBodyOnAbort, { once: true });
+
+  return {
+    response,
+    discard(): void {
+      release();
+      response.body.destroy();
+    },
+    async readBody(): Promise<Uint8Array> {
+      const bodyDeadline = setTimeout(() => {
+        controller.abort(new FetchError('FETCH_TIMEOUT',
+          `fetch: ${url}: the body did not arrive within ${policy.bodyTimeoutMs} ms (server too slow)`, { url }));
+      }, policy.bodyTimeoutMs);
+      try {
+        return await readLimitedBody(response, url, policy.maxBytes, controller);
+      } catch (error) {
+        throw explainFailure(error, controller.signal, url);
+      } finally {
+        clearTimeout(bodyDeadline);
+        release();
+        response.body.destroy();
+      }
+    },
+  };
+}
+
+function ignoreError(): void {}
+
+/** Our own aborts say why (timeout, cap); the caller's abort passes through unchanged; the rest is classified. */
+function explainFailure(error: unknown, signal: AbortSignal, url: string): unknown {
+  if (signal.aborted) return signal.reason;
+  return convertToFetchError(error, url);
+}
+
+async function readLimitedBody(
+  response: HttpResponse,
+  url: string,
+  maxBytes: number,
+  controller: AbortController,
+): Promise<Uint8Array> {
+  const stopTooLarge = (what: string): FetchError => {
+    const error = new FetchError('FETCH_TOO_LARGE',
+      `fetch: ${url}: the ${what} is larger than the ${formatBytes(maxBytes)} limit`, { url });
+    controller.abort(error);
+    return error;
+  };
+
+  const declaredLength = Number(readHeader(response, 'content-length') ?? Number.NaN);
+  if (Number.isFinite(declaredLength) && declaredLength > maxBytes) throw stopTooLarge('response body');
+
+  const encodings = parseContentEncodings(readHeader(response, 'content-encoding'));
+  const outermost = encodings.at(-1);
+  const firstBytes = outermost === 'deflate' ? await peekFirstBytes(response.body) : null;
+
+  const stages: Transform[] = [createByteCap(maxBytes, () => stopTooLarge('response body'))];
+  // RFC 9110 §8.4: codings are listed in the order applied, so undo them from last to first.
+  for (const encoding of [...encodings].reverse()) {
+    stages.push(createDecoder(encoding, url, encoding === outermost ? firstBytes : null));
+  }
+  stages.push(createByteCap(maxBytes, () => stopTooLarge('decompressed body')));
+
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const output = stages.at(-1) as Transform;
+  // Errors reach `output` too; pipeline destroys every stage, the undici body and its socket included.
+  pipeline([response.body, ...stages], () => undefined);
+  for await (const chunk of output as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    total += chunk.byteLength;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function parseContentEncodings(header: string | null): string[] {
+  if (header === null) return [];
+  return header
+    .split(',')
+    .map((token) => token.trim().toLowerCase())
+    .filter((token) => token !== '' && token !== 'identity');
+}
+
+function createDecoder(encoding: string, url: string, firstBytes: Buffer | null): Transform {
+  switch (encoding) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'br':
+      return createBrotliDecompress();
+    case 'deflate':
+      // RFC 9110 §8.4.1.2 says zlib-wrapped, but some servers send raw deflate; the zlib header tells them apart.
+      return firstBytes === null || hasZlibHeader(firstBytes) ? createInflate() : createInflateRaw();
+    default:
+      throw new FetchError('FETCH_NETWORK',
+        `fetch: ${url}: the server used a content encoding veille cannot decode ("${encoding}")`, { url });
+  }
+}
+
+function hasZlibHeader(bytes: Buffer): boolean {
+  const [cmf, flg] = bytes;
+  if (cmf === undefined || flg === undefined) return true;
+  return (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0;
+}
+
+/** Reads what has arrived of the body and puts it back, to look at the first bytes. */
+async function peekFirstBytes(body: Readable): Promise<Buffer | null> {
+  await new Promise<void>((resolve) => {
+    const settle = (): void => {
+      body.off('readable', settle).off('error', settle).off('close', settle);
+      resolve();
+    };
+    body.on('readable', settle).on('error', settle).on('close', settle);
+  });
+  const chunk: unknown = body.read();
+  if (!Buffer.isBuffer(chunk)) return null;
+  body.unshift(chunk);
+  return chunk;
+}
+
+/** A pass-through that fails as soon as more than `maxBytes` went through it. */
+function createByteCap(maxBytes: number, fail: () => Error): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+      seen += chunk.byteLength;
+      if (seen > maxBytes) callback(fail());
+      else callback(null, chunk);
+    },
+  });
+}
+
+function readHeader(response: HttpResponse, name: string): string | null {
+  const value = response.headers[name];
+  if (value === undefined) return null;
+  const joined = Array.isArray(value) ? value.join(', ') : value;
+  return joined.trim() === '' ? null : joined.trim();
+}
+
+function readHints(response: HttpResponse, now: Date): ResponseHints {
+  return {
+    maxAgeSeconds: parseMaxAge(readHeader(response, 'cache-control')),
+    retryAfterMs: parseRetryAfter(readHeader(response, 'retry-after'), now),
+  };
+}
+
+function parseMaxAge(cacheControl: string | null): number | null {
+  if (cacheControl === null) return null;
+  const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?\s*(?:,|$)/i.exec(cacheControl);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+/** RFC 9110 §10.2.3: Retry-After is either a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: Date): number | null {
+  if (value === null) return null;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - now.getTime());
+}
+
+function describeStatus(status: number): string {
+  const reason = STATUS_CODES[status];
+  return reason === undefined ? `HTTP ${status}` : `HTTP ${status} ${reason}`;
+}
+
+function describeStatusFailure(url: string, status: number, hints: ResponseHints): string {
+  const retry = hints.retryAfterMs === null ? '' : `; retry in ${Math.ceil(hints.retryAfterMs / 1000)} s`;
+  return `fetch: ${url} answered ${describeStatus(status)}${retry}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+function measureSince(startedAt: number): number {
+  return Math.round(performance.now() - startedAt);
+}

@@ -1,0 +1,99 @@
+// Adapter for better-sqlite3: the only module that imports it. Opens the state file in WAL
+// mode and brings its schema up to date, one numbered migration at a time.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { VeilleError } from '../domain/errors.js';
+
+export type Db = Database.Database;
+
+/** Each entry moves the schema from version i to i + 1; never edit a shipped one. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,            -- the URL the source was first added with; never changes
+    url TEXT NOT NULL UNIQUE,            -- the URL fetched now (updated by permanent redirects)
+    name TEXT,
+    lang TEXT,
+    active INTEGER NOT NULL DEFAULT 1,   -- 0 once removed from the config; its items stay stored
+    site_url TEXT,
+    feed_title TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_attempt_at TEXT,
+    last_success_at TEXT,
+    last_error_at TEXT,
+    last_error_code TEXT,
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    next_fetch_at TEXT,
+    moved_from TEXT,
+    moved_at TEXT,
+    last_new_item_at TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE items (
+    id TEXT PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    guid TEXT,
+    link TEXT,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    content_html TEXT NOT NULL,
+    author TEXT,
+    published_at TEXT NOT NULL,
+    updated_at TEXT,
+    date_missing INTEGER NOT NULL,
+    categories TEXT NOT NULL,            -- JSON array of strings
+    language TEXT,
+    links TEXT NOT NULL,                 -- JSON array of outbound URLs
+    image_url TEXT,
+    content_hash TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    changed_at TEXT                      -- when a stored item was edited upstream
+  );
+  CREATE INDEX items_by_date ON items (published_at DESC, id);
+  CREATE INDEX items_by_source ON items (source_id, published_at DESC);
+  CREATE TABLE item_themes (
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    theme_id TEXT NOT NULL,
+    score REAL NOT NULL,
+    evidence TEXT NOT NULL,              -- JSON array of {term, field}
+    PRIMARY KEY (item_id, theme_id)
+  );
+  CREATE INDEX item_themes_by_theme ON item_themes (theme_id, item_id);
+  `,
+];
+
+export function openDatabase(path: string): Db {
+  let db: Db;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { timeout: 5_000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+  } catch (cause) {
+    throw new VeilleError('STORE_FAILED', `store: cannot open ${path}: ${(cause as Error).message}`, { cause });
+  }
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new VeilleError(
+      'STORE_FAILED',
+      `store: the database has schema version ${current}, newer than this veille knows (${MIGRATIONS.length}); upgrade veille`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

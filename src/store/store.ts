@@ -1,0 +1,355 @@
+// The project's state: sources with their HTTP state and health, items with their themes.
+// Every write that belongs together happens in one transaction, so a crash loses nothing stored.
+import { createHash } from 'node:crypto';
+import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
+import { openDatabase, type Db } from './database.js';
+
+export interface SourceRecord {
+  readonly id: number;
+  readonly key: string;
+  readonly url: string;
+  readonly name: string | null;
+  readonly lang: string | null;
+  readonly active: boolean;
+  readonly siteUrl: string | null;
+  readonly feedTitle: string | null;
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+  readonly lastAttemptAt: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastErrorAt: string | null;
+  readonly lastErrorCode: string | null;
+  readonly lastError: string | null;
+  readonly consecutiveFailures: number;
+  readonly nextFetchAt: string | null;
+  readonly movedFrom: string | null;
+  readonly movedAt: string | null;
+  readonly lastNewItemAt: string | null;
+  readonly itemCount: number;
+}
+
+export interface StoredItem extends Item {
+  readonly sourceId: number;
+  readonly firstSeenAt: string;
+  readonly changedAt: string | null;
+  readonly themes: readonly ThemeMatch[];
+}
+
+export interface SourceSuccess {
+  readonly at: string;
+  readonly nextFetchAt: string;
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+  readonly siteUrl?: string | null;
+  readonly feedTitle?: string | null;
+  /** Set when the feed answered with permanent redirects: the URL to fetch from now on. */
+  readonly movedTo?: string | null;
+}
+
+export interface SourceFailure {
+  readonly at: string;
+  readonly nextFetchAt: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface TaggedItem {
+  readonly item: Item;
+  readonly themes: readonly ThemeMatch[];
+}
+
+export interface SaveResult {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+}
+
+interface SourceRow {
+  id: number;
+  key: string;
+  url: string;
+  name: string | null;
+  lang: string | null;
+  active: number;
+  site_url: string | null;
+  feed_title: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error_at: string | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  consecutive_failures: number;
+  next_fetch_at: string | null;
+  moved_from: string | null;
+  moved_at: string | null;
+  last_new_item_at: string | null;
+  item_count: number;
+}
+
+interface ItemRow {
+  id: string;
+  source_id: number;
+  guid: string | null;
+  link: string | null;
+  title: string;
+  summary: string;
+  content_html: string;
+  author: string | null;
+  published_at: string;
+  updated_at: string | null;
+  date_missing: number;
+  categories: string;
+  language: string | null;
+  links: string;
+  image_url: string | null;
+  first_seen_at: string;
+  changed_at: string | null;
+  themes: string | null;
+}
+
+const SOURCE_COLUMNS = `s.*, (SELECT COUNT(*) FROM items i WHERE i.source_id = s.id) AS item_count`;
+const ITEM_COLUMNS = `i.*, (
+  SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
+  FROM item_themes t WHERE t.item_id = i.id) AS themes`;
+
+export class Store {
+  private constructor(private readonly db: Db) {}
+
+  static open(path: string): Store {
+    return new Store(openDatabase(path));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Makes the stored sources match the config: new ones added, missing ones deactivated. */
+  syncSources(specs: readonly SourceSpec[], now: string): SourceRecord[] {
+    const find = this.db.prepare<[string, string], { id: number }>('SELECT id FROM sources WHERE key = ? OR url = ?');
+    const insert = this.db.prepare(
+      'INSERT INTO sources (key, url, name, lang, active, created_at) VALUES (?, ?, ?, ?, 1, ?)',
+    );
+    const update = this.db.prepare('UPDATE sources SET name = ?, lang = ?, active = 1 WHERE id = ?');
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE sources SET active = 0').run();
+      for (const spec of specs) {
+        const existing = find.get(spec.url, spec.url);
+        if (existing) update.run(spec.name, spec.lang, existing.id);
+        else insert.run(spec.url, spec.url, spec.name, spec.lang, now);
+      }
+    })();
+    return this.listSources({ activeOnly: true });
+  }
+
+  listSources(options: { activeOnly: boolean }): SourceRecord[] {
+    const where = options.activeOnly ? 'WHERE s.active = 1' : '';
+    const rows = this.db.prepare<[], SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources s ${where} ORDER BY s.id`).all();
+    return rows.map(toSourceRecord);
+  }
+
+  recordAttempt(sourceId: number, at: string): void {
+    this.db.prepare('UPDATE sources SET last_attempt_at = ? WHERE id = ?').run(at, sourceId);
+  }
+
+  recordSuccess(sourceId: number, success: SourceSuccess): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE sources SET last_success_at = @at, next_fetch_at = @nextFetchAt, etag = @etag,
+             last_modified = @lastModified, consecutive_failures = 0,
+             site_url = COALESCE(@siteUrl, site_url), feed_title = COALESCE(@feedTitle, feed_title)
+           WHERE id = @id`,
+        )
+        .run({
+          id: sourceId,
+          at: success.at,
+          nextFetchAt: success.nextFetchAt,
+          etag: success.etag,
+          lastModified: success.lastModified,
+          siteUrl: success.siteUrl ?? null,
+          feedTitle: success.feedTitle ?? null,
+        });
+      if (success.movedTo) {
+        const taken = this.db.prepare('SELECT id FROM sources WHERE url = ? AND id <> ?').get(success.movedTo, sourceId);
+        if (!taken) {
+          this.db
+            .prepare('UPDATE sources SET moved_from = url, moved_at = ?, url = ? WHERE id = ? AND url <> ?')
+            .run(success.at, success.movedTo, sourceId, success.movedTo);
+        }
+      }
+    })();
+  }
+
+  recordFailure(sourceId: number, failure: SourceFailure): void {
+    this.db
+      .prepare(
+        `UPDATE sources SET last_error_at = @at, last_error_code = @code, last_error = @message,
+           next_fetch_at = @nextFetchAt, consecutive_failures = consecutive_failures + 1
+         WHERE id = @id`,
+      )
+      .run({ id: sourceId, ...failure });
+  }
+
+  /** Inserts new items and updates the ones edited upstream, with their themes, in one transaction. */
+  saveItems(sourceId: number, tagged: readonly TaggedItem[], now: string): SaveResult {
+    const select = this.db.prepare<[string], { source_id: number; content_hash: string }>(
+      'SELECT source_id, content_hash FROM items WHERE id = ?',
+    );
+    const insert = this.db.prepare(
+      `INSERT INTO items (id, source_id, guid, link, title, summary, content_html, author, published_at,
+         updated_at, date_missing, categories, language, links, image_url, content_hash, first_seen_at, last_seen_at)
+       VALUES (@id, @sourceId, @guid, @link, @title, @summary, @contentHtml, @author, @publishedAt,
+         @updatedAt, @dateMissing, @categories, @language, @links, @imageUrl, @contentHash, @now, @now)`,
+    );
+    const update = this.db.prepare(
+      `UPDATE items SET guid = @guid, link = @link, title = @title, summary = @summary, content_html = @contentHtml,
+         author = @author, updated_at = @updatedAt, categories = @categories, language = @language, links = @links,
+         image_url = @imageUrl, content_hash = @contentHash, last_seen_at = @now, changed_at = @now,
+         published_at = CASE WHEN @dateMissing = 1 THEN published_at ELSE @publishedAt END,
+         date_missing = CASE WHEN @dateMissing = 1 THEN date_missing ELSE 0 END
+       WHERE id = @id`,
+    );
+    const touch = this.db.prepare('UPDATE items SET last_seen_at = ? WHERE id = ?');
+    const clearThemes = this.db.prepare('DELETE FROM item_themes WHERE item_id = ?');
+    const insertTheme = this.db.prepare(
+      'INSERT INTO item_themes (item_id, theme_id, score, evidence) VALUES (?, ?, ?, ?)',
+    );
+    const saveThemes = (itemId: string, themes: readonly ThemeMatch[]): void => {
+      clearThemes.run(itemId);
+      for (const theme of themes) insertTheme.run(itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
+    };
+
+    return this.db.transaction((): SaveResult => {
+      let inserted = 0;
+      let updated = 0;
+      let unchanged = 0;
+      for (const { item, themes } of tagged) {
+        const contentHash = hashItem(item);
+        const existing = select.get(item.id);
+        const row = toItemParams(sourceId, item, contentHash, now);
+        if (!existing) {
+          insert.run(row);
+          saveThemes(item.id, themes);
+          inserted += 1;
+        } else if (existing.content_hash !== contentHash) {
+          update.run(row);
+          saveThemes(item.id, themes);
+          updated += 1;
+        } else {
+          touch.run(now, item.id);
+          unchanged += 1;
+        }
+      }
+      if (inserted > 0) this.db.prepare('UPDATE sources SET last_new_item_at = ? WHERE id = ?').run(now, sourceId);
+      return { inserted, updated, unchanged };
+    })();
+  }
+
+  /** Newest items of active sources first; with `themeId`, only the items tagged with it. */
+  recentItems(limit: number, themeId?: string): StoredItem[] {
+    const themeFilter = themeId
+      ? 'AND EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = i.id AND t.theme_id = @themeId)'
+      : '';
+    const rows = this.db
+      .prepare<{ limit: number; themeId: string | null }, ItemRow>(
+        `SELECT ${ITEM_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id
+         WHERE s.active = 1 ${themeFilter}
+         ORDER BY i.published_at DESC, i.id LIMIT @limit`,
+      )
+      .all({ limit, themeId: themeId ?? null });
+    return rows.map(toStoredItem);
+  }
+
+  countItems(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
+  }
+
+  /** SQLite's own check of the file: "ok" when whole. */
+  checkIntegrity(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+}
+
+function hashItem(item: Item): string {
+  const hash = createHash('sha256');
+  for (const part of [item.guid, item.link, item.title, item.summary, item.contentHtml, item.author, item.language]) {
+    hash.update(part ?? '\u0000').update('\u0001');
+  }
+  hash.update(item.dateMissing ? '' : item.publishedAt).update(item.updatedAt ?? '');
+  hash.update(JSON.stringify(item.categories)).update(item.imageUrl ?? '');
+  return hash.digest('hex').slice(0, 32);
+}
+
+function toItemParams(sourceId: number, item: Item, contentHash: string, now: string) {
+  return {
+    id: item.id,
+    sourceId,
+    guid: item.guid,
+    link: item.link,
+    title: item.title,
+    summary: item.summary,
+    contentHtml: item.contentHtml,
+    author: item.author,
+    publishedAt: item.publishedAt,
+    updatedAt: item.updatedAt,
+    dateMissing: item.dateMissing ? 1 : 0,
+    categories: JSON.stringify(item.categories),
+    language: item.language,
+    links: JSON.stringify(item.links),
+    imageUrl: item.imageUrl,
+    contentHash,
+    now,
+  };
+}
+
+function toSourceRecord(row: SourceRow): SourceRecord {
+  return {
+    id: row.id,
+    key: row.key,
+    url: row.url,
+    name: row.name,
+    lang: row.lang,
+    active: row.active === 1,
+    siteUrl: row.site_url,
+    feedTitle: row.feed_title,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    lastAttemptAt: row.last_attempt_at,
+    lastSuccessAt: row.last_success_at,
+    lastErrorAt: row.last_error_at,
+    lastErrorCode: row.last_error_code,
+    lastError: row.last_error,
+    consecutiveFailures: row.consecutive_failures,
+    nextFetchAt: row.next_fetch_at,
+    movedFrom: row.moved_from,
+    movedAt: row.moved_at,
+    lastNewItemAt: row.last_new_item_at,
+    itemCount: row.item_count,
+  };
+}
+
+function toStoredItem(row: ItemRow): StoredItem {
+  const themes = (row.themes ? (JSON.parse(row.themes) as ThemeMatch[]) : []).filter((theme) => theme.id !== null);
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    guid: row.guid,
+    link: row.link,
+    title: row.title,
+    summary: row.summary,
+    contentHtml: row.content_html,
+    author: row.author,
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
+    dateMissing: row.date_missing === 1,
+    categories: JSON.parse(row.categories) as string[],
+    language: row.language,
+    links: JSON.parse(row.links) as string[],
+    imageUrl: row.image_url,
+    firstSeenAt: row.first_seen_at,
+    changedAt: row.changed_at,
+    themes,
+  };
+}

@@ -1,0 +1,93 @@
+// The long-lived worker: publishes what is stored, serves the publish folder, runs a cycle at
+// once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM.
+import type { Config } from '../config/load-config.js';
+import { describeError } from '../domain/errors.js';
+import type { Clock, Logger } from '../domain/ports.js';
+import { startServer } from '../publish/server.js';
+import { scheduleCron, type CronJob } from '../schedule/cron.js';
+import type { Store } from '../store/store.js';
+import type { Taxonomy } from '../tag/taxonomy.js';
+import { renderMetrics, type CycleMetrics } from './metrics.js';
+import { runCycle, type CycleSummary } from './pipeline.js';
+import { publishFromStore } from './publish-from-store.js';
+import { resolveSources } from './sources.js';
+import { userAgentFor } from './version.js';
+
+export interface WorkerDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly taxonomy: Taxonomy;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Resolves when the worker should stop (a signal, or a test). */
+  readonly stopSignal: Promise<void>;
+  readonly onListening?: (url: string) => void;
+  readonly onCycle?: (summary: CycleSummary) => void;
+}
+
+export async function runWorker(deps: WorkerDeps): Promise<void> {
+  const { config, store, logger } = deps;
+  const metrics: CycleMetrics = { cycles: 0, lastCycle: null, running: false };
+  await publishFromStore({
+    config,
+    store,
+    taxonomy: deps.taxonomy,
+    sources: store.listSources({ activeOnly: true }),
+    builtAt: deps.clock.now(),
+  });
+  const server = await startServer({
+    dir: config.publishDir,
+    host: config.server.host,
+    port: config.server.port,
+    routes: {
+      '/healthz': () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok\n' }),
+      '/metrics': () => ({
+        status: 200,
+        contentType: 'text/plain; version=0.0.4; charset=utf-8',
+        body: renderMetrics(metrics, store.listSources({ activeOnly: true })),
+      }),
+    },
+  });
+  logger.info({ url: server.url, publishDir: config.publishDir }, 'serving the publish folder');
+  deps.onListening?.(server.url);
+
+  let current: Promise<void> | null = null;
+  const cycle = (): Promise<void> => {
+    if (current) return current;
+    metrics.running = true;
+    current = runCycle({
+      config,
+      store,
+      taxonomy: deps.taxonomy,
+      sources: resolveSources(config),
+      clock: deps.clock,
+      logger,
+      userAgent: userAgentFor(config.site.url),
+    })
+      .then((summary) => {
+        metrics.cycles += 1;
+        metrics.lastCycle = summary;
+        logger.info({ ...summary, failures: summary.failures.length }, 'cycle done');
+        deps.onCycle?.(summary);
+      })
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, 'cycle failed'))
+      .finally(() => {
+        metrics.running = false;
+        current = null;
+      });
+    return current;
+  };
+
+  const job: CronJob = scheduleCron(config.schedule.fetch, config.site.timezone, 'fetch', cycle, () =>
+    logger.warn({}, 'the previous cycle is still running; this tick is skipped'),
+  );
+  void cycle();
+  logger.info({ schedule: config.schedule.fetch, timezone: config.site.timezone, next: job.nextRun()?.toISOString() }, 'worker started');
+
+  await deps.stopSignal;
+  logger.info({}, 'stopping: waiting for the running cycle to finish');
+  await job.stop();
+  if (current) await current;
+  await server.close();
+  logger.info({}, 'stopped');
+}

@@ -1,0 +1,117 @@
+// `veille sources list|add|remove|import|export`: the config file is edited in place (comments
+// kept), OPML goes in and out without loss, and a web page's feed is discovered.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseOpml } from '../../src/publish/opml.js';
+import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
+import { rssFeed, serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+
+describe('veille sources', () => {
+  let server: FeedServer;
+  let project: TempProject;
+
+  beforeAll(async () => {
+    server = await startFeedServer({
+      '/feed.xml': serveBody(rssFeed('Le Blog IA', [{ title: 'Un', link: 'https://b.example/1' }], 'fr-FR'), 'application/rss+xml'),
+      '/blog/': serveBody(
+        '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml"></head><body>Blog</body></html>',
+        'text/html; charset=utf-8',
+      ),
+      '/nofeed/': serveBody('<!doctype html><html><head><title>x</title></head><body></body></html>', 'text/html'),
+    });
+    project = makeTempProject();
+    project.writeConfig(`# my sources, kept by hand
+sources:
+  - { url: "https://aihub.org/feed/", name: AIhub, lang: en }   # the first one
+storage: { path: data/veille.db }`);
+  });
+
+  afterAll(async () => {
+    await server.close();
+    project.cleanup();
+  });
+
+  it('lists the configured sources', async () => {
+    const result = await runCli(['sources', 'list', '--config', project.configFile]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/AIhub\s+en\s+https:\/\/aihub\.org\/feed\//);
+  });
+
+  it('adds a feed found on a web page, with its title and language, keeping the comments', async () => {
+    const result = await runCli(['sources', 'add', `${server.base}/blog/`, '--config', project.configFile]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/added Le Blog IA/);
+    const text = readFileSync(project.configFile, 'utf8');
+    expect(text).toMatch(/# my sources, kept by hand/);
+    expect(text).toMatch(/# the first one/);
+    expect(text).toContain(`{ url: ${server.base}/feed.xml, name: Le Blog IA, lang: fr }`);
+  });
+
+  it('says so when the source is already there', async () => {
+    const result = await runCli(['sources', 'add', `${server.base}/feed.xml`, '--config', project.configFile]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/already a source/);
+  });
+
+  it('refuses a page that links to no feed', async () => {
+    const result = await runCli(['sources', 'add', `${server.base}/nofeed/`, '--config', project.configFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/links to no feed/);
+  });
+
+  it('exports OPML 2.0 that imports back without loss', async () => {
+    const exported = await runCli(['sources', 'export', '--config', project.configFile]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/<opml version="2.0">/);
+    const sources = parseOpml(exported.stdout, 'export.opml');
+    expect(sources.map((source) => [source.url, source.name, source.lang])).toEqual([
+      ['https://aihub.org/feed/', 'AIhub', 'en'],
+      [`${server.base}/feed.xml`, 'Le Blog IA', 'fr'],
+    ]);
+
+    const other = makeTempProject();
+    try {
+      other.writeConfig('sources: []');
+      const opmlFile = join(other.dir, 'export.opml');
+      writeFileSync(opmlFile, exported.stdout);
+      const imported = await runCli(['sources', 'import', opmlFile, '--config', other.configFile]);
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toMatch(/imported 2 sources/);
+      const again = await runCli(['sources', 'export', '--config', other.configFile]);
+      expect(parseOpml(again.stdout, 'again.opml')).toEqual(sources);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('removes a source, and says when there is no such source', async () => {
+    const removed = await runCli(['sources', 'remove', 'https://aihub.org/feed/', '--config', project.configFile]);
+    expect(removed.code).toBe(0);
+    expect(readFileSync(project.configFile, 'utf8')).not.toContain('aihub.org');
+    const missing = await runCli(['sources', 'remove', 'https://aihub.org/feed/', '--config', project.configFile]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no source with the URL/);
+  });
+
+  it('edits the OPML file when the config takes its sources from one', async () => {
+    const other = makeTempProject();
+    try {
+      const opmlFile = join(other.dir, 'feeds.opml');
+      writeFileSync(
+        opmlFile,
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body><outline text="A" xmlUrl="https://a.example/feed"/></body></opml>',
+      );
+      other.writeConfig('sources: { opml: feeds.opml }');
+      const added = await runCli(['sources', 'add', 'https://b.example/feed', '--no-check', '--name', 'B', '--config', other.configFile]);
+      expect(added.code).toBe(0);
+      expect(parseOpml(readFileSync(opmlFile, 'utf8'), 'feeds.opml').map((source) => source.url)).toEqual([
+        'https://a.example/feed',
+        'https://b.example/feed',
+      ]);
+    } finally {
+      other.cleanup();
+    }
+  });
+});

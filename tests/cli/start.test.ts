@@ -1,0 +1,76 @@
+// `veille start`: publishes, serves the publish folder with validators, runs a cycle at once,
+// and stops cleanly when asked.
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
+import { rssFeed, serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('veille start', () => {
+  let feeds: FeedServer;
+  let project: TempProject;
+
+  beforeAll(async () => {
+    feeds = await startFeedServer({
+      '/feed.xml': serveBody(rssFeed('AIhub', [{ title: 'Federated learning news', link: 'https://aihub.org/a', guid: 'a', date: 'Mon, 23 Nov 2026 09:00:00 +0000' }]), 'application/rss+xml'),
+    });
+    project = makeTempProject();
+  });
+
+  afterAll(async () => {
+    await feeds.close();
+    project.cleanup();
+  });
+
+  it('serves the feeds with ETag and 304, health and metrics, then stops on the signal', async () => {
+    const port = await freePort();
+    project.writeConfig(`sources:\n  - { url: "${feeds.base}/feed.xml", name: AIhub }\nstorage: { path: data/veille.db }\npublish: { dir: public }\nserver: { host: 127.0.0.1, port: ${port} }\nfetch: { perHostDelayMs: 0 }`);
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+    const running = runCli(['start', '--config', project.configFile], { env: {}, stopSignal });
+    const base = `http://127.0.0.1:${port}`;
+
+    const feed = await waitFor(async () => {
+      const response = await fetch(`${base}/feed.json`);
+      const body = (await response.json()) as { items: unknown[] };
+      return body.items.length === 1 ? response : undefined;
+    });
+    expect(feed.headers.get('content-type')).toMatch(/^application\/feed\+json/);
+
+    const rss = await fetch(`${base}/feed.xml`);
+    expect(rss.status).toBe(200);
+    expect(rss.headers.get('content-type')).toMatch(/^application\/rss\+xml/);
+    const etag = rss.headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect(rss.headers.get('last-modified')).toBeTruthy();
+    const again = await fetch(`${base}/feed.xml`, { headers: { 'if-none-match': etag ?? '' } });
+    expect(again.status).toBe(304);
+
+    expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
+    // The first cycle publishes before it is counted as done.
+    await waitFor(async () => ((await (await fetch(`${base}/metrics`)).text()).match(/^veille_cycles_total 1$/m) ? true : undefined));
+
+    stop();
+    const result = await running;
+    expect(result.code).toBe(0);
+    await expect(fetch(`${base}/feed.xml`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,73 @@
+// The config contract: defaults, paths resolved from the config's folder, and errors that
+// name the file, the line, the key path and what was expected.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { isVeilleError } from '../../src/domain/errors.js';
+
+const FILE = '/etc/veille/veille.yaml';
+
+function errorOf(yaml: string): string {
+  try {
+    parseConfig(yaml, FILE);
+  } catch (error) {
+    if (isVeilleError(error, 'CONFIG_INVALID')) return error.message;
+    throw error;
+  }
+  throw new Error('expected CONFIG_INVALID');
+}
+
+describe('parseConfig', () => {
+  it('applies every default to an empty file', () => {
+    const config = parseConfig('', FILE);
+    expect(config.site).toMatchObject({ title: 'Veille IA', language: 'fr', timezone: 'Europe/Paris' });
+    expect(config.schedule).toEqual({ fetch: '*/30 * * * *', digest: '0 7 * * 1' });
+    expect(config.maxItems).toBe(100);
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.fetch).toMatchObject({ concurrency: 16, perHostConcurrency: 2, maxBytes: 10 * 1024 * 1024 });
+    expect(config.sources).toEqual({ kind: 'list', sources: [] });
+  });
+
+  it('resolves relative paths from the config file folder, not the working directory', () => {
+    const config = parseConfig('storage: { path: ../data/v.db }\npublish: { dir: ../public }\nemail: { outbox: out }', FILE);
+    expect(config.storagePath).toBe('/etc/data/v.db');
+    expect(config.publishDir).toBe('/etc/public');
+    expect(config.themesFile).toBe('/etc/veille/themes.yaml');
+    expect(config.email.outbox).toBe('/etc/veille/out');
+  });
+
+  it('reads sources from an OPML file when given one', () => {
+    expect(parseConfig('sources: { opml: feeds.opml }', FILE).sources).toEqual({ kind: 'opml', file: join('/etc/veille', 'feeds.opml') });
+  });
+
+  it('returns a frozen value', () => {
+    const config = parseConfig('', FILE);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.site)).toBe(true);
+  });
+
+  it.each([
+    ['unknown top-level key', 'sitee: {}\n', /veille\.yaml:1: sitee: unknown key/],
+    ['unknown nested key', 'site:\n  titel: X\n', /veille\.yaml:2: site\.titel: unknown key/],
+    ['wrong type', 'publish:\n  maxItems: "many"\n', /veille\.yaml:2: publish\.maxItems: expected number, got string/],
+    ['bad URL in a source', 'sources:\n  - { url: "https://a.example/feed" }\n  - { url: "not a url" }\n', /veille\.yaml:3: sources\[1\]\.url: expected an http\(s\) URL/],
+    ['ftp URL', 'sources:\n  - { url: "ftp://a.example/feed" }\n', /sources\[0\]\.url: expected an http\(s\) URL/],
+    ['missing url', 'sources:\n  - { name: X }\n', /sources\[0\]\.url: missing, expected string/],
+    ['bad cron expression', 'schedule:\n  fetch: "61 * * * *"\n', /veille\.yaml:2: schedule\.fetch: expected a cron expression \(minute: 61/],
+    ['cron with too few fields', 'schedule:\n  digest: "* * *"\n', /schedule\.digest: expected a cron expression/],
+    ['bad time zone', 'site:\n  timezone: Europe/Lutece\n', /site\.timezone: expected an IANA time zone/],
+    ['bad enum', 'translate:\n  provider: babel\n', /translate\.provider: expected one of "none", "libretranslate", "deepl", "openai"/],
+    ['negative port', 'server:\n  port: -1\n', /server\.port: expected at least 0/],
+    ['bad email', 'email:\n  recipients:\n    - { address: nobody }\n', /email\.recipients\[0\]\.address: expected an email address/],
+    ['not YAML', 'site: [unclosed\n', /veille\.yaml:\d+:\d+: not valid YAML/],
+    ['duplicate key', 'site: {}\nsite: {}\n', /not valid YAML/],
+  ])('%s is an error with the file, line and key path', (_name, yaml, expected) => {
+    expect(errorOf(yaml)).toMatch(expected);
+  });
+
+  it('reports every bad key at once', () => {
+    const message = errorOf('publish: { maxItems: 0 }\nserver: { port: "x" }\n');
+    expect(message).toMatch(/publish\.maxItems/);
+    expect(message).toMatch(/server\.port/);
+  });
+});
