@@ -1,0 +1,53 @@
+// Writes a file so that readers see either the old content or the new, never half of it:
+// a temporary file in the same folder, fsync, then rename over the target (atomic on POSIX).
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { VeilleError } from '../domain/errors.js';
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Flushes the folder entry so the rename survives a power loss; not every platform allows it. */
+async function syncDirectory(path: string): Promise<void> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Best effort: the data itself is already on disk.
+  }
+}
+
+/**
+ * Replaces `path` atomically, creating missing parent folders. On failure the previous file is
+ * untouched, the temporary file is removed, and a VeilleError('PUBLISH_FAILED') is thrown.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const folder = dirname(path);
+  // A dotfile, so the HTTP server never serves a half-written temporary file.
+  const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let created = false;
+  try {
+    await mkdir(folder, { recursive: true });
+    const handle = await open(temporary, 'wx', 0o644);
+    created = true;
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+    created = false;
+  } catch (error) {
+    if (created) await unlink(temporary).catch(() => undefined);
+    throw new VeilleError('PUBLISH_FAILED', `publish: cannot write ${path}: ${reasonOf(error)}`, { cause: error });
+  }
+  await syncDirectory(folder);
+}

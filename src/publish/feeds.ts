@@ -1,0 +1,174 @@
+// Renders the published feeds (RSS 2.0, Atom 1.0, JSON Feed 1.1) from the project's own types.
+// Written by hand through xml.ts: the `feed` package cannot express per-item <source>, xml:lang or JSON Feed 1.1.
+
+import type { FeedEntry, FeedMeta } from '../domain/types.js';
+import { VeilleError } from '../domain/errors.js';
+import { escapeHtml } from './html.js';
+import { XML_DECLARATION, stripIllegalXmlChars, xmlAttributes, xmlElement } from './xml.js';
+
+const NS_ATOM = 'http://www.w3.org/2005/Atom';
+const NS_CONTENT = 'http://purl.org/rss/1.0/modules/content/';
+const NS_DC = 'http://purl.org/dc/elements/1.1/';
+
+function parseDate(value: string, what: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new VeilleError('PUBLISH_FAILED', `publish: ${what}: invalid date "${value}"`);
+  }
+  return date;
+}
+
+/** RFC 3339, as Atom and JSON Feed require. */
+function toRfc3339(value: string, what: string): string {
+  return parseDate(value, what).toISOString().replace('.000Z', 'Z');
+}
+
+/** RFC 822 (with four-digit year, RFC 1123), as RSS 2.0 requires. */
+function toRfc822(value: string, what: string): string {
+  return parseDate(value, what).toUTCString();
+}
+
+/** Atom ids must be IRIs (RFC 4287 §4.2.6); a GUID that is not one gets a stable URN prefix. */
+export function toAtomId(guid: string): string {
+  if (/^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(guid)) return guid;
+  return `urn:veille:${encodeURIComponent(guid)}`;
+}
+
+/** Indents each element, not the lines inside its text: content HTML keeps its own newlines. */
+function indent(elements: readonly string[], depth: number): string[] {
+  const pad = '  '.repeat(depth);
+  return elements.map((element) => pad + element);
+}
+
+function rssItem(entry: FeedEntry): string[] {
+  const what = `entry ${entry.guid}`;
+  // <description> is HTML for every reader: the plain-text summary is escaped once as HTML.
+  const description = entry.summary !== '' ? escapeHtml(entry.summary) : entry.contentHtml;
+  const lines = [
+    xmlElement('title', {}, entry.title),
+    ...(entry.link !== null ? [xmlElement('link', {}, entry.link)] : []),
+    xmlElement('guid', { isPermaLink: 'false' }, entry.guid),
+    xmlElement('description', {}, description),
+    ...(entry.contentHtml !== '' ? [xmlElement('content:encoded', {}, entry.contentHtml)] : []),
+    xmlElement('pubDate', {}, toRfc822(entry.publishedAt, what)),
+    ...(entry.author !== null ? [xmlElement('dc:creator', {}, entry.author)] : []),
+    xmlElement('source', { url: entry.source.url }, entry.source.name),
+    ...entry.themes.map((theme) => xmlElement('category', {}, theme.label)),
+  ];
+  return ['<item>', ...indent(lines, 1), '</item>'];
+}
+
+export function renderRss(meta: FeedMeta, entries: readonly FeedEntry[]): string {
+  const channel = [
+    xmlElement('title', {}, meta.title),
+    xmlElement('link', {}, meta.siteUrl),
+    xmlElement('description', {}, meta.description),
+    xmlElement('language', {}, meta.language),
+    xmlElement('lastBuildDate', {}, toRfc822(meta.updatedAt, 'feed')),
+    xmlElement('generator', {}, meta.generator),
+    xmlElement('atom:link', { href: meta.feedUrl, rel: 'self', type: 'application/rss+xml' }, null),
+  ];
+  const rssAttributes = xmlAttributes({
+    version: '2.0',
+    'xmlns:atom': NS_ATOM,
+    'xmlns:content': NS_CONTENT,
+    'xmlns:dc': NS_DC,
+  });
+  return [
+    XML_DECLARATION,
+    `<rss${rssAttributes}>`,
+    '  <channel>',
+    ...indent(channel, 2),
+    ...indent(entries.flatMap(rssItem), 2),
+    '  </channel>',
+    '</rss>',
+    '',
+  ].join('\n');
+}
+
+function atomEntry(entry: FeedEntry): string[] {
+  const what = `entry ${entry.guid}`;
+  const source = [
+    xmlElement('id', {}, entry.source.url),
+    xmlElement('title', { type: 'text' }, entry.source.name),
+    xmlElement('link', { rel: 'self', href: entry.source.url }, null),
+    ...(entry.source.siteUrl !== null
+      ? [xmlElement('link', { rel: 'alternate', type: 'text/html', href: entry.source.siteUrl }, null)]
+      : []),
+  ];
+  const lines = [
+    xmlElement('id', {}, toAtomId(entry.guid)),
+    xmlElement('title', { type: 'text' }, entry.title),
+    xmlElement('updated', {}, toRfc3339(entry.updatedAt, what)),
+    xmlElement('published', {}, toRfc3339(entry.publishedAt, what)),
+    ...(entry.link !== null
+      ? [xmlElement('link', { rel: 'alternate', type: 'text/html', href: entry.link }, null)]
+      : []),
+    // Atom requires an author on every entry without a feed-level one (RFC 4287 §4.1.2).
+    `<author>${xmlElement('name', {}, entry.author ?? entry.source.name)}</author>`,
+    ...(entry.summary !== '' ? [xmlElement('summary', { type: 'text' }, entry.summary)] : []),
+    ...(entry.contentHtml !== '' ? [xmlElement('content', { type: 'html' }, entry.contentHtml)] : []),
+    ...entry.themes.map((theme) => xmlElement('category', { term: theme.id, label: theme.label }, null)),
+    '<source>',
+    ...indent(source, 1),
+    '</source>',
+  ];
+  return [`<entry${xmlAttributes({ 'xml:lang': entry.language })}>`, ...indent(lines, 1), '</entry>'];
+}
+
+export function renderAtom(meta: FeedMeta, entries: readonly FeedEntry[]): string {
+  const feed = [
+    xmlElement('id', {}, meta.feedUrl),
+    xmlElement('title', { type: 'text' }, meta.title),
+    xmlElement('subtitle', { type: 'text' }, meta.description),
+    xmlElement('updated', {}, toRfc3339(meta.updatedAt, 'feed')),
+    xmlElement('link', { rel: 'self', type: 'application/atom+xml', href: meta.feedUrl }, null),
+    xmlElement('link', { rel: 'alternate', type: 'text/html', href: meta.siteUrl }, null),
+    xmlElement('generator', {}, meta.generator),
+  ];
+  return [
+    XML_DECLARATION,
+    `<feed${xmlAttributes({ xmlns: NS_ATOM, 'xml:lang': meta.language })}>`,
+    ...indent(feed, 1),
+    ...indent(entries.flatMap(atomEntry), 1),
+    '</feed>',
+    '',
+  ].join('\n');
+}
+
+function jsonItem(entry: FeedEntry): Record<string, unknown> {
+  const what = `entry ${entry.guid}`;
+  return {
+    id: entry.guid,
+    url: entry.link ?? undefined,
+    title: entry.title,
+    summary: entry.summary !== '' ? entry.summary : undefined,
+    // JSON Feed needs content_html or content_text on every item.
+    content_html: entry.contentHtml !== '' ? entry.contentHtml : undefined,
+    content_text: entry.contentHtml === '' ? entry.summary : undefined,
+    image: entry.imageUrl ?? undefined,
+    date_published: toRfc3339(entry.publishedAt, what),
+    date_modified: toRfc3339(entry.updatedAt, what),
+    authors: entry.author !== null ? [{ name: entry.author }] : undefined,
+    tags: entry.themes.length > 0 ? entry.themes.map((theme) => theme.label) : undefined,
+    language: entry.language ?? undefined,
+    _veille: {
+      source: { name: entry.source.name, url: entry.source.url },
+      themes: entry.themes.map((theme) => theme.id),
+    },
+  };
+}
+
+export function renderJsonFeed(meta: FeedMeta, entries: readonly FeedEntry[]): string {
+  const feed = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: meta.title,
+    home_page_url: meta.siteUrl,
+    feed_url: meta.feedUrl,
+    description: meta.description,
+    language: meta.language,
+    items: entries.map(jsonItem),
+  };
+  // JSON could carry control characters, but the same text should read the same in every format.
+  return `${JSON.stringify(feed, (_key, value: unknown) => (typeof value === 'string' ? stripIllegalXmlChars(value) : value), 2)}\n`;
+}

@@ -1,0 +1,97 @@
+// Writes the whole published site from one snapshot: merged feeds, one set per theme, the
+// sources' OPML and the home page. Everything is rendered first, then each file replaced atomically.
+
+import { join } from 'node:path';
+import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
+import { VeilleError } from '../domain/errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { renderAtom, renderJsonFeed, renderRss } from './feeds.js';
+import { renderOpml, type OpmlSource } from './opml.js';
+import { renderIndexPage } from './pages.js';
+
+export interface SiteSnapshot {
+  meta: { title: string; description: string; siteUrl: string; language: string; generator: string; timeZone: string };
+  /** The merged feed, newest first, already capped. */
+  entries: readonly FeedEntry[];
+  /**
+   * Each theme's entries, newest first, already capped. Optional: a theme missing here gets the
+   * entries of `entries` tagged with it.
+   */
+  entriesByTheme?: Readonly<Record<string, readonly FeedEntry[]>>;
+  themes: readonly ThemeInfo[];
+  sources: readonly OpmlSource[];
+  builtAt: Date;
+}
+
+// A theme id becomes a file name: nothing that could leave themes/ or hide as a dotfile.
+const SAFE_THEME_ID = /^[a-z0-9][a-z0-9_-]*$/i;
+
+function newestUpdate(entries: readonly FeedEntry[], builtAt: Date): string {
+  let newest: number | null = null;
+  for (const entry of entries) {
+    const time = Date.parse(entry.updatedAt);
+    if (!Number.isNaN(time) && (newest === null || time > newest)) newest = time;
+  }
+  return new Date(newest ?? builtAt.getTime()).toISOString();
+}
+
+function feedMeta(snapshot: SiteSnapshot, title: string, description: string, path: string, entries: readonly FeedEntry[]): FeedMeta {
+  const { meta } = snapshot;
+  return {
+    title,
+    description,
+    siteUrl: meta.siteUrl,
+    feedUrl: new URL(path, meta.siteUrl).href,
+    language: meta.language,
+    updatedAt: newestUpdate(entries, snapshot.builtAt),
+    generator: meta.generator,
+  };
+}
+
+/** The three formats of one feed, keyed by path relative to the site folder. */
+function renderFeedSet(
+  snapshot: SiteSnapshot,
+  paths: { rss: string; atom: string; json: string },
+  title: string,
+  description: string,
+  entries: readonly FeedEntry[],
+): Array<[string, string]> {
+  return [
+    [paths.rss, renderRss(feedMeta(snapshot, title, description, paths.rss, entries), entries)],
+    [paths.atom, renderAtom(feedMeta(snapshot, title, description, paths.atom, entries), entries)],
+    [paths.json, renderJsonFeed(feedMeta(snapshot, title, description, paths.json, entries), entries)],
+  ];
+}
+
+/** Writes every file of the site into `dir`; returns their paths relative to `dir`, in write order. */
+export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<{ files: string[] }> {
+  const { meta, entries, themes } = snapshot;
+  const files: Array<[string, string]> = [];
+
+  files.push(...renderFeedSet(snapshot, { rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' }, meta.title, meta.description, entries));
+  for (const theme of themes) {
+    if (!SAFE_THEME_ID.test(theme.id)) {
+      throw new VeilleError('PUBLISH_FAILED', `publish: theme id "${theme.id}" cannot be used as a file name`);
+    }
+    const themeEntries = snapshot.entriesByTheme?.[theme.id] ?? entries.filter((entry) => entry.themes.some((t) => t.id === theme.id));
+    const base = `themes/${theme.id}`;
+    files.push(
+      ...renderFeedSet(
+        snapshot,
+        { rss: `${base}.xml`, atom: `${base}.atom`, json: `${base}.json` },
+        `${meta.title} — ${theme.label}`,
+        theme.definition ?? `${meta.description} — ${theme.label}`,
+        themeEntries,
+      ),
+    );
+  }
+  files.push(['sources.opml', renderOpml(meta.title, snapshot.sources, snapshot.builtAt)]);
+  const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, 'feed.xml', entries), siteTitle: meta.title };
+  files.push(['index.html', renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.timeZone)]);
+
+  // Feeds before the page that links to them.
+  for (const [path, content] of files) {
+    await writeFileAtomic(join(dir, path), content);
+  }
+  return { files: files.map(([path]) => path) };
+}

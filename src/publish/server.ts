@@ -1,0 +1,230 @@
+// The built-in HTTP server for the published folder: feeds with their media types, validators
+// for conditional GET (RFC 9110 §13), no traversal out of the folder, no dotfiles.
+
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { extname, join, posix, resolve, sep } from 'node:path';
+
+export interface RouteResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface ServerOptions {
+  dir: string;
+  host: string;
+  port: number;
+  /** Extra routes by exact path (e.g. `/healthz`, `/metrics`), answered before files. */
+  routes?: Record<string, () => RouteResponse>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const RSS = 'application/rss+xml; charset=utf-8';
+const ATOM = 'application/atom+xml; charset=utf-8';
+const JSON_FEED = 'application/feed+json; charset=utf-8';
+
+const TYPES_BY_EXTENSION: Readonly<Record<string, string>> = {
+  '.xml': RSS,
+  '.atom': ATOM,
+  '.json': 'application/json; charset=utf-8',
+  '.opml': 'text/x-opml; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/vnd.microsoft.icon',
+  '.eml': 'message/rfc822',
+};
+
+// The feeds whose extension alone does not say their format.
+const TYPES_BY_PATH: Readonly<Record<string, string>> = {
+  'atom.xml': ATOM,
+  'feed.json': JSON_FEED,
+  'digest.json': JSON_FEED,
+};
+
+function contentTypeOf(relativePath: string): string {
+  const byPath = TYPES_BY_PATH[relativePath];
+  if (byPath !== undefined) return byPath;
+  if (relativePath.startsWith('themes/') && relativePath.endsWith('.json')) return JSON_FEED;
+  return TYPES_BY_EXTENSION[extname(relativePath).toLowerCase()] ?? 'application/octet-stream';
+}
+
+// Pages have no script; the page's own meta CSP narrows styles further.
+const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * The file a request path names, relative to the folder, or null for anything suspicious:
+ * dot segments (plain or %-encoded), double encoding, backslashes, NUL, dotfiles.
+ */
+export function resolveRequestPath(rawUrl: string): string | null {
+  const end = rawUrl.search(/[?#]/);
+  const rawPath = end === -1 ? rawUrl : rawUrl.slice(0, end);
+  if (!rawPath.startsWith('/') || rawPath.includes('\\') || /%5c|%00/i.test(rawPath)) return null;
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return null;
+  }
+  // A `%` left after one decoding is double encoding: never needed by our own file names.
+  if (path.includes('%') || path.includes('\\') || path.includes('\0')) return null;
+  if (path.endsWith('/')) path += 'index.html';
+  const segments = path.slice(1).split('/');
+  if (segments.some((segment) => segment === '' || segment.startsWith('.'))) return null;
+  return segments.join('/');
+}
+
+interface CachedTag {
+  readonly key: string;
+  readonly etag: string;
+}
+
+/** Strong ETag from the content, cached by size and mtime so unchanged files are not rehashed. */
+function createEtagCache(): (path: string, key: string, body: Buffer) => string {
+  const cache = new Map<string, CachedTag>();
+  return (path, key, body) => {
+    const hit = cache.get(path);
+    if (hit !== undefined && hit.key === key) return hit.etag;
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    cache.set(path, { key, etag });
+    return etag;
+  };
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2). */
+function matchesEtag(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);
+}
+
+function isNotModified(request: IncomingMessage, etag: string, modified: Date): boolean {
+  const ifNoneMatch = request.headers['if-none-match'];
+  // If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 §13.2.2).
+  if (ifNoneMatch !== undefined) return matchesEtag(ifNoneMatch, etag);
+  const ifModifiedSince = request.headers['if-modified-since'];
+  if (ifModifiedSince === undefined) return false;
+  const since = Date.parse(ifModifiedSince);
+  // HTTP dates have one-second precision.
+  return !Number.isNaN(since) && Math.floor(modified.getTime() / 1000) * 1000 <= since;
+}
+
+function sendText(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  const buffer = Buffer.from(body, 'utf8');
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(buffer.length),
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : buffer);
+}
+
+export function startServer(options: ServerOptions): Promise<RunningServer> {
+  const root = resolve(options.dir);
+  const etagOf = createEtagCache();
+
+  async function serveFile(request: IncomingMessage, response: ServerResponse, relativePath: string): Promise<void> {
+    const path = join(root, ...relativePath.split('/'));
+    let real: string;
+    let body: Buffer;
+    let modified: Date;
+    try {
+      // Symbolic links must not lead out of the folder either.
+      const realRoot = await realpath(root);
+      real = await realpath(path);
+      if (!real.startsWith(realRoot + sep)) return sendText(response, 404, 'Not found\n');
+      const info = await stat(real);
+      if (!info.isFile()) return sendText(response, 404, 'Not found\n');
+      body = await readFile(real);
+      modified = info.mtime;
+      const etag = etagOf(real, `${info.size}:${info.mtimeMs}:${info.ino}`, body);
+      const headers = {
+        'Content-Type': contentTypeOf(relativePath),
+        ETag: etag,
+        'Last-Modified': modified.toUTCString(),
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+        ...(relativePath.endsWith('.html') ? { 'Content-Security-Policy': HTML_CSP } : {}),
+      };
+      if (isNotModified(request, etag, modified)) {
+        response.writeHead(304, headers);
+        response.end();
+        return;
+      }
+      response.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG') {
+        return sendText(response, 404, 'Not found\n');
+      }
+      return sendText(response, 500, 'Internal error\n');
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return sendText(response, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
+    }
+    const rawUrl = request.url ?? '/';
+    const route = options.routes?.[rawUrl.split('?')[0] ?? ''];
+    if (route !== undefined) {
+      const result = route();
+      const buffer = Buffer.from(result.body, 'utf8');
+      response.writeHead(result.status, {
+        'Content-Type': result.contentType,
+        'Content-Length': String(buffer.length),
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      response.end(request.method === 'HEAD' ? undefined : buffer);
+      return;
+    }
+    const relativePath = resolveRequestPath(rawUrl);
+    if (relativePath === null || posix.normalize(relativePath) !== relativePath) {
+      return sendText(response, 404, 'Not found\n');
+    }
+    await serveFile(request, response, relativePath);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) sendText(response, 500, 'Internal error\n');
+      else response.destroy();
+    });
+  });
+
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      resolvePromise({
+        url: `http://${host}:${port}/`,
+        port,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            // Keep-alive connections would otherwise hold close() open until they time out.
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
