@@ -1,0 +1,164 @@
+// ParsedFeed → Items: stable ids, canonical links, UTC dates, plain-text titles and summaries,
+// sanitized content, outbound links. Untrusted and partial input in; safe, complete items out.
+
+import { createHash } from 'node:crypto';
+import type { Item, ParsedFeed, ParsedItem } from '../domain/types.js';
+import { canonicalizeUrl } from './canonical-url.js';
+import { parseFeedDate } from './dates.js';
+import { extractUrls } from './html-dom.js';
+import { sanitizeHtml } from './sanitize.js';
+import { htmlToText, summarize } from './text.js';
+
+export interface NormalizeContext {
+  /** Identifies the source for ids (e.g. its feed URL); changing it changes every id. */
+  readonly sourceKey: string;
+  /** The feed's URL: base for relative links. */
+  readonly baseUrl: string;
+  /** The source's configured language, used when the feed declares none. */
+  readonly sourceLang: string | null;
+  readonly fetchedAt: Date;
+}
+
+const UNTITLED = '(sans titre)';
+const SUMMARY_CHARS = 400;
+const TITLE_FROM_SUMMARY_CHARS = 80;
+/** A publication date further ahead than this is a feed bug, not a scheduled post. */
+const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+
+export function normalizeFeed(feed: ParsedFeed, ctx: NormalizeContext): Item[] {
+  const siteUrl = feed.link === null ? null : absoluteUrl(feed.link, ctx.baseUrl);
+  const linkBase = siteUrl ?? ctx.baseUrl;
+  const seen = new Set<string>();
+  const items: Item[] = [];
+  for (const parsed of feed.items) {
+    const item = normalizeItem(parsed, feed, ctx, linkBase);
+    if (seen.has(item.id)) continue; // same GUID twice in one document: keep the first
+    seen.add(item.id);
+    items.push(item);
+  }
+  return items;
+}
+
+function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeContext, linkBase: string): Item {
+  const rawLink = parsed.link ?? (parsed.guid !== null && /^https?:\/\//i.test(parsed.guid) ? parsed.guid : null);
+  const link = rawLink === null ? null : canonicalizeUrl(rawLink, linkBase);
+  const id = computeItemId(ctx.sourceKey, parsed, link);
+
+  // Relative URLs in content are relative to the item's page when there is one.
+  const contentBase = link ?? linkBase;
+  const contentHtml = sanitizeHtml(parsed.content ?? parsed.summary ?? '', contentBase);
+
+  // Each HTML field is converted to text once (cheerio parses are the cost of this stage).
+  const summaryText = textOf(parsed.summary);
+  let contentText: string | null = null;
+  const textOfContent = (): string => (contentText ??= textOf(parsed.content));
+  let summary = summarize(summaryText !== '' ? summaryText : textOfContent(), SUMMARY_CHARS);
+  const ownTitle = oneLine(textOf(parsed.title));
+  const title = ownTitle !== '' ? ownTitle : summary === '' ? UNTITLED : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
+  if (ownTitle !== '' && sameText(summary, title)) {
+    // Many feeds repeat the title as description; the content, if any, says more.
+    const fromContent = summarize(textOfContent(), SUMMARY_CHARS);
+    summary = fromContent !== '' && !sameText(fromContent, title) ? fromContent : '';
+  }
+
+  const dates = resolveDates(parsed, ctx.fetchedAt);
+  const urls = extractUrls(contentHtml);
+  return {
+    id,
+    guid: parsed.guid,
+    link,
+    title,
+    summary,
+    contentHtml,
+    author: parsed.author === null ? null : oneLine(textOf(parsed.author)) || null,
+    ...dates,
+    categories: dedupeCategories(parsed.categories),
+    language: primaryLanguage(parsed.language) ?? primaryLanguage(feed.language) ?? primaryLanguage(ctx.sourceLang),
+    links: outboundLinks(urls.hrefs, link),
+    imageUrl: urls.images[0] ?? null,
+  };
+}
+
+/**
+ * First 32 hex characters of sha256(sourceKey + "\n" + key), where key is the GUID, else the
+ * canonical link, else title and date as written (else the text itself). Stable across runs.
+ */
+export function computeItemId(sourceKey: string, item: ParsedItem, canonicalLink: string | null): string {
+  const guid = item.guid?.trim() ?? '';
+  let key: string;
+  if (guid !== '') key = guid;
+  else if (canonicalLink !== null && canonicalLink !== '') key = canonicalLink;
+  else {
+    key = `${item.title?.trim() ?? ''}\n${item.published?.trim() ?? ''}`;
+    if (key === '\n') key = `\n\n${item.summary ?? ''}\n${item.content ?? ''}`;
+  }
+  return createHash('sha256').update(`${sourceKey}\n${key}`, 'utf8').digest('hex').slice(0, 32);
+}
+
+function resolveDates(
+  parsed: ParsedItem,
+  fetchedAt: Date,
+): Pick<Item, 'publishedAt' | 'updatedAt' | 'dateMissing'> {
+  const horizon = fetchedAt.getTime() + FUTURE_TOLERANCE_MS;
+  const updated = parseFeedDate(parsed.updated);
+  const updatedAt = updated !== null && updated.getTime() <= horizon ? updated.toISOString() : null;
+  const published = parseFeedDate(parsed.published) ?? updated;
+  if (published === null || published.getTime() > horizon) {
+    return { publishedAt: fetchedAt.toISOString(), updatedAt, dateMissing: true };
+  }
+  return { publishedAt: published.toISOString(), updatedAt, dateMissing: false };
+}
+
+/**
+ * BCP 47 primary subtag in lowercase ("fr-FR" → "fr", "en_US" → "en"), or null when the value
+ * is not a plausible language tag ("x-klingon", "English", "").
+ */
+export function primaryLanguage(tag: string | null | undefined): string | null {
+  if (typeof tag !== 'string') return null;
+  const primary = tag.trim().split(/[-_]/, 1)[0]?.toLowerCase() ?? '';
+  return /^[a-z]{2,3}$/.test(primary) ? primary : null;
+}
+
+function dedupeCategories(categories: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of categories) {
+    const category = oneLine(textOf(raw));
+    const key = category.toLowerCase();
+    if (category === '' || seen.has(key)) continue;
+    seen.add(key);
+    out.push(category);
+  }
+  return out;
+}
+
+function outboundLinks(hrefs: readonly string[], ownLink: string | null): string[] {
+  const out = new Set<string>();
+  for (const href of hrefs) {
+    const canonical = canonicalizeUrl(href);
+    if (canonical !== null && canonical !== ownLink) out.add(canonical);
+  }
+  return [...out];
+}
+
+function textOf(html: string | null): string {
+  return html === null ? '' : htmlToText(html);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function sameText(a: string, b: string): boolean {
+  const fold = (s: string): string => s.toLowerCase().replace(/[\s…]+/g, ' ').trim();
+  return a !== '' && fold(a) === fold(b);
+}
+
+function absoluteUrl(raw: string, base: string): string | null {
+  try {
+    const url = new URL(raw.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+// Plain text from feed HTML, and short summaries cut where a reader expects: after a sentence,
+// else between words, marked with "…".
+
+import { collapseSpaces, extractText } from './html-dom.js';
+
+const ELLIPSIS = '…';
+
+/** Text of an HTML fragment: tags removed, entities decoded, blocks on their own lines, spaces collapsed. */
+export function htmlToText(html: string): string {
+  if (html.trim() === '') return '';
+  // Plain text without markup or references needs no parser (most titles).
+  if (!/[<&]/.test(html)) return html.split('\n').map(collapseSpaces).filter((l) => l !== '').join('\n');
+  return extractText(html);
+}
+
+/**
+ * At most `maxChars` characters of `text` on one line. When it has to cut, it prefers the end of a
+ * sentence in the second half of the budget, else the last word boundary, and ends with "…".
+ */
+export function summarize(text: string, maxChars = 400): string {
+  const flat = collapseSpaces(text);
+  const limit = Math.max(1, Math.floor(maxChars));
+  if (flat.length <= limit) return flat;
+  const budget = limit - ELLIPSIS.length;
+  if (budget <= 0) return ELLIPSIS;
+  const window = flat.slice(0, budget + 1); // +1: a boundary right after the budget still counts
+
+  let cut = -1;
+  const sentenceEnd = /[.!?…]["»”’)\]]?(?=\s)/g;
+  for (let m = sentenceEnd.exec(window); m !== null; m = sentenceEnd.exec(window)) {
+    const end = m.index + m[0].length;
+    if (end <= budget && end >= budget / 2) cut = end;
+  }
+  if (cut < 0) {
+    const space = window.lastIndexOf(' ');
+    cut = space > 0 ? space : budget;
+  }
+  let head = flat.slice(0, cut);
+  // Never split a surrogate pair (emoji, rare CJK) in two.
+  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  head = head.replace(/[\s.,;:…\-–—]+$/u, '');
+  return head === '' ? ELLIPSIS : head + ELLIPSIS;
+}

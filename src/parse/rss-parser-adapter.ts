@@ -1,0 +1,216 @@
+// The only module that imports rss-parser: RSS 0.9x/1.0 (RDF)/2.0 and Atom 0.3/1.0 XML → ParsedFeed.
+// rss-parser's output is loose (strings, objects, arrays); everything is read as unknown and converted here.
+
+import Parser from 'rss-parser';
+import type { ParsedFeed, ParsedItem } from '../domain/types.js';
+
+export type XmlFeedFormat = 'rss' | 'atom' | 'rdf';
+
+type Loose = Record<string, unknown>;
+
+/** Raw elements copied as xml2js produced them, so that this module, not rss-parser, interprets them. */
+const FEED_FIELDS = [
+  ['$', 'veilleAttrs', { keepArray: true }],
+  ['title', 'veilleTitle', { keepArray: true }],
+  ['subtitle', 'veilleSubtitle', { keepArray: true }],
+  ['tagline', 'veilleTagline', { keepArray: true }],
+  ['dc:language', 'veilleDcLanguage', { keepArray: true }],
+];
+
+const ITEM_FIELDS = [
+  ['$', 'veilleAttrs', { keepArray: true }],
+  ['title', 'veilleTitle', { keepArray: true }],
+  ['guid', 'veilleGuid', { keepArray: true }],
+  ['category', 'veilleCategories', { keepArray: true }],
+  ['dc:subject', 'veilleSubjects', { keepArray: true }],
+  ['content', 'veilleContent', { keepArray: true }],
+  ['summary', 'veilleSummary', { keepArray: true }],
+  ['published', 'veillePublished', { keepArray: true }],
+  ['updated', 'veilleUpdated', { keepArray: true }],
+  ['issued', 'veilleIssued', { keepArray: true }],
+  ['created', 'veilleCreated', { keepArray: true }],
+  ['modified', 'veilleModified', { keepArray: true }],
+  ['dc:date', 'veilleDcDate', { keepArray: true }],
+  ['atom:updated', 'veilleAtomUpdated', { keepArray: true }],
+  ['dcterms:modified', 'veilleDctermsModified', { keepArray: true }],
+  ['dc:language', 'veilleDcLanguage', { keepArray: true }],
+];
+
+const ATOM_DATE_PATH = /^\/feed\/entry\/(?:published|updated)$/;
+const ATOM_LINK_PATH = /^\/feed(?:\/entry)?\/link$/;
+
+/**
+ * Runs on every node while xml2js builds the tree. rss-parser calls `new Date(x).toISOString()` on
+ * Atom dates (throws on a malformed one) and reads `link.$.rel` (throws on a `<link>` without
+ * attributes); reshaping those nodes keeps one bad entry from failing the whole feed.
+ */
+function guardNode(xpath: string, _previous: unknown, node: unknown): unknown {
+  // rss-parser reads `channel[0]` unconditionally; an empty <rss/> or items without a channel
+  // (sloppy but well-formed) become an empty channel instead of a TypeError.
+  if (xpath === '/rss' || xpath === '/rdf:RDF') {
+    const root = isRecord(node) ? node : {};
+    if (Array.isArray(root.channel) && isRecord(root.channel[0])) return root;
+    const channel = xpath === '/rss' && root.item !== undefined ? { item: root.item } : {};
+    return { ...root, channel: [channel] };
+  }
+  if (ATOM_DATE_PATH.test(xpath) && typeof node === 'string') return { _: node };
+  if (ATOM_LINK_PATH.test(xpath)) {
+    if (typeof node === 'string') return { _: node, $: { href: node.trim() } };
+    if (isRecord(node) && !isRecord(node.$)) return { ...node, $: {} };
+  }
+  return node;
+}
+
+/** Parses feed XML (already passed through `prepareXml`). Rejects with the parser's own error. */
+export async function parseXmlFeed(xml: string, format: XmlFeedFormat): Promise<ParsedFeed> {
+  // A parser per call: xml2js parsers keep state and are not safe to share between concurrent parses.
+  const parser = new Parser({
+    defaultRSS: 2,
+    xml2js: { validator: guardNode },
+    customFields: { feed: FEED_FIELDS as never, item: ITEM_FIELDS as never },
+  });
+  const output: unknown = await parser.parseString(xml);
+  if (!isRecord(output)) throw new Error('rss-parser returned no feed');
+  return toParsedFeed(output, format);
+}
+
+function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
+  const atom = format === 'atom';
+  const attrs = isRecord(feed.veilleAttrs) ? feed.veilleAttrs : {};
+  const rawItems = Array.isArray(feed.items) ? feed.items : [];
+  return {
+    format,
+    title: atom ? textConstruct(first(feed.veilleTitle)) : text(feed.title),
+    link: text(feed.link),
+    description: atom
+      ? textConstruct(first(feed.veilleSubtitle) ?? first(feed.veilleTagline))
+      : text(feed.description),
+    language: text(feed.language) ?? text(first(feed.veilleDcLanguage)) ?? text(attrs['xml:lang']),
+    ttlMinutes: parseTtl(feed.ttl),
+    items: rawItems.filter(isRecord).map((item) => (atom ? toAtomItem(item) : toRssItem(item))),
+  };
+}
+
+function toRssItem(item: Loose): ParsedItem {
+  const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
+  // rss-parser puts <description> in `content`; <content:encoded> is the full text.
+  return {
+    guid: text(item.guid) ?? text(item['rdf:about']) ?? text(attrs['rdf:about']),
+    link: text(item.link),
+    title: text(first(item.veilleTitle)) ?? text(item.title),
+    summary: text(item.content) ?? text(first(item.veilleSummary)),
+    content: text(item['content:encoded']),
+    author: rssAuthor(text(item.creator) ?? text(item.author)),
+    published: text(item.pubDate) ?? text(first(item.veilleDcDate)) ?? text(first(item.veillePublished)),
+    updated: text(first(item.veilleAtomUpdated)) ?? text(first(item.veilleDctermsModified)),
+    categories: categories([...asArray(item.veilleCategories), ...asArray(item.veilleSubjects)]),
+    language: text(first(item.veilleDcLanguage)) ?? text(attrs['xml:lang']),
+  };
+}
+
+function toAtomItem(item: Loose): ParsedItem {
+  const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
+  const published =
+    text(first(item.veillePublished)) ?? text(first(item.veilleIssued)) ?? text(first(item.veilleCreated));
+  const updated = text(first(item.veilleUpdated)) ?? text(first(item.veilleModified));
+  return {
+    guid: text(item.id),
+    link: text(item.link),
+    title: textConstruct(first(item.veilleTitle)),
+    summary: contentConstruct(first(item.veilleSummary), item.summary),
+    content: contentConstruct(first(item.veilleContent), item.content),
+    author: text(item.author),
+    published: published ?? updated,
+    updated,
+    categories: categories(asArray(item.veilleCategories)),
+    language: text(attrs['xml:lang']),
+  };
+}
+
+/** Atom text construct (RFC 4287 §3.1) as HTML: `type="text"` (the default) is escaped. */
+function textConstruct(node: unknown): string | null {
+  const value = text(node);
+  if (value === null) return null;
+  return isPlainTextType(node) ? escapeHtml(value) : value;
+}
+
+/** Atom content: rss-parser serializes xhtml content for us (`built`); plain text is escaped. */
+function contentConstruct(node: unknown, built: unknown): string | null {
+  if (node === undefined) return null;
+  const value = typeof built === 'string' ? built.trim() || null : text(node);
+  if (value === null) return null;
+  return isPlainTextType(node) ? escapeHtml(value) : value;
+}
+
+function isPlainTextType(node: unknown): boolean {
+  const attrs = isRecord(node) && isRecord(node.$) ? node.$ : {};
+  const type = typeof attrs.type === 'string' ? attrs.type.trim().toLowerCase() : '';
+  // Atom 1.0: text | html | xhtml; Atom 0.3: MIME types, mode="escaped" holds HTML-escaped markup.
+  if (type === '' || type === 'text' || type === 'text/plain') {
+    return !(typeof attrs.mode === 'string' && attrs.mode === 'escaped' && type === '');
+  }
+  return false;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** "jdoe@example.com (John Doe)" (RSS 2.0 `<author>`) → "John Doe". */
+function rssAuthor(value: string | null): string | null {
+  if (value === null) return null;
+  const match = /^\S+@\S+\s*\((.+)\)$/.exec(value);
+  return match?.[1]?.trim() || value;
+}
+
+/** RSS `<category domain="…">text</category>`, Atom `<category term="…" label="…"/>`, `<dc:subject>`. */
+function categories(nodes: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const node of nodes) {
+    const attrs = isRecord(node) && isRecord(node.$) ? node.$ : {};
+    const value = text(node) ?? text(attrs.term) ?? text(attrs.label);
+    if (value !== null) out.push(value);
+  }
+  return out;
+}
+
+function parseTtl(value: unknown): number | null {
+  const raw = text(value);
+  if (raw === null || !/^\d{1,7}$/.test(raw)) return null;
+  const minutes = Number(raw);
+  return minutes > 0 ? minutes : null;
+}
+
+/** A trimmed string from whatever xml2js produced: string, `{ _: text }`, or nested elements. */
+function text(value: unknown): string | null {
+  const collected = collectText(value, 0).trim();
+  return collected === '' ? null : collected;
+}
+
+function collectText(value: unknown, depth: number): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (depth > 20) return '';
+  if (Array.isArray(value)) return value.map((v) => collectText(v, depth + 1)).join(' ');
+  if (!isRecord(value)) return '';
+  const own = typeof value._ === 'string' ? value._ : '';
+  // Mixed content (an xhtml title): xml2js keeps the text in `_` and the child elements by name,
+  // so their order is lost; text first, then the children, is the best that can be rebuilt.
+  const children = Object.entries(value)
+    .filter(([key]) => key !== '$' && key !== '_')
+    .map(([, v]) => collectText(v, depth + 1));
+  return [own, ...children].join(' ');
+}
+
+function first(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function asArray(value: unknown): readonly unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function isRecord(value: unknown): value is Loose {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
