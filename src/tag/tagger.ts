@@ -1,0 +1,229 @@
+// The tag stage: finds each theme's terms in an item's title, summary, content and categories,
+// and returns the themes that reach their threshold, with a score in [0, 1] and the evidence.
+
+import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
+import { detectLanguage } from './detect-language.js';
+import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
+import { categoryKey, keysOfWordsIn, splitWords } from './words.js';
+
+export interface TagInput {
+  title: string;
+  summary: string;
+  content?: string;
+  categories: readonly string[];
+  /** Declared by the feed or the source (BCP 47); detection overrides it only when confident. */
+  language: string | null;
+  sourceUrl?: string;
+}
+
+export interface Tagger {
+  /** Themes at or above their threshold, in taxonomy order. */
+  tag(input: TagInput): ThemeMatch[];
+}
+
+const TEXT_FIELDS = ['title', 'summary', 'content'] as const;
+const FIELD_ORDER: Readonly<Record<EvidenceField, number>> = { title: 0, summary: 1, content: 2, category: 3 };
+
+interface Hit {
+  readonly theme: number;
+  readonly term: number;
+  readonly field: EvidenceField;
+  readonly start: number;
+  readonly end: number;
+  /** Activation key of the vocabulary that matched (see CompiledLanguage). */
+  readonly language: string;
+  readonly exclusion: boolean;
+}
+
+const taxonomies = new WeakMap<Tagger, Taxonomy>();
+
+/**
+ * Compiles nothing more (the taxonomy is compiled when loaded); `languages` restricts language detection
+ * (default: the taxonomy's vocabulary languages).
+ */
+export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonly string[] }): Tagger {
+  const allowed = (options?.languages ?? taxonomy.languages).map((l) => l.toLowerCase());
+  const vocabularies = [...taxonomy.compiled.values()];
+  const stemLanguages = [...new Set(vocabularies.map((v) => v.language))];
+  const slotOf = vocabularies.map((v) => stemLanguages.indexOf(v.language));
+  const shared = new Set(taxonomy.sharedLanguages);
+  const tagger: Tagger = {
+    tag(input) {
+      const hits: Hit[] = [];
+      const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
+        title: input.title,
+        summary: input.summary,
+        content: input.content ?? '',
+      };
+      for (const field of TEXT_FIELDS) {
+        const text = fieldTexts[field];
+        if (text === '') continue;
+        // Vocabularies that share a stemmer (a language and its sameLanguage terms) share the keys.
+        const keys = keysOfWordsIn(splitWords(text), stemLanguages);
+        vocabularies.forEach((vocabulary, v) => findHits(vocabulary, keys[slotOf[v] as number] as string[], text, field, hits));
+      }
+      const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
+      return score(taxonomy, input, active === null ? hits : hits.filter((h) => active.has(h.language)));
+    },
+  };
+  taxonomies.set(tagger, taxonomy);
+  return tagger;
+}
+
+/** The taxonomy a tagger made by createTagger works with (for explanations). */
+export function taxonomyOf(tagger: Tagger): Taxonomy | undefined {
+  return taxonomies.get(tagger);
+}
+
+function findHits(vocabulary: CompiledLanguage, keys: readonly string[], text: string, field: EvidenceField, hits: Hit[]): void {
+  const { activation, byFirstKey } = vocabulary;
+  for (let i = 0; i < keys.length; i++) {
+    const candidates = byFirstKey.get(keys[i] as string);
+    if (candidates === undefined) continue;
+    for (const phrase of candidates) {
+      const n = phrase.keys.length;
+      if (i + n > keys.length) continue;
+      let j = 1;
+      while (j < n && keys[i + j] === phrase.keys[j]) j++;
+      if (j === n) hits.push({ theme: phrase.theme, term: phrase.term, field, start: i, end: i + n, language: activation, exclusion: phrase.exclusion });
+    }
+  }
+  for (const { theme, term, pattern } of vocabulary.regexes) {
+    pattern.lastIndex = 0;
+    if (pattern.test(text)) hits.push({ theme, term, field, start: -1, end: -1, language: activation, exclusion: false });
+  }
+}
+
+/**
+ * Vocabularies that apply: the item's language and the shared ones, or all when the language is unknown.
+ * Detection runs only when its answer can change the result, i.e. when a non-shared vocabulary matched:
+ * the same outcome as detecting every item, at a fraction of the cost.
+ */
+function activeLanguages(
+  input: TagInput,
+  hits: readonly Hit[],
+  allowed: readonly string[],
+  shared: ReadonlySet<string>,
+  texts: Readonly<Record<string, string>>,
+): Set<string> | null {
+  if (!hits.some((h) => !shared.has(h.language) && canMatter(h, hits, shared))) return null;
+  let language = primaryLanguage(input.language);
+  const detected = detectLanguage(`${texts['title'] ?? ''}\n${texts['summary'] ?? ''}\n${texts['content'] ?? ''}`, allowed);
+  if (detected !== null && detected.confident) language = detected.language;
+  if (language === null) return null;
+  return new Set([language, ownActivation(language), ...shared]);
+}
+
+/**
+ * Whether dropping or keeping a hit of a non-shared vocabulary could change the result: not when a shared
+ * vocabulary found the same words for the same theme (French and English both list "open source"), and an
+ * exclusion only matters when it hides a term.
+ */
+function canMatter(hit: Hit, hits: readonly Hit[], shared: ReadonlySet<string>): boolean {
+  if (hit.exclusion) {
+    return hits.some((o) => !o.exclusion && o.theme === hit.theme && o.field === hit.field && o.start < hit.end && hit.start < o.end);
+  }
+  if (hit.start < 0) return true;
+  return !hits.some(
+    (o) => !o.exclusion && shared.has(o.language) && o.theme === hit.theme && o.field === hit.field && o.start <= hit.start && hit.end <= o.end,
+  );
+}
+
+function primaryLanguage(tag: string | null): string | null {
+  if (tag === null) return null;
+  const primary = tag.trim().toLowerCase().split(/[-_]/u)[0] ?? '';
+  return /^[a-z]{2,3}$/u.test(primary) ? primary : null;
+}
+
+function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): ThemeMatch[] {
+  const { themes, terms } = taxonomy;
+  // Exclusions hide the words they cover from the same theme ("private beta" is no privacy term).
+  const excluded = hits.filter((h) => h.exclusion);
+  const candidates = hits
+    .filter((h) => !h.exclusion && !excluded.some((x) => x.theme === h.theme && x.field === h.field && h.start >= 0 && h.start < x.end && x.start < h.end))
+    .sort((a, b) => b.end - b.start - (a.end - a.start));
+  // Words count once per theme: a phrase inside a longer one ("open source" within "open source model"),
+  // or the same words in two vocabularies (English terms in a French item), add nothing.
+  const kept: Hit[] = [];
+  for (const hit of candidates) {
+    if (hit.start >= 0 && kept.some((k) => k.theme === hit.theme && k.field === hit.field && k.start <= hit.start && hit.end <= k.end)) continue;
+    kept.push(hit);
+  }
+  for (const category of input.categories) {
+    for (const { theme, term } of taxonomy.categories.get(categoryKey(category)) ?? []) {
+      kept.push({ theme, term, field: 'category', start: 0, end: 0, language: '', exclusion: false });
+    }
+  }
+  if (kept.length === 0) return [];
+  const host = hostOf(input.sourceUrl);
+  const matches: ThemeMatch[] = [];
+  themes.forEach((theme, t) => {
+    const mine = kept.filter((h) => h.theme === t);
+    if (mine.length === 0) return;
+    const occurrences = new Map<number, number[]>();
+    for (const hit of mine) {
+      const weight = hit.field === 'title' ? theme.titleWeight : hit.field === 'content' ? theme.contentWeight : hit.field === 'category' ? taxonomy.categoryWeight : 1;
+      const list = occurrences.get(hit.term);
+      if (list === undefined) occurrences.set(hit.term, [weight]);
+      else list.push(weight);
+    }
+    // Each term counts by its best place, and repeats add less and less (half, then a quarter): a story
+    // about a subject names it more than once, a passing mention does not.
+    let raw = 0;
+    for (const [term, weights] of occurrences) {
+      weights.sort((a, b) => b - a);
+      const repeated = (weights[0] ?? 0) + (weights[1] ?? 0) / 2 + (weights[2] ?? 0) / 4;
+      raw += (terms[term]?.weight ?? 1) * repeated;
+    }
+    if (host !== null) {
+      for (const hint of theme.hints) if (host === hint.source || host.endsWith(`.${hint.source}`)) raw += hint.boost;
+    }
+    // 1 − 2^−raw: one body term of weight 1 gives 0.5, one title term (weight 2) 0.75, and more evidence approaches 1.
+    const value = Math.round((1 - 2 ** -raw) * 1000) / 1000;
+    if (value < theme.threshold) return;
+    mine.sort((a, b) => FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start);
+    const evidence: Evidence[] = [];
+    const seen = new Set<string>();
+    for (const hit of mine) {
+      const text = terms[hit.term]?.text ?? '';
+      const key = `${hit.field}\u0000${text}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      evidence.push({ term: text, field: hit.field });
+    }
+    matches.push({ id: theme.id, score: value, evidence });
+  });
+  return matches;
+}
+
+function hostOf(url: string | undefined): string | null {
+  if (url === undefined || url === '') return null;
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./u, '');
+  } catch {
+    return null;
+  }
+}
+
+/** A human-readable account of the themes of `text` (read as an item's body), for `veille tag --explain`. */
+export function explainText(tagger: Tagger, text: string): string {
+  const matches = tagger.tag({ title: '', summary: text, categories: [], language: null });
+  if (matches.length === 0) return 'Aucun thème ne correspond (no theme matched).';
+  const taxonomy = taxonomyOf(tagger);
+  const labels = new Map(taxonomy?.themes.map((t) => [t.id, t] as const) ?? []);
+  const lines: string[] = [];
+  for (const match of matches) {
+    const theme = labels.get(match.id);
+    const name = theme === undefined ? match.id : `${theme.label} (${match.id})`;
+    const threshold = theme === undefined ? '' : `, seuil ${formatScore(theme.threshold)}`;
+    lines.push(`${name} — score ${formatScore(match.score)}${threshold}`);
+    for (const evidence of match.evidence) lines.push(`  « ${evidence.term} » dans ${FIELD_NAMES[evidence.field]} (${evidence.field})`);
+  }
+  return lines.join('\n');
+}
+
+const FIELD_NAMES: Readonly<Record<EvidenceField, string>> = { title: 'le titre', summary: 'le texte', content: 'le contenu', category: 'les catégories' };
+
+function formatScore(value: number): string {
+  return new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+}

@@ -1,0 +1,299 @@
+// The theme taxonomy: reads config/themes.yaml, validates it (errors name the bad key's path) and
+// compiles its vocabularies once into lookup tables keyed by word stem, so that tagging is a few Map reads per word.
+
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { VeilleError } from '../domain/errors.js';
+import type { ThemeInfo } from '../domain/types.js';
+import { categoryKey, keyOf, splitWords } from './words.js';
+
+const LANGUAGE = z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as "en" or "fr"' });
+const WEIGHT = z.number({ error: 'expected a number' }).positive({ error: 'expected a number above 0' }).max(10, { error: 'expected a number up to 10' });
+const TEXT = z.string({ error: 'expected a string' }).trim().min(1, { error: 'expected a non-empty string' });
+
+const TERM_ENTRY = z.union(
+  [
+    TEXT,
+    z.strictObject({ term: TEXT, weight: WEIGHT.optional(), sameLanguage: z.boolean({ error: 'expected true or false' }).optional() }),
+    z.strictObject({ regex: TEXT, flags: z.string().regex(/^[imsu]*$/).optional(), weight: WEIGHT.optional() }),
+  ],
+  { error: 'expected a term (string), { term, weight, sameLanguage } or { regex, flags, weight }' },
+);
+
+/** Vocabulary key for words matched as written (lowercase, accents folded, no stemming), whatever the item's language. */
+export const EXACT = 'exact';
+
+const VOCABULARY_KEY = z.union([LANGUAGE, z.literal(EXACT)], { error: `expected a language code such as "en" or "fr", or "${EXACT}"` });
+
+const PER_LANGUAGE = <T extends z.ZodType>(entry: T) =>
+  z.record(VOCABULARY_KEY, z.array(entry, { error: 'expected a list' }), { error: `expected a map from a language code ("en", "fr") or "${EXACT}" to a list` });
+
+const THEME = z.strictObject({
+  id: z.string({ error: 'expected a string' }).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'expected a kebab-case id such as "open-source"' }),
+  label: TEXT,
+  definition: TEXT,
+  titleWeight: WEIGHT.optional(),
+  contentWeight: WEIGHT.optional(),
+  threshold: z.number({ error: 'expected a number' }).gt(0, { error: 'expected a number in (0, 1]' }).max(1, { error: 'expected a number in (0, 1]' }).optional(),
+  vocabulary: PER_LANGUAGE(TERM_ENTRY),
+  exclusions: PER_LANGUAGE(TEXT).optional(),
+  categories: z.array(TEXT, { error: 'expected a list of category names' }).optional(),
+  hints: z
+    .array(z.strictObject({ source: TEXT, boost: WEIGHT }), { error: 'expected a list of { source, boost }' })
+    .optional(),
+});
+
+const FILE = z.strictObject({
+  version: z.literal(1, { error: 'expected 1' }),
+  defaults: z
+    .strictObject({
+      titleWeight: WEIGHT.default(2),
+      contentWeight: WEIGHT.default(0.5),
+      categoryWeight: WEIGHT.default(1),
+      threshold: z.number().gt(0).max(1, { error: 'expected a number in (0, 1]' }).default(0.5),
+      sharedLanguages: z.array(LANGUAGE).default(['en']),
+    })
+    .prefault({}),
+  themes: z.array(THEME, { error: 'expected a list of themes' }).min(1, { error: 'expected at least one theme' }),
+});
+
+type TermEntry = z.infer<typeof TERM_ENTRY>;
+
+/** One theme as written in the taxonomy file, with defaults applied. */
+export interface ThemeDefinition {
+  readonly id: string;
+  readonly label: string;
+  readonly definition: string;
+  /** Weight of a term found in the title; a term in the summary weighs 1. */
+  readonly titleWeight: number;
+  /** Weight of a term found only in the full content (long text mentions many things in passing). */
+  readonly contentWeight: number;
+  /** Minimum score in [0, 1] for an item to get the theme. */
+  readonly threshold: number;
+  readonly vocabulary: Readonly<Record<string, readonly TermEntry[]>>;
+  readonly exclusions: Readonly<Record<string, readonly string[]>>;
+  /** Feeds' own categories that are evidence for the theme. */
+  readonly categories: readonly string[];
+  readonly hints: readonly { readonly source: string; readonly boost: number }[];
+}
+
+/** A phrase (one or more word keys) of one theme, in one language. */
+export interface CompiledPhrase {
+  readonly theme: number;
+  /** Index in `Taxonomy.terms`, for evidence and per-term scoring. */
+  readonly term: number;
+  readonly keys: readonly string[];
+  readonly exclusion: boolean;
+}
+
+export interface CompiledRegex {
+  readonly theme: number;
+  readonly term: number;
+  readonly pattern: RegExp;
+}
+
+export interface CompiledLanguage {
+  /** Language of the stemmer that made the keys. */
+  readonly language: string;
+  /**
+   * When the vocabulary applies: its language, or "<language>:own" for terms marked `sameLanguage`
+   * (a shared English vocabulary's "exploit" is a feat in French items).
+   */
+  readonly activation: string;
+  /** First key of a phrase → the phrases that start with it. */
+  readonly byFirstKey: ReadonlyMap<string, readonly CompiledPhrase[]>;
+  readonly regexes: readonly CompiledRegex[];
+}
+
+export interface CompiledTerm {
+  readonly theme: number;
+  /** As written in the taxonomy (a regex as /source/). */
+  readonly text: string;
+  readonly weight: number;
+}
+
+export interface Taxonomy {
+  readonly themes: readonly ThemeDefinition[];
+  readonly file: string;
+  /** Vocabulary languages, in the order the file first uses them ("exact" is not a language and not listed). */
+  readonly languages: readonly string[];
+  /** Languages whose vocabularies apply to items of any language (AI news borrows English terms). */
+  readonly sharedLanguages: readonly string[];
+  readonly categoryWeight: number;
+  readonly terms: readonly CompiledTerm[];
+  readonly compiled: ReadonlyMap<string, CompiledLanguage>;
+  /** categoryKey(feed category) → themes and the category as written in the taxonomy. */
+  readonly categories: ReadonlyMap<string, readonly { readonly theme: number; readonly term: number }[]>;
+}
+
+/** Reads and compiles a taxonomy file. */
+export function loadTaxonomy(file: string): Taxonomy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new VeilleError('TAXONOMY_INVALID', `${file}: cannot read the taxonomy file`, { cause });
+  }
+  return parseTaxonomy(text, file);
+}
+
+/** Parses, validates and compiles taxonomy YAML; `file` names the source in error messages. */
+export function parseTaxonomy(yamlText: string, file: string): Taxonomy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (cause) {
+    throw new VeilleError('TAXONOMY_INVALID', `${file}: not valid YAML: ${(cause as Error).message}`, { cause });
+  }
+  const parsed = FILE.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined ? '' : formatPath(issue.path);
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
+    throw new VeilleError('TAXONOMY_INVALID', `${file}: ${where || '(root)'}: ${issue?.message ?? 'invalid'}${more}`);
+  }
+  return compile(parsed.data, file);
+}
+
+/** The themes as readers see them, in the file's order. */
+export function themeInfos(taxonomy: Taxonomy): ThemeInfo[] {
+  return taxonomy.themes.map((theme) => ({ id: theme.id, label: theme.label, definition: theme.definition }));
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function invalid(file: string, path: readonly PropertyKey[], message: string): VeilleError {
+  return new VeilleError('TAXONOMY_INVALID', `${file}: ${formatPath(path)}: ${message}`);
+}
+
+function compile(data: z.infer<typeof FILE>, file: string): Taxonomy {
+  const { defaults } = data;
+  const themes: ThemeDefinition[] = [];
+  const terms: CompiledTerm[] = [];
+  const languages: string[] = [];
+  const phrases = new Map<string, Map<string, CompiledPhrase[]>>();
+  const stemLanguages = new Map<string, string>();
+  const regexes = new Map<string, CompiledRegex[]>();
+  const categories = new Map<string, { theme: number; term: number }[]>();
+  const seenIds = new Map<string, number>();
+
+  const addLanguage = (language: string): void => {
+    if (!languages.includes(language)) languages.push(language);
+  };
+  const addPhrase = (activation: string, phrase: CompiledPhrase): void => {
+    let index = phrases.get(activation);
+    if (index === undefined) phrases.set(activation, (index = new Map()));
+    const first = phrase.keys[0] as string;
+    const list = index.get(first);
+    if (list === undefined) index.set(first, [phrase]);
+    else if (!list.some((p) => p.theme === phrase.theme && p.exclusion === phrase.exclusion && sameKeys(p.keys, phrase.keys))) list.push(phrase);
+  };
+  /** A phrase, and its words written as one ("open source" → "opensource"), which feeds also use. */
+  const addWords = (language: string, theme: number, term: number, text: string, exclusion: boolean, path: PropertyKey[], own = false): void => {
+    const words = splitWords(text);
+    if (words.length === 0) throw invalid(file, path, 'expected at least one word');
+    const activation = own ? ownActivation(language) : language;
+    stemLanguages.set(activation, language);
+    addPhrase(activation, { theme, term, keys: words.map((w) => keyOf(w, language)), exclusion });
+    if (words.length > 1) addPhrase(activation, { theme, term, keys: [keyOf(words.join(''), language)], exclusion });
+  };
+
+  data.themes.forEach((theme, t) => {
+    const earlier = seenIds.get(theme.id);
+    if (earlier !== undefined) throw invalid(file, ['themes', t, 'id'], `duplicate id "${theme.id}" (also themes[${earlier}])`);
+    seenIds.set(theme.id, t);
+    for (const [language, entries] of Object.entries(theme.vocabulary)) {
+      addLanguage(language);
+      entries.forEach((entry, e) => {
+        const path = ['themes', t, 'vocabulary', language, e];
+        const term = terms.length;
+        if (typeof entry === 'string' || 'term' in entry) {
+          const text = typeof entry === 'string' ? entry : entry.term;
+          const weight = typeof entry === 'string' ? 1 : (entry.weight ?? 1);
+          const own = typeof entry !== 'string' && entry.sameLanguage === true;
+          if (own && language === EXACT) throw invalid(file, [...path, 'sameLanguage'], `not allowed in the "${EXACT}" vocabulary, which has no language`);
+          terms.push({ theme: t, text, weight });
+          addWords(language, t, term, text, false, path, own);
+        } else {
+          let pattern: RegExp;
+          try {
+            pattern = new RegExp(entry.regex, `${entry.flags ?? 'i'}g`);
+          } catch (cause) {
+            throw invalid(file, [...path, 'regex'], `not a valid regular expression (${(cause as Error).message})`);
+          }
+          terms.push({ theme: t, text: `/${entry.regex}/`, weight: entry.weight ?? 1 });
+          const list = regexes.get(language) ?? [];
+          list.push({ theme: t, term, pattern });
+          regexes.set(language, list);
+        }
+      });
+    }
+    for (const [language, entries] of Object.entries(theme.exclusions ?? {})) {
+      addLanguage(language);
+      entries.forEach((text, e) => {
+        addWords(language, t, -1, text, true, ['themes', t, 'exclusions', language, e]);
+      });
+    }
+    (theme.categories ?? []).forEach((category, c) => {
+      const key = categoryKey(category);
+      if (key === '') throw invalid(file, ['themes', t, 'categories', c], 'expected a category name with letters or digits');
+      const term = terms.length;
+      terms.push({ theme: t, text: category, weight: 1 });
+      const list = categories.get(key) ?? [];
+      list.push({ theme: t, term });
+      categories.set(key, list);
+    });
+    themes.push(
+      Object.freeze({
+        id: theme.id,
+        label: theme.label,
+        definition: theme.definition,
+        titleWeight: theme.titleWeight ?? defaults.titleWeight,
+        contentWeight: theme.contentWeight ?? defaults.contentWeight,
+        threshold: theme.threshold ?? defaults.threshold,
+        vocabulary: theme.vocabulary,
+        exclusions: theme.exclusions ?? {},
+        categories: theme.categories ?? [],
+        hints: theme.hints ?? [],
+      }),
+    );
+  });
+
+  const compiled = new Map<string, CompiledLanguage>();
+  for (const language of languages) stemLanguages.set(language, language);
+  for (const [activation, language] of stemLanguages) {
+    compiled.set(activation, {
+      language,
+      activation,
+      byFirstKey: phrases.get(activation) ?? new Map(),
+      regexes: regexes.get(activation) ?? [],
+    });
+  }
+  return Object.freeze({
+    themes: Object.freeze(themes),
+    file,
+    languages: Object.freeze(languages.filter((l) => l !== EXACT)),
+    sharedLanguages: Object.freeze([...new Set([...defaults.sharedLanguages, EXACT])]),
+    categoryWeight: defaults.categoryWeight,
+    terms: Object.freeze(terms),
+    compiled,
+    categories,
+  });
+}
+
+/** Activation key of a vocabulary's `sameLanguage` terms. */
+export function ownActivation(language: string): string {
+  return `${language}:own`;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}

@@ -1,0 +1,150 @@
+// Tagging quality against labelled items, and the evaluation tools themselves (`veille eval`).
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isVeilleError } from '../../src/domain/errors.js';
+import { benchTagging } from '../../src/bench/tag-bench.js';
+import { evaluateTagger, formatEvalTable, readLabels, type EvalReport, type LabelledItem } from '../../src/tag/evaluate.js';
+import { createTagger, type Tagger } from '../../src/tag/tagger.js';
+import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+import { FIXTURES, THEMES_FILE, isHeldOut } from './helpers.js';
+
+const taxonomy = loadTaxonomy(THEMES_FILE);
+const tagger = createTagger(taxonomy);
+
+/** The project's bar (tagging issue): macro-F1 ≥ 0.85 over themes with positives, and no such theme under 0.75. */
+function expectBar(report: EvalReport, bar = { macro: 0.85, theme: 0.75 }): void {
+  expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(bar.macro);
+  for (const [id, scores] of Object.entries(report.themes)) {
+    if (scores.support > 0) expect(scores.f1, `${id}\n${formatEvalTable(report)}`).toBeGreaterThanOrEqual(bar.theme);
+  }
+}
+
+const devItems = readLabels(`${FIXTURES}ai-news/labels-dev.jsonl`);
+const ownItems = readLabels(`${FIXTURES}labels/fr-and-fl.jsonl`);
+/** The set marks its held-out items itself (`split: "holdout"`), a field LabelledItem does not carry. */
+const ownHeldOut = new Set(
+  readFileSync(`${FIXTURES}labels/fr-and-fl.jsonl`, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { link: string; split?: string })
+    .filter((o) => o.split === 'holdout')
+    .map((o) => o.link),
+);
+
+function evaluate(items: LabelledItem[], t: Tagger = tagger): EvalReport {
+  return evaluateTagger(t, taxonomy, items);
+}
+
+describe('quality on labels-dev (real AI-news items, firm labels)', () => {
+  it('meets the bar on all firm items', () => {
+    expectBar(evaluate(devItems));
+  });
+
+  it('meets the bar on the tuning part', () => {
+    expectBar(evaluate(devItems.filter((i) => !isHeldOut(i.link))));
+  });
+
+  it('holds its measured level on the held-out part (30 %, never used for tuning)', () => {
+    // Measured when the taxonomy was written: macro-F1 0.846, events 0.667 on 5 positives — below the
+    // bar, reported as such. The floor catches regressions; raise it as vocabularies improve.
+    expectBar(evaluate(devItems.filter((i) => isHeldOut(i.link))), { macro: 0.82, theme: 0.6 });
+  });
+
+  it('has no federated-learning story, so that theme is left out of the macro', () => {
+    const report = evaluate(devItems);
+    expect(report.themes['federated-learning']?.support).toBe(0);
+    expect(formatEvalTable(report)).toMatch(/over 5 theme\(s\) with support > 0/u);
+  });
+});
+
+describe('quality on the French and federated-learning set written for veille', () => {
+  it('has items for every theme in French, and look-alikes', () => {
+    const french = ownItems.filter((i) => i.language === 'fr');
+    for (const theme of taxonomy.themes) expect(french.filter((i) => i.labels.includes(theme.id)).length, theme.id).toBeGreaterThanOrEqual(8);
+    expect(ownItems.filter((i) => i.labels.length === 0).length).toBeGreaterThanOrEqual(35);
+    expect(ownItems.length).toBeGreaterThanOrEqual(120);
+  });
+
+  it('meets the bar on all firm items', () => {
+    expectBar(evaluate(ownItems));
+  });
+
+  it('meets the bar on the tuning part', () => {
+    expectBar(evaluate(ownItems.filter((i) => !ownHeldOut.has(i.link))));
+  });
+
+  it('holds its measured level on the held-out part (42 items, never used for tuning)', () => {
+    // Measured when the taxonomy was written: below the bar (few positives per theme; one regulation item).
+    const report = evaluate(ownItems.filter((i) => ownHeldOut.has(i.link)));
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.65);
+    expect(report.themes['federated-learning']?.f1).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('evaluateTagger', () => {
+  const fixed: Tagger = { tag: (input) => (input.title.includes('os') ? [{ id: 'open-source', score: 1, evidence: [] }] : []) };
+  const items: LabelledItem[] = [
+    { title: 'os 1', summary: '', link: 'a', labels: ['open-source'] },
+    { title: 'os 2', summary: '', link: 'b', labels: [] },
+    { title: 'x', summary: '', link: 'c', labels: ['open-source', 'privacy'] },
+    { title: 'os doubt', summary: '', link: 'd', labels: [], doubt: true },
+  ];
+
+  it('reports the --json shape of DESIGN.md, with doubtful items left out', () => {
+    const report = evaluateTagger(fixed, taxonomy, items);
+    expect(Object.keys(report)).toEqual(['macro_f1', 'themes', 'items']);
+    expect(report.themes['open-source']).toEqual({ precision: 0.5, recall: 0.5, f1: 0.5, support: 2 });
+    expect(report.themes['privacy']).toEqual({ precision: 0, recall: 0, f1: 0, support: 1 });
+    expect(report.themes['events']?.support).toBe(0);
+    expect(report.macro_f1).toBe(0.25); // mean over open-source and privacy, the themes with support
+    expect(report.items).toEqual([
+      { link: 'a', predicted: ['open-source'] },
+      { link: 'b', predicted: ['open-source'] },
+      { link: 'c', predicted: [] },
+    ]);
+    expect(evaluateTagger(fixed, taxonomy, items, { includeDoubtful: true }).items).toHaveLength(4);
+  });
+
+  it('rejects a label that is no theme of the taxonomy', () => {
+    expect(() => evaluateTagger(fixed, taxonomy, [{ title: '', summary: '', link: 'z', labels: ['opensource'] }])).toThrow(/unknown theme "opensource"/u);
+  });
+
+  it('prints an aligned table', () => {
+    const lines = formatEvalTable(evaluateTagger(fixed, taxonomy, items)).split('\n');
+    expect(lines[0]).toMatch(/^theme\s+precision\s+recall\s+f1\s+support$/u);
+    expect(new Set(lines.slice(0, 7).map((l) => l.length)).size).toBe(1);
+    expect(lines[7]).toBe('macro-F1 0.250 over 2 theme(s) with support > 0; 3 item(s) judged');
+  });
+});
+
+describe('readLabels', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'veille-labels-'));
+  it.each([
+    ['bad JSON', '{"title":"a","link":"l","labels":[]}\n{oops}\n', /labels\.jsonl:2: not valid JSON/u],
+    ['labels missing', '\n{"title":"a","link":"l"}\n', /labels\.jsonl:2: "labels" is missing/u],
+    ['labels not strings', '{"title":"a","link":"l","labels":[1]}\n', /labels\.jsonl:1: "labels" must be an array of strings/u],
+  ])('%s names file and line', (_name, text, message) => {
+    const file = join(dir, 'labels.jsonl');
+    writeFileSync(file, text);
+    let caught: unknown;
+    try {
+      readLabels(file);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isVeilleError(caught)).toBe(true);
+    expect((caught as Error).message).toMatch(message);
+  });
+});
+
+describe('benchTagging', () => {
+  it('tags the 3,027 AI-news items and reports the rate', async () => {
+    const result = await benchTagging(`${FIXTURES}ai-news/items.jsonl`);
+    expect(result.items % 3027).toBe(0);
+    // The target is 20,000 items/s on one idle core; this floor only catches a gross regression on a busy CI machine.
+    expect(result.itemsPerSecond).toBeGreaterThan(5_000);
+  });
+});

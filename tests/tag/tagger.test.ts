@@ -1,0 +1,186 @@
+// The tag stage on single items: matching rules, exclusions, language, evidence, scores, explanations.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { detectLanguage } from '../../src/tag/detect-language.js';
+import { createTagger, explainText, type TagInput } from '../../src/tag/tagger.js';
+import { loadTaxonomy, parseTaxonomy } from '../../src/tag/taxonomy.js';
+import { FIXTURES, THEMES_FILE } from './helpers.js';
+
+const taxonomy = loadTaxonomy(THEMES_FILE);
+const tagger = createTagger(taxonomy);
+
+function item(fields: Partial<TagInput>): TagInput {
+  return { title: '', summary: '', categories: [], language: null, ...fields };
+}
+const themesOf = (fields: Partial<TagInput>): string[] => tagger.tag(item(fields)).map((m) => m.id);
+
+describe('matching', () => {
+  it.each([
+    ['open-source', 'Our open-source model'],
+    ['open source', 'Our open source model'],
+    ['opensource', 'Our opensource model'],
+    ['OpenSource', 'Our OpenSource model'],
+    ['open-sourcing', 'We are open-sourcing the library'],
+    ['French elision', 'La communauté de l’open source'],
+  ])('%s is open source', (_name, title) => {
+    expect(themesOf({ title })).toEqual(['open-source']);
+  });
+
+  it.each([
+    ['typographic apostrophe', 'L’apprentissage fédéré arrive à l’hôpital'],
+    ['straight apostrophe', "L'apprentissage fédéré arrive à l'hôpital"],
+    ['plural, no accents', 'Apprentissages federes : un etat de l art'],
+  ])('French federated learning with a %s', (_name, title) => {
+    expect(themesOf({ title, language: 'fr' })).toContain('federated-learning');
+  });
+
+  it('matches phrases in order only', () => {
+    expect(themesOf({ summary: 'The source of the open question', language: 'en' })).toEqual([]);
+  });
+
+  it('matches a regular expression term on the raw text', () => {
+    const [match] = tagger.tag(item({ summary: 'Patch CVE-2025-12345 now.', language: 'en' }));
+    expect(match?.evidence).toContainEqual({ term: '/\\bCVE-\\d{4}-\\d{4,}\\b/', field: 'summary' });
+  });
+});
+
+describe('exclusions: phrases that look like a term and are not', () => {
+  // Each title holds a term strong enough to tag on its own, inside a phrase the taxonomy excludes.
+  it.each([
+    ['sécurité routière', 'Sécurité routière : des radars dopés à l’IA', 'fr', 'security'],
+    ['national security', 'A national security advisory council', 'en', 'security'],
+    ['open source intelligence', 'Open source intelligence tools for investigators', 'en', 'open-source'],
+    ['generative adversarial', 'Generative adversarial networks for images', 'en', 'security'],
+    ['scaling law', 'A new scaling law for sparse models', 'en', 'regulation'],
+    ['press conference', 'Highlights of the press conference', 'en', 'events'],
+    ['surveillance des prix', 'Surveillance des prix dans la distribution', 'fr', 'privacy'],
+  ])('%s', (_name, title, language, theme) => {
+    expect(themesOf({ title, language })).not.toContain(theme);
+  });
+
+  it('hides only the words the exclusion covers', () => {
+    const yaml = `version: 1
+themes:
+  - id: privacy
+    label: Vie privée
+    definition: Privacy.
+    vocabulary: { en: [private] }
+    exclusions: { en: [private beta] }
+`;
+    const t = createTagger(parseTaxonomy(yaml, 't.yaml'));
+    expect(t.tag(item({ summary: 'Now in private beta', language: 'en' }))).toEqual([]);
+    expect(t.tag(item({ summary: 'Private beta of a private assistant', language: 'en' })).map((m) => m.evidence)).toEqual([[{ term: 'private', field: 'summary' }]]);
+  });
+
+  it('still counts the term elsewhere in the same text', () => {
+    expect(themesOf({ title: 'Open source intelligence, now with an open source model', language: 'en' })).toEqual(['open-source']);
+  });
+
+  it.each([
+    ['Fédération française', 'La Fédération française de judo lance une application', 'fr'],
+    ['Federal Reserve', 'Federal Reserve officials weigh AI and productivity', 'en'],
+    ['cabinet privé', 'Un cabinet privé de radiologie s’équipe d’une IA', 'fr'],
+    ['exploit, a feat in French', 'Le modèle fait un exploit aux olympiades', 'fr'],
+    ['fediverse', 'The fediverse and its federated social network', 'en'],
+  ])('%s tags nothing', (_name, title, language) => {
+    expect(themesOf({ title, language })).toEqual([]);
+  });
+});
+
+describe('evidence and scores', () => {
+  it('names each matched term and where it was found', () => {
+    const [match] = tagger.tag(
+      item({ title: 'Federated learning in hospitals', summary: 'Secure aggregation keeps data local.', content: '<p>FedAvg</p>', categories: ['Federated Learning'], language: 'en' }),
+    );
+    expect(match?.id).toBe('federated-learning');
+    expect(match?.evidence).toEqual([
+      { term: 'federated learning', field: 'title' },
+      { term: 'secure aggregation', field: 'summary' },
+      { term: 'fedavg', field: 'content' },
+      { term: 'Federated Learning', field: 'category' },
+    ]);
+    expect(match?.score).toBeGreaterThan(0.9);
+    expect(match?.score).toBeLessThanOrEqual(1);
+  });
+
+  it('weighs the title above the body', () => {
+    const inTitle = tagger.tag(item({ title: 'A ransomware wave', language: 'en' }))[0]?.score ?? 0;
+    const inBody = tagger.tag(item({ summary: 'A ransomware wave', language: 'en' }))[0]?.score ?? 0;
+    expect(inTitle).toBeGreaterThan(inBody);
+    expect(inBody).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('takes a feed category mapped in the taxonomy as evidence on its own', () => {
+    expect(tagger.tag(item({ title: 'Weekly notes', categories: ['Open Source'] }))).toEqual([
+      { id: 'open-source', score: 0.5, evidence: [{ term: 'Open Source', field: 'category' }] },
+    ]);
+  });
+
+  it('returns themes in taxonomy order, only those at or above their threshold', () => {
+    const ids = themesOf({ title: 'Security summit: GDPR, open source and federated learning', language: 'en' });
+    expect(ids).toEqual(['open-source', 'federated-learning', 'privacy', 'regulation', 'security', 'events']);
+    expect(themesOf({ summary: 'A weak hint: hackers.', language: 'en' })).toEqual([]);
+  });
+
+  it('adds a source hint only to a theme that already has a term', () => {
+    const yaml = `version: 1
+themes:
+  - id: t
+    label: T
+    definition: A theme.
+    threshold: 0.6
+    vocabulary: { en: [alpha] }
+    hints: [{ source: example.org, boost: 1 }]
+`;
+    const hinted = createTagger(parseTaxonomy(yaml, 't.yaml'));
+    const base = { summary: 'alpha', categories: [], language: 'en' };
+    expect(hinted.tag({ ...base, title: '' }).map((m) => m.id)).toEqual([]);
+    expect(hinted.tag({ ...base, title: '', sourceUrl: 'https://blog.example.org/feed' }).map((m) => m.id)).toEqual(['t']);
+    expect(hinted.tag({ ...base, title: '', summary: 'beta', sourceUrl: 'https://example.org/' })).toEqual([]);
+  });
+});
+
+describe('language', () => {
+  it('detects French confidently, only among the allowed languages', () => {
+    expect(detectLanguage('Les chercheurs ont publié hier une étude sur la protection des données personnelles.', ['en', 'fr'])).toEqual({ language: 'fr', confident: true });
+    expect(detectLanguage('ok', ['en', 'fr'])?.confident ?? false).toBe(false);
+  });
+
+  it('overrides a wrong declared language when detection is confident', () => {
+    // A French item in a feed that declares English: the French vocabulary must still apply.
+    const title = 'Les hôpitaux partagent un modèle sans partager les données de leurs patients';
+    const summary = 'Les chercheurs ont développé une méthode d’apprentissage décentralisé qui évite de centraliser les dossiers médicaux.';
+    expect(themesOf({ title, summary, language: 'en' })).toEqual(['federated-learning']);
+  });
+
+  it('keeps the declared language when detection is not confident', () => {
+    // "surveillance" is a French privacy term only in French items; a short English item keeps its language.
+    expect(themesOf({ summary: 'Surveillance', language: 'en' })).toEqual(['privacy']);
+    expect(themesOf({ summary: 'Attaque', language: 'en' })).toEqual([]);
+  });
+});
+
+describe('the story veille was born from', () => {
+  it('files the French post on the AAAI workshops under open source and federated learning', () => {
+    const [first, ...rest] = readFileSync(`${FIXTURES}labels/seed-post-fr.txt`, 'utf8').split('\n');
+    const ids = themesOf({ title: 'Deux ateliers AAAI 2025 : IA open source et apprentissage fédéré', summary: first ?? '', content: rest.join('\n'), language: 'fr' });
+    expect(ids).toEqual(expect.arrayContaining(['open-source', 'federated-learning']));
+    expect(ids).not.toContain('privacy');
+    expect(ids).not.toContain('security');
+    expect(ids).not.toContain('regulation');
+  });
+});
+
+describe('explainText', () => {
+  it('lists themes with labels, scores and evidence', () => {
+    const text = explainText(tagger, 'La CNIL publie ses recommandations sur les données personnelles et l’apprentissage fédéré.');
+    expect(text).toContain('Apprentissage fédéré (federated-learning) — score');
+    expect(text).toContain('Confidentialité et données personnelles (privacy)');
+    expect(text).toMatch(/« données personnelles » dans le texte \(summary\)/u);
+  });
+
+  it('says when no theme matched', () => {
+    expect(explainText(tagger, 'Le temps qu’il fait à Brest')).toMatch(/^Aucun thème ne correspond \(no theme matched\)\.$/u);
+  });
+});

@@ -1,0 +1,74 @@
+// The taxonomy file: the default themes, and errors that name the path of the bad key.
+
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { isVeilleError } from '../../src/domain/errors.js';
+import { loadTaxonomy, parseTaxonomy, themeInfos } from '../../src/tag/taxonomy.js';
+import { foldAccents } from '../../src/tag/words.js';
+import { THEMES_FILE } from './helpers.js';
+
+const MINIMAL = (theme: string): string => `version: 1\nthemes:\n${theme}`;
+const GOOD_THEME = `  - id: a\n    label: A\n    definition: Défini.\n    vocabulary: { en: [alpha] }\n`;
+
+describe('default taxonomy', () => {
+  it('has the six themes of DESIGN.md, with their French labels, in reading order', () => {
+    expect(themeInfos(loadTaxonomy(THEMES_FILE)).map((t) => [t.id, t.label])).toEqual([
+      ['open-source', 'Open source'],
+      ['federated-learning', 'Apprentissage fédéré'],
+      ['privacy', 'Confidentialité et données personnelles'],
+      ['regulation', 'Régulation et gouvernance'],
+      ['security', 'Sécurité'],
+      ['events', 'Événements et conférences'],
+    ]);
+  });
+
+  it('gives every theme a one-line definition', () => {
+    for (const info of themeInfos(loadTaxonomy(THEMES_FILE))) expect(info.definition).toMatch(/^[^\n]{20,400}$/u);
+  });
+
+  it('keeps every vocabulary and exclusion list sorted, so that reviews show what changed', () => {
+    const raw = parse(readFileSync(THEMES_FILE, 'utf8')) as { themes: Record<string, Record<string, unknown[]> | unknown>[] };
+    const text = (entry: unknown): string =>
+      typeof entry === 'string' ? entry : ((entry as { term?: string; regex?: string }).term ?? (entry as { regex: string }).regex);
+    const sortKey = (entry: unknown): string => foldAccents(text(entry).toLowerCase()).replace(/[^a-z0-9 ]/gu, '');
+    for (const theme of raw.themes) {
+      for (const group of ['vocabulary', 'exclusions'] as const) {
+        for (const [language, list] of Object.entries((theme[group] ?? {}) as Record<string, unknown[]>)) {
+          const keys = list.map(sortKey);
+          expect(keys, `${String(theme['id'])}.${group}.${language}`).toEqual([...keys].sort());
+        }
+      }
+    }
+  });
+});
+
+describe('taxonomy errors name the bad key', () => {
+  it.each([
+    ['not YAML', 'themes: [', /^t\.yaml: not valid YAML/u],
+    ['no themes', 'version: 1\nthemes: []', /^t\.yaml: themes: expected at least one theme/u],
+    ['unknown key', MINIMAL(GOOD_THEME.replace('label: A', 'label: A\n    colour: red')), /^t\.yaml: themes\[0\]: .*colour/u],
+    ['bad id', MINIMAL(GOOD_THEME.replace('id: a', 'id: Open Source')), /^t\.yaml: themes\[0\]\.id: expected a kebab-case id/u],
+    ['missing label', MINIMAL(GOOD_THEME.replace('    label: A\n', '')), /^t\.yaml: themes\[0\]\.label: /u],
+    ['bad term', MINIMAL(GOOD_THEME.replace('[alpha]', '[alpha, beta, 3]')), /^t\.yaml: themes\[0\]\.vocabulary\.en\[2\]: expected a term/u],
+    ['bad language', MINIMAL(GOOD_THEME.replace('en: [alpha]', 'English: [alpha]')), /^t\.yaml: themes\[0\]\.vocabulary\.English: expected a map from a language code/u],
+    ['bad regex', MINIMAL(GOOD_THEME.replace('[alpha]', "[alpha, { regex: '(' }]")), /^t\.yaml: themes\[0\]\.vocabulary\.en\[1\]\.regex: not a valid regular expression/u],
+    ['term without words', MINIMAL(GOOD_THEME.replace('[alpha]', "[alpha, '--']")), /^t\.yaml: themes\[0\]\.vocabulary\.en\[1\]: expected at least one word/u],
+    ['threshold out of range', MINIMAL(GOOD_THEME.replace('label: A', 'label: A\n    threshold: 2')), /^t\.yaml: themes\[0\]\.threshold: expected a number in \(0, 1\]/u],
+    ['duplicate id', MINIMAL(GOOD_THEME + GOOD_THEME), /^t\.yaml: themes\[1\]\.id: duplicate id "a"/u],
+    ['bad exclusion', MINIMAL(GOOD_THEME + '    exclusions: { fr: [ok, 4] }\n'), /^t\.yaml: themes\[0\]\.exclusions\.fr\[1\]: /u],
+  ])('%s', (_name, yaml, message) => {
+    let caught: unknown;
+    try {
+      parseTaxonomy(yaml, 't.yaml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(isVeilleError(caught, 'TAXONOMY_INVALID')).toBe(true);
+    expect((caught as Error).message).toMatch(message);
+  });
+
+  it('says which file cannot be read', () => {
+    expect(() => loadTaxonomy('/nonexistent/themes.yaml')).toThrow(/^\/nonexistent\/themes\.yaml: cannot read/u);
+  });
+});
