@@ -2,7 +2,7 @@
 // Every write that belongs together happens in one transaction, so a crash loses nothing stored.
 import { createHash } from 'node:crypto';
 import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
-import { openDatabase, type Db } from './database.js';
+import { openDatabase, type Db, type Statement } from './database.js';
 
 export interface SourceRecord {
   readonly id: number;
@@ -115,25 +115,44 @@ const ITEM_COLUMNS = `i.*, (
   FROM item_themes t WHERE t.item_id = i.id) AS themes`;
 
 export class Store {
+  private readonly statements = new Map<string, Statement>();
+
   private constructor(private readonly db: Db) {}
+
+  /** The prepared statement for `sql`, prepared once per store. */
+  private statement<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql) as Statement;
+      this.statements.set(sql, prepared);
+    }
+    return prepared as unknown as Statement<P, R>;
+  }
 
   static open(path: string): Store {
     return new Store(openDatabase(path));
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.checkpoint();
+    this.db.close();
+  }
+
+  /** Moves the write-ahead log into the database file; run after each cycle. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** Makes the stored sources match the config: new ones added, missing ones deactivated. */
   syncSources(specs: readonly SourceSpec[], now: string): SourceRecord[] {
-    const find = this.db.prepare<[string, string], { id: number }>('SELECT id FROM sources WHERE key = ? OR url = ?');
-    const insert = this.db.prepare(
+    const find = this.statement<[string, string], { id: number }>('SELECT id FROM sources WHERE key = ? OR url = ?');
+    const insert = this.statement(
       'INSERT INTO sources (key, url, name, lang, active, created_at) VALUES (?, ?, ?, ?, 1, ?)',
     );
-    const update = this.db.prepare('UPDATE sources SET name = ?, lang = ?, active = 1 WHERE id = ?');
+    const update = this.statement('UPDATE sources SET name = ?, lang = ?, active = 1 WHERE id = ?');
     this.db.transaction(() => {
-      this.db.prepare('UPDATE sources SET active = 0').run();
+      this.statement('UPDATE sources SET active = 0').run();
       for (const spec of specs) {
         const existing = find.get(spec.url, spec.url);
         if (existing) update.run(spec.name, spec.lang, existing.id);
@@ -145,18 +164,17 @@ export class Store {
 
   listSources(options: { activeOnly: boolean }): SourceRecord[] {
     const where = options.activeOnly ? 'WHERE s.active = 1' : '';
-    const rows = this.db.prepare<[], SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources s ${where} ORDER BY s.id`).all();
+    const rows = this.statement<[], SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources s ${where} ORDER BY s.id`).all();
     return rows.map(toSourceRecord);
   }
 
   recordAttempt(sourceId: number, at: string): void {
-    this.db.prepare('UPDATE sources SET last_attempt_at = ? WHERE id = ?').run(at, sourceId);
+    this.statement('UPDATE sources SET last_attempt_at = ? WHERE id = ?').run(at, sourceId);
   }
 
   recordSuccess(sourceId: number, success: SourceSuccess): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(
+      this.statement(
           `UPDATE sources SET last_success_at = @at, next_fetch_at = @nextFetchAt, etag = @etag,
              last_modified = @lastModified, consecutive_failures = 0,
              site_url = COALESCE(@siteUrl, site_url), feed_title = COALESCE(@feedTitle, feed_title)
@@ -172,10 +190,9 @@ export class Store {
           feedTitle: success.feedTitle ?? null,
         });
       if (success.movedTo) {
-        const taken = this.db.prepare('SELECT id FROM sources WHERE url = ? AND id <> ?').get(success.movedTo, sourceId);
+        const taken = this.statement('SELECT id FROM sources WHERE url = ? AND id <> ?').get(success.movedTo, sourceId);
         if (!taken) {
-          this.db
-            .prepare('UPDATE sources SET moved_from = url, moved_at = ?, url = ? WHERE id = ? AND url <> ?')
+          this.statement('UPDATE sources SET moved_from = url, moved_at = ?, url = ? WHERE id = ? AND url <> ?')
             .run(success.at, success.movedTo, sourceId, success.movedTo);
         }
       }
@@ -183,8 +200,7 @@ export class Store {
   }
 
   recordFailure(sourceId: number, failure: SourceFailure): void {
-    this.db
-      .prepare(
+    this.statement(
         `UPDATE sources SET last_error_at = @at, last_error_code = @code, last_error = @message,
            next_fetch_at = @nextFetchAt, consecutive_failures = consecutive_failures + 1
          WHERE id = @id`,
@@ -194,16 +210,16 @@ export class Store {
 
   /** Inserts new items and updates the ones edited upstream, with their themes, in one transaction. */
   saveItems(sourceId: number, tagged: readonly TaggedItem[], now: string): SaveResult {
-    const select = this.db.prepare<[string], { source_id: number; content_hash: string }>(
+    const select = this.statement<[string], { source_id: number; content_hash: string }>(
       'SELECT source_id, content_hash FROM items WHERE id = ?',
     );
-    const insert = this.db.prepare(
+    const insert = this.statement(
       `INSERT INTO items (id, source_id, guid, link, title, summary, content_html, author, published_at,
          updated_at, date_missing, categories, language, links, image_url, content_hash, first_seen_at, last_seen_at)
        VALUES (@id, @sourceId, @guid, @link, @title, @summary, @contentHtml, @author, @publishedAt,
          @updatedAt, @dateMissing, @categories, @language, @links, @imageUrl, @contentHash, @now, @now)`,
     );
-    const update = this.db.prepare(
+    const update = this.statement(
       `UPDATE items SET guid = @guid, link = @link, title = @title, summary = @summary, content_html = @contentHtml,
          author = @author, updated_at = @updatedAt, categories = @categories, language = @language, links = @links,
          image_url = @imageUrl, content_hash = @contentHash, last_seen_at = @now, changed_at = @now,
@@ -211,13 +227,13 @@ export class Store {
          date_missing = CASE WHEN @dateMissing = 1 THEN date_missing ELSE 0 END
        WHERE id = @id`,
     );
-    const touch = this.db.prepare('UPDATE items SET last_seen_at = ? WHERE id = ?');
-    const clearThemes = this.db.prepare('DELETE FROM item_themes WHERE item_id = ?');
-    const insertTheme = this.db.prepare(
+    const touch = this.statement('UPDATE items SET last_seen_at = ? WHERE id = ?');
+    const clearThemes = this.statement('DELETE FROM item_themes WHERE item_id = ?');
+    const insertTheme = this.statement(
       'INSERT INTO item_themes (item_id, theme_id, score, evidence) VALUES (?, ?, ?, ?)',
     );
-    const saveThemes = (itemId: string, themes: readonly ThemeMatch[]): void => {
-      clearThemes.run(itemId);
+    const saveThemes = (itemId: string, themes: readonly ThemeMatch[], isNew: boolean): void => {
+      if (!isNew) clearThemes.run(itemId);
       for (const theme of themes) insertTheme.run(itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
     };
 
@@ -231,18 +247,18 @@ export class Store {
         const row = toItemParams(sourceId, item, contentHash, now);
         if (!existing) {
           insert.run(row);
-          saveThemes(item.id, themes);
+          saveThemes(item.id, themes, true);
           inserted += 1;
         } else if (existing.content_hash !== contentHash) {
           update.run(row);
-          saveThemes(item.id, themes);
+          saveThemes(item.id, themes, false);
           updated += 1;
         } else {
           touch.run(now, item.id);
           unchanged += 1;
         }
       }
-      if (inserted > 0) this.db.prepare('UPDATE sources SET last_new_item_at = ? WHERE id = ?').run(now, sourceId);
+      if (inserted > 0) this.statement('UPDATE sources SET last_new_item_at = ? WHERE id = ?').run(now, sourceId);
       return { inserted, updated, unchanged };
     })();
   }
@@ -252,8 +268,7 @@ export class Store {
     const themeFilter = themeId
       ? 'AND EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = i.id AND t.theme_id = @themeId)'
       : '';
-    const rows = this.db
-      .prepare<{ limit: number; themeId: string | null }, ItemRow>(
+    const rows = this.statement<{ limit: number; themeId: string | null }, ItemRow>(
         `SELECT ${ITEM_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id
          WHERE s.active = 1 ${themeFilter}
          ORDER BY i.published_at DESC, i.id LIMIT @limit`,
@@ -263,7 +278,7 @@ export class Store {
   }
 
   countItems(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
+    return (this.statement('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
   }
 
   /** SQLite's own check of the file: "ok" when whole. */

@@ -5,6 +5,7 @@ import { describeError, isVeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import type { SourceSpec } from '../domain/types.js';
 import { normalizeFeed } from '../clean/normalize.js';
+import { htmlToText } from '../clean/text.js';
 import { isFetchError } from '../fetch/fetch-error.js';
 import { fetchFeed, type FetchPolicy } from '../fetch/fetch-feed.js';
 import { createHostLimiter } from '../fetch/host-limiter.js';
@@ -111,6 +112,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     sources: store.listSources({ activeOnly: true }),
     builtAt: clock.now(),
   });
+  store.checkpoint();
 
   let newItems = 0;
   let updatedItems = 0;
@@ -182,7 +184,7 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       themes: context.tagger.tag({
         title: item.title,
         summary: item.summary,
-        content: item.contentHtml,
+        content: htmlToText(item.contentHtml),
         categories: item.categories,
         language: item.language,
         sourceUrl: source.url,
