@@ -29,6 +29,7 @@ export interface Config {
   readonly fetch: Readonly<ParsedConfig['fetch']>;
   readonly email: Readonly<ParsedConfig['email']> & { readonly outbox: string };
   readonly translate: Readonly<ParsedConfig['translate']>;
+  readonly processing: Readonly<ParsedConfig['processing']>;
   readonly log: Readonly<ParsedConfig['log']>;
 }
 
@@ -88,6 +89,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     fetch: parsed.fetch,
     email: { ...parsed.email, outbox: resolve(folder, parsed.email.outbox) },
     translate: parsed.translate,
+    processing: parsed.processing,
     log: parsed.log,
   };
 }

@@ -1,4 +1,5 @@
 // The one schema of config/veille.yaml: every key, its default and its validation.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { explainCronExpression } from '../schedule/cron.js';
 
@@ -94,11 +95,19 @@ export const configSchema = z.strictObject({
       apiKeyEnv: z.string().default(''),
     })
     .prefault({}),
+  processing: z
+    .strictObject({ threads: z.number().int().min(0).max(16).default(defaultThreads()) })
+    .prefault({}),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Parsing threads: one per core beyond the main thread's, at least one, at most four. */
+function defaultThreads(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
+}
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -1,7 +1,7 @@
 // Language detection adapter: the only module that imports eld. The detector is restricted to the
 // configured languages and says whether it is confident, so that a feed's declared language wins otherwise.
 
-import { eld } from 'eld/small';
+import { eld } from 'eld/extrasmall';
 
 type Detector = typeof eld;
 

@@ -4,17 +4,15 @@ import type { Config } from '../config/load-config.js';
 import { describeError, isVeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import type { SourceSpec } from '../domain/types.js';
-import { normalizeFeed } from '../clean/normalize.js';
-import { htmlToText } from '../clean/text.js';
 import { isFetchError } from '../fetch/fetch-error.js';
 import { fetchFeed, type FetchPolicy } from '../fetch/fetch-feed.js';
 import { createHostLimiter } from '../fetch/host-limiter.js';
 import { createHttpClient, type HttpClient } from '../fetch/http-client.js';
-import { parseFeed } from '../parse/parse-feed.js';
 import type { SourceRecord, Store } from '../store/store.js';
 import { createTagger, type Tagger } from '../tag/tagger.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
 import { isDue, nextFetchAfterFailure, nextFetchAfterSuccess } from './fetch-schedule.js';
+import { createFeedProcessor, type FeedProcessor } from './process-pool.js';
 import { publishFromStore } from './publish-from-store.js';
 
 export type SourceResult =
@@ -78,6 +76,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     perHostDelayMs: config.fetch.perHostDelayMs,
   });
   const tagger = createTagger(deps.taxonomy, { languages: languagesOf(config, deps.sources) });
+  const processor = createFeedProcessor(due.length > 1 ? config.processing.threads : 0);
 
   let done = 0;
   let failedCount = 0;
@@ -87,7 +86,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     await Promise.all(
       due.map((source) =>
         limiter.run(source.url, async () => {
-          const result = await processSource(source, { ...deps, tagger, client, policy });
+          const result = await processSource(source, { ...deps, tagger, client, policy, processor });
           results.set(source.id, result);
           done += 1;
           if (result.kind === 'failed') {
@@ -102,7 +101,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
       ),
     );
   } finally {
-    await client.close();
+    await Promise.all([client.close(), processor.close()]);
   }
 
   const published = await publishFromStore({
@@ -146,6 +145,7 @@ interface SourceContext extends CycleDeps {
   readonly tagger: Tagger;
   readonly client: HttpClient;
   readonly policy: FetchPolicy;
+  readonly processor: FeedProcessor;
 }
 
 async function processSource(source: SourceRecord, context: SourceContext): Promise<SourceResult> {
@@ -172,19 +172,20 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       });
       return { kind: 'not-modified' };
     }
-    const feed = await parseFeed(outcome.text, { contentType: outcome.contentType, url: outcome.finalUrl });
-    const items = normalizeFeed(feed, {
+    const feed = await context.processor.process({
+      text: outcome.text,
+      contentType: outcome.contentType,
+      url: outcome.finalUrl,
       sourceKey: source.key,
-      baseUrl: outcome.finalUrl,
       sourceLang,
-      fetchedAt: now,
+      fetchedAt: now.toISOString(),
     });
-    const tagged = items.map((item) => ({
+    const tagged = feed.items.map((item, index) => ({
       item,
       themes: context.tagger.tag({
         title: item.title,
         summary: item.summary,
-        content: htmlToText(item.contentHtml),
+        content: feed.contentTexts[index] ?? '',
         categories: item.categories,
         language: item.language,
         sourceUrl: source.url,
@@ -203,7 +204,7 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       feedTitle: feed.title,
       movedTo: outcome.permanentUrl,
     });
-    return { kind: 'ok', inserted: saved.inserted, updated: saved.updated, items: items.length };
+    return { kind: 'ok', inserted: saved.inserted, updated: saved.updated, items: feed.items.length };
   } catch (error) {
     if (!isVeilleError(error)) context.logger.error({ source: source.url, err: error }, 'unexpected error');
     const code = isVeilleError(error) ? error.code : 'INTERNAL';

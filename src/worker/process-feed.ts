@@ -1,0 +1,43 @@
+// Feed text → normalized items: the CPU-heavy part of a cycle (parse, sanitize, text), free of
+// I/O and of shared state, so that it can run inline or in a worker thread.
+import { normalizeFeed } from '../clean/normalize.js';
+import { htmlToText } from '../clean/text.js';
+import type { Item } from '../domain/types.js';
+import { parseFeed } from '../parse/parse-feed.js';
+
+export interface FeedJob {
+  readonly text: string;
+  readonly contentType: string | null;
+  /** The URL the text was fetched from, after redirects: base for relative links. */
+  readonly url: string;
+  readonly sourceKey: string;
+  readonly sourceLang: string | null;
+  /** ISO 8601. */
+  readonly fetchedAt: string;
+}
+
+export interface ProcessedFeed {
+  readonly title: string | null;
+  readonly link: string | null;
+  readonly ttlMinutes: number | null;
+  readonly items: readonly Item[];
+  /** Plain text of each item's content, in the same order, for the tagger. */
+  readonly contentTexts: readonly string[];
+}
+
+export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
+  const feed = await parseFeed(job.text, { contentType: job.contentType, url: job.url });
+  const items = normalizeFeed(feed, {
+    sourceKey: job.sourceKey,
+    baseUrl: job.url,
+    sourceLang: job.sourceLang,
+    fetchedAt: new Date(job.fetchedAt),
+  });
+  return {
+    title: feed.title,
+    link: feed.link,
+    ttlMinutes: feed.ttlMinutes,
+    items,
+    contentTexts: items.map((item) => htmlToText(item.contentHtml)),
+  };
+}

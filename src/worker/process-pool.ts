@@ -1,0 +1,70 @@
+// Runs processFeed on worker threads, so that parsing and sanitizing use every core while the
+// main thread fetches, tags and stores. Falls back to the main thread when threads are off or
+// the compiled thread script is absent (running from TypeScript sources, as the tests do).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { VeilleError, type ErrorCode } from '../domain/errors.js';
+import { processFeed, type FeedJob, type ProcessedFeed } from './process-feed.js';
+
+export interface FeedProcessor {
+  /** Number of threads in use; 0 when processing runs on the main thread. */
+  readonly threads: number;
+  process(job: FeedJob): Promise<ProcessedFeed>;
+  close(): Promise<void>;
+}
+
+type Reply = { id: number; result: ProcessedFeed } | { id: number; error: { code: ErrorCode; message: string } };
+
+interface Slot {
+  readonly worker: Worker;
+  readonly pending: Map<number, { resolve: (value: ProcessedFeed) => void; reject: (error: unknown) => void }>;
+}
+
+const THREAD_SCRIPT = new URL('./process-thread.js', import.meta.url);
+
+export function createFeedProcessor(threads: number): FeedProcessor {
+  if (threads <= 0 || !existsSync(fileURLToPath(THREAD_SCRIPT))) {
+    return { threads: 0, process: processFeed, close: async () => undefined };
+  }
+  const slots: Slot[] = Array.from({ length: threads }, () => startSlot());
+  let nextId = 0;
+  return {
+    threads,
+    process(job) {
+      // The least busy thread takes the job.
+      const slot = slots.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
+      const id = (nextId += 1);
+      return new Promise<ProcessedFeed>((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject });
+        slot.worker.postMessage({ id, job });
+      });
+    },
+    async close() {
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}
+
+function startSlot(): Slot {
+  const worker = new Worker(THREAD_SCRIPT);
+  const pending: Slot['pending'] = new Map();
+  worker.on('message', (reply: Reply) => {
+    const waiting = pending.get(reply.id);
+    if (!waiting) return;
+    pending.delete(reply.id);
+    if ('error' in reply) waiting.reject(new VeilleError(reply.error.code, reply.error.message));
+    else waiting.resolve(reply.result);
+  });
+  const failAll = (error: unknown) => {
+    for (const waiting of pending.values()) {
+      waiting.reject(new VeilleError('INTERNAL', `worker: a processing thread stopped: ${String(error)}`, { cause: error }));
+    }
+    pending.clear();
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => {
+    if (pending.size > 0) failAll(new Error(`exit code ${code}`));
+  });
+  return { worker, pending };
+}
