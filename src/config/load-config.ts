@@ -124,8 +124,11 @@ function describeExpectation(issue: z.core.$ZodIssue, value: unknown): string {
   }
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((item) => JSON.stringify(item)).join(', ')}`;
   if (issue.code === 'invalid_union') return 'expected a list of sources or { opml: FILE }';
-  if (issue.code === 'too_small') return `expected at least ${String(issue.minimum)}${issue.origin === 'string' ? ' character(s)' : ''}`;
-  if (issue.code === 'too_big') return `expected at most ${String(issue.maximum)}`;
+  if (issue.code === 'too_small') {
+    const bound = issue.inclusive === false ? 'more than' : 'at least';
+    return `expected ${bound} ${String(issue.minimum)}${issue.origin === 'string' ? ' character(s)' : ''}`;
+  }
+  if (issue.code === 'too_big') return `expected ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}`;
   return issue.message;
 }
 
