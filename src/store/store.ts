@@ -1,8 +1,8 @@
 // The project's state: sources with their HTTP state and health, items with their themes.
 // Every write that belongs together happens in one transaction, so a crash loses nothing stored.
-import { createHash } from 'node:crypto';
 import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
 import { openDatabase, type Db, type Statement } from './database.js';
+import { hashItemContent } from './item-hash.js';
 
 export interface SourceRecord {
   readonly id: number;
@@ -56,6 +56,8 @@ export interface SourceFailure {
 export interface TaggedItem {
   readonly item: Item;
   readonly themes: readonly ThemeMatch[];
+  /** hashItemContent(item), when the caller already has it (computed on a parsing thread). */
+  readonly contentHash?: string;
 }
 
 export interface SaveResult {
@@ -241,8 +243,8 @@ export class Store {
       let inserted = 0;
       let updated = 0;
       let unchanged = 0;
-      for (const { item, themes } of tagged) {
-        const contentHash = hashItem(item);
+      for (const { item, themes, contentHash: known } of tagged) {
+        const contentHash = known ?? hashItemContent(item);
         const existing = select.get(item.id);
         const row = toItemParams(sourceId, item, contentHash, now);
         if (!existing) {
@@ -285,16 +287,6 @@ export class Store {
   checkIntegrity(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }
-}
-
-function hashItem(item: Item): string {
-  const hash = createHash('sha256');
-  for (const part of [item.guid, item.link, item.title, item.summary, item.contentHtml, item.author, item.language]) {
-    hash.update(part ?? '\u0000').update('\u0001');
-  }
-  hash.update(item.dateMissing ? '' : item.publishedAt).update(item.updatedAt ?? '');
-  hash.update(JSON.stringify(item.categories)).update(item.imageUrl ?? '');
-  return hash.digest('hex').slice(0, 32);
 }
 
 function toItemParams(sourceId: number, item: Item, contentHash: string, now: string) {

@@ -4,6 +4,7 @@ import { normalizeFeed } from '../clean/normalize.js';
 import { htmlToText } from '../clean/text.js';
 import type { Item } from '../domain/types.js';
 import { parseFeed } from '../parse/parse-feed.js';
+import { hashItemContent } from '../store/item-hash.js';
 
 export interface FeedJob {
   readonly text: string;
@@ -23,6 +24,8 @@ export interface ProcessedFeed {
   readonly items: readonly Item[];
   /** Plain text of each item's content, in the same order, for the tagger. */
   readonly contentTexts: readonly string[];
+  /** hashItemContent of each item, in the same order. */
+  readonly contentHashes: readonly string[];
 }
 
 export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
@@ -39,5 +42,6 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     ttlMinutes: feed.ttlMinutes,
     items,
     contentTexts: items.map((item) => htmlToText(item.contentHtml)),
+    contentHashes: items.map(hashItemContent),
   };
 }

@@ -47,7 +47,7 @@ export function createFeedProcessor(threads: number): FeedProcessor {
 }
 
 function startSlot(): Slot {
-  const worker = new Worker(THREAD_SCRIPT);
+  const worker = new Worker(THREAD_SCRIPT, { resourceLimits: { maxYoungGenerationSizeMb: 12 } });
   const pending: Slot['pending'] = new Map();
   worker.on('message', (reply: Reply) => {
     const waiting = pending.get(reply.id);
