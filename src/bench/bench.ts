@@ -8,12 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Parser from 'rss-parser';
-import { loadConfig } from '../config/load-config.js';
-import { silentLogger } from '../domain/ports.js';
-import { Store } from '../store/store.js';
-import { loadTaxonomy } from '../tag/taxonomy.js';
-import { runCycle } from '../worker/pipeline.js';
-import { resolveSources } from '../worker/sources.js';
+import { tuneRuntime } from '../cli/runtime.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,6 +60,16 @@ interface PipelineFigures {
 
 /** One cycle in this process (run as a child of the bench, so its memory is its own). */
 async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
+  // As bin/veille.js does: tune the runtime, then load veille.
+  tuneRuntime();
+  const [{ loadConfig }, { silentLogger }, { Store }, { loadTaxonomy }, { runCycle }, { resolveSources }] = await Promise.all([
+    import('../config/load-config.js'),
+    import('../domain/ports.js'),
+    import('../store/store.js'),
+    import('../tag/taxonomy.js'),
+    import('../worker/pipeline.js'),
+    import('../worker/sources.js'),
+  ]);
   const server = await startFeedServer(FEEDS, ITEMS, HOSTS, 0);
   const dir = mkdtempSync(join(tmpdir(), 'veille-bench-'));
   try {
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await runPipelineOnce(Number(threadsArgument))));
     return;
   }
+  const { loadConfig } = await import('../config/load-config.js');
   const defaultThreads = loadConfig(join(root, 'config/veille.yaml')).processing.threads;
   const runs = [await benchPipeline(0), await benchPipeline(defaultThreads)];
   const baseline = await benchBareParse();

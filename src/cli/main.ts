@@ -156,7 +156,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
       sources,
       clock,
       logger,
-      userAgent: userAgentFor(config.site.url),
+      userAgent: userAgentFor(config),
       force,
       onProgress: interactive
         ? (event) =>

@@ -91,7 +91,7 @@ function checkUrl(url: string): string {
 /** Fetches the URL: a feed is taken as it is; a web page is searched for its feed links. */
 async function findFeed(config: Config, url: string, options: CliOptions): Promise<SourceSpec> {
   const policy: FetchPolicy = {
-    userAgent: userAgentFor(config.site.url),
+    userAgent: userAgentFor(config),
     connectTimeoutMs: config.fetch.connectTimeoutMs,
     headersTimeoutMs: config.fetch.headersTimeoutMs,
     bodyTimeoutMs: config.fetch.bodyTimeoutMs,

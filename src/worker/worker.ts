@@ -62,7 +62,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
       sources: resolveSources(config),
       clock: deps.clock,
       logger,
-      userAgent: userAgentFor(config.site.url),
+      userAgent: userAgentFor(config),
     })
       .then((summary) => {
         metrics.cycles += 1;
