@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Parser from 'rss-parser';
-import { tuneRuntime } from '../cli/runtime.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,8 +59,6 @@ interface PipelineFigures {
 
 /** One cycle in this process (run as a child of the bench, so its memory is its own). */
 async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
-  // As bin/veille.js does: tune the runtime, then load veille.
-  tuneRuntime();
   const [{ loadConfig }, { silentLogger }, { Store }, { loadTaxonomy }, { runCycle }, { resolveSources }] = await Promise.all([
     import('../config/load-config.js'),
     import('../domain/ports.js'),
@@ -116,7 +113,8 @@ async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
 
 /** Peak RSS of a process and its threads: worker threads share the process, so RSS counts them. */
 async function benchPipeline(threads: number): Promise<PipelineFigures> {
-  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), 'pipeline', String(threads)], {
+  // With the V8 flag bin/veille.js runs with.
+  const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=4', fileURLToPath(import.meta.url), 'pipeline', String(threads)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -147,6 +145,7 @@ async function main(): Promise<void> {
     );
   }
   console.log('  targets: ratio <= 3x, peak RSS < 300 MB');
+  await (await import('./fetch-bench.js')).runFetchBench();
 }
 
 async function benchBareParse(): Promise<{ seconds: number; bytes: number }> {

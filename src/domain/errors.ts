@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'STORE_LOCKED',
   'STORE_FAILED',
   'PUBLISH_FAILED',
+  'SERVER_LISTEN',
   'INTERNAL',
 ] as const;
 

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, posix, resolve, sep } from 'node:path';
+import { VeilleError } from '../domain/errors.js';
 
 export interface RouteResponse {
   status: number;
@@ -210,9 +211,9 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   });
 
   return new Promise((resolvePromise, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(describeListenError(error, options.host, options.port)));
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       const { port } = server.address() as AddressInfo;
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       resolvePromise({
@@ -227,4 +228,18 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       });
     });
   });
+}
+
+/** A listen failure in words: which address, and what to change. */
+function describeListenError(error: NodeJS.ErrnoException, host: string, port: number): VeilleError {
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const reason =
+    error.code === 'EADDRINUSE'
+      ? `${address} is already in use (another veille, or another server); stop it or change server.port`
+      : error.code === 'EACCES'
+        ? `not allowed to listen on ${address} (ports below 1024 need privileges); change server.port`
+        : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+          ? `${host} is not an address of this machine; change server.host`
+          : `cannot listen on ${address}: ${error.message}`;
+  return new VeilleError('SERVER_LISTEN', `server: ${reason}`, { cause: error });
 }

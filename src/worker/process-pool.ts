@@ -27,7 +27,15 @@ export function createFeedProcessor(threads: number): FeedProcessor {
   if (threads <= 0 || !existsSync(fileURLToPath(THREAD_SCRIPT))) {
     return { threads: 0, process: processFeed, close: async () => undefined };
   }
-  const slots: Slot[] = Array.from({ length: threads }, () => startSlot());
+  let closing = false;
+  const slots: Slot[] = [];
+  // A thread that stops (a crash, or out of memory on a huge feed) fails its own jobs with a
+  // code and is replaced, so one bad feed never hangs the cycle or the ones after it.
+  const replace = (dead: Slot) => {
+    const index = slots.indexOf(dead);
+    if (index >= 0 && !closing) slots[index] = startSlot(replace);
+  };
+  for (let index = 0; index < threads; index += 1) slots.push(startSlot(replace));
   let nextId = 0;
   return {
     threads,
@@ -41,14 +49,16 @@ export function createFeedProcessor(threads: number): FeedProcessor {
       });
     },
     async close() {
+      closing = true;
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
 }
 
-function startSlot(): Slot {
+function startSlot(onDeath: (slot: Slot) => void): Slot {
   const worker = new Worker(THREAD_SCRIPT, { resourceLimits: { maxYoungGenerationSizeMb: 12 } });
   const pending: Slot['pending'] = new Map();
+  const slot: Slot = { worker, pending };
   worker.on('message', (reply: Reply) => {
     const waiting = pending.get(reply.id);
     if (!waiting) return;
@@ -56,15 +66,17 @@ function startSlot(): Slot {
     if ('error' in reply) waiting.reject(new VeilleError(reply.error.code, reply.error.message));
     else waiting.resolve(reply.result);
   });
-  const failAll = (error: unknown) => {
+  let dead = false;
+  const die = (reason: string, cause?: unknown) => {
+    if (dead) return;
+    dead = true;
     for (const waiting of pending.values()) {
-      waiting.reject(new VeilleError('INTERNAL', `worker: a processing thread stopped: ${String(error)}`, { cause: error }));
+      waiting.reject(new VeilleError('INTERNAL', `worker: the processing thread stopped (${reason}) while parsing this feed`, { cause }));
     }
     pending.clear();
+    onDeath(slot);
   };
-  worker.on('error', failAll);
-  worker.on('exit', (code) => {
-    if (pending.size > 0) failAll(new Error(`exit code ${code}`));
-  });
-  return { worker, pending };
+  worker.on('error', (error) => die(error.message, error));
+  worker.on('exit', (code) => die(`exit code ${code}`));
+  return slot;
 }

@@ -146,8 +146,8 @@ describe('exit codes', () => {
     ['an unknown command', ['frobnicate'], 2, /unknown command "frobnicate"/],
     ['an unknown option', ['run', '--frob'], 2, /Unknown option '--frob'/],
     ['a missing config file', ['run', '--config', '/nonexistent/veille.yaml'], 2, /cannot read \/nonexistent\/veille\.yaml: no such file/],
-    ['a bad VEILLE_NOW', ['status', '--config', '/nonexistent/veille.yaml'], 2, /VEILLE_NOW: "yesterday" is not an ISO 8601 date/],
-  ])('%s exits %i with a message', async (_name, argv, code, message) => {
+    ['a bad VEILLE_NOW', ['status', '--config', '/nonexistent/veille.yaml'], 2, /VEILLE_NOW: "yesterday" is not an ISO 8601 instant/],
+  ])('%s gives its exit code and a message', async (_name, argv, code, message) => {
     const result = await runCli(argv, { env: { VEILLE_NOW: argv[0] === 'status' ? 'yesterday' : NOW } });
     expect(result.code).toBe(code);
     expect(result.stderr).toMatch(message);

@@ -39,7 +39,12 @@ export function makeTempProject(): TempProject {
     dir,
     configFile,
     writeConfig(yaml) {
-      writeFileSync(configFile, `${yaml}\nthemes: ${JSON.stringify(THEMES_FILE)}\nlog: { level: warn }\n`);
+      // State and output stay inside the temporary folder unless the test says otherwise.
+      const defaults = [
+        /^storage:/m.test(yaml) ? '' : 'storage: { path: data/veille.db }',
+        /^publish:/m.test(yaml) ? '' : 'publish: { dir: public }',
+      ].filter((line) => line !== '');
+      writeFileSync(configFile, [yaml, ...defaults, `themes: ${JSON.stringify(THEMES_FILE)}`, 'log: { level: warn }', ''].join('\n'));
       return configFile;
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

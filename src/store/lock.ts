@@ -1,0 +1,81 @@
+// One veille at a time on a data folder: a lock file beside the database, holding the owner's
+// pid. A lock left by a process that no longer exists (SIGKILL, power loss) is taken over.
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { VeilleError } from '../domain/errors.js';
+
+export interface Lock {
+  release(): void;
+}
+
+interface LockOwner {
+  readonly pid: number;
+  readonly command: string;
+  readonly since: string;
+}
+
+/** Takes the lock for `databasePath`, or throws STORE_LOCKED naming the process that holds it. */
+export function acquireLock(databasePath: string, command: string, now: Date): Lock {
+  const path = `${databasePath}.lock`;
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx', 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new VeilleError('STORE_FAILED', `store: cannot create the lock ${path}: ${(error as Error).message}`, { cause: error });
+      }
+      const owner = readOwner(path);
+      if (owner && isAlive(owner.pid)) {
+        throw new VeilleError(
+          'STORE_LOCKED',
+          `store: another veille (pid ${owner.pid}, "${owner.command}" since ${owner.since}) is using ${databasePath}; ` +
+            'wait for it to finish, or stop it first',
+        );
+      }
+      removeQuietly(path); // left by a process that is gone
+      continue;
+    }
+    const owner: LockOwner = { pid: process.pid, command, since: now.toISOString() };
+    writeSync(fd, `${JSON.stringify(owner)}\n`);
+    closeSync(fd);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      process.off('exit', release);
+      if (readOwner(path)?.pid === process.pid) removeQuietly(path);
+    };
+    process.on('exit', release);
+    return { release };
+  }
+  throw new VeilleError('STORE_LOCKED', `store: cannot take the lock ${path}: it keeps reappearing`);
+}
+
+function readOwner(path: string): LockOwner | null {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
+    return typeof owner.pid === 'number' ? { pid: owner.pid, command: String(owner.command), since: String(owner.since) } : null;
+  } catch {
+    return null; // unreadable or half-written: treated as stale
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
