@@ -79,6 +79,25 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   };
 }
 
+/** What a feed says about itself, as readers may see it: the source's name and site link. */
+export interface SourceInfo {
+  /** The feed's title as one line of plain text (feed titles may hold markup or entities), or null. */
+  readonly title: string | null;
+  /** The feed's `<link>` as an absolute http(s) URL, or null (a `javascript:` link is not a site). */
+  readonly siteUrl: string | null;
+}
+
+/**
+ * The feed-level fields that end up published as the source's name and site link. ParsedFeed keeps
+ * them as found; they go through here before they are stored or shown.
+ */
+export function normalizeSourceInfo(feed: Pick<ParsedFeed, 'title' | 'link'>, baseUrl: string): SourceInfo {
+  return {
+    title: oneLine(textOf(feed.title)) || null,
+    siteUrl: feed.link === null ? null : absoluteUrl(feed.link, baseUrl),
+  };
+}
+
 /**
  * First 32 hex characters of sha256(sourceKey + "\n" + key), where key is the GUID, else the
  * canonical link, else title and date as written (else the text itself). Stable across runs.

@@ -39,8 +39,10 @@ export async function parseFeed(text: string, hint: ParseHint): Promise<ParsedFe
 
   if (!body.startsWith('<')) throw notAFeed(`parse: ${url} is neither XML nor JSON, not a feed`);
   const head = findRootElement(body);
-  const root = head.isHtml || head.name !== null ? head : findRootElement(stripDoctype(body));
-  if (root.isHtml) throw notAFeed(`parse: ${url} is an HTML page, not a feed`);
+  // An (X)HTML DOCTYPE in front of an <rss> root is a publisher's template slip, not a web page:
+  // the root element decides (feedparser illformed/always_strip_doctype).
+  const root = head.name !== null && !head.isHtmlDoctype ? head : findRootElement(stripDoctype(body));
+  if (root.isHtml || (head.isHtmlDoctype && root.name === null)) throw notAFeed(`parse: ${url} is an HTML page, not a feed`);
   const format = root.name === null ? undefined : FEED_ROOTS[localName(root.name)];
   if (format === undefined) {
     const what = root.name === null ? 'has no root element' : `has root element <${root.name}>`;
@@ -78,9 +80,10 @@ function tryParseJson(body: string): { ok: true; value: unknown } | { ok: false;
 
 /**
  * The first element's name, skipping the XML declaration, processing instructions, comments and
- * the DOCTYPE. `<!DOCTYPE html>` or an `<html>` root means a web page (often a login or error page).
+ * the DOCTYPE. An `<html>` root means a web page (often a login or error page); `<!DOCTYPE html>`
+ * is only reported (`isHtmlDoctype`), the caller looks for the root element behind it.
  */
-function findRootElement(body: string): { name: string | null; isHtml: boolean } {
+function findRootElement(body: string): { name: string | null; isHtml: boolean; isHtmlDoctype?: boolean } {
   let i = 0;
   for (;;) {
     i = body.indexOf('<', i);
@@ -94,7 +97,7 @@ function findRootElement(body: string): { name: string | null; isHtml: boolean }
       if (end < 0) return { name: null, isHtml: false };
       i = end + 3;
     } else if (/^<!DOCTYPE\s+html\b/i.test(body.slice(i, i + 20))) {
-      return { name: 'html', isHtml: true };
+      return { name: null, isHtml: false, isHtmlDoctype: true };
     } else if (body.startsWith('<!', i)) {
       return { name: null, isHtml: false }; // a second DOCTYPE or stray declaration: not a feed
     } else {

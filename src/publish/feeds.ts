@@ -4,6 +4,7 @@
 import type { FeedEntry, FeedMeta } from '../domain/types.js';
 import { VeilleError } from '../domain/errors.js';
 import { escapeHtml } from './html.js';
+import { webUrlOrNull } from './web-url.js';
 import { XML_DECLARATION, stripIllegalXmlChars, xmlAttributes, xmlElement } from './xml.js';
 
 const NS_ATOM = 'http://www.w3.org/2005/Atom';
@@ -42,11 +43,12 @@ function indent(elements: readonly string[], depth: number): string[] {
 
 function rssItem(entry: FeedEntry): string[] {
   const what = `entry ${entry.guid}`;
+  const link = webUrlOrNull(entry.link);
   // <description> is HTML for every reader: the plain-text summary is escaped once as HTML.
   const description = entry.summary !== '' ? escapeHtml(entry.summary) : entry.contentHtml;
   const lines = [
     xmlElement('title', {}, entry.title),
-    ...(entry.link !== null ? [xmlElement('link', {}, entry.link)] : []),
+    ...(link !== null ? [xmlElement('link', {}, link)] : []),
     xmlElement('guid', { isPermaLink: 'false' }, entry.guid),
     xmlElement('description', {}, description),
     ...(entry.contentHtml !== '' ? [xmlElement('content:encoded', {}, entry.contentHtml)] : []),
@@ -88,22 +90,21 @@ export function renderRss(meta: FeedMeta, entries: readonly FeedEntry[]): string
 
 function atomEntry(entry: FeedEntry): string[] {
   const what = `entry ${entry.guid}`;
+  const link = webUrlOrNull(entry.link);
+  // The site link comes from the source feed's own <link>: never trusted to be a web URL.
+  const siteUrl = webUrlOrNull(entry.source.siteUrl);
   const source = [
     xmlElement('id', {}, entry.source.url),
     xmlElement('title', { type: 'text' }, entry.source.name),
     xmlElement('link', { rel: 'self', href: entry.source.url }, null),
-    ...(entry.source.siteUrl !== null
-      ? [xmlElement('link', { rel: 'alternate', type: 'text/html', href: entry.source.siteUrl }, null)]
-      : []),
+    ...(siteUrl !== null ? [xmlElement('link', { rel: 'alternate', type: 'text/html', href: siteUrl }, null)] : []),
   ];
   const lines = [
     xmlElement('id', {}, toAtomId(entry.guid)),
     xmlElement('title', { type: 'text' }, entry.title),
     xmlElement('updated', {}, toRfc3339(entry.updatedAt, what)),
     xmlElement('published', {}, toRfc3339(entry.publishedAt, what)),
-    ...(entry.link !== null
-      ? [xmlElement('link', { rel: 'alternate', type: 'text/html', href: entry.link }, null)]
-      : []),
+    ...(link !== null ? [xmlElement('link', { rel: 'alternate', type: 'text/html', href: link }, null)] : []),
     // Atom requires an author on every entry without a feed-level one (RFC 4287 §4.1.2).
     `<author>${xmlElement('name', {}, entry.author ?? entry.source.name)}</author>`,
     ...(entry.summary !== '' ? [xmlElement('summary', { type: 'text' }, entry.summary)] : []),
@@ -140,13 +141,13 @@ function jsonItem(entry: FeedEntry): Record<string, unknown> {
   const what = `entry ${entry.guid}`;
   return {
     id: entry.guid,
-    url: entry.link ?? undefined,
+    url: webUrlOrNull(entry.link) ?? undefined,
     title: entry.title,
     summary: entry.summary !== '' ? entry.summary : undefined,
     // JSON Feed needs content_html or content_text on every item.
     content_html: entry.contentHtml !== '' ? entry.contentHtml : undefined,
     content_text: entry.contentHtml === '' ? entry.summary : undefined,
-    image: entry.imageUrl ?? undefined,
+    image: webUrlOrNull(entry.imageUrl) ?? undefined,
     date_published: toRfc3339(entry.publishedAt, what),
     date_modified: toRfc3339(entry.updatedAt, what),
     authors: entry.author !== null ? [{ name: entry.author }] : undefined,

@@ -3,6 +3,7 @@
 
 import { XMLParser } from 'fast-xml-parser';
 import { VeilleError } from '../domain/errors.js';
+import { webUrlOrNull } from './web-url.js';
 import { XML_DECLARATION, xmlElement } from './xml.js';
 
 export interface OpmlSource {
@@ -24,7 +25,7 @@ function feedOutline(source: OpmlSource): string {
       text: source.name ?? source.url,
       title: source.name,
       xmlUrl: source.url,
-      htmlUrl: source.siteUrl,
+      htmlUrl: webUrlOrNull(source.siteUrl), // from the feed's own <link>: web URLs only
       language: source.lang,
     },
     null,
