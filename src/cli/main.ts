@@ -189,6 +189,7 @@ export function formatSummary(summary: CycleSummary, config: Config): string {
     `${summary.fetched} fetched`,
     `${summary.notModified} not modified`,
     `${summary.failed} failed`,
+    ...(summary.deferred > 0 ? [`${summary.deferred} deferred (host asked to wait)`] : []),
   ];
   return (
     `Cycle done in ${seconds} s: ${parts.join(', ')}; ` +

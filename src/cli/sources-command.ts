@@ -4,12 +4,13 @@ import { displayPath, type Config } from '../config/load-config.js';
 import { isVeilleError, VeilleError } from '../domain/errors.js';
 import type { SourceSpec } from '../domain/types.js';
 import { discoverFeedLinks } from '../fetch/discover.js';
-import { fetchFeed, type FetchPolicy } from '../fetch/fetch-feed.js';
+import { fetchFeed } from '../fetch/fetch-feed.js';
 import { createHttpClient } from '../fetch/http-client.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { renderOpml } from '../publish/opml.js';
 import { Store } from '../store/store.js';
 import { addSources, readOpmlFile, removeSource, resolveSources, sourcesFile, toOpmlSource } from '../worker/sources.js';
+import { fetchPolicyFor } from '../worker/fetch-policy.js';
 import { userAgentFor } from '../worker/version.js';
 import type { CliOptions } from './main.js';
 import { formatTable, type Output } from './output.js';
@@ -88,24 +89,25 @@ function checkUrl(url: string): string {
   throw new VeilleError('USAGE', `sources add: "${url}" is not an http(s) URL`);
 }
 
-/** Fetches the URL: a feed is taken as it is; a web page is searched for its feed links. */
+/**
+ * Fetches the URL: a feed is taken as it is; a web page is searched for its feed links.
+ * The URL the user typed is trusted (like any source in the config). A link found in the page is
+ * trusted only on the same origin as the typed URL; any other is fetched untrusted, so that a page
+ * cannot make veille probe loopback, private or metadata addresses (fetch.allowPrivateHosts).
+ */
 async function findFeed(config: Config, url: string, options: CliOptions): Promise<SourceSpec> {
-  const policy: FetchPolicy = {
-    userAgent: userAgentFor(config),
-    connectTimeoutMs: config.fetch.connectTimeoutMs,
-    headersTimeoutMs: config.fetch.headersTimeoutMs,
-    bodyTimeoutMs: config.fetch.bodyTimeoutMs,
-    maxBytes: config.fetch.maxBytes,
-    maxRedirects: config.fetch.maxRedirects,
-  };
-  const client = createHttpClient(policy);
+  const userAgent = userAgentFor(config);
+  const trusted = fetchPolicyFor(config, userAgent, { untrusted: false });
+  const untrusted = fetchPolicyFor(config, userAgent, { untrusted: true });
+  const client = createHttpClient(trusted);
   try {
+    const start = checkUrl(url);
     const fetchText = async (candidate: string) => {
+      const policy = new URL(candidate).origin === new URL(start).origin ? trusted : untrusted;
       const outcome = await fetchFeed(candidate, { etag: null, lastModified: null }, policy, { client });
       if (outcome.kind !== 'ok') throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${candidate} gave no content`);
       return outcome;
     };
-    const start = checkUrl(url);
     let outcome = await fetchText(start);
     let feed;
     try {

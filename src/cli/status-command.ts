@@ -1,32 +1,40 @@
 // `veille status [--json]`: per-source health from the store, in the configured time zone.
 import type { Config } from '../config/load-config.js';
 import type { Clock } from '../domain/ports.js';
-import { Store, type SourceRecord } from '../store/store.js';
+import { readHostKey } from '../fetch/host-limiter.js';
+import { Store, type HostDeferral, type SourceRecord } from '../store/store.js';
 import { isDue } from '../worker/fetch-schedule.js';
+import { isStale } from '../worker/source-health.js';
 import { resolveSources } from '../worker/sources.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
   const specs = resolveSources(config);
   const store = Store.open(config.storagePath);
+  const now = clock.now();
   let stored: SourceRecord[];
+  let deferrals: HostDeferral[];
   try {
     stored = store.listSources({ activeOnly: false });
+    deferrals = store.listHostDeferrals(now.toISOString());
   } finally {
     store.close();
   }
-  const now = clock.now();
+  const staleAfterDays = config.fetch.staleAfterDays;
   // Configured sources in config order, each with its stored state when it has been seen.
   const rows = specs.map((spec) => {
     const record = stored.find((source) => source.key === spec.url || source.url === spec.url) ?? null;
-    return { spec, record, state: stateOf(record) };
+    const stale = record !== null && isStale(record, now, staleAfterDays);
+    const hostDeferral = deferrals.find((deferral) => deferral.host === readHostKey(record?.url ?? spec.url)) ?? null;
+    return { spec, record, stale, hostDeferral, nextFetchAt: nextAttempt(record, hostDeferral), state: stateOf(record, stale) };
   });
   if (json) {
     output.out(
       `${JSON.stringify(
         {
           now: now.toISOString(),
-          sources: rows.map(({ spec, record, state }) => ({
+          staleAfterDays,
+          sources: rows.map(({ spec, record, state, stale, hostDeferral, nextFetchAt }) => ({
             url: record?.url ?? spec.url,
             configuredUrl: spec.url,
             name: spec.name ?? record?.feedTitle ?? null,
@@ -38,8 +46,12 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
             lastError: record?.lastError ?? null,
             consecutiveFailures: record?.consecutiveFailures ?? 0,
             items: record?.itemCount ?? 0,
-            nextFetchAt: record?.nextFetchAt ?? null,
-            due: isDue(record?.nextFetchAt ?? null, now),
+            lastNewItemAt: record?.lastNewItemAt ?? null,
+            stale,
+            nextFetchAt,
+            due: isDue(nextFetchAt, now),
+            hostNotBefore: hostDeferral?.notBefore ?? null,
+            hostDeferredBecause: hostDeferral?.reason ?? null,
             movedFrom: record?.movedFrom ?? null,
             movedAt: record?.movedAt ?? null,
           })),
@@ -53,12 +65,12 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   const zone = config.site.timezone;
   const table = formatTable(
     ['SOURCE', 'STATE', 'LAST SUCCESS', 'ITEMS', 'NEXT FETCH', 'LAST ERROR'],
-    rows.map(({ spec, record, state }) => [
+    rows.map(({ spec, record, state, hostDeferral, nextFetchAt }) => [
       truncate(spec.name ?? record?.feedTitle ?? spec.url, 32),
       state,
       formatLocalTime(record?.lastSuccessAt ?? null, zone),
       String(record?.itemCount ?? 0),
-      record?.nextFetchAt ? formatLocalTime(record.nextFetchAt, zone) : 'now',
+      (nextFetchAt ? formatLocalTime(nextFetchAt, zone) : 'now') + (hostDeferral ? ' (host asked to wait)' : ''),
       describeLastError(record, zone),
     ]),
   );
@@ -68,13 +80,25 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
     output.out(`moved: ${spec.name ?? spec.url}: ${record?.movedFrom} -> ${record?.url} (permanent redirect, ${formatLocalTime(record?.movedAt ?? null, zone)}); update the config to the new URL\n`);
   }
   const failing = rows.filter((row) => row.state === 'failing').length;
-  output.out(`${rows.length} sources, ${failing} failing (times in ${zone})\n`);
+  const stale = rows.filter((row) => row.stale).length;
+  output.out(
+    `${rows.length} sources, ${failing} failing, ${stale} stale (no new item for ${staleAfterDays} days) (times in ${zone})\n`,
+  );
   return 0;
 }
 
-function stateOf(record: SourceRecord | null): 'new' | 'ok' | 'failing' {
+/** A failing source stays "failing"; a working one with no new item for too long is "stale". */
+function stateOf(record: SourceRecord | null, stale: boolean): 'new' | 'ok' | 'stale' | 'failing' {
   if (!record || (!record.lastSuccessAt && !record.lastErrorAt)) return 'new';
-  return record.consecutiveFailures > 0 ? 'failing' : 'ok';
+  if (record.consecutiveFailures > 0) return 'failing';
+  return stale ? 'stale' : 'ok';
+}
+
+/** The source's own next fetch, unless its host asked (Retry-After) to wait longer. */
+function nextAttempt(record: SourceRecord | null, hostDeferral: HostDeferral | null): string | null {
+  const own = record?.nextFetchAt ?? null;
+  if (hostDeferral === null) return own;
+  return own === null || own < hostDeferral.notBefore ? hostDeferral.notBefore : own;
 }
 
 function describeLastError(record: SourceRecord | null, zone: string): string {

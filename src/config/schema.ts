@@ -1,4 +1,5 @@
 // The one schema of config/veille.yaml: every key, its default and its validation.
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { explainCronExpression } from '../schedule/cron.js';
@@ -30,6 +31,10 @@ const siteSchema = z.strictObject({
   timezone: timeZone.default('Europe/Paris'),
 });
 
+const privateHostEntry = z.string().refine(isHostOrRange, {
+  message: 'expected a host name, an IP address or a CIDR range such as 10.0.0.0/8',
+});
+
 const fetchSchema = z.strictObject({
   userAgent: z.string().min(1).optional(),
   connectTimeoutMs: z.number().int().positive().default(10_000),
@@ -42,6 +47,10 @@ const fetchSchema = z.strictObject({
   perHostDelayMs: z.number().int().min(0).default(250),
   minIntervalMinutes: z.number().int().min(0).default(15),
   maxIntervalMinutes: z.number().int().positive().default(24 * 60),
+  /** Where URLs that do not come from the config (links found in pages or items) may still go. */
+  allowPrivateHosts: z.array(privateHostEntry).default([]),
+  /** A source with no new item for this many days is reported stale. */
+  staleAfterDays: z.number().int().positive().max(3650).default(30),
 });
 
 const recipientSchema = z.strictObject({
@@ -116,6 +125,16 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isHostOrRange(value: string): boolean {
+  const [network = '', prefix, extra] = value.trim().split('/');
+  if (extra !== undefined) return false;
+  if (prefix !== undefined) {
+    const family = isIP(network);
+    return family !== 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  }
+  return isIP(network) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(network);
 }
 
 function isTimeZone(value: string): boolean {

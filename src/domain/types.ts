@@ -18,6 +18,12 @@ export interface ParsedFeed {
   readonly language: string | null;
   /** RSS `<ttl>` in minutes, when present. */
   readonly ttlMinutes: number | null;
+  /** RSS syndication module: `sy:updatePeriod` divided by `sy:updateFrequency`, in minutes, when either is present. */
+  readonly updatePeriodMinutes: number | null;
+  /** RSS 2.0 `<skipHours>`: hours of the day (0–23, GMT) when the feed need not be read. */
+  readonly skipHours: readonly number[];
+  /** RSS 2.0 `<skipDays>`: English day names (Monday … Sunday) when the feed need not be read. */
+  readonly skipDays: readonly string[];
   readonly items: readonly ParsedItem[];
 }
 

@@ -69,9 +69,26 @@ function collectCodes(error: unknown, seen = new Set<unknown>()): string[] {
   return codes;
 }
 
+/** The message of a FETCH_BLOCKED_ADDRESS refusal found in the error, its causes or inner errors. */
+function findBlockedAddress(error: unknown, seen = new Set<unknown>()): string | null {
+  if (typeof error !== 'object' || error === null || seen.has(error)) return null;
+  seen.add(error);
+  const record = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (record.code === 'FETCH_BLOCKED_ADDRESS' && typeof record.message === 'string') return record.message;
+  const inner = [record.cause, ...(Array.isArray(record.errors) ? record.errors : [])];
+  for (const candidate of inner) {
+    const found = findBlockedAddress(candidate, seen);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Turns whatever the transport threw into a FetchError naming the URL; FetchErrors pass through. */
 export function convertToFetchError(error: unknown, url: string): FetchError {
   if (error instanceof FetchError) return error;
+  // The address guard (address-policy.ts) refuses at connect time; its message names the address.
+  const blocked = findBlockedAddress(error);
+  if (blocked !== null) return new FetchError('FETCH_BLOCKED_ADDRESS', `fetch: ${url}: ${blocked}`, { url, cause: error });
   for (const code of collectCodes(error)) {
     for (const [test, classification] of CODE_TABLE) {
       if (test(code)) {

@@ -19,6 +19,13 @@ export interface FetchPolicy {
   /** Cap on the body, checked on the bytes received and again on the decoded bytes. */
   maxBytes: number;
   maxRedirects: number;
+  /**
+   * The URL does not come from the user's config (a link found in a page or an item): every hop,
+   * redirects included, is refused when it reaches a loopback, private, link-local or metadata address.
+   */
+  untrusted: boolean;
+  /** Exceptions to that refusal: CIDR ranges, addresses or host names (`fetch.allowPrivateHosts`). */
+  allowPrivateHosts: readonly string[];
 }
 
 export const DEFAULT_FETCH_POLICY: FetchPolicy = Object.freeze({
@@ -28,6 +35,8 @@ export const DEFAULT_FETCH_POLICY: FetchPolicy = Object.freeze({
   bodyTimeoutMs: 30_000,
   maxBytes: 10 * 1024 * 1024,
   maxRedirects: 5,
+  untrusted: false,
+  allowPrivateHosts: Object.freeze([]) as readonly string[],
 });
 
 export interface ConditionalState {
@@ -63,6 +72,8 @@ export type FetchOutcome =
       contentType: string | null;
       /** Size of the decoded body. */
       bytes: number;
+      /** Size of the body as received, before decompression. */
+      receivedBytes: number;
     });
 
 export interface FetchOptions {
@@ -144,7 +155,7 @@ export async function fetchFeed(
           { url: current, httpStatus: response.status, retryAfterMs: hints.retryAfterMs });
       }
 
-      const body = await exchange.readBody();
+      const { body, receivedBytes } = await exchange.readBody();
       const contentType = readHeader(response, 'content-type');
       const { text, charset } = decodeFeedBytes(body, contentType);
       return {
@@ -157,6 +168,7 @@ export async function fetchFeed(
         etag: readHeader(response, 'etag'),
         lastModified: readHeader(response, 'last-modified'),
         bytes: body.byteLength,
+        receivedBytes,
         durationMs: measureSince(startedAt),
       };
     }
@@ -220,8 +232,8 @@ interface Exchange {
   readonly response: HttpResponse;
   /** Drops the body and the connection with it. */
   discard(): void;
-  /** The decoded body, within the policy's byte cap and body deadline. */
-  readBody(): Promise<Uint8Array>;
+  /** The decoded body, within the policy's byte cap and body deadline, and the bytes received for it. */
+  readBody(): Promise<{ body: Uint8Array; receivedBytes: number }>;
 }
 
 /**
@@ -253,7 +265,7 @@ async function sendRequest(
 
   let response: HttpResponse;
   try {
-    response = await client.request({ url, headers, signal: controller.signal });
+    response = await client.request({ url, headers, signal: controller.signal, untrusted: policy.untrusted });
   } catch (error) {
     release();
     throw explainFailure(error, controller.signal, url);
@@ -275,7 +287,7 @@ async function sendRequest(
       release();
       response.body.destroy();
     },
-    async readBody(): Promise<Uint8Array> {
+    async readBody(): Promise<{ body: Uint8Array; receivedBytes: number }> {
       const bodyDeadline = setTimeout(() => {
         controller.abort(new FetchError('FETCH_TIMEOUT',
           `fetch: ${url}: the body did not arrive within ${policy.bodyTimeoutMs} ms (server too slow)`, { url }));
@@ -306,7 +318,7 @@ async function readLimitedBody(
   url: string,
   maxBytes: number,
   controller: AbortController,
-): Promise<Uint8Array> {
+): Promise<{ body: Uint8Array; receivedBytes: number }> {
   const stopTooLarge = (what: string): FetchError => {
     const error = new FetchError('FETCH_TOO_LARGE',
       `fetch: ${url}: the ${what} is larger than the ${formatBytes(maxBytes)} limit`, { url });
@@ -321,12 +333,13 @@ async function readLimitedBody(
   const outermost = encodings.at(-1);
   const firstBytes = outermost === 'deflate' ? await peekFirstBytes(response.body) : null;
 
-  const stages: Transform[] = [createByteCap(maxBytes, () => stopTooLarge('response body'))];
+  const received = createByteCap(maxBytes, () => stopTooLarge('response body'));
+  const stages: Transform[] = [received.stage];
   // RFC 9110 §8.4: codings are listed in the order applied, so undo them from last to first.
   for (const encoding of [...encodings].reverse()) {
     stages.push(createDecoder(encoding, url, encoding === outermost ? firstBytes : null));
   }
-  stages.push(createByteCap(maxBytes, () => stopTooLarge('decompressed body')));
+  stages.push(createByteCap(maxBytes, () => stopTooLarge('decompressed body')).stage);
 
   const chunks: Buffer[] = [];
   let total = 0;
@@ -337,7 +350,7 @@ async function readLimitedBody(
     chunks.push(chunk);
     total += chunk.byteLength;
   }
-  return Buffer.concat(chunks, total);
+  return { body: Buffer.concat(chunks, total), receivedBytes: received.seen() };
 }
 
 function parseContentEncodings(header: string | null): string[] {
@@ -385,16 +398,17 @@ async function peekFirstBytes(body: Readable): Promise<Buffer | null> {
   return chunk;
 }
 
-/** A pass-through that fails as soon as more than `maxBytes` went through it. */
-function createByteCap(maxBytes: number, fail: () => Error): Transform {
+/** A pass-through that fails as soon as more than `maxBytes` went through it, and counts them. */
+function createByteCap(maxBytes: number, fail: () => Error): { stage: Transform; seen(): number } {
   let seen = 0;
-  return new Transform({
+  const stage = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
       seen += chunk.byteLength;
       if (seen > maxBytes) callback(fail());
       else callback(null, chunk);
     },
   });
+  return { stage, seen: () => seen };
 }
 
 function readHeader(response: HttpResponse, name: string): string | null {

@@ -1,14 +1,19 @@
 // The undici adapter: the only module that imports undici. One Agent per cycle, keep-alive between
 // requests to the same origin, no automatic redirects and no automatic decompression (fetch-feed does both).
+// Untrusted requests go through a second Agent whose connections resolve names with the address guard.
 
 import { Agent } from 'undici';
 import type { Readable } from 'node:stream';
+import { BlockedAddressError, createAddressGuard, type LookupFunction } from './address-policy.js';
+import { FetchError } from './fetch-error.js';
 import type { FetchPolicy } from './fetch-feed.js';
 
 export interface HttpRequest {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  /** The URL does not come from the config: private and loopback addresses are refused (SSRF). */
+  readonly untrusted?: boolean;
 }
 
 export interface HttpResponse {
@@ -24,18 +29,44 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
-export type HttpClientPolicy = Pick<FetchPolicy, 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'>;
+export type HttpClientPolicy = Pick<FetchPolicy, 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'> &
+  Partial<Pick<FetchPolicy, 'allowPrivateHosts'>>;
 
-export function createHttpClient(policy: HttpClientPolicy): HttpClient {
-  const agent = new Agent({
-    connect: { timeout: policy.connectTimeoutMs },
-    headersTimeout: policy.headersTimeoutMs,
-    // undici's bodyTimeout is an idle timeout between chunks; fetch-feed adds the whole-body deadline.
-    bodyTimeout: policy.bodyTimeoutMs,
-  });
+export interface HttpClientOptions {
+  /** Name resolution for untrusted requests (dns.lookup by default; tests stand in a resolver that rebinds). */
+  readonly resolve?: LookupFunction;
+}
+
+export function createHttpClient(policy: HttpClientPolicy, options: HttpClientOptions = {}): HttpClient {
+  const guard = createAddressGuard(policy.allowPrivateHosts ?? [], options.resolve);
+  const makeAgent = (lookup?: LookupFunction): Agent =>
+    new Agent({
+      // The lookup runs for every new connection, after any redirect: the check sees the address
+      // actually connected to, so DNS rebinding between a check and the connect cannot pass.
+      connect: lookup === undefined ? { timeout: policy.connectTimeoutMs } : { timeout: policy.connectTimeoutMs, lookup },
+      headersTimeout: policy.headersTimeoutMs,
+      // undici's bodyTimeout is an idle timeout between chunks; fetch-feed adds the whole-body deadline.
+      bodyTimeout: policy.bodyTimeoutMs,
+    });
+  const trustedAgent = makeAgent();
+  let guardedAgent: Agent | null = null;
   return {
     async request(request: HttpRequest): Promise<HttpResponse> {
       const target = new URL(request.url);
+      let agent = trustedAgent;
+      if (request.untrusted === true) {
+        try {
+          // An IP literal is connected to without any lookup, so it is checked here.
+          guard.checkLiteralHost(request.url);
+        } catch (error) {
+          if (error instanceof BlockedAddressError) {
+            throw new FetchError('FETCH_BLOCKED_ADDRESS', `fetch: ${request.url}: ${error.message}`, { url: request.url });
+          }
+          throw error;
+        }
+        guardedAgent ??= makeAgent(guard.lookup);
+        agent = guardedAgent;
+      }
       const response = await agent.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
@@ -47,7 +78,7 @@ export function createHttpClient(policy: HttpClientPolicy): HttpClient {
     },
     async close(): Promise<void> {
       // destroy rather than close: a cycle's leftover sockets must not keep the process waiting.
-      await agent.destroy();
+      await Promise.all([trustedAgent.destroy(), guardedAgent?.destroy()]);
     },
   };
 }

@@ -26,6 +26,9 @@ export function convertJsonFeed(doc: Json, url: string): ParsedFeed {
     description: str(doc.description),
     language: str(doc.language),
     ttlMinutes: null,
+    updatePeriodMinutes: null,
+    skipHours: [],
+    skipDays: [],
     items: doc.items.filter(isRecord).map((item) => convertItem(item, feedAuthor)),
   };
 }

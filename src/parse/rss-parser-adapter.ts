@@ -15,6 +15,10 @@ const FEED_FIELDS = [
   ['subtitle', 'veilleSubtitle', { keepArray: true }],
   ['tagline', 'veilleTagline', { keepArray: true }],
   ['dc:language', 'veilleDcLanguage', { keepArray: true }],
+  ['sy:updatePeriod', 'veilleUpdatePeriod', { keepArray: true }],
+  ['sy:updateFrequency', 'veilleUpdateFrequency', { keepArray: true }],
+  ['skipHours', 'veilleSkipHours', { keepArray: true }],
+  ['skipDays', 'veilleSkipDays', { keepArray: true }],
 ];
 
 const ITEM_FIELDS = [
@@ -87,6 +91,9 @@ function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
       : text(feed.description),
     language: text(feed.language) ?? text(first(feed.veilleDcLanguage)) ?? text(attrs['xml:lang']),
     ttlMinutes: parseTtl(feed.ttl),
+    updatePeriodMinutes: parseUpdatePeriod(first(feed.veilleUpdatePeriod), first(feed.veilleUpdateFrequency)),
+    skipHours: parseSkipHours(first(feed.veilleSkipHours)),
+    skipDays: parseSkipDays(first(feed.veilleSkipDays)),
     items: rawItems.filter(isRecord).map((item) => (atom ? toAtomItem(item) : toRssItem(item))),
   };
 }
@@ -131,6 +138,7 @@ function toAtomItem(item: Loose): ParsedItem {
 function textConstruct(node: unknown): string | null {
   const value = text(node);
   if (value === null) return null;
+  if (isBase64(node)) return decodeBase64Construct(node, value);
   return isPlainTextType(node) ? escapeHtml(value) : value;
 }
 
@@ -139,7 +147,30 @@ function contentConstruct(node: unknown, built: unknown): string | null {
   if (node === undefined) return null;
   const value = typeof built === 'string' ? built.trim() || null : text(node);
   if (value === null) return null;
+  if (isBase64(node)) return decodeBase64Construct(node, text(node) ?? '');
   return isPlainTextType(node) ? escapeHtml(value) : value;
+}
+
+/**
+ * Atom 0.3 `mode="base64"`, and Atom 1.0 content whose type is a MIME type that is neither text nor
+ * XML (RFC 4287 §4.1.3.3: then it is base64). Left encoded, it would be published as gibberish.
+ */
+function isBase64(node: unknown): boolean {
+  const attrs = isRecord(node) && isRecord(node.$) ? node.$ : {};
+  if (attrs.mode === 'base64') return true;
+  const type = typeof attrs.type === 'string' ? attrs.type.trim().toLowerCase() : '';
+  return type.includes('/') && !type.startsWith('text/') && !/[/+]xml$/.test(type) && !type.endsWith('xml-dtd');
+}
+
+/** Decoded as UTF-8 HTML (then sanitized like any other), or escaped when the type says plain text. */
+function decodeBase64Construct(node: unknown, encoded: string): string | null {
+  const compact = encoded.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return escapeHtml(encoded);
+  const decoded = Buffer.from(compact, 'base64').toString('utf8').trim();
+  if (decoded === '') return null;
+  const attrs = isRecord(node) && isRecord(node.$) ? node.$ : {};
+  const type = typeof attrs.type === 'string' ? attrs.type.trim().toLowerCase() : '';
+  return type === 'text' || type === 'text/plain' ? escapeHtml(decoded) : decoded;
 }
 
 function isPlainTextType(node: unknown): boolean {
@@ -179,6 +210,52 @@ function parseTtl(value: unknown): number | null {
   if (raw === null || !/^\d{1,7}$/.test(raw)) return null;
   const minutes = Number(raw);
   return minutes > 0 ? minutes : null;
+}
+
+/** RSS syndication module (http://web.resource.org/rss/1.0/modules/syndication/): the period, default daily,
+ * is divided by the frequency, default 1 ("hourly" and "2" mean every 30 minutes). */
+const UPDATE_PERIOD_MINUTES: Readonly<Record<string, number>> = {
+  hourly: 60,
+  daily: 24 * 60,
+  weekly: 7 * 24 * 60,
+  monthly: 30 * 24 * 60,
+  yearly: 365 * 24 * 60,
+};
+
+function parseUpdatePeriod(periodNode: unknown, frequencyNode: unknown): number | null {
+  const period = text(periodNode)?.toLowerCase() ?? null;
+  const frequency = text(frequencyNode);
+  if (period === null && frequency === null) return null;
+  const periodMinutes = UPDATE_PERIOD_MINUTES[period ?? 'daily'];
+  if (periodMinutes === undefined) return null;
+  if (frequency !== null && !/^\d{1,6}$/.test(frequency)) return null;
+  const times = frequency === null ? 1 : Number(frequency);
+  return times > 0 ? periodMinutes / times : null;
+}
+
+/** RSS 2.0 `<skipHours><hour>0</hour>…</skipHours>`: 0–23, GMT; some feeds write 24 for midnight. */
+function parseSkipHours(node: unknown): number[] {
+  const hours = new Set<number>();
+  for (const value of asArray(isRecord(node) ? node.hour : undefined)) {
+    const raw = text(value);
+    if (raw === null || !/^\d{1,2}$/.test(raw)) continue;
+    const hour = Number(raw);
+    if (hour <= 24) hours.add(hour % 24);
+  }
+  return [...hours].sort((a, b) => a - b);
+}
+
+const DAY_NAMES: readonly string[] = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** RSS 2.0 `<skipDays><day>Saturday</day>…</skipDays>`, names matched without regard to case. */
+function parseSkipDays(node: unknown): string[] {
+  const days = new Set<string>();
+  for (const value of asArray(isRecord(node) ? node.day : undefined)) {
+    const raw = text(value)?.toLowerCase();
+    const day = DAY_NAMES.find((name) => name.toLowerCase() === raw);
+    if (day !== undefined) days.add(day);
+  }
+  return DAY_NAMES.filter((day) => days.has(day));
 }
 
 /** A trimmed string from whatever xml2js produced: string, `{ _: text }`, or nested elements. */

@@ -65,6 +65,15 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX item_themes_by_theme ON item_themes (theme_id, item_id);
   `,
+  `
+  ALTER TABLE sources ADD COLUMN feed_hints TEXT;  -- JSON: the feed's ttl, sy:updatePeriod, skipHours, skipDays
+  CREATE TABLE hosts (
+    host TEXT PRIMARY KEY,               -- hostname:port, as the fetcher's host limiter names it
+    not_before TEXT NOT NULL,            -- no request to this host before this time (Retry-After)
+    reason TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export function openDatabase(path: string): Db {

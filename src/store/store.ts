@@ -26,6 +26,23 @@ export interface SourceRecord {
   readonly movedAt: string | null;
   readonly lastNewItemAt: string | null;
   readonly itemCount: number;
+  readonly createdAt: string;
+  /** JSON of the feed's own schedule hints, as the worker wrote them on the last full fetch. */
+  readonly feedHints: string | null;
+}
+
+/** A host that asked not to be contacted before a time (HTTP 429 or 503 with Retry-After). */
+export interface HostDeferral {
+  readonly host: string;
+  readonly notBefore: string;
+  readonly reason: string;
+}
+
+export interface SourceNotModified {
+  readonly at: string;
+  readonly nextFetchAt: string;
+  readonly etag: string | null;
+  readonly lastModified: string | null;
 }
 
 export interface StoredItem extends Item {
@@ -44,6 +61,8 @@ export interface SourceSuccess {
   readonly feedTitle?: string | null;
   /** Set when the feed answered with permanent redirects: the URL to fetch from now on. */
   readonly movedTo?: string | null;
+  /** JSON of the feed's schedule hints; kept as they were when absent. */
+  readonly feedHints?: string | null;
 }
 
 export interface SourceFailure {
@@ -88,6 +107,8 @@ interface SourceRow {
   moved_at: string | null;
   last_new_item_at: string | null;
   item_count: number;
+  created_at: string;
+  feed_hints: string | null;
 }
 
 interface ItemRow {
@@ -179,7 +200,8 @@ export class Store {
       this.statement(
           `UPDATE sources SET last_success_at = @at, next_fetch_at = @nextFetchAt, etag = @etag,
              last_modified = @lastModified, consecutive_failures = 0,
-             site_url = COALESCE(@siteUrl, site_url), feed_title = COALESCE(@feedTitle, feed_title)
+             site_url = COALESCE(@siteUrl, site_url), feed_title = COALESCE(@feedTitle, feed_title),
+             feed_hints = COALESCE(@feedHints, feed_hints)
            WHERE id = @id`,
         )
         .run({
@@ -190,6 +212,7 @@ export class Store {
           lastModified: success.lastModified,
           siteUrl: success.siteUrl ?? null,
           feedTitle: success.feedTitle ?? null,
+          feedHints: success.feedHints ?? null,
         });
       if (success.movedTo) {
         const taken = this.statement('SELECT id FROM sources WHERE url = ? AND id <> ?').get(success.movedTo, sourceId);
@@ -199,6 +222,43 @@ export class Store {
         }
       }
     })();
+  }
+
+  /** A 304: one row update, the check time and what the server said, nothing else. */
+  recordNotModified(sourceId: number, check: SourceNotModified): void {
+    this.statement(
+        `UPDATE sources SET last_attempt_at = @at, last_success_at = @at, next_fetch_at = @nextFetchAt,
+           etag = @etag, last_modified = @lastModified, consecutive_failures = 0
+         WHERE id = @id`,
+      )
+      .run({ id: sourceId, ...check });
+  }
+
+  /** Moves a source's next fetch later without counting a failure (its host asked to wait). */
+  postponeSource(sourceId: number, nextFetchAt: string): void {
+    this.statement('UPDATE sources SET next_fetch_at = ? WHERE id = ?').run(nextFetchAt, sourceId);
+  }
+
+  /** Records that a host is not to be contacted before `notBefore`; a later time already stored wins. */
+  deferHost(deferral: HostDeferral, at: string): void {
+    this.db.transaction(() => {
+      this.statement('DELETE FROM hosts WHERE not_before <= ?').run(at);
+      this.statement(
+          `INSERT INTO hosts (host, not_before, reason, updated_at) VALUES (@host, @notBefore, @reason, @at)
+           ON CONFLICT (host) DO UPDATE SET not_before = MAX(not_before, excluded.not_before),
+             reason = excluded.reason, updated_at = excluded.updated_at`,
+        )
+        .run({ ...deferral, at });
+    })();
+  }
+
+  /** Hosts still deferred at `now`. */
+  listHostDeferrals(now: string): HostDeferral[] {
+    return this.statement<[string], { host: string; not_before: string; reason: string }>(
+        'SELECT host, not_before, reason FROM hosts WHERE not_before > ? ORDER BY host',
+      )
+      .all(now)
+      .map((row) => ({ host: row.host, notBefore: row.not_before, reason: row.reason }));
   }
 
   recordFailure(sourceId: number, failure: SourceFailure): void {
@@ -334,6 +394,8 @@ function toSourceRecord(row: SourceRow): SourceRecord {
     movedAt: row.moved_at,
     lastNewItemAt: row.last_new_item_at,
     itemCount: row.item_count,
+    createdAt: row.created_at,
+    feedHints: row.feed_hints,
   };
 }
 

@@ -1,16 +1,83 @@
-// Prometheus text exposition of the worker's health: cycles, last cycle's results, sources.
+// Prometheus text exposition of the worker's health: cycles, last cycle's results, sources, and
+// counters accumulated over every cycle since the worker started (fetches by result, bytes,
+// durations, items stored).
 import type { SourceRecord } from '../store/store.js';
-import type { CycleSummary } from './pipeline.js';
+import type { CycleSummary, SourceResult } from './pipeline.js';
+import { isStale } from './source-health.js';
+
+/** Upper bounds of the fetch duration histogram, in seconds. */
+const DURATION_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export interface FetchCounters {
+  /** Result code → fetches: "ok", "not_modified", or an error code (FETCH_TIMEOUT, PARSE_INVALID_FEED, ...). */
+  readonly byCode: Map<string, number>;
+  /** Due sources not fetched because their host asked to wait. */
+  deferred: number;
+  bytesReceived: number;
+  itemsNew: number;
+  itemsUpdated: number;
+  /** Cumulative counts per bucket of DURATION_BUCKETS, then the sum and count. */
+  readonly durationBuckets: number[];
+  durationSumSeconds: number;
+  durationCount: number;
+}
 
 export interface CycleMetrics {
   cycles: number;
   lastCycle: CycleSummary | null;
   running: boolean;
+  readonly fetches: FetchCounters;
 }
 
-export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRecord[]): string {
+export function createCycleMetrics(): CycleMetrics {
+  return {
+    cycles: 0,
+    lastCycle: null,
+    running: false,
+    fetches: {
+      byCode: new Map(),
+      deferred: 0,
+      bytesReceived: 0,
+      itemsNew: 0,
+      itemsUpdated: 0,
+      durationBuckets: DURATION_BUCKETS.map(() => 0),
+      durationSumSeconds: 0,
+      durationCount: 0,
+    },
+  };
+}
+
+/** Adds one source's result to the counters (call it from runCycle's onProgress). */
+export function recordSourceResult(counters: FetchCounters, result: SourceResult): void {
+  if (result.kind === 'deferred') {
+    counters.deferred += 1;
+    return;
+  }
+  const code = result.kind === 'ok' ? 'ok' : result.kind === 'not-modified' ? 'not_modified' : result.code;
+  counters.byCode.set(code, (counters.byCode.get(code) ?? 0) + 1);
+  if (result.kind !== 'failed') counters.bytesReceived += result.bytes;
+  if (result.kind === 'ok') {
+    counters.itemsNew += result.inserted;
+    counters.itemsUpdated += result.updated;
+  }
+  const seconds = result.durationMs / 1000;
+  DURATION_BUCKETS.forEach((bound, index) => {
+    if (seconds <= bound) counters.durationBuckets[index] = (counters.durationBuckets[index] ?? 0) + 1;
+  });
+  counters.durationSumSeconds += seconds;
+  counters.durationCount += 1;
+}
+
+export interface MetricsContext {
+  readonly now: Date;
+  readonly staleAfterDays: number;
+}
+
+export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRecord[], context: MetricsContext): string {
   const last = metrics.lastCycle;
   const failing = sources.filter((source) => source.consecutiveFailures > 0).length;
+  const stale = sources.filter((source) => isStale(source, context.now, context.staleAfterDays)).length;
+  const { fetches } = metrics;
   const lines = [
     '# HELP veille_cycles_total Cycles completed since the worker started.',
     '# TYPE veille_cycles_total counter',
@@ -24,9 +91,33 @@ export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRec
     '# HELP veille_sources_failing Active sources whose last fetch failed.',
     '# TYPE veille_sources_failing gauge',
     `veille_sources_failing ${failing}`,
+    `# HELP veille_sources_stale Active sources with no new item for ${context.staleAfterDays} days (fetch.staleAfterDays).`,
+    '# TYPE veille_sources_stale gauge',
+    `veille_sources_stale ${stale}`,
     '# HELP veille_items Stored items per source.',
     '# TYPE veille_items gauge',
     ...sources.map((source) => `veille_items{source="${escapeLabel(source.url)}"} ${source.itemCount}`),
+    '# HELP veille_fetches_total Feed fetches by result: ok, not_modified, or the error code.',
+    '# TYPE veille_fetches_total counter',
+    ...[...fetches.byCode.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, count]) => `veille_fetches_total{code="${escapeLabel(code)}"} ${count}`),
+    '# HELP veille_fetches_deferred_total Due sources not fetched because their host asked to wait (Retry-After).',
+    '# TYPE veille_fetches_deferred_total counter',
+    `veille_fetches_deferred_total ${fetches.deferred}`,
+    '# HELP veille_fetch_received_bytes_total Feed body bytes received, before decompression.',
+    '# TYPE veille_fetch_received_bytes_total counter',
+    `veille_fetch_received_bytes_total ${fetches.bytesReceived}`,
+    '# HELP veille_fetch_duration_seconds Duration of each fetch, redirects included.',
+    '# TYPE veille_fetch_duration_seconds histogram',
+    ...DURATION_BUCKETS.map((bound, index) => `veille_fetch_duration_seconds_bucket{le="${bound}"} ${fetches.durationBuckets[index] ?? 0}`),
+    `veille_fetch_duration_seconds_bucket{le="+Inf"} ${fetches.durationCount}`,
+    `veille_fetch_duration_seconds_sum ${fetches.durationSumSeconds.toFixed(3)}`,
+    `veille_fetch_duration_seconds_count ${fetches.durationCount}`,
+    '# HELP veille_items_stored_total Items stored: new ones, and ones edited upstream.',
+    '# TYPE veille_items_stored_total counter',
+    `veille_items_stored_total{change="new"} ${fetches.itemsNew}`,
+    `veille_items_stored_total{change="updated"} ${fetches.itemsUpdated}`,
   ];
   if (last) {
     lines.push(
@@ -38,6 +129,7 @@ export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRec
       `veille_last_cycle_sources{result="ok"} ${last.fetched}`,
       `veille_last_cycle_sources{result="not_modified"} ${last.notModified}`,
       `veille_last_cycle_sources{result="failed"} ${last.failed}`,
+      `veille_last_cycle_sources{result="deferred"} ${last.deferred}`,
       '# HELP veille_last_cycle_new_items New items stored by the last cycle.',
       '# TYPE veille_last_cycle_new_items gauge',
       `veille_last_cycle_new_items ${last.newItems}`,

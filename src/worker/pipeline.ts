@@ -1,24 +1,43 @@
 // One cycle: fetch the due sources, parse, normalize, tag and store their items, then publish.
-// A source's failure is recorded on that source and never stops the others.
+// A source's failure is recorded on that source and never stops the others; a host that answers
+// 429 or 503 with Retry-After is left alone until then, by every source on it.
 import type { Config } from '../config/load-config.js';
 import { describeError, isVeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import type { SourceSpec } from '../domain/types.js';
 import { isFetchError } from '../fetch/fetch-error.js';
 import { fetchFeed, type FetchPolicy } from '../fetch/fetch-feed.js';
-import { createHostLimiter } from '../fetch/host-limiter.js';
+import { createHostLimiter, readHostKey, type HostLimiter } from '../fetch/host-limiter.js';
 import { createHttpClient, type HttpClient } from '../fetch/http-client.js';
 import type { SourceRecord, Store } from '../store/store.js';
 import { createTagger, type Tagger } from '../tag/tagger.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
-import { isDue, nextFetchAfterFailure, nextFetchAfterSuccess } from './fetch-schedule.js';
+import { fetchPolicyFor } from './fetch-policy.js';
+import {
+  capRetryAfter,
+  decodeFeedHints,
+  encodeFeedHints,
+  isDue,
+  nextFetchAfterFailure,
+  nextFetchAfterSuccess,
+} from './fetch-schedule.js';
 import { createFeedProcessor, type FeedProcessor } from './process-pool.js';
 import { publishFromStore } from './publish-from-store.js';
 
+/** `bytes`: feed body bytes received (before decompression); `durationMs`: the fetch, redirects included. */
 export type SourceResult =
-  | { readonly kind: 'ok'; readonly inserted: number; readonly updated: number; readonly items: number }
-  | { readonly kind: 'not-modified' }
-  | { readonly kind: 'failed'; readonly code: string; readonly message: string };
+  | {
+      readonly kind: 'ok';
+      readonly inserted: number;
+      readonly updated: number;
+      readonly items: number;
+      readonly bytes: number;
+      readonly durationMs: number;
+    }
+  | { readonly kind: 'not-modified'; readonly bytes: 0; readonly durationMs: number }
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly durationMs: number }
+  /** Not fetched: its host asked (Retry-After) not to be contacted before `until`. */
+  | { readonly kind: 'deferred'; readonly until: string };
 
 export interface ProgressEvent {
   readonly source: SourceRecord;
@@ -36,6 +55,8 @@ export interface CycleSummary {
   readonly fetched: number;
   readonly notModified: number;
   readonly failed: number;
+  /** Due sources left alone because their host asked to wait (HTTP 429/503 with Retry-After). */
+  readonly deferred: number;
   readonly newItems: number;
   readonly updatedItems: number;
   readonly published: number;
@@ -61,20 +82,21 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const startedMs = performance.now();
   const active = store.syncSources(deps.sources, started.toISOString());
   const due = active.filter((source) => deps.force === true || isDue(source.nextFetchAt, started));
-  const policy: FetchPolicy = {
-    userAgent: deps.userAgent,
-    connectTimeoutMs: config.fetch.connectTimeoutMs,
-    headersTimeoutMs: config.fetch.headersTimeoutMs,
-    bodyTimeoutMs: config.fetch.bodyTimeoutMs,
-    maxBytes: config.fetch.maxBytes,
-    maxRedirects: config.fetch.maxRedirects,
-  };
+  // Sources come from the user's config: they may point anywhere, loopback included.
+  const policy: FetchPolicy = fetchPolicyFor(config, deps.userAgent, { untrusted: false });
+  const hostHolds = new Map(
+    store.listHostDeferrals(started.toISOString()).map((deferral) => [deferral.host, Date.parse(deferral.notBefore)]),
+  );
   const client = createHttpClient(policy);
   const limiter = createHostLimiter({
     globalConcurrency: config.fetch.concurrency,
     perHostConcurrency: config.fetch.perHostConcurrency,
     perHostDelayMs: config.fetch.perHostDelayMs,
   });
+  // The host limiter covers the network only: its slot is free again once the body is in, while
+  // parsing, tagging and storing go on. A fetch also takes a permit, kept until its items are
+  // stored, so that slow processing holds back new fetches instead of piling up bodies in memory.
+  const permits = createPermits(config.fetch.concurrency * PERMITS_PER_FETCH_SLOT);
   const tagger = createTagger(deps.taxonomy, { languages: languagesOf(config, deps.sources) });
   const processor = createFeedProcessor(due.length > 1 ? config.processing.threads : 0);
 
@@ -85,8 +107,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   try {
     await Promise.all(
       due.map((source) =>
-        limiter.run(source.url, async () => {
-          const result = await processSource(source, { ...deps, tagger, client, policy, processor });
+        (async () => {
+          const result = await processSource(source, { ...deps, tagger, client, policy, processor, hostHolds, limiter, permits });
           results.set(source.id, result);
           done += 1;
           if (result.kind === 'failed') {
@@ -94,10 +116,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
             failures.push({ url: source.url, name: source.name, code: result.code, message: result.message });
             logger.warn({ source: source.url, code: result.code }, result.message);
           } else {
-            logger.info({ source: source.url, result: result.kind, ...(result.kind === 'ok' ? result : {}) }, 'source done');
+            logger.info({ source: source.url, ...result, result: result.kind }, 'source done');
           }
           deps.onProgress?.({ source, result, done, total: due.length, failed: failedCount });
-        }),
+        })(),
       ),
     );
   } finally {
@@ -117,6 +139,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   let updatedItems = 0;
   let notModified = 0;
   let fetched = 0;
+  let deferred = 0;
   for (const result of results.values()) {
     if (result.kind === 'ok') {
       fetched += 1;
@@ -124,6 +147,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
       updatedItems += result.updated;
     } else if (result.kind === 'not-modified') {
       notModified += 1;
+    } else if (result.kind === 'deferred') {
+      deferred += 1;
     }
   }
   return {
@@ -134,6 +159,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     fetched,
     notModified,
     failed: failedCount,
+    deferred,
     newItems,
     updatedItems,
     published,
@@ -146,32 +172,102 @@ interface SourceContext extends CycleDeps {
   readonly client: HttpClient;
   readonly policy: FetchPolicy;
   readonly processor: FeedProcessor;
+  /** Host key → epoch ms before which it is not contacted; filled from the store and by this cycle. */
+  readonly hostHolds: Map<string, number>;
+  /** Politeness: wraps each fetch, not the processing after it. */
+  readonly limiter: HostLimiter;
+  readonly permits: Permits;
 }
+
+/** Feeds being fetched or fetched and not yet stored, per slot of fetch.concurrency. */
+const PERMITS_PER_FETCH_SLOT = 2;
+
+interface Permits {
+  /** Resolves with the function that gives the permit back. */
+  acquire(): Promise<() => void>;
+}
+
+function createPermits(size: number): Permits {
+  let free = Math.max(1, size);
+  const waiting: Array<() => void> = [];
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
+  };
+  return {
+    acquire: () =>
+      new Promise((resolve) => {
+        const grant = (): void => resolve(once(release));
+        if (free > 0) {
+          free -= 1;
+          grant();
+        } else {
+          waiting.push(grant);
+        }
+      }),
+  };
+}
+
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      action();
+    }
+  };
+}
+
+/** RFC 9110 §10.2.3 and RFC 6585 §4: with these statuses, Retry-After speaks for the whole server. */
+const HOST_DEFERRING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 async function processSource(source: SourceRecord, context: SourceContext): Promise<SourceResult> {
   const { store, clock, config } = context;
-  const attemptAt = clock.now();
-  store.recordAttempt(source.id, attemptAt.toISOString());
+  let attemptAt = clock.now();
   const spec = context.sources.find((candidate) => candidate.url === source.key || candidate.url === source.url);
   const sourceLang = spec?.lang ?? source.lang;
+  let fetchStarted = performance.now();
+  let durationMs: number | null = null;
+  let releasePermit = (): void => undefined;
   try {
-    const outcome = await fetchFeed(
-      source.url,
-      { etag: source.etag, lastModified: source.lastModified },
-      context.policy,
-      { client: context.client, now: () => clock.now() },
-    );
+    // The host's Retry-After is checked when the slot is granted: a 429 may arrive while this waits.
+    const outcome = await context.limiter.run(source.url, async () => {
+      // Waiting for a permit keeps the host slot: that is the back-pressure on fetching.
+      releasePermit = await context.permits.acquire();
+      attemptAt = clock.now();
+      fetchStarted = performance.now();
+      const heldUntil = context.hostHolds.get(readHostKey(source.url));
+      if (heldUntil !== undefined && heldUntil > attemptAt.getTime()) return new Date(heldUntil).toISOString();
+      return fetchFeed(
+        source.url,
+        { etag: source.etag, lastModified: source.lastModified },
+        context.policy,
+        { client: context.client, now: () => clock.now() },
+      );
+    });
+    if (typeof outcome === 'string') {
+      if (source.nextFetchAt === null || source.nextFetchAt < outcome) store.postponeSource(source.id, outcome);
+      return { kind: 'deferred', until: outcome };
+    }
+    durationMs = outcome.durationMs;
     const now = clock.now();
     if (outcome.kind === 'not-modified') {
-      store.recordSuccess(source.id, {
-        at: now.toISOString(),
-        nextFetchAt: nextFetchAfterSuccess(now, config.fetch, { ttlMinutes: null, maxAgeSeconds: outcome.hints.maxAgeSeconds }).toISOString(),
-        etag: outcome.etag ?? source.etag,
-        lastModified: outcome.lastModified ?? source.lastModified,
-        movedTo: outcome.permanentUrl,
-      });
-      return { kind: 'not-modified' };
+      // A 304 is not parsed: the feed's own hints come from its last full fetch.
+      const nextFetchAt = nextFetchAfterSuccess(now, config.fetch, {
+        ...decodeFeedHints(source.feedHints),
+        maxAgeSeconds: outcome.hints.maxAgeSeconds,
+      }).toISOString();
+      const check = { at: now.toISOString(), nextFetchAt, etag: outcome.etag, lastModified: outcome.lastModified };
+      if (outcome.permanentUrl === null) {
+        store.recordNotModified(source.id, check);
+      } else {
+        store.recordAttempt(source.id, attemptAt.toISOString());
+        store.recordSuccess(source.id, { ...check, movedTo: outcome.permanentUrl });
+      }
+      return { kind: 'not-modified', bytes: 0, durationMs };
     }
+    store.recordAttempt(source.id, attemptAt.toISOString());
     const feed = await context.processor.process({
       text: outcome.text,
       contentType: outcome.contentType,
@@ -193,33 +289,59 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       }),
     }));
     const saved = store.saveItems(source.id, tagged, now.toISOString());
+    const feedHints = {
+      ttlMinutes: feed.ttlMinutes,
+      updatePeriodMinutes: feed.updatePeriodMinutes,
+      skipHours: feed.skipHours,
+      skipDays: feed.skipDays,
+    };
     store.recordSuccess(source.id, {
       at: now.toISOString(),
-      nextFetchAt: nextFetchAfterSuccess(now, config.fetch, {
-        ttlMinutes: feed.ttlMinutes,
-        maxAgeSeconds: outcome.hints.maxAgeSeconds,
-      }).toISOString(),
+      nextFetchAt: nextFetchAfterSuccess(now, config.fetch, { ...feedHints, maxAgeSeconds: outcome.hints.maxAgeSeconds }).toISOString(),
       etag: outcome.etag,
       lastModified: outcome.lastModified,
       siteUrl: feed.link,
       feedTitle: feed.title,
       movedTo: outcome.permanentUrl,
+      feedHints: encodeFeedHints(feedHints),
     });
-    return { kind: 'ok', inserted: saved.inserted, updated: saved.updated, items: feed.items.length };
+    return {
+      kind: 'ok',
+      inserted: saved.inserted,
+      updated: saved.updated,
+      items: feed.items.length,
+      bytes: outcome.receivedBytes,
+      durationMs,
+    };
   } catch (error) {
     if (!isVeilleError(error)) context.logger.error({ source: source.url, err: error }, 'unexpected error');
     const code = isVeilleError(error) ? error.code : 'INTERNAL';
     const message = describeError(error);
     const now = clock.now();
-    const retryAfterMs = isFetchError(error) ? error.retryAfterMs : null;
+    const retryAfterMs = isFetchError(error) ? capRetryAfter(error.retryAfterMs, config.fetch) : null;
+    if (isFetchError(error) && retryAfterMs !== null && HOST_DEFERRING_STATUSES.has(error.httpStatus ?? 0)) {
+      deferHost(context, readHostKey(error.url), now.getTime() + retryAfterMs, `HTTP ${error.httpStatus} Retry-After`, now);
+    }
+    store.recordAttempt(source.id, attemptAt.toISOString());
     store.recordFailure(source.id, {
       at: now.toISOString(),
       code,
       message,
       nextFetchAt: nextFetchAfterFailure(now, config.fetch, source.consecutiveFailures + 1, retryAfterMs).toISOString(),
     });
-    return { kind: 'failed', code, message };
+    return { kind: 'failed', code, message, durationMs: durationMs ?? Math.round(performance.now() - fetchStarted) };
+  } finally {
+    releasePermit();
   }
+}
+
+/** Other sources on the host wait, in this cycle (the map) and the next ones (the store). */
+function deferHost(context: SourceContext, host: string, untilMs: number, reason: string, now: Date): void {
+  const previous = context.hostHolds.get(host) ?? 0;
+  if (untilMs <= previous) return;
+  context.hostHolds.set(host, untilMs);
+  context.store.deferHost({ host, notBefore: new Date(untilMs).toISOString(), reason }, now.toISOString());
+  context.logger.warn({ host, until: new Date(untilMs).toISOString() }, `fetch: ${host} asked to wait; its other sources are deferred`);
 }
 
 /** The languages items may be in: the site's and the sources' own. */

@@ -21,6 +21,10 @@ export interface ProcessedFeed {
   readonly title: string | null;
   readonly link: string | null;
   readonly ttlMinutes: number | null;
+  /** The feed's sy:updatePeriod / sy:updateFrequency, skipHours and skipDays, for the schedule. */
+  readonly updatePeriodMinutes: number | null;
+  readonly skipHours: readonly number[];
+  readonly skipDays: readonly string[];
   readonly items: readonly Item[];
   /** Plain text of each item's content, in the same order, for the tagger. */
   readonly contentTexts: readonly string[];
@@ -40,6 +44,9 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     title: feed.title,
     link: feed.link,
     ttlMinutes: feed.ttlMinutes,
+    updatePeriodMinutes: feed.updatePeriodMinutes,
+    skipHours: [...feed.skipHours],
+    skipDays: [...feed.skipDays],
     items,
     contentTexts: items.map((item) => htmlToText(item.contentHtml)),
     contentHashes: items.map(hashItemContent),

@@ -7,7 +7,7 @@ import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import type { Store } from '../store/store.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
-import { renderMetrics, type CycleMetrics } from './metrics.js';
+import { createCycleMetrics, recordSourceResult, renderMetrics } from './metrics.js';
 import { runCycle, type CycleSummary } from './pipeline.js';
 import { publishFromStore } from './publish-from-store.js';
 import { resolveSources } from './sources.js';
@@ -27,7 +27,7 @@ export interface WorkerDeps {
 
 export async function runWorker(deps: WorkerDeps): Promise<void> {
   const { config, store, logger } = deps;
-  const metrics: CycleMetrics = { cycles: 0, lastCycle: null, running: false };
+  const metrics = createCycleMetrics();
   await publishFromStore({
     config,
     store,
@@ -44,7 +44,10 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
       '/metrics': () => ({
         status: 200,
         contentType: 'text/plain; version=0.0.4; charset=utf-8',
-        body: renderMetrics(metrics, store.listSources({ activeOnly: true })),
+        body: renderMetrics(metrics, store.listSources({ activeOnly: true }), {
+          now: deps.clock.now(),
+          staleAfterDays: config.fetch.staleAfterDays,
+        }),
       }),
     },
   });
@@ -63,6 +66,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
       clock: deps.clock,
       logger,
       userAgent: userAgentFor(config),
+      onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
     })
       .then((summary) => {
         metrics.cycles += 1;

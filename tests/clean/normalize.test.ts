@@ -41,7 +41,7 @@ function parsedItem(overrides: Partial<ParsedItem> = {}): ParsedItem {
 }
 
 function feedOf(items: ParsedItem[], overrides: Partial<ParsedFeed> = {}): ParsedFeed {
-  return { format: 'rss', title: 'F', link: null, description: null, language: null, ttlMinutes: null, items, ...overrides };
+  return { format: 'rss', title: 'F', link: null, description: null, language: null, ttlMinutes: null, updatePeriodMinutes: null, skipHours: [], skipDays: [], items, ...overrides };
 }
 
 describe('normalizeFeed on the French fixture (written for veille)', async () => {

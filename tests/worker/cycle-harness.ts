@@ -1,0 +1,64 @@
+// A cycle run in process against loopback servers: a temporary folder with its config, store and
+// publish folder, and the result of every source by URL.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config/load-config.js';
+import { silentLogger } from '../../src/domain/ports.js';
+import { Store } from '../../src/store/store.js';
+import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+import { runCycle, type CycleSummary, type SourceResult } from '../../src/worker/pipeline.js';
+import { resolveSources } from '../../src/worker/sources.js';
+import { THEMES_FILE } from '../helpers/cli.js';
+
+export interface CycleProject {
+  readonly dir: string;
+  readonly config: Config;
+  readonly store: Store;
+  /** One cycle at `now`; results by the source's URL at the time it was fetched. */
+  run(now: Date, options?: { force?: boolean }): Promise<{ summary: CycleSummary; results: Map<string, SourceResult> }>;
+  /** Titles of the merged JSON Feed's entries. */
+  publishedTitles(): string[];
+  cleanup(): void;
+}
+
+export function makeCycleProject(yaml: string): CycleProject {
+  const dir = mkdtempSync(join(tmpdir(), 'veille-cycle-'));
+  const file = join(dir, 'veille.yaml');
+  writeFileSync(
+    file,
+    `${yaml}\nthemes: ${JSON.stringify(THEMES_FILE)}\nstorage: { path: veille.db }\npublish: { dir: public }\n` +
+      'processing: { threads: 0 }\nlog: { level: warn }\n',
+  );
+  const config = loadConfig(file);
+  const store = Store.open(config.storagePath);
+  const taxonomy = loadTaxonomy(config.themesFile);
+  return {
+    dir,
+    config,
+    store,
+    async run(now, options = {}) {
+      const results = new Map<string, SourceResult>();
+      const summary = await runCycle({
+        config,
+        store,
+        taxonomy,
+        sources: resolveSources(config),
+        clock: { now: () => now },
+        logger: silentLogger,
+        userAgent: 'veille-test',
+        force: options.force === true,
+        onProgress: (event) => results.set(event.source.url, event.result),
+      });
+      return { summary, results };
+    },
+    publishedTitles() {
+      const feed = JSON.parse(readFileSync(join(dir, 'public/feed.json'), 'utf8')) as { items: { title: string }[] };
+      return feed.items.map((item) => item.title);
+    },
+    cleanup() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
