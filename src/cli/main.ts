@@ -5,6 +5,7 @@ import { displayPath, loadConfig, resolveConfigFile, type Config } from '../conf
 import { describeError, isVeilleError, VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { silentLogger } from '../domain/ports.js';
+import { acquireLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
 import { loadTaxonomy, type Taxonomy } from '../tag/taxonomy.js';
 import { createClock } from '../worker/clock.js';
@@ -117,7 +118,7 @@ async function dispatch(ctx: CliContext): Promise<number> {
       expectNoArguments(command, rest);
       return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
     case 'sources':
-      return runSourcesCommand(loadConfig(configFile), rest, options, ctx.output);
+      return runSourcesCommand(loadConfig(configFile), rest, options, { output: ctx.output, now: clock.now(), cwd: ctx.cwd });
     case 'tag': {
       expectNoArguments(command, rest);
       if (options.explain === undefined) throw new VeilleError('USAGE', 'tag: --explain TEXT is required');
@@ -136,16 +137,37 @@ function expectNoArguments(command: string, rest: readonly string[]): void {
   if (rest.length > 0) throw new VeilleError('USAGE', `${command}: unexpected argument "${rest[0]}"`);
 }
 
-/** Opens what every processing command needs; the taxonomy is read before anything is fetched. */
-export function openApp(config: Config): { store: Store; taxonomy: Taxonomy } {
+/**
+ * Opens what every processing command needs: the taxonomy first (a bad one costs nothing), then
+ * the data folder's lock (one veille at a time writes it), then the store.
+ */
+export function openApp(config: Config, command: string, now: Date): { store: Store; taxonomy: Taxonomy; close(): void } {
   const taxonomy = loadTaxonomy(config.themesFile);
-  const store = Store.open(config.storagePath);
-  return { store, taxonomy };
+  const lock = acquireLock(config.storagePath, command, now);
+  let store: Store;
+  try {
+    store = Store.open(config.storagePath);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  return {
+    store,
+    taxonomy,
+    close: () => {
+      try {
+        store.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
 }
 
 async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boolean): Promise<number> {
   const sources = resolveSources(config);
-  const { store, taxonomy } = openApp(config);
+  const app = openApp(config, 'run', clock.now());
+  const { store, taxonomy } = app;
   const interactive = ctx.output.isTerminal;
   const logger: Logger = interactive ? silentLogger : createLogger(config.log.level, ctx.output.err);
   try {
@@ -178,7 +200,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
     }
     return 0;
   } finally {
-    store.close();
+    app.close();
   }
 }
 
@@ -199,7 +221,8 @@ export function formatSummary(summary: CycleSummary, config: Config): string {
 }
 
 async function startWorker(config: Config, clock: Clock, ctx: CliContext): Promise<number> {
-  const { store, taxonomy } = openApp(config);
+  const app = openApp(config, 'start', clock.now());
+  const { store, taxonomy } = app;
   const logger = createLogger(config.log.level, ctx.output.err);
   try {
     await runWorker({
@@ -213,7 +236,7 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext): Promi
     });
     return 0;
   } finally {
-    store.close();
+    app.close();
   }
 }
 

@@ -6,6 +6,7 @@ import type { SourceSpec } from '../domain/types.js';
 import { discoverFeedLinks } from '../fetch/discover.js';
 import { fetchFeed } from '../fetch/fetch-feed.js';
 import { createHttpClient } from '../fetch/http-client.js';
+import { normalizeSourceInfo, primaryLanguage } from '../clean/normalize.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { renderOpml } from '../publish/opml.js';
 import { Store } from '../store/store.js';
@@ -19,8 +20,9 @@ export async function runSourcesCommand(
   config: Config,
   args: readonly string[],
   options: CliOptions,
-  output: Output,
+  context: { output: Output; now: Date; cwd: string },
 ): Promise<number> {
+  const { output, now } = context;
   const [action, target, ...extra] = args;
   if (extra.length > 0) throw new VeilleError('USAGE', `sources ${action}: unexpected argument "${extra[0]}"`);
   switch (action) {
@@ -33,9 +35,9 @@ export async function runSourcesCommand(
     case 'add': {
       const url = requireTarget(action, target, 'URL');
       const spec = options['no-check']
-        ? { url: checkUrl(url), name: options.name ?? null, lang: options.lang ?? null }
+        ? { url: checkUrl(url), name: nameOption(options), lang: langOption(options) }
         : await findFeed(config, url, options);
-      const change = await addSources(config, [spec]);
+      const change = await addSources(config, [spec], now);
       if (change.added.length === 0) {
         output.out(`already a source: ${spec.url}\n`);
       } else {
@@ -45,16 +47,16 @@ export async function runSourcesCommand(
     }
     case 'remove': {
       const url = requireTarget(action, target, 'URL');
-      if (!(await removeSource(config, url))) {
+      if (!(await removeSource(config, url, now))) {
         throw new VeilleError('USAGE', `sources remove: no source with the URL ${url} (see "veille sources list")`);
       }
       output.out(`removed ${url} from ${displayPath(sourcesFile(config))}\n`);
       return 0;
     }
     case 'import': {
-      const file = resolve(requireTarget(action, target, 'FILE.opml'));
+      const file = resolve(context.cwd, requireTarget(action, target, 'FILE.opml'));
       const imported = readOpmlFile(file).map((source) => ({ url: source.url, name: source.name, lang: source.lang }));
-      const change = await addSources(config, imported);
+      const change = await addSources(config, imported, now);
       output.out(
         `imported ${change.added.length} sources from ${displayPath(file)} into ${displayPath(change.file)}` +
           (change.skipped.length > 0 ? ` (${change.skipped.length} already there)` : '') +
@@ -66,12 +68,25 @@ export async function runSourcesCommand(
       if (target !== undefined) throw new VeilleError('USAGE', `sources export: unexpected argument "${target}"`);
       const siteUrls = storedSiteUrls(config);
       const sources = resolveSources(config).map((spec) => toOpmlSource(spec, siteUrls.get(spec.url) ?? null));
-      output.out(renderOpml(config.site.title, sources, new Date()));
+      output.out(renderOpml(config.site.title, sources, now));
       return 0;
     }
     default:
       throw new VeilleError('USAGE', `sources: expected list, add, remove, import or export, got "${action ?? ''}"`);
   }
+}
+
+function nameOption(options: CliOptions): string | null {
+  const name = options.name?.trim();
+  return name ? name : null;
+}
+
+function langOption(options: CliOptions): string | null {
+  if (options.lang === undefined) return null;
+  if (!/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(options.lang)) {
+    throw new VeilleError('USAGE', `sources add: --lang "${options.lang}": expected a language tag such as fr or en`);
+  }
+  return options.lang;
 }
 
 function requireTarget(action: string, target: string | undefined, what: string): string {
@@ -108,6 +123,7 @@ async function findFeed(config: Config, url: string, options: CliOptions): Promi
       if (outcome.kind !== 'ok') throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${candidate} gave no content`);
       return outcome;
     };
+    let requested = start;
     let outcome = await fetchText(start);
     let feed;
     try {
@@ -118,15 +134,15 @@ async function findFeed(config: Config, url: string, options: CliOptions): Promi
       if (candidate === undefined) {
         throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${start} is a web page that links to no feed (no <link rel="alternate">)`);
       }
+      requested = candidate;
       outcome = await fetchText(candidate);
       feed = await parseFeed(outcome.text, { contentType: outcome.contentType, url: outcome.finalUrl });
     }
-    const found = { outcome, feed };
-    const language = found.feed.language?.toLowerCase().split(/[-_]/)[0] ?? null;
+    // Only a permanent redirect moves the source; a temporary one (often with a token) does not.
     return {
-      url: found.outcome.finalUrl,
-      name: options.name ?? found.feed.title ?? null,
-      lang: options.lang ?? language,
+      url: outcome.permanentUrl ?? requested,
+      name: nameOption(options) ?? normalizeSourceInfo(feed, outcome.finalUrl).title,
+      lang: langOption(options) ?? primaryLanguage(feed.language),
     };
   } finally {
     await client.close();
@@ -134,7 +150,8 @@ async function findFeed(config: Config, url: string, options: CliOptions): Promi
 }
 
 function storedSiteUrls(config: Config): Map<string, string> {
-  const store = Store.open(config.storagePath);
+  const store = Store.openIfExists(config.storagePath);
+  if (!store) return new Map();
   try {
     return new Map(
       store

@@ -10,15 +10,15 @@ import { formatLocalTime, formatTable, truncate, type Output } from './output.js
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
   const specs = resolveSources(config);
-  const store = Store.open(config.storagePath);
+  const store = Store.openIfExists(config.storagePath); // none before the first run
   const now = clock.now();
-  let stored: SourceRecord[];
-  let deferrals: HostDeferral[];
+  let stored: SourceRecord[] = [];
+  let deferrals: HostDeferral[] = [];
   try {
-    stored = store.listSources({ activeOnly: false });
-    deferrals = store.listHostDeferrals(now.toISOString());
+    stored = store?.listSources({ activeOnly: false }) ?? [];
+    deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];
   } finally {
-    store.close();
+    store?.close();
   }
   const staleAfterDays = config.fetch.staleAfterDays;
   // Configured sources in config order, each with its stored state when it has been seen.

@@ -1,5 +1,6 @@
 // The project's state: sources with their HTTP state and health, items with their themes.
 // Every write that belongs together happens in one transaction, so a crash loses nothing stored.
+import { existsSync } from 'node:fs';
 import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
 import { openDatabase, type Db, type Statement } from './database.js';
 import { hashItemContent } from './item-hash.js';
@@ -154,6 +155,11 @@ export class Store {
 
   static open(path: string): Store {
     return new Store(openDatabase(path));
+  }
+
+  /** The store when its file exists, else null: commands that only read never create one. */
+  static openIfExists(path: string): Store | null {
+    return existsSync(path) ? Store.open(path) : null;
   }
 
   close(): void {

@@ -53,6 +53,7 @@ export function recordSourceResult(counters: FetchCounters, result: SourceResult
     counters.deferred += 1;
     return;
   }
+  if (result.kind === 'stopped') return;
   const code = result.kind === 'ok' ? 'ok' : result.kind === 'not-modified' ? 'not_modified' : result.code;
   counters.byCode.set(code, (counters.byCode.get(code) ?? 0) + 1);
   if (result.kind !== 'failed') counters.bytesReceived += result.bytes;

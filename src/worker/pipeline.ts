@@ -37,7 +37,9 @@ export type SourceResult =
   | { readonly kind: 'not-modified'; readonly bytes: 0; readonly durationMs: number }
   | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly durationMs: number }
   /** Not fetched: its host asked (Retry-After) not to be contacted before `until`. */
-  | { readonly kind: 'deferred'; readonly until: string };
+  | { readonly kind: 'deferred'; readonly until: string }
+  /** Not fetched, or its fetch abandoned, because the worker is stopping; nothing recorded. */
+  | { readonly kind: 'stopped' };
 
 export interface ProgressEvent {
   readonly source: SourceRecord;
@@ -73,6 +75,8 @@ export interface CycleDeps {
   readonly userAgent: string;
   /** Fetch every active source, due or not. */
   readonly force?: boolean;
+  /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
+  readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -219,6 +223,8 @@ function once(action: () => void): () => void {
   };
 }
 
+const STOPPED = Symbol('stopped');
+
 /** RFC 9110 §10.2.3 and RFC 6585 §4: with these statuses, Retry-After speaks for the whole server. */
 const HOST_DEFERRING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
@@ -237,15 +243,17 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       releasePermit = await context.permits.acquire();
       attemptAt = clock.now();
       fetchStarted = performance.now();
+      if (context.signal?.aborted) return STOPPED;
       const heldUntil = context.hostHolds.get(readHostKey(source.url));
       if (heldUntil !== undefined && heldUntil > attemptAt.getTime()) return new Date(heldUntil).toISOString();
       return fetchFeed(
         source.url,
         { etag: source.etag, lastModified: source.lastModified },
         context.policy,
-        { client: context.client, now: () => clock.now() },
+        { client: context.client, now: () => clock.now(), ...(context.signal ? { signal: context.signal } : {}) },
       );
     });
+    if (outcome === STOPPED) return { kind: 'stopped' };
     if (typeof outcome === 'string') {
       if (source.nextFetchAt === null || source.nextFetchAt < outcome) store.postponeSource(source.id, outcome);
       return { kind: 'deferred', until: outcome };
@@ -314,6 +322,8 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       durationMs,
     };
   } catch (error) {
+    // A fetch abandoned because the worker stops is no failure of the source: it stays due.
+    if (context.signal?.aborted && !isVeilleError(error)) return { kind: 'stopped' };
     if (!isVeilleError(error)) context.logger.error({ source: source.url, err: error }, 'unexpected error');
     const code = isVeilleError(error) ? error.code : 'INTERNAL';
     const message = describeError(error);

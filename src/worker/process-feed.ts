@@ -1,6 +1,6 @@
 // Feed text → normalized items: the CPU-heavy part of a cycle (parse, sanitize, text), free of
 // I/O and of shared state, so that it can run inline or in a worker thread.
-import { normalizeFeed } from '../clean/normalize.js';
+import { normalizeFeed, normalizeSourceInfo } from '../clean/normalize.js';
 import { htmlToText } from '../clean/text.js';
 import type { Item } from '../domain/types.js';
 import { parseFeed } from '../parse/parse-feed.js';
@@ -40,9 +40,11 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     sourceLang: job.sourceLang,
     fetchedAt: new Date(job.fetchedAt),
   });
+  // The feed's own title and site link reach status, OPML and Atom <source>: text and web URLs only.
+  const info = normalizeSourceInfo(feed, job.url);
   return {
-    title: feed.title,
-    link: feed.link,
+    title: info.title,
+    link: info.siteUrl,
     ttlMinutes: feed.ttlMinutes,
     updatePeriodMinutes: feed.updatePeriodMinutes,
     skipHours: [...feed.skipHours],

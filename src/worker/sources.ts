@@ -30,7 +30,7 @@ export interface SourcesChange {
 }
 
 /** Adds sources not yet configured (by URL); returns which were added and which were already there. */
-export async function addSources(config: Config, specs: readonly SourceSpec[]): Promise<SourcesChange> {
+export async function addSources(config: Config, specs: readonly SourceSpec[], now: Date): Promise<SourcesChange> {
   const current = new Set(resolveSources(config).map((source) => source.url));
   const added: SourceSpec[] = [];
   const skipped: SourceSpec[] = [];
@@ -41,14 +41,14 @@ export async function addSources(config: Config, specs: readonly SourceSpec[]): 
       current.add(spec.url);
     }
   }
-  if (added.length > 0) await editSources(config, (sources) => [...sources, ...added]);
+  if (added.length > 0) await editSources(config, (sources) => [...sources, ...added], now);
   return { added, skipped, file: sourcesFile(config) };
 }
 
 /** Removes the source with this URL; false when no such source is configured. */
-export async function removeSource(config: Config, url: string): Promise<boolean> {
+export async function removeSource(config: Config, url: string, now: Date): Promise<boolean> {
   if (!resolveSources(config).some((source) => source.url === url)) return false;
-  await editSources(config, (sources) => sources.filter((source) => source.url !== url));
+  await editSources(config, (sources) => sources.filter((source) => source.url !== url), now);
   return true;
 }
 
@@ -64,14 +64,18 @@ function toSpec(source: OpmlSource): SourceSpec {
   return { url: source.url, name: source.name, lang: source.lang };
 }
 
-async function editSources(config: Config, change: (sources: readonly SourceSpec[]) => SourceSpec[]): Promise<void> {
+async function editSources(
+  config: Config,
+  change: (sources: readonly SourceSpec[]) => SourceSpec[],
+  now: Date,
+): Promise<void> {
   if (config.sources.kind === 'opml') {
     const file = config.sources.file;
     const existing = readOpmlFile(file);
     const next = change(existing.map(toSpec));
     const byUrl = new Map(existing.map((source) => [source.url, source]));
     const sources = next.map((spec) => byUrl.get(spec.url) ?? toOpmlSource(spec));
-    await writeFileAtomic(file, renderOpml(config.site.title, sources, new Date()));
+    await writeFileAtomic(file, renderOpml(config.site.title, sources, now));
     return;
   }
   const text = readFileSync(config.file, 'utf8');

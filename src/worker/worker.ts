@@ -54,20 +54,27 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   logger.info({ url: server.url, publishDir: config.publishDir }, 'serving the publish folder');
   deps.onListening?.(server.url);
 
+  const stopping = new AbortController();
   let current: Promise<void> | null = null;
   const cycle = (): Promise<void> => {
     if (current) return current;
     metrics.running = true;
-    current = runCycle({
-      config,
-      store,
-      taxonomy: deps.taxonomy,
-      sources: resolveSources(config),
-      clock: deps.clock,
-      logger,
-      userAgent: userAgentFor(config),
-      onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
-    })
+    // Everything, reading the sources included, happens inside the chain: a bad OPML file is a
+    // failed cycle in the log, never an exception thrown into the scheduler.
+    current = Promise.resolve()
+      .then(() =>
+        runCycle({
+          config,
+          store,
+          taxonomy: deps.taxonomy,
+          sources: resolveSources(config),
+          clock: deps.clock,
+          logger,
+          userAgent: userAgentFor(config),
+          signal: stopping.signal,
+          onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
+        }),
+      )
       .then((summary) => {
         metrics.cycles += 1;
         metrics.lastCycle = summary;
@@ -89,8 +96,9 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   logger.info({ schedule: config.schedule.fetch, timezone: config.site.timezone, next: job.nextRun()?.toISOString() }, 'worker started');
 
   await deps.stopSignal;
-  logger.info({}, 'stopping: waiting for the running cycle to finish');
+  logger.info({}, 'stopping: fetches in flight are abandoned, what was fetched is stored and published');
   await job.stop();
+  stopping.abort();
   if (current) await current;
   await server.close();
   logger.info({}, 'stopped');

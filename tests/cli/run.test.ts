@@ -169,6 +169,19 @@ describe('exit codes', () => {
     }
   });
 
+  it('reads status before any run without creating the database', async () => {
+    const project = makeTempProject();
+    try {
+      project.writeConfig('sources:\n  - { url: "https://aihub.org/feed/", name: AIhub }');
+      const result = await runCli(['status', '--config', project.configFile]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/AIhub\s+new/);
+      expect(existsSync(join(project.dir, 'data'))).toBe(false);
+    } finally {
+      project.cleanup();
+    }
+  });
+
   it('prints the help with exit 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);

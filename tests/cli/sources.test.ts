@@ -19,6 +19,10 @@ describe('veille sources', () => {
         'text/html; charset=utf-8',
       ),
       '/nofeed/': serveBody('<!doctype html><html><head><title>x</title></head><body></body></html>', 'text/html'),
+      '/temporary': (_request, response) => response.writeHead(302, { location: '/feed.xml?token=temp123' }).end(),
+      '/feed.xml?token=temp123': serveBody(rssFeed('Le Blog IA', [{ title: 'Un', link: 'https://b.example/1' }], 'fr-FR'), 'application/rss+xml'),
+      '/moved': (_request, response) => response.writeHead(301, { location: '/new-home.xml' }).end(),
+      '/new-home.xml': serveBody(rssFeed('A &lt;b&gt;bold&lt;/b&gt; title', [{ title: 'Un', link: 'https://b.example/1' }]), 'application/rss+xml'),
     });
     project = makeTempProject();
     project.writeConfig(`# my sources, kept by hand
@@ -55,6 +59,29 @@ storage: { path: data/veille.db }`);
     expect(result.stdout).toMatch(/already a source/);
   });
 
+  it('keeps the URL given when the feed answered through a temporary redirect', async () => {
+    const result = await runCli(['sources', 'add', `${server.base}/temporary`, '--config', project.configFile]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(project.configFile, 'utf8')).toContain(`{ url: ${server.base}/temporary,`);
+    expect(readFileSync(project.configFile, 'utf8')).not.toContain('token=temp123');
+  });
+
+  it('takes the new URL of a permanent redirect, and the feed title as text', async () => {
+    const result = await runCli(['sources', 'add', `${server.base}/moved`, '--config', project.configFile]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`added A bold title <${server.base}/new-home.xml>`);
+  });
+
+  it.each([
+    ['a bad --lang', ['--no-check', '--lang', 'not a lang'], 2, /sources add: --lang "not a lang": expected a language tag/],
+    ['a URL that is not http(s)', ['--no-check'], 2, /is not an http\(s\) URL/],
+  ])('refuses %s with a message', async (_name, extra, code, message) => {
+    const target = extra.length === 1 ? 'ftp://x.example/feed' : 'https://x.example/feed';
+    const result = await runCli(['sources', 'add', target, ...extra, '--config', project.configFile]);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+  });
+
   it('refuses a page that links to no feed', async () => {
     const result = await runCli(['sources', 'add', `${server.base}/nofeed/`, '--config', project.configFile]);
     expect(result.code).toBe(1);
@@ -69,6 +96,8 @@ storage: { path: data/veille.db }`);
     expect(sources.map((source) => [source.url, source.name, source.lang])).toEqual([
       ['https://aihub.org/feed/', 'AIhub', 'en'],
       [`${server.base}/feed.xml`, 'Le Blog IA', 'fr'],
+      [`${server.base}/temporary`, 'Le Blog IA', 'fr'],
+      [`${server.base}/new-home.xml`, 'A bold title', 'en'],
     ]);
 
     const other = makeTempProject();
@@ -78,7 +107,7 @@ storage: { path: data/veille.db }`);
       writeFileSync(opmlFile, exported.stdout);
       const imported = await runCli(['sources', 'import', opmlFile, '--config', other.configFile]);
       expect(imported.code).toBe(0);
-      expect(imported.stdout).toMatch(/imported 2 sources/);
+      expect(imported.stdout).toMatch(/imported 4 sources/);
       const again = await runCli(['sources', 'export', '--config', other.configFile]);
       expect(parseOpml(again.stdout, 'again.opml')).toEqual(sources);
     } finally {

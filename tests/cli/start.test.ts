@@ -74,3 +74,41 @@ describe('veille start', () => {
     await expect(fetch(`${base}/feed.xml`)).rejects.toThrow();
   });
 });
+
+describe('veille start, stopping and locking', () => {
+  it('refuses a second veille on the same data folder, and stops promptly during a slow fetch', async () => {
+    // A server that accepts the request and never answers: the fetch would wait for its timeouts.
+    const slow = await startFeedServer({ '/slow.xml': () => undefined });
+    const project = makeTempProject();
+    try {
+      const port = await freePort();
+      project.writeConfig(
+        `sources:\n  - { url: "${slow.base}/slow.xml" }\nserver: { port: ${port} }\n` +
+          'fetch: { headersTimeoutMs: 60000, bodyTimeoutMs: 60000, perHostDelayMs: 0 }',
+      );
+      let stop!: () => void;
+      const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+      const running = runCli(['start', '--config', project.configFile], { env: {}, stopSignal });
+      await waitFor(async () => (slow.requests.length > 0 ? true : undefined));
+
+      const second = await runCli(['run', '--config', project.configFile], { env: {} });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/store: another veille \(pid \d+, "start" since .*\) is using .*veille\.db/);
+
+      const stoppedAt = Date.now();
+      stop();
+      const result = await running;
+      expect(result.code).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(3_000);
+      // Abandoned on purpose: not a failure of the source, which stays due.
+      const status = await runCli(['status', '--json', '--config', project.configFile], { env: {} });
+      expect(JSON.parse(status.stdout).sources[0]).toMatchObject({ state: 'new', lastErrorCode: null });
+      // The lock went with the worker.
+      const after = await runCli(['status', '--config', project.configFile], { env: {} });
+      expect(after.code).toBe(0);
+    } finally {
+      await slow.close();
+      project.cleanup();
+    }
+  });
+});
