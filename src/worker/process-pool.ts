@@ -23,23 +23,36 @@ interface Slot {
 
 const THREAD_SCRIPT = new URL('./process-thread.js', import.meta.url);
 
+/** Threads replaced in one cycle before the pool gives up on a thread that keeps dying. */
+const MAX_REPLACEMENTS = 8;
+
 export function createFeedProcessor(threads: number): FeedProcessor {
   if (threads <= 0 || !existsSync(fileURLToPath(THREAD_SCRIPT))) {
     return { threads: 0, process: processFeed, close: async () => undefined };
   }
   let closing = false;
+  let replacements = 0;
   const slots: Slot[] = [];
   // A thread that stops (a crash, or out of memory on a huge feed) fails its own jobs with a
-  // code and is replaced, so one bad feed never hangs the cycle or the ones after it.
+  // code and is replaced, so one bad feed never hangs the cycle or the ones after it. Threads
+  // that keep dying (a thread script that no longer loads) are not replaced forever.
   const replace = (dead: Slot) => {
     const index = slots.indexOf(dead);
-    if (index >= 0 && !closing) slots[index] = startSlot(replace);
+    if (index < 0 || closing) return;
+    if (replacements >= MAX_REPLACEMENTS) slots.splice(index, 1);
+    else {
+      replacements += 1;
+      slots[index] = startSlot(replace);
+    }
   };
   for (let index = 0; index < threads; index += 1) slots.push(startSlot(replace));
   let nextId = 0;
   return {
     threads,
     process(job) {
+      if (slots.length === 0) {
+        return Promise.reject(new VeilleError('INTERNAL', 'worker: every processing thread stopped; see the log for why'));
+      }
       // The least busy thread takes the job.
       const slot = slots.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
       const id = (nextId += 1);
