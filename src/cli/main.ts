@@ -98,9 +98,13 @@ async function dispatch(ctx: CliContext): Promise<number> {
     ctx.output.out(`${VERSION}\n`);
     return 0;
   }
-  if (options.help || command === undefined || command === 'help') {
+  if (options.help || command === 'help') {
     ctx.output.out(USAGE);
-    return command === undefined && !options.help ? 2 : 0;
+    return 0;
+  }
+  if (command === undefined) {
+    ctx.output.err(USAGE); // a usage error: on stderr, exit 2
+    return 2;
   }
   const clock = createClock(ctx.env);
   const configFile = resolveConfigFile(options.config, ctx.env, ctx.cwd);

@@ -39,7 +39,7 @@ export function readLabels(file: string): LabelledItem[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new VeilleError('USAGE', `eval: cannot read ${file}`, { cause });
+    throw new VeilleError('USAGE', `eval: cannot read ${file}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}`, { cause });
   }
   const items: LabelledItem[] = [];
   text.split(/\r?\n/u).forEach((line, index) => {

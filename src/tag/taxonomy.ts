@@ -133,7 +133,7 @@ export function loadTaxonomy(file: string): Taxonomy {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new VeilleError('TAXONOMY_INVALID', `${file}: cannot read the taxonomy file`, { cause });
+    throw new VeilleError('TAXONOMY_INVALID', `${file}: cannot read the taxonomy file (the config's themes key): ${reasonOf(cause)}`, { cause });
   }
   return parseTaxonomy(text, file);
 }
@@ -296,4 +296,12 @@ export function ownActivation(language: string): string {
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((key, i) => key === b[i]);
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
 }
