@@ -1,0 +1,147 @@
+// What the grouping compares: word shingles and their MinHash signature, names (people,
+// projects, conferences, versions), normalized titles and URLs. Pure functions, no state.
+
+/** Number of MinHash functions; BANDS × ROWS. */
+export const SIGNATURE_SIZE = 64;
+export const BANDS = 16;
+export const ROWS = SIGNATURE_SIZE / BANDS;
+
+const SEEDS: Uint32Array = (() => {
+  const seeds = new Uint32Array(SIGNATURE_SIZE);
+  let state = 0x9e3779b9;
+  for (let i = 0; i < SIGNATURE_SIZE; i += 1) {
+    // xorshift32: fixed seeds, so signatures are the same from run to run.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    seeds[i] = state >>> 0;
+  }
+  return seeds;
+})();
+
+/** Lower-case words of letters and digits (accents kept: French text is compared as French). */
+export function tokenizeWords(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.'’][\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+/** 32-bit FNV-1a. */
+export function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** Hashes of the word 3-shingles of a text (the words themselves when it has fewer than three). */
+export function hashShingles(words: readonly string[]): Uint32Array {
+  const size = 3;
+  const wordHashes = words.map(hashString);
+  if (words.length < size) return Uint32Array.from(wordHashes);
+  const hashes = new Set<number>();
+  for (let i = 0; i + size <= wordHashes.length; i += 1) {
+    // Combined from the words' hashes, without building the shingle's string.
+    let h = Math.imul((wordHashes[i] as number) ^ 0x9e3779b9, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 15) ^ (wordHashes[i + 1] as number), 0xc2b2ae35);
+    h = Math.imul(h ^ (h >>> 13) ^ (wordHashes[i + 2] as number), 0x27d4eb2f);
+    hashes.add((h ^ (h >>> 16)) >>> 0);
+  }
+  return Uint32Array.from(hashes);
+}
+
+function mix(value: number): number {
+  // murmur3 finalizer: spreads one hash into an independent-looking one per seed.
+  let h = value;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export function computeMinHash(shingles: Uint32Array): Uint32Array {
+  const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
+  for (const shingle of shingles) {
+    for (let i = 0; i < SIGNATURE_SIZE; i += 1) {
+      const value = mix(shingle ^ (SEEDS[i] as number));
+      if (value < (signature[i] as number)) signature[i] = value;
+    }
+  }
+  return signature;
+}
+
+/** The share of equal MinHash values: an estimate of the Jaccard similarity of the shingle sets. */
+export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
+  let equal = 0;
+  for (let i = 0; i < SIGNATURE_SIZE; i += 1) if (a[i] === b[i]) equal += 1;
+  return equal / SIGNATURE_SIZE;
+}
+
+/**
+ * LSH band keys: two items whose signatures agree on one whole band become candidates. A key is
+ * the band's number and a 32-bit hash of its rows (a collision only adds a candidate, which the
+ * signature's estimate then rejects).
+ */
+export function toBandKeys(signature: Uint32Array): number[] {
+  const keys: number[] = [];
+  for (let band = 0; band < BANDS; band += 1) {
+    let h = 0x811c9dc5;
+    for (let row = 0; row < ROWS; row += 1) h = Math.imul(h ^ (signature[band * ROWS + row] as number), 0x01000193);
+    keys.push(band * 0x100000000 + (h >>> 0));
+  }
+  return keys;
+}
+
+// Capitalized words that start sentences or titles in English and French, not names.
+const NOT_NAMES: ReadonlySet<string> = new Set(
+  (
+    'a an and are as at be but by for from how in is it its new of on or our the this to we what when why with you your ' +
+    'introducing announcing today how why what our more ' +
+    'ai ia ' +
+    'au aux ce ces cet cette dans de des du elle en est et il ils la le les leur lire mais nous on ou par pour que qui sa se ses son sur un une vous ' +
+    'à é ça'
+  ).split(' '),
+);
+
+/**
+ * Names a text mentions: capitalized words, acronyms and numbers of two digits or more
+ * (years, versions), lower-cased. They survive translation: "AAAI 2025", "FLUID", "Santhanam".
+ */
+export function extractNames(text: string): Set<string> {
+  const names = new Set<string>();
+  const tokens = text.match(/[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*/gu) ?? [];
+  for (const token of tokens) {
+    const lower = token.toLowerCase();
+    if (NOT_NAMES.has(lower)) continue;
+    const first = token[0] ?? '';
+    const isCapitalized = /\p{Lu}/u.test(first);
+    const isNumber = /^\d[\d.]*$/.test(token);
+    if (isNumber ? token.replace(/\./g, '').length >= 2 : isCapitalized && token.length >= 2) names.add(lower);
+  }
+  return names;
+}
+
+/** Numbers in a title ("1.9544.24", "4.6"): two titles that carry different ones are different releases. */
+export function readTitleNumbers(title: string): string {
+  return (title.match(/\d+(?:\.\d+)*/g) ?? []).sort().join(' ');
+}
+
+export function normalizeTitle(title: string): string {
+  return tokenizeWords(title).join(' ');
+}
+
+/**
+ * A URL that can identify a story: one with a path. A site's home page ("https://example.org/")
+ * is shared by everything that site publishes, so it never joins two items.
+ */
+export function isStoryUrl(url: string | null): url is string {
+  if (url === null) return false;
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,307 @@
+// The cluster stage: groups items that tell the same story, across sources and languages.
+// Incremental: items not yet grouped are matched against the stored items of a recent window
+// through indexes (URL, outbound link, normalized title, MinHash LSH bands, rare names), never
+// by comparing all pairs. Precision first: a wrong merge hides a story from readers.
+import {
+  toBandKeys,
+  estimateJaccard,
+  extractNames,
+  isStoryUrl,
+  computeMinHash,
+  normalizeTitle,
+  hashShingles,
+  readTitleNumbers,
+  tokenizeWords,
+} from './features.js';
+
+/** What grouping needs of an item. */
+export interface ClusterItem {
+  readonly id: string;
+  readonly sourceId: number;
+  /** Canonical link. */
+  readonly link: string | null;
+  /** Outbound links of the content (canonical). */
+  readonly links: readonly string[];
+  readonly title: string;
+  readonly summary: string;
+  readonly language: string | null;
+  /** ISO 8601. */
+  readonly publishedAt: string;
+  /** The story of an item already grouped; null for an item to group. */
+  readonly storyId: number | null;
+}
+
+export type MatchReason = 'same-link' | 'links-to' | 'same-title' | 'near-duplicate' | 'shared-names';
+
+export interface StoryAssignment {
+  /** The story the items join: the oldest stored story of the group, or null for a new story. */
+  readonly storyId: number | null;
+  /** For a new story: the item it is named after (its earliest item); '' when `storyId` is set. */
+  readonly firstItemId: string;
+  /** Items not yet grouped that join this story. */
+  readonly itemIds: readonly string[];
+  /** Younger stored stories that this group merges into `storyId`. */
+  readonly mergedStoryIds: readonly number[];
+  /** Why each joining item joined, for `veille stories` and the tests. */
+  readonly reasons: readonly { readonly itemId: string; readonly matchedId: string; readonly reason: MatchReason }[];
+}
+
+export interface ClusterOptions {
+  /** Two items further apart than this are never the same story by text or names (days). */
+  readonly textWindowDays: number;
+  /** Items further apart than this are never the same story at all (days). */
+  readonly windowDays: number;
+  /** Estimated Jaccard similarity of word 3-shingles above which two texts are near-duplicates. */
+  readonly nearDuplicateJaccard: number;
+  /** Fewest shingles a text needs to be compared as text. */
+  readonly minShingles: number;
+  /** Fewest words a title needs for an equal title to mean the same story. */
+  readonly minTitleWords: number;
+  /** Fewest shared names (an outbound link counts two) for items in different languages. */
+  readonly minSharedNames: number;
+  /** Shared names over the smaller item's names, for items in different languages. */
+  readonly minNameOverlap: number;
+  /** A name, link or LSH bucket held by more items than this is too common to suggest candidates. */
+  readonly maxPostings: number;
+  /**
+   * An item with more outbound links (to other sites) than this is a round-up: its links never
+   * join it to a story, even when only one of the stories it covers is known yet.
+   */
+  readonly maxStoryLinks: number;
+}
+
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
+  textWindowDays: 7,
+  windowDays: 14,
+  nearDuplicateJaccard: 0.6,
+  minShingles: 6,
+  minTitleWords: 4,
+  minSharedNames: 4,
+  minNameOverlap: 0.5,
+  maxPostings: 50,
+  maxStoryLinks: 5,
+};
+
+interface Prepared {
+  readonly item: ClusterItem;
+  readonly index: number;
+  readonly time: number;
+  readonly signature: Uint32Array | null;
+  readonly bands: readonly number[];
+  readonly title: string;
+  readonly titleWords: number;
+  readonly numbers: string;
+  readonly names: ReadonlySet<string>;
+  readonly links: ReadonlySet<string>;
+  /** Outbound links to other sites than the item's own. */
+  readonly externalLinks: number;
+  readonly language: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Groups `fresh` items (not yet grouped) with each other and with `stored` items (grouped,
+ * from the recent window). Returns one assignment per group that holds a fresh item or merges
+ * stored stories; stored stories untouched by the fresh items are not returned.
+ */
+export function groupItems(
+  stored: readonly ClusterItem[],
+  fresh: readonly ClusterItem[],
+  options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS,
+): StoryAssignment[] {
+  const freshSorted = [...fresh].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id));
+  const all = [...stored, ...freshSorted].map((item, index) => prepare(item, index, options));
+  const parent = all.map((_, index) => index);
+  const find = (i: number): number => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root] as number;
+    while (parent[i] !== root) {
+      const next = parent[i] as number;
+      parent[i] = root;
+      i = next;
+    }
+    return root;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+
+  // Stored items keep their stories.
+  const firstOfStory = new Map<number, number>();
+  for (const entry of all) {
+    const storyId = entry.item.storyId;
+    if (storyId === null) continue;
+    const first = firstOfStory.get(storyId);
+    if (first === undefined) firstOfStory.set(storyId, entry.index);
+    else union(first, entry.index);
+  }
+
+  const byUrl = new Map<string, number[]>();
+  const byOutbound = new Map<string, number[]>();
+  const byTitle = new Map<string, number[]>();
+  const byBand = new Map<number, number[]>();
+  const byName = new Map<string, number[]>();
+  const reasons = new Map<number, { matched: number; reason: MatchReason }>();
+
+  const add = <K>(map: Map<K, number[]>, key: K, index: number): void => {
+    const list = map.get(key);
+    if (list) list.push(index);
+    else map.set(key, [index]);
+  };
+  const insert = (entry: Prepared): void => {
+    if (isStoryUrl(entry.item.link)) add(byUrl, entry.item.link, entry.index);
+    for (const link of entry.links) add(byOutbound, link, entry.index);
+    if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, entry.index);
+    for (const key of entry.bands) add(byBand, key, entry.index);
+    for (const name of entry.names) add(byName, name, entry.index);
+  };
+
+  /**
+   * Whether an item's outbound links point at one story only (with `joining`, counted as linked).
+   * A round-up (links to several known stories, or to many other sites) joins none of them.
+   */
+  const linksOneStory = (entry: Prepared, joining?: number): boolean => {
+    if (entry.externalLinks > options.maxStoryLinks) return false;
+    const roots = new Set<number>(joining === undefined ? [] : [find(joining)]);
+    for (const link of entry.links) for (const target of byUrl.get(link) ?? []) roots.add(find(target));
+    return roots.size === 1;
+  };
+
+  const storedCount = stored.length;
+  for (const entry of all.slice(0, storedCount)) insert(entry);
+
+  for (const entry of all.slice(storedCount)) {
+    const matches = new Map<number, MatchReason>();
+    const consider = (other: number, reason: MatchReason): void => {
+      if (other !== entry.index && !matches.has(other)) matches.set(other, reason);
+    };
+    const withinWindow = (other: Prepared, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
+
+    // The same canonical URL: the same page, whoever carries it.
+    if (isStoryUrl(entry.item.link)) {
+      for (const other of byUrl.get(entry.item.link) ?? []) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'same-link');
+    }
+    // One item links to the other's page (a French post's "Lire l'article sur AIhub").
+    if (linksOneStory(entry)) {
+      for (const link of entry.links) for (const other of byUrl.get(link) ?? []) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'links-to');
+    }
+    if (isStoryUrl(entry.item.link)) {
+      for (const other of byOutbound.get(entry.item.link) ?? []) {
+        const linker = all[other] as Prepared;
+        if (!withinWindow(linker, options.windowDays)) continue;
+        if (linksOneStory(linker, entry.index)) consider(other, 'links-to');
+      }
+    }
+    // The same title, long enough to be specific, from another source.
+    if (entry.titleWords >= options.minTitleWords) {
+      for (const other of byTitle.get(entry.title) ?? []) {
+        const candidate = all[other] as Prepared;
+        if (candidate.item.sourceId !== entry.item.sourceId && withinWindow(candidate, options.windowDays)) consider(other, 'same-title');
+      }
+    }
+    // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
+    if (entry.signature) {
+      const seen = new Set<number>();
+      for (const key of entry.bands) {
+        const bucket = byBand.get(key) ?? [];
+        // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
+        if (bucket.length > options.maxPostings) continue;
+        for (const other of bucket) {
+          if (seen.has(other)) continue;
+          seen.add(other);
+          const candidate = all[other] as Prepared;
+          if (candidate.item.sourceId === entry.item.sourceId || candidate.numbers !== entry.numbers) continue;
+          if (!withinWindow(candidate, options.textWindowDays) || !candidate.signature) continue;
+          if (estimateJaccard(entry.signature, candidate.signature) >= options.nearDuplicateJaccard) consider(other, 'near-duplicate');
+        }
+      }
+    }
+    // Across languages: rare names and outbound links both mention.
+    if (entry.language !== null && entry.names.size + entry.links.size > 0) {
+      const shared = new Map<number, number>();
+      const count = (postings: readonly number[] | undefined, weight: number): void => {
+        if (!postings || postings.length > options.maxPostings) return;
+        for (const other of postings) shared.set(other, (shared.get(other) ?? 0) + weight);
+      };
+      for (const name of entry.names) count(byName.get(name), 1);
+      for (const link of entry.links) if (isStoryUrl(link)) count(byOutbound.get(link), 2);
+      for (const [other, score] of shared) {
+        const candidate = all[other] as Prepared;
+        if (candidate.language === null || candidate.language === entry.language) continue;
+        if (candidate.item.sourceId === entry.item.sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
+        const smaller = Math.min(entry.names.size + 2 * entry.links.size, candidate.names.size + 2 * candidate.links.size);
+        if (score >= options.minSharedNames && score / Math.max(1, smaller) >= options.minNameOverlap) consider(other, 'shared-names');
+      }
+    }
+
+    for (const [other, reason] of matches) {
+      if (!reasons.has(entry.index)) reasons.set(entry.index, { matched: other, reason });
+      union(entry.index, other);
+    }
+    insert(entry);
+  }
+
+  // One assignment per group holding a fresh item.
+  const groups = new Map<number, { fresh: Prepared[]; stories: Set<number> }>();
+  for (const entry of all) {
+    const root = find(entry.index);
+    let group = groups.get(root);
+    if (!group) {
+      group = { fresh: [], stories: new Set() };
+      groups.set(root, group);
+    }
+    if (entry.item.storyId === null) group.fresh.push(entry);
+    else group.stories.add(entry.item.storyId);
+  }
+  const assignments: StoryAssignment[] = [];
+  for (const group of groups.values()) {
+    if (group.fresh.length === 0 && group.stories.size < 2) continue;
+    const stories = [...group.stories].sort((a, b) => a - b);
+    const first = group.fresh[0];
+    assignments.push({
+      storyId: stories[0] ?? null,
+      firstItemId: stories.length > 0 || !first ? '' : first.item.id,
+      itemIds: group.fresh.map((entry) => entry.item.id),
+      mergedStoryIds: stories.slice(1),
+      reasons: group.fresh.flatMap((entry) => {
+        const reason = reasons.get(entry.index);
+        return reason ? [{ itemId: entry.item.id, matchedId: (all[reason.matched] as Prepared).item.id, reason: reason.reason }] : [];
+      }),
+    });
+  }
+  return assignments;
+}
+
+function prepare(item: ClusterItem, index: number, options: ClusterOptions): Prepared {
+  const words = tokenizeWords(`${item.title} ${item.summary}`);
+  const shingles = hashShingles(words);
+  const title = normalizeTitle(item.title);
+  const signature = shingles.length >= options.minShingles ? computeMinHash(shingles) : null;
+  const links = new Set(item.links.filter((link) => isStoryUrl(link) && link !== item.link));
+  const ownHost = item.link === null ? null : hostOf(item.link);
+  return {
+    item,
+    index,
+    time: Date.parse(item.publishedAt),
+    signature,
+    bands: signature ? toBandKeys(signature) : [],
+    title,
+    titleWords: title === '' ? 0 : title.split(' ').length,
+    numbers: readTitleNumbers(item.title),
+    names: extractNames(`${item.title}. ${item.summary}`),
+    links,
+    externalLinks: [...links].filter((link) => hostOf(link) !== ownHost).length,
+    language: item.language === null ? null : (item.language.toLowerCase().split(/[-_]/)[0] ?? null),
+  };
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}

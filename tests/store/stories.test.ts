@@ -1,0 +1,97 @@
+// Stories in the store: GUIDs fixed at creation, merges keep the older story, re-published items
+// keep their id (so their GUID and story), and the published view groups members by story.
+import { describe, expect, it } from 'vitest';
+import type { Item } from '../../src/domain/types.js';
+import { Store } from '../../src/store/store.js';
+import { groupStoredStories } from '../../src/worker/group-stored-stories.js';
+
+const NOW = '2026-11-26T08:00:00Z';
+
+const item = (id: string, fields: Partial<Item> = {}): Item => ({
+  id,
+  guid: id,
+  link: `https://example.org/${id}`,
+  title: `Title ${id}`,
+  summary: `Summary ${id}`,
+  contentHtml: '',
+  author: null,
+  publishedAt: '2026-11-25T08:00:00Z',
+  updatedAt: null,
+  dateMissing: false,
+  categories: [],
+  language: 'en',
+  links: [],
+  imageUrl: null,
+  ...fields,
+});
+
+function openStore(): { store: Store; aihub: number; blog: number; letter: number } {
+  const store = Store.open(':memory:');
+  const [aihub, blog, letter] = store
+    .syncSources(
+      [
+        { url: 'https://aihub.org/feed/', name: 'AIhub', lang: 'en' },
+        { url: 'https://blog.example.fr/feed', name: 'Blog', lang: 'fr' },
+        { url: 'https://letter.example.com/feed', name: 'Letter', lang: 'en' },
+      ],
+      NOW,
+    )
+    .map((source) => source.id);
+  return { store, aihub: aihub!, blog: blog!, letter: letter! };
+}
+
+const save = (store: Store, sourceId: number, items: Item[]) =>
+  store.saveItems(sourceId, items.map((entry) => ({ item: entry, themes: [] })), NOW);
+
+describe('stories in the store', () => {
+  it('a single-item story keeps the GUID its item had; a joining item does not change it', () => {
+    const { store, aihub, blog } = openStore();
+    save(store, aihub, [item('recap')]);
+    groupStoredStories(store, new Date(NOW));
+    const [alone] = store.recentStories(10);
+    expect(alone).toMatchObject({ guid: 'urn:veille:item:recap' });
+    save(store, blog, [item('fr', { language: 'fr', links: ['https://example.org/recap'], publishedAt: '2026-11-25T09:00:00Z' })]);
+    expect(groupStoredStories(store, new Date(NOW))).toEqual({ grouped: 1, joined: 1, merged: 0 });
+    const stories = store.recentStories(10);
+    expect(stories).toHaveLength(1);
+    expect(stories[0]).toMatchObject({ id: alone!.id, guid: 'urn:veille:item:recap' });
+    expect(stories[0]!.members.map((member) => member.id)).toEqual(['recap', 'fr']);
+  });
+
+  it('when a new item bridges two stories, the older story and its GUID stay', () => {
+    const { store, aihub, blog, letter } = openStore();
+    save(store, aihub, [item('a', { title: 'Partnering with Mozilla on Firefox security' })]);
+    groupStoredStories(store, new Date(NOW));
+    save(store, blog, [item('b', { language: 'fr', publishedAt: '2026-11-25T10:00:00Z' })]);
+    groupStoredStories(store, new Date(NOW));
+    expect(store.recentStories(10)).toHaveLength(2);
+    // Same title as a, links to b: one story now, under a's GUID.
+    save(store, letter, [item('c', { title: 'Partnering with Mozilla on Firefox security', links: ['https://example.org/b'], publishedAt: '2026-11-25T11:00:00Z' })]);
+    expect(groupStoredStories(store, new Date(NOW))).toMatchObject({ merged: 1 });
+    const stories = store.recentStories(10);
+    expect(stories.map((story) => story.guid)).toEqual(['urn:veille:item:a']);
+    expect(stories[0]!.members.map((member) => member.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it.each([
+    ['a new GUID for the same link (Miniflux #3120)', 'https://example.org/old', [item('new-guid', { link: 'https://example.org/old', title: 'Edited title' })], ['old'], 'Edited title'],
+    ['the old item still in the feed: two items of one link', 'https://example.org/old', [item('old', { link: 'https://example.org/old' }), item('new-guid', { link: 'https://example.org/old' })], ['new-guid', 'old'], 'Title old'],
+    ['a home-page link is no identity', 'https://example.org/', [item('new-guid', { link: 'https://example.org/' })], ['new-guid', 'old'], 'Title old'],
+  ])('re-published item: %s', (_name, firstLink, second, expectedIds, expectedTitle) => {
+    const { store, aihub } = openStore();
+    save(store, aihub, [item('old', { link: firstLink })]);
+    save(store, aihub, second);
+    const stored = store.recentItems(10);
+    expect(stored.map((entry) => entry.id).sort()).toEqual(expectedIds);
+    expect(stored.find((entry) => entry.id === 'old')?.title).toBe(expectedTitle);
+  });
+
+  it('items not yet grouped are published as stories of their own', () => {
+    const { store, aihub } = openStore();
+    save(store, aihub, [item('x'), item('y', { publishedAt: '2026-11-25T09:00:00Z' })]);
+    expect(store.recentStories(10).map((story) => [story.id, story.guid])).toEqual([
+      [null, 'urn:veille:item:y'],
+      [null, 'urn:veille:item:x'],
+    ]);
+  });
+});
