@@ -1,0 +1,75 @@
+// `veille digest [--week YYYY-Www] [--send] [--dry-run] [--force]`: builds (or keeps) the issue
+// of a week, publishes it, and sends it; --dry-run renders everything and writes nothing.
+import { displayPath, type Config } from '../config/load-config.js';
+import { parseIsoWeek } from '../digest/iso-week.js';
+import type { Clock, Logger } from '../domain/ports.js';
+import { silentLogger } from '../domain/ports.js';
+import { buildDigest, createMailer, renderDigestMessages, sendDigest, type BuildResult } from '../worker/digest-job.js';
+import { createLogger } from '../worker/logger.js';
+import type { Store } from '../store/store.js';
+import type { Taxonomy } from '../tag/taxonomy.js';
+import type { Output } from './output.js';
+
+export interface DigestCommandOptions {
+  readonly week?: string | undefined;
+  readonly send: boolean;
+  readonly dryRun: boolean;
+  readonly force: boolean;
+}
+
+export interface DigestCommandContext {
+  readonly output: Output;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  /** Opens the store and taxonomy under the data folder's lock (main.ts openApp). */
+  readonly open: () => { store: Store; taxonomy: Taxonomy; close(): void };
+}
+
+const OUTCOMES: Record<BuildResult['outcome'], string> = {
+  stored: 'built and published',
+  unchanged: 'rebuilt, same content as published',
+  kept: 'already published, kept as is (--force rebuilds it)',
+  skipped: 'no article this week: no issue (digest.emptyWeek: skip)',
+  'dry-run': 'built, not stored (--dry-run)',
+};
+
+export async function runDigestCommand(config: Config, options: DigestCommandOptions, ctx: DigestCommandContext): Promise<number> {
+  // A bad --week is a usage error before anything is opened.
+  const week = options.week !== undefined ? parseIsoWeek(options.week) : undefined;
+  // Fails fast on a missing SMTP password, before an issue is stored.
+  if (options.send && !options.dryRun) createMailer(config, ctx.env).close();
+  const app = ctx.open();
+  const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
+  const deps = { config, store: app.store, taxonomy: app.taxonomy, clock: ctx.clock, logger };
+  try {
+    const built = await buildDigest(deps, { week, force: options.force, dryRun: options.dryRun });
+    const { issue, range } = built;
+    ctx.output.out(`${range.id}: ${OUTCOMES[built.outcome]}\n`);
+    if (issue === null) return 0;
+    ctx.output.out(`  ${issue.title}\n  ${issue.intro}\n`);
+    if (!options.dryRun) ctx.output.out(`  ${displayPath(`${config.publishDir}/digests/${issue.week}.html`)}\n`);
+    if (options.dryRun) {
+      const messages = await renderDigestMessages(config, issue, ctx.clock.now());
+      if (messages.length === 0) ctx.output.out('No recipient in email.recipients.\n');
+      for (const { message, bytes } of messages) {
+        ctx.output.out(`  would send to ${message.to}: "${message.subject}", ${message.messageId}, ${bytes.length} bytes\n`);
+      }
+      return 0;
+    }
+    if (!options.send) return 0;
+    if (config.email.recipients.length === 0) {
+      ctx.output.out('No recipient in email.recipients: nothing to send.\n');
+      return 0;
+    }
+    const summary = await sendDigest(deps, issue, { env: ctx.env });
+    ctx.output.out(
+      `Sent to ${summary.target}: ${summary.sent.length} sent, ${summary.skipped.length} already done, ` +
+        `${summary.failed.length} refused, ${summary.pending.length} left for the next run\n`,
+    );
+    for (const failure of summary.failed) ctx.output.err(`✗ ${failure.recipient}: ${failure.error}\n`);
+    for (const pending of summary.pending) ctx.output.err(`… ${pending.recipient}: ${pending.error}\n`);
+    return summary.stopped !== null ? 1 : 0;
+  } finally {
+    app.close();
+  }
+}

@@ -1,0 +1,262 @@
+// Builds the weekly issue: pure functions from the week's stored items, the taxonomy and the
+// time zone to one French issue (stories grouped by their main theme, in the taxonomy's order).
+import type { ThemeInfo } from '../domain/types.js';
+import type { DigestItemRow } from '../store/digest-store.js';
+import { countOf, formatNumber, frenchDate, languageNote, shortSummary, themePhrase, weekSpan } from './french.js';
+import type { WeekRange } from './iso-week.js';
+
+export interface DigestSource {
+  readonly name: string;
+  /** The item's own link at that source, when it has a web link. */
+  readonly link: string | null;
+}
+
+export interface DigestStory {
+  readonly id: string;
+  readonly title: string;
+  /** "(en anglais)" when the title is shown untranslated in another language than French. */
+  readonly languageNote: string | null;
+  /** BCP 47 of the title as shown (French once translated), for `lang` attributes. */
+  readonly language: string | null;
+  /** BCP 47 of the summary (never translated). */
+  readonly summaryLanguage: string | null;
+  readonly link: string | null;
+  readonly sources: readonly DigestSource[];
+  readonly publishedAt: string;
+  /** "mardi 24 novembre 2026". */
+  readonly date: string;
+  readonly summary: string;
+  /** Theme ids, the main one first, then by score. */
+  readonly themeIds: readonly string[];
+}
+
+export interface DigestSection {
+  /** null: the stories with no theme ("Autres sujets"). */
+  readonly theme: ThemeInfo | null;
+  readonly heading: string;
+  readonly stories: readonly DigestStory[];
+  /** Stories of the section left out by the per-section cap. */
+  readonly omitted: number;
+}
+
+export interface DigestIssue {
+  readonly week: string;
+  readonly guid: string;
+  readonly title: string;
+  /** "semaine du 24 au 30 novembre 2026". */
+  readonly span: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly intro: string;
+  readonly storyCount: number;
+  readonly sections: readonly DigestSection[];
+  readonly themes: readonly ThemeInfo[];
+}
+
+export interface BuildOptions {
+  readonly siteTitle: string;
+  readonly timeZone: string;
+  readonly themes: readonly ThemeInfo[];
+  /** Most stories shown per section; the rest are counted. */
+  readonly maxStoriesPerSection: number;
+  readonly includeUnthemed: boolean;
+  /** Titles translated into French, by item id, when a translator is configured. */
+  readonly translatedTitles?: ReadonlyMap<string, string>;
+  /**
+   * The title, link and summary of items, when the rows were read without them: only the stories
+   * shown need them, so a big week is read without its texts (a lookup, no other effect).
+   */
+  readonly loadTexts?: (itemIds: readonly string[]) => ReadonlyMap<string, ItemTexts>;
+}
+
+export interface ItemTexts {
+  readonly title: string;
+  readonly link: string | null;
+  readonly summary: string;
+}
+
+/** The items behind a story, for loadTexts: its lead (title, link, summary) and each source's own item. */
+interface StoryItems {
+  readonly leadId: string;
+  readonly sourceItemIds: readonly string[];
+}
+
+export const OTHER_HEADING = 'Autres sujets';
+
+export function digestGuid(week: string): string {
+  return `urn:veille:digest:${week}`;
+}
+
+/** The issue of `range` from its items (any order); the same items always give the same issue. */
+export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], options: BuildOptions): DigestIssue {
+  const behind = new WeakMap<DigestStory, StoryItems>();
+  const stories = groupStories(items, options, behind);
+  // Texts, links, summaries and dates only for the stories shown: a big week costs little more.
+  const finish = (shown: readonly DigestStory[]): DigestStory[] => {
+    const texts = options.loadTexts?.(shown.flatMap((story) => {
+      const ids = behind.get(story);
+      return ids ? [ids.leadId, ...ids.sourceItemIds] : [];
+    }));
+    return shown.map((story) => {
+      const ids = behind.get(story);
+      const lead = texts && ids ? texts.get(ids.leadId) : undefined;
+      const translated = ids ? options.translatedTitles?.get(ids.leadId) : undefined;
+      return {
+        ...story,
+        title: translated ?? lead?.title ?? story.title,
+        link: webLink(lead ? lead.link : story.link),
+        sources: story.sources.map((source, i) => {
+          const own = texts && ids ? texts.get(ids.sourceItemIds[i] ?? '') : undefined;
+          return { name: source.name, link: webLink(own ? own.link : source.link) };
+        }),
+        date: frenchDate(story.publishedAt, options.timeZone),
+        summary: shortSummary(lead?.summary ?? story.summary, story.summaryLanguage),
+      };
+    });
+  };
+  return assembleIssue(range.id, weekSpan(range.firstDay, range.lastDay), range.start.toISOString(), range.end.toISOString(), stories, options.themes, options, finish);
+}
+
+/** The issue as one recipient gets it: only the stories of their themes, each under the first of them it has. */
+export function selectThemes(issue: DigestIssue, themeIds: readonly string[] | undefined, options: Pick<BuildOptions, 'siteTitle' | 'maxStoriesPerSection' | 'includeUnthemed'>): DigestIssue {
+  if (themeIds === undefined || themeIds.length === 0) return issue;
+  const chosen = new Set(themeIds);
+  const stories: DigestStory[] = [];
+  for (const section of issue.sections) {
+    for (const story of section.stories) {
+      const mine = story.themeIds.filter((id) => chosen.has(id));
+      if (mine.length > 0) stories.push({ ...story, themeIds: [...mine, ...story.themeIds.filter((id) => !chosen.has(id))] });
+    }
+  }
+  const themes = issue.themes.filter((theme) => chosen.has(theme.id));
+  return assembleIssue(issue.week, issue.span, issue.startsAt, issue.endsAt, stories, themes, { ...options, includeUnthemed: false, allThemes: issue.themes });
+}
+
+function assembleIssue(
+  week: string,
+  span: string,
+  startsAt: string,
+  endsAt: string,
+  stories: readonly DigestStory[],
+  themes: readonly ThemeInfo[],
+  options: Pick<BuildOptions, 'siteTitle' | 'maxStoriesPerSection' | 'includeUnthemed'> & { allThemes?: readonly ThemeInfo[] },
+  finish: (shown: readonly DigestStory[]) => DigestStory[] = (shown) => [...shown],
+): DigestIssue {
+  const byTheme = new Map<string | null, DigestStory[]>();
+  const counts = new Map<string, number>();
+  for (const story of stories) {
+    const main = story.themeIds[0] ?? null;
+    if (main === null && !options.includeUnthemed) continue;
+    let list = byTheme.get(main);
+    if (!list) byTheme.set(main, (list = []));
+    list.push(story);
+    for (const id of story.themeIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const sections: DigestSection[] = [];
+  for (const theme of [...themes, null]) {
+    const list = byTheme.get(theme?.id ?? null);
+    if (!list || list.length === 0) continue;
+    list.sort(byWeight);
+    const shown = finish(list.slice(0, options.maxStoriesPerSection));
+    sections.push({ theme, heading: theme?.label ?? OTHER_HEADING, stories: shown, omitted: list.length - shown.length });
+  }
+  const storyCount = sections.reduce((sum, section) => sum + section.stories.length + section.omitted, 0);
+  const perTheme = themes
+    .filter((theme) => (counts.get(theme.id) ?? 0) > 0)
+    .map((theme) => `${formatNumber(counts.get(theme.id) ?? 0)} sur ${themePhrase(theme)}`);
+  const intro =
+    storyCount === 0
+      ? 'Aucun article cette semaine : rien de nouveau dans les sources suivies.'
+      : `Au programme : ${countOf(storyCount, 'article', 'articles')}${perTheme.length > 0 ? `, dont ${joinFrench(perTheme)}` : ''}.`;
+  return {
+    week,
+    guid: digestGuid(week),
+    title: `${options.siteTitle} — semaine ${span}`,
+    span,
+    startsAt,
+    endsAt,
+    intro,
+    storyCount,
+    sections,
+    themes: options.allThemes ?? themes,
+  };
+}
+
+/** Stories told by more sources first, then the newest. */
+function byWeight(a: DigestStory, b: DigestStory): number {
+  return b.sources.length - a.sources.length || (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0) || (a.id < b.id ? -1 : 1);
+}
+
+/** "a", "a et b", "a, b et c". */
+export function joinFrench(parts: readonly string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} et ${parts[parts.length - 1]}`;
+}
+
+/** One story per `storyId` (or per item): the French telling when there is one, else the earliest. */
+function groupStories(items: readonly DigestItemRow[], options: BuildOptions, behind: WeakMap<DigestStory, StoryItems>): DigestStory[] {
+  const groups = new Map<string, DigestItemRow[]>();
+  for (const item of items) {
+    // Item ids are hashes; story ids get a prefix so that the two never meet.
+    const key = item.storyId !== null ? `story:${item.storyId}` : item.id;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(item);
+  }
+  const order = new Map(options.themes.map((theme, index) => [theme.id, index]));
+  const stories: DigestStory[] = [];
+  for (const [key, group] of groups) {
+    if (group.length > 1) group.sort((a, b) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : a.id < b.id ? -1 : 1));
+    const lead = group.find((item) => isFrench(item.language)) ?? group[0];
+    if (!lead) continue;
+    const scores = new Map<string, number>();
+    const sources: DigestSource[] = [];
+    const sourceItemIds: string[] = [];
+    const sourceUrls: string[] = [];
+    for (const item of group) {
+      for (const theme of item.themes) {
+        if (order.has(theme.id)) scores.set(theme.id, Math.max(scores.get(theme.id) ?? 0, theme.score));
+      }
+      // A story has a few items: a list is cheaper than a Set.
+      if (!sourceUrls.includes(item.sourceUrl)) {
+        sourceUrls.push(item.sourceUrl);
+        sources.push({ name: item.sourceName, link: item.link });
+        sourceItemIds.push(item.id);
+      }
+    }
+    const themeIds = scores.size === 0 ? [] : [...scores.keys()];
+    if (themeIds.length > 1) themeIds.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    const translated = options.translatedTitles?.get(lead.id);
+    const story: DigestStory = {
+      id: key,
+      title: translated ?? lead.title,
+      languageNote: translated !== undefined ? null : languageNote(lead.language),
+      language: translated !== undefined ? 'fr' : lead.language,
+      summaryLanguage: lead.language,
+      link: lead.link,
+      sources,
+      publishedAt: group[0]?.publishedAt ?? lead.publishedAt,
+      // Links checked, language named, date and summary written by buildIssue's finish(), for the stories shown.
+      date: '',
+      summary: lead.summary,
+      themeIds,
+    };
+    behind.set(story, { leadId: lead.id, sourceItemIds });
+    stories.push(story);
+  }
+  return stories;
+}
+
+function isFrench(language: string | null): boolean {
+  return language !== null && /^fr(-|$)/i.test(language);
+}
+
+function webLink(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,103 @@
+// The issue as an email: HTML with inline styles in a table layout (what mail clients render,
+// no remote resource) and the plain-text alternative. HTML only through the escaping `html` helper.
+import { html, type SafeHtml } from '../publish/html.js';
+import { countOf } from './french.js';
+import { joinFrench, type DigestIssue, type DigestStory } from './issue.js';
+import { langOf, themeLabels } from './render-page.js';
+
+export interface EmailLinks {
+  /** The issue's web page (absolute). */
+  readonly pageUrl: string;
+  /** This recipient's unsubscribe page, when configured. */
+  readonly unsubscribeUrl: string | null;
+}
+
+const FONT = 'font-family:Arial,Helvetica,sans-serif;';
+const S = {
+  body: `margin:0;padding:0;background-color:#f3f3f1;${FONT}`,
+  outer: 'width:100%;background-color:#f3f3f1;',
+  inner: 'width:100%;max-width:640px;background-color:#ffffff;border:1px solid #dddddd;',
+  cell: `padding:16px 24px;${FONT}font-size:16px;line-height:24px;color:#1b1b1b;`,
+  h1: `margin:0 0 8px 0;${FONT}font-size:24px;line-height:30px;color:#1b1b1b;`,
+  h2: `margin:24px 0 8px 0;padding-bottom:4px;border-bottom:2px solid #0b5cad;${FONT}font-size:20px;line-height:26px;color:#1b1b1b;`,
+  h3: `margin:16px 0 4px 0;${FONT}font-size:17px;line-height:24px;color:#1b1b1b;`,
+  p: 'margin:4px 0;',
+  meta: 'margin:2px 0;font-size:14px;line-height:20px;color:#595959;',
+  a: 'color:#0b5cad;text-decoration:underline;',
+  footer: `padding:16px 24px;${FONT}font-size:13px;line-height:19px;color:#595959;`,
+};
+
+function storyHtml(story: DigestStory, labels: ReturnType<typeof themeLabels>): SafeHtml {
+  const lang = langOf(story.language);
+  const langAttr = lang !== null ? html` lang="${lang}"` : null;
+  const summaryLang = langOf(story.summaryLanguage);
+  const title = story.link !== null ? html`<a href="${story.link}" style="${S.a}"${langAttr}>${story.title}</a>` : html`<span${langAttr}>${story.title}</span>`;
+  const sources = story.sources.map((source, i) => {
+    const sep = i === 0 ? '' : i === story.sources.length - 1 ? ' et ' : ', ';
+    return source.link !== null ? html`${sep}<a href="${source.link}" style="${S.a}">${source.name}</a>` : html`${sep}${source.name}`;
+  });
+  const others = story.themeIds.slice(1).flatMap((id) => labels.get(id)?.label ?? []);
+  return html`<h3 style="${S.h3}">${title}${story.languageNote !== null ? html` <span style="font-weight:normal;color:#595959;">${story.languageNote}</span>` : null}</h3>
+<p style="${S.meta}">${sources} · ${story.date}</p>
+${others.length > 0 ? html`<p style="${S.meta}">Aussi : ${joinFrench(others)}</p>\n` : null}${story.summary !== '' ? html`<p style="${S.p}"${summaryLang !== null ? html` lang="${summaryLang}"` : null}>${story.summary}</p>\n` : null}`;
+}
+
+export function renderEmailHtml(issue: DigestIssue, links: EmailLinks): string {
+  const labels = themeLabels(issue);
+  const sections = issue.sections.map(
+    (section) => html`<h2 style="${S.h2}">${section.heading}</h2>
+${section.stories.map((story) => storyHtml(story, labels))}${
+      section.omitted > 0 ? html`<p style="${S.meta}">Et ${countOf(section.omitted, 'autre article', 'autres articles')} sur ce thème, <a href="${links.pageUrl}" style="${S.a}">à lire en ligne</a>.</p>\n` : null
+    }`,
+  );
+  return html`<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${issue.title}</title>
+</head>
+<body style="${S.body}">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${S.outer}">
+<tr><td align="center" style="padding:16px 8px;">
+<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="${S.inner}">
+<tr><td style="${S.cell}">
+<h1 style="${S.h1}">${issue.title}</h1>
+<p style="${S.p}">${issue.intro}</p>
+<p style="${S.meta}"><a href="${links.pageUrl}" style="${S.a}">Lire cette lettre en ligne</a></p>
+${sections}</td></tr>
+<tr><td style="${S.footer}">
+<p style="margin:0;">Vous recevez cette lettre parce que vous y êtes abonné(e).${
+    links.unsubscribeUrl !== null ? html` <a href="${links.unsubscribeUrl}" style="${S.a}">Se désabonner</a>.` : null
+  }</p>
+</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`.toString();
+}
+
+/** The text/plain alternative: the same content, links in full. */
+export function renderEmailText(issue: DigestIssue, links: EmailLinks): string {
+  const labels = themeLabels(issue);
+  const lines: string[] = [issue.title, '='.repeat(Math.min(issue.title.length, 72)), '', issue.intro, '', `Lire en ligne : ${links.pageUrl}`, ''];
+  for (const section of issue.sections) {
+    lines.push('', section.heading.toUpperCase(), '-'.repeat(Math.min(section.heading.length, 72)), '');
+    for (const story of section.stories) {
+      lines.push(`* ${story.title}${story.languageNote !== null ? ` ${story.languageNote}` : ''}`);
+      lines.push(`  ${joinFrench(story.sources.map((source) => source.name))} · ${story.date}`);
+      const others = story.themeIds.slice(1).flatMap((id) => labels.get(id)?.label ?? []);
+      if (others.length > 0) lines.push(`  Aussi : ${joinFrench(others)}`);
+      if (story.summary !== '') lines.push(`  ${story.summary}`);
+      if (story.link !== null) lines.push(`  ${story.link}`);
+      lines.push('');
+    }
+    if (section.omitted > 0) lines.push(`Et ${countOf(section.omitted, 'autre article', 'autres articles')} sur ce thème, à lire en ligne.`, '');
+  }
+  lines.push('--', 'Vous recevez cette lettre parce que vous y êtes abonné(e).');
+  if (links.unsubscribeUrl !== null) lines.push(`Se désabonner : ${links.unsubscribeUrl}`);
+  return `${lines.join('\n')}\n`;
+}

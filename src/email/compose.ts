@@ -1,0 +1,55 @@
+// One recipient's message for an issue: their themes only, French subject, a Message-ID fixed per
+// issue and recipient, and one-click unsubscribe headers (RFC 2369, RFC 8058) when configured.
+import { createHash } from 'node:crypto';
+import type { DigestIssue } from '../digest/issue.js';
+import { renderEmailHtml, renderEmailText } from '../digest/render-email.js';
+import type { OutgoingMessage } from './mailer.js';
+
+export interface ComposeOptions {
+  readonly from: string;
+  /** The issue's web page (absolute). */
+  readonly pageUrl: string;
+  /** With "{email}" replaced by the recipient's address (URL-encoded). */
+  readonly unsubscribeUrl: string | null;
+  readonly date: Date;
+}
+
+/** The address inside "Name <address>", or the text itself. */
+export function addressOf(mailbox: string): string {
+  const match = /<([^<>]+)>\s*$/.exec(mailbox);
+  return (match?.[1] ?? mailbox).trim();
+}
+
+/** "<2026-W48.3f2a…@example.org>": the same for the same issue and recipient, on every run. */
+export function messageIdFor(week: string, recipient: string, from: string): string {
+  const domain = addressOf(from).split('@')[1] ?? 'veille.invalid';
+  const hash = createHash('sha256').update(`${week}\n${recipient.toLowerCase()}`).digest('hex').slice(0, 20);
+  return `<veille-digest.${week}.${hash}@${domain}>`;
+}
+
+export function unsubscribeUrlFor(template: string | null, recipient: string): string | null {
+  return template === null ? null : template.replaceAll('{email}', encodeURIComponent(recipient));
+}
+
+/** `issue` already holds only the recipient's themes (selectThemes). */
+export function composeMessage(issue: DigestIssue, recipient: string, options: ComposeOptions): OutgoingMessage {
+  const unsubscribe = unsubscribeUrlFor(options.unsubscribeUrl, recipient);
+  const links = { pageUrl: options.pageUrl, unsubscribeUrl: unsubscribe };
+  const headers: Record<string, string> = {};
+  if (unsubscribe !== null) {
+    const mailto = `mailto:${addressOf(options.from)}?subject=${encodeURIComponent(`désabonnement ${recipient}`)}`;
+    headers['List-Unsubscribe'] = `<${mailto}>, <${unsubscribe}>`;
+    // RFC 8058: the https URI accepts a POST with this body, no confirmation page needed.
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  return {
+    from: options.from,
+    to: recipient,
+    subject: issue.title,
+    text: renderEmailText(issue, links),
+    html: renderEmailHtml(issue, links),
+    messageId: messageIdFor(issue.week, recipient, options.from),
+    date: options.date,
+    headers,
+  };
+}

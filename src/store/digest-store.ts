@@ -1,0 +1,208 @@
+// The digest's tables: the items of a week read for an issue, the stored issues, and the email
+// delivery log that makes sending at most once per issue and recipient.
+import type { Db, Statement } from './database.js';
+
+/** One stored item as the digest needs it: what readers see, its source and its themes. */
+export interface DigestItemRow {
+  readonly id: string;
+  /** The story the item belongs to when the store groups items (a `story_id` column), else null. */
+  readonly storyId: string | null;
+  readonly title: string;
+  readonly link: string | null;
+  readonly summary: string;
+  readonly language: string | null;
+  readonly publishedAt: string;
+  readonly sourceName: string;
+  readonly sourceUrl: string;
+  /** Theme ids with their scores. */
+  readonly themes: readonly { readonly id: string; readonly score: number }[];
+}
+
+export interface StoredDigest {
+  readonly week: string;
+  readonly guid: string;
+  readonly title: string;
+  /** JSON of the issue, as built. */
+  readonly issue: string;
+  readonly publishedAt: string;
+  readonly updatedAt: string;
+}
+
+export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'pending';
+
+export interface Delivery {
+  readonly week: string;
+  readonly recipient: string;
+  readonly messageId: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly sentAt: string | null;
+}
+
+/** id, story_id, source_id, language, published_at, title, link, summary, themes ("id score,id score"). */
+type RawItemRow = [string, string | number | null, number, string | null, string, string, string | null, string, string | null];
+
+interface RawDigestRow {
+  week: string;
+  guid: string;
+  title: string;
+  issue: string;
+  published_at: string;
+  updated_at: string;
+}
+
+interface RawDeliveryRow {
+  week: string;
+  recipient: string;
+  message_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_error: string | null;
+  sent_at: string | null;
+}
+
+export class DigestStore {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  private statement<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql) as Statement;
+      this.statements.set(sql, prepared);
+    }
+    return prepared as unknown as Statement<P, R>;
+  }
+
+  /**
+   * Items published in [from, to) (ISO 8601 UTC), in no particular order, with their themes.
+   * Without `texts`, title, link and summary are left empty: read the few needed with itemTexts.
+   */
+  itemsBetween(from: string, to: string, options: { texts: boolean } = { texts: true }): DigestItemRow[] {
+    // Story clustering may add items.story_id: group by it when it is there.
+    const hasStory = (this.db.pragma('table_info(items)') as { name: string }[]).some((column) => column.name === 'story_id');
+    const sources = new Map(
+      this.statement<[], { id: number; name: string | null; url: string }>('SELECT id, COALESCE(name, feed_title) AS name, url FROM sources')
+        .all()
+        .map((source) => [source.id, { name: source.name ?? hostOf(source.url), url: source.url }]),
+    );
+    // One query, rows as arrays, no join and no ORDER BY (the sources are few, the issue does not
+    // depend on the order), themes as one "id score,id score" string: the cheapest read of a big week.
+    const statement = this.statement<[string, string], RawItemRow>(
+      `SELECT i.id, ${hasStory ? 'i.story_id' : 'NULL'}, i.source_id, i.language, i.published_at,
+         ${options.texts ? 'i.title, i.link, i.summary' : "'', NULL, ''"},
+         (SELECT group_concat(t.theme_id || ' ' || t.score) FROM item_themes t WHERE t.item_id = i.id)
+       FROM items i WHERE i.published_at >= ? AND i.published_at < ?`,
+    );
+    const rows = (statement.raw(true) as unknown as Statement<[string, string], RawItemRow>).all(from, to);
+    const noSource = { name: '', url: '' };
+    return rows.map(([id, storyId, sourceId, language, publishedAt, title, link, summary, themeList]) => {
+      const source = sources.get(sourceId) ?? noSource;
+      return {
+        id,
+        storyId: storyId === null ? null : String(storyId),
+        title,
+        link,
+        summary,
+        language,
+        publishedAt,
+        sourceName: source.name,
+        sourceUrl: source.url,
+        themes: themeList === null ? [] : parseThemes(themeList),
+      };
+    });
+  }
+
+  /** Title, link and summary of the given items, by id. */
+  itemTexts(ids: readonly string[]): Map<string, { title: string; link: string | null; summary: string }> {
+    const rows = this.statement<[string], { id: string; title: string; link: string | null; summary: string }>(
+      'SELECT id, title, link, summary FROM items WHERE id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(ids));
+    return new Map(rows.map((row) => [row.id, { title: row.title, link: row.link, summary: row.summary }]));
+  }
+
+  getDigest(week: string): StoredDigest | null {
+    const row = this.statement<[string], RawDigestRow>('SELECT * FROM digests WHERE week = ?').get(week);
+    return row ? toDigest(row) : null;
+  }
+
+  /** Newest weeks first. */
+  listDigests(limit: number): StoredDigest[] {
+    return this.statement<[number], RawDigestRow>('SELECT * FROM digests ORDER BY week DESC LIMIT ?').all(limit).map(toDigest);
+  }
+
+  /** Stores a new issue, or replaces the content of a stored one (its GUID and first date stay). */
+  saveDigest(digest: Omit<StoredDigest, 'publishedAt' | 'updatedAt'>, now: string): StoredDigest {
+    this.statement(
+      `INSERT INTO digests (week, guid, title, issue, published_at, updated_at) VALUES (@week, @guid, @title, @issue, @now, @now)
+       ON CONFLICT (week) DO UPDATE SET title = excluded.title, issue = excluded.issue, updated_at = excluded.updated_at
+       WHERE digests.issue <> excluded.issue`,
+    ).run({ ...digest, now });
+    return this.getDigest(digest.week) as StoredDigest;
+  }
+
+  listDeliveries(week: string): Delivery[] {
+    return this.statement<[string], RawDeliveryRow>('SELECT * FROM deliveries WHERE week = ? ORDER BY recipient')
+      .all(week)
+      .map(toDelivery);
+  }
+
+  /**
+   * Claims a recipient before the message leaves: true when it may be sent now (never tried, or
+   * a transient failure last time). A claim left as 'sending' by a crash is never taken again.
+   */
+  claimDelivery(week: string, recipient: string, messageId: string, now: string): boolean {
+    return this.db.transaction((): boolean => {
+      const existing = this.statement<[string, string], { status: DeliveryStatus }>(
+        'SELECT status FROM deliveries WHERE week = ? AND recipient = ?',
+      ).get(week, recipient);
+      if (existing && existing.status !== 'pending') return false;
+      this.statement(
+        `INSERT INTO deliveries (week, recipient, message_id, status, attempts, updated_at) VALUES (?, ?, ?, 'sending', 0, ?)
+         ON CONFLICT (week, recipient) DO UPDATE SET status = 'sending', updated_at = excluded.updated_at`,
+      ).run(week, recipient, messageId, now);
+      return true;
+    })();
+  }
+
+  recordDelivery(week: string, recipient: string, outcome: { status: 'sent' | 'failed' | 'pending'; attempts: number; error: string | null }, now: string): void {
+    this.statement(
+      `UPDATE deliveries SET status = @status, attempts = attempts + @attempts, last_error = @error, updated_at = @now,
+         sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END
+       WHERE week = @week AND recipient = @recipient`,
+    ).run({ week, recipient, now, ...outcome });
+  }
+}
+
+function parseThemes(list: string): { id: string; score: number }[] {
+  return list.split(',').map((pair) => {
+    const space = pair.indexOf(' ');
+    return { id: pair.slice(0, space), score: Number(pair.slice(space + 1)) };
+  });
+}
+
+function toDigest(row: RawDigestRow): StoredDigest {
+  return { week: row.week, guid: row.guid, title: row.title, issue: row.issue, publishedAt: row.published_at, updatedAt: row.updated_at };
+}
+
+function toDelivery(row: RawDeliveryRow): Delivery {
+  return {
+    week: row.week,
+    recipient: row.recipient,
+    messageId: row.message_id,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    sentAt: row.sent_at,
+  };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,182 @@
+// Wires the weekly digest: reads the week's items, builds and stores the issue (a stored issue
+// changes only when forced), publishes the digest files, and sends the email to the recipients.
+import type { Config } from '../config/load-config.js';
+import { buildIssue, selectThemes, type DigestIssue } from '../digest/issue.js';
+import { lastCompleteWeek, weekRange, type IsoWeek, type WeekRange } from '../digest/iso-week.js';
+import { issuePageUrl, publishDigests, type DigestSiteMeta, type PublishedIssue } from '../digest/publish-digest.js';
+import { VeilleError } from '../domain/errors.js';
+import type { Clock, Logger } from '../domain/ports.js';
+import { composeMessage } from '../email/compose.js';
+import { createOutboxMailer, createSmtpMailer, renderMessage, type Mailer, type OutgoingMessage } from '../email/mailer.js';
+import { sendIssue, type Recipient, type SendSummary } from '../email/send-issue.js';
+import type { Store } from '../store/store.js';
+import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
+import { publishFromStore } from './publish-from-store.js';
+import { VERSION } from './version.js';
+
+export interface DigestDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly taxonomy: Taxonomy;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export type BuildOutcome =
+  /** New, or rebuilt with --force and different. */
+  | 'stored'
+  /** Already stored: kept as published (the new build was the same, or not forced). */
+  | 'unchanged'
+  | 'kept'
+  /** An empty week with digest.emptyWeek: skip. */
+  | 'skipped'
+  /** --dry-run: built, not stored. */
+  | 'dry-run';
+
+export interface BuildResult {
+  readonly range: WeekRange;
+  readonly outcome: BuildOutcome;
+  readonly issue: DigestIssue | null;
+}
+
+export function digestSiteMeta(config: Config): DigestSiteMeta {
+  return {
+    title: config.site.title,
+    description: config.site.description,
+    siteUrl: config.site.url,
+    language: config.site.language,
+    generator: `veille ${VERSION}`,
+  };
+}
+
+/** The issue of `week` (default: the last complete week), stored and published unless `dryRun`. */
+export async function buildDigest(
+  deps: DigestDeps,
+  options: { week?: IsoWeek | undefined; force: boolean; dryRun: boolean },
+): Promise<BuildResult> {
+  const { config, store } = deps;
+  const timeZone = config.site.timezone;
+  const range = weekRange(options.week ?? lastCompleteWeek(deps.clock.now(), timeZone), timeZone);
+  const digests = store.digests();
+  const existing = digests.getDigest(range.id);
+  if (existing && !options.force) {
+    if (!options.dryRun) await publishAllDigests(deps);
+    return { range, outcome: 'kept', issue: JSON.parse(existing.issue) as DigestIssue };
+  }
+  const built = buildIssue(range, digests.itemsBetween(range.start.toISOString(), range.end.toISOString(), { texts: false }), {
+    siteTitle: config.site.title,
+    timeZone,
+    themes: themeInfos(deps.taxonomy),
+    maxStoriesPerSection: config.digest.maxStoriesPerTheme,
+    includeUnthemed: config.digest.includeUnthemed,
+    loadTexts: (ids) => digests.itemTexts(ids),
+  });
+  if (built.storyCount === 0 && config.digest.emptyWeek === 'skip' && !existing) return { range, outcome: 'skipped', issue: null };
+  if (options.dryRun) return { range, outcome: 'dry-run', issue: built };
+  const json = JSON.stringify(built);
+  const stored = digests.saveDigest({ week: built.week, guid: built.guid, title: built.title, issue: json }, deps.clock.now().toISOString());
+  await publishAllDigests(deps);
+  return { range, outcome: existing && existing.issue === json ? 'unchanged' : 'stored', issue: JSON.parse(stored.issue) as DigestIssue };
+}
+
+/** Rewrites the digest files and the site (whose home page links to the latest issues). */
+export async function publishAllDigests(deps: DigestDeps): Promise<void> {
+  const { config, store } = deps;
+  const issues: PublishedIssue[] = store
+    .digests()
+    .listDigests(520)
+    .map((row) => ({ issue: JSON.parse(row.issue) as DigestIssue, publishedAt: row.publishedAt, updatedAt: row.updatedAt }));
+  await publishDigests(config.publishDir, issues, digestSiteMeta(config), deps.clock.now());
+  await publishFromStore({ config, store, taxonomy: deps.taxonomy, sources: store.listSources({ activeOnly: true }), builtAt: deps.clock.now() });
+}
+
+/** The password named by email.smtp.passwordEnv, or a CONFIG_INVALID error when it is not set. */
+function smtpPassword(config: Config, env: NodeJS.ProcessEnv): string | null {
+  const name = config.email.smtp?.passwordEnv;
+  if (name === undefined) return null;
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new VeilleError('CONFIG_INVALID', `config: email.smtp.passwordEnv: the environment variable ${name} is not set`);
+  }
+  return value;
+}
+
+export function createMailer(config: Config, env: NodeJS.ProcessEnv): Mailer {
+  const smtp = config.email.smtp;
+  if (smtp === undefined) return createOutboxMailer(config.email.outbox);
+  return createSmtpMailer({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    requireTls: smtp.requireTls,
+    user: smtp.user ?? null,
+    password: smtpPassword(config, env),
+    timeoutMs: smtp.timeoutMs,
+  });
+}
+
+function composerFor(config: Config, issue: DigestIssue, now: Date): (recipient: Recipient) => OutgoingMessage {
+  const pageUrl = issuePageUrl(config.site.url, issue.week);
+  const selectOptions = {
+    siteTitle: config.site.title,
+    maxStoriesPerSection: config.digest.maxStoriesPerTheme,
+    includeUnthemed: config.digest.includeUnthemed,
+  };
+  return (recipient) =>
+    composeMessage(selectThemes(issue, recipient.themes, selectOptions), recipient.address, {
+      from: config.email.from,
+      pageUrl,
+      unsubscribeUrl: config.email.unsubscribeUrl ?? null,
+      date: now,
+    });
+}
+
+/** Every recipient's message, rendered as it would be sent; nothing is sent or recorded. */
+export async function renderDigestMessages(config: Config, issue: DigestIssue, now: Date): Promise<Array<{ message: OutgoingMessage; bytes: Buffer }>> {
+  const compose = composerFor(config, issue, now);
+  const out: Array<{ message: OutgoingMessage; bytes: Buffer }> = [];
+  for (const recipient of config.email.recipients) {
+    const message = compose(recipient);
+    out.push({ message, bytes: await renderMessage(message) });
+  }
+  return out;
+}
+
+/** Sends a stored issue to every recipient not yet sent it. */
+export async function sendDigest(
+  deps: DigestDeps,
+  issue: DigestIssue,
+  options: { env: NodeJS.ProcessEnv; mailer?: Mailer; signal?: AbortSignal; sleep?: (ms: number) => Promise<void> },
+): Promise<SendSummary & { target: string }> {
+  const { config } = deps;
+  const mailer = options.mailer ?? createMailer(config, options.env);
+  try {
+    const summary = await sendIssue({
+      issue,
+      recipients: config.email.recipients,
+      digests: deps.store.digests(),
+      mailer,
+      compose: composerFor(config, issue, deps.clock.now()),
+      now: () => deps.clock.now(),
+      logger: deps.logger,
+      retry: config.email.retry,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { ...summary, target: mailer.target };
+  } finally {
+    if (!options.mailer) mailer.close();
+  }
+}
+
+/** The worker's weekly run: build (or keep) the last complete week's issue, then send it. */
+export async function runScheduledDigest(deps: DigestDeps, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
+  const built = await buildDigest(deps, { force: false, dryRun: false });
+  deps.logger.info({ week: built.range.id, outcome: built.outcome, stories: built.issue?.storyCount ?? 0 }, 'digest built');
+  if (built.issue === null || deps.config.email.recipients.length === 0) return;
+  const summary = await sendDigest(deps, built.issue, { env, ...(signal ? { signal } : {}) });
+  deps.logger.info(
+    { week: built.range.id, sent: summary.sent.length, skipped: summary.skipped.length, failed: summary.failed.length, pending: summary.pending.length },
+    'digest delivered',
+  );
+}
