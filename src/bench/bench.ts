@@ -1,6 +1,9 @@
 // `npm run bench`: speed and memory of veille, each against a baseline measured in the same run.
 //   1. one cycle over 200 loopback feeds of 50 items: wall time, items per second, peak RSS,
 //      against rss-parser's own parse time of the same bytes (target: within 3x, RSS < 300 MB).
+//   Then the fetch bench, building a digest issue from 50,000 items stored in one week against the
+//   SQLite read of the same rows (digest-bench.ts, target < 1 s), and grouping 10,000 items into
+//   stories (cluster-bench.ts, target < 2 s).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,6 +149,8 @@ async function main(): Promise<void> {
   }
   console.log('  targets: ratio <= 3x, peak RSS < 300 MB');
   await (await import('./fetch-bench.js')).runFetchBench();
+  await (await import('./digest-bench.js')).printDigestBench();
+  (await import('./cluster-bench.js')).runClusterBench();
 }
 
 async function benchBareParse(): Promise<{ seconds: number; bytes: number }> {

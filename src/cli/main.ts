@@ -17,8 +17,10 @@ import { runWorker } from '../worker/worker.js';
 import { startServer } from '../publish/server.js';
 import { processOutput, type Output } from './output.js';
 import { runEvalCommand, runTagCommand } from './tag-commands.js';
+import { runDigestCommand } from './digest-command.js';
 import { runSourcesCommand } from './sources-command.js';
 import { runStatusCommand } from './status-command.js';
+import { runStoriesCommand } from './stories-command.js';
 
 export const USAGE = `veille ${VERSION}: AI-news feeds in, a French digest out.
 
@@ -38,6 +40,13 @@ Commands:
   tag --explain TEXT            the themes of a text, with the evidence
   eval --labels FILE.jsonl [--json]
                                 tagging precision, recall and F1 against labelled items
+  stories [--since DATE] [--json]
+                                the stories (the same news grouped across sources) with a
+                                member since DATE (YYYY-MM-DD or ISO 8601; default: 7 days ago)
+  digest [--week YYYY-Www] [--send] [--dry-run] [--force]
+                                build and publish the weekly issue (default: the last complete
+                                week), send it with --send; --dry-run writes and sends nothing,
+                                --force rebuilds a published issue
 
 Options:
   --config FILE                 config file (default: config/veille.yaml, or $VEILLE_CONFIG)
@@ -61,6 +70,10 @@ const OPTIONS = {
   force: { type: 'boolean' },
   explain: { type: 'string' },
   labels: { type: 'string' },
+  since: { type: 'string' },
+  week: { type: 'string' },
+  send: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   name: { type: 'string' },
   lang: { type: 'string' },
   'no-check': { type: 'boolean' },
@@ -128,6 +141,18 @@ async function dispatch(ctx: CliContext): Promise<number> {
       if (options.explain === undefined) throw new VeilleError('USAGE', 'tag: --explain TEXT is required');
       return runTagCommand(loadConfig(configFile), options.explain, ctx.output);
     }
+    case 'digest': {
+      expectNoArguments(command, rest);
+      const config = loadConfig(configFile);
+      return runDigestCommand(
+        config,
+        { week: options.week, send: options.send === true, dryRun: options['dry-run'] === true, force: options.force === true },
+        { output: ctx.output, env: ctx.env, clock, open: () => openApp(config, 'digest', clock.now()) },
+      );
+    }
+    case 'stories':
+      expectNoArguments(command, rest);
+      return runStoriesCommand(loadConfig(configFile), clock, ctx.output, { json: options.json === true, ...(options.since !== undefined ? { since: options.since } : {}) });
     case 'eval':
       expectNoArguments(command, rest);
       if (options.labels === undefined) throw new VeilleError('USAGE', 'eval: --labels FILE.jsonl is required');
@@ -235,6 +260,7 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext): Promi
       taxonomy,
       clock,
       logger,
+      env: ctx.env,
       stopSignal: ctx.stopSignal ?? waitForSignal(),
       onListening: (url) => ctx.output.err(`veille ${VERSION}: serving ${displayPath(config.publishDir)} at ${url} (Ctrl-C stops)\n`),
     });

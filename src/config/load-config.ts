@@ -28,6 +28,7 @@ export interface Config {
   readonly schedule: Readonly<ParsedConfig['schedule']>;
   readonly fetch: Readonly<ParsedConfig['fetch']>;
   readonly email: Readonly<ParsedConfig['email']> & { readonly outbox: string };
+  readonly digest: Readonly<ParsedConfig['digest']>;
   readonly translate: Readonly<ParsedConfig['translate']>;
   readonly processing: Readonly<ParsedConfig['processing']>;
   readonly log: Readonly<ParsedConfig['log']>;
@@ -88,6 +89,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     schedule: parsed.schedule,
     fetch: parsed.fetch,
     email: { ...parsed.email, outbox: resolve(folder, parsed.email.outbox) },
+    digest: parsed.digest,
     translate: parsed.translate,
     processing: parsed.processing,
     log: parsed.log,

@@ -68,10 +68,29 @@ const emailSchema = z.strictObject({
       secure: z.boolean().default(false),
       user: z.string().optional(),
       passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).optional(),
+      /** With secure false: refuse a server that does not offer STARTTLS. */
+      requireTls: z.boolean().default(true),
+      timeoutMs: z.number().int().positive().default(30_000),
     })
     .optional(),
   outbox: z.string().min(1).default('../data/outbox'),
   unsubscribeUrl: httpUrl.optional(),
+  /** Tries per message on a transient SMTP failure; the wait doubles from delayMs. */
+  retry: z
+    .strictObject({
+      attempts: z.number().int().min(1).max(10).default(4),
+      delayMs: z.number().int().min(0).default(5_000),
+    })
+    .prefault({}),
+});
+
+const digestSchema = z.strictObject({
+  /** An empty week: a short issue saying so, or no issue at all. */
+  emptyWeek: z.enum(['short', 'skip']).default('short'),
+  /** Stories shown per theme; the rest are counted and left to the web page's feeds. */
+  maxStoriesPerTheme: z.number().int().positive().max(1_000).default(25),
+  /** Stories with no theme go to a last section, "Autres sujets". */
+  includeUnthemed: z.boolean().default(true),
 });
 
 export const configSchema = z.strictObject({
@@ -96,6 +115,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   fetch: fetchSchema.prefault({}),
   email: emailSchema.prefault({}),
+  digest: digestSchema.prefault({}),
   translate: z
     .strictObject({
       provider: z.enum(['none', 'libretranslate', 'deepl', 'openai']).default('none'),

@@ -109,6 +109,16 @@ export interface FeedEntry {
   /** Themes of the entry, in taxonomy order. */
   readonly themes: readonly ThemeInfo[];
   readonly imageUrl: string | null;
+  /** A story told by several sources: each source with its own item's link, first source first. */
+  readonly sources?: readonly EntrySource[];
+}
+
+/** One source of a story, as the entry credits it. */
+export interface EntrySource {
+  readonly name: string;
+  /** The source's own item about the story. */
+  readonly link: string | null;
+  readonly language: string | null;
 }
 
 /** Metadata of a published feed. */

@@ -156,6 +156,8 @@ function jsonItem(entry: FeedEntry): Record<string, unknown> {
     _veille: {
       source: { name: entry.source.name, url: entry.source.url },
       themes: entry.themes.map((theme) => theme.id),
+      // A story told by several sources: each with its own item's link.
+      sources: entry.sources?.map((source) => ({ name: source.name, url: webUrlOrNull(source.link) ?? undefined, language: source.language ?? undefined })),
     },
   };
 }

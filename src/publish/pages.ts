@@ -94,6 +94,7 @@ export function renderIndexPage(
   themes: readonly ThemeInfo[],
   builtAt: Date,
   timeZone: string,
+  digests: readonly { readonly week: string; readonly title: string }[] = [],
 ): string {
   const formatDate = new Intl.DateTimeFormat('fr-FR', { timeZone, dateStyle: 'long' });
   const formatBuilt = new Intl.DateTimeFormat('fr-FR', { timeZone, dateStyle: 'long', timeStyle: 'short' });
@@ -141,7 +142,11 @@ ${alternates}<style>${rawHtml(CSS)}</style>
 <p>S’abonner à tous les articles : ${siteFeeds.map(
     (link, i) => html`${i > 0 ? ' · ' : ''}<a href="${link.href}">${link.format}</a>`,
   )} · <a href="sources.opml">liste des sources (OPML)</a></p>
-${themeList.length > 0 ? html`<h2>Par thème</h2>\n<ul class="feeds">\n${themeList}</ul>` : null}
+${themeList.length > 0 ? html`<h2>Par thème</h2>\n<ul class="feeds">\n${themeList}</ul>` : null}${digests.length > 0
+    ? html`\n<h2>Lettres hebdomadaires</h2>\n<ul class="feeds">\n${digests.map(
+        (digest) => html`<li><a href="digests/${digest.week}.html">${digest.title}</a></li>\n`,
+      )}<li><a href="digests/index.html">Toutes les lettres</a> · <a href="digest.xml">RSS</a> · <a href="digest.atom">Atom</a> · <a href="digest.json">JSON Feed</a></li>\n</ul>`
+    : null}
 </nav>
 </header>
 <main id="contenu">

@@ -21,6 +21,8 @@ export interface SiteSnapshot {
   themes: readonly ThemeInfo[];
   sources: readonly OpmlSource[];
   builtAt: Date;
+  /** The latest weekly issues, newest first, linked from the home page (digests/<week>.html). */
+  digests?: readonly { week: string; title: string }[];
 }
 
 // A theme id becomes a file name: nothing that could leave themes/ or hide as a dotfile.
@@ -87,7 +89,7 @@ export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<
   }
   files.push(['sources.opml', renderOpml(meta.title, snapshot.sources, snapshot.builtAt)]);
   const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, 'feed.xml', entries), siteTitle: meta.title };
-  files.push(['index.html', renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.timeZone)]);
+  files.push(['index.html', renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.timeZone, snapshot.digests ?? [])]);
 
   // Feeds before the page that links to them.
   for (const [path, content] of files) {

@@ -74,6 +74,40 @@ const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE digests (
+    week TEXT PRIMARY KEY,               -- ISO week in site.timezone, e.g. 2026-W48
+    guid TEXT NOT NULL UNIQUE,           -- never changes, even when the issue is rebuilt with --force
+    title TEXT NOT NULL,
+    issue TEXT NOT NULL,                 -- JSON of the built issue (src/digest/issue.ts)
+    published_at TEXT NOT NULL,          -- first stored
+    updated_at TEXT NOT NULL             -- last changed (--force with new content)
+  );
+  CREATE TABLE deliveries (
+    week TEXT NOT NULL REFERENCES digests(week),
+    recipient TEXT NOT NULL,             -- lower-case address
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL,                -- sending, sent, failed (permanent), pending (transient, retried next run)
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at TEXT NOT NULL,
+    sent_at TEXT,
+    PRIMARY KEY (week, recipient)
+  );
+  `,
+  `
+  CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,              -- older stories have smaller ids; a merge keeps the smaller
+    guid TEXT NOT NULL UNIQUE,           -- urn:veille:item:<first item id>; never changes as members join
+    first_item_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,            -- the last time a member joined
+    merged_into INTEGER REFERENCES stories(id)  -- set when a later match joined it to an older story
+  );
+  ALTER TABLE items ADD COLUMN story_id INTEGER REFERENCES stories(id);  -- null until grouped
+  CREATE INDEX items_by_story ON items (story_id);
+  CREATE INDEX items_by_source_link ON items (source_id, link);
+  `,
 ];
 
 export function openDatabase(path: string): Db {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
 import { openDatabase, type Db, type Statement } from './database.js';
+import { DigestStore } from './digest-store.js';
 import { hashItemContent } from './item-hash.js';
 
 export interface SourceRecord {
@@ -86,6 +87,53 @@ export interface SaveResult {
   readonly unchanged: number;
 }
 
+/** An item as the cluster stage compares it (src/cluster ClusterItem, structurally). */
+export interface GroupingItem {
+  readonly id: string;
+  readonly sourceId: number;
+  readonly link: string | null;
+  readonly links: readonly string[];
+  readonly title: string;
+  readonly summary: string;
+  readonly language: string | null;
+  readonly publishedAt: string;
+  readonly storyId: number | null;
+}
+
+/** What the cluster stage decided for one group (src/cluster StoryAssignment, structurally). */
+export interface StoryAssignmentInput {
+  readonly storyId: number | null;
+  readonly firstItemId: string;
+  readonly itemIds: readonly string[];
+  readonly mergedStoryIds: readonly number[];
+}
+
+/** A story and its members (active sources), oldest first. `id` is null for an item not yet grouped. */
+export interface StoredStory {
+  readonly id: number | null;
+  readonly guid: string;
+  readonly members: readonly StoredItem[];
+}
+
+interface GroupingRow {
+  id: string;
+  source_id: number;
+  link: string | null;
+  links: string;
+  title: string;
+  summary: string;
+  language: string | null;
+  published_at: string;
+  story_id: number | null;
+}
+
+interface StoryHeadRow {
+  story_id: number | null;
+  item_id: string;
+  guid: string | null;
+  latest: string;
+}
+
 interface SourceRow {
   id: number;
   key: string;
@@ -140,6 +188,7 @@ const ITEM_COLUMNS = `i.*, (
 
 export class Store {
   private readonly statements = new Map<string, Statement>();
+  private digestStore: DigestStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
@@ -305,13 +354,20 @@ export class Store {
       for (const theme of themes) insertTheme.run(itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
     };
 
+    const batchIds = new Set(tagged.map(({ item }) => item.id));
     return this.db.transaction((): SaveResult => {
       let inserted = 0;
       let updated = 0;
       let unchanged = 0;
-      for (const { item, themes, contentHash: known } of tagged) {
+      for (const { item: incoming, themes, contentHash: known } of tagged) {
+        let item = incoming;
+        let existing = select.get(item.id);
+        const republishedId = existing ? null : this.findRepublished(sourceId, item, batchIds);
+        if (republishedId !== null) {
+          item = { ...item, id: republishedId };
+          existing = select.get(republishedId);
+        }
         const contentHash = known ?? hashItemContent(item);
-        const existing = select.get(item.id);
         const row = toItemParams(sourceId, item, contentHash, now);
         if (!existing) {
           insert.run(row);
@@ -331,6 +387,119 @@ export class Store {
     })();
   }
 
+  /**
+   * An item re-published by its source with a new GUID (or an edited title, so a new id) but the
+   * same canonical link is the stored item edited, not a second one (Miniflux #3120): it keeps the
+   * stored id, hence its published GUID and its story. Not when the stored item is still in the
+   * feed (`batchIds`): then the source really has two items with one link. Home-page links never count.
+   */
+  private findRepublished(sourceId: number, item: Item, batchIds: ReadonlySet<string>): string | null {
+    if (item.link === null || !hasPath(item.link)) return null;
+    const previous = this.statement<[number, string], { id: string }>(
+        'SELECT id FROM items WHERE source_id = ? AND link = ? ORDER BY first_seen_at, id LIMIT 1',
+      )
+      .get(sourceId, item.link);
+    return previous && !batchIds.has(previous.id) ? previous.id : null;
+  }
+
+  /** Items to group: the stored ones grouped since `since` (first seen or published), and every ungrouped one. */
+  listGroupingItems(since: string): { stored: GroupingItem[]; fresh: GroupingItem[] } {
+    const rows = this.statement<{ since: string }, GroupingRow>(
+        `SELECT id, source_id, link, links, title, summary, language, published_at, story_id FROM items
+         WHERE story_id IS NULL OR published_at >= @since OR first_seen_at >= @since
+         ORDER BY first_seen_at, id`,
+      )
+      .all({ since });
+    const stored: GroupingItem[] = [];
+    const fresh: GroupingItem[] = [];
+    for (const row of rows) {
+      const item: GroupingItem = {
+        id: row.id,
+        sourceId: row.source_id,
+        link: row.link,
+        links: JSON.parse(row.links) as string[],
+        title: row.title,
+        summary: row.summary,
+        language: row.language,
+        publishedAt: row.published_at,
+        storyId: row.story_id,
+      };
+      (row.story_id === null ? fresh : stored).push(item);
+    }
+    return { stored, fresh };
+  }
+
+  /** Records the grouping: new stories, items joining stories, younger stories merged into older ones. */
+  applyStoryAssignments(assignments: readonly StoryAssignmentInput[], now: string): void {
+    const insertStory = this.statement<[string, string, string, string], unknown>(
+      'INSERT INTO stories (guid, first_item_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
+    );
+    const findStory = this.statement<[string], { id: number }>('SELECT id FROM stories WHERE guid = ?');
+    const join = this.statement('UPDATE items SET story_id = ? WHERE id = ?');
+    const moveMembers = this.statement('UPDATE items SET story_id = ? WHERE story_id = ?');
+    const markMerged = this.statement('UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?');
+    const touch = this.statement('UPDATE stories SET updated_at = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const assignment of assignments) {
+        let storyId = assignment.storyId;
+        if (storyId === null) {
+          // The GUID the first item was (or would have been) published under: it stays the story's.
+          const guid = storyGuidOf(assignment.firstItemId);
+          storyId = findStory.get(guid)?.id ?? Number(insertStory.run(guid, assignment.firstItemId, now, now).lastInsertRowid);
+        } else {
+          touch.run(now, storyId);
+        }
+        for (const merged of assignment.mergedStoryIds) {
+          moveMembers.run(storyId, merged);
+          markMerged.run(storyId, now, merged);
+        }
+        for (const itemId of assignment.itemIds) join.run(storyId, itemId);
+      }
+    })();
+  }
+
+  /**
+   * Newest stories of active sources first (by their newest member), each with its members oldest
+   * first; with `themeId`, the stories one of whose members is tagged with it. An item not yet
+   * grouped counts as a story of its own. `since`: only stories with a member published since then.
+   */
+  recentStories(limit: number, options: { themeId?: string; since?: string } = {}): StoredStory[] {
+    const themeFilter = options.themeId
+      ? `AND COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id) IN (
+           SELECT COALESCE(CAST(x.story_id AS TEXT), 'item:' || x.id) FROM items x
+           JOIN item_themes t ON t.item_id = x.id WHERE t.theme_id = @themeId)`
+      : '';
+    const heads = this.statement<{ limit: number; themeId: string | null; since: string | null }, StoryHeadRow>(
+        `SELECT i.story_id AS story_id, MIN(i.id) AS item_id, st.guid AS guid, MAX(i.published_at) AS latest
+         FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN stories st ON st.id = i.story_id
+         WHERE s.active = 1 ${themeFilter}
+         GROUP BY COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id)
+         HAVING @since IS NULL OR MAX(i.published_at) >= @since
+         ORDER BY latest DESC, COALESCE(st.guid, 'urn:veille:item:' || MIN(i.id)) LIMIT @limit`,
+      )
+      .all({ limit, themeId: options.themeId ?? null, since: options.since ?? null });
+    const storyIds = heads.flatMap((head) => (head.story_id === null ? [] : [head.story_id]));
+    const loose = heads.flatMap((head) => (head.story_id === null ? [head.item_id] : []));
+    const members = this.statement<{ stories: string; items: string }, ItemRow & { story_id: number | null }>(
+        `SELECT ${ITEM_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id
+         WHERE s.active = 1 AND (i.story_id IN (SELECT value FROM json_each(@stories))
+           OR (i.story_id IS NULL AND i.id IN (SELECT value FROM json_each(@items))))
+         ORDER BY i.published_at, i.id`,
+      )
+      .all({ stories: JSON.stringify(storyIds), items: JSON.stringify(loose) });
+    const byKey = new Map<string, StoredItem[]>();
+    for (const row of members) {
+      const key = row.story_id === null ? `item:${row.id}` : `story:${row.story_id}`;
+      const list = byKey.get(key) ?? [];
+      list.push(toStoredItem(row));
+      byKey.set(key, list);
+    }
+    return heads.map((head) => {
+      const key = head.story_id === null ? `item:${head.item_id}` : `story:${head.story_id}`;
+      return { id: head.story_id, guid: head.guid ?? storyGuidOf(head.item_id), members: byKey.get(key) ?? [] };
+    });
+  }
+
   /** Newest items of active sources first; with `themeId`, only the items tagged with it. */
   recentItems(limit: number, themeId?: string): StoredItem[] {
     const themeFilter = themeId
@@ -345,6 +514,12 @@ export class Store {
     return rows.map(toStoredItem);
   }
 
+  /** The digest's tables (issues, delivery log), on the same connection. */
+  digests(): DigestStore {
+    this.digestStore ??= new DigestStore(this.db);
+    return this.digestStore;
+  }
+
   countItems(): number {
     return (this.statement('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
   }
@@ -352,6 +527,20 @@ export class Store {
   /** SQLite's own check of the file: "ok" when whole. */
   checkIntegrity(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+}
+
+/** The GUID of a story: its first item's own entry GUID, so single-item stories keep theirs. */
+export function storyGuidOf(firstItemId: string): string {
+  return `urn:veille:item:${firstItemId}`;
+}
+
+function hasPath(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '';
+  } catch {
+    return false;
   }
 }
 

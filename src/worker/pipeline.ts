@@ -21,6 +21,7 @@ import {
   nextFetchAfterFailure,
   nextFetchAfterSuccess,
 } from './fetch-schedule.js';
+import { groupStoredStories } from './group-stored-stories.js';
 import { createFeedProcessor, type FeedProcessor } from './process-pool.js';
 import { publishFromStore } from './publish-from-store.js';
 
@@ -130,6 +131,9 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     await Promise.all([client.close(), processor.close()]);
   }
 
+  // Same story across sources and languages: new items join stories before they are published.
+  const grouping = groupStoredStories(store, clock.now());
+  logger.info({ ...grouping }, 'stories grouped');
   const published = await publishFromStore({
     config,
     store,

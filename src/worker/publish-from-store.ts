@@ -1,9 +1,11 @@
 // Turns stored items into feed entries and writes the site: merged feeds, one set per theme,
 // the OPML of the sources and the index page.
 import type { Config } from '../config/load-config.js';
-import type { FeedEntry, ThemeInfo } from '../domain/types.js';
+import type { EntrySource, FeedEntry, ThemeInfo } from '../domain/types.js';
+import { html } from '../publish/html.js';
 import { publishSite } from '../publish/publish-site.js';
-import type { SourceRecord, StoredItem, Store } from '../store/store.js';
+import { webUrlOrNull } from '../publish/web-url.js';
+import type { SourceRecord, StoredItem, StoredStory, Store } from '../store/store.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import { VERSION } from './version.js';
 
@@ -20,14 +22,15 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
   const { config, store } = input;
   const themes = themeInfos(input.taxonomy);
   const sourcesById = new Map(input.sources.map((source) => [source.id, source]));
-  const toEntries = (items: readonly StoredItem[]) =>
-    items.flatMap((item) => {
-      const source = sourcesById.get(item.sourceId);
-      return source ? [toFeedEntry(item, source, themes)] : [];
+  // One entry per story (the same news told by several sources), newest activity first.
+  const toEntries = (stories: readonly StoredStory[]) =>
+    stories.flatMap((story) => {
+      const entry = toStoryEntry(story, sourcesById, themes);
+      return entry ? [entry] : [];
     });
-  const entries = toEntries(store.recentItems(config.maxItems));
+  const entries = toEntries(store.recentStories(config.maxItems));
   const entriesByTheme = Object.fromEntries(
-    themes.map((theme) => [theme.id, toEntries(store.recentItems(config.maxItems, theme.id))]),
+    themes.map((theme) => [theme.id, toEntries(store.recentStories(config.maxItems, { themeId: theme.id }))]),
   );
   await publishSite(config.publishDir, {
     meta: {
@@ -49,6 +52,7 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
       category: null,
     })),
     builtAt: input.builtAt,
+    digests: store.digests().listDigests(5).map((digest) => ({ week: digest.week, title: digest.title })),
   });
   return entries.length;
 }
@@ -56,6 +60,69 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
 /** The GUID readers see: derived from the item's stable id only, so it never changes. */
 export function entryGuid(itemId: string): string {
   return `urn:veille:item:${itemId}`;
+}
+
+/**
+ * A story's entry: under the story's GUID (its first item's, fixed when the story was created),
+ * the first source's link, the French telling when a member is French, the union of the themes,
+ * and "Sources : A, B" linking each source's own item. A single-item story reads as that item.
+ */
+export function toStoryEntry(
+  story: StoredStory,
+  sourcesById: ReadonlyMap<number, SourceRecord>,
+  themes: readonly ThemeInfo[],
+): FeedEntry | null {
+  const members = story.members.filter((member) => sourcesById.has(member.sourceId));
+  const first = members[0];
+  if (!first) return null;
+  const firstSource = sourcesById.get(first.sourceId) as SourceRecord;
+  if (members.length === 1) return { ...toFeedEntry(first, firstSource, themes), guid: story.guid };
+  const told = members.find((member) => isFrench(member.language)) ?? first;
+  const matched = new Set(members.flatMap((member) => member.themes.map((theme) => theme.id)));
+  const credits: EntrySource[] = [];
+  const seen = new Set<number>();
+  for (const member of members) {
+    if (seen.has(member.sourceId)) continue;
+    seen.add(member.sourceId);
+    credits.push({ name: sourceName(sourcesById.get(member.sourceId) as SourceRecord), link: member.link, language: member.language });
+  }
+  const latest = members.reduce((newest, member) => {
+    const at = member.changedAt ?? member.updatedAt ?? member.publishedAt;
+    return at > newest ? at : newest;
+  }, first.publishedAt);
+  return {
+    guid: story.guid,
+    title: told.title,
+    link: first.link,
+    summary: told.summary,
+    contentHtml: `${told.contentHtml}${told.contentHtml === '' ? '' : '\n'}${renderSources(credits)}`,
+    author: told.author,
+    publishedAt: first.publishedAt,
+    updatedAt: latest,
+    language: told.language,
+    source: { name: sourceName(firstSource), url: firstSource.url, siteUrl: firstSource.siteUrl },
+    themes: themes.filter((theme) => matched.has(theme.id)),
+    imageUrl: told.imageUrl ?? first.imageUrl,
+    sources: credits,
+  };
+}
+
+/** "Sources : AIhub, Exemple Blog", each name linking to that source's item; escaped by `html`. */
+function renderSources(credits: readonly EntrySource[]): string {
+  const links = credits.map((credit, index) => {
+    const href = webUrlOrNull(credit.link);
+    const name = href === null ? html`${credit.name}` : html`<a href="${href}">${credit.name}</a>`;
+    return index === 0 ? name : html`, ${name}`;
+  });
+  return html`<p>Sources : ${links}</p>`.toString();
+}
+
+function isFrench(language: string | null): boolean {
+  return language !== null && /^fr(?:[-_]|$)/i.test(language);
+}
+
+function sourceName(source: SourceRecord): string {
+  return source.name ?? source.feedTitle ?? hostOf(source.url);
 }
 
 function toFeedEntry(item: StoredItem, source: SourceRecord, themes: readonly ThemeInfo[]): FeedEntry {

@@ -7,6 +7,7 @@ import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import type { Store } from '../store/store.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
+import { runScheduledDigest } from './digest-job.js';
 import { createCycleMetrics, recordSourceResult, renderMetrics } from './metrics.js';
 import { runCycle, type CycleSummary } from './pipeline.js';
 import { publishFromStore } from './publish-from-store.js';
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   readonly stopSignal: Promise<void>;
   readonly onListening?: (url: string) => void;
   readonly onCycle?: (summary: CycleSummary) => void;
+  /** Where the SMTP password is read (email.smtp.passwordEnv); process.env when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function runWorker(deps: WorkerDeps): Promise<void> {
@@ -92,12 +95,24 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   const job: CronJob = scheduleCron(config.schedule.fetch, config.site.timezone, 'fetch', cycle, () =>
     logger.warn({}, 'the previous cycle is still running; this tick is skipped'),
   );
+  // The weekly issue: built from what is stored, sent at most once per recipient (resumed if cut short).
+  const digestJob: CronJob = scheduleCron(
+    config.schedule.digest,
+    config.site.timezone,
+    'digest',
+    () =>
+      runScheduledDigest({ config, store, taxonomy: deps.taxonomy, clock: deps.clock, logger }, deps.env ?? process.env, stopping.signal).catch(
+        (error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'),
+      ),
+    () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'),
+  );
   void cycle();
   logger.info({ schedule: config.schedule.fetch, timezone: config.site.timezone, next: job.nextRun()?.toISOString() }, 'worker started');
+  logger.info({ schedule: config.schedule.digest, next: digestJob.nextRun()?.toISOString() }, 'digest scheduled');
 
   await deps.stopSignal;
   logger.info({}, 'stopping: fetches in flight are abandoned, what was fetched is stored and published');
-  await job.stop();
+  await Promise.all([job.stop(), digestJob.stop()]);
   stopping.abort();
   if (current) await current;
   await server.close();
