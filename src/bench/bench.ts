@@ -5,7 +5,7 @@
 //   SQLite read of the same rows (digest-bench.ts, target < 1 s), and grouping 10,000 items into
 //   stories (cluster-bench.ts, target < 2 s).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,6 +151,33 @@ async function main(): Promise<void> {
   await (await import('./fetch-bench.js')).runFetchBench();
   await (await import('./digest-bench.js')).printDigestBench();
   (await import('./cluster-bench.js')).runClusterBench();
+  await printTagBench();
+}
+
+/** Tagging alone on the real AI-news items, against splitting the same texts into words. */
+async function printTagBench(): Promise<void> {
+  const itemsFile = join(root, 'tests/fixtures/ai-news/items.jsonl');
+  const { benchTagging } = await import('./tag-bench.js');
+  const tagging = await benchTagging(itemsFile);
+  const texts = readFileSync(itemsFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const item = JSON.parse(line) as { title?: string; summary?: string };
+      return `${item.title ?? ''} ${item.summary ?? ''}`;
+    });
+  const rounds = Math.round(tagging.items / texts.length);
+  let words = 0;
+  const started = performance.now();
+  for (let round = 0; round < rounds; round += 1) {
+    for (const text of texts) words += text.toLowerCase().split(/[^\p{L}\p{N}]+/u).length;
+  }
+  const baselineSeconds = (performance.now() - started) / 1000;
+  console.log('');
+  console.log(`tagging: ${texts.length} real AI-news items (tests/fixtures/ai-news/items.jsonl) x ${rounds} rounds, one core`);
+  console.log(`  tagging                ${tagging.itemsPerSecond} items/s   target >= 20000`);
+  console.log(`  baseline: lowercase and split into words only: ${Math.round(tagging.items / baselineSeconds)} items/s (${words > 0 ? 'ok' : ''})`);
+  console.log(`  ratio tagging/split    ${(tagging.seconds / baselineSeconds).toFixed(1)}x`);
 }
 
 async function benchBareParse(): Promise<{ seconds: number; bytes: number }> {
