@@ -101,7 +101,7 @@ export async function runFetchBench(): Promise<FetchBenchFigures> {
     const cpu = (seconds: number): string => `${seconds.toFixed(2)} s`.padStart(8);
     console.log('  cycle                 wall time   CPU (all threads)   feed bytes received   ratio');
     console.log(
-      `  1st (all 200)         ${`${first.seconds.toFixed(2)} s`.padStart(9)}   ${cpu(first.cpuSeconds).padStart(17)}   ` +
+      `  ${`1st (${first.summary.fetched}/${FEEDS} fetched)`.padEnd(22)}${`${first.seconds.toFixed(2)} s`.padStart(9)}   ${cpu(first.cpuSeconds).padStart(17)}   ` +
         `${String(first.bytes).padStart(19)}   ${(first.seconds / ideal).toFixed(2)}x the ideal`,
     );
     console.log(
