@@ -45,6 +45,8 @@ async function runDemo(): Promise<number> {
         `  ${join(outputDir, 'public', 'sources.opml')}  the sources`,
         '',
         `  npx veille status --config ${configFile}`,
+        `  npx veille stories --since 2026-11-01 --config ${configFile}`,
+        `  npx veille digest --week 2026-W47 --config ${configFile}    the weekly issue of the sample news`,
         `  npx veille serve --config ${configFile}    then open http://127.0.0.1:8080/`,
         '',
       ].join('\n'),
@@ -69,6 +71,7 @@ themes: ${JSON.stringify(join(root, 'config', 'themes.yaml'))}
 storage: { path: veille.db }
 publish: { dir: public, maxItems: 100 }
 fetch: { perHostDelayMs: 0, perHostConcurrency: 4 }
+email: { outbox: outbox }   # veille digest --send writes .eml files here
 `;
 }
 
