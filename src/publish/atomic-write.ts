@@ -2,7 +2,7 @@
 // a temporary file in the same folder, fsync, then rename over the target (atomic on POSIX).
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
 
@@ -32,6 +32,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   const folder = dirname(path);
   // A dotfile, so the HTTP server never serves a half-written temporary file.
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // (TEMPORARY_NAME below must keep matching this name.)
   let created = false;
   try {
     await mkdir(folder, { recursive: true });
@@ -50,4 +51,43 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     throw new VeilleError('PUBLISH_FAILED', `publish: cannot write ${path}: ${reasonOf(error)}`, { cause: error });
   }
   await syncDirectory(folder);
+}
+
+/** The temporary name writeFileAtomic uses; the number is the writer's pid. */
+const TEMPORARY_NAME = /^\.[^/]+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temporary files that a writer killed between open and rename (SIGKILL, power loss)
+ * left in `folder`: they are never served (dotfiles) but would pile up crash after crash. Only
+ * files whose writer is gone are removed; returns their names. A missing folder has none.
+ */
+export async function removeStaleTemporaries(folder: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(TEMPORARY_NAME.exec(name)?.[1] ?? Number.NaN);
+    if (Number.isNaN(pid) || isRunning(pid)) continue;
+    try {
+      await unlink(join(folder, name));
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove: it stays harmless.
+    }
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
 }

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
 import { VeilleError } from '../domain/errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds.js';
 import { renderOpml, type OpmlSource } from './opml.js';
 import { renderIndexPage } from './pages.js';
@@ -91,6 +91,8 @@ export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<
   const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, 'feed.xml', entries), siteTitle: meta.title };
   files.push(['index.html', renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.timeZone, snapshot.digests ?? [])]);
 
+  // Temporary files of a publish that was killed half-way (never served, but they add up).
+  for (const folder of [dir, join(dir, 'themes'), join(dir, 'digests')]) await removeStaleTemporaries(folder);
   // Feeds before the page that links to them.
   for (const [path, content] of files) {
     await writeFileAtomic(join(dir, path), content);

@@ -2,6 +2,7 @@
 // the old file and no temporary file. Disk errors are injected at the fs boundary (tests run
 // as root, where permissions do not stop a write).
 
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   };
 });
 
-const { writeFileAtomic } = await import('../../src/publish/atomic-write.js');
+const { removeStaleTemporaries, writeFileAtomic } = await import('../../src/publish/atomic-write.js');
 
 let dir: string;
 
@@ -99,5 +100,25 @@ describe('writeFileAtomic', () => {
     await writeFile(join(dir, 'themes'), 'not a folder');
     const path = join(dir, 'themes', 'a.xml');
     await expectPublishFailed(writeFileAtomic(path, 'data'), path, /ENOTDIR|EEXIST/);
+  });
+});
+
+describe('removeStaleTemporaries', () => {
+  it('removes the temporary files of a writer that is gone, and nothing else', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // exited: its pid is free
+    const names = {
+      stale: `.feed.xml.${gone}.0123456789ab.tmp`,
+      ours: `.atom.xml.${process.pid}.0123456789ab.tmp`,
+      dotfile: '.secret',
+      feed: 'feed.xml',
+      notOurs: `.feed.xml.${gone}.short.tmp`,
+    };
+    for (const name of Object.values(names)) await writeFile(join(dir, name), 'x');
+    expect(await removeStaleTemporaries(dir)).toEqual([names.stale]);
+    expect((await readdir(dir)).sort()).toEqual([names.ours, names.dotfile, names.notOurs, names.feed].sort());
+  });
+
+  it('finds nothing in a folder that does not exist', async () => {
+    expect(await removeStaleTemporaries(join(dir, 'missing'))).toEqual([]);
   });
 });
