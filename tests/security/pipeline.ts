@@ -7,6 +7,11 @@ import { parseFeed } from '../../src/parse/parse-feed.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../../src/publish/feeds.js';
 import { renderOpml } from '../../src/publish/opml.js';
 import { renderIndexPage } from '../../src/publish/pages.js';
+import { buildIssue, type DigestIssue } from '../../src/digest/issue.js';
+import { isoWeekOfDate, weekRange } from '../../src/digest/iso-week.js';
+import { renderEmailHtml } from '../../src/digest/render-email.js';
+import { renderIssuePage } from '../../src/digest/render-page.js';
+import type { DigestItemRow } from '../../src/store/digest-store.js';
 
 export const FEED_URL = 'https://hostile.example/feed.xml';
 export const BUILT_AT = new Date('2025-04-07T06:00:00Z');
@@ -25,7 +30,7 @@ const META: FeedMeta & { siteTitle: string } = {
 };
 
 /** How a surface's text must be read: XML feeds, JSON Feed, or an HTML page. */
-export type SurfaceKind = 'rss' | 'atom' | 'json' | 'html' | 'opml';
+export type SurfaceKind = 'rss' | 'atom' | 'json' | 'html' | 'opml' | 'email';
 
 export interface Surface {
   readonly name: string;
@@ -41,10 +46,11 @@ export interface PipelineResult {
 }
 
 /**
- * Every surface a reader sees today. Emails do not exist yet: when src/email lands, add its HTML
- * part here (kind 'html') and its plain-text part, and every security test covers it for free.
+ * Every surface a reader sees: the feeds, the index page, the OPML, and the weekly digest as a
+ * web page and as the HTML part of its email (built from the same items, as src/digest does).
  */
 export function renderSurfaces(entries: readonly FeedEntry[], sourceName: string, siteUrl: string | null): Surface[] {
+  const issue = digestOf(entries, sourceName, siteUrl);
   return [
     { name: 'RSS 2.0', kind: 'rss', text: renderRss(META, entries) },
     { name: 'Atom 1.0', kind: 'atom', text: renderAtom(META, entries) },
@@ -55,7 +61,43 @@ export function renderSurfaces(entries: readonly FeedEntry[], sourceName: string
       kind: 'opml',
       text: renderOpml('Veille IA', [{ url: FEED_URL, name: sourceName, lang: null, siteUrl, category: null }], BUILT_AT),
     },
+    {
+      name: 'digest page',
+      kind: 'html',
+      text: renderIssuePage(issue, { siteTitle: 'Veille IA', generator: 'veille test', issues: [{ week: issue.week, title: issue.title }] }),
+    },
+    {
+      name: 'digest email (HTML part)',
+      kind: 'email',
+      text: renderEmailHtml(issue, {
+        pageUrl: `https://veille.example.org/digests/${issue.week}.html`,
+        unsubscribeUrl: 'https://veille.example.org/unsubscribe?email=lea%40example.org',
+      }),
+    },
   ];
+}
+
+/** The week's issue of these entries, each a story of its own under one theme. */
+function digestOf(entries: readonly FeedEntry[], sourceName: string, siteUrl: string | null): DigestIssue {
+  const rows: DigestItemRow[] = entries.map((entry) => ({
+    id: entry.guid,
+    storyId: null,
+    title: entry.title,
+    link: entry.link,
+    summary: entry.summary,
+    language: entry.language,
+    publishedAt: entry.publishedAt,
+    sourceName,
+    sourceUrl: siteUrl ?? FEED_URL,
+    themes: [{ id: 'security', score: 1 }],
+  }));
+  return buildIssue(weekRange(isoWeekOfDate(BUILT_AT), 'Europe/Paris'), rows, {
+    siteTitle: 'Veille IA',
+    timeZone: 'Europe/Paris',
+    themes: THEMES,
+    maxStoriesPerSection: 25,
+    includeUnthemed: true,
+  });
 }
 
 /**

@@ -161,10 +161,24 @@ function pageViolations(html: string): string[] {
   return out;
 }
 
+/** CSS that can run script, load something or escape a declaration: never in a template style. */
+const DANGEROUS_CSS = /expression\s*\(|behavior|-moz-binding|url\s*\(|javascript:|@import|\\|[<>]/i;
+
+/**
+ * An email's HTML: mail clients only render inline CSS, so the template's own `style` attributes
+ * are allowed when they carry nothing dangerous; a `<style>` element or anything else is not.
+ */
+export function emailViolations(html: string): string[] {
+  return htmlViolations(html, 'email').filter((line) => {
+    const style = /^email: <[a-z0-9]+ style="(.*)">$/s.exec(line);
+    return style === null || DANGEROUS_CSS.test(style[1] ?? '');
+  });
+}
+
 /** Every violation in one surface, read with the parser its readers use. */
 export function surfaceViolations(surface: Surface): string[] {
   // A literal `<script` anywhere in an HTML surface is a failure even if the parser read it otherwise.
-  const raw = surface.kind === 'html' && /<script/i.test(surface.text) ? [`${surface.name}: raw <script`] : [];
+  const raw = (surface.kind === 'html' || surface.kind === 'email') && /<script/i.test(surface.text) ? [`${surface.name}: raw <script`] : [];
   switch (surface.kind) {
     case 'rss':
       return [...raw, ...rssViolations(surface.text)];
@@ -176,5 +190,7 @@ export function surfaceViolations(surface: Surface): string[] {
       return [...raw, ...pageViolations(surface.text)];
     case 'opml':
       return [...raw, ...opmlViolations(surface.text)];
+    case 'email':
+      return [...raw, ...emailViolations(surface.text)];
   }
 }
