@@ -118,7 +118,21 @@ export const configSchema = z.strictObject({
   digest: digestSchema.prefault({}),
   translate: z
     .strictObject({
-      provider: z.enum(['none', 'libretranslate', 'deepl', 'openai']).default('none'),
+      // The providers of the contract (libretranslate, deepl, openai) are refused until they
+      // exist, rather than accepted and silently ignored.
+      provider: z
+        .string()
+        .default('none')
+        .superRefine((value, context) => {
+          if (value === 'none') return;
+          const known = ['libretranslate', 'deepl', 'openai'].includes(value);
+          context.addIssue({
+            code: 'custom',
+            message: known
+              ? `"${value}": translation providers are not available in this version yet; use none`
+              : `expected none (translation providers are not available in this version yet)`,
+          });
+        }),
       url: z.union([z.literal(''), httpUrl]).default(''),
       model: z.string().default(''),
       apiKeyEnv: z.string().default(''),
