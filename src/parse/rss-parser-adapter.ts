@@ -38,6 +38,8 @@ const ITEM_FIELDS = [
   ['atom:updated', 'veilleAtomUpdated', { keepArray: true }],
   ['dcterms:modified', 'veilleDctermsModified', { keepArray: true }],
   ['dc:language', 'veilleDcLanguage', { keepArray: true }],
+  // <fullitem> (an old RSS extension): the item's full text as escaped HTML.
+  ['fullitem', 'veilleFullitem', { keepArray: true }],
 ];
 
 const ATOM_DATE_PATH = /^\/feed\/entry\/(?:published|updated)$/;
@@ -100,13 +102,13 @@ function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
 
 function toRssItem(item: Loose): ParsedItem {
   const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
-  // rss-parser puts <description> in `content`; <content:encoded> is the full text.
+  // rss-parser puts <description> in `content`; <content:encoded> (or <fullitem>) is the full text.
   return {
     guid: text(item.guid) ?? text(item['rdf:about']) ?? text(attrs['rdf:about']),
     link: text(item.link),
     title: text(first(item.veilleTitle)) ?? text(item.title),
     summary: text(item.content) ?? text(first(item.veilleSummary)),
-    content: text(item['content:encoded']),
+    content: text(item['content:encoded']) ?? text(first(item.veilleFullitem)),
     author: rssAuthor(text(item.creator) ?? text(item.author)),
     published: text(item.pubDate) ?? text(first(item.veilleDcDate)) ?? text(first(item.veillePublished)),
     updated: text(first(item.veilleAtomUpdated)) ?? text(first(item.veilleDctermsModified)),

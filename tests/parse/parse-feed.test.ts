@@ -480,3 +480,13 @@ describe('parseFeed and DTDs', () => {
     expect(feed.items).toHaveLength(1);
   });
 });
+
+describe('RSS <fullitem>', () => {
+  it('is the item content when there is no content:encoded (an old RSS extension, escaped HTML)', async () => {
+    const feed = await parseFeed(
+      '<rss version="2.0"><channel><title>t</title><item><title>a</title><fullitem>&lt;p&gt;Example content&lt;/p&gt;</fullitem></item></channel></rss>',
+      { contentType: 'application/rss+xml', url: 'https://example.org/feed' },
+    );
+    expect(feed.items[0]?.content).toBe('<p>Example content</p>');
+  });
+});
