@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
+import { isProcessAlive } from '../system/process-alive.js';
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -71,7 +72,7 @@ export async function removeStaleTemporaries(folder: string): Promise<string[]> 
   const removed: string[] = [];
   for (const name of names) {
     const pid = Number(TEMPORARY_NAME.exec(name)?.[1] ?? Number.NaN);
-    if (Number.isNaN(pid) || isRunning(pid)) continue;
+    if (Number.isNaN(pid) || isProcessAlive(pid)) continue;
     try {
       await unlink(join(folder, name));
       removed.push(name);
@@ -80,14 +81,4 @@ export async function removeStaleTemporaries(folder: string): Promise<string[]> 
     }
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
 }

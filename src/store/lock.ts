@@ -3,6 +3,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
+import { isProcessAlive } from '../system/process-alive.js';
 
 export interface Lock {
   release(): void;
@@ -27,7 +28,7 @@ export function acquireLock(databasePath: string, command: string, now: Date): L
         throw new VeilleError('STORE_FAILED', `store: cannot create the lock ${path}: ${(error as Error).message}`, { cause: error });
       }
       const owner = readOwner(path);
-      if (owner && isAlive(owner.pid)) {
+      if (owner && isProcessAlive(owner.pid)) {
         throw new VeilleError(
           'STORE_LOCKED',
           `store: another veille (pid ${owner.pid}, "${owner.command}" since ${owner.since}) is using ${databasePath}; ` +
@@ -62,15 +63,6 @@ function readOwner(path: string): LockOwner | null {
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
 
 function removeQuietly(path: string): void {
   try {
