@@ -134,3 +134,11 @@ export interface FeedMeta {
   readonly updatedAt: string;
   readonly generator: string;
 }
+
+/** An item's title and summary translated into the site's language, with the language they came from. */
+export interface TranslatedTexts {
+  readonly title: string;
+  readonly summary: string;
+  /** Primary language subtag of the original, e.g. en. */
+  readonly from: string;
+}

@@ -108,6 +108,29 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX items_by_story ON items (story_id);
   CREATE INDEX items_by_source_link ON items (source_id, link);
   `,
+  `
+  CREATE TABLE translations (
+    source_hash TEXT NOT NULL,           -- sha256 of the source text: an edited text is translated again
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,                 -- '' for providers without models
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    glossary_hash TEXT NOT NULL,         -- a changed glossary translates again
+    text TEXT NOT NULL,                  -- plain text, checked and cleaned
+    glossary_misses TEXT NOT NULL,       -- JSON array of glossary terms the output lacks
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (source_hash, provider, model, source_lang, target_lang, glossary_hash)
+  );
+  CREATE TABLE translation_glossaries (
+    endpoint TEXT NOT NULL,              -- provider and base URL, e.g. deepl https://api-free.deepl.com
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    glossary_hash TEXT NOT NULL,
+    remote_id TEXT NOT NULL,             -- the provider's glossary id
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (endpoint, source_lang, target_lang, glossary_hash)
+  );
+  `,
 ];
 
 export function openDatabase(path: string): Db {

@@ -5,6 +5,7 @@ import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
 import { openDatabase, type Db, type Statement } from './database.js';
 import { DigestStore } from './digest-store.js';
 import { hashItemContent } from './item-hash.js';
+import { TranslationStore } from './translation-store.js';
 
 export interface SourceRecord {
   readonly id: number;
@@ -189,6 +190,7 @@ const ITEM_COLUMNS = `i.*, (
 export class Store {
   private readonly statements = new Map<string, Statement>();
   private digestStore: DigestStore | null = null;
+  private translationStore: TranslationStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
@@ -518,6 +520,12 @@ export class Store {
   digests(): DigestStore {
     this.digestStore ??= new DigestStore(this.db);
     return this.digestStore;
+  }
+
+  /** The translation cache and the provider-side glossaries, on the same connection. */
+  translations(): TranslationStore {
+    this.translationStore ??= new TranslationStore(this.db);
+    return this.translationStore;
   }
 
   countItems(): number {

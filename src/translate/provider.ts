@@ -1,0 +1,158 @@
+// What every translation provider offers, and the one HTTP call they share: a JSON POST through
+// the global fetch, with a timeout, turned into veille's errors (retryable or not, Retry-After).
+import { VeilleError, type ErrorCode } from '../domain/errors.js';
+import type { GlossaryEntry } from './glossary.js';
+
+export interface TranslationProvider {
+  /** libretranslate, deepl or openai: part of the cache key. */
+  readonly name: string;
+  /** The model, '' when the provider has none: part of the cache key. */
+  readonly model: string;
+  /** Texts one request may carry. */
+  readonly batchSize: number;
+  /**
+   * How the glossary reaches the provider: in the request (a chat prompt, DeepL's glossary), or
+   * by a post-pass over the output (LibreTranslate has no glossary).
+   */
+  readonly glossaryMode: 'request' | 'post-pass';
+  /** The texts in `to`, in order; `glossary` holds the entries that occur in the texts. */
+  translate(request: TranslationRequest): Promise<string[]>;
+}
+
+export interface TranslationRequest {
+  readonly texts: readonly string[];
+  /** ISO 639-1 codes, lower case. */
+  readonly from: string;
+  readonly to: string;
+  readonly glossary: readonly GlossaryEntry[];
+  readonly signal?: AbortSignal;
+}
+
+export interface ProviderSettings {
+  readonly url: string;
+  readonly model: string;
+  readonly apiKey: string | null;
+  readonly timeoutMs: number;
+}
+
+/** A failed call: `retryable` for 429, 5xx, timeouts and network errors; `retryAfterMs` from the header. */
+export class TranslateError extends VeilleError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs: number | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+export function isTranslateError(error: unknown): error is TranslateError {
+  return error instanceof TranslateError;
+}
+
+/** POSTs `body` as JSON and returns the parsed JSON answer, or throws a TranslateError. */
+export async function postJson(
+  provider: string,
+  url: string,
+  body: unknown,
+  options: { headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal | undefined; statusCodes?: Readonly<Record<number, ErrorCode>> },
+): Promise<unknown> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (cause) {
+    if (timeout.aborted) throw new TranslateError('TRANSLATE_TIMEOUT', `translate: ${provider}: no answer within ${options.timeoutMs} ms`, true, null, { cause });
+    if (options.signal?.aborted) throw cause;
+    throw new TranslateError('TRANSLATE_NETWORK', `translate: ${provider}: cannot reach ${originOf(url)}: ${reasonOf(cause)}`, true, null, { cause });
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    if (timeout.aborted) throw new TranslateError('TRANSLATE_TIMEOUT', `translate: ${provider}: the answer did not finish within ${options.timeoutMs} ms`, true, null, { cause });
+    throw new TranslateError('TRANSLATE_NETWORK', `translate: ${provider}: the answer was cut: ${reasonOf(cause)}`, true, null, { cause });
+  }
+  if (!response.ok) throw statusError(provider, response, text, options.statusCodes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new TranslateError('TRANSLATE_BAD_RESPONSE', `translate: ${provider}: the answer is not JSON`, false, null, { cause });
+  }
+}
+
+function statusError(provider: string, response: Response, body: string, codes: Readonly<Record<number, ErrorCode>> = {}): TranslateError {
+  const status = response.status;
+  const detail = errorDetail(body);
+  const said = `HTTP ${status}${detail === '' ? '' : ` (${detail})`}`;
+  const code = codes[status];
+  if (status === 401 || status === 403) {
+    return new TranslateError('TRANSLATE_AUTH', `translate: ${provider}: ${said}: the key is missing, wrong or not allowed; check translate.apiKeyEnv`, false);
+  }
+  if (code === 'TRANSLATE_QUOTA') {
+    return new TranslateError('TRANSLATE_QUOTA', `translate: ${provider}: ${said}: the quota is used up; the rest waits`, false);
+  }
+  if (status === 429) {
+    return new TranslateError('TRANSLATE_RATE_LIMITED', `translate: ${provider}: ${said}: too many requests`, true, retryAfterMs(response.headers.get('retry-after')));
+  }
+  if (status >= 500) {
+    return new TranslateError('TRANSLATE_HTTP_STATUS', `translate: ${provider}: ${said}`, true, retryAfterMs(response.headers.get('retry-after')));
+  }
+  return new TranslateError(code ?? 'TRANSLATE_HTTP_STATUS', `translate: ${provider}: ${said}`, false);
+}
+
+/** The provider's own error message, short and on one line, when the body has one. */
+function errorDetail(body: string): string {
+  let message = '';
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
+    const error = parsed.error;
+    if (typeof error === 'string') message = error;
+    else if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+      message = (error as { message: string }).message;
+    } else if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    message = '';
+  }
+  return message.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+/** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now; null when absent or bad. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** `base` + `path`, with exactly one slash between. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function reasonOf(cause: unknown): string {
+  const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
+  return inner?.code ?? inner?.message ?? (cause instanceof Error ? cause.message : String(cause));
+}
+
+/** A missing field in a provider's answer. */
+export function badResponse(provider: string, what: string): TranslateError {
+  return new TranslateError('TRANSLATE_BAD_RESPONSE', `translate: ${provider}: unexpected answer: ${what}`, false);
+}
