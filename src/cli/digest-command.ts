@@ -40,7 +40,7 @@ export async function runDigestCommand(config: Config, options: DigestCommandOpt
   if (options.send && !options.dryRun) createMailer(config, ctx.env).close();
   const app = ctx.open();
   const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
-  const deps = { config, store: app.store, taxonomy: app.taxonomy, clock: ctx.clock, logger };
+  const deps = { config, store: app.store, taxonomy: app.taxonomy, clock: ctx.clock, logger, env: ctx.env };
   try {
     const built = await buildDigest(deps, { week, force: options.force, dryRun: options.dryRun });
     const { issue, range } = built;

@@ -209,6 +209,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
       logger,
       userAgent: userAgentFor(config),
       force,
+      env: ctx.env,
       onProgress: interactive
         ? (event) =>
             ctx.output.err(

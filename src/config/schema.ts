@@ -93,6 +93,64 @@ const digestSchema = z.strictObject({
   includeUnthemed: z.boolean().default(true),
 });
 
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' });
+
+/** The default glossary: the digest's own vocabulary, so that a translated title says what its theme says. */
+const DEFAULT_GLOSSARY = [
+  { source: 'federated learning', target: 'apprentissage fédéré' },
+  { source: 'federated analytics', target: 'analyse fédérée' },
+  { source: 'differential privacy', target: 'confidentialité différentielle' },
+  { source: 'privacy', target: 'confidentialité' },
+  { source: 'open source', target: 'open source' },
+  { source: 'open-source', target: 'open source' },
+  { source: 'open weights', target: 'poids ouverts' },
+  { source: 'large language model', target: 'grand modèle de langage' },
+  { source: 'machine learning', target: 'apprentissage automatique' },
+  { source: 'AI Act', target: 'AI Act' },
+  { source: 'prompt injection', target: 'injection de prompt' },
+];
+
+const translateSchema = z
+  .strictObject({
+    provider: z.enum(['none', 'libretranslate', 'deepl', 'openai']).default('none'),
+    /** The provider's base URL: LibreTranslate's, DeepL's (default by key: api-free.deepl.com for ":fx" keys), an OpenAI-compatible server's. */
+    url: z.union([z.literal(''), httpUrl]).default(''),
+    /** The chat model (openai); DeepL and LibreTranslate have none. */
+    model: z.string().default(''),
+    /** The environment variable that holds the API key ('' for none). */
+    apiKeyEnv: z.union([z.literal(''), envName]).default(''),
+    /** Terms and how they must read in the target language, given to the provider and checked on its output. */
+    glossary: z.array(z.strictObject({ source: z.string().trim().min(1), target: z.string().trim().min(1) })).default(DEFAULT_GLOSSARY),
+    /** What one cycle (or one digest run) may spend; the rest waits for the next one. */
+    budget: z
+      .strictObject({
+        characters: z.number().int().min(0).default(50_000),
+        requests: z.number().int().min(0).default(200),
+      })
+      .prefault({}),
+    /** Items published in the last days are translated (newest first); older ones are left as they are. */
+    maxAgeDays: z.number().int().positive().max(365).default(8),
+    timeoutMs: z.number().int().positive().default(30_000),
+    /** Tries per request on 429, 5xx and timeouts; the wait doubles from delayMs, or follows Retry-After. */
+    retry: z
+      .strictObject({
+        attempts: z.number().int().min(1).max(10).default(3),
+        delayMs: z.number().int().min(0).default(2_000),
+      })
+      .prefault({}),
+  })
+  .superRefine((value, context) => {
+    const need = (key: 'url' | 'model' | 'apiKeyEnv', what: string): void => {
+      if (value[key] === '') context.addIssue({ code: 'custom', path: [key], message: `expected ${what} (required with provider ${value.provider})` });
+    };
+    if (value.provider === 'libretranslate') need('url', "the LibreTranslate server's URL");
+    if (value.provider === 'deepl') need('apiKeyEnv', 'the name of the environment variable that holds the DeepL key');
+    if (value.provider === 'openai') {
+      need('url', "the server's base URL, such as http://127.0.0.1:11434/v1");
+      need('model', 'the model name');
+    }
+  });
+
 export const configSchema = z.strictObject({
   site: siteSchema.prefault({}),
   sources: z.union([z.array(sourceSchema), z.strictObject({ opml: z.string().min(1) })]).default([]),
@@ -116,28 +174,7 @@ export const configSchema = z.strictObject({
   fetch: fetchSchema.prefault({}),
   email: emailSchema.prefault({}),
   digest: digestSchema.prefault({}),
-  translate: z
-    .strictObject({
-      // The providers of the contract (libretranslate, deepl, openai) are refused until they
-      // exist, rather than accepted and silently ignored.
-      provider: z
-        .string()
-        .default('none')
-        .superRefine((value, context) => {
-          if (value === 'none') return;
-          const known = ['libretranslate', 'deepl', 'openai'].includes(value);
-          context.addIssue({
-            code: 'custom',
-            message: known
-              ? `"${value}": translation providers are not available in this version yet; use none`
-              : `expected none (translation providers are not available in this version yet)`,
-          });
-        }),
-      url: z.union([z.literal(''), httpUrl]).default(''),
-      model: z.string().default(''),
-      apiKeyEnv: z.string().default(''),
-    })
-    .prefault({}),
+  translate: translateSchema.prefault({}),
   processing: z
     .strictObject({ threads: z.number().int().min(0).max(16).default(defaultThreads()) })
     .prefault({}),

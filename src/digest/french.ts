@@ -57,6 +57,23 @@ export function languageNote(language: string | null): string | null {
   return note;
 }
 
+/** "(traduit de l'anglais)": said on every translated text, so that readers know it is not the original. */
+export function translatedNote(from: string): string {
+  return `(${translatedFrom(from)})`;
+}
+
+/** "traduit de l'anglais", "traduit du japonais", "traduit d'une autre langue". */
+export function translatedFrom(from: string): string {
+  let name: string | undefined;
+  try {
+    name = languageNames.of(from);
+  } catch {
+    name = undefined;
+  }
+  if (!name || name.toLowerCase() === from.toLowerCase()) return "traduit d'une autre langue";
+  return /^[aeiouyhâéèêîôœ]/iu.test(name) ? `traduit de l'${name}` : `traduit du ${name}`;
+}
+
 function nameLanguage(language: string): string | null {
   try {
     const name = languageNames.of(language);

@@ -1,8 +1,8 @@
 // Builds the weekly issue: pure functions from the week's stored items, the taxonomy and the
 // time zone to one French issue (stories grouped by their main theme, in the taxonomy's order).
-import type { ThemeInfo } from '../domain/types.js';
+import type { ThemeInfo, TranslatedTexts } from '../domain/types.js';
 import type { DigestItemRow } from '../store/digest-store.js';
-import { countOf, formatNumber, frenchDate, languageNote, shortSummary, themePhrase, weekSpan } from './french.js';
+import { countOf, formatNumber, frenchDate, languageNote, shortSummary, themePhrase, translatedNote, weekSpan } from './french.js';
 import type { WeekRange } from './iso-week.js';
 
 export interface DigestSource {
@@ -14,11 +14,11 @@ export interface DigestSource {
 export interface DigestStory {
   readonly id: string;
   readonly title: string;
-  /** "(en anglais)" when the title is shown untranslated in another language than French. */
+  /** "(en anglais)" when the title is shown untranslated in another language than French, "(traduit de l'anglais)" once translated. */
   readonly languageNote: string | null;
   /** BCP 47 of the title as shown (French once translated), for `lang` attributes. */
   readonly language: string | null;
-  /** BCP 47 of the summary (never translated). */
+  /** BCP 47 of the summary as shown (French once translated). */
   readonly summaryLanguage: string | null;
   readonly link: string | null;
   readonly sources: readonly DigestSource[];
@@ -60,8 +60,8 @@ export interface BuildOptions {
   /** Most stories shown per section; the rest are counted. */
   readonly maxStoriesPerSection: number;
   readonly includeUnthemed: boolean;
-  /** Titles translated into French, by item id, when a translator is configured. */
-  readonly translatedTitles?: ReadonlyMap<string, string>;
+  /** The cached French title and summary of a text in another language, when a translator is configured. */
+  readonly translate?: (texts: { readonly title: string; readonly summary: string; readonly language: string | null }) => TranslatedTexts | null;
   /**
    * The title, link and summary of items, when the rows were read without them: only the stories
    * shown need them, so a big week is read without its texts (a lookup, no other effect).
@@ -100,17 +100,22 @@ export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], op
     return shown.map((story) => {
       const ids = behind.get(story);
       const lead = texts && ids ? texts.get(ids.leadId) : undefined;
-      const translated = ids ? options.translatedTitles?.get(ids.leadId) : undefined;
+      const title = lead?.title ?? story.title;
+      const summary = lead?.summary ?? story.summary;
+      const translated = options.translate?.({ title, summary, language: story.summaryLanguage }) ?? null;
       return {
         ...story,
-        title: translated ?? lead?.title ?? story.title,
+        title: translated?.title ?? title,
+        languageNote: translated !== null ? translatedNote(translated.from) : story.languageNote,
+        language: translated !== null ? 'fr' : story.language,
+        summaryLanguage: translated !== null ? 'fr' : story.summaryLanguage,
         link: webLink(lead ? lead.link : story.link),
         sources: story.sources.map((source, i) => {
           const own = texts && ids ? texts.get(ids.sourceItemIds[i] ?? '') : undefined;
           return { name: source.name, link: webLink(own ? own.link : source.link) };
         }),
         date: frenchDate(story.publishedAt, options.timeZone),
-        summary: shortSummary(lead?.summary ?? story.summary, story.summaryLanguage),
+        summary: shortSummary(translated?.summary ?? summary, translated !== null ? 'fr' : story.summaryLanguage),
       };
     });
   };
@@ -226,12 +231,11 @@ function groupStories(items: readonly DigestItemRow[], options: BuildOptions, be
     }
     const themeIds = scores.size === 0 ? [] : [...scores.keys()];
     if (themeIds.length > 1) themeIds.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || (order.get(a) ?? 0) - (order.get(b) ?? 0));
-    const translated = options.translatedTitles?.get(lead.id);
     const story: DigestStory = {
       id: key,
-      title: translated ?? lead.title,
-      languageNote: translated !== undefined ? null : languageNote(lead.language),
-      language: translated !== undefined ? 'fr' : lead.language,
+      title: lead.title,
+      languageNote: languageNote(lead.language),
+      language: lead.language,
       summaryLanguage: lead.language,
       link: lead.link,
       sources,

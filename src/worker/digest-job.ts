@@ -12,6 +12,7 @@ import { sendIssue, type Recipient, type SendSummary } from '../email/send-issue
 import type { Store } from '../store/store.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import { publishFromStore } from './publish-from-store.js';
+import { configuredTranslator, translateRecent } from './translate-step.js';
 import { VERSION } from './version.js';
 
 export interface DigestDeps {
@@ -20,6 +21,8 @@ export interface DigestDeps {
   readonly taxonomy: Taxonomy;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where the translation provider's key is read (translate.apiKeyEnv); process.env when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export type BuildOutcome =
@@ -63,6 +66,11 @@ export async function buildDigest(
     if (!options.dryRun) await publishAllDigests(deps);
     return { range, outcome: 'kept', issue: JSON.parse(existing.issue) as DigestIssue };
   }
+  // The week's items in French first, when a translator is configured (a dry run reads the cache only).
+  const translator = configuredTranslator(config, store, deps.env ?? process.env, deps.clock, deps.logger);
+  if (translator !== null && !options.dryRun) {
+    await translateRecent(translator, deps, { from: range.start.toISOString(), to: range.end.toISOString() });
+  }
   const built = buildIssue(range, digests.itemsBetween(range.start.toISOString(), range.end.toISOString(), { texts: false }), {
     siteTitle: config.site.title,
     timeZone,
@@ -70,6 +78,7 @@ export async function buildDigest(
     maxStoriesPerSection: config.digest.maxStoriesPerTheme,
     includeUnthemed: config.digest.includeUnthemed,
     loadTexts: (ids) => digests.itemTexts(ids),
+    ...(translator !== null ? { translate: (texts: Parameters<typeof translator.lookup>[0]) => translator.lookup(texts) } : {}),
   });
   if (built.storyCount === 0 && config.digest.emptyWeek === 'skip' && !existing) return { range, outcome: 'skipped', issue: null };
   if (options.dryRun) return { range, outcome: 'dry-run', issue: built };
@@ -87,7 +96,14 @@ export async function publishAllDigests(deps: DigestDeps): Promise<void> {
     .listDigests(520)
     .map((row) => ({ issue: JSON.parse(row.issue) as DigestIssue, publishedAt: row.publishedAt, updatedAt: row.updatedAt }));
   await publishDigests(config.publishDir, issues, digestSiteMeta(config), deps.clock.now());
-  await publishFromStore({ config, store, taxonomy: deps.taxonomy, sources: store.listSources({ activeOnly: true }), builtAt: deps.clock.now() });
+  await publishFromStore({
+    config,
+    store,
+    taxonomy: deps.taxonomy,
+    sources: store.listSources({ activeOnly: true }),
+    builtAt: deps.clock.now(),
+    translator: configuredTranslator(config, store, deps.env ?? process.env, deps.clock, deps.logger),
+  });
 }
 
 /** The password named by email.smtp.passwordEnv, or a CONFIG_INVALID error when it is not set. */

@@ -24,6 +24,7 @@ import {
 import { groupStoredStories } from './group-stored-stories.js';
 import { createFeedProcessor, type FeedProcessor } from './process-pool.js';
 import { publishFromStore } from './publish-from-store.js';
+import { configuredTranslator, translateRecent } from './translate-step.js';
 
 /** `bytes`: feed body bytes received (before decompression); `durationMs`: the fetch, redirects included. */
 export type SourceResult =
@@ -79,6 +80,8 @@ export interface CycleDeps {
   /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Where the translation provider's key is read (translate.apiKeyEnv); process.env when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
@@ -134,12 +137,16 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   // Same story across sources and languages: new items join stories before they are published.
   const grouping = groupStoredStories(store, clock.now());
   logger.info({ ...grouping }, 'stories grouped');
+  // Titles and summaries in the site's language before they are published (a failing provider only delays them).
+  const translator = configuredTranslator(config, store, deps.env ?? process.env, clock, logger);
+  if (translator !== null && deps.signal?.aborted !== true) await translateRecent(translator, deps, deps.signal ? { signal: deps.signal } : {});
   const published = await publishFromStore({
     config,
     store,
     taxonomy: deps.taxonomy,
     sources: store.listSources({ activeOnly: true }),
     builtAt: clock.now(),
+    translator,
   });
   store.checkpoint();
 

@@ -1,12 +1,14 @@
 // Turns stored items into feed entries and writes the site: merged feeds, one set per theme,
 // the OPML of the sources and the index page.
 import type { Config } from '../config/load-config.js';
-import type { EntrySource, FeedEntry, ThemeInfo } from '../domain/types.js';
-import { html } from '../publish/html.js';
+import type { EntrySource, FeedEntry, ThemeInfo, TranslatedTexts } from '../domain/types.js';
+import { languageNote, translatedFrom } from '../digest/french.js';
+import { html, rawHtml } from '../publish/html.js';
 import { publishSite } from '../publish/publish-site.js';
 import { webUrlOrNull } from '../publish/web-url.js';
 import type { SourceRecord, StoredItem, StoredStory, Store } from '../store/store.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
+import type { Translator } from '../translate/translator.js';
 import { VERSION } from './version.js';
 
 export interface PublishInput {
@@ -15,6 +17,8 @@ export interface PublishInput {
   readonly taxonomy: Taxonomy;
   readonly sources: readonly SourceRecord[];
   readonly builtAt: Date;
+  /** Titles and summaries in the site's language from the translation cache, when a provider is configured. */
+  readonly translator?: Translator | null;
 }
 
 /** Writes every published file; returns the number of entries in the merged feed. */
@@ -23,10 +27,11 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
   const themes = themeInfos(input.taxonomy);
   const sourcesById = new Map(input.sources.map((source) => [source.id, source]));
   // One entry per story (the same news told by several sources), newest activity first.
+  const translate = memoizedLookup(input.translator ?? null);
   const toEntries = (stories: readonly StoredStory[]) =>
     stories.flatMap((story) => {
       const entry = toStoryEntry(story, sourcesById, themes);
-      return entry ? [entry] : [];
+      return entry ? [inSiteLanguage(entry, translate)] : [];
     });
   const entries = toEntries(store.recentStories(config.maxItems));
   const entriesByTheme = Object.fromEntries(
@@ -105,6 +110,46 @@ export function toStoryEntry(
     imageUrl: told.imageUrl ?? first.imageUrl,
     sources: credits,
   };
+}
+
+type Lookup = (entry: FeedEntry) => TranslatedTexts | null;
+
+/** The translator's lookup, once per entry GUID and publish (an entry shows in the merged feed and its themes' feeds). */
+function memoizedLookup(translator: Translator | null): Lookup {
+  if (translator === null) return () => null;
+  const seen = new Map<string, TranslatedTexts | null>();
+  return (entry) => {
+    let found = seen.get(entry.guid);
+    if (found === undefined) seen.set(entry.guid, (found = translator.lookup(entry)));
+    return found;
+  };
+}
+
+/**
+ * An entry not in French says so: translated, its title and summary in French, "(traduit de
+ * l'anglais)" after the summary and, above the original content, the original title; else its title
+ * followed by its language, "(en anglais)".
+ */
+export function inSiteLanguage(entry: FeedEntry, translate: Lookup): FeedEntry {
+  if (entry.language === null || isFrench(entry.language)) return entry;
+  const translated = translate(entry);
+  if (translated === null) {
+    const note = languageNote(entry.language);
+    return note === null ? entry : { ...entry, title: `${entry.title} ${note}` };
+  }
+  const note = translatedFrom(translated.from);
+  const original = html`<p><em>${capitalize(note)}. Titre original : « <span lang="${entry.language}">${entry.title}</span> ».</em></p>`;
+  return {
+    ...entry,
+    title: translated.title,
+    summary: translated.summary === '' ? '' : `${translated.summary} (${note})`,
+    contentHtml: entry.contentHtml === '' ? original.toString() : `${original.toString()}\n${html`<div lang="${entry.language}">${rawHtml(entry.contentHtml)}</div>`.toString()}`,
+    language: 'fr',
+  };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** "Sources : AIhub, Exemple Blog", each name linking to that source's item; escaped by `html`. */

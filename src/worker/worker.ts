@@ -10,6 +10,7 @@ import type { Taxonomy } from '../tag/taxonomy.js';
 import { runScheduledDigest } from './digest-job.js';
 import { createCycleMetrics, recordSourceResult, renderMetrics } from './metrics.js';
 import { runCycle, type CycleSummary } from './pipeline.js';
+import { configuredTranslator } from './translate-step.js';
 import { publishFromStore } from './publish-from-store.js';
 import { resolveSources } from './sources.js';
 import { userAgentFor } from './version.js';
@@ -37,6 +38,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     taxonomy: deps.taxonomy,
     sources: store.listSources({ activeOnly: true }),
     builtAt: deps.clock.now(),
+    translator: configuredTranslator(config, store, deps.env ?? process.env, deps.clock, logger),
   });
   const server = await startServer({
     dir: config.publishDir,
@@ -75,6 +77,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
           logger,
           userAgent: userAgentFor(config),
           signal: stopping.signal,
+          env: deps.env ?? process.env,
           onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
         }),
       )
@@ -101,7 +104,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     config.site.timezone,
     'digest',
     () =>
-      runScheduledDigest({ config, store, taxonomy: deps.taxonomy, clock: deps.clock, logger }, deps.env ?? process.env, stopping.signal).catch(
+      runScheduledDigest({ config, store, taxonomy: deps.taxonomy, clock: deps.clock, logger, env: deps.env ?? process.env }, deps.env ?? process.env, stopping.signal).catch(
         (error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'),
       ),
     () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'),

@@ -92,7 +92,7 @@ fetch: { perHostDelayMs: 0, connectTimeoutMs: 2000, headersTimeoutMs: 2000, body
     expect(feed.items.map((item) => item.title)).toEqual([
       'Sans date',
       'La CNIL et les données personnelles',
-      'Federated learning workshop recap',
+      'Federated learning workshop recap (en anglais)',
     ]);
     expect(Date.parse(feed.items[0]?.date_published ?? '')).toBe(Date.parse(NOW));
     expect(feed.items[2]?.url).toBe('https://aihub.org/2026/11/23/fl-recap/');

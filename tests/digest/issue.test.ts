@@ -79,9 +79,28 @@ describe('buildIssue', () => {
     expect(issue.sections[2]?.stories[0]?.languageNote).toBe('(en anglais)');
   });
 
-  it('uses a translated title when one is given', () => {
-    const translated = buildIssue(RANGE, [UNTAGGED], { ...OPTIONS, translatedTitles: new Map([['misc', 'Entretien']]) });
-    expect(translated.sections[0]?.stories[0]).toMatchObject({ title: 'Entretien', languageNote: null, language: 'fr' });
+  it('uses the translated title and summary when the translator has them, and says so', () => {
+    const seen: unknown[] = [];
+    const translated = buildIssue(RANGE, [UNTAGGED], {
+      ...OPTIONS,
+      translate: (texts) => {
+        seen.push(texts);
+        return { title: 'Entretien', summary: 'Un entretien traduit.', from: 'en' };
+      },
+    });
+    expect(seen).toEqual([{ title: UNTAGGED.title, summary: UNTAGGED.summary, language: 'en' }]);
+    expect(translated.sections[0]?.stories[0]).toMatchObject({
+      title: 'Entretien',
+      languageNote: "(traduit de l'anglais)",
+      language: 'fr',
+      summaryLanguage: 'fr',
+      summary: 'Un entretien traduit.',
+    });
+  });
+
+  it('keeps the original, with its language said, when the translator has nothing yet', () => {
+    const untranslated = buildIssue(RANGE, [UNTAGGED], { ...OPTIONS, translate: () => null });
+    expect(untranslated.sections[0]?.stories[0]).toMatchObject({ title: UNTAGGED.title, languageNote: '(en anglais)', language: 'en' });
   });
 
   it('is the same whatever the order of the items', () => {
