@@ -48,9 +48,10 @@ describe('quality on labels-dev (real AI-news items, firm labels)', () => {
   });
 
   it('holds its measured level on the held-out part (30 %, never used for tuning)', () => {
-    // Measured when the taxonomy was written: macro-F1 0.846, events 0.667 on 5 positives — below the
-    // bar, reported as such. The floor catches regressions; raise it as vocabularies improve.
-    expectBar(evaluate(devItems.filter((i) => isHeldOut(i.link))), { macro: 0.82, theme: 0.6 });
+    // Measured when the taxonomy was written: macro-F1 0.846, events 0.667 on 5 positives (below the bar).
+    // After the vocabularies were rebuilt from the theme definitions (issue #4): macro-F1 0.901, lowest theme
+    // events 0.800 on 5 positives, so the bar is met; the floor is that measured level. Raise it, never lower it.
+    expectBar(evaluate(devItems.filter((i) => isHeldOut(i.link))), { macro: 0.9, theme: 0.8 });
   });
 
   it('has no federated-learning story, so that theme is left out of the macro', () => {
@@ -77,10 +78,15 @@ describe('quality on the French and federated-learning set written for veille', 
   });
 
   it('holds its measured level on the held-out part (42 items, never used for tuning)', () => {
-    // Measured when the taxonomy was written: below the bar (few positives per theme; one regulation item).
+    // Measured when the taxonomy was written: macro-F1 0.688. After the vocabularies were rebuilt (issue #4):
+    // 0.831, still below the bar with 1 to 7 positives per theme; regulation, 0.667, rests on one item (found,
+    // with one false positive). The floors are those measured levels; raise them, never lower them.
     const report = evaluate(ownItems.filter((i) => ownHeldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.65);
-    expect(report.themes['federated-learning']?.f1).toBeGreaterThanOrEqual(0.8);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.83);
+    expect(report.themes['federated-learning']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.85);
+    for (const [id, scores] of Object.entries(report.themes)) {
+      if (scores.support > 0) expect(scores.f1, `${id}\n${formatEvalTable(report)}`).toBeGreaterThanOrEqual(0.65);
+    }
   });
 });
 

@@ -55,6 +55,11 @@ describe('exclusions: phrases that look like a term and are not', () => {
     ['scaling law', 'A new scaling law for sparse models', 'en', 'regulation'],
     ['press conference', 'Highlights of the press conference', 'en', 'events'],
     ['surveillance des prix', 'Surveillance des prix dans la distribution', 'fr', 'privacy'],
+    ['surveillance du marché, a regulator\'s task', 'La surveillance du marché confiée à trois autorités', 'fr', 'privacy'],
+    ['LLM as a judge', 'Evaluating RAG with an LLM as a judge', 'en', 'regulation'],
+    ['data governance', 'Data governance for your pipelines', 'en', 'regulation'],
+    ['dependency injection', 'Dependency injection in Python services', 'en', 'security'],
+    ['salon Discord', 'Un salon Discord pour les développeurs', 'fr', 'events'],
   ])('%s', (_name, title, language, theme) => {
     expect(themesOf({ title, language })).not.toContain(theme);
   });
@@ -83,6 +88,9 @@ themes:
     ['cabinet privé', 'Un cabinet privé de radiologie s’équipe d’une IA', 'fr'],
     ['exploit, a feat in French', 'Le modèle fait un exploit aux olympiades', 'fr'],
     ['fediverse', 'The fediverse and its federated social network', 'en'],
+    ['rules, whose English stem "ruling" shares', 'Ten rules to improve your coding agent', 'en'],
+    ['modèle d’extraction, no model extraction attack', 'Un modèle d’extraction de documents pour les factures', 'fr'],
+    ['open as a verb', 'Open the model settings to change the voice', 'en'],
   ])('%s tags nothing', (_name, title, language) => {
     expect(themesOf({ title, language })).toEqual([]);
   });
