@@ -21,6 +21,6 @@ export function runEvalCommand(
   const taxonomy = loadTaxonomy(config.themesFile);
   const items = readLabels(resolve(ctx.cwd, labelsFile));
   const report = evaluateTagger(createTagger(taxonomy), taxonomy, items);
-  ctx.output.out(json ? `${JSON.stringify(report)}\n` : formatEvalTable(report));
+  ctx.output.out(json ? `${JSON.stringify(report)}\n` : `${formatEvalTable(report)}\n`);
   return 0;
 }
