@@ -12,6 +12,7 @@ import { createClock } from '../worker/clock.js';
 import { createLogger } from '../worker/logger.js';
 import { runCycle, type CycleSummary } from '../worker/pipeline.js';
 import { resolveSources } from '../worker/sources.js';
+import { runRetagCommand } from './retag-command.js';
 import { userAgentFor, VERSION } from '../worker/version.js';
 import { runWorker } from '../worker/worker.js';
 import { startServer } from '../publish/server.js';
@@ -38,6 +39,7 @@ Commands:
   sources import FILE.opml      add the feeds of an OPML file
   sources export                print the sources as OPML 2.0
   tag --explain TEXT            the themes of a text, with the evidence
+  retag                         apply the taxonomy again to every stored item, then publish
   eval --labels FILE.jsonl [--json]
                                 tagging precision, recall and F1 against labelled items
   stories [--since DATE] [--json]
@@ -153,6 +155,11 @@ async function dispatch(ctx: CliContext): Promise<number> {
     case 'stories':
       expectNoArguments(command, rest);
       return runStoriesCommand(loadConfig(configFile), clock, ctx.output, { json: options.json === true, ...(options.since !== undefined ? { since: options.since } : {}) });
+    case 'retag': {
+      expectNoArguments(command, rest);
+      const config = loadConfig(configFile);
+      return runRetagCommand(config, { output: ctx.output, env: ctx.env, clock, open: () => openApp(config, 'retag', clock.now()) });
+    }
     case 'eval':
       expectNoArguments(command, rest);
       if (options.labels === undefined) throw new VeilleError('USAGE', 'eval: --labels FILE.jsonl is required');

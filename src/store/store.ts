@@ -116,6 +116,29 @@ export interface StoredStory {
   readonly members: readonly StoredItem[];
 }
 
+/** A stored item as `veille retag` gives it to the tagger, with its themes now (by id). */
+export interface TaggingRow {
+  readonly id: string;
+  readonly sourceUrl: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly contentHtml: string;
+  readonly categories: readonly string[];
+  readonly language: string | null;
+  readonly themes: readonly ThemeMatch[];
+}
+
+interface RawTaggingRow {
+  id: string;
+  source_url: string;
+  title: string;
+  summary: string;
+  content_html: string;
+  categories: string;
+  language: string | null;
+  themes: string;
+}
+
 interface GroupingRow {
   id: string;
   source_id: number;
@@ -514,6 +537,43 @@ export class Store {
       )
       .all({ limit, themeId: themeId ?? null });
     return rows.map(toStoredItem);
+  }
+
+  /**
+   * Stored items as the tagger reads them, by id, `limit` at a time after `afterId` (null: from the
+   * start), with the ids and scores of their themes now.
+   */
+  itemsForTagging(afterId: string | null, limit: number): TaggingRow[] {
+    const rows = this.statement<{ after: string | null; limit: number }, RawTaggingRow>(
+        `SELECT i.id, s.url AS source_url, i.title, i.summary, i.content_html, i.categories, i.language,
+           (SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
+            FROM item_themes t WHERE t.item_id = i.id) AS themes
+         FROM items i JOIN sources s ON s.id = i.source_id
+         WHERE @after IS NULL OR i.id > @after ORDER BY i.id LIMIT @limit`,
+      )
+      .all({ after: afterId, limit });
+    return rows.map((row) => ({
+      id: row.id,
+      sourceUrl: row.source_url,
+      title: row.title,
+      summary: row.summary,
+      contentHtml: row.content_html,
+      categories: JSON.parse(row.categories) as string[],
+      language: row.language,
+      themes: (JSON.parse(row.themes) as ThemeMatch[]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    }));
+  }
+
+  /** Replaces the themes of items, in one transaction. */
+  replaceThemes(changes: readonly { readonly itemId: string; readonly themes: readonly ThemeMatch[] }[]): void {
+    const clear = this.statement('DELETE FROM item_themes WHERE item_id = ?');
+    const insert = this.statement('INSERT INTO item_themes (item_id, theme_id, score, evidence) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const change of changes) {
+        clear.run(change.itemId);
+        for (const theme of change.themes) insert.run(change.itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
+      }
+    })();
   }
 
   /** The digest's tables (issues, delivery log), on the same connection. */

@@ -366,7 +366,7 @@ function deferHost(context: SourceContext, host: string, untilMs: number, reason
 }
 
 /** The languages items may be in: the site's and the sources' own. */
-function languagesOf(config: Config, sources: readonly SourceSpec[]): string[] {
+export function languagesOf(config: Config, sources: readonly SourceSpec[]): string[] {
   const primary = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? tag;
   const languages = new Set([primary(config.site.language), 'en']);
   for (const source of sources) if (source.lang) languages.add(primary(source.lang));
