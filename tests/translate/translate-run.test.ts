@@ -159,11 +159,20 @@ translate: ${translate}
       }),
     );
     await run();
+    expect((await runCli(['digest', '--week', '2026-W48', '--config', project.configFile], { env: { VEILLE_NOW: '2026-11-30T08:00:00Z' } })).code).toBe(0);
     msw.resetHandlers();
-    const surfaces: Array<[string, SurfaceKind]> = [['feed.xml', 'rss'], ['atom.xml', 'atom'], ['feed.json', 'json'], ['index.html', 'html']];
+    const surfaces: Array<[string, SurfaceKind]> = [
+      ['feed.xml', 'rss'],
+      ['atom.xml', 'atom'],
+      ['feed.json', 'json'],
+      ['index.html', 'html'],
+      ['digests/2026-W48.html', 'html'],
+      ['digest.xml', 'rss'],
+    ];
     for (const [file, kind] of surfaces) {
       expect(surfaceViolations({ name: file, kind, text: published(file) }), file).toEqual([]);
     }
     expect(byUrl('https://aihub.example/fl-hospitals')?.title).toBe('Titre');
+    expect(published('digests/2026-W48.html')).toMatch(/>Titre<\/a> <small>\(traduit de l&#39;anglais\)<\/small>/);
   });
 });
