@@ -6,6 +6,7 @@ import { VeilleError, describeError, isVeilleError } from '../domain/errors.js';
 import { convertJsonFeed, isJsonFeed } from './json-feed.js';
 import { parseXmlFeed } from './rss-parser-adapter.js';
 import type { XmlFeedFormat } from './rss-parser-adapter.js';
+import { inlineXhtmlBodies } from './xhtml-body.js';
 import { prepareXml, stripDoctype } from './xml-prepare.js';
 
 export interface ParseHint {
@@ -50,7 +51,8 @@ export async function parseFeed(text: string, hint: ParseHint): Promise<ParsedFe
   }
 
   try {
-    return await parseXmlFeed(prepareXml(body), format);
+    const xml = prepareXml(body);
+    return await parseXmlFeed(format === 'atom' ? xml : inlineXhtmlBodies(xml), format);
   } catch (error) {
     if (isVeilleError(error)) throw error;
     const reason = describeError(error).replace(/\s*\n\s*/g, ', ');

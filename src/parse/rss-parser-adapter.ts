@@ -40,6 +40,9 @@ const ITEM_FIELDS = [
   ['dc:language', 'veilleDcLanguage', { keepArray: true }],
   // <fullitem> (an old RSS extension): the item's full text as escaped HTML.
   ['fullitem', 'veilleFullitem', { keepArray: true }],
+  // <body> / <xhtml:body> (XHTML full text), turned into HTML text by `inlineXhtmlBodies`.
+  ['body', 'veilleBody', { keepArray: true }],
+  ['xhtml:body', 'veilleXhtmlBody', { keepArray: true }],
 ];
 
 const ATOM_DATE_PATH = /^\/feed\/entry\/(?:published|updated)$/;
@@ -102,13 +105,17 @@ function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
 
 function toRssItem(item: Loose): ParsedItem {
   const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
-  // rss-parser puts <description> in `content`; <content:encoded> (or <fullitem>) is the full text.
+  // rss-parser puts <description> in `content`; <content:encoded> (or <fullitem>, <body>) is the full text.
   return {
     guid: text(item.guid) ?? text(item['rdf:about']) ?? text(attrs['rdf:about']),
     link: text(item.link),
     title: text(first(item.veilleTitle)) ?? text(item.title),
     summary: text(item.content) ?? text(first(item.veilleSummary)),
-    content: text(item['content:encoded']) ?? text(first(item.veilleFullitem)),
+    content:
+      text(item['content:encoded']) ??
+      text(first(item.veilleFullitem)) ??
+      text(first(item.veilleBody)) ??
+      text(first(item.veilleXhtmlBody)),
     author: rssAuthor(text(item.creator) ?? text(item.author)),
     published: text(item.pubDate) ?? text(first(item.veilleDcDate)) ?? text(first(item.veillePublished)),
     updated: text(first(item.veilleAtomUpdated)) ?? text(first(item.veilleDctermsModified)),

@@ -1,0 +1,90 @@
+// RSS <body> / <xhtml:body>: the item's XHTML full text becomes its content as HTML text, in
+// document order, and is sanitized like any other content (feedparser's `_start_body`).
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { normalizeFeed } from '../../src/clean/normalize.js';
+import { parseFeed } from '../../src/parse/parse-feed.js';
+import { inlineXhtmlBodies } from '../../src/parse/xhtml-body.js';
+
+const URL_ = 'https://feeds.example/feed';
+
+function feedparserFixture(name: string): string {
+  return readFileSync(new URL(`../fixtures/feeds/feedparser/${name}`, import.meta.url), 'utf8');
+}
+
+function rssItem(inner: string): string {
+  return `<rss version="2.0"><channel><title>t</title><item><title>a</title>${inner}</item></channel></rss>`;
+}
+
+const XHTML = 'xmlns="http://www.w3.org/1999/xhtml"';
+
+describe('RSS <body> is the item content, as HTML', () => {
+  it.each([
+    { name: 'feedparser rss/item_xhtml_body', feed: feedparserFixture('rss-item_xhtml_body.xml'), content: '<p>Example content</p>' },
+    {
+      name: 'mixed text and elements keep their order',
+      feed: rssItem(`<body ${XHTML}><p>Open <a href="https://ex.org/">source</a> AI, <em>federated</em> learning</p></body>`),
+      content: '<p>Open <a href="https://ex.org/">source</a> AI, <em>federated</em> learning</p>',
+    },
+    {
+      name: 'prefixed <xhtml:body>: the prefix is dropped from the tags',
+      feed: rssItem('<xhtml:body xmlns:xhtml="http://www.w3.org/1999/xhtml"><xhtml:p>Un <xhtml:b>deux</xhtml:b></xhtml:p></xhtml:body>'),
+      content: '<p>Un <b>deux</b></p>',
+    },
+    {
+      name: 'a CDATA section inside is text, escaped',
+      feed: rssItem(`<body ${XHTML}><p><![CDATA[a < b && c]]></p></body>`),
+      content: '<p>a &lt; b &amp;&amp; c</p>',
+    },
+    {
+      name: 'an empty non-void element is closed explicitly, a void one is kept',
+      feed: rssItem(`<body ${XHTML}><p/>a<br/>b</body>`),
+      content: '<p></p>a<br/>b',
+    },
+    {
+      name: 'references stay references (read as HTML they mean the same)',
+      feed: rssItem(`<body ${XHTML}><p>caf&#233; &amp; th&eacute;</p></body>`),
+      content: '<p>caf&#233; &amp; th&#233;</p>',
+    },
+    {
+      name: 'content:encoded comes first when both are present',
+      feed: rssItem(`<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">encoded</content:encoded><body ${XHTML}><p>body</p></body>`),
+      content: 'encoded',
+    },
+  ])('$name', async ({ feed, content }) => {
+    const parsed = await parseFeed(feed, { contentType: 'application/rss+xml', url: URL_ });
+    expect(parsed.items[0]?.content).toBe(content);
+  });
+});
+
+describe('inlineXhtmlBodies leaves everything else alone', () => {
+  it.each([
+    ['no body at all', '<rss><channel><item><title>a</title></item></channel></rss>'],
+    ['a body outside an item', '<rss><channel><body><p>x</p></body><item/></channel></rss>'],
+    ['an empty body', '<rss><channel><item><body/></item></channel></rss>'],
+    ['unbalanced markup (the XML parser reports it)', '<rss><channel><item><body><p>x</body></item></channel></rss>'],
+    ['"<body>" inside a CDATA section', '<rss><channel><item><description><![CDATA[<body><p>x</p></body>]]></description></item></channel></rss>'],
+  ])('%s', (_name, xml) => {
+    expect(inlineXhtmlBodies(xml)).toBe(xml);
+  });
+
+  it('writes "]]>" found in the markup across two CDATA sections', () => {
+    const xml = '<rss><channel><item><body><p title="]]>">x</p></body></item></channel></rss>';
+    expect(inlineXhtmlBodies(xml)).toBe(
+      '<rss><channel><item><body><![CDATA[<p title="]]]]><![CDATA[>">x</p>]]></body></item></channel></rss>',
+    );
+  });
+});
+
+describe('RSS <body> content is sanitized like any other (feedparser sanitize cases, BSD-2-Clause)', () => {
+  it.each([
+    { name: 'script inside an XHTML body', file: 'sanitize-item_xhtml_body_script.xml', forbidden: /<script|location\.href/i },
+    { name: 'applet inside a body', file: 'sanitize-item_body_applet.xml', forbidden: /<applet|codebase/i },
+  ])('$name: dropped, the text kept', async ({ file, forbidden }) => {
+    const parsed = await parseFeed(feedparserFixture(file), { contentType: null, url: URL_ });
+    const [item] = normalizeFeed(parsed, { sourceKey: URL_, baseUrl: URL_, sourceLang: null, fetchedAt: new Date('2026-01-01T00:00:00Z') });
+    expect(item?.contentHtml).not.toMatch(forbidden);
+    expect(item?.summary).toBe('safe description');
+  });
+});
