@@ -94,7 +94,7 @@ function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
     description: atom
       ? textConstruct(first(feed.veilleSubtitle) ?? first(feed.veilleTagline))
       : text(feed.description),
-    language: text(feed.language) ?? text(first(feed.veilleDcLanguage)) ?? text(attrs['xml:lang']),
+    language: languageTag(text(feed.language) ?? text(first(feed.veilleDcLanguage)) ?? text(attrs['xml:lang'])),
     ttlMinutes: parseTtl(feed.ttl),
     updatePeriodMinutes: parseUpdatePeriod(first(feed.veilleUpdatePeriod), first(feed.veilleUpdateFrequency)),
     skipHours: parseSkipHours(first(feed.veilleSkipHours)),
@@ -120,7 +120,7 @@ function toRssItem(item: Loose): ParsedItem {
     published: text(item.pubDate) ?? text(first(item.veilleDcDate)) ?? text(first(item.veillePublished)),
     updated: text(first(item.veilleAtomUpdated)) ?? text(first(item.veilleDctermsModified)),
     categories: categories([...asArray(item.veilleCategories), ...asArray(item.veilleSubjects)]),
-    language: text(first(item.veilleDcLanguage)) ?? text(attrs['xml:lang']),
+    language: languageTag(text(first(item.veilleDcLanguage)) ?? text(attrs['xml:lang'])),
   };
 }
 
@@ -139,7 +139,7 @@ function toAtomItem(item: Loose): ParsedItem {
     published: published ?? updated,
     updated,
     categories: categories(asArray(item.veilleCategories)),
-    language: text(attrs['xml:lang']),
+    language: languageTag(text(attrs['xml:lang'])),
   };
 }
 
@@ -212,6 +212,11 @@ function categories(nodes: readonly unknown[]): string[] {
     if (value !== null) out.push(value);
   }
   return out;
+}
+
+/** BCP 47 separates subtags with hyphens; `en_US` (a POSIX locale name) is a frequent slip. */
+function languageTag(value: string | null): string | null {
+  return value === null ? null : value.replace(/_/g, '-');
 }
 
 function parseTtl(value: unknown): number | null {
