@@ -43,6 +43,18 @@ const ITEM_FIELDS = [
   // <body> / <xhtml:body> (XHTML full text), turned into HTML text by `inlineXhtmlBodies`.
   ['body', 'veilleBody', { keepArray: true }],
   ['xhtml:body', 'veilleXhtmlBody', { keepArray: true }],
+  // Fallbacks from common modules when the core element is missing: Dublin Core and DCMI terms,
+  // iTunes podcasts, Media RSS (YouTube puts an entry's description in <media:group>).
+  ['dc:description', 'veilleDcDescription', { keepArray: true }],
+  ['dcterms:issued', 'veilleDctermsIssued', { keepArray: true }],
+  ['dcterms:created', 'veilleDctermsCreated', { keepArray: true }],
+  ['itunes:summary', 'veilleItunesSummary', { keepArray: true }],
+  ['itunes:author', 'veilleItunesAuthor', { keepArray: true }],
+  ['itunes:category', 'veilleItunesCategories', { keepArray: true }],
+  ['media:title', 'veilleMediaTitle', { keepArray: true }],
+  ['media:description', 'veilleMediaDescription', { keepArray: true }],
+  ['media:category', 'veilleMediaCategories', { keepArray: true }],
+  ['media:group', 'veilleMediaGroup', { keepArray: true }],
 ];
 
 const ATOM_DATE_PATH = /^\/feed\/entry\/(?:published|updated)$/;
@@ -109,17 +121,30 @@ function toRssItem(item: Loose): ParsedItem {
   return {
     guid: text(item.guid) ?? text(item['rdf:about']) ?? text(attrs['rdf:about']),
     link: text(item.link),
-    title: text(first(item.veilleTitle)) ?? text(item.title),
-    summary: text(item.content) ?? text(first(item.veilleSummary)),
+    title: text(first(item.veilleTitle)) ?? text(item.title) ?? mediaText(item, 'media:title'),
+    summary:
+      text(item.content) ??
+      text(first(item.veilleSummary)) ??
+      text(first(item.veilleDcDescription)) ??
+      text(first(item.veilleItunesSummary)) ??
+      mediaText(item, 'media:description'),
     content:
       text(item['content:encoded']) ??
       text(first(item.veilleFullitem)) ??
       text(first(item.veilleBody)) ??
       text(first(item.veilleXhtmlBody)),
-    author: rssAuthor(text(item.creator) ?? text(item.author)),
-    published: text(item.pubDate) ?? text(first(item.veilleDcDate)) ?? text(first(item.veillePublished)),
+    author: rssAuthor(text(item.creator) ?? text(item.author)) ?? text(first(item.veilleItunesAuthor)),
+    published:
+      text(item.pubDate) ??
+      text(first(item.veilleDcDate)) ??
+      text(first(item.veillePublished)) ??
+      text(first(item.veilleDctermsIssued)) ??
+      text(first(item.veilleDctermsCreated)),
     updated: text(first(item.veilleAtomUpdated)) ?? text(first(item.veilleDctermsModified)),
-    categories: categories([...asArray(item.veilleCategories), ...asArray(item.veilleSubjects)]),
+    categories: [
+      ...categories([...asArray(item.veilleCategories), ...asArray(item.veilleSubjects)]),
+      ...moduleCategories(item),
+    ],
     language: languageTag(text(first(item.veilleDcLanguage)) ?? text(attrs['xml:lang'])),
   };
 }
@@ -132,13 +157,13 @@ function toAtomItem(item: Loose): ParsedItem {
   return {
     guid: text(item.id),
     link: text(item.link),
-    title: textConstruct(first(item.veilleTitle)),
-    summary: contentConstruct(first(item.veilleSummary), item.summary),
+    title: textConstruct(first(item.veilleTitle)) ?? mediaText(item, 'media:title'),
+    summary: contentConstruct(first(item.veilleSummary), item.summary) ?? mediaText(item, 'media:description'),
     content: contentConstruct(first(item.veilleContent), item.content),
     author: text(item.author),
     published: published ?? updated,
     updated,
-    categories: categories(asArray(item.veilleCategories)),
+    categories: [...categories(asArray(item.veilleCategories)), ...moduleCategories(item)],
     language: languageTag(text(attrs['xml:lang'])),
   };
 }
@@ -212,6 +237,36 @@ function categories(nodes: readonly unknown[]): string[] {
     if (value !== null) out.push(value);
   }
   return out;
+}
+
+/**
+ * Media RSS `<media:title>` / `<media:description>`, on the item or inside its `<media:group>`, as
+ * HTML: `type="plain"` (the default) is escaped (https://www.rssboard.org/media-rss#optional-elements).
+ */
+function mediaText(item: Loose, element: 'media:title' | 'media:description'): string | null {
+  const field = element === 'media:title' ? 'veilleMediaTitle' : 'veilleMediaDescription';
+  const group = first(item.veilleMediaGroup);
+  const node = first(item[field]) ?? (isRecord(group) ? first(group[element]) : undefined);
+  const value = text(node);
+  if (value === null) return null;
+  const attrs = isRecord(node) && isRecord(node.$) ? node.$ : {};
+  return attrs.type === 'html' ? value : escapeHtml(value);
+}
+
+/**
+ * iTunes `<itunes:category text="Technology"><itunes:category text="Gadgets"/></itunes:category>`
+ * (the name is an attribute, subcategories nest) and Media RSS `<media:category>` (the name is the text).
+ */
+function moduleCategories(item: Loose): string[] {
+  const out: string[] = [];
+  const visit = (node: unknown, depth: number): void => {
+    if (!isRecord(node) || depth > 3) return;
+    const name = isRecord(node.$) ? text(node.$.text) : null;
+    if (name !== null) out.push(name);
+    for (const child of asArray(node['itunes:category'])) visit(child, depth + 1);
+  };
+  for (const node of asArray(item.veilleItunesCategories)) visit(node, 0);
+  return [...out, ...categories(asArray(item.veilleMediaCategories))];
 }
 
 /** BCP 47 separates subtags with hyphens; `en_US` (a POSIX locale name) is a frequent slip. */
