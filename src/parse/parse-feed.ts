@@ -12,7 +12,7 @@ import { prepareXml, stripDoctype } from './xml-prepare.js';
 export interface ParseHint {
   /** The Content-Type header as received, or null. */
   readonly contentType: string | null;
-  /** The feed's URL, for messages. */
+  /** The feed's URL, for messages and as the base a relative `xml:base` resolves against. */
   readonly url: string;
 }
 
@@ -52,7 +52,7 @@ export async function parseFeed(text: string, hint: ParseHint): Promise<ParsedFe
 
   try {
     const xml = prepareXml(body);
-    return await parseXmlFeed(format === 'atom' ? xml : inlineXhtmlBodies(xml), format);
+    return await parseXmlFeed(format === 'atom' ? xml : inlineXhtmlBodies(xml), format, url);
   } catch (error) {
     if (isVeilleError(error)) throw error;
     const reason = describeError(error).replace(/\s*\n\s*/g, ', ');

@@ -11,6 +11,7 @@ type Loose = Record<string, unknown>;
 /** Raw elements copied as xml2js produced them, so that this module, not rss-parser, interprets them. */
 const FEED_FIELDS = [
   ['$', 'veilleAttrs', { keepArray: true }],
+  ['veilleRootBase', 'veilleRootBase', { keepArray: true }],
   ['title', 'veilleTitle', { keepArray: true }],
   ['subtitle', 'veilleSubtitle', { keepArray: true }],
   ['tagline', 'veilleTagline', { keepArray: true }],
@@ -70,9 +71,13 @@ function guardNode(xpath: string, _previous: unknown, node: unknown): unknown {
   // (sloppy but well-formed) become an empty channel instead of a TypeError.
   if (xpath === '/rss' || xpath === '/rdf:RDF') {
     const root = isRecord(node) ? node : {};
-    if (Array.isArray(root.channel) && isRecord(root.channel[0])) return root;
+    // rss-parser reads the channel only: the root's xml:base reaches it as a pseudo-element.
+    const rootBase = isRecord(root.$) && typeof root.$['xml:base'] === 'string' ? { veilleRootBase: [root.$['xml:base']] } : {};
+    if (Array.isArray(root.channel) && isRecord(root.channel[0])) {
+      return { ...root, channel: [{ ...root.channel[0], ...rootBase }, ...root.channel.slice(1)] };
+    }
     const channel = xpath === '/rss' && root.item !== undefined ? { item: root.item } : {};
-    return { ...root, channel: [channel] };
+    return { ...root, channel: [{ ...channel, ...rootBase }] };
   }
   if (ATOM_DATE_PATH.test(xpath) && typeof node === 'string') return { _: node };
   if (ATOM_LINK_PATH.test(xpath)) {
@@ -82,8 +87,11 @@ function guardNode(xpath: string, _previous: unknown, node: unknown): unknown {
   return node;
 }
 
-/** Parses feed XML (already passed through `prepareXml`). Rejects with the parser's own error. */
-export async function parseXmlFeed(xml: string, format: XmlFeedFormat): Promise<ParsedFeed> {
+/**
+ * Parses feed XML (already passed through `prepareXml`) found at `documentUrl`. Rejects with the
+ * parser's own error.
+ */
+export async function parseXmlFeed(xml: string, format: XmlFeedFormat, documentUrl: string): Promise<ParsedFeed> {
   // A parser per call: xml2js parsers keep state and are not safe to share between concurrent parses.
   const parser = new Parser({
     defaultRSS: 2,
@@ -92,13 +100,19 @@ export async function parseXmlFeed(xml: string, format: XmlFeedFormat): Promise<
   });
   const output: unknown = await parser.parseString(xml);
   if (!isRecord(output)) throw new Error('rss-parser returned no feed');
-  return toParsedFeed(output, format);
+  return toParsedFeed(output, format, documentUrl);
 }
 
-function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
+function toParsedFeed(feed: Loose, format: XmlFeedFormat, documentUrl: string): ParsedFeed {
   const atom = format === 'atom';
   const attrs = isRecord(feed.veilleAttrs) ? feed.veilleAttrs : {};
   const rawItems = Array.isArray(feed.items) ? feed.items : [];
+  const feedBase = withXmlBase(withXmlBase({ url: documentUrl, declared: false }, first(feed.veilleRootBase)), attrs['xml:base']);
+  const itemBase = (item: Loose): string | null => {
+    const itemAttrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
+    const scope = withXmlBase(feedBase, itemAttrs['xml:base']);
+    return scope.declared ? scope.url : null;
+  };
   return {
     format,
     title: atom ? textConstruct(first(feed.veilleTitle)) : text(feed.title),
@@ -107,15 +121,39 @@ function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
       ? textConstruct(first(feed.veilleSubtitle) ?? first(feed.veilleTagline))
       : text(feed.description),
     language: languageTag(text(feed.language) ?? text(first(feed.veilleDcLanguage)) ?? text(attrs['xml:lang'])),
+    base: feedBase.declared ? feedBase.url : null,
     ttlMinutes: parseTtl(feed.ttl),
     updatePeriodMinutes: parseUpdatePeriod(first(feed.veilleUpdatePeriod), first(feed.veilleUpdateFrequency)),
     skipHours: parseSkipHours(first(feed.veilleSkipHours)),
     skipDays: parseSkipDays(first(feed.veilleSkipDays)),
-    items: rawItems.filter(isRecord).map((item) => (atom ? toAtomItem(item) : toRssItem(item))),
+    items: rawItems
+      .filter(isRecord)
+      .map((item) => ({ ...(atom ? toAtomItem(item) : toRssItem(item)), base: itemBase(item) })),
   };
 }
 
-function toRssItem(item: Loose): ParsedItem {
+interface BaseScope {
+  readonly url: string;
+  /** Whether an xml:base was declared in scope (else `url` is the document's URL). */
+  readonly declared: boolean;
+}
+
+/**
+ * XML Base (https://www.w3.org/TR/xmlbase/ §4.2; RFC 4287 §2 for Atom): an `xml:base` resolves
+ * against the base in scope above it. One that is not http(s) (`javascript:`) or does not parse is ignored.
+ */
+function withXmlBase(scope: BaseScope, value: unknown): BaseScope {
+  const raw = text(value);
+  if (raw === null) return scope;
+  try {
+    const url = new URL(raw, scope.url);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? { url: url.href, declared: true } : scope;
+  } catch {
+    return scope;
+  }
+}
+
+function toRssItem(item: Loose): Omit<ParsedItem, 'base'> {
   const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
   // rss-parser puts <description> in `content`; <content:encoded> (or <fullitem>, <body>) is the full text.
   return {
@@ -149,7 +187,7 @@ function toRssItem(item: Loose): ParsedItem {
   };
 }
 
-function toAtomItem(item: Loose): ParsedItem {
+function toAtomItem(item: Loose): Omit<ParsedItem, 'base'> {
   const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
   const published =
     text(first(item.veillePublished)) ?? text(first(item.veilleIssued)) ?? text(first(item.veilleCreated));

@@ -294,6 +294,7 @@ describe('parseFeed field mapping', () => {
       updated: '2024-02-03T04:05:06+01:00',
       categories: ['ai', 'open-source'],
       language: 'en-GB',
+      base: null,
     });
     expect(feed.items[1]?.link).toBe('https://ex.org/2');
   });
@@ -316,6 +317,7 @@ describe('parseFeed field mapping', () => {
       updated: null,
       categories: [],
       language: 'fr-CA',
+      base: null,
     });
   });
 
