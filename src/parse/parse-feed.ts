@@ -6,7 +6,7 @@ import { VeilleError, describeError, isVeilleError } from '../domain/errors.js';
 import { convertJsonFeed, isJsonFeed } from './json-feed.js';
 import { parseXmlFeed } from './rss-parser-adapter.js';
 import type { XmlFeedFormat } from './rss-parser-adapter.js';
-import { inlineXhtmlBodies } from './xhtml-body.js';
+import { inlineXhtml } from './inline-xhtml.js';
 import { prepareXml, stripDoctype } from './xml-prepare.js';
 
 export interface ParseHint {
@@ -51,8 +51,7 @@ export async function parseFeed(text: string, hint: ParseHint): Promise<ParsedFe
   }
 
   try {
-    const xml = prepareXml(body);
-    return await parseXmlFeed(format === 'atom' ? xml : inlineXhtmlBodies(xml), format, url);
+    return await parseXmlFeed(inlineXhtml(prepareXml(body), format), format, url);
   } catch (error) {
     if (isVeilleError(error)) throw error;
     const reason = describeError(error).replace(/\s*\n\s*/g, ', ');

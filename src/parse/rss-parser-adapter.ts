@@ -41,7 +41,7 @@ const ITEM_FIELDS = [
   ['dc:language', 'veilleDcLanguage', { keepArray: true }],
   // <fullitem> (an old RSS extension): the item's full text as escaped HTML.
   ['fullitem', 'veilleFullitem', { keepArray: true }],
-  // <body> / <xhtml:body> (XHTML full text), turned into HTML text by `inlineXhtmlBodies`.
+  // <body> / <xhtml:body> (XHTML full text), turned into HTML text by `inlineXhtml`.
   ['body', 'veilleBody', { keepArray: true }],
   ['xhtml:body', 'veilleXhtmlBody', { keepArray: true }],
   // Fallbacks from common modules when the core element is missing: Dublin Core and DCMI terms,

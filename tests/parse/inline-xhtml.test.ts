@@ -1,11 +1,11 @@
-// RSS <body> / <xhtml:body>: the item's XHTML full text becomes its content as HTML text, in
-// document order, and is sanitized like any other content (feedparser's `_start_body`).
+// Inline XHTML becomes HTML text, in document order, sanitized like any other content: RSS
+// <body> / <xhtml:body> (feedparser's `_start_body`) and Atom type="xhtml" (RFC 4287 §3.1.1.3).
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeFeed } from '../../src/clean/normalize.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
-import { inlineXhtmlBodies } from '../../src/parse/xhtml-body.js';
+import { inlineXhtml } from '../../src/parse/inline-xhtml.js';
 
 const URL_ = 'https://feeds.example/feed';
 
@@ -58,7 +58,47 @@ describe('RSS <body> is the item content, as HTML', () => {
   });
 });
 
-describe('inlineXhtmlBodies leaves everything else alone', () => {
+const ATOM = 'xmlns="http://www.w3.org/2005/Atom"';
+
+describe('Atom type="xhtml" text constructs and content are HTML', () => {
+  it.each([
+    {
+      name: 'feedparser atom10/entry_title_inline_markup_2: escaped markup stays text',
+      feed: feedparserFixture('atom10-entry_title_inline_markup_2.xml'),
+      field: 'title',
+      value: 'History of the &lt;blink&gt; tag',
+    },
+    {
+      name: 'content: the wrapping div is not part of it (RFC 4287 §4.1.3.3), order kept',
+      feed: `<feed ${ATOM}><entry><id>1</id><content type="xhtml"><div ${XHTML}>Open <a href="https://ex.org/">source</a> AI, <em>federated</em></div></content></entry></feed>`,
+      field: 'content',
+      value: 'Open <a href="https://ex.org/">source</a> AI, <em>federated</em>',
+    },
+    {
+      name: 'summary with a prefixed div',
+      feed: `<feed ${ATOM}><entry><id>1</id><summary type="xhtml"><h:div xmlns:h="http://www.w3.org/1999/xhtml"><h:p>a <h:b>b</h:b></h:p></h:div></summary></entry></feed>`,
+      field: 'summary',
+      value: '<p>a <b>b</b></p>',
+    },
+    {
+      name: 'Atom 0.3 application/xhtml+xml keeps its markup as written (the sanitizer drops xmlns)',
+      feed: `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><content type="application/xhtml+xml"><div ${XHTML}>x <b>y</b></div></content></entry></feed>`,
+      field: 'content',
+      value: `<div ${XHTML}>x <b>y</b></div>`,
+    },
+  ] as const)('$name', async ({ feed, field, value }) => {
+    const parsed = await parseFeed(feed, { contentType: null, url: URL_ });
+    expect(parsed.items[0]?.[field]).toBe(value);
+  });
+
+  it('the title a reader sees keeps the escaped words', async () => {
+    const parsed = await parseFeed(feedparserFixture('atom10-entry_title_inline_markup_2.xml'), { contentType: null, url: URL_ });
+    const [item] = normalizeFeed(parsed, { sourceKey: URL_, baseUrl: URL_, sourceLang: null, fetchedAt: new Date('2026-01-01T00:00:00Z') });
+    expect(item?.title).toBe('History of the <blink> tag');
+  });
+});
+
+describe('inlineXhtml leaves everything else alone', () => {
   it.each([
     ['no body at all', '<rss><channel><item><title>a</title></item></channel></rss>'],
     ['a body outside an item', '<rss><channel><body><p>x</p></body><item/></channel></rss>'],
@@ -66,12 +106,20 @@ describe('inlineXhtmlBodies leaves everything else alone', () => {
     ['unbalanced markup (the XML parser reports it)', '<rss><channel><item><body><p>x</body></item></channel></rss>'],
     ['"<body>" inside a CDATA section', '<rss><channel><item><description><![CDATA[<body><p>x</p></body>]]></description></item></channel></rss>'],
   ])('%s', (_name, xml) => {
-    expect(inlineXhtmlBodies(xml)).toBe(xml);
+    expect(inlineXhtml(xml, 'rss')).toBe(xml);
+  });
+
+  it.each([
+    ['Atom html content', `<feed ${ATOM}><entry><content type="html">&lt;p&gt;x&lt;/p&gt;</content></entry></feed>`],
+    ['Atom 0.3 xhtml type in escaped mode', '<feed version="0.3"><entry><content type="application/xhtml+xml" mode="escaped">&lt;p&gt;x&lt;/p&gt;</content></entry></feed>'],
+    ['a <body> in Atom', `<feed ${ATOM}><entry><body><p>x</p></body></entry></feed>`],
+  ])('%s', (_name, xml) => {
+    expect(inlineXhtml(xml, 'atom')).toBe(xml);
   });
 
   it('writes "]]>" found in the markup across two CDATA sections', () => {
     const xml = '<rss><channel><item><body><p title="]]>">x</p></body></item></channel></rss>';
-    expect(inlineXhtmlBodies(xml)).toBe(
+    expect(inlineXhtml(xml, 'rss')).toBe(
       '<rss><channel><item><body><![CDATA[<p title="]]]]><![CDATA[>">x</p>]]></body></item></channel></rss>',
     );
   });
