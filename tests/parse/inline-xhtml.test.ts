@@ -136,3 +136,16 @@ describe('RSS <body> content is sanitized like any other (feedparser sanitize ca
     expect(item?.summary).toBe('safe description');
   });
 });
+
+describe('inlineXhtml on hostile input stays fast (no quadratic rescans)', () => {
+  it.each([
+    ['unclosed quotes in a body', `<rss><channel><item><body>${'<a b="'.repeat(200_000)}`],
+    ['a million "<"', `<rss><channel><item><body>${'<'.repeat(1_000_000)}`],
+    ['start tags that never end', `<feed>xhtml${'<a '.repeat(300_000)}`],
+  ])('%s', (_name, xml) => {
+    const started = performance.now();
+    inlineXhtml(xml, 'rss');
+    inlineXhtml(xml, 'atom');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
