@@ -87,15 +87,46 @@ function guardNode(xpath: string, _previous: unknown, node: unknown): unknown {
   return node;
 }
 
+/** The namespace of each format itself; a module's elements (dc:, atom:link in RSS) keep their prefix. */
+const CORE_NAMESPACES: Readonly<Record<XmlFeedFormat, readonly string[]>> = {
+  atom: ['http://www.w3.org/2005/Atom', 'http://purl.org/atom/ns#'],
+  rdf: ['http://purl.org/rss/1.0/'],
+  rss: ['http://backend.userland.com/rss2'],
+};
+
+const PREFIX_DECLARATION = /\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])([^"']*)\2/g;
+
+/**
+ * Prefixes the root element binds to the format's own namespace: `<r:rss xmlns:r="…/rss2">`,
+ * `<rss:item>` in RSS 1.0. rss-parser knows the core elements by their unprefixed names only.
+ */
+function corePrefixes(xml: string, format: XmlFeedFormat): Set<string> {
+  const root = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*(<[^>]*>)/.exec(xml)?.[1] ?? '';
+  const prefixes = new Set<string>();
+  for (const [, prefix, , uri] of root.matchAll(PREFIX_DECLARATION)) {
+    if (prefix !== undefined && uri !== undefined && CORE_NAMESPACES[format].includes(uri.trim())) prefixes.add(prefix);
+  }
+  return prefixes;
+}
+
+function withoutCorePrefix(name: string, prefixes: ReadonlySet<string>): string {
+  const colon = name.indexOf(':');
+  return colon > 0 && prefixes.has(name.slice(0, colon)) ? name.slice(colon + 1) : name;
+}
+
 /**
  * Parses feed XML (already passed through `prepareXml`) found at `documentUrl`. Rejects with the
  * parser's own error.
  */
 export async function parseXmlFeed(xml: string, format: XmlFeedFormat, documentUrl: string): Promise<ParsedFeed> {
   // A parser per call: xml2js parsers keep state and are not safe to share between concurrent parses.
+  const prefixes = corePrefixes(xml, format);
   const parser = new Parser({
     defaultRSS: 2,
-    xml2js: { validator: guardNode },
+    xml2js: {
+      validator: guardNode,
+      tagNameProcessors: prefixes.size === 0 ? [] : [(name: string) => withoutCorePrefix(name, prefixes)],
+    },
     customFields: { feed: FEED_FIELDS as never, item: ITEM_FIELDS as never },
   });
   const output: unknown = await parser.parseString(xml);
