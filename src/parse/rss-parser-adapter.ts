@@ -81,8 +81,13 @@ function guardNode(xpath: string, _previous: unknown, node: unknown): unknown {
   }
   if (ATOM_DATE_PATH.test(xpath) && typeof node === 'string') return { _: node };
   if (ATOM_LINK_PATH.test(xpath)) {
+    // A URL written as the element's text, `<link rel="alternate">https://…</link>` (not Atom, but
+    // seen in the wild), is read as its href.
     if (typeof node === 'string') return { _: node, $: { href: node.trim() } };
-    if (isRecord(node) && !isRecord(node.$)) return { ...node, $: {} };
+    if (!isRecord(node)) return node;
+    const attrs = isRecord(node.$) ? node.$ : {};
+    const href = attrs.href ?? (typeof node._ === 'string' ? node._.trim() : undefined);
+    return { ...node, $: href === undefined ? attrs : { ...attrs, href } };
   }
   return node;
 }
