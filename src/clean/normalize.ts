@@ -26,7 +26,8 @@ const TITLE_FROM_SUMMARY_CHARS = 80;
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 export function normalizeFeed(feed: ParsedFeed, ctx: NormalizeContext): Item[] {
-  const siteUrl = feed.link === null ? null : absoluteUrl(feed.link, ctx.baseUrl);
+  // A declared xml:base comes first; else the feed's URL (RFC 3986 §5.1: base from the retrieval URI).
+  const siteUrl = feed.link === null ? null : absoluteUrl(feed.link, feed.base ?? ctx.baseUrl);
   const linkBase = siteUrl ?? ctx.baseUrl;
   const seen = new Set<string>();
   const items: Item[] = [];
@@ -41,11 +42,12 @@ export function normalizeFeed(feed: ParsedFeed, ctx: NormalizeContext): Item[] {
 
 function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeContext, linkBase: string): Item {
   const rawLink = parsed.link ?? (parsed.guid !== null && /^https?:\/\//i.test(parsed.guid) ? parsed.guid : null);
-  const link = rawLink === null ? null : canonicalizeUrl(rawLink, linkBase);
+  const link = rawLink === null ? null : canonicalizeUrl(rawLink, parsed.base ?? linkBase);
   const id = computeItemId(ctx.sourceKey, parsed, link);
 
-  // Relative URLs in content are relative to the item's page when there is one.
-  const contentBase = link ?? linkBase;
+  // Relative URLs in content are relative to the xml:base the feed declares, else to the item's
+  // page when there is one.
+  const contentBase = parsed.base ?? link ?? linkBase;
   const contentHtml = sanitizeHtml(parsed.content ?? parsed.summary ?? '', contentBase);
 
   // Each HTML field is converted to text once (cheerio parses are the cost of this stage).
@@ -91,10 +93,10 @@ export interface SourceInfo {
  * The feed-level fields that end up published as the source's name and site link. ParsedFeed keeps
  * them as found; they go through here before they are stored or shown.
  */
-export function normalizeSourceInfo(feed: Pick<ParsedFeed, 'title' | 'link'>, baseUrl: string): SourceInfo {
+export function normalizeSourceInfo(feed: Pick<ParsedFeed, 'title' | 'link' | 'base'>, baseUrl: string): SourceInfo {
   return {
     title: oneLine(textOf(feed.title)) || null,
-    siteUrl: feed.link === null ? null : absoluteUrl(feed.link, baseUrl),
+    siteUrl: feed.link === null ? null : absoluteUrl(feed.link, feed.base ?? baseUrl),
   };
 }
 

@@ -16,6 +16,8 @@ export interface ParsedFeed {
   readonly description: string | null;
   /** As declared by the feed (`<language>`, `xml:lang`, JSON Feed `language`). */
   readonly language: string | null;
+  /** The absolute `xml:base` in effect on the channel (or Atom feed); null when none is declared. */
+  readonly base: string | null;
   /** RSS `<ttl>` in minutes, when present. */
   readonly ttlMinutes: number | null;
   /** RSS syndication module: `sy:updatePeriod` divided by `sy:updateFrequency`, in minutes, when either is present. */
@@ -41,6 +43,8 @@ export interface ParsedItem {
   readonly updated: string | null;
   readonly categories: readonly string[];
   readonly language: string | null;
+  /** The absolute `xml:base` in effect on the item, for its links and content; null when none is declared. */
+  readonly base: string | null;
 }
 
 /** An item once normalized and cleaned: safe to store and publish. */

@@ -25,6 +25,7 @@ export function convertJsonFeed(doc: Json, url: string): ParsedFeed {
     link: str(doc.home_page_url),
     description: str(doc.description),
     language: str(doc.language),
+    base: null,
     ttlMinutes: null,
     updatePeriodMinutes: null,
     skipHours: [],
@@ -47,6 +48,7 @@ function convertItem(item: Json, feedAuthor: string | null): ParsedItem {
     updated: str(item.date_modified),
     categories: Array.isArray(item.tags) ? item.tags.map(str).filter((t): t is string => t !== null) : [],
     language: str(item.language),
+    base: null,
   };
 }
 

@@ -6,12 +6,13 @@ import { VeilleError, describeError, isVeilleError } from '../domain/errors.js';
 import { convertJsonFeed, isJsonFeed } from './json-feed.js';
 import { parseXmlFeed } from './rss-parser-adapter.js';
 import type { XmlFeedFormat } from './rss-parser-adapter.js';
+import { inlineXhtml } from './inline-xhtml.js';
 import { prepareXml, stripDoctype } from './xml-prepare.js';
 
 export interface ParseHint {
   /** The Content-Type header as received, or null. */
   readonly contentType: string | null;
-  /** The feed's URL, for messages. */
+  /** The feed's URL, for messages and as the base a relative `xml:base` resolves against. */
   readonly url: string;
 }
 
@@ -50,7 +51,7 @@ export async function parseFeed(text: string, hint: ParseHint): Promise<ParsedFe
   }
 
   try {
-    return await parseXmlFeed(prepareXml(body), format);
+    return await parseXmlFeed(inlineXhtml(prepareXml(body), format), format, url);
   } catch (error) {
     if (isVeilleError(error)) throw error;
     const reason = describeError(error).replace(/\s*\n\s*/g, ', ');

@@ -11,6 +11,7 @@ type Loose = Record<string, unknown>;
 /** Raw elements copied as xml2js produced them, so that this module, not rss-parser, interprets them. */
 const FEED_FIELDS = [
   ['$', 'veilleAttrs', { keepArray: true }],
+  ['veilleRootBase', 'veilleRootBase', { keepArray: true }],
   ['title', 'veilleTitle', { keepArray: true }],
   ['subtitle', 'veilleSubtitle', { keepArray: true }],
   ['tagline', 'veilleTagline', { keepArray: true }],
@@ -40,6 +41,21 @@ const ITEM_FIELDS = [
   ['dc:language', 'veilleDcLanguage', { keepArray: true }],
   // <fullitem> (an old RSS extension): the item's full text as escaped HTML.
   ['fullitem', 'veilleFullitem', { keepArray: true }],
+  // <body> / <xhtml:body> (XHTML full text), turned into HTML text by `inlineXhtml`.
+  ['body', 'veilleBody', { keepArray: true }],
+  ['xhtml:body', 'veilleXhtmlBody', { keepArray: true }],
+  // Fallbacks from common modules when the core element is missing: Dublin Core and DCMI terms,
+  // iTunes podcasts, Media RSS (YouTube puts an entry's description in <media:group>).
+  ['dc:description', 'veilleDcDescription', { keepArray: true }],
+  ['dcterms:issued', 'veilleDctermsIssued', { keepArray: true }],
+  ['dcterms:created', 'veilleDctermsCreated', { keepArray: true }],
+  ['itunes:summary', 'veilleItunesSummary', { keepArray: true }],
+  ['itunes:author', 'veilleItunesAuthor', { keepArray: true }],
+  ['itunes:category', 'veilleItunesCategories', { keepArray: true }],
+  ['media:title', 'veilleMediaTitle', { keepArray: true }],
+  ['media:description', 'veilleMediaDescription', { keepArray: true }],
+  ['media:category', 'veilleMediaCategories', { keepArray: true }],
+  ['media:group', 'veilleMediaGroup', { keepArray: true }],
 ];
 
 const ATOM_DATE_PATH = /^\/feed\/entry\/(?:published|updated)$/;
@@ -55,35 +71,84 @@ function guardNode(xpath: string, _previous: unknown, node: unknown): unknown {
   // (sloppy but well-formed) become an empty channel instead of a TypeError.
   if (xpath === '/rss' || xpath === '/rdf:RDF') {
     const root = isRecord(node) ? node : {};
-    if (Array.isArray(root.channel) && isRecord(root.channel[0])) return root;
+    // rss-parser reads the channel only: the root's xml:base reaches it as a pseudo-element.
+    const rootBase = isRecord(root.$) && typeof root.$['xml:base'] === 'string' ? { veilleRootBase: [root.$['xml:base']] } : {};
+    if (Array.isArray(root.channel) && isRecord(root.channel[0])) {
+      return { ...root, channel: [{ ...root.channel[0], ...rootBase }, ...root.channel.slice(1)] };
+    }
     const channel = xpath === '/rss' && root.item !== undefined ? { item: root.item } : {};
-    return { ...root, channel: [channel] };
+    return { ...root, channel: [{ ...channel, ...rootBase }] };
   }
   if (ATOM_DATE_PATH.test(xpath) && typeof node === 'string') return { _: node };
   if (ATOM_LINK_PATH.test(xpath)) {
+    // A URL written as the element's text, `<link rel="alternate">https://…</link>` (not Atom, but
+    // seen in the wild), is read as its href.
     if (typeof node === 'string') return { _: node, $: { href: node.trim() } };
-    if (isRecord(node) && !isRecord(node.$)) return { ...node, $: {} };
+    if (!isRecord(node)) return node;
+    const attrs = isRecord(node.$) ? node.$ : {};
+    const href = attrs.href ?? (typeof node._ === 'string' ? node._.trim() : undefined);
+    return { ...node, $: href === undefined ? attrs : { ...attrs, href } };
   }
   return node;
 }
 
-/** Parses feed XML (already passed through `prepareXml`). Rejects with the parser's own error. */
-export async function parseXmlFeed(xml: string, format: XmlFeedFormat): Promise<ParsedFeed> {
+/** The namespace of each format itself; a module's elements (dc:, atom:link in RSS) keep their prefix. */
+const CORE_NAMESPACES: Readonly<Record<XmlFeedFormat, readonly string[]>> = {
+  atom: ['http://www.w3.org/2005/Atom', 'http://purl.org/atom/ns#'],
+  rdf: ['http://purl.org/rss/1.0/'],
+  rss: ['http://backend.userland.com/rss2'],
+};
+
+const PREFIX_DECLARATION = /\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])([^"']*)\2/g;
+
+/**
+ * Prefixes the root element binds to the format's own namespace: `<r:rss xmlns:r="…/rss2">`,
+ * `<rss:item>` in RSS 1.0. rss-parser knows the core elements by their unprefixed names only.
+ */
+function corePrefixes(xml: string, format: XmlFeedFormat): Set<string> {
+  const root = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*(<[^>]*>)/.exec(xml)?.[1] ?? '';
+  const prefixes = new Set<string>();
+  for (const [, prefix, , uri] of root.matchAll(PREFIX_DECLARATION)) {
+    if (prefix !== undefined && uri !== undefined && CORE_NAMESPACES[format].includes(uri.trim())) prefixes.add(prefix);
+  }
+  return prefixes;
+}
+
+function withoutCorePrefix(name: string, prefixes: ReadonlySet<string>): string {
+  const colon = name.indexOf(':');
+  return colon > 0 && prefixes.has(name.slice(0, colon)) ? name.slice(colon + 1) : name;
+}
+
+/**
+ * Parses feed XML (already passed through `prepareXml`) found at `documentUrl`. Rejects with the
+ * parser's own error.
+ */
+export async function parseXmlFeed(xml: string, format: XmlFeedFormat, documentUrl: string): Promise<ParsedFeed> {
   // A parser per call: xml2js parsers keep state and are not safe to share between concurrent parses.
+  const prefixes = corePrefixes(xml, format);
   const parser = new Parser({
     defaultRSS: 2,
-    xml2js: { validator: guardNode },
+    xml2js: {
+      validator: guardNode,
+      tagNameProcessors: prefixes.size === 0 ? [] : [(name: string) => withoutCorePrefix(name, prefixes)],
+    },
     customFields: { feed: FEED_FIELDS as never, item: ITEM_FIELDS as never },
   });
   const output: unknown = await parser.parseString(xml);
   if (!isRecord(output)) throw new Error('rss-parser returned no feed');
-  return toParsedFeed(output, format);
+  return toParsedFeed(output, format, documentUrl);
 }
 
-function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
+function toParsedFeed(feed: Loose, format: XmlFeedFormat, documentUrl: string): ParsedFeed {
   const atom = format === 'atom';
   const attrs = isRecord(feed.veilleAttrs) ? feed.veilleAttrs : {};
   const rawItems = Array.isArray(feed.items) ? feed.items : [];
+  const feedBase = withXmlBase(withXmlBase({ url: documentUrl, declared: false }, first(feed.veilleRootBase)), attrs['xml:base']);
+  const itemBase = (item: Loose): string | null => {
+    const itemAttrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
+    const scope = withXmlBase(feedBase, itemAttrs['xml:base']);
+    return scope.declared ? scope.url : null;
+  };
   return {
     format,
     title: atom ? textConstruct(first(feed.veilleTitle)) : text(feed.title),
@@ -91,33 +156,74 @@ function toParsedFeed(feed: Loose, format: XmlFeedFormat): ParsedFeed {
     description: atom
       ? textConstruct(first(feed.veilleSubtitle) ?? first(feed.veilleTagline))
       : text(feed.description),
-    language: text(feed.language) ?? text(first(feed.veilleDcLanguage)) ?? text(attrs['xml:lang']),
+    language: languageTag(text(feed.language) ?? text(first(feed.veilleDcLanguage)) ?? text(attrs['xml:lang'])),
+    base: feedBase.declared ? feedBase.url : null,
     ttlMinutes: parseTtl(feed.ttl),
     updatePeriodMinutes: parseUpdatePeriod(first(feed.veilleUpdatePeriod), first(feed.veilleUpdateFrequency)),
     skipHours: parseSkipHours(first(feed.veilleSkipHours)),
     skipDays: parseSkipDays(first(feed.veilleSkipDays)),
-    items: rawItems.filter(isRecord).map((item) => (atom ? toAtomItem(item) : toRssItem(item))),
+    items: rawItems
+      .filter(isRecord)
+      .map((item) => ({ ...(atom ? toAtomItem(item) : toRssItem(item)), base: itemBase(item) })),
   };
 }
 
-function toRssItem(item: Loose): ParsedItem {
+interface BaseScope {
+  readonly url: string;
+  /** Whether an xml:base was declared in scope (else `url` is the document's URL). */
+  readonly declared: boolean;
+}
+
+/**
+ * XML Base (https://www.w3.org/TR/xmlbase/ §4.2; RFC 4287 §2 for Atom): an `xml:base` resolves
+ * against the base in scope above it. One that is not http(s) (`javascript:`) or does not parse is ignored.
+ */
+function withXmlBase(scope: BaseScope, value: unknown): BaseScope {
+  const raw = text(value);
+  if (raw === null) return scope;
+  try {
+    const url = new URL(raw, scope.url);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? { url: url.href, declared: true } : scope;
+  } catch {
+    return scope;
+  }
+}
+
+function toRssItem(item: Loose): Omit<ParsedItem, 'base'> {
   const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
-  // rss-parser puts <description> in `content`; <content:encoded> (or <fullitem>) is the full text.
+  // rss-parser puts <description> in `content`; <content:encoded> (or <fullitem>, <body>) is the full text.
   return {
     guid: text(item.guid) ?? text(item['rdf:about']) ?? text(attrs['rdf:about']),
     link: text(item.link),
-    title: text(first(item.veilleTitle)) ?? text(item.title),
-    summary: text(item.content) ?? text(first(item.veilleSummary)),
-    content: text(item['content:encoded']) ?? text(first(item.veilleFullitem)),
-    author: rssAuthor(text(item.creator) ?? text(item.author)),
-    published: text(item.pubDate) ?? text(first(item.veilleDcDate)) ?? text(first(item.veillePublished)),
+    title: text(first(item.veilleTitle)) ?? text(item.title) ?? mediaText(item, 'media:title'),
+    summary:
+      text(item.content) ??
+      text(first(item.veilleSummary)) ??
+      text(first(item.veilleDcDescription)) ??
+      text(first(item.veilleItunesSummary)) ??
+      mediaText(item, 'media:description'),
+    content:
+      text(item['content:encoded']) ??
+      text(first(item.veilleFullitem)) ??
+      text(first(item.veilleBody)) ??
+      text(first(item.veilleXhtmlBody)),
+    author: rssAuthor(text(item.creator) ?? text(item.author)) ?? text(first(item.veilleItunesAuthor)),
+    published:
+      text(item.pubDate) ??
+      text(first(item.veilleDcDate)) ??
+      text(first(item.veillePublished)) ??
+      text(first(item.veilleDctermsIssued)) ??
+      text(first(item.veilleDctermsCreated)),
     updated: text(first(item.veilleAtomUpdated)) ?? text(first(item.veilleDctermsModified)),
-    categories: categories([...asArray(item.veilleCategories), ...asArray(item.veilleSubjects)]),
-    language: text(first(item.veilleDcLanguage)) ?? text(attrs['xml:lang']),
+    categories: [
+      ...categories([...asArray(item.veilleCategories), ...asArray(item.veilleSubjects)]),
+      ...moduleCategories(item),
+    ],
+    language: languageTag(text(first(item.veilleDcLanguage)) ?? text(attrs['xml:lang'])),
   };
 }
 
-function toAtomItem(item: Loose): ParsedItem {
+function toAtomItem(item: Loose): Omit<ParsedItem, 'base'> {
   const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
   const published =
     text(first(item.veillePublished)) ?? text(first(item.veilleIssued)) ?? text(first(item.veilleCreated));
@@ -125,14 +231,14 @@ function toAtomItem(item: Loose): ParsedItem {
   return {
     guid: text(item.id),
     link: text(item.link),
-    title: textConstruct(first(item.veilleTitle)),
-    summary: contentConstruct(first(item.veilleSummary), item.summary),
+    title: textConstruct(first(item.veilleTitle)) ?? mediaText(item, 'media:title'),
+    summary: contentConstruct(first(item.veilleSummary), item.summary) ?? mediaText(item, 'media:description'),
     content: contentConstruct(first(item.veilleContent), item.content),
     author: text(item.author),
     published: published ?? updated,
     updated,
-    categories: categories(asArray(item.veilleCategories)),
-    language: text(attrs['xml:lang']),
+    categories: [...categories(asArray(item.veilleCategories)), ...moduleCategories(item)],
+    language: languageTag(text(attrs['xml:lang'])),
   };
 }
 
@@ -205,6 +311,41 @@ function categories(nodes: readonly unknown[]): string[] {
     if (value !== null) out.push(value);
   }
   return out;
+}
+
+/**
+ * Media RSS `<media:title>` / `<media:description>`, on the item or inside its `<media:group>`, as
+ * HTML: `type="plain"` (the default) is escaped (https://www.rssboard.org/media-rss#optional-elements).
+ */
+function mediaText(item: Loose, element: 'media:title' | 'media:description'): string | null {
+  const field = element === 'media:title' ? 'veilleMediaTitle' : 'veilleMediaDescription';
+  const group = first(item.veilleMediaGroup);
+  const node = first(item[field]) ?? (isRecord(group) ? first(group[element]) : undefined);
+  const value = text(node);
+  if (value === null) return null;
+  const attrs = isRecord(node) && isRecord(node.$) ? node.$ : {};
+  return attrs.type === 'html' ? value : escapeHtml(value);
+}
+
+/**
+ * iTunes `<itunes:category text="Technology"><itunes:category text="Gadgets"/></itunes:category>`
+ * (the name is an attribute, subcategories nest) and Media RSS `<media:category>` (the name is the text).
+ */
+function moduleCategories(item: Loose): string[] {
+  const out: string[] = [];
+  const visit = (node: unknown, depth: number): void => {
+    if (!isRecord(node) || depth > 3) return;
+    const name = isRecord(node.$) ? text(node.$.text) : null;
+    if (name !== null) out.push(name);
+    for (const child of asArray(node['itunes:category'])) visit(child, depth + 1);
+  };
+  for (const node of asArray(item.veilleItunesCategories)) visit(node, 0);
+  return [...out, ...categories(asArray(item.veilleMediaCategories))];
+}
+
+/** BCP 47 separates subtags with hyphens; `en_US` (a POSIX locale name) is a frequent slip. */
+function languageTag(value: string | null): string | null {
+  return value === null ? null : value.replace(/_/g, '-');
 }
 
 function parseTtl(value: unknown): number | null {

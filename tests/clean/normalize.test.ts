@@ -36,12 +36,13 @@ function parsedItem(overrides: Partial<ParsedItem> = {}): ParsedItem {
     updated: null,
     categories: [],
     language: null,
+    base: null,
     ...overrides,
   };
 }
 
 function feedOf(items: ParsedItem[], overrides: Partial<ParsedFeed> = {}): ParsedFeed {
-  return { format: 'rss', title: 'F', link: null, description: null, language: null, ttlMinutes: null, updatePeriodMinutes: null, skipHours: [], skipDays: [], items, ...overrides };
+  return { format: 'rss', title: 'F', link: null, description: null, language: null, base: null, ttlMinutes: null, updatePeriodMinutes: null, skipHours: [], skipDays: [], items, ...overrides };
 }
 
 describe('normalizeFeed on the French fixture (written for veille)', async () => {

@@ -59,6 +59,7 @@ describe('convertJsonFeed', () => {
       updated: '2024-01-02T00:00:00Z',
       categories: ['ia', 'vie privée'],
       language: 'en-GB',
+      base: null,
     });
     expect(feed.items[1]).toMatchObject({ link: 'https://other.org/b', author: 'Feed Author', content: null });
   });

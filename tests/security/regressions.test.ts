@@ -65,11 +65,11 @@ describe('a source feed’s <link> is published only when it is a web URL', () =
   });
 
   it('normalizeSourceInfo gives the worker a plain-text name and a web site URL', () => {
-    expect(normalizeSourceInfo({ title: 'A &lt;b&gt; B <script>x</script>', link: 'javascript:alert(1)' }, 'https://ex.org/feed')).toEqual({
+    expect(normalizeSourceInfo({ title: 'A &lt;b&gt; B <script>x</script>', link: 'javascript:alert(1)', base: null }, 'https://ex.org/feed')).toEqual({
       title: 'A <b> B',
       siteUrl: null,
     });
-    expect(normalizeSourceInfo({ title: null, link: '/' }, 'https://ex.org/feed')).toEqual({ title: null, siteUrl: 'https://ex.org/' });
+    expect(normalizeSourceInfo({ title: null, link: '/', base: null }, 'https://ex.org/feed')).toEqual({ title: null, siteUrl: 'https://ex.org/' });
   });
 });
 
