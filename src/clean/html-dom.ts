@@ -58,8 +58,12 @@ export function extractText(html: string): string {
 
 /** Runs of white space → one space; a run made only of no-break spaces keeps its first character. */
 export function collapseSpaces(text: string): string {
+  // Without a no-break space no run can be made only of them: one plain replace, no callback per run.
+  if (!NO_BREAK_SPACE.test(text)) return text.replace(/\s+/g, ' ').trim();
   return text.replace(/\s+/g, (run) => (/^[\u00a0\u202f]+$/.test(run) ? run.charAt(0) : ' ')).trim();
 }
+
+const NO_BREAK_SPACE = /[\u00a0\u202f]/;
 
 /** `href` of every `<a>` and `src` of every `<img>`, in document order, as written. */
 export function extractUrls(html: string): { readonly hrefs: readonly string[]; readonly images: readonly string[] } {
