@@ -359,10 +359,12 @@ export class Store {
       let inserted = 0;
       let updated = 0;
       let unchanged = 0;
+      // A source's first items cannot be re-publications: one query instead of one per item.
+      const hadItems = this.statement<[number], unknown>('SELECT 1 FROM items WHERE source_id = ? LIMIT 1').get(sourceId) !== undefined;
       for (const { item: incoming, themes, contentHash: known } of tagged) {
         let item = incoming;
         let existing = select.get(item.id);
-        const republishedId = existing ? null : this.findRepublished(sourceId, item, batchIds);
+        const republishedId = existing || !hadItems ? null : this.findRepublished(sourceId, item, batchIds);
         if (republishedId !== null) {
           item = { ...item, id: republishedId };
           existing = select.get(republishedId);
