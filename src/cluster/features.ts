@@ -137,11 +137,15 @@ export function normalizeTitle(title: string): string {
  * is shared by everything that site publishes, so it never joins two items.
  */
 export function isStoryUrl(url: string | null): url is string {
-  if (url === null) return false;
+  return url !== null && storyHostOf(url) !== undefined;
+}
+
+/** The host of a URL that can identify a story (see isStoryUrl), else undefined: one parse for both. */
+export function storyHostOf(url: string): string | undefined {
   try {
     const parsed = new URL(url);
-    return parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '';
+    return parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '' ? parsed.hostname : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
