@@ -8,11 +8,10 @@ import {
   extractNames,
   isStoryUrl,
   storyHostOf,
-  computeMinHash,
+  computeTextSignature,
+  decodeTextSignature,
   normalizeTitle,
-  hashShingles,
   readTitleNumbers,
-  tokenizeWords,
 } from './features.js';
 
 /** What grouping needs of an item. */
@@ -30,6 +29,8 @@ export interface ClusterItem {
   readonly publishedAt: string;
   /** The story of an item already grouped; null for an item to group. */
   readonly storyId: number | null;
+  /** encodeTextSignature of the title and summary when already computed (stored); else computed here. */
+  readonly textSignature?: Uint8Array | null;
 }
 
 export type MatchReason = 'same-link' | 'links-to' | 'same-title' | 'near-duplicate' | 'shared-names';
@@ -280,10 +281,10 @@ export function groupItems(
 }
 
 function prepare(item: ClusterItem, index: number, options: ClusterOptions): Prepared {
-  const words = tokenizeWords(`${item.title} ${item.summary}`);
-  const shingles = hashShingles(words);
+  const text =
+    (item.textSignature ? decodeTextSignature(item.textSignature) : null) ?? computeTextSignature(item.title, item.summary);
   const title = normalizeTitle(item.title);
-  const signature = shingles.length >= options.minShingles ? computeMinHash(shingles) : null;
+  const signature = text.shingles >= options.minShingles ? text.minHash : null;
   // Each URL is parsed once: whether it can identify a story, and its host.
   const links = new Set<string>();
   let externalLinks = 0;

@@ -108,6 +108,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX items_by_story ON items (story_id);
   CREATE INDEX items_by_source_link ON items (source_id, link);
   `,
+  `
+  -- The cluster stage's text signature of title + summary (shingle count and MinHash, see
+  -- src/cluster/features.ts), computed once when the item is stored; null: computed when grouping.
+  ALTER TABLE items ADD COLUMN text_signature BLOB;
+  `,
 ];
 
 export function openDatabase(path: string): Db {

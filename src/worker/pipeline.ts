@@ -296,6 +296,7 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
     const tagged = feed.items.map((item, index) => ({
       item,
       contentHash: feed.contentHashes[index],
+      textSignature: feed.textSignatures[index],
       themes: context.tagger.tag({
         title: item.title,
         summary: item.summary,

@@ -2,6 +2,7 @@
 // text, language detection), free of I/O and of shared state, so that it can run inline or in a
 // worker thread.
 import { normalizeFeed, normalizeSourceInfo } from '../clean/normalize.js';
+import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
 import { htmlToText } from '../clean/text.js';
 import type { Item } from '../domain/types.js';
 import { languageSample, settleLanguage } from '../language/item-language.js';
@@ -34,6 +35,8 @@ export interface ProcessedFeed {
   readonly contentTexts: readonly string[];
   /** hashItemContent of each item, in the same order. */
   readonly contentHashes: readonly string[];
+  /** The cluster stage's encoded text signature of each item, in the same order, stored for grouping. */
+  readonly textSignatures: readonly Uint8Array[];
 }
 
 export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
@@ -63,5 +66,6 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     items,
     contentTexts,
     contentHashes: items.map(hashItemContent),
+    textSignatures: items.map((item) => encodeTextSignature(computeTextSignature(item.title, item.summary))),
   };
 }
