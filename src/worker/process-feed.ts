@@ -1,9 +1,8 @@
 // Feed text → normalized items in their language: the CPU-heavy part of a cycle (parse, sanitize,
 // text, language detection), free of I/O and of shared state, so that it can run inline or in a
 // worker thread.
-import { normalizeFeed, normalizeSourceInfo } from '../clean/normalize.js';
+import { normalizeFeedItems, normalizeSourceInfo } from '../clean/normalize.js';
 import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
-import { htmlToText } from '../clean/text.js';
 import type { Item } from '../domain/types.js';
 import { languageSample, settleLanguage } from '../language/item-language.js';
 import { parseFeed } from '../parse/parse-feed.js';
@@ -41,16 +40,16 @@ export interface ProcessedFeed {
 
 export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
   const feed = await parseFeed(job.text, { contentType: job.contentType, url: job.url });
-  const normalized = normalizeFeed(feed, {
+  const normalized = normalizeFeedItems(feed, {
     sourceKey: job.sourceKey,
     baseUrl: job.url,
     sourceLang: job.sourceLang,
     fetchedAt: new Date(job.fetchedAt),
   });
-  const contentTexts = normalized.map((item) => htmlToText(item.contentHtml));
+  const contentTexts = normalized.map(({ contentText }) => contentText);
   // The language stage: the declared language (normalize's) unless detection is confident.
-  const items = normalized.map((item, index): Item => {
-    const text = languageSample(item.title, item.summary, contentTexts[index] ?? '');
+  const items = normalized.map(({ item, contentText }): Item => {
+    const text = languageSample(item.title, item.summary, contentText);
     const language = settleLanguage(item.language, text, job.languages);
     return language === item.language ? item : { ...item, language };
   });
