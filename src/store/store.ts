@@ -473,10 +473,11 @@ export class Store {
    * grouped counts as a story of its own. `since`: only stories with a member published since then.
    */
   recentStories(limit: number, options: { themeId?: string; since?: string } = {}): StoredStory[] {
+    // A grouped item is in when a member of its story is tagged; an item not yet grouped, when it is.
     const themeFilter = options.themeId
-      ? `AND COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id) IN (
-           SELECT COALESCE(CAST(x.story_id AS TEXT), 'item:' || x.id) FROM items x
-           JOIN item_themes t ON t.item_id = x.id WHERE t.theme_id = @themeId)`
+      ? `AND (i.story_id IN (SELECT x.story_id FROM item_themes t JOIN items x ON x.id = t.item_id
+             WHERE t.theme_id = @themeId AND x.story_id IS NOT NULL)
+           OR (i.story_id IS NULL AND i.id IN (SELECT t.item_id FROM item_themes t WHERE t.theme_id = @themeId)))`
       : '';
     const heads = this.statement<{ limit: number; themeId: string | null; since: string | null }, StoryHeadRow>(
         `SELECT i.story_id AS story_id, MIN(i.id) AS item_id, st.guid AS guid, MAX(i.published_at) AS latest
