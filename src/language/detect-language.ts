@@ -13,6 +13,11 @@ type Detector = typeof Eld;
  * runs on the processing thread). eld ships ES modules only; Node ≥ 20.19 require()s them.
  */
 let loaded: Detector | null = null;
+/** Loads eld's tables now rather than on the first detection (a processing thread starting up). */
+export function preloadLanguageDetection(): void {
+  loadEld();
+}
+
 function loadEld(): Detector {
   if (loaded === null) {
     const require = createRequire(import.meta.url);
