@@ -23,12 +23,38 @@ const MAX_DEPTH = 200;
  * no blank lines. Non-breaking spaces stay (French typography puts them before « : ; ! ? »).
  */
 export function extractText(html: string): string {
+  return readHtml(html, false).text;
+}
+
+/** What readHtml finds in a fragment: its text as extractText gives it, and its URLs as extractUrls does. */
+export interface HtmlReading {
+  readonly text: string;
+  readonly hrefs: readonly string[];
+  readonly images: readonly string[];
+}
+
+/**
+ * Text and URLs of an HTML fragment in one pass, for the content of an item: the same results as
+ * extractText and extractUrls, for the cost of one parse instead of two.
+ */
+export function extractTextAndUrls(html: string): HtmlReading {
+  return readHtml(html, true);
+}
+
+function readHtml(html: string, withUrls: boolean): HtmlReading {
   const parts: string[] = [];
+  const hrefs: string[] = [];
+  const images: string[] = [];
   let skipped = 0;
   let depth = 0;
   const parser = new Parser(
     {
-      onopentag(name) {
+      onopentag(name, attributes) {
+        if (withUrls) {
+          // Like extractUrls: every <a> and <img>, skipped elements included.
+          if (name === 'a' && attributes.href) hrefs.push(attributes.href);
+          else if (name === 'img' && attributes.src) images.push(attributes.src);
+        }
         depth += 1;
         if (SKIPPED_ELEMENTS.has(name)) skipped += 1;
         else if (skipped === 0) {
@@ -45,21 +71,27 @@ export function extractText(html: string): string {
         else if (skipped === 0 && BLOCK_ELEMENTS.has(name)) parts.push('\n');
       },
     },
-    { decodeEntities: true, lowerCaseTags: true },
+    // Attribute names lowercased as extractUrls reads them (the default when not in XML mode).
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.end(html);
-  return parts
+  const text = parts
     .join('')
     .split('\n')
     .map((line) => collapseSpaces(line))
     .filter((line) => line !== '')
     .join('\n');
+  return { text, hrefs, images };
 }
 
 /** Runs of white space → one space; a run made only of no-break spaces keeps its first character. */
 export function collapseSpaces(text: string): string {
+  // Without a no-break space no run can be made only of them: one plain replace, no callback per run.
+  if (!NO_BREAK_SPACE.test(text)) return text.replace(/\s+/g, ' ').trim();
   return text.replace(/\s+/g, (run) => (/^[\u00a0\u202f]+$/.test(run) ? run.charAt(0) : ' ')).trim();
 }
+
+const NO_BREAK_SPACE = /[\u00a0\u202f]/;
 
 /** `href` of every `<a>` and `src` of every `<img>`, in document order, as written. */
 export function extractUrls(html: string): { readonly hrefs: readonly string[]; readonly images: readonly string[] } {

@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import type { Item, ParsedFeed, ParsedItem } from '../domain/types.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
-import { extractUrls } from './html-dom.js';
 import { sanitizeHtml } from './sanitize.js';
-import { htmlToText, summarize } from './text.js';
+import { htmlToText, readHtmlContent, summarize } from './text.js';
 
 export interface NormalizeContext {
   /** Identifies the source for ids (e.g. its feed URL); changing it changes every id. */
@@ -26,21 +25,32 @@ const TITLE_FROM_SUMMARY_CHARS = 80;
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 export function normalizeFeed(feed: ParsedFeed, ctx: NormalizeContext): Item[] {
+  return normalizeFeedItems(feed, ctx).map(({ item }) => item);
+}
+
+/** An item and the plain text of its sanitized content (htmlToText of contentHtml), for later stages. */
+export interface NormalizedItem {
+  readonly item: Item;
+  readonly contentText: string;
+}
+
+/** normalizeFeed, with each item's content text: read in the same pass as its links and images. */
+export function normalizeFeedItems(feed: ParsedFeed, ctx: NormalizeContext): NormalizedItem[] {
   // A declared xml:base comes first; else the feed's URL (RFC 3986 §5.1: base from the retrieval URI).
   const siteUrl = feed.link === null ? null : absoluteUrl(feed.link, feed.base ?? ctx.baseUrl);
   const linkBase = siteUrl ?? ctx.baseUrl;
   const seen = new Set<string>();
-  const items: Item[] = [];
+  const items: NormalizedItem[] = [];
   for (const parsed of feed.items) {
-    const item = normalizeItem(parsed, feed, ctx, linkBase);
-    if (seen.has(item.id)) continue; // same GUID twice in one document: keep the first
-    seen.add(item.id);
-    items.push(item);
+    const normalized = normalizeItem(parsed, feed, ctx, linkBase);
+    if (seen.has(normalized.item.id)) continue; // same GUID twice in one document: keep the first
+    seen.add(normalized.item.id);
+    items.push(normalized);
   }
   return items;
 }
 
-function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeContext, linkBase: string): Item {
+function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeContext, linkBase: string): NormalizedItem {
   const rawLink = parsed.link ?? (parsed.guid !== null && /^https?:\/\//i.test(parsed.guid) ? parsed.guid : null);
   const link = rawLink === null ? null : canonicalizeUrl(rawLink, parsed.base ?? linkBase);
   const id = computeItemId(ctx.sourceKey, parsed, link);
@@ -64,8 +74,8 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   }
 
   const dates = resolveDates(parsed, ctx.fetchedAt);
-  const urls = extractUrls(contentHtml);
-  return {
+  const content = readHtmlContent(contentHtml);
+  const item: Item = {
     id,
     guid: parsed.guid,
     link,
@@ -76,9 +86,10 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
     ...dates,
     categories: dedupeCategories(parsed.categories),
     language: primaryLanguage(parsed.language) ?? primaryLanguage(feed.language) ?? primaryLanguage(ctx.sourceLang),
-    links: outboundLinks(urls.hrefs, link),
-    imageUrl: urls.images[0] ?? null,
+    links: outboundLinks(content.hrefs, link),
+    imageUrl: content.images[0] ?? null,
   };
+  return { item, contentText: content.text };
 }
 
 /** What a feed says about itself, as readers may see it: the source's name and site link. */

@@ -72,6 +72,39 @@ export function computeMinHash(shingles: Uint32Array): Uint32Array {
   return signature;
 }
 
+/**
+ * What near-duplicate matching needs of an item's title and summary: the number of their word
+ * 3-shingles and their MinHash. Computed once per item (on the processing thread) and stored,
+ * so that grouping does not recompute the whole window every cycle.
+ */
+export interface TextSignature {
+  readonly shingles: number;
+  readonly minHash: Uint32Array;
+}
+
+export function computeTextSignature(title: string, summary: string): TextSignature {
+  const shingles = hashShingles(tokenizeWords(`${title} ${summary}`));
+  return { shingles: shingles.length, minHash: computeMinHash(shingles) };
+}
+
+/** Stored form: the shingle count then the MinHash values, 32-bit little-endian each. */
+export function encodeTextSignature(signature: TextSignature): Uint8Array {
+  const bytes = new Uint8Array(4 * (1 + SIGNATURE_SIZE));
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, signature.shingles, true);
+  for (let i = 0; i < SIGNATURE_SIZE; i += 1) view.setUint32(4 * (i + 1), signature.minHash[i] as number, true);
+  return bytes;
+}
+
+/** The signature stored by encodeTextSignature, or null when the bytes are not one. */
+export function decodeTextSignature(bytes: Uint8Array): TextSignature | null {
+  if (bytes.byteLength !== 4 * (1 + SIGNATURE_SIZE)) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const minHash = new Uint32Array(SIGNATURE_SIZE);
+  for (let i = 0; i < SIGNATURE_SIZE; i += 1) minHash[i] = view.getUint32(4 * (i + 1), true);
+  return { shingles: view.getUint32(0, true), minHash };
+}
+
 /** The share of equal MinHash values: an estimate of the Jaccard similarity of the shingle sets. */
 export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
   let equal = 0;
@@ -137,11 +170,15 @@ export function normalizeTitle(title: string): string {
  * is shared by everything that site publishes, so it never joins two items.
  */
 export function isStoryUrl(url: string | null): url is string {
-  if (url === null) return false;
+  return url !== null && storyHostOf(url) !== undefined;
+}
+
+/** The host of a URL that can identify a story (see isStoryUrl), else undefined: one parse for both. */
+export function storyHostOf(url: string): string | undefined {
   try {
     const parsed = new URL(url);
-    return parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '';
+    return parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '' ? parsed.hostname : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

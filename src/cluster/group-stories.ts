@@ -7,11 +7,11 @@ import {
   estimateJaccard,
   extractNames,
   isStoryUrl,
-  computeMinHash,
+  storyHostOf,
+  computeTextSignature,
+  decodeTextSignature,
   normalizeTitle,
-  hashShingles,
   readTitleNumbers,
-  tokenizeWords,
 } from './features.js';
 
 /** What grouping needs of an item. */
@@ -29,6 +29,8 @@ export interface ClusterItem {
   readonly publishedAt: string;
   /** The story of an item already grouped; null for an item to group. */
   readonly storyId: number | null;
+  /** encodeTextSignature of the title and summary when already computed (stored); else computed here. */
+  readonly textSignature?: Uint8Array | null;
 }
 
 export type MatchReason = 'same-link' | 'links-to' | 'same-title' | 'near-duplicate' | 'shared-names';
@@ -84,6 +86,8 @@ export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
 
 interface Prepared {
   readonly item: ClusterItem;
+  /** The item's link when it can identify a story (isStoryUrl), else null. */
+  readonly storyLink: string | null;
   readonly index: number;
   readonly time: number;
   readonly signature: Uint32Array | null;
@@ -152,7 +156,7 @@ export function groupItems(
     else map.set(key, [index]);
   };
   const insert = (entry: Prepared): void => {
-    if (isStoryUrl(entry.item.link)) add(byUrl, entry.item.link, entry.index);
+    if (entry.storyLink !== null) add(byUrl, entry.storyLink, entry.index);
     for (const link of entry.links) add(byOutbound, link, entry.index);
     if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, entry.index);
     for (const key of entry.bands) add(byBand, key, entry.index);
@@ -181,15 +185,15 @@ export function groupItems(
     const withinWindow = (other: Prepared, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
 
     // The same canonical URL: the same page, whoever carries it.
-    if (isStoryUrl(entry.item.link)) {
-      for (const other of byUrl.get(entry.item.link) ?? []) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'same-link');
+    if (entry.storyLink !== null) {
+      for (const other of byUrl.get(entry.storyLink) ?? []) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'same-link');
     }
     // One item links to the other's page (a French post's "Lire l'article sur AIhub").
     if (linksOneStory(entry)) {
       for (const link of entry.links) for (const other of byUrl.get(link) ?? []) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'links-to');
     }
-    if (isStoryUrl(entry.item.link)) {
-      for (const other of byOutbound.get(entry.item.link) ?? []) {
+    if (entry.storyLink !== null) {
+      for (const other of byOutbound.get(entry.storyLink) ?? []) {
         const linker = all[other] as Prepared;
         if (!withinWindow(linker, options.windowDays)) continue;
         if (linksOneStory(linker, entry.index)) consider(other, 'links-to');
@@ -227,7 +231,8 @@ export function groupItems(
         for (const other of postings) shared.set(other, (shared.get(other) ?? 0) + weight);
       };
       for (const name of entry.names) count(byName.get(name), 1);
-      for (const link of entry.links) if (isStoryUrl(link)) count(byOutbound.get(link), 2);
+      // entry.links holds story URLs only (see prepare).
+      for (const link of entry.links) count(byOutbound.get(link), 2);
       for (const [other, score] of shared) {
         const candidate = all[other] as Prepared;
         if (candidate.language === null || candidate.language === entry.language) continue;
@@ -276,14 +281,24 @@ export function groupItems(
 }
 
 function prepare(item: ClusterItem, index: number, options: ClusterOptions): Prepared {
-  const words = tokenizeWords(`${item.title} ${item.summary}`);
-  const shingles = hashShingles(words);
+  const text =
+    (item.textSignature ? decodeTextSignature(item.textSignature) : null) ?? computeTextSignature(item.title, item.summary);
   const title = normalizeTitle(item.title);
-  const signature = shingles.length >= options.minShingles ? computeMinHash(shingles) : null;
-  const links = new Set(item.links.filter((link) => isStoryUrl(link) && link !== item.link));
+  const signature = text.shingles >= options.minShingles ? text.minHash : null;
+  // Each URL is parsed once: whether it can identify a story, and its host.
+  const links = new Set<string>();
+  let externalLinks = 0;
   const ownHost = item.link === null ? null : hostOf(item.link);
+  for (const link of item.links) {
+    if (link === item.link || links.has(link)) continue;
+    const host = storyHostOf(link);
+    if (host === undefined) continue;
+    links.add(link);
+    if (host !== ownHost) externalLinks += 1;
+  }
   return {
     item,
+    storyLink: isStoryUrl(item.link) ? item.link : null,
     index,
     time: Date.parse(item.publishedAt),
     signature,
@@ -293,7 +308,7 @@ function prepare(item: ClusterItem, index: number, options: ClusterOptions): Pre
     numbers: readTitleNumbers(item.title),
     names: extractNames(`${item.title}. ${item.summary}`),
     links,
-    externalLinks: [...links].filter((link) => hostOf(link) !== ownHost).length,
+    externalLinks,
     language: item.language === null ? null : (item.language.toLowerCase().split(/[-_]/)[0] ?? null),
   };
 }

@@ -131,6 +131,11 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (endpoint, source_lang, target_lang, glossary_hash)
   );
   `,
+  `
+  -- The cluster stage's text signature of title + summary (shingle count and MinHash, see
+  -- src/cluster/features.ts), computed once when the item is stored; null: computed when grouping.
+  ALTER TABLE items ADD COLUMN text_signature BLOB;
+  `,
 ];
 
 export function openDatabase(path: string): Db {

@@ -80,6 +80,8 @@ export interface TaggedItem {
   readonly themes: readonly ThemeMatch[];
   /** hashItemContent(item), when the caller already has it (computed on a parsing thread). */
   readonly contentHash?: string;
+  /** The cluster stage's encoded text signature of the title and summary, stored for grouping. */
+  readonly textSignature?: Uint8Array;
 }
 
 export interface SaveResult {
@@ -99,6 +101,7 @@ export interface GroupingItem {
   readonly language: string | null;
   readonly publishedAt: string;
   readonly storyId: number | null;
+  readonly textSignature: Uint8Array | null;
 }
 
 /** What the cluster stage decided for one group (src/cluster StoryAssignment, structurally). */
@@ -149,6 +152,7 @@ interface GroupingRow {
   language: string | null;
   published_at: string;
   story_id: number | null;
+  text_signature: Uint8Array | null;
 }
 
 interface StoryHeadRow {
@@ -357,14 +361,16 @@ export class Store {
     );
     const insert = this.statement(
       `INSERT INTO items (id, source_id, guid, link, title, summary, content_html, author, published_at,
-         updated_at, date_missing, categories, language, links, image_url, content_hash, first_seen_at, last_seen_at)
+         updated_at, date_missing, categories, language, links, image_url, content_hash, first_seen_at, last_seen_at,
+         text_signature)
        VALUES (@id, @sourceId, @guid, @link, @title, @summary, @contentHtml, @author, @publishedAt,
-         @updatedAt, @dateMissing, @categories, @language, @links, @imageUrl, @contentHash, @now, @now)`,
+         @updatedAt, @dateMissing, @categories, @language, @links, @imageUrl, @contentHash, @now, @now, @textSignature)`,
     );
     const update = this.statement(
       `UPDATE items SET guid = @guid, link = @link, title = @title, summary = @summary, content_html = @contentHtml,
          author = @author, updated_at = @updatedAt, categories = @categories, language = @language, links = @links,
          image_url = @imageUrl, content_hash = @contentHash, last_seen_at = @now, changed_at = @now,
+         text_signature = @textSignature,
          published_at = CASE WHEN @dateMissing = 1 THEN published_at ELSE @publishedAt END,
          date_missing = CASE WHEN @dateMissing = 1 THEN date_missing ELSE 0 END
        WHERE id = @id`,
@@ -384,16 +390,18 @@ export class Store {
       let inserted = 0;
       let updated = 0;
       let unchanged = 0;
-      for (const { item: incoming, themes, contentHash: known } of tagged) {
+      // A source's first items cannot be re-publications: one query instead of one per item.
+      const hadItems = this.statement<[number], unknown>('SELECT 1 FROM items WHERE source_id = ? LIMIT 1').get(sourceId) !== undefined;
+      for (const { item: incoming, themes, contentHash: known, textSignature } of tagged) {
         let item = incoming;
         let existing = select.get(item.id);
-        const republishedId = existing ? null : this.findRepublished(sourceId, item, batchIds);
+        const republishedId = existing || !hadItems ? null : this.findRepublished(sourceId, item, batchIds);
         if (republishedId !== null) {
           item = { ...item, id: republishedId };
           existing = select.get(republishedId);
         }
         const contentHash = known ?? hashItemContent(item);
-        const row = toItemParams(sourceId, item, contentHash, now);
+        const row = toItemParams(sourceId, item, contentHash, now, textSignature ?? null);
         if (!existing) {
           insert.run(row);
           saveThemes(item.id, themes, true);
@@ -430,7 +438,7 @@ export class Store {
   /** Items to group: the stored ones grouped since `since` (first seen or published), and every ungrouped one. */
   listGroupingItems(since: string): { stored: GroupingItem[]; fresh: GroupingItem[] } {
     const rows = this.statement<{ since: string }, GroupingRow>(
-        `SELECT id, source_id, link, links, title, summary, language, published_at, story_id FROM items
+        `SELECT id, source_id, link, links, title, summary, language, published_at, story_id, text_signature FROM items
          WHERE story_id IS NULL OR published_at >= @since OR first_seen_at >= @since
          ORDER BY first_seen_at, id`,
       )
@@ -448,6 +456,7 @@ export class Store {
         language: row.language,
         publishedAt: row.published_at,
         storyId: row.story_id,
+        textSignature: row.text_signature,
       };
       (row.story_id === null ? fresh : stored).push(item);
     }
@@ -489,10 +498,11 @@ export class Store {
    * grouped counts as a story of its own. `since`: only stories with a member published since then.
    */
   recentStories(limit: number, options: { themeId?: string; since?: string } = {}): StoredStory[] {
+    // A grouped item is in when a member of its story is tagged; an item not yet grouped, when it is.
     const themeFilter = options.themeId
-      ? `AND COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id) IN (
-           SELECT COALESCE(CAST(x.story_id AS TEXT), 'item:' || x.id) FROM items x
-           JOIN item_themes t ON t.item_id = x.id WHERE t.theme_id = @themeId)`
+      ? `AND (i.story_id IN (SELECT x.story_id FROM item_themes t JOIN items x ON x.id = t.item_id
+             WHERE t.theme_id = @themeId AND x.story_id IS NOT NULL)
+           OR (i.story_id IS NULL AND i.id IN (SELECT t.item_id FROM item_themes t WHERE t.theme_id = @themeId)))`
       : '';
     const heads = this.statement<{ limit: number; themeId: string | null; since: string | null }, StoryHeadRow>(
         `SELECT i.story_id AS story_id, MIN(i.id) AS item_id, st.guid AS guid, MAX(i.published_at) AS latest
@@ -612,7 +622,7 @@ function hasPath(url: string): boolean {
   }
 }
 
-function toItemParams(sourceId: number, item: Item, contentHash: string, now: string) {
+function toItemParams(sourceId: number, item: Item, contentHash: string, now: string, textSignature: Uint8Array | null) {
   return {
     id: item.id,
     sourceId,
@@ -631,6 +641,7 @@ function toItemParams(sourceId: number, item: Item, contentHash: string, now: st
     imageUrl: item.imageUrl,
     contentHash,
     now,
+    textSignature,
   };
 }
 

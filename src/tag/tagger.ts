@@ -2,7 +2,8 @@
 // and returns the themes that reach their threshold, with a score in [0, 1] and the evidence.
 
 import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
-import { detectLanguage } from './detect-language.js';
+import { detectLanguage } from '../language/detect-language.js';
+import { languageSample } from '../language/item-language.js';
 import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
 import { categoryKey, keysOfWordsIn, splitWords } from './words.js';
 
@@ -13,6 +14,11 @@ export interface TagInput {
   categories: readonly string[];
   /** Declared by the feed or the source (BCP 47); detection overrides it only when confident. */
   language: string | null;
+  /**
+   * True when `language` comes from the language stage, detection already applied: the tagger then
+   * takes it as it is (the pipeline). Otherwise the tagger detects when the answer can matter.
+   */
+  languageSettled?: boolean;
   sourceUrl?: string;
 }
 
@@ -108,8 +114,10 @@ function activeLanguages(
 ): Set<string> | null {
   if (!hits.some((h) => !shared.has(h.language) && canMatter(h, hits, shared))) return null;
   let language = primaryLanguage(input.language);
-  const detected = detectLanguage(`${texts['title'] ?? ''}\n${texts['summary'] ?? ''}\n${texts['content'] ?? ''}`, allowed);
-  if (detected !== null && detected.confident) language = detected.language;
+  if (input.languageSettled !== true) {
+    const detected = detectLanguage(languageSample(texts['title'] ?? '', texts['summary'] ?? '', texts['content'] ?? ''), allowed);
+    if (detected !== null && detected.confident) language = detected.language;
+  }
   if (language === null) return null;
   return new Set([language, ownActivation(language), ...shared]);
 }

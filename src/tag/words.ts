@@ -34,7 +34,9 @@ export function splitWords(text: string): string[] {
       if (segment.isWordLike === true) pushWord(words, segment.segment);
     }
   } else {
-    for (const match of text.matchAll(WORD)) pushWord(words, match[0]);
+    // match() with the g flag returns the words alone: no match object per word, the main
+    // thread's largest source of garbage in a cycle.
+    for (const word of text.match(WORD) ?? []) pushWord(words, word);
   }
   return words;
 }

@@ -10,6 +10,7 @@ import { fetchFeed, type FetchPolicy } from '../fetch/fetch-feed.js';
 import { createHostLimiter, readHostKey, type HostLimiter } from '../fetch/host-limiter.js';
 import { createHttpClient, type HttpClient } from '../fetch/http-client.js';
 import type { SourceRecord, Store } from '../store/store.js';
+import { expectedLanguages } from '../language/item-language.js';
 import { createTagger, type Tagger } from '../tag/tagger.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
 import { fetchPolicyFor } from './fetch-policy.js';
@@ -105,7 +106,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   // parsing, tagging and storing go on. A fetch also takes a permit, kept until its items are
   // stored, so that slow processing holds back new fetches instead of piling up bodies in memory.
   const permits = createPermits(config.fetch.concurrency * PERMITS_PER_FETCH_SLOT);
-  const tagger = createTagger(deps.taxonomy, { languages: languagesOf(config, deps.sources) });
+  const languages = expectedLanguages(config.site.language, deps.sources.map((source) => source.lang));
+  const tagger = createTagger(deps.taxonomy, { languages });
   const processor = createFeedProcessor(due.length > 1 ? config.processing.threads : 0);
 
   let done = 0;
@@ -116,7 +118,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     await Promise.all(
       due.map((source) =>
         (async () => {
-          const result = await processSource(source, { ...deps, tagger, client, policy, processor, hostHolds, limiter, permits });
+          const result = await processSource(source, { ...deps, tagger, languages, client, policy, processor, hostHolds, limiter, permits });
           results.set(source.id, result);
           done += 1;
           if (result.kind === 'failed') {
@@ -184,6 +186,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
 
 interface SourceContext extends CycleDeps {
   readonly tagger: Tagger;
+  /** The languages detection chooses among (the language stage and the tagger alike). */
+  readonly languages: readonly string[];
   readonly client: HttpClient;
   readonly policy: FetchPolicy;
   readonly processor: FeedProcessor;
@@ -293,17 +297,21 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       url: outcome.finalUrl,
       sourceKey: source.key,
       sourceLang,
+      languages: context.languages,
       fetchedAt: now.toISOString(),
     });
     const tagged = feed.items.map((item, index) => ({
       item,
       contentHash: feed.contentHashes[index],
+      textSignature: feed.textSignatures[index],
       themes: context.tagger.tag({
         title: item.title,
         summary: item.summary,
         content: feed.contentTexts[index] ?? '',
         categories: item.categories,
+        // Settled by the language stage, on the processing thread: the tagger does not detect again.
         language: item.language,
+        languageSettled: true,
         sourceUrl: source.url,
       }),
     }));
@@ -365,10 +373,3 @@ function deferHost(context: SourceContext, host: string, untilMs: number, reason
   context.logger.warn({ host, until: new Date(untilMs).toISOString() }, `fetch: ${host} asked to wait; its other sources are deferred`);
 }
 
-/** The languages items may be in: the site's and the sources' own. */
-export function languagesOf(config: Config, sources: readonly SourceSpec[]): string[] {
-  const primary = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? tag;
-  const languages = new Set([primary(config.site.language), 'en']);
-  for (const source of sources) if (source.lang) languages.add(primary(source.lang));
-  return [...languages];
-}

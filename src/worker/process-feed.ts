@@ -1,8 +1,10 @@
-// Feed text → normalized items: the CPU-heavy part of a cycle (parse, sanitize, text), free of
-// I/O and of shared state, so that it can run inline or in a worker thread.
-import { normalizeFeed, normalizeSourceInfo } from '../clean/normalize.js';
-import { htmlToText } from '../clean/text.js';
+// Feed text → normalized items in their language: the CPU-heavy part of a cycle (parse, sanitize,
+// text, language detection), free of I/O and of shared state, so that it can run inline or in a
+// worker thread.
+import { normalizeFeedItems, normalizeSourceInfo } from '../clean/normalize.js';
+import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
 import type { Item } from '../domain/types.js';
+import { languageSample, settleLanguage } from '../language/item-language.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { hashItemContent } from '../store/item-hash.js';
 
@@ -13,6 +15,8 @@ export interface FeedJob {
   readonly url: string;
   readonly sourceKey: string;
   readonly sourceLang: string | null;
+  /** The languages detection may choose (ISO 639-1): the site's, English and the sources'. */
+  readonly languages: readonly string[];
   /** ISO 8601. */
   readonly fetchedAt: string;
 }
@@ -30,15 +34,24 @@ export interface ProcessedFeed {
   readonly contentTexts: readonly string[];
   /** hashItemContent of each item, in the same order. */
   readonly contentHashes: readonly string[];
+  /** The cluster stage's encoded text signature of each item, in the same order, stored for grouping. */
+  readonly textSignatures: readonly Uint8Array[];
 }
 
 export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
   const feed = await parseFeed(job.text, { contentType: job.contentType, url: job.url });
-  const items = normalizeFeed(feed, {
+  const normalized = normalizeFeedItems(feed, {
     sourceKey: job.sourceKey,
     baseUrl: job.url,
     sourceLang: job.sourceLang,
     fetchedAt: new Date(job.fetchedAt),
+  });
+  const contentTexts = normalized.map(({ contentText }) => contentText);
+  // The language stage: the declared language (normalize's) unless detection is confident.
+  const items = normalized.map(({ item, contentText }): Item => {
+    const text = languageSample(item.title, item.summary, contentText);
+    const language = settleLanguage(item.language, text, job.languages);
+    return language === item.language ? item : { ...item, language };
   });
   // The feed's own title and site link reach status, OPML and Atom <source>: text and web URLs only.
   const info = normalizeSourceInfo(feed, job.url);
@@ -50,7 +63,8 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     skipHours: [...feed.skipHours],
     skipDays: [...feed.skipDays],
     items,
-    contentTexts: items.map((item) => htmlToText(item.contentHtml)),
+    contentTexts,
     contentHashes: items.map(hashItemContent),
+    textSignatures: items.map((item) => encodeTextSignature(computeTextSignature(item.title, item.summary))),
   };
 }

@@ -2,6 +2,7 @@
 // with the result, or with the error's code and message.
 import { parentPort } from 'node:worker_threads';
 import { describeError, isVeilleError } from '../domain/errors.js';
+import { preloadLanguageDetection } from '../language/detect-language.js';
 import { processFeed, type FeedJob } from './process-feed.js';
 
 parentPort?.on('message', (message: { id: number; job: FeedJob }) => {
@@ -14,3 +15,6 @@ parentPort?.on('message', (message: { id: number; job: FeedJob }) => {
       }),
   );
 });
+
+// Every job detects languages: eld's tables load while the first feeds are still being fetched.
+setImmediate(preloadLanguageDetection);

@@ -7,7 +7,7 @@ import type { SourceSpec, ThemeMatch } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import { createTagger } from '../tag/tagger.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
-import { languagesOf } from './pipeline.js';
+import { expectedLanguages } from '../language/item-language.js';
 import { publishFromStore } from './publish-from-store.js';
 import { configuredTranslator } from './translate-step.js';
 
@@ -35,7 +35,7 @@ export async function retagStoredItems(deps: {
 }): Promise<RetagSummary> {
   const { store, taxonomy } = deps;
   const started = performance.now();
-  const tagger = createTagger(taxonomy, { languages: languagesOf(deps.config, deps.sources) });
+  const tagger = createTagger(taxonomy, { languages: expectedLanguages(deps.config.site.language, deps.sources.map((source) => source.lang)) });
   const themes = Object.fromEntries(taxonomy.themes.map((theme) => [theme.id, { added: 0, removed: 0 }]));
   let items = 0;
   let changed = 0;
@@ -49,7 +49,9 @@ export async function retagStoredItems(deps: {
         summary: row.summary,
         content: htmlToText(row.contentHtml),
         categories: row.categories,
+        // The stored language was settled by the language stage when the item was stored.
         language: row.language,
+        languageSettled: true,
         sourceUrl: row.sourceUrl,
       });
       if (sameThemes(row.themes, now)) continue;

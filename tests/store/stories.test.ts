@@ -95,3 +95,17 @@ describe('stories in the store', () => {
     ]);
   });
 });
+
+describe('text signatures in the store', () => {
+  const signature = Uint8Array.from({ length: 260 }, (_, index) => index % 251);
+
+  it('are stored with the item and given back for grouping; an edit without one clears it', () => {
+    const { store, aihub } = openStore();
+    store.saveItems(aihub, [{ item: item('a'), themes: [], textSignature: signature }], NOW);
+    const stored = () => store.listGroupingItems('2026-11-01T00:00:00Z').fresh.find((entry) => entry.id === 'a');
+    expect(Uint8Array.from(stored()?.textSignature ?? [])).toEqual(signature);
+    // An edit upstream changes title or summary: the old signature no longer describes them.
+    store.saveItems(aihub, [{ item: item('a', { title: 'Edited' }), themes: [] }], NOW);
+    expect(stored()?.textSignature).toBeNull();
+  });
+});

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectLanguage } from '../../src/tag/detect-language.js';
+import { detectLanguage } from '../../src/language/detect-language.js';
 import { createTagger, explainText, type TagInput } from '../../src/tag/tagger.js';
 import { loadTaxonomy, parseTaxonomy } from '../../src/tag/taxonomy.js';
 import { FIXTURES, THEMES_FILE } from './helpers.js';

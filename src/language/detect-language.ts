@@ -1,9 +1,30 @@
 // Language detection adapter: the only module that imports eld. The detector is restricted to the
 // configured languages and says whether it is confident, so that a feed's declared language wins otherwise.
 
-import { eld } from 'eld/extrasmall';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { eld as Eld } from 'eld/extrasmall';
 
-type Detector = typeof eld;
+type Detector = typeof Eld;
+
+/**
+ * eld's n-gram tables cost about 30 MB of heap (60 MB resident) in every thread that loads them,
+ * so they are loaded on first use: the main thread of a cycle never detects (the language stage
+ * runs on the processing thread). eld ships ES modules only; Node ≥ 20.19 require()s them.
+ */
+let loaded: Detector | null = null;
+/** Loads eld's tables now rather than on the first detection (a processing thread starting up). */
+export function preloadLanguageDetection(): void {
+  loadEld();
+}
+
+function loadEld(): Detector {
+  if (loaded === null) {
+    const require = createRequire(import.meta.url);
+    loaded = (require(fileURLToPath(import.meta.resolve('eld/extrasmall'))) as { eld: Detector }).eld;
+  }
+  return loaded;
+}
 
 /** Below this gap between the best and second-best language, a reliable-looking result is still a guess. */
 const MIN_MARGIN = 0.05;
@@ -16,7 +37,7 @@ function detectorFor(allowed: readonly string[]): Detector | null {
   const key = [...allowed].sort().join(',');
   let detector = detectors.get(key);
   if (detector === undefined) {
-    const instance = eld.newInstance();
+    const instance = loadEld().newInstance();
     const subset = instance.setLanguageSubset([...allowed]);
     detector = subset !== null && Object.keys(subset).length > 0 ? instance : null;
     detectors.set(key, detector);

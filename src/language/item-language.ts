@@ -1,0 +1,28 @@
+// The language stage: an item's language is the one its feed declares (item, then feed, then the
+// source's config) unless detection, among the languages the site expects, is confident.
+import { detectLanguage } from './detect-language.js';
+
+/**
+ * The text detection reads, the same for the language stage and for the tagger's own fallback:
+ * title, summary, then the content's plain text.
+ */
+export function languageSample(title: string, summary: string, content: string): string {
+  return `${title}\n${summary}\n${content}`;
+}
+
+/**
+ * Detection's answer among `allowed` (ISO 639-1) when it is confident, else `declared`: a short or
+ * ambiguous text keeps what its feed says.
+ */
+export function settleLanguage(declared: string | null, text: string, allowed: readonly string[]): string | null {
+  const detected = detectLanguage(text, allowed);
+  return detected !== null && detected.confident ? detected.language : declared;
+}
+
+/** The languages items may be in: the site's, English, and the sources' own (primary subtags). */
+export function expectedLanguages(siteLanguage: string, sourceLanguages: readonly (string | null)[]): string[] {
+  const primary = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? tag;
+  const languages = new Set([primary(siteLanguage), 'en']);
+  for (const lang of sourceLanguages) if (lang) languages.add(primary(lang));
+  return [...languages];
+}
