@@ -16,13 +16,19 @@ export function languageSample(title: string, summary: string, content: string):
  */
 export function settleLanguage(declared: string | null, text: string, allowed: readonly string[]): string | null {
   const detected = detectLanguage(text, allowed);
-  return detected !== null && detected.confident ? detected.language : declared;
+  if (detected === null || !detected.confident) return declared;
+  // Detection agrees with the feed: keep what the feed said, region included (fr-CA).
+  if (declared !== null && primarySubtag(declared) === detected.language) return declared;
+  return detected.language;
+}
+
+function primarySubtag(tag: string): string {
+  return tag.toLowerCase().split(/[-_]/)[0] ?? tag;
 }
 
 /** The languages items may be in: the site's, English, and the sources' own (primary subtags). */
 export function expectedLanguages(siteLanguage: string, sourceLanguages: readonly (string | null)[]): string[] {
-  const primary = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? tag;
-  const languages = new Set([primary(siteLanguage), 'en']);
-  for (const lang of sourceLanguages) if (lang) languages.add(primary(lang));
+  const languages = new Set([primarySubtag(siteLanguage), 'en']);
+  for (const lang of sourceLanguages) if (lang) languages.add(primarySubtag(lang));
   return [...languages];
 }

@@ -12,6 +12,8 @@ describe('settleLanguage', () => {
     ['a French text in a feed that declares English', 'en', FRENCH, ['fr', 'en'], 'fr'],
     ['an English text in a feed that declares French', 'fr', ENGLISH, ['fr', 'en'], 'en'],
     ['a text in its declared language', 'en', ENGLISH, ['fr', 'en'], 'en'],
+    ['a declared region is kept when detection agrees', 'fr-CA', FRENCH, ['fr', 'en'], 'fr-CA'],
+    ['a declared region goes when detection disagrees', 'en-GB', FRENCH, ['fr', 'en'], 'fr'],
     ['a short, ambiguous text keeps the declared language', 'en', 'Attaque', ['fr', 'en'], 'en'],
     ['an empty text keeps the declared language', 'fr', '', ['fr', 'en'], 'fr'],
     ['no declared language and a confident detection', null, FRENCH, ['fr', 'en'], 'fr'],
