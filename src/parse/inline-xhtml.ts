@@ -8,10 +8,11 @@
 /**
  * Markup that is not an element tag (kept or rewritten as a whole), or a start or end tag. A tag
  * never holds a '<', not even in an attribute value (XML 1.0 §3.1 AttValue): a failed attempt stops
- * at the next one, which keeps the scan linear on hostile input.
+ * at the next one, which keeps the scan linear on hostile input. A name must end where the tag
+ * does or its attributes begin, so that a name that never ends is not retried at every length.
  */
 const TOKEN =
-  /<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<(\/?)([^\s/<>!?]+)((?:[^<>"']|"[^<"]*"|'[^<']*')*?)(\/?)>/g;
+  /<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<(\/?)([^\s/<>!?]+)(?=[\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*?)(\/?)>/g;
 
 /** HTML void elements: the only ones an HTML parser closes by itself (`<br/>` is fine, `<p/>` is not). */
 const VOID_ELEMENTS = new Set([
@@ -97,7 +98,7 @@ function xhtmlToHtml(markup: string, target: Target): string {
   let inner = markup;
   let prefix = target.prefix;
   if (target.unwrapDiv) {
-    const div = /^\s*<([^\s/<>!?]+)(?:[^<>"']|"[^<"]*"|'[^<']*')*>([\s\S]*)<\/\1\s*>\s*$/.exec(markup);
+    const div = /^\s*<([^\s/<>!?]+)(?=[\s>])(?:[^<>"']|"[^<"]*"|'[^<']*')*>([\s\S]*)<\/\1\s*>\s*$/.exec(markup);
     if (div?.[1] !== undefined && div[2] !== undefined && localName(div[1]) === 'div') {
       inner = div[2];
       prefix = prefixOf(div[1]);

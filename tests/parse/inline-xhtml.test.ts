@@ -142,6 +142,9 @@ describe('inlineXhtml on hostile input stays fast (no quadratic rescans)', () =>
     ['unclosed quotes in a body', `<rss><channel><item><body>${'<a b="'.repeat(200_000)}`],
     ['a million "<"', `<rss><channel><item><body>${'<'.repeat(1_000_000)}`],
     ['start tags that never end', `<feed>xhtml${'<a '.repeat(300_000)}`],
+    // The name of a tag that never ends: each shorter name must fail at once, not rescan what follows.
+    ['one "<" before a long run of name characters', `<feed>xhtml<copyright>x<${'&amp;'.repeat(100_000)}</copyright></feed>`],
+    ['an XHTML div whose start tag never ends', `<feed><content type="xhtml"><div${'&amp;'.repeat(100_000)}</content></feed>`],
   ])('%s', (_name, xml) => {
     const started = performance.now();
     inlineXhtml(xml, 'rss');
