@@ -45,11 +45,16 @@ export function createFeedProcessor(threads: number): FeedProcessor {
       slots[index] = startSlot(replace);
     }
   };
-  for (let index = 0; index < threads; index += 1) slots.push(startSlot(replace));
+  // Threads start with the first feed body: a cycle where every source answers 304 starts none.
+  let started = false;
   let nextId = 0;
   return {
     threads,
     process(job) {
+      if (!started) {
+        started = true;
+        for (let index = 0; index < threads; index += 1) slots.push(startSlot(replace));
+      }
       if (slots.length === 0) {
         return Promise.reject(new VeilleError('INTERNAL', 'worker: every processing thread stopped; see the log for why'));
       }
