@@ -7,8 +7,12 @@ import { detectLanguage } from './detect-language.js';
  * title, summary, then the content's plain text.
  */
 export function languageSample(title: string, summary: string, content: string): string {
-  return `${title}\n${summary}\n${content}`;
+  // Detection reads the start only (detect-language.ts); a long article is not copied whole.
+  return `${title}\n${summary}\n${content.length > SAMPLE_CHARS ? content.slice(0, SAMPLE_CHARS) : content}`;
 }
+
+/** At least what detection reads (its MAX_CHARS), whatever the title and summary hold. */
+const SAMPLE_CHARS = 400;
 
 /**
  * Detection's answer among `allowed` (ISO 639-1) when it is confident, else `declared`: a short or
