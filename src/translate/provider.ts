@@ -89,6 +89,9 @@ export async function postJson(
   }
 }
 
+/** 400 Bad Request, 413 Content Too Large, 414 URI Too Long, 422 Unprocessable Content (RFC 9110 §15.5). */
+const REFUSED_TEXT_STATUSES: ReadonlySet<number> = new Set([400, 413, 414, 422]);
+
 function statusError(provider: string, response: Response, body: string, codes: Readonly<Record<number, ErrorCode>> = {}): TranslateError {
   const status = response.status;
   const detail = errorDetail(body);
@@ -106,6 +109,8 @@ function statusError(provider: string, response: Response, body: string, codes: 
   if (status >= 500) {
     return new TranslateError('TRANSLATE_HTTP_STATUS', `translate: ${provider}: ${said}`, true, retryAfterMs(response.headers.get('retry-after')));
   }
+  // The request's texts refused (a bad request, too long, unprocessable): another text may pass.
+  if (code === undefined && REFUSED_TEXT_STATUSES.has(status)) return new TranslateError('TRANSLATE_REFUSED_TEXT', `translate: ${provider}: ${said}`, false);
   return new TranslateError(code ?? 'TRANSLATE_HTTP_STATUS', `translate: ${provider}: ${said}`, false);
 }
 

@@ -108,8 +108,9 @@ export function createTranslator(options: TranslatorOptions): Translator {
             const wait = isTranslateError(error) ? (error.retryAfterMs ?? options.retry.delayMs * 2 ** (attempt - 1)) : 0;
             if (!retryable || attempt >= options.retry.attempts || wait > MAX_RETRY_WAIT_MS) {
               const code = error instanceof VeilleError ? error.code : 'INTERNAL';
-              // A text the provider refuses (400, a bad answer) costs that batch only; the rest goes on.
-              if (isTranslateError(error) && !error.retryable && (error.code === 'TRANSLATE_HTTP_STATUS' || error.code === 'TRANSLATE_BAD_RESPONSE')) {
+              // Texts the provider refuses (400, 413, 422) cost that batch only; the rest goes on. Anything
+              // else (a wrong URL or model: 404, an answer that is not the API's) would fail every batch.
+              if (isTranslateError(error) && error.code === 'TRANSLATE_REFUSED_TEXT') {
                 options.logger.warn({ code, provider: provider.name, texts: texts.length }, describeError(error));
                 return [];
               }

@@ -63,7 +63,8 @@ describe.each(providers)('%s', (_name, create, mock) => {
   });
 
   it.each([
-    [400, 'TRANSLATE_HTTP_STATUS', false],
+    [400, 'TRANSLATE_REFUSED_TEXT', false],
+    [404, 'TRANSLATE_HTTP_STATUS', false],
     [403, 'TRANSLATE_AUTH', false],
     [500, 'TRANSLATE_HTTP_STATUS', true],
     [503, 'TRANSLATE_HTTP_STATUS', true],

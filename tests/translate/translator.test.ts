@@ -112,6 +112,7 @@ describe('failures', () => {
   it.each([
     ['a provider down (500 on every try)', [{ status: 500 }, { status: 500 }, { status: 500 }], 'TRANSLATE_HTTP_STATUS', 3],
     ['a refused key (403)', [{ status: 403 }], 'TRANSLATE_AUTH', 1],
+    ['a wrong URL or model (404)', [{ status: 404 }], 'TRANSLATE_HTTP_STATUS', 1],
     ['a Retry-After longer than a run may wait', [{ status: 429, retryAfter: '3600' }], 'TRANSLATE_RATE_LIMITED', 1],
   ] as const)('stops the run on %s, without throwing, leaving every item for later', async (_name, faults, code, requests) => {
     libre.fail(...faults);
