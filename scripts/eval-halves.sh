@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Tagging quality on each part of the labelled sets: the tuning and held-out halves of labels-dev
+# (30 % by the link's SHA-1, as tests/tag/helpers.ts) and of fr-and-fl (its "split" field), and the
+# unseen set. Run after `npm run build`: bash scripts/eval-halves.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+parts=$(mktemp -d)
+trap 'rm -rf "$parts"' EXIT
+node -e '
+const fs = require("fs"), crypto = require("crypto");
+const heldOut = (link) => parseInt(crypto.createHash("sha1").update(link).digest("hex").slice(0, 8), 16) % 10 < 3;
+const lines = (file) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
+const write = (name, rows) => fs.writeFileSync(`${process.argv[1]}/${name}.jsonl`, rows.join("\n") + "\n");
+const dev = lines("tests/fixtures/ai-news/labels-dev.jsonl");
+write("labels-dev-tuning", dev.filter((l) => !heldOut(JSON.parse(l).link)));
+write("labels-dev-heldout", dev.filter((l) => heldOut(JSON.parse(l).link)));
+const own = lines("tests/fixtures/labels/fr-and-fl.jsonl");
+write("fr-and-fl-tuning", own.filter((l) => JSON.parse(l).split !== "holdout"));
+write("fr-and-fl-heldout", own.filter((l) => JSON.parse(l).split === "holdout"));
+' "$parts"
+for part in labels-dev-tuning labels-dev-heldout fr-and-fl-tuning fr-and-fl-heldout; do
+  echo "== $part"
+  node bin/veille.js eval --labels "$parts/$part.jsonl"
+done
+echo "== unseen-2026-11-26"
+node bin/veille.js eval --labels tests/fixtures/labels/unseen-2026-11-26.jsonl
