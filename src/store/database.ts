@@ -173,3 +173,18 @@ function migrate(db: Db): void {
 }
 
 export type Statement<P extends unknown[] | {} = unknown[], R = unknown> = Database.Statement<P, R>;
+
+/** Statements by SQL text, per connection: the store and its repositories prepare each once. */
+const preparedByDb = new WeakMap<Db, Map<string, Statement>>();
+
+/** The statement for `sql` on `db`, prepared on first use. */
+export function prepared<P extends unknown[] | {} = unknown[], R = unknown>(db: Db, sql: string): Statement<P, R> {
+  let statements = preparedByDb.get(db);
+  if (!statements) preparedByDb.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql) as Statement;
+    statements.set(sql, statement);
+  }
+  return statement as unknown as Statement<P, R>;
+}

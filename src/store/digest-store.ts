@@ -1,6 +1,6 @@
 // The digest's tables: the items of a week read for an issue, the stored issues, and the email
 // delivery log that makes sending at most once per issue and recipient.
-import type { Db, Statement } from './database.js';
+import { prepared, type Db, type Statement } from './database.js';
 
 /** One stored item as the digest needs it: what readers see, its source and its themes. */
 export interface DigestItemRow {
@@ -63,17 +63,11 @@ interface RawDeliveryRow {
 }
 
 export class DigestStore {
-  private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {}
 
   private statement<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = this.db.prepare(sql) as Statement;
-      this.statements.set(sql, prepared);
-    }
-    return prepared as unknown as Statement<P, R>;
+    return prepared<P, R>(this.db, sql);
   }
 
   /**

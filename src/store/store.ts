@@ -2,7 +2,7 @@
 // Every write that belongs together happens in one transaction, so a crash loses nothing stored.
 import { existsSync } from 'node:fs';
 import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
-import { openDatabase, type Db, type Statement } from './database.js';
+import { openDatabase, prepared, type Db, type Statement } from './database.js';
 import { DigestStore } from './digest-store.js';
 import { hashItemContent } from './item-hash.js';
 import { TranslationStore } from './translation-store.js';
@@ -215,20 +215,14 @@ const ITEM_COLUMNS = `i.*, (
   FROM item_themes t WHERE t.item_id = i.id) AS themes`;
 
 export class Store {
-  private readonly statements = new Map<string, Statement>();
   private digestStore: DigestStore | null = null;
   private translationStore: TranslationStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
-  /** The prepared statement for `sql`, prepared once per store. */
+  /** The prepared statement for `sql`, prepared once per connection. */
   private statement<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = this.db.prepare(sql) as Statement;
-      this.statements.set(sql, prepared);
-    }
-    return prepared as unknown as Statement<P, R>;
+    return prepared<P, R>(this.db, sql);
   }
 
   static open(path: string): Store {

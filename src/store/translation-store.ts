@@ -1,6 +1,6 @@
 // The translation cache: one row per source text, provider, model, languages and glossary, so that
 // an unchanged text never costs a second call. Also the provider-side glossaries veille created.
-import type { Db, Statement } from './database.js';
+import { prepared, type Db, type Statement } from './database.js';
 
 export interface TranslationKey {
   readonly sourceHash: string;
@@ -28,17 +28,11 @@ export interface TranslationCandidate {
 const KEY_WHERE = 'source_hash = ? AND provider = ? AND model = ? AND source_lang = ? AND target_lang = ? AND glossary_hash = ?';
 
 export class TranslationStore {
-  private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {}
 
   private statement<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = this.db.prepare(sql) as Statement;
-      this.statements.set(sql, prepared);
-    }
-    return prepared as unknown as Statement<P, R>;
+    return prepared<P, R>(this.db, sql);
   }
 
   get(key: TranslationKey): CachedTranslation | null {
