@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Item, ParsedFeed, ParsedItem } from '../domain/types.js';
+import { primaryLanguage } from '../language/item-language.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
 import { sanitizeHtml } from './sanitize.js';
@@ -141,15 +142,6 @@ function resolveDates(
   return { publishedAt: published.toISOString(), updatedAt, dateMissing: false };
 }
 
-/**
- * BCP 47 primary subtag in lowercase ("fr-FR" → "fr", "en_US" → "en"), or null when the value
- * is not a plausible language tag ("x-klingon", "English", "").
- */
-export function primaryLanguage(tag: string | null | undefined): string | null {
-  if (typeof tag !== 'string') return null;
-  const primary = tag.trim().split(/[-_]/, 1)[0]?.toLowerCase() ?? '';
-  return /^[a-z]{2,3}$/.test(primary) ? primary : null;
-}
 
 function dedupeCategories(categories: readonly string[]): string[] {
   const seen = new Set<string>();

@@ -3,7 +3,7 @@
 
 import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
 import { detectLanguage } from '../language/detect-language.js';
-import { languageSample } from '../language/item-language.js';
+import { languageSample, primaryLanguage } from '../language/item-language.js';
 import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
 import { categoryKey, keysOfWordsIn, splitWords } from './words.js';
 
@@ -137,11 +137,6 @@ function canMatter(hit: Hit, hits: readonly Hit[], shared: ReadonlySet<string>):
   );
 }
 
-function primaryLanguage(tag: string | null): string | null {
-  if (tag === null) return null;
-  const primary = tag.trim().toLowerCase().split(/[-_]/u)[0] ?? '';
-  return /^[a-z]{2,3}$/u.test(primary) ? primary : null;
-}
 
 function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): ThemeMatch[] {
   const { themes, terms } = taxonomy;

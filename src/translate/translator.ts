@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { VeilleError, describeError } from '../domain/errors.js';
 import type { TranslatedTexts } from '../domain/types.js';
+import { primaryLanguage } from '../language/item-language.js';
 import type { Logger } from '../domain/ports.js';
 import { htmlToText } from '../clean/text.js';
 import { collapseSpaces } from '../clean/html-dom.js';
@@ -250,12 +251,6 @@ export function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** "en" from "en-GB", null when absent or not a language code. */
-export function primaryLanguage(tag: string | null): string | null {
-  if (tag === null) return null;
-  const primary = tag.trim().toLowerCase().split(/[-_]/u)[0] ?? '';
-  return /^[a-z]{2,3}$/u.test(primary) ? primary : null;
-}
 
 function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -8,7 +8,8 @@ import { createDeepL } from '../translate/deepl.js';
 import { createLibreTranslate } from '../translate/libretranslate.js';
 import { createOpenAiCompatible } from '../translate/openai.js';
 import type { ProviderSettings, TranslationProvider } from '../translate/provider.js';
-import { createTranslator, primaryLanguage, type TranslateSummary, type Translator } from '../translate/translator.js';
+import { primaryLanguage } from '../language/item-language.js';
+import { createTranslator, type TranslateSummary, type Translator } from '../translate/translator.js';
 
 /** The configured translator, or null with provider none, or when its key is not in the environment (said in the log). */
 export function configuredTranslator(config: Config, store: Store, env: NodeJS.ProcessEnv, clock: Clock, logger: Logger): Translator | null {
