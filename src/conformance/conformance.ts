@@ -1,10 +1,15 @@
 // `npm run conformance`: veille against feedparser's well-formed cases, share of expectations met
 // per folder and overall, then what is left by reason. A developer tool: it reads the suite from
-// a data folder at run time (argument, or env VEILLE_CONFORMANCE_DATA, default ../shared/data).
+// a data folder at run time (argument, or env VEILLE_CONFORMANCE_DATA; default the repository's
+// copy in tests/fixtures/security, see its README).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runVeille, scoreChecks, type CheckResult, type FeedparserCase } from './feedparser-checks.js';
+
+/** The repository's copy of the suite, from src/conformance or dist/conformance alike. */
+const DEFAULT_DATA = new URL('../../tests/fixtures/security/', import.meta.url);
 
 interface Tally {
   met: number;
@@ -28,16 +33,16 @@ function usage(message: string): never {
   process.stderr.write(
     `conformance: ${message}\n` +
       'usage: npm run conformance [-- DATA_DIR]   (or VEILLE_CONFORMANCE_DATA=DATA_DIR)\n' +
-      'DATA_DIR holds feedparser/expectations.json and feedparser/wellformed/ (default ../shared/data).\n',
+      'DATA_DIR holds feedparser/expectations.json and feedparser/wellformed/ (default tests/fixtures/security).\n',
   );
   process.exit(2);
 }
 
 async function main(): Promise<void> {
-  const dataDir = resolve(process.argv[2] ?? process.env.VEILLE_CONFORMANCE_DATA ?? '../shared/data');
+  const dataDir = resolve(process.argv[2] ?? process.env.VEILLE_CONFORMANCE_DATA ?? fileURLToPath(DEFAULT_DATA));
   const suiteDir = join(dataDir, 'feedparser');
   const expectationsFile = join(suiteDir, 'expectations.json');
-  if (!existsSync(expectationsFile)) usage(`${expectationsFile} not found: point DATA_DIR at the shared test data`);
+  if (!existsSync(expectationsFile)) usage(`${expectationsFile} not found: point DATA_DIR at a copy of feedparser's suite`);
 
   const cases = (JSON.parse(readFileSync(expectationsFile, 'utf8')) as FeedparserCase[]).filter(
     (c) => c.file.startsWith('wellformed/') && c.checks !== null,
