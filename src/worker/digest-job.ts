@@ -100,7 +100,6 @@ export async function publishAllDigests(deps: DigestDeps): Promise<void> {
     config,
     store,
     taxonomy: deps.taxonomy,
-    sources: store.listSources({ activeOnly: true }),
     builtAt: deps.clock.now(),
     translator: configuredTranslator(config, store, deps.env ?? process.env, deps.clock, deps.logger),
   });

@@ -146,7 +146,6 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     config,
     store,
     taxonomy: deps.taxonomy,
-    sources: store.listSources({ activeOnly: true }),
     builtAt: clock.now(),
     translator,
   });

@@ -15,7 +15,6 @@ export interface PublishInput {
   readonly config: Config;
   readonly store: Store;
   readonly taxonomy: Taxonomy;
-  readonly sources: readonly SourceRecord[];
   readonly builtAt: Date;
   /** Titles and summaries in the site's language from the translation cache, when a provider is configured. */
   readonly translator?: Translator | null;
@@ -25,7 +24,9 @@ export interface PublishInput {
 export async function publishFromStore(input: PublishInput): Promise<number> {
   const { config, store } = input;
   const themes = themeInfos(input.taxonomy);
-  const sourcesById = new Map(input.sources.map((source) => [source.id, source]));
+  // The feeds show the active sources only; a removed source's items stay stored, unpublished.
+  const sources = store.listSources({ activeOnly: true });
+  const sourcesById = new Map(sources.map((source) => [source.id, source]));
   // One entry per story (the same news told by several sources), newest activity first.
   const translate = memoizedLookup(input.translator ?? null);
   const toEntries = (stories: readonly StoredStory[]) =>
@@ -49,7 +50,7 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
     entries,
     entriesByTheme,
     themes,
-    sources: input.sources.map((source) => ({
+    sources: sources.map((source) => ({
       url: source.url,
       name: source.name ?? source.feedTitle,
       lang: source.lang,

@@ -70,7 +70,6 @@ export async function retagStoredItems(deps: {
     config: deps.config,
     store,
     taxonomy,
-    sources: store.listSources({ activeOnly: true }),
     builtAt: deps.clock.now(),
     translator: configuredTranslator(deps.config, store, deps.env, deps.clock, deps.logger),
   });

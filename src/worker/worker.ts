@@ -36,7 +36,6 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     config,
     store,
     taxonomy: deps.taxonomy,
-    sources: store.listSources({ activeOnly: true }),
     builtAt: deps.clock.now(),
     translator: configuredTranslator(config, store, deps.env ?? process.env, deps.clock, logger),
   });
