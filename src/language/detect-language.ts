@@ -13,11 +13,6 @@ type Detector = typeof Eld;
  * runs on the processing thread). eld ships ES modules only; Node ≥ 20.19 require()s them.
  */
 let loaded: Detector | null = null;
-/** Loads eld's tables now rather than on the first detection (a processing thread starting up). */
-export function preloadLanguageDetection(): void {
-  loadEld();
-}
-
 function loadEld(): Detector {
   if (loaded === null) {
     const require = createRequire(import.meta.url);
@@ -30,6 +25,11 @@ function loadEld(): Detector {
 const MIN_MARGIN = 0.05;
 /** Detection reads the start of the text only: enough n-grams to be sure, and bounded cost per item. */
 const MAX_CHARS = 400;
+
+/** The part of `text` detection reads. */
+export function detectionWindow(text: string): string {
+  return text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
+}
 
 const detectors = new Map<string, Detector | null>();
 
@@ -54,7 +54,7 @@ export function detectLanguage(
   allowed: readonly string[],
 ): { language: string; confident: boolean } | null {
   if (allowed.length === 0) return null;
-  const sample = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
+  const sample = detectionWindow(text);
   if (allowed.length === 1) return { language: allowed[0] as string, confident: false };
   const detector = detectorFor(allowed);
   if (detector === null) return null;

