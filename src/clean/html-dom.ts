@@ -1,6 +1,6 @@
-// The only module that imports htmlparser2: reads HTML fragments as a stream of tags and text
-// to get their text, links and images, without building a DOM. It never produces HTML (that is
-// the sanitizer's job).
+// Reads HTML fragments as a stream of tags and text (htmlparser2) to get their text, links and
+// images, without building a DOM. It never produces HTML: that is the sanitizer's job
+// (sanitize.ts, on the same parser, which feeds TextReader with what it keeps).
 import { Parser } from 'htmlparser2';
 
 /** Elements whose boundaries separate text into blocks (lines). Sorted. */
@@ -23,65 +23,51 @@ const MAX_DEPTH = 200;
  * no blank lines. Non-breaking spaces stay (French typography puts them before « : ; ! ? »).
  */
 export function extractText(html: string): string {
-  return readHtml(html, false).text;
-}
-
-/** What readHtml finds in a fragment: its text as extractText gives it, and its URLs as extractUrls does. */
-export interface HtmlReading {
-  readonly text: string;
-  readonly hrefs: readonly string[];
-  readonly images: readonly string[];
+  const reader = new TextReader();
+  new Parser(
+    { onopentag: (name) => reader.open(name), ontext: (text) => reader.text(text), onclosetag: (name) => reader.close(name) },
+    { decodeEntities: true, lowerCaseTags: true },
+  ).end(html);
+  return reader.result();
 }
 
 /**
- * Text and URLs of an HTML fragment in one pass, for the content of an item: the same results as
- * extractText and extractUrls, for the cost of one parse instead of two.
+ * The text of a stream of elements and (decoded) text, as a reader sees it: one line per block
+ * element, table cells apart, no script or other non-text content, runs of spaces collapsed. Fed
+ * by extractText's parse, or by the sanitizer with the elements it keeps.
  */
-export function extractTextAndUrls(html: string): HtmlReading {
-  return readHtml(html, true);
-}
+export class TextReader {
+  private readonly parts: string[] = [];
+  private skipped = 0;
+  private depth = 0;
 
-function readHtml(html: string, withUrls: boolean): HtmlReading {
-  const parts: string[] = [];
-  const hrefs: string[] = [];
-  const images: string[] = [];
-  let skipped = 0;
-  let depth = 0;
-  const parser = new Parser(
-    {
-      onopentag(name, attributes) {
-        if (withUrls) {
-          // Like extractUrls: every <a> and <img>, skipped elements included.
-          if (name === 'a' && attributes.href) hrefs.push(attributes.href);
-          else if (name === 'img' && attributes.src) images.push(attributes.src);
-        }
-        depth += 1;
-        if (SKIPPED_ELEMENTS.has(name)) skipped += 1;
-        else if (skipped === 0) {
-          if (BLOCK_ELEMENTS.has(name)) parts.push('\n');
-          else if (name === 'td' || name === 'th') parts.push(' ');
-        }
-      },
-      ontext(text) {
-        if (skipped === 0 && depth <= MAX_DEPTH) parts.push(text.replace(/[\r\n]+/g, ' '));
-      },
-      onclosetag(name) {
-        depth -= 1;
-        if (SKIPPED_ELEMENTS.has(name)) skipped = Math.max(0, skipped - 1);
-        else if (skipped === 0 && BLOCK_ELEMENTS.has(name)) parts.push('\n');
-      },
-    },
-    // Attribute names lowercased as extractUrls reads them (the default when not in XML mode).
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
-  );
-  parser.end(html);
-  const text = parts
-    .join('')
-    .split('\n')
-    .map((line) => collapseSpaces(line))
-    .filter((line) => line !== '')
-    .join('\n');
-  return { text, hrefs, images };
+  open(name: string): void {
+    this.depth += 1;
+    if (SKIPPED_ELEMENTS.has(name)) this.skipped += 1;
+    else if (this.skipped === 0) {
+      if (BLOCK_ELEMENTS.has(name)) this.parts.push('\n');
+      else if (name === 'td' || name === 'th') this.parts.push(' ');
+    }
+  }
+
+  text(text: string): void {
+    if (this.skipped === 0 && this.depth <= MAX_DEPTH) this.parts.push(text.replace(/[\r\n]+/g, ' '));
+  }
+
+  close(name: string): void {
+    this.depth -= 1;
+    if (SKIPPED_ELEMENTS.has(name)) this.skipped = Math.max(0, this.skipped - 1);
+    else if (this.skipped === 0 && BLOCK_ELEMENTS.has(name)) this.parts.push('\n');
+  }
+
+  result(): string {
+    return this.parts
+      .join('')
+      .split('\n')
+      .map((line) => collapseSpaces(line))
+      .filter((line) => line !== '')
+      .join('\n');
+  }
 }
 
 /** Runs of white space → one space; a run made only of no-break spaces keeps its first character. */

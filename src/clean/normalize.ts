@@ -6,8 +6,8 @@ import type { Item, ParsedFeed, ParsedItem } from '../domain/types.js';
 import { primaryLanguage } from '../language/item-language.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
-import { sanitizeHtml } from './sanitize.js';
-import { htmlToText, readHtmlContent, summarize } from './text.js';
+import { sanitizeContent } from './sanitize.js';
+import { htmlToText, summarize } from './text.js';
 
 export interface NormalizeContext {
   /** Identifies the source for ids (e.g. its feed URL); changing it changes every id. */
@@ -59,9 +59,9 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   // Relative URLs in content are relative to the xml:base the feed declares, else to the item's
   // page when there is one.
   const contentBase = parsed.base ?? link ?? linkBase;
-  const contentHtml = sanitizeHtml(parsed.content ?? parsed.summary ?? '', contentBase);
+  const content = sanitizeContent(parsed.content ?? parsed.summary ?? '', contentBase);
 
-  // Each HTML field is converted to text once (cheerio parses are the cost of this stage).
+  // Each HTML field is converted to text once (HTML parses are the cost of this stage).
   const summaryText = textOf(parsed.summary);
   let contentText: string | null = null;
   const textOfContent = (): string => (contentText ??= textOf(parsed.content));
@@ -75,14 +75,13 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   }
 
   const dates = resolveDates(parsed, ctx.fetchedAt);
-  const content = readHtmlContent(contentHtml);
   const item: Item = {
     id,
     guid: parsed.guid,
     link,
     title,
     summary,
-    contentHtml,
+    contentHtml: content.html,
     author: parsed.author === null ? null : oneLine(textOf(parsed.author)) || null,
     ...dates,
     categories: dedupeCategories(parsed.categories),

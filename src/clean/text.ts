@@ -1,7 +1,7 @@
 // Plain text from feed HTML, and short summaries cut where a reader expects: after a sentence,
 // else between words, marked with "…".
 
-import { collapseSpaces, extractText, extractTextAndUrls, type HtmlReading } from './html-dom.js';
+import { collapseSpaces, extractText } from './html-dom.js';
 
 const ELLIPSIS = '…';
 
@@ -13,15 +13,8 @@ export function htmlToText(html: string): string {
   return extractText(html);
 }
 
-/** htmlToText of an HTML fragment, and the `href` of its links and `src` of its images, in one parse. */
-export function readHtmlContent(html: string): HtmlReading {
-  if (html.trim() === '') return { text: '', hrefs: [], images: [] };
-  // Without "<" there is no tag, hence no URL.
-  if (!/[<&]/.test(html)) return { text: plainText(html), hrefs: [], images: [] };
-  return extractTextAndUrls(html);
-}
-
-function plainText(text: string): string {
+/** Text without markup or references, lines kept (htmlToText's way with plain text). */
+export function plainText(text: string): string {
   return text.split('\n').map(collapseSpaces).filter((l) => l !== '').join('\n');
 }
 

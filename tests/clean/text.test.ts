@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractUrls } from '../../src/clean/html-dom.js';
-import { htmlToText, readHtmlContent, summarize } from '../../src/clean/text.js';
+import { htmlToText, summarize } from '../../src/clean/text.js';
 
 describe('htmlToText', () => {
   it.each([
@@ -48,24 +48,5 @@ describe('summarize', () => {
     const out = summarize(long);
     expect(out.length).toBeLessThanOrEqual(400);
     expect(out.endsWith('…')).toBe(true);
-  });
-});
-
-describe('readHtmlContent', () => {
-  // Raw and hostile HTML (html5lib's sanitizer cases, their sanitized outputs) and ordinary content.
-  const cases = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/sanitize/html5lib-tests1.json'), 'utf8')) as { input: string; output: string }[])
-    .flatMap((entry) => [entry.input, entry.output])
-    .concat([
-      '',
-      '   ',
-      'plain text & more',
-      '<p>Read <a HREF="https://example.org/a">the paper</a> <img SRC="/f.png"></p><script><a href="https://x/">hidden</a></script>',
-      '<noscript><img src="a.png"></noscript><p>text</p><a>no href</a>',
-    ]);
-
-  it('reads the same text as htmlToText and the same URLs as extractUrls, in one pass', () => {
-    for (const html of cases) {
-      expect(readHtmlContent(html), html).toEqual({ text: htmlToText(html), ...extractUrls(html) });
-    }
   });
 });
