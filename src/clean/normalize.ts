@@ -52,7 +52,9 @@ export function normalizeFeedItems(feed: ParsedFeed, ctx: NormalizeContext): Nor
 }
 
 function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeContext, linkBase: string): NormalizedItem {
-  const rawLink = parsed.link ?? (parsed.guid !== null && /^https?:\/\//i.test(parsed.guid) ? parsed.guid : null);
+  // Without a link, a GUID that is a URL is the item's address, unless the feed says it is not one.
+  const guidLink = parsed.guid !== null && parsed.guidIsPermaLink !== false && /^https?:\/\//i.test(parsed.guid) ? parsed.guid : null;
+  const rawLink = parsed.link ?? guidLink;
   const link = rawLink === null ? null : canonicalizeUrl(rawLink, parsed.base ?? linkBase);
   const id = computeItemId(ctx.sourceKey, parsed, link);
 

@@ -31,6 +31,11 @@ export interface ParsedFeed {
 
 export interface ParsedItem {
   readonly guid: string | null;
+  /**
+   * False when the feed says its GUID is not the item's address (RSS `isPermaLink="false"`): then
+   * a GUID that looks like a URL is still not used as the link. Absent or true: it may be.
+   */
+  readonly guidIsPermaLink?: boolean;
   readonly link: string | null;
   readonly title: string | null;
   /** HTML or text as found (RSS description, Atom summary, JSON Feed summary). */

@@ -189,11 +189,18 @@ function withXmlBase(scope: BaseScope, value: unknown): BaseScope {
   }
 }
 
+/** RSS 2.0: `<guid isPermaLink="false">` says the GUID is an identifier only, whatever it looks like. */
+function isNotPermaLink(guid: unknown): boolean {
+  const value = isRecord(guid) && isRecord(guid.$) ? guid.$.isPermaLink : undefined;
+  return typeof value === 'string' && value.trim().toLowerCase() === 'false';
+}
+
 function toRssItem(item: Loose): Omit<ParsedItem, 'base'> {
   const attrs = isRecord(item.veilleAttrs) ? item.veilleAttrs : {};
   // rss-parser puts <description> in `content`; <content:encoded> (or <fullitem>, <body>) is the full text.
   return {
     guid: text(item.guid) ?? text(item['rdf:about']) ?? text(attrs['rdf:about']),
+    guidIsPermaLink: !isNotPermaLink(first(item.veilleGuid)),
     link: text(item.link),
     title: text(first(item.veilleTitle)) ?? text(item.title) ?? mediaText(item, 'media:title'),
     summary:

@@ -156,6 +156,14 @@ describe('normalizeFeed field rules', () => {
     expect(normalizeFeed(feed, context()).map((i) => i.link)).toEqual(['https://ex.org/p/1', 'https://ex.org/p/2']);
   });
 
+  it('a GUID the feed says is no permalink is never the link, even when it looks like a URL', () => {
+    const feed = feedOf([
+      parsedItem({ guid: 'https://ex.org/?p=1', guidIsPermaLink: false }),
+      parsedItem({ guid: 'https://ex.org/?p=2', guidIsPermaLink: false, link: 'https://ex.org/deux' }),
+    ]);
+    expect(normalizeFeed(feed, context()).map((i) => i.link)).toEqual([null, 'https://ex.org/deux']);
+  });
+
   it('updatedAt from updated when valid; published falls back to updated', () => {
     const [a, b] = normalizeFeed(
       feedOf([

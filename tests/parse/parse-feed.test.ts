@@ -299,6 +299,15 @@ describe('parseFeed field mapping', () => {
     expect(feed.items[1]?.link).toBe('https://ex.org/2');
   });
 
+  it('RSS 2.0: a GUID is a permalink unless isPermaLink="false" says otherwise', async () => {
+    const feed = await parse(`<rss version="2.0"><channel><title>T</title>
+      <item><guid>https://ex.org/1</guid></item>
+      <item><guid isPermaLink="true">https://ex.org/2</guid></item>
+      <item><guid isPermaLink=" FALSE ">https://ex.org/3</guid></item>
+    </channel></rss>`);
+    expect(feed.items.map((item) => item.guidIsPermaLink)).toEqual([true, true, false]);
+  });
+
   it('RSS 2.0: guid object, RSS author "email (Name)", dc:date, dc:language, missing fields → null', async () => {
     const feed = await parse(`<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
       <title> T </title><link>https://ex.org/</link><description></description><ttl>abc</ttl>
@@ -308,6 +317,7 @@ describe('parseFeed field mapping', () => {
     expect(feed).toMatchObject({ title: 'T', description: null, ttlMinutes: null, language: null });
     expect(feed.items[0]).toEqual({
       guid: 'g-1',
+      guidIsPermaLink: false,
       link: null,
       title: null,
       summary: null,
