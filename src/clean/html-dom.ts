@@ -72,12 +72,16 @@ export class TextReader {
 
 /** Runs of white space → one space; a run made only of no-break spaces keeps its first character. */
 export function collapseSpaces(text: string): string {
+  // Single plain spaces only (most text): nothing to collapse, no new string but the trimmed one.
+  if (!COLLAPSIBLE.test(text)) return text.trim();
   // Without a no-break space no run can be made only of them: one plain replace, no callback per run.
   if (!NO_BREAK_SPACE.test(text)) return text.replace(/\s+/g, ' ').trim();
   return text.replace(/\s+/g, (run) => (/^[\u00a0\u202f]+$/.test(run) ? run.charAt(0) : ' ')).trim();
 }
 
 const NO_BREAK_SPACE = /[\u00a0\u202f]/;
+/** Two white-space characters in a row, or one that is not a plain space. */
+const COLLAPSIBLE = /\s\s|[^\S ]/;
 
 /** `href` of every `<a>` and `src` of every `<img>`, in document order, as written. */
 export function extractUrls(html: string): { readonly hrefs: readonly string[]; readonly images: readonly string[] } {

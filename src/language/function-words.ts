@@ -24,7 +24,7 @@ const MIN_HITS = 8;
 /** ...and at least this many times more than those of any other expected language. */
 const MIN_RATIO = 8;
 
-const WORD = /\p{L}+/gu;
+const NOT_LETTERS = /[^\p{L}]+/u;
 
 /**
  * True when `text` is plainly in `language`: it has many of that language's function words and
@@ -44,8 +44,7 @@ export function plainlyIn(text: string, language: string, allowed: readonly stri
   }
   let hits = 0;
   const otherHits = others.map(() => 0);
-  for (const match of text.toLowerCase().matchAll(WORD)) {
-    const word = match[0];
+  for (const word of text.toLowerCase().split(NOT_LETTERS)) {
     if (own.has(word)) hits += 1;
     else for (let index = 0; index < others.length; index += 1) if (others[index]?.has(word)) otherHits[index] = (otherHits[index] ?? 0) + 1;
   }
