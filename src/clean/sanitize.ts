@@ -3,8 +3,7 @@
 // It gives the same output as sanitize-html configured with this allowlist (which it replaced:
 // that library parsed twice per item, once to sanitize and once more to read the text).
 
-import { Parser } from 'htmlparser2';
-import { TextReader } from './html-dom.js';
+import { readHtmlEvents, TextReader } from './html-dom.js';
 import { plainText } from './text.js';
 
 /** Allowed elements and, for each, its allowed attributes. Anything else is dropped. Sorted. */
@@ -118,57 +117,60 @@ export function sanitizeContent(html: string, baseUrl: string | null): Sanitized
   const stack: Frame[] = [];
   // Inside an element dropped with its content: how deep.
   let dropping = 0;
-  const parser = new Parser(
-    {
-      onopentag(name, attributes) {
-        if (dropping > 0) {
-          dropping += 1;
-          return;
-        }
-        const allowed = ALLOWED.get(name);
-        const kept = allowed === undefined ? null : keptAttributes(name, attributes, allowed, baseUrl);
-        stack.push({ name, kept: kept !== null });
-        if (kept === null) {
-          if (DROPPED.has(name)) dropping = 1;
-          return;
-        }
-        out += `<${name}`;
-        for (const [attribute, value] of kept) out += value === '' ? ` ${attribute}=""` : ` ${attribute}="${escapeAttribute(value)}"`;
-        out += VOID_ELEMENTS.has(name) ? ' />' : '>';
-        reader.open(name);
-        if (name === 'a') {
-          const href = kept.find(([attribute]) => attribute === 'href');
-          if (href !== undefined) hrefs.push(href[1]);
-        } else if (name === 'img') {
-          const src = kept.find(([attribute]) => attribute === 'src');
-          if (src !== undefined) images.push(src[1]);
-        }
-      },
-      ontext(text) {
-        if (dropping > 0) return;
-        out += escapeText(text);
-        reader.text(text);
-      },
-      onclosetag(name) {
-        if (dropping > 0) {
-          dropping -= 1;
-          if (dropping > 0) return;
-        }
-        const frame = stack.pop();
-        if (frame === undefined) return;
-        if (frame.name !== name) {
-          stack.push(frame);
-          return;
-        }
-        if (!frame.kept) return;
-        reader.close(name);
-        if (!VOID_ELEMENTS.has(name)) out += `</${name}>`;
-      },
+  const whole = readHtmlEvents(html, {
+    onopentag(name, attributes) {
+      if (dropping > 0) {
+        dropping += 1;
+        return;
+      }
+      const allowed = ALLOWED.get(name);
+      const kept = allowed === undefined ? null : keptAttributes(name, attributes, allowed, baseUrl);
+      stack.push({ name, kept: kept !== null });
+      if (kept === null) {
+        if (DROPPED.has(name)) dropping = 1;
+        return;
+      }
+      out += `<${name}`;
+      for (const [attribute, value] of kept) out += value === '' ? ` ${attribute}=""` : ` ${attribute}="${escapeAttribute(value)}"`;
+      out += VOID_ELEMENTS.has(name) ? ' />' : '>';
+      reader.open(name);
+      if (name === 'a') {
+        const href = kept.find(([attribute]) => attribute === 'href');
+        if (href !== undefined) hrefs.push(href[1]);
+      } else if (name === 'img') {
+        const src = kept.find(([attribute]) => attribute === 'src');
+        if (src !== undefined) images.push(src[1]);
+      }
     },
-    // As browsers read HTML: entities decoded, names lower case.
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
-  );
-  parser.end(html);
+    ontext(text) {
+      if (dropping > 0) return;
+      out += escapeText(text);
+      reader.text(text);
+    },
+    onclosetag(name) {
+      if (dropping > 0) {
+        dropping -= 1;
+        if (dropping > 0) return;
+      }
+      const frame = stack.pop();
+      if (frame === undefined) return;
+      if (frame.name !== name) {
+        stack.push(frame);
+        return;
+      }
+      if (!frame.kept) return;
+      reader.close(name);
+      if (!VOID_ELEMENTS.has(name)) out += `</${name}>`;
+    },
+  });
+  // Nested deeper than anything real (html-dom.ts MAX_NESTING): what was read, its elements closed.
+  if (!whole) {
+    for (const frame of stack.reverse()) {
+      if (!frame.kept) continue;
+      reader.close(frame.name);
+      if (!VOID_ELEMENTS.has(frame.name)) out += `</${frame.name}>`;
+    }
+  }
   const sanitized = out.trim();
   // As htmlToText reads it: without markup or references, plain text keeps its lines.
   return { html: sanitized, text: /[<&]/.test(sanitized) ? reader.result() : plainText(sanitized), hrefs, images };

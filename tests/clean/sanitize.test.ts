@@ -2,7 +2,9 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sanitizeHtml } from '../../src/clean/sanitize.js';
+import { MAX_NESTING, extractUrls } from '../../src/clean/html-dom.js';
+import { sanitizeContent, sanitizeHtml } from '../../src/clean/sanitize.js';
+import { htmlToText } from '../../src/clean/text.js';
 
 const BASE = 'https://blog.example.org/2025/03/post';
 
@@ -107,4 +109,27 @@ describe('sanitizeHtml against the html5lib sanitizer XSS cases', () => {
       expect(url).toMatch(/^(https?:|mailto:)/);
     }
   });
+});
+
+describe('sanitizeContent on nesting deeper than any real content', () => {
+  it('reads up to MAX_NESTING elements deep, and closes what it kept', () => {
+    const html = `<p>avant<b>${'<em>'.repeat(1000)}trop loin${'</em>'.repeat(1000)}</b></p><p>après</p><script>alert(1)</script>`;
+    const { html: out, text } = sanitizeContent(html, BASE);
+    const opened = out.match(/<em>/g)?.length ?? 0;
+    expect(opened).toBe(MAX_NESTING - 2);
+    expect(out.match(/<\/em>/g)?.length).toBe(opened);
+    expect(out.startsWith('<p>avant<b><em>')).toBe(true);
+    expect(out.endsWith('</em></b></p>')).toBe(true);
+    expect(text).toBe('avant');
+  });
+
+  // htmlparser2 spends time in proportion to the depth on each tag: read whole, these 550 KiB took
+  // about 10 s (and a 10 MiB feed of them hours); the test's time limit is what fails then.
+  it('gives up on a hostile fragment nested 80,000 deep instead of taking seconds', () => {
+    const html = '<b>'.repeat(80_000) + '</i>'.repeat(80_000);
+    const { html: out } = sanitizeContent(html, BASE);
+    expect(out).toBe(`${'<b>'.repeat(MAX_NESTING)}${'</b>'.repeat(MAX_NESTING)}`);
+    expect(htmlToText(html)).toBe('');
+    expect(extractUrls(`${'<i>'.repeat(80_000)}<a href="https://ex.org/">x</a>`).hrefs).toEqual([]);
+  }, 2_000);
 });
