@@ -1,6 +1,7 @@
 // `npm run bench`: speed and memory of veille, each against a baseline measured in the same run.
 //   1. one cycle over 200 loopback feeds of 50 items: wall time, items per second, peak RSS,
-//      against rss-parser's own parse time of the same bytes (target: within 3x, RSS < 300 MB).
+//      against rss-parser's own parse time of the same bytes, each in a fresh process, median of
+//      three interleaved rounds (target: within 3x, RSS < 300 MB).
 //   Then the fetch bench, building a digest issue from 50,000 items stored in one week against the
 //   SQLite read of the same rows (digest-bench.ts, target < 1 s), and grouping 10,000 items into
 //   stories (cluster-bench.ts, target < 2 s).
@@ -115,17 +116,24 @@ async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
 }
 
 /** Peak RSS of a process and its threads: worker threads share the process, so RSS counts them. */
-async function benchPipeline(threads: number): Promise<PipelineFigures> {
-  // With the V8 flag bin/veille.js runs with.
-  const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=4', fileURLToPath(import.meta.url), 'pipeline', String(threads)], {
+function benchPipeline(threads: number): Promise<PipelineFigures> {
+  return inChild<PipelineFigures>('pipeline', String(threads));
+}
+
+/** Runs this script in a fresh process with `args` (with the V8 flag bin/veille.js runs with) and reads its JSON. */
+async function inChild<T>(...args: string[]): Promise<T> {
+  const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=4', fileURLToPath(import.meta.url), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`bench: pipeline run with ${threads} threads exited with ${code}`);
-  return JSON.parse(output) as PipelineFigures;
+  if (code !== 0) throw new Error(`bench: ${args.join(' ')} exited with ${code}`);
+  return JSON.parse(output) as T;
 }
+
+/** Each figure is the median of this many rounds; a round runs the baseline and each pipeline once, in turn. */
+const ROUNDS = 3;
 
 async function main(): Promise<void> {
   const [mode, threadsArgument] = process.argv.slice(2);
@@ -133,18 +141,37 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await runPipelineOnce(Number(threadsArgument))));
     return;
   }
+  if (mode === 'bare') {
+    process.stdout.write(JSON.stringify(await benchBareParse()));
+    return;
+  }
   const { loadConfig } = await import('../config/load-config.js');
   const defaultThreads = loadConfig(join(root, 'config/veille.yaml')).processing.threads;
-  const runs = [await benchPipeline(0), await benchPipeline(defaultThreads)];
-  const baseline = await benchBareParse();
+  const settings = [0, defaultThreads];
+  const bare: { seconds: number; bytes: number }[] = [];
+  const runs = new Map<number, PipelineFigures[]>(settings.map((threads) => [threads, []]));
+  // Interleaved, so that a slow minute on a shared machine weighs on the baseline and the pipeline alike.
+  for (let round = 0; round < ROUNDS; round += 1) {
+    bare.push(await inChild<{ seconds: number; bytes: number }>('bare'));
+    for (const threads of settings) runs.get(threads)?.push(await benchPipeline(threads));
+  }
+  const baseline = median(bare.map((run) => run.seconds));
   console.log(`pipeline: one cycle, ${FEEDS} loopback feeds x ${ITEMS} items (${HOSTS} hosts, politeness delay 0), each run in a fresh process`);
-  console.log(`baseline: rss-parser parseString of the same ${FEEDS} feeds (${mb(baseline.bytes)} MB), in process, sequential: ${baseline.seconds.toFixed(2)} s`);
+  console.log(
+    `baseline: rss-parser parseString of the same ${FEEDS} feeds (${mb(bare[0]?.bytes ?? 0)} MB), sequential, in a fresh process: ` +
+      `${baseline.toFixed(2)} s (${spread(bare.map((run) => run.seconds))})`,
+  );
+  console.log(`each figure: the median of ${ROUNDS} rounds (slowest and fastest in brackets); peak RSS: the highest`);
   console.log('');
-  console.log('  parsing threads   wall time   items/s   peak RSS   ratio to bare parse');
-  for (const run of runs) {
-    const label = run.threads === 0 ? '0 (main thread)' : `${run.threads}${run.threads === defaultThreads ? ' (default)' : ''}`;
+  console.log('  parsing threads   wall time                items/s   peak RSS   ratio to bare parse');
+  for (const threads of settings) {
+    const figures = runs.get(threads) ?? [];
+    const seconds = median(figures.map((run) => run.seconds));
+    const peakRss = Math.max(...figures.map((run) => run.peakRss));
+    const label = threads === 0 ? '0 (main thread)' : `${threads}${threads === defaultThreads ? ' (default)' : ''}`;
     console.log(
-      `  ${label.padEnd(16)}  ${`${run.seconds.toFixed(2)} s`.padStart(9)}   ${String(Math.round((FEEDS * ITEMS) / run.seconds)).padStart(7)}   ${`${mb(run.peakRss)} MB`.padStart(8)}   ${(run.seconds / baseline.seconds).toFixed(2)}x`,
+      `  ${label.padEnd(16)}  ${`${seconds.toFixed(2)} s (${spread(figures.map((run) => run.seconds))})`.padEnd(22)}   ` +
+        `${String(Math.round((FEEDS * ITEMS) / seconds)).padStart(7)}   ${`${mb(peakRss)} MB`.padStart(8)}   ${(seconds / baseline).toFixed(2)}x`,
     );
   }
   console.log('  targets: ratio <= 3x, peak RSS < 300 MB');
@@ -186,6 +213,15 @@ async function benchBareParse(): Promise<{ seconds: number; bytes: number }> {
   const started = performance.now();
   for (const text of texts) await parser.parseString(text);
   return { seconds: (performance.now() - started) / 1000, bytes: texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function spread(seconds: readonly number[]): string {
+  return `${Math.min(...seconds).toFixed(2)}–${Math.max(...seconds).toFixed(2)} s`;
 }
 
 function mb(bytes: number): string {
