@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Parser from 'rss-parser';
+import type { StageSeconds } from './stage-bench.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -145,6 +146,10 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await benchBareParse()));
     return;
   }
+  if (mode === 'stages') {
+    process.stdout.write(JSON.stringify(await (await import('./stage-bench.js')).measureStages()));
+    return;
+  }
   const { loadConfig } = await import('../config/load-config.js');
   const defaultThreads = loadConfig(join(root, 'config/veille.yaml')).processing.threads;
   const settings = [0, defaultThreads];
@@ -175,6 +180,9 @@ async function main(): Promise<void> {
     );
   }
   console.log('  targets: ratio <= 3x, peak RSS < 300 MB');
+  const stages: StageSeconds[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) stages.push(await inChild<StageSeconds>('stages'));
+  (await import('./stage-bench.js')).printStageBench(stages);
   await (await import('./fetch-bench.js')).runFetchBench();
   await (await import('./digest-bench.js')).printDigestBench();
   (await import('./cluster-bench.js')).runClusterBench();
