@@ -104,9 +104,10 @@ interface Frame {
 
 /**
  * sanitizeHtml, with the text, links and images of the result, in one parse. The output is the
- * same, byte for byte, as sanitize-html's with this allowlist (tests/clean/sanitize-differential):
- * every tag written is an allowlisted name, every attribute an allowlisted name with its value
- * escaped, every text escaped, so nothing in it can open a script, whatever the input.
+ * same, byte for byte, as sanitize-html's with this allowlist (tests/clean/sanitize-differential),
+ * except that nothing deeper than MAX_NESTING elements is read: every tag written is an
+ * allowlisted name, every attribute an allowlisted name with its value escaped, every text
+ * escaped, so nothing in it can open a script, whatever the input.
  */
 export function sanitizeContent(html: string, baseUrl: string | null): SanitizedContent {
   if (html.trim() === '') return { html: '', text: '', hrefs: [], images: [] };
