@@ -6,13 +6,14 @@
 //   SQLite read of the same rows (digest-bench.ts, target < 1 s), and grouping 10,000 items into
 //   stories (cluster-bench.ts, target < 2 s).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Parser from 'rss-parser';
 import type { StageSeconds } from './stage-bench.js';
+import { benchFeedUrl, writeBenchConfig } from './bench-config.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,8 +65,7 @@ interface PipelineFigures {
 
 /** One cycle in this process (run as a child of the bench, so its memory is its own). */
 async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
-  const [{ loadConfig }, { silentLogger }, { Store }, { loadTaxonomy }, { runCycle }, { resolveSources }] = await Promise.all([
-    import('../config/load-config.js'),
+  const [{ silentLogger }, { Store }, { loadTaxonomy }, { runCycle }, { resolveSources }] = await Promise.all([
     import('../domain/ports.js'),
     import('../store/store.js'),
     import('../tag/taxonomy.js'),
@@ -75,15 +75,8 @@ async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
   const server = await startFeedServer(FEEDS, ITEMS, HOSTS, 0);
   const dir = mkdtempSync(join(tmpdir(), 'veille-bench-'));
   try {
-    const sources = Array.from({ length: FEEDS }, (_, index) => `  - { url: "http://127.0.0.${(index % HOSTS) + 2}:${server.port}/feed/${index}.xml" }`);
-    const configFile = join(dir, 'veille.yaml');
-    writeFileSync(
-      configFile,
-      `sources:\n${sources.join('\n')}\nthemes: ${JSON.stringify(join(root, 'config/themes.yaml'))}\n` +
-        `storage: { path: veille.db }\npublish: { dir: public, maxItems: 100 }\nfetch: { perHostDelayMs: 0 }\n` +
-        `processing: { threads: ${threads} }\n`,
-    );
-    const config = loadConfig(configFile);
+    const urls = Array.from({ length: FEEDS }, (_, index) => benchFeedUrl(index, HOSTS, server.port));
+    const config = writeBenchConfig(dir, urls, `fetch: { perHostDelayMs: 0 }\nprocessing: { threads: ${threads} }\n`);
     const taxonomy = loadTaxonomy(config.themesFile);
     const store = Store.open(config.storagePath);
     global.gc?.();

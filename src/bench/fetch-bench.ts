@@ -4,17 +4,17 @@
 //   second cycle, every source forced due, all answering 304: wall time and feed bytes received
 //   (targets: no feed body, under 20% of the first cycle).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config/load-config.js';
 import { silentLogger } from '../domain/ports.js';
 import { Store } from '../store/store.js';
 import { loadTaxonomy } from '../tag/taxonomy.js';
 import { runCycle, type CycleSummary } from '../worker/pipeline.js';
 import { resolveSources } from '../worker/sources.js';
+import { benchFeedUrl, writeBenchConfig } from './bench-config.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const FEEDS = 500;
@@ -36,15 +36,8 @@ export async function runFetchBench(): Promise<FetchBenchFigures> {
   const server = await startBenchFeedServer();
   const dir = mkdtempSync(join(tmpdir(), 'veille-fetch-bench-'));
   try {
-    const sources = Array.from({ length: FEEDS }, (_, index) => `  - { url: "http://127.0.0.${(index % HOSTS) + 2}:${server.port}/feed/${index}.xml" }`);
-    const configFile = join(dir, 'veille.yaml');
     // The politeness defaults of the schema: nothing under fetch: is set.
-    writeFileSync(
-      configFile,
-      `sources:\n${sources.join('\n')}\nthemes: ${JSON.stringify(join(root, 'config/themes.yaml'))}\n` +
-        'storage: { path: veille.db }\npublish: { dir: public, maxItems: 100 }\n',
-    );
-    const config = loadConfig(configFile);
+    const config = writeBenchConfig(dir, Array.from({ length: FEEDS }, (_, index) => benchFeedUrl(index, HOSTS, server.port)));
     const limits = config.fetch;
     const store = Store.open(config.storagePath);
     const taxonomy = loadTaxonomy(config.themesFile);

@@ -2,21 +2,19 @@
 // the same 10,000 items as the pipeline bench (200 feeds x 50), in a fresh process as a cycle runs,
 // against rss-parser's own parse of the same bytes in that process. The sum is a floor under a
 // cycle's CPU time: the cycle also fetches, moves items between threads and collects more garbage.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Parser from 'rss-parser';
-import { loadConfig } from '../config/load-config.js';
 import { Store } from '../store/store.js';
 import { createTagger } from '../tag/tagger.js';
 import { loadTaxonomy } from '../tag/taxonomy.js';
 import { groupStoredStories } from '../worker/group-stored-stories.js';
 import { processFeed, type ProcessedFeed } from '../worker/process-feed.js';
 import { publishFromStore } from '../worker/publish-from-store.js';
+import { benchFeedUrl, writeBenchConfig } from './bench-config.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const FEEDS = 200;
 const ITEMS = 50;
 
@@ -47,14 +45,9 @@ export async function measureStages(): Promise<StageSeconds> {
     return result;
   };
   try {
-    const urls = texts.map((_, index) => `http://127.0.0.${(index % 50) + 2}:1/feed/${index}.xml`);
-    const configFile = join(dir, 'veille.yaml');
-    writeFileSync(
-      configFile,
-      `sources:\n${urls.map((url) => `  - { url: "${url}" }`).join('\n')}\nthemes: ${JSON.stringify(join(root, 'config/themes.yaml'))}\n` +
-        `storage: { path: veille.db }\npublish: { dir: public, maxItems: 100 }\n`,
-    );
-    const config = loadConfig(configFile);
+    // Never fetched: the items come from the texts.
+    const urls = texts.map((_, index) => benchFeedUrl(index, 50, 1));
+    const config = writeBenchConfig(dir, urls);
     const taxonomy = loadTaxonomy(config.themesFile);
     const tagger = createTagger(taxonomy, { languages: ['fr', 'en'] });
     const fetchedAt = new Date().toISOString();

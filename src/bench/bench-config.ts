@@ -1,0 +1,24 @@
+// The configuration every bench runs with: its feeds on loopback hosts, the shipped themes, a
+// store and a site in a temporary folder.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../config/load-config.js';
+
+const THEMES = fileURLToPath(new URL('../../config/themes.yaml', import.meta.url));
+
+/** The URL of bench feed `index`, spread over `hosts` loopback addresses (127.0.0.2 onwards). */
+export function benchFeedUrl(index: number, hosts: number, port: number): string {
+  return `http://127.0.0.${(index % hosts) + 2}:${port}/feed/${index}.xml`;
+}
+
+/** Writes `dir`/veille.yaml with these sources (and `extraYaml`, whole lines) and loads it. */
+export function writeBenchConfig(dir: string, urls: readonly string[], extraYaml = ''): Config {
+  const file = join(dir, 'veille.yaml');
+  writeFileSync(
+    file,
+    `sources:\n${urls.map((url) => `  - { url: "${url}" }`).join('\n')}\nthemes: ${JSON.stringify(THEMES)}\n` +
+      `storage: { path: veille.db }\npublish: { dir: public, maxItems: 100 }\n${extraYaml}`,
+  );
+  return loadConfig(file);
+}
