@@ -1,35 +1,9 @@
 // Grouping quality against the labelled pairs of tests/fixtures/cluster/pairs.jsonl (see its
 // README): precision on "same story" at least 0.95 on the tuning half and on the held-out half
 // (a wrong merge hides news); recall printed. The halves were fixed before tuning.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
-
-interface PairItem {
-  source: string;
-  title: string;
-  summary: string;
-  link: string | null;
-  links: string[];
-  language: string | null;
-  publishedAt: string;
-}
-
-interface Pair {
-  id: string;
-  split: 'tuning' | 'held-out';
-  kind: string;
-  same: boolean;
-  a: PairItem;
-  b: PairItem;
-  note: string;
-}
-
-const PAIRS: Pair[] = readFileSync(resolve(import.meta.dirname, '../fixtures/cluster/pairs.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Pair);
+import { LABELLED_PAIRS, type Pair, type PairItem } from './labelled-pairs.js';
 
 /** Whether the stage puts the later item of the pair into the story of the earlier one. */
 export function predictSame(pair: Pair): boolean {
@@ -62,16 +36,16 @@ function score(pairs: readonly Pair[]) {
 describe('labelled pairs', () => {
   it('has both halves, each with pairs of both kinds', () => {
     for (const split of ['tuning', 'held-out'] as const) {
-      const half = PAIRS.filter((pair) => pair.split === split);
+      const half = LABELLED_PAIRS.filter((pair) => pair.split === split);
       expect(half.some((pair) => pair.same)).toBe(true);
       expect(half.some((pair) => !pair.same)).toBe(true);
     }
   });
 
   it.each(['tuning', 'held-out'] as const)('precision on "same story" is at least 0.95 on the %s half', (split) => {
-    const result = score(PAIRS.filter((pair) => pair.split === split));
+    const result = score(LABELLED_PAIRS.filter((pair) => pair.split === split));
     const byKind = new Map<string, { n: number; predicted: number }>();
-    for (const pair of PAIRS.filter((candidate) => candidate.split === split)) {
+    for (const pair of LABELLED_PAIRS.filter((candidate) => candidate.split === split)) {
       const entry = byKind.get(`${pair.kind} (${pair.same ? 'same' : 'different'})`) ?? { n: 0, predicted: 0 };
       entry.n += 1;
       if (predictSame(pair)) entry.predicted += 1;

@@ -1,7 +1,5 @@
 // The stored text signature: computed once per item and stored, it must give grouping exactly the
 // decisions it makes when it computes the signature itself.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   computeMinHash,
@@ -12,24 +10,9 @@ import {
   tokenizeWords,
 } from '../../src/cluster/features.js';
 import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
+import { LABELLED_PAIRS } from './labelled-pairs.js';
 
-interface PairItem {
-  source: string;
-  title: string;
-  summary: string;
-  link: string | null;
-  links: string[];
-  language: string | null;
-  publishedAt: string;
-}
-
-const PAIR_ITEMS: PairItem[] = readFileSync(resolve(import.meta.dirname, '../fixtures/cluster/pairs.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .flatMap((line) => {
-    const pair = JSON.parse(line) as { a: PairItem; b: PairItem };
-    return [pair.a, pair.b];
-  });
+const PAIR_ITEMS = LABELLED_PAIRS.flatMap((pair) => [pair.a, pair.b]);
 
 describe('text signature', () => {
   it.each([
