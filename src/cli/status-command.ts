@@ -1,6 +1,7 @@
 // `veille status [--json]`: per-source health from the store, in the configured time zone.
 import type { Config } from '../config/load-config.js';
 import type { Clock } from '../domain/ports.js';
+import { isSameSourceUrl, publicUrl } from '../domain/source-url.js';
 import { readHostKey } from '../fetch/host-limiter.js';
 import { Store, type HostDeferral, type SourceRecord } from '../store/store.js';
 import { isDue } from '../worker/fetch-schedule.js';
@@ -23,7 +24,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   const staleAfterDays = config.fetch.staleAfterDays;
   // Configured sources in config order, each with its stored state when it has been seen.
   const rows = specs.map((spec) => {
-    const record = stored.find((source) => source.key === spec.url || source.url === spec.url) ?? null;
+    const record = stored.find((source) => isSameSourceUrl(source.key, spec.url) || isSameSourceUrl(source.url, spec.url)) ?? null;
     const stale = record !== null && isStale(record, now, staleAfterDays);
     const hostDeferral = deferrals.find((deferral) => deferral.host === readHostKey(record?.url ?? spec.url)) ?? null;
     return { spec, record, stale, hostDeferral, nextFetchAt: nextAttempt(record, hostDeferral), state: stateOf(record, stale) };
@@ -35,8 +36,8 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
           now: now.toISOString(),
           staleAfterDays,
           sources: rows.map(({ spec, record, state, stale, hostDeferral, nextFetchAt }) => ({
-            url: record?.url ?? spec.url,
-            configuredUrl: spec.url,
+            url: publicUrl(record?.url ?? spec.url),
+            configuredUrl: publicUrl(spec.url),
             name: spec.name ?? record?.feedTitle ?? null,
             state,
             lastAttemptAt: record?.lastAttemptAt ?? null,
@@ -52,7 +53,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
             due: isDue(nextFetchAt, now),
             hostNotBefore: hostDeferral?.notBefore ?? null,
             hostDeferredBecause: hostDeferral?.reason ?? null,
-            movedFrom: record?.movedFrom ?? null,
+            movedFrom: record?.movedFrom == null ? null : publicUrl(record.movedFrom),
             movedAt: record?.movedAt ?? null,
           })),
         },
@@ -66,7 +67,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   const table = formatTable(
     ['SOURCE', 'STATE', 'LAST SUCCESS', 'ITEMS', 'NEXT FETCH', 'LAST ERROR'],
     rows.map(({ spec, record, state, hostDeferral, nextFetchAt }) => [
-      truncate(spec.name ?? record?.feedTitle ?? spec.url, 32),
+      truncate(spec.name ?? record?.feedTitle ?? publicUrl(spec.url), 32),
       state,
       formatLocalTime(record?.lastSuccessAt ?? null, zone),
       String(record?.itemCount ?? 0),
@@ -77,7 +78,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   output.out(table);
   const moved = rows.filter(({ record }) => record?.movedFrom);
   for (const { spec, record } of moved) {
-    output.out(`moved: ${spec.name ?? spec.url}: ${record?.movedFrom} -> ${record?.url} (permanent redirect, ${formatLocalTime(record?.movedAt ?? null, zone)}); update the config to the new URL\n`);
+    output.out(`moved: ${spec.name ?? publicUrl(spec.url)}: ${publicUrl(record?.movedFrom ?? '')} -> ${publicUrl(record?.url ?? '')} (permanent redirect, ${formatLocalTime(record?.movedAt ?? null, zone)}); update the config to the new URL\n`);
   }
   const failing = rows.filter((row) => row.state === 'failing').length;
   const stale = rows.filter((row) => row.stale).length;

@@ -3,6 +3,7 @@
 
 import { VeilleError } from '../domain/errors.js';
 import type { ErrorCode } from '../domain/errors.js';
+import { publicUrl } from '../domain/source-url.js';
 
 export type FetchErrorCode = Extract<ErrorCode, `FETCH_${string}`>;
 
@@ -88,14 +89,14 @@ export function convertToFetchError(error: unknown, url: string): FetchError {
   if (error instanceof FetchError) return error;
   // The address guard (address-policy.ts) refuses at connect time; its message names the address.
   const blocked = findBlockedAddress(error);
-  if (blocked !== null) return new FetchError('FETCH_BLOCKED_ADDRESS', `fetch: ${url}: ${blocked}`, { url, cause: error });
+  if (blocked !== null) return new FetchError('FETCH_BLOCKED_ADDRESS', `fetch: ${publicUrl(url)}: ${blocked}`, { url, cause: error });
   for (const code of collectCodes(error)) {
     for (const [test, classification] of CODE_TABLE) {
       if (test(code)) {
-        return new FetchError(classification.code, `fetch: ${url}: ${classification.says} (${code})`, { url, cause: error });
+        return new FetchError(classification.code, `fetch: ${publicUrl(url)}: ${classification.says} (${code})`, { url, cause: error });
       }
     }
   }
   const detail = error instanceof Error ? error.message : String(error);
-  return new FetchError('FETCH_NETWORK', `fetch: ${url}: network error: ${detail}`, { url, cause: error });
+  return new FetchError('FETCH_NETWORK', `fetch: ${publicUrl(url)}: network error: ${detail}`, { url, cause: error });
 }

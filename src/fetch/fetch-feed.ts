@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { pipeline, Transform } from 'node:stream';
 import type { Readable, TransformCallback } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
+import { publicUrl } from '../domain/source-url.js';
 import { decodeFeedBytes } from './charset.js';
 import { FetchError, convertToFetchError } from './fetch-error.js';
 import { createHttpClient } from './http-client.js';
@@ -119,7 +120,7 @@ export async function fetchFeed(
         redirects += 1;
         if (redirects > policy.maxRedirects) {
           throw new FetchError('FETCH_TOO_MANY_REDIRECTS',
-            `fetch: ${url}: more than ${policy.maxRedirects} redirects (the last one to ${next})`,
+            `fetch: ${publicUrl(url)}: more than ${policy.maxRedirects} redirects (the last one to ${publicUrl(next)})`,
             { url: current, httpStatus: response.status });
         }
         visited.add(next);
@@ -182,14 +183,14 @@ function readRedirectTarget(response: HttpResponse, requestedUrl: string, curren
   const location = readHeader(response, 'location');
   if (location === null) {
     throw new FetchError('FETCH_HTTP_STATUS',
-      `fetch: ${current} answered ${describeStatus(response.status)} without a Location to follow`,
+      `fetch: ${publicUrl(current)} answered ${describeStatus(response.status)} without a Location to follow`,
       { url: current, httpStatus: response.status });
   }
   // RFC 9110 §10.2.2: Location may be relative to the URL that was requested.
-  const next = parseHttpUrl(location, current, `redirects to "${location}", which is not a valid http(s) URL`);
+  const next = parseHttpUrl(location, current, `redirects to "${publicUrl(location)}", which is not a valid http(s) URL`);
   if (visited.has(next)) {
     throw new FetchError('FETCH_REDIRECT_LOOP',
-      `fetch: ${requestedUrl}: redirect loop, ${current} sends back to ${next}, which was already visited`,
+      `fetch: ${publicUrl(requestedUrl)}: redirect loop, ${publicUrl(current)} sends back to ${publicUrl(next)}, which was already visited`,
       { url: current, httpStatus: response.status });
   }
   return next;
@@ -213,10 +214,10 @@ function parseHttpUrl(input: string, base: string, problem: string): string {
   try {
     parsed = new URL(input, base);
   } catch (error) {
-    throw new FetchError('FETCH_BAD_URL', `fetch: ${base}: ${problem}`, { url: base, cause: error });
+    throw new FetchError('FETCH_BAD_URL', `fetch: ${publicUrl(base)}: ${problem}`, { url: base, cause: error });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new FetchError('FETCH_BAD_URL', `fetch: ${base}: ${problem}`, { url: base });
+    throw new FetchError('FETCH_BAD_URL', `fetch: ${publicUrl(base)}: ${problem}`, { url: base });
   }
   parsed.hash = '';
   return parsed.href;
@@ -250,7 +251,7 @@ async function sendRequest(
   signal?.throwIfAborted();
   if (isReservedInvalidHost(url)) {
     throw new FetchError('FETCH_DNS',
-      `fetch: ${url}: the host name could not be resolved (DNS); the .invalid domain never exists`, { url });
+      `fetch: ${publicUrl(url)}: the host name could not be resolved (DNS); the .invalid domain never exists`, { url });
   }
   const controller = new AbortController();
   const forwardAbort = (): void => controller.abort(signal?.reason);
@@ -259,7 +260,7 @@ async function sendRequest(
 
   const headersDeadline = setTimeout(() => {
     controller.abort(new FetchError('FETCH_TIMEOUT',
-      `fetch: ${url}: the server sent no response within ${policy.connectTimeoutMs + policy.headersTimeoutMs} ms`,
+      `fetch: ${publicUrl(url)}: the server sent no response within ${policy.connectTimeoutMs + policy.headersTimeoutMs} ms`,
       { url }));
   }, policy.connectTimeoutMs + policy.headersTimeoutMs);
 
@@ -290,7 +291,7 @@ async function sendRequest(
     async readBody(): Promise<{ body: Uint8Array; receivedBytes: number }> {
       const bodyDeadline = setTimeout(() => {
         controller.abort(new FetchError('FETCH_TIMEOUT',
-          `fetch: ${url}: the body did not arrive within ${policy.bodyTimeoutMs} ms (server too slow)`, { url }));
+          `fetch: ${publicUrl(url)}: the body did not arrive within ${policy.bodyTimeoutMs} ms (server too slow)`, { url }));
       }, policy.bodyTimeoutMs);
       try {
         return await readLimitedBody(response, url, policy.maxBytes, controller);
@@ -321,7 +322,7 @@ async function readLimitedBody(
 ): Promise<{ body: Uint8Array; receivedBytes: number }> {
   const stopTooLarge = (what: string): FetchError => {
     const error = new FetchError('FETCH_TOO_LARGE',
-      `fetch: ${url}: the ${what} is larger than the ${formatBytes(maxBytes)} limit`, { url });
+      `fetch: ${publicUrl(url)}: the ${what} is larger than the ${formatBytes(maxBytes)} limit`, { url });
     controller.abort(error);
     return error;
   };
@@ -373,7 +374,7 @@ function createDecoder(encoding: string, url: string, firstBytes: Buffer | null)
       return firstBytes === null || hasZlibHeader(firstBytes) ? createInflate() : createInflateRaw();
     default:
       throw new FetchError('FETCH_NETWORK',
-        `fetch: ${url}: the server used a content encoding veille cannot decode ("${encoding}")`, { url });
+        `fetch: ${publicUrl(url)}: the server used a content encoding veille cannot decode ("${encoding}")`, { url });
   }
 }
 
@@ -447,7 +448,7 @@ function describeStatus(status: number): string {
 
 function describeStatusFailure(url: string, status: number, hints: ResponseHints): string {
   const retry = hints.retryAfterMs === null ? '' : `; retry in ${Math.ceil(hints.retryAfterMs / 1000)} s`;
-  return `fetch: ${url} answered ${describeStatus(status)}${retry}`;
+  return `fetch: ${publicUrl(url)} answered ${describeStatus(status)}${retry}`;
 }
 
 function formatBytes(bytes: number): string {

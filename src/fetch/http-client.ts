@@ -4,6 +4,7 @@
 
 import { Agent } from 'undici';
 import type { Readable } from 'node:stream';
+import { publicUrl } from '../domain/source-url.js';
 import { BlockedAddressError, createAddressGuard, type LookupFunction } from './address-policy.js';
 import { FetchError } from './fetch-error.js';
 import type { FetchPolicy } from './fetch-feed.js';
@@ -60,7 +61,7 @@ export function createHttpClient(policy: HttpClientPolicy, options: HttpClientOp
           guard.checkLiteralHost(request.url);
         } catch (error) {
           if (error instanceof BlockedAddressError) {
-            throw new FetchError('FETCH_BLOCKED_ADDRESS', `fetch: ${request.url}: ${error.message}`, { url: request.url });
+            throw new FetchError('FETCH_BLOCKED_ADDRESS', `fetch: ${publicUrl(request.url)}: ${error.message}`, { url: request.url });
           }
           throw error;
         }

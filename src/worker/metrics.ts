@@ -1,6 +1,7 @@
 // Prometheus text exposition of the worker's health: cycles, last cycle's results, sources, and
 // counters accumulated over every cycle since the worker started (fetches by result, bytes,
 // durations, items stored).
+import { publicUrl } from '../domain/source-url.js';
 import type { SourceRecord } from '../store/store.js';
 import type { CycleSummary, SourceResult } from './pipeline.js';
 import { isStale } from './source-health.js';
@@ -97,7 +98,7 @@ export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRec
     `veille_sources_stale ${stale}`,
     '# HELP veille_items Stored items per source.',
     '# TYPE veille_items gauge',
-    ...sources.map((source) => `veille_items{source="${escapeLabel(source.url)}"} ${source.itemCount}`),
+    ...sources.map((source) => `veille_items{source="${escapeLabel(publicUrl(source.url))}"} ${source.itemCount}`),
     '# HELP veille_fetches_total Feed fetches by result: ok, not_modified, or the error code.',
     '# TYPE veille_fetches_total counter',
     ...[...fetches.byCode.entries()]

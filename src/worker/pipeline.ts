@@ -4,6 +4,7 @@
 import type { Config } from '../config/load-config.js';
 import { describeError, isVeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
+import { publicUrl, sourceUrlKey } from '../domain/source-url.js';
 import type { SourceSpec } from '../domain/types.js';
 import { isFetchError } from '../fetch/fetch-error.js';
 import { fetchFeed, type FetchPolicy } from '../fetch/fetch-feed.js';
@@ -109,6 +110,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const languages = expectedLanguages(config.site.language, deps.sources.map((source) => source.lang));
   const tagger = createTagger(deps.taxonomy, { languages });
   const processor = createFeedProcessor(due.length > 1 ? config.processing.threads : 0);
+  const specs = new Map(deps.sources.map((spec) => [sourceUrlKey(spec.url), spec]));
 
   let done = 0;
   let failedCount = 0;
@@ -118,15 +120,15 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     await Promise.all(
       due.map((source) =>
         (async () => {
-          const result = await processSource(source, { ...deps, tagger, languages, client, policy, processor, hostHolds, limiter, permits });
+          const result = await processSource(source, { ...deps, specs, tagger, languages, client, policy, processor, hostHolds, limiter, permits });
           results.set(source.id, result);
           done += 1;
           if (result.kind === 'failed') {
             failedCount += 1;
-            failures.push({ url: source.url, name: source.name, code: result.code, message: result.message });
-            logger.warn({ source: source.url, code: result.code }, result.message);
+            failures.push({ url: publicUrl(source.url), name: source.name, code: result.code, message: result.message });
+            logger.warn({ source: publicUrl(source.url), code: result.code }, result.message);
           } else {
-            logger.info({ source: source.url, ...result, result: result.kind }, 'source done');
+            logger.info({ source: publicUrl(source.url), ...result, result: result.kind }, 'source done');
           }
           deps.onProgress?.({ source, result, done, total: due.length, failed: failedCount });
         })(),
@@ -184,6 +186,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
 }
 
 interface SourceContext extends CycleDeps {
+  /** The configured sources by sourceUrlKey of their URL. */
+  readonly specs: ReadonlyMap<string, SourceSpec>;
   readonly tagger: Tagger;
   /** The languages detection chooses among (the language stage and the tagger alike). */
   readonly languages: readonly string[];
@@ -245,7 +249,7 @@ const HOST_DEFERRING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 async function processSource(source: SourceRecord, context: SourceContext): Promise<SourceResult> {
   const { store, clock, config } = context;
   let attemptAt = clock.now();
-  const spec = context.sources.find((candidate) => candidate.url === source.key || candidate.url === source.url);
+  const spec = context.specs.get(sourceUrlKey(source.key)) ?? context.specs.get(sourceUrlKey(source.url));
   const sourceLang = spec?.lang ?? source.lang;
   let fetchStarted = performance.now();
   let durationMs: number | null = null;
@@ -293,7 +297,9 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
     const feed = await context.processor.process({
       text: outcome.text,
       contentType: outcome.contentType,
-      url: outcome.finalUrl,
+      // The base of relative links and the name in parse errors: a link resolved against the URL
+      // as fetched would carry its user name, password or token into published items.
+      url: publicUrl(outcome.finalUrl),
       sourceKey: source.key,
       sourceLang,
       languages: context.languages,
@@ -342,7 +348,7 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
   } catch (error) {
     // A fetch abandoned because the worker stops is no failure of the source: it stays due.
     if (context.signal?.aborted && !isVeilleError(error)) return { kind: 'stopped' };
-    if (!isVeilleError(error)) context.logger.error({ source: source.url, err: error }, 'unexpected error');
+    if (!isVeilleError(error)) context.logger.error({ source: publicUrl(source.url), err: error }, 'unexpected error');
     const code = isVeilleError(error) ? error.code : 'INTERNAL';
     const message = describeError(error);
     const now = clock.now();

@@ -1,6 +1,7 @@
 // Turns stored items into feed entries and writes the site: merged feeds, one set per theme,
 // the OPML of the sources and the index page.
 import type { Config } from '../config/load-config.js';
+import { publicUrl } from '../domain/source-url.js';
 import type { EntrySource, FeedEntry, ThemeInfo, TranslatedTexts } from '../domain/types.js';
 import { languageNote, translatedFrom } from '../digest/french.js';
 import { html, rawHtml } from '../publish/html.js';
@@ -51,7 +52,7 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
     entriesByTheme,
     themes,
     sources: sources.map((source) => ({
-      url: source.url,
+      url: publicUrl(source.url),
       name: source.name ?? source.feedTitle,
       lang: source.lang,
       siteUrl: source.siteUrl,
@@ -106,7 +107,7 @@ export function toStoryEntry(
     publishedAt: first.publishedAt,
     updatedAt: latest,
     language: told.language,
-    source: { name: sourceName(firstSource), url: firstSource.url, siteUrl: firstSource.siteUrl },
+    source: { name: sourceName(firstSource), url: publicUrl(firstSource.url), siteUrl: firstSource.siteUrl },
     themes: themes.filter((theme) => matched.has(theme.id)),
     imageUrl: told.imageUrl ?? first.imageUrl,
     sources: credits,
@@ -183,7 +184,7 @@ function toFeedEntry(item: StoredItem, source: SourceRecord, themes: readonly Th
     publishedAt: item.publishedAt,
     updatedAt: item.changedAt ?? item.updatedAt ?? item.publishedAt,
     language: item.language,
-    source: { name: source.name ?? source.feedTitle ?? hostOf(source.url), url: source.url, siteUrl: source.siteUrl },
+    source: { name: sourceName(source), url: publicUrl(source.url), siteUrl: source.siteUrl },
     themes: themes.filter((theme) => matched.has(theme.id)),
     imageUrl: item.imageUrl,
   };

@@ -1,0 +1,119 @@
+// Issue 13, finding 3: a source URL with a user name, a password or a token parameter was
+// published in sources.opml, the <source> of feed.xml and atom.xml, feed.json and the /metrics
+// labels. After a cycle, no published file, no metrics label, no status output and no log line
+// holds the secret; the store keeps the URL whole, and the server is asked for it whole.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { createCycleMetrics, renderMetrics } from '../../src/worker/metrics.js';
+import { THEMES_FILE, makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
+import { serveBody, serveStatus, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+
+const SECRETS = ['s3cr3t', 'abc', 'hunter2', 'zzz'];
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe('secrets in source URLs', () => {
+  let server: FeedServer;
+  let project: TempProject;
+  let port: string;
+  let logs = '';
+
+  beforeAll(async () => {
+    server = await startFeedServer({
+      // No channel <link>: the item's relative link resolves against the feed's URL, never its credentials.
+      '/feed?token=abc&x=1': serveBody(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Flux privé</title>' +
+          '<item><title>Federated learning at AAAI</title><link>/posts/1</link><guid isPermaLink="false">p1</guid>' +
+          '<pubDate>Mon, 23 Nov 2026 09:00:00 +0000</pubDate></item></channel></rss>',
+        'application/rss+xml',
+      ),
+      '/gone?api_key=zzz': serveStatus(404),
+    });
+    port = new URL(server.base).port;
+    project = makeTempProject();
+    writeFileSync(
+      project.configFile,
+      [
+        'sources:',
+        `  - { url: "http://alice:s3cr3t@127.0.0.1:${port}/feed?token=abc&x=1" }`,
+        `  - { url: "http://bob:hunter2@127.0.0.1:${port}/gone?api_key=zzz", name: Disparu }`,
+        'storage: { path: data/veille.db }',
+        'publish: { dir: public }',
+        `themes: ${JSON.stringify(THEMES_FILE)}`,
+        'log: { level: info }',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['run', '--config', project.configFile]);
+    expect(run.code).toBe(0);
+    logs = run.stderr + run.stdout;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    project.cleanup();
+  });
+
+  it('fetches the URL whole: the query reaches the server', () => {
+    expect(server.requests).toContain('/feed?token=abc&x=1');
+    expect(server.requests).toContain('/gone?api_key=zzz');
+  });
+
+  it('keeps the URL whole in the store', () => {
+    const store = Store.open(join(project.dir, 'data/veille.db'));
+    try {
+      expect(store.listSources({ activeOnly: true }).map((source) => source.url)).toContain(
+        `http://alice:s3cr3t@127.0.0.1:${port}/feed?token=abc&x=1`,
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('publishes the source without its secrets', () => {
+    const published = filesUnder(join(project.dir, 'public'));
+    expect(published.map((file) => file.slice(project.dir.length))).toEqual(
+      expect.arrayContaining(['/public/feed.xml', '/public/atom.xml', '/public/feed.json', '/public/sources.opml', '/public/index.html']),
+    );
+    for (const file of published) {
+      const text = readFileSync(file, 'utf8');
+      for (const secret of SECRETS) expect(text, `${file} holds ${secret}`).not.toContain(secret);
+    }
+    const clean = `http://127.0.0.1:${port}/feed?x=1`;
+    expect(readFileSync(join(project.dir, 'public/sources.opml'), 'utf8')).toContain(`xmlUrl="${clean}"`);
+    expect(readFileSync(join(project.dir, 'public/feed.xml'), 'utf8')).toContain(`<source url="${clean}">`);
+    expect(readFileSync(join(project.dir, 'public/feed.xml'), 'utf8')).toContain(`<link>http://127.0.0.1:${port}/posts/1</link>`);
+  });
+
+  it('labels the metrics without secrets', () => {
+    const store = Store.open(join(project.dir, 'data/veille.db'));
+    try {
+      const text = renderMetrics(createCycleMetrics(), store.listSources({ activeOnly: true }), { now: new Date('2026-11-26T08:00:00Z'), staleAfterDays: 30 });
+      expect(text).toContain(`veille_items{source="http://127.0.0.1:${port}/feed?x=1"} 1`);
+      for (const secret of SECRETS) expect(text).not.toContain(secret);
+    } finally {
+      store.close();
+    }
+  });
+
+  it.each([
+    ['status --json', ['status', '--json']],
+    ['status', ['status']],
+  ])('%s shows no secret', async (_name, args) => {
+    const status = await runCli([...args, '--config', project.configFile]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/FETCH_HTTP_STATUS/);
+    for (const secret of SECRETS) expect(status.stdout + status.stderr).not.toContain(secret);
+  });
+
+  it('logs the cycle without secrets', () => {
+    expect(logs).toMatch(/"source":"http:\/\/127\.0\.0\.1:\d+\/feed\?x=1"/);
+    for (const secret of SECRETS) expect(logs).not.toContain(secret);
+  });
+});
