@@ -1,6 +1,7 @@
 // The project's state: sources with their HTTP state and health, items with their themes.
 // Every write that belongs together happens in one transaction, so a crash loses nothing stored.
 import { existsSync } from 'node:fs';
+import { sourceUrlKey } from '../domain/source-url.js';
 import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
 import { openDatabase, prepared, type Db, type Statement } from './database.js';
 import { DigestStore } from './digest-store.js';
@@ -245,22 +246,67 @@ export class Store {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
-  /** Makes the stored sources match the config: new ones added, missing ones deactivated. */
+  /**
+   * Makes the stored sources match the config: new ones added, missing ones deactivated. Sources
+   * are compared by sourceUrlKey: configured URLs that differ only in case, default port or
+   * fragment are one source, named as the first of them says. Its row is the oldest holding one of
+   * these URLs as written, else the oldest holding a URL of the same key (before sources were
+   * compared so, several rows may hold one feed: the others stay stored, inactive). A new source
+   * is stored under its URL as configured, which stays its key.
+   */
   syncSources(specs: readonly SourceSpec[], now: string): SourceRecord[] {
-    const find = this.statement<[string, string], { id: number }>('SELECT id FROM sources WHERE key = ? OR url = ?');
-    const insert = this.statement(
+    const find = this.statement<[string, string], { id: number }>(
+      'SELECT id FROM sources WHERE key = ? OR url = ? ORDER BY id LIMIT 1',
+    );
+    const insert = this.statement<[string, string, string | null, string | null, string]>(
       'INSERT INTO sources (key, url, name, lang, active, created_at) VALUES (?, ?, ?, ?, 1, ?)',
     );
     const update = this.statement('UPDATE sources SET name = ?, lang = ?, active = 1 WHERE id = ?');
+    const groups = new Map<string, SourceSpec[]>();
+    for (const spec of specs) {
+      const key = sourceUrlKey(spec.url);
+      const group = groups.get(key);
+      if (group) group.push(spec);
+      else groups.set(key, [spec]);
+    }
+    // Built on the first configured URL no row holds as written: every row by the key of both its URLs.
+    let storedByKey: Map<string, number> | null = null;
+    const findStored = (key: string, group: readonly SourceSpec[]): number | null => {
+      let found: number | null = null;
+      for (const spec of group) {
+        const id = find.get(spec.url, spec.url)?.id;
+        if (id !== undefined && (found === null || id < found)) found = id;
+      }
+      if (found !== null) return found;
+      storedByKey ??= this.mapStoredSourcesByKey();
+      return storedByKey.get(key) ?? null;
+    };
     this.db.transaction(() => {
       this.statement('UPDATE sources SET active = 0').run();
-      for (const spec of specs) {
-        const existing = find.get(spec.url, spec.url);
-        if (existing) update.run(spec.name, spec.lang, existing.id);
-        else insert.run(spec.url, spec.url, spec.name, spec.lang, now);
+      for (const [key, group] of groups) {
+        const spec = group[0] as SourceSpec;
+        const existing = findStored(key, group);
+        if (existing !== null) update.run(spec.name, spec.lang, existing);
+        else {
+          const id = Number(insert.run(spec.url, spec.url, spec.name, spec.lang, now).lastInsertRowid);
+          storedByKey?.set(key, id);
+        }
       }
     })();
     return this.listSources({ activeOnly: true });
+  }
+
+  /** sourceUrlKey of each row's key and URL → the row's id, the oldest row first. */
+  private mapStoredSourcesByKey(): Map<string, number> {
+    const rows = this.statement<[], { id: number; key: string; url: string }>('SELECT id, key, url FROM sources ORDER BY id').all();
+    const byKey = new Map<string, number>();
+    for (const row of rows) {
+      for (const url of [row.key, row.url]) {
+        const key = sourceUrlKey(url);
+        if (!byKey.has(key)) byKey.set(key, row.id);
+      }
+    }
+    return byKey;
   }
 
   listSources(options: { activeOnly: boolean }): SourceRecord[] {
