@@ -1,7 +1,9 @@
 // `veille sources list|add|remove|import|export`: the configured sources, edited in place.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { displayPath, type Config } from '../config/load-config.js';
 import { isVeilleError, VeilleError } from '../domain/errors.js';
+import { hasSecret, publicUrl, sourceUrlKey } from '../domain/source-url.js';
 import type { SourceSpec } from '../domain/types.js';
 import { discoverFeedLinks } from '../fetch/discover.js';
 import { fetchFeed } from '../fetch/fetch-feed.js';
@@ -11,7 +13,15 @@ import { primaryLanguage } from '../language/item-language.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { renderOpml } from '../publish/opml.js';
 import { Store } from '../store/store.js';
-import { addSources, readOpmlFile, removeSource, resolveSources, sourcesFile, toOpmlSource } from '../worker/sources.js';
+import {
+  addSources,
+  readOpmlFile,
+  removeSource,
+  resolveSources,
+  sourcesFile,
+  toOpmlSource,
+  type SourcesChange,
+} from '../worker/sources.js';
 import { fetchPolicyFor } from '../worker/fetch-policy.js';
 import { userAgentFor } from '../worker/version.js';
 import type { CliOptions } from './main.js';
@@ -40,9 +50,10 @@ export async function runSourcesCommand(
         : await findFeed(config, url, options);
       const change = await addSources(config, [spec], now);
       if (change.added.length === 0) {
-        output.out(`already a source: ${spec.url}\n`);
+        output.out(`already a source: ${publicUrl(spec.url)}\n`);
       } else {
-        output.out(`added ${spec.name ?? spec.url} <${spec.url}> to ${displayPath(change.file)}\n`);
+        output.out(`added ${spec.name ?? publicUrl(spec.url)} <${publicUrl(spec.url)}> to ${displayPath(change.file)}\n`);
+        warnOfSecrets('sources add', change, output);
       }
       return 0;
     }
@@ -63,18 +74,42 @@ export async function runSourcesCommand(
           (change.skipped.length > 0 ? ` (${change.skipped.length} already there)` : '') +
           '\n',
       );
+      warnOfSecrets('sources import', change, output);
       return 0;
     }
     case 'export': {
       if (target !== undefined) throw new VeilleError('USAGE', `sources export: unexpected argument "${target}"`);
       const siteUrls = storedSiteUrls(config);
-      const sources = resolveSources(config).map((spec) => toOpmlSource(spec, siteUrls.get(spec.url) ?? null));
+      const sources = resolveSources(config).map((spec) => toOpmlSource(spec, siteUrls.get(sourceUrlKey(spec.url)) ?? null));
       output.out(renderOpml(config.site.title, sources, now));
       return 0;
     }
     default:
       throw new VeilleError('USAGE', `sources: expected list, add, remove, import or export, got "${action ?? ''}"`);
   }
+}
+
+/**
+ * A URL with a user name, a password or a token parameter puts a credential into the file: it is
+ * never published (publicUrl), but whoever reads the file has it.
+ */
+function warnOfSecrets(command: string, change: SourcesChange, output: Output): void {
+  const withSecrets = change.added.filter((spec) => hasSecret(spec.url));
+  if (withSecrets.length === 0) return;
+  const file = displayPath(change.file);
+  const which = withSecrets.length === 1 ? `${publicUrl(withSecrets[0]?.url ?? '')} holds` : `${withSecrets.length} URLs hold`;
+  let readable = false;
+  try {
+    readable = (statSync(change.file).mode & 0o077) !== 0;
+  } catch {
+    // the file was just written; if it cannot be read now, say nothing of its permissions
+  }
+  output.err(
+    `${command}: warning: ${which} a secret (a user name and password, or a parameter such as token=); ` +
+      `${file} now holds it, and veille never publishes it. Keep ${file} private` +
+      (readable ? ` (other users of this machine can read it: chmod 600 ${file})` : '') +
+      ' and out of version control.\n',
+  );
 }
 
 function nameOption(options: CliOptions): string | null {
@@ -121,7 +156,7 @@ async function findFeed(config: Config, url: string, options: CliOptions): Promi
     const fetchText = async (candidate: string) => {
       const policy = new URL(candidate).origin === new URL(start).origin ? trusted : untrusted;
       const outcome = await fetchFeed(candidate, { etag: null, lastModified: null }, policy, { client });
-      if (outcome.kind !== 'ok') throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${candidate} gave no content`);
+      if (outcome.kind !== 'ok') throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${publicUrl(candidate)} gave no content`);
       return outcome;
     };
     let requested = start;
@@ -133,7 +168,7 @@ async function findFeed(config: Config, url: string, options: CliOptions): Promi
       if (!isVeilleError(error, 'FETCH_NOT_A_FEED')) throw error;
       const candidate = discoverFeedLinks(outcome.text, outcome.finalUrl)[0];
       if (candidate === undefined) {
-        throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${start} is a web page that links to no feed (no <link rel="alternate">)`);
+        throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${publicUrl(start)} is a web page that links to no feed (no <link rel="alternate">)`);
       }
       requested = candidate;
       outcome = await fetchText(candidate);
@@ -158,7 +193,7 @@ function storedSiteUrls(config: Config): Map<string, string> {
       store
         .listSources({ activeOnly: false })
         .filter((source) => source.siteUrl)
-        .map((source) => [source.key, source.siteUrl ?? '']),
+        .map((source) => [sourceUrlKey(source.key), source.siteUrl ?? '']),
     );
   } finally {
     store.close();

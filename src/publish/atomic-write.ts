@@ -28,8 +28,9 @@ async function syncDirectory(path: string): Promise<void> {
 /**
  * Replaces `path` atomically, creating missing parent folders. On failure the previous file is
  * untouched, the temporary file is removed, and a VeilleError('PUBLISH_FAILED') is thrown.
+ * `mode`: the new file's permissions (default 0644 less the umask).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number | undefined } = {}): Promise<void> {
   const folder = dirname(path);
   // A dotfile, so the HTTP server never serves a half-written temporary file.
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -37,9 +38,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   let created = false;
   try {
     await mkdir(folder, { recursive: true });
-    const handle = await open(temporary, 'wx', 0o644);
+    const handle = await open(temporary, 'wx', options.mode ?? 0o644);
     created = true;
     try {
+      if (options.mode !== undefined) await handle.chmod(options.mode);
       await handle.writeFile(data);
       await handle.sync();
     } finally {
