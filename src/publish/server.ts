@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, posix, resolve, sep } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
+import { parseHttpDate } from './http-date.js';
 
 export interface RouteResponse {
   status: number;
@@ -113,15 +114,30 @@ function matchesEtag(header: string, etag: string): boolean {
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);
 }
 
-function isNotModified(request: IncomingMessage, etag: string, modified: Date): boolean {
+function isNotModified(request: IncomingMessage, etag: string, modified: Date, now: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
   // If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 §13.2.2).
   if (ifNoneMatch !== undefined) return matchesEtag(ifNoneMatch, etag);
   const ifModifiedSince = request.headers['if-modified-since'];
   if (ifModifiedSince === undefined) return false;
-  const since = Date.parse(ifModifiedSince);
+  // RFC 9110 §13.1.3: a value that is not an HTTP-date is ignored, and so is a date later than
+  // the server's clock (the client cannot have seen the file then): both get the file.
+  const since = parseHttpDate(ifModifiedSince, now);
+  if (since === null || since > now.getTime()) return false;
   // HTTP dates have one-second precision.
-  return !Number.isNaN(since) && Math.floor(modified.getTime() / 1000) * 1000 <= since;
+  return Math.floor(modified.getTime() / 1000) * 1000 <= since;
+}
+
+/**
+ * The origin-form of a request target: an absolute-form target (`GET http://host/feed.xml`, which
+ * a server must accept, RFC 9112 §3.2.2) loses its scheme and authority, its path and query kept
+ * as sent; anything else is returned unchanged.
+ */
+export function toOriginForm(target: string): string {
+  const authority = /^https?:\/\/[^/?#]*/i.exec(target);
+  if (authority === null) return target;
+  const rest = target.slice(authority[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
 function sendText(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -162,7 +178,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         'X-Content-Type-Options': 'nosniff',
         ...(relativePath.endsWith('.html') ? { 'Content-Security-Policy': HTML_CSP } : {}),
       };
-      if (isNotModified(request, etag, modified)) {
+      if (isNotModified(request, etag, modified, new Date())) {
         response.writeHead(304, headers);
         response.end();
         return;
@@ -182,7 +198,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
     }
-    const rawUrl = request.url ?? '/';
+    const rawUrl = toOriginForm(request.url ?? '/');
     const route = options.routes?.[rawUrl.split('?')[0] ?? ''];
     if (route !== undefined) {
       const result = route();

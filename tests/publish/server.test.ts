@@ -157,6 +157,13 @@ describe('validators and conditional GET', () => {
     ['If-Modified-Since later', () => ({ 'If-Modified-Since': 'Tue, 08 Apr 2025 00:00:00 GMT' }), 304],
     ['If-Modified-Since earlier', () => ({ 'If-Modified-Since': 'Sun, 06 Apr 2025 00:00:00 GMT' }), 200],
     ['If-Modified-Since unreadable (ignored, RFC 9110 §13.1.3)', () => ({ 'If-Modified-Since': 'yesterday' }), 200],
+    // Date.parse reads these as dates; they are not HTTP-dates (RFC 9110 §5.6.7), so they are ignored.
+    ['If-Modified-Since: 3000 (not an HTTP-date)', () => ({ 'If-Modified-Since': '3000' }), 200],
+    ['If-Modified-Since: Dec 2099 (not an HTTP-date)', () => ({ 'If-Modified-Since': 'Dec 2099' }), 200],
+    ['If-Modified-Since with a numeric zone (not an HTTP-date)', () => ({ 'If-Modified-Since': 'Tue, 08 Apr 2025 00:00:00 +0000' }), 200],
+    ['If-Modified-Since in the future (ignored, RFC 9110 §13.1.3)', () => ({ 'If-Modified-Since': 'Thu, 01 Jan 2099 00:00:00 GMT' }), 200],
+    ['If-Modified-Since later, RFC 850 form', () => ({ 'If-Modified-Since': 'Tuesday, 08-Apr-25 00:00:00 GMT' }), 304],
+    ['If-Modified-Since later, asctime form', () => ({ 'If-Modified-Since': 'Tue Apr  8 00:00:00 2025' }), 304],
   ])('%s -> %i', async (_name, headers, status) => {
     const etag = (await get('/feed.xml')).headers.etag ?? '';
     const reply = await get('/feed.xml', { headers: headers(etag) });
@@ -165,6 +172,23 @@ describe('validators and conditional GET', () => {
       expect(reply.body).toBe('');
       expect(reply.headers.etag).toBe(etag);
     }
+  });
+});
+
+describe('request targets', () => {
+  // RFC 9112 §3.2.2: a server must accept the absolute form, and serve it like the origin form.
+  it.each([
+    ['a file', 200, (port: number) => `http://127.0.0.1:${port}/feed.xml`],
+    ['a file, another host named', 200, () => 'http://feeds.example/feed.xml'],
+    ['a file, with a query', 200, (port: number) => `HTTP://127.0.0.1:${port}/feed.xml?x=1`],
+    ['the home page, no path', 200, (port: number) => `http://127.0.0.1:${port}`],
+    ['a route', 200, (port: number) => `http://127.0.0.1:${port}/healthz`],
+    ['a missing file', 404, (port: number) => `http://127.0.0.1:${port}/nope.xml`],
+    ['dot-dot', 404, (port: number) => `http://127.0.0.1:${port}/../outside.txt`],
+    ['encoded dot-dot', 404, (port: number) => `http://127.0.0.1:${port}/%2e%2e/outside.txt`],
+    ['a dotfile', 404, (port: number) => `http://127.0.0.1:${port}/.secret`],
+  ])('absolute form: %s -> %i', async (_name, status, target) => {
+    expect(await rawStatus(target(server.port))).toBe(status);
   });
 });
 
