@@ -145,6 +145,7 @@ function checkUrl(url: string): string {
  * The URL the user typed is trusted (like any source in the config). A link found in the page is
  * trusted only on the same origin as the typed URL; any other is fetched untrusted, so that a page
  * cannot make veille probe loopback, private or metadata addresses (fetch.allowPrivateHosts).
+ * A redirect that leaves the typed URL's origin is judged the same way (fetchFeed).
  */
 async function findFeed(config: Config, url: string, options: CliOptions): Promise<SourceSpec> {
   const userAgent = userAgentFor(config);

@@ -41,6 +41,24 @@ const BLOCKED: ReadonlyArray<{ readonly list: BlockList; readonly why: string }>
   why,
 }));
 
+/**
+ * The user's own network: loopback and private ranges. A source configured there may redirect
+ * within them (a home server, an intranet); link-local, CGNAT and the metadata addresses stay out.
+ */
+const OWN_NETWORK_RANGES: readonly string[] = ['10.0.0.0/8', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '::1/128', 'fc00::/7'];
+const OWN_NETWORK = toBlockList(OWN_NETWORK_RANGES);
+/** Cloud metadata endpoints inside those ranges (AWS's IPv6 one). */
+const METADATA = toBlockList(['fd00:ec2::254']);
+
+/** True for a loopback or private address (OWN_NETWORK_RANGES), metadata endpoints excepted. */
+export function isOwnNetworkAddress(address: string): boolean {
+  const normalized = unwrapIpv4(address);
+  const family = isIP(normalized);
+  if (family === 0) return false;
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  return OWN_NETWORK.check(normalized, type) && !METADATA.check(normalized, type);
+}
+
 /** Why an address may not be reached from an untrusted URL, or null when it is a public address. */
 export function explainBlockedAddress(address: string): string | null {
   const normalized = unwrapIpv4(address);
@@ -56,6 +74,13 @@ export interface AddressGuard {
   checkLiteralHost(url: string): void;
   /** For net.connect: resolves like dns.lookup, then fails when an address may not be reached. */
   readonly lookup: LookupFunction;
+  /** True when the URL's host is, or resolves only to, addresses of the user's own network (isOwnNetworkAddress). */
+  isOwnNetworkHost(url: string): Promise<boolean>;
+}
+
+export interface AddressGuardOptions {
+  /** The request comes from a source on the user's own network: its loopback and private addresses pass too. */
+  readonly ownNetwork?: boolean;
 }
 
 /** A refusal; fetch-error turns it into FETCH_BLOCKED_ADDRESS with the URL. */
@@ -67,7 +92,11 @@ export class BlockedAddressError extends Error {
  * `allow`: `fetch.allowPrivateHosts` entries, each a CIDR range ("10.0.0.0/8"), an address
  * ("192.168.1.20") or a host name ("intranet.example.org", matched exactly, any case).
  */
-export function createAddressGuard(allow: readonly string[], resolve: LookupFunction = systemLookup as LookupFunction): AddressGuard {
+export function createAddressGuard(
+  allow: readonly string[],
+  resolve: LookupFunction = systemLookup as LookupFunction,
+  options: AddressGuardOptions = {},
+): AddressGuard {
   const allowedNames = new Set<string>();
   const ranges: string[] = [];
   for (const entry of allow) {
@@ -82,6 +111,7 @@ export function createAddressGuard(allow: readonly string[], resolve: LookupFunc
     if (why === null) return null;
     const normalized = unwrapIpv4(address);
     if (allowedAddresses.check(normalized, isIP(normalized) === 6 ? 'ipv6' : 'ipv4')) return null;
+    if (options.ownNetwork === true && isOwnNetworkAddress(normalized)) return null;
     const resolved = hostname === address ? '' : ` resolves to ${address}, which`;
     return `${hostname}${resolved} is a ${why}: refused for a URL that does not come from the config ` +
       `(add it to fetch.allowPrivateHosts to allow it)`;
@@ -115,6 +145,16 @@ export function createAddressGuard(allow: readonly string[], resolve: LookupFunc
           }
         }
         callback(null, address, family);
+      });
+    },
+    isOwnNetworkHost(url: string): Promise<boolean> {
+      const hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      if (isIP(hostname) !== 0) return Promise.resolve(isOwnNetworkAddress(hostname));
+      return new Promise((done) => {
+        resolve(hostname, { all: true }, (error, address) => {
+          const addresses = error ? [] : Array.isArray(address) ? address.map((entry) => entry.address) : [address];
+          done(addresses.length > 0 && addresses.every(isOwnNetworkAddress));
+        });
       });
     },
   };

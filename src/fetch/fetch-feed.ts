@@ -23,6 +23,7 @@ export interface FetchPolicy {
   /**
    * The URL does not come from the user's config (a link found in a page or an item): every hop,
    * redirects included, is refused when it reaches a loopback, private, link-local or metadata address.
+   * A trusted URL's redirect to another origin is judged so too (see fetchFeed).
    */
   untrusted: boolean;
   /** Exceptions to that refusal: CIDR ranges, addresses or host names (`fetch.allowPrivateHosts`). */
@@ -83,7 +84,20 @@ export interface FetchOptions {
   now?: () => Date;
   /** Aborting rejects with the signal's reason, not a FetchError: the caller asked for it. */
   signal?: AbortSignal;
+  /**
+   * The URL the user chose (the configured or typed one) when `url` is not it, such as the new URL
+   * of a source that moved: only its origin is trusted. Default: `url`.
+   */
+  trustedUrl?: string;
 }
+
+/** How one hop is requested: trusted, or untrusted (address policy), from the user's own network or not. */
+interface HopAccess {
+  readonly untrusted: boolean;
+  readonly ownNetwork: boolean;
+}
+
+const TRUSTED_HOP: HopAccess = Object.freeze({ untrusted: false, ownNetwork: false });
 
 const ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, ' +
@@ -94,6 +108,13 @@ const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]
 /** RFC 9110 §15.4.2 and §15.4.9: only these tell the client to update its stored link. */
 const PERMANENT_REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 308]);
 
+/**
+ * Fetches `url`, following redirects. A hop is trusted on the origin of the URL the user chose
+ * (`options.trustedUrl`, else `url`); a hop to another origin is untrusted, like a link found in a
+ * page: it must pass the address policy, unless the chosen URL is itself on the user's own network
+ * (loopback or private) and the hop stays there. An untrusted hop that fails says so without what
+ * it answered (status, body, timing), so that a redirect cannot make veille probe an internal address.
+ */
 export async function fetchFeed(
   url: string,
   conditional: ConditionalState,
@@ -108,74 +129,125 @@ export async function fetchFeed(
   const visited = new Set<string>([current]);
   let everyRedirectPermanent = true;
   let redirects = 0;
+  const chosenUrl = options.trustedUrl ?? url;
+  let ownNetwork: Promise<boolean> | null = null;
+  const judgeHop = async (target: string): Promise<HopAccess> => {
+    if (policy.untrusted) return { untrusted: true, ownNetwork: false };
+    if (originOf(target) === originOf(chosenUrl)) return TRUSTED_HOP;
+    ownNetwork ??= client.isOwnNetwork(chosenUrl);
+    return { untrusted: true, ownNetwork: await ownNetwork };
+  };
   try {
     for (;;) {
-      const exchange = await sendRequest(client, current, requestHeaders, policy, options.signal);
-      const { response } = exchange;
-      const hints = readHints(response, now());
-
-      if (REDIRECT_STATUSES.has(response.status)) {
-        exchange.discard();
-        const next = readRedirectTarget(response, url, current, visited);
-        redirects += 1;
-        if (redirects > policy.maxRedirects) {
-          throw new FetchError('FETCH_TOO_MANY_REDIRECTS',
-            `fetch: ${publicUrl(url)}: more than ${policy.maxRedirects} redirects (the last one to ${publicUrl(next)})`,
-            { url: current, httpStatus: response.status });
-        }
-        visited.add(next);
-        if (!PERMANENT_REDIRECT_STATUSES.has(response.status)) everyRedirectPermanent = false;
-        current = next;
-        continue;
+      const access = await judgeHop(current);
+      // A link fetched untrusted on purpose is not a redirect: its own first hop is named as such.
+      const followed = !(policy.untrusted && redirects === 0);
+      let step: FetchOutcome | { readonly next: string; readonly status: number };
+      try {
+        step = await fetchHop(current, access);
+      } catch (error) {
+        throw access.untrusted ? concealUntrustedFailure(error, url, current, followed) : error;
       }
-
-      const base = {
-        requestedUrl: url,
-        finalUrl: current,
-        permanentUrl: redirects > 0 && everyRedirectPermanent ? current : null,
-        hints,
-      };
-
-      // RFC 9110 §15.4.5: a 304 carries the validators the stored copy should now keep; when the
-      // server omits them, the ones that were sent still hold.
-      if (response.status === 304) {
-        exchange.discard();
-        return {
-          ...base,
-          kind: 'not-modified',
-          httpStatus: 304,
-          etag: readHeader(response, 'etag') ?? conditional.etag,
-          lastModified: readHeader(response, 'last-modified') ?? conditional.lastModified,
-          durationMs: measureSince(startedAt),
-        };
+      if ('kind' in step) return step;
+      redirects += 1;
+      if (redirects > policy.maxRedirects) {
+        const error = new FetchError('FETCH_TOO_MANY_REDIRECTS',
+          `fetch: ${publicUrl(url)}: more than ${policy.maxRedirects} redirects (the last one to ${publicUrl(step.next)})`,
+          { url: current, httpStatus: step.status });
+        throw access.untrusted ? concealUntrustedFailure(error, url, current, followed) : error;
       }
-
-      if (response.status < 200 || response.status > 299) {
-        exchange.discard();
-        throw new FetchError('FETCH_HTTP_STATUS', describeStatusFailure(current, response.status, hints),
-          { url: current, httpStatus: response.status, retryAfterMs: hints.retryAfterMs });
-      }
-
-      const { body, receivedBytes } = await exchange.readBody();
-      const contentType = readHeader(response, 'content-type');
-      const { text, charset } = decodeFeedBytes(body, contentType);
-      return {
-        ...base,
-        kind: 'ok',
-        httpStatus: response.status,
-        text,
-        charset,
-        contentType,
-        etag: readHeader(response, 'etag'),
-        lastModified: readHeader(response, 'last-modified'),
-        bytes: body.byteLength,
-        receivedBytes,
-        durationMs: measureSince(startedAt),
-      };
+      visited.add(step.next);
+      if (!PERMANENT_REDIRECT_STATUSES.has(step.status)) everyRedirectPermanent = false;
+      current = step.next;
     }
   } finally {
     if (options.client === undefined) await client.close();
   }
+
+  /** One request: the outcome, or the redirect to follow. An untrusted hop's failure is concealed by the caller. */
+  async function fetchHop(hopUrl: string, access: HopAccess): Promise<FetchOutcome | { next: string; status: number }> {
+    const exchange = await sendRequest(client, hopUrl, requestHeaders, policy, access, options.signal);
+    const { response } = exchange;
+    const hints = readHints(response, now());
+
+    if (REDIRECT_STATUSES.has(response.status)) {
+      exchange.discard();
+      return { next: readRedirectTarget(response, url, hopUrl, visited), status: response.status };
+    }
+
+    const base = {
+      requestedUrl: url,
+      finalUrl: hopUrl,
+      permanentUrl: redirects > 0 && everyRedirectPermanent ? hopUrl : null,
+      hints,
+    };
+
+    // RFC 9110 §15.4.5: a 304 carries the validators the stored copy should now keep; when the
+    // server omits them, the ones that were sent still hold.
+    if (response.status === 304) {
+      exchange.discard();
+      return {
+        ...base,
+        kind: 'not-modified',
+        httpStatus: 304,
+        etag: readHeader(response, 'etag') ?? conditional.etag,
+        lastModified: readHeader(response, 'last-modified') ?? conditional.lastModified,
+        durationMs: measureSince(startedAt),
+      };
+    }
+
+    if (response.status < 200 || response.status > 299) {
+      exchange.discard();
+      throw new FetchError('FETCH_HTTP_STATUS', describeStatusFailure(hopUrl, response.status, hints),
+        { url: hopUrl, httpStatus: response.status, retryAfterMs: hints.retryAfterMs });
+    }
+
+    const { body, receivedBytes } = await exchange.readBody();
+    const contentType = readHeader(response, 'content-type');
+    const { text, charset } = decodeFeedBytes(body, contentType);
+    return {
+      ...base,
+      kind: 'ok',
+      httpStatus: response.status,
+      text,
+      charset,
+      contentType,
+      etag: readHeader(response, 'etag'),
+      lastModified: readHeader(response, 'last-modified'),
+      bytes: body.byteLength,
+      receivedBytes,
+      durationMs: measureSince(startedAt),
+    };
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The error shown for an untrusted hop that failed: the caller's abort passes through; a refusal
+ * by the address policy keeps its code; anything else becomes FETCH_UNTRUSTED_FAILED. `followed`:
+ * the hop came from a redirect (else it is a link fetched untrusted, whose refusal names the address,
+ * as the link was written in a page the user chose).
+ */
+function concealUntrustedFailure(error: unknown, requestedUrl: string, hopUrl: string, followed: boolean): unknown {
+  if (error !== null && !(error instanceof FetchError)) return error;
+  const shown = publicUrl(requestedUrl);
+  if (error?.code === 'FETCH_BLOCKED_ADDRESS') {
+    if (!followed) return error;
+    return new FetchError('FETCH_BLOCKED_ADDRESS',
+      `fetch: ${shown}: redirected to a host that may not be reached (a loopback, private, link-local or metadata ` +
+        'address, refused after a redirect to another origin; fetch.allowPrivateHosts lists exceptions)', { url: hopUrl });
+  }
+  return new FetchError('FETCH_UNTRUSTED_FAILED', followed
+    ? `fetch: ${shown}: the redirect target could not be fetched (it is on another origin, so its answer is not shown)`
+    : `fetch: ${shown}: could not be fetched (a URL that does not come from the config: its answer is not shown)`,
+  { url: hopUrl });
 }
 
 /** The absolute URL a redirect points to; fails on a missing or non-http(s) Location and on a loop. */
@@ -246,6 +318,7 @@ async function sendRequest(
   url: string,
   headers: Record<string, string>,
   policy: FetchPolicy,
+  access: HopAccess,
   signal: AbortSignal | undefined,
 ): Promise<Exchange> {
   signal?.throwIfAborted();
@@ -266,7 +339,7 @@ async function sendRequest(
 
   let response: HttpResponse;
   try {
-    response = await client.request({ url, headers, signal: controller.signal, untrusted: policy.untrusted });
+    response = await client.request({ url, headers, signal: controller.signal, untrusted: access.untrusted, ownNetwork: access.ownNetwork });
   } catch (error) {
     release();
     throw explainFailure(error, controller.signal, url);

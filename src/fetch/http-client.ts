@@ -1,6 +1,7 @@
 // The undici adapter: the only module that imports undici. One Agent per cycle, keep-alive between
 // requests to the same origin, no automatic redirects and no automatic decompression (fetch-feed does both).
-// Untrusted requests go through a second Agent whose connections resolve names with the address guard.
+// Untrusted requests go through a second Agent whose connections resolve names with the address guard
+// (a third when they come from a source on the user's own network, whose private addresses pass).
 
 import { Agent } from 'undici';
 import type { Readable } from 'node:stream';
@@ -15,6 +16,8 @@ export interface HttpRequest {
   readonly signal?: AbortSignal;
   /** The URL does not come from the config: private and loopback addresses are refused (SSRF). */
   readonly untrusted?: boolean;
+  /** With `untrusted`: reached from a source on the user's own network, so loopback and private addresses pass. */
+  readonly ownNetwork?: boolean;
 }
 
 export interface HttpResponse {
@@ -27,6 +30,8 @@ export interface HttpResponse {
 
 export interface HttpClient {
   request(request: HttpRequest): Promise<HttpResponse>;
+  /** True when the URL's host is, or resolves only to, loopback or private addresses (the user's own network). */
+  isOwnNetwork(url: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -34,12 +39,16 @@ export type HttpClientPolicy = Pick<FetchPolicy, 'connectTimeoutMs' | 'headersTi
   Partial<Pick<FetchPolicy, 'allowPrivateHosts'>>;
 
 export interface HttpClientOptions {
-  /** Name resolution for untrusted requests (dns.lookup by default; tests stand in a resolver that rebinds). */
+  /**
+   * Name resolution for untrusted requests and isOwnNetwork (dns.lookup by default; tests stand in
+   * a resolver that rebinds, or that answers a public address for a name that is on loopback).
+   */
   readonly resolve?: LookupFunction;
 }
 
 export function createHttpClient(policy: HttpClientPolicy, options: HttpClientOptions = {}): HttpClient {
   const guard = createAddressGuard(policy.allowPrivateHosts ?? [], options.resolve);
+  const ownNetworkGuard = createAddressGuard(policy.allowPrivateHosts ?? [], options.resolve, { ownNetwork: true });
   const makeAgent = (lookup?: LookupFunction): Agent =>
     new Agent({
       // The lookup runs for every new connection, after any redirect: the check sees the address
@@ -51,22 +60,24 @@ export function createHttpClient(policy: HttpClientPolicy, options: HttpClientOp
     });
   const trustedAgent = makeAgent();
   let guardedAgent: Agent | null = null;
+  let ownNetworkAgent: Agent | null = null;
   return {
     async request(request: HttpRequest): Promise<HttpResponse> {
       const target = new URL(request.url);
       let agent = trustedAgent;
       if (request.untrusted === true) {
+        const ownNetwork = request.ownNetwork === true;
         try {
           // An IP literal is connected to without any lookup, so it is checked here.
-          guard.checkLiteralHost(request.url);
+          (ownNetwork ? ownNetworkGuard : guard).checkLiteralHost(request.url);
         } catch (error) {
           if (error instanceof BlockedAddressError) {
             throw new FetchError('FETCH_BLOCKED_ADDRESS', `fetch: ${publicUrl(request.url)}: ${error.message}`, { url: request.url });
           }
           throw error;
         }
-        guardedAgent ??= makeAgent(guard.lookup);
-        agent = guardedAgent;
+        if (ownNetwork) agent = ownNetworkAgent ??= makeAgent(ownNetworkGuard.lookup);
+        else agent = guardedAgent ??= makeAgent(guard.lookup);
       }
       const response = await agent.request({
         origin: target.origin,
@@ -77,9 +88,12 @@ export function createHttpClient(policy: HttpClientPolicy, options: HttpClientOp
       });
       return { status: response.statusCode, headers: response.headers, body: response.body };
     },
+    isOwnNetwork(url: string): Promise<boolean> {
+      return guard.isOwnNetworkHost(url);
+    },
     async close(): Promise<void> {
       // destroy rather than close: a cycle's leftover sockets must not keep the process waiting.
-      await Promise.all([trustedAgent.destroy(), guardedAgent?.destroy()]);
+      await Promise.all([trustedAgent.destroy(), guardedAgent?.destroy(), ownNetworkAgent?.destroy()]);
     },
   };
 }

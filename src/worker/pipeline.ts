@@ -268,7 +268,13 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
         source.url,
         { etag: source.etag, lastModified: source.lastModified },
         context.policy,
-        { client: context.client, now: () => clock.now(), ...(context.signal ? { signal: context.signal } : {}) },
+        {
+          client: context.client,
+          now: () => clock.now(),
+          // The configured URL's origin is trusted, not that of a URL the source moved to (a 301 may lead anywhere).
+          trustedUrl: spec?.url ?? source.key,
+          ...(context.signal ? { signal: context.signal } : {}),
+        },
       );
     });
     if (outcome === STOPPED) return { kind: 'stopped' };

@@ -18,6 +18,10 @@ describe('veille sources add: discovery and private addresses', () => {
     server.setRoute('/same-origin/', page('/feed.xml'));
     // Another origin (a host name) that resolves to loopback.
     server.setRoute('/other-origin/', page(`http://localhost:${port}/feed.xml`));
+    // A link on the page's own origin that redirects to the CGNAT range, where cloud metadata lives
+    // (refused on its address, before any connection: the test never leaves loopback).
+    server.setRoute('/redirecting-link/', page('/feed-elsewhere.xml'));
+    server.setRoute('/feed-elsewhere.xml', (_request, response) => response.writeHead(302, { location: 'http://100.100.100.200/latest/meta-data/' }).end());
   });
 
   afterAll(async () => {
@@ -46,6 +50,18 @@ describe('veille sources add: discovery and private addresses', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(readFileSync(made.configFile, 'utf8')).toContain(added(server.base));
+  });
+
+  it.each([
+    ['the typed URL', '/feed-elsewhere.xml'],
+    ['a link on the same origin as the typed page', '/redirecting-link/'],
+  ])('judges a redirect of %s to another origin like a link: the metadata range is refused', async (_name, path) => {
+    const made = project('');
+    const result = await runCli(['sources', 'add', `${server.base}${path}`, '--config', made.configFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^veille: fetch: http:\/\/127\.0\.0\.1:\d+\/feed-elsewhere\.xml: redirected to a host that may not be reached/);
+    expect(result.stderr).not.toContain('100.100.100.200');
+    expect(readFileSync(made.configFile, 'utf8')).not.toContain('feed-elsewhere');
   });
 
   it('refuses a link to another origin that resolves to loopback, saying how to allow it', async () => {

@@ -2,7 +2,7 @@
 // resolution, at connect time and on every redirect, unless fetch.allowPrivateHosts says otherwise.
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainBlockedAddress, type LookupFunction } from '../../src/fetch/address-policy.js';
+import { explainBlockedAddress, isOwnNetworkAddress, type LookupFunction } from '../../src/fetch/address-policy.js';
 import { FetchError } from '../../src/fetch/fetch-error.js';
 import { DEFAULT_FETCH_POLICY, fetchFeed, type FetchPolicy } from '../../src/fetch/fetch-feed.js';
 import { createHttpClient } from '../../src/fetch/http-client.js';
@@ -44,6 +44,20 @@ describe('explainBlockedAddress', () => {
   it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])('%s is public', (address) => {
     expect(explainBlockedAddress(address)).toBeNull();
   });
+});
+
+describe('isOwnNetworkAddress: where a source on the user\'s own network may redirect', () => {
+  it.each(['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', 'fd12:3456::1'])('%s is', (address) => {
+    expect(isOwnNetworkAddress(address)).toBe(true);
+  });
+
+  // Link-local and CGNAT hold the cloud metadata endpoints; fd00:ec2::254 is AWS's.
+  it.each(['169.254.169.254', '169.254.1.1', 'fe80::1', '100.100.100.200', '100.64.0.1', 'fd00:ec2::254', '0.0.0.0', '224.0.0.1', '8.8.8.8', 'localhost'])(
+    '%s is not',
+    (address) => {
+      expect(isOwnNetworkAddress(address)).toBe(false);
+    },
+  );
 });
 
 describe('fetchFeed with an untrusted URL', () => {
