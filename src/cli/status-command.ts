@@ -44,7 +44,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
             lastSuccessAt: record?.lastSuccessAt ?? null,
             lastErrorAt: record?.lastErrorAt ?? null,
             lastErrorCode: record?.lastErrorCode ?? null,
-            lastError: record?.lastError ?? null,
+            lastError: record === null ? null : shownError(record),
             consecutiveFailures: record?.consecutiveFailures ?? 0,
             items: record?.itemCount ?? 0,
             lastNewItemAt: record?.lastNewItemAt ?? null,
@@ -104,5 +104,15 @@ function nextAttempt(record: SourceRecord | null, hostDeferral: HostDeferral | n
 
 function describeLastError(record: SourceRecord | null, zone: string): string {
   if (!record?.lastErrorCode || record.consecutiveFailures === 0) return '-';
-  return `${record.lastErrorCode} at ${formatLocalTime(record.lastErrorAt, zone)}: ${truncate(record.lastError ?? '', 70)}`;
+  return `${record.lastErrorCode} at ${formatLocalTime(record.lastErrorAt, zone)}: ${truncate(shownError(record) ?? '', 70)}`;
+}
+
+/** The stored error without the source's secrets: a message stored by an older veille may name the URL whole. */
+function shownError(record: SourceRecord): string | null {
+  if (record.lastError === null) return null;
+  let message = record.lastError;
+  for (const url of new Set([record.key, record.url, record.movedFrom ?? record.url])) {
+    message = message.split(url).join(publicUrl(url));
+  }
+  return message;
 }

@@ -112,6 +112,24 @@ describe('secrets in source URLs', () => {
     for (const secret of SECRETS) expect(status.stdout + status.stderr).not.toContain(secret);
   });
 
+  it('status hides the secret in an error stored by an older veille, which named the URL whole', async () => {
+    const store = Store.open(join(project.dir, 'data/veille.db'));
+    try {
+      const gone = store.listSources({ activeOnly: true }).find((source) => source.name === 'Disparu');
+      store.recordFailure(gone?.id ?? 0, {
+        at: '2026-11-26T07:00:00Z',
+        nextFetchAt: '2026-11-26T09:00:00Z',
+        code: 'FETCH_HTTP_STATUS',
+        message: `fetch: ${gone?.url ?? ''} answered HTTP 500 Internal Server Error`,
+      });
+    } finally {
+      store.close();
+    }
+    const status = await runCli(['status', '--json', '--config', project.configFile]);
+    expect(status.stdout).toContain(`fetch: http://127.0.0.1:${port}/gone answered HTTP 500`);
+    for (const secret of SECRETS) expect(status.stdout).not.toContain(secret);
+  });
+
   it('logs the cycle without secrets', () => {
     expect(logs).toMatch(/"source":"http:\/\/127\.0\.0\.1:\d+\/feed\?x=1"/);
     for (const secret of SECRETS) expect(logs).not.toContain(secret);
