@@ -136,6 +136,11 @@ const MIGRATIONS: readonly string[] = [
   -- src/cluster/features.ts), computed once when the item is stored; null: computed when grouping.
   ALTER TABLE items ADD COLUMN text_signature BLOB;
   `,
+  `
+  -- "veille digest --resend WEEK --to ADDRESS": an issue sent again on purpose (issue 13, finding 5).
+  ALTER TABLE deliveries ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE deliveries ADD COLUMN resent_at TEXT;
+  `,
 ];
 
 export function openDatabase(path: string): Db {

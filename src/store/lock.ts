@@ -9,7 +9,7 @@ export interface Lock {
   release(): void;
 }
 
-interface LockOwner {
+export interface LockOwner {
   readonly pid: number;
   readonly command: string;
   readonly since: string;
@@ -52,6 +52,12 @@ export function acquireLock(databasePath: string, command: string, now: Date): L
     return { release };
   }
   throw new VeilleError('STORE_LOCKED', `store: cannot take the lock ${path}: it keeps reappearing`);
+}
+
+/** The live process holding the lock of `databasePath`, or null (none, or one that is gone). */
+export function lockHolder(databasePath: string): LockOwner | null {
+  const owner = readOwner(`${databasePath}.lock`);
+  return owner !== null && isProcessAlive(owner.pid) ? owner : null;
 }
 
 function readOwner(path: string): LockOwner | null {
