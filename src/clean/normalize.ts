@@ -7,7 +7,7 @@ import { primaryLanguage } from '../language/item-language.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
 import { sanitizeContent } from './sanitize.js';
-import { htmlToText, summarize } from './text.js';
+import { capText, htmlToText, stripBidiControls, summarize } from './text.js';
 
 export interface NormalizeContext {
   /** Identifies the source for ids (e.g. its feed URL); changing it changes every id. */
@@ -22,6 +22,14 @@ export interface NormalizeContext {
 const UNTITLED = '(sans titre)';
 const SUMMARY_CHARS = 400;
 const TITLE_FROM_SUMMARY_CHARS = 80;
+/**
+ * Published text fields are capped here, once (issue 13, finding 12: a 200,000-character title was
+ * published as is): titles and feed names at 300 characters (four lines of a reader's list; news
+ * titles run well under), authors at 200, category labels at 100. Summaries have SUMMARY_CHARS.
+ */
+export const MAX_TITLE_CHARS = 300;
+export const MAX_AUTHOR_CHARS = 200;
+export const MAX_CATEGORY_CHARS = 100;
 /** A publication date further ahead than this is a feed bug, not a scheduled post. */
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
@@ -67,12 +75,12 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   const summaryText = textOf(parsed.summary);
   let contentText: string | null = null;
   const textOfContent = (): string => (contentText ??= textOf(parsed.content));
-  let summary = summarize(summaryText !== '' ? summaryText : textOfContent(), SUMMARY_CHARS);
-  const ownTitle = oneLine(textOf(parsed.title));
+  let summary = stripBidiControls(summarize(summaryText !== '' ? summaryText : textOfContent(), SUMMARY_CHARS));
+  const ownTitle = textField(parsed.title, MAX_TITLE_CHARS);
   const title = ownTitle !== '' ? ownTitle : summary === '' ? UNTITLED : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
   if (ownTitle !== '' && sameText(summary, title)) {
     // Many feeds repeat the title as description; the content, if any, says more.
-    const fromContent = summarize(textOfContent(), SUMMARY_CHARS);
+    const fromContent = stripBidiControls(summarize(textOfContent(), SUMMARY_CHARS));
     summary = fromContent !== '' && !sameText(fromContent, title) ? fromContent : '';
   }
 
@@ -84,7 +92,7 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
     title,
     summary,
     contentHtml: content.html,
-    author: parsed.author === null ? null : oneLine(textOf(parsed.author)) || null,
+    author: textField(parsed.author, MAX_AUTHOR_CHARS) || null,
     ...dates,
     categories: dedupeCategories(parsed.categories),
     language: primaryLanguage(parsed.language) ?? primaryLanguage(feed.language) ?? primaryLanguage(ctx.sourceLang),
@@ -108,7 +116,7 @@ export interface SourceInfo {
  */
 export function normalizeSourceInfo(feed: Pick<ParsedFeed, 'title' | 'link' | 'base'>, baseUrl: string): SourceInfo {
   return {
-    title: oneLine(textOf(feed.title)) || null,
+    title: textField(feed.title, MAX_TITLE_CHARS) || null,
     siteUrl: feed.link === null ? null : absoluteUrl(feed.link, feed.base ?? baseUrl),
   };
 }
@@ -148,7 +156,7 @@ function dedupeCategories(categories: readonly string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of categories) {
-    const category = oneLine(textOf(raw));
+    const category = textField(raw, MAX_CATEGORY_CHARS);
     const key = category.toLowerCase();
     if (category === '' || seen.has(key)) continue;
     seen.add(key);
@@ -168,6 +176,11 @@ function outboundLinks(hrefs: readonly string[], ownLink: string | null): string
 
 function textOf(html: string | null): string {
   return html === null ? '' : htmlToText(html);
+}
+
+/** A feed's HTML-or-text field as one line of plain text, bidi controls dropped, capped. */
+function textField(html: string | null, maxChars: number): string {
+  return capText(stripBidiControls(oneLine(textOf(html))), maxChars);
 }
 
 function oneLine(text: string): string {

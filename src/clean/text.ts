@@ -19,6 +19,45 @@ export function plainText(text: string): string {
 }
 
 /**
+ * Unicode bidi embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO: U+202A–U+202E; LRI,
+ * RLI, FSI, PDI: U+2066–U+2069). They reorder the text after them, so that a title can read
+ * "…‮gpj.exe" as "…exe.jpg" or turn the page around it (CVE-2021-42574, "Trojan Source"), and
+ * one left open runs on into what a reader shows next. The marks LRM, RLM and ALM (U+200E, U+200F,
+ * U+061C) stay: each acts as one strong character, reorders nothing else, and right-to-left titles
+ * need them to show punctuation where it belongs.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+export function stripBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
+/**
+ * `text` when it has at most `maxChars` characters, else its start cut between words (or, in a
+ * word longer than half the budget, between two graphemes: never inside an emoji sequence or
+ * before a combining accent), ending with "…", `maxChars` characters at most. Published names
+ * and titles are capped so (issue 13, finding 12: a 2 MB feed title became a source's name).
+ */
+export function capText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const budget = Math.max(0, Math.floor(maxChars) - ELLIPSIS.length);
+  const window = text.slice(0, budget + 1); // +1: a space right after the budget still counts
+  const space = window.lastIndexOf(' ');
+  let cut = space > 0 && space >= budget / 2 ? space : 0;
+  if (cut === 0) {
+    // One more unit, so that a surrogate pair at the budget is read whole.
+    for (const { index } of graphemes.segment(text.slice(0, budget + 2))) {
+      if (index > budget) break;
+      cut = index;
+    }
+  }
+  const head = text.slice(0, cut).replace(/[\s.,;:…\-–—]+$/u, '');
+  return head + ELLIPSIS;
+}
+
+/**
  * At most `maxChars` characters of `text` on one line. When it has to cut, it prefers the end of a
  * sentence in the second half of the budget, else the last word boundary, and ends with "…".
  */

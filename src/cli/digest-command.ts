@@ -1,20 +1,25 @@
 // `veille digest [--week YYYY-Www] [--send] [--dry-run] [--force]`: builds (or keeps) the issue
 // of a week, publishes it, and sends it; --dry-run renders everything and writes nothing.
+// `veille digest --resend YYYY-Www --to ADDRESS` sends a published issue again to one recipient.
 import { displayPath, type Config } from '../config/load-config.js';
-import { parseIsoWeek } from '../digest/iso-week.js';
+import { formatIsoWeek, parseIsoWeek } from '../digest/iso-week.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { silentLogger } from '../domain/ports.js';
-import { buildDigest, createMailer, renderDigestMessages, sendDigest, type BuildResult } from '../worker/digest-job.js';
+import { VeilleError } from '../domain/errors.js';
+import { buildDigest, configuredRecipient, createMailer, renderDigestMessages, resendDigest, sendDigest, type BuildResult } from '../worker/digest-job.js';
 import { createLogger } from '../worker/logger.js';
 import type { Store } from '../store/store.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
-import type { Output } from './output.js';
+import { formatLocalTime, type Output } from './output.js';
 
 export interface DigestCommandOptions {
   readonly week?: string | undefined;
   readonly send: boolean;
   readonly dryRun: boolean;
   readonly force: boolean;
+  /** --resend WEEK, with --to ADDRESS. */
+  readonly resend?: string | undefined;
+  readonly to?: string | undefined;
 }
 
 export interface DigestCommandContext {
@@ -33,7 +38,17 @@ const OUTCOMES: Record<BuildResult['outcome'], string> = {
   'dry-run': 'built, not stored (--dry-run)',
 };
 
+/** The operator's line for a delivery a killed send left without an answer (issue 13, finding 5). */
+export function describeUncertain(week: string, recipient: string, since: string, timeZone: string): string {
+  return (
+    `? ${recipient} (${week}): uncertain: the server may or may not have the message ` +
+    `(the send started ${formatLocalTime(since, timeZone)} was interrupted); not sent again. ` +
+    `To send it again: veille digest --resend ${week} --to ${recipient}\n`
+  );
+}
+
 export async function runDigestCommand(config: Config, options: DigestCommandOptions, ctx: DigestCommandContext): Promise<number> {
+  if (options.resend !== undefined || options.to !== undefined) return runResend(config, options, ctx);
   // A bad --week is a usage error before anything is opened.
   const week = options.week !== undefined ? parseIsoWeek(options.week) : undefined;
   // Fails fast on a missing SMTP password, before an issue is stored.
@@ -64,11 +79,49 @@ export async function runDigestCommand(config: Config, options: DigestCommandOpt
     const summary = await sendDigest(deps, issue, { env: ctx.env });
     ctx.output.out(
       `Sent to ${summary.target}: ${summary.sent.length} sent, ${summary.skipped.length} already done, ` +
-        `${summary.failed.length} refused, ${summary.pending.length} left for the next run\n`,
+        `${summary.failed.length} refused, ${summary.pending.length} left for the next run` +
+        (summary.uncertain.length > 0 ? `, ${summary.uncertain.length} uncertain` : '') +
+        '\n',
     );
+    for (const { recipient, since } of summary.uncertain) ctx.output.err(describeUncertain(issue.week, recipient, since, config.site.timezone));
     for (const failure of summary.failed) ctx.output.err(`✗ ${failure.recipient}: ${failure.error}\n`);
     for (const pending of summary.pending) ctx.output.err(`… ${pending.recipient}: ${pending.error}\n`);
     return summary.stopped !== null ? 1 : 0;
+  } finally {
+    app.close();
+  }
+}
+
+/** `digest --resend WEEK --to ADDRESS`: one message, on purpose; 0 sent, 1 not sent, 2 refused. */
+async function runResend(config: Config, options: DigestCommandOptions, ctx: DigestCommandContext): Promise<number> {
+  if (options.resend === undefined || options.to === undefined) {
+    throw new VeilleError('USAGE', 'digest: --resend WEEK and --to ADDRESS go together');
+  }
+  const others = (['send', 'dryRun', 'force'] as const).filter((key) => options[key]);
+  if (others.length > 0 || options.week !== undefined) {
+    throw new VeilleError('USAGE', 'digest: --resend sends one published issue to one recipient; it takes no --week, --send, --dry-run or --force');
+  }
+  let week;
+  try {
+    week = parseIsoWeek(options.resend);
+  } catch (cause) {
+    throw new VeilleError('USAGE', `digest: --resend "${options.resend}" is not an ISO week such as 2026-W48`, { cause });
+  }
+  // Usage errors first, before the store is opened or the SMTP password read.
+  configuredRecipient(config, options.to);
+  createMailer(config, ctx.env).close();
+  const app = ctx.open();
+  const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
+  try {
+    const deps = { config, store: app.store, taxonomy: app.taxonomy, clock: ctx.clock, logger, env: ctx.env };
+    const outcome = await resendDigest(deps, week, options.to, { env: ctx.env });
+    if (outcome.status === 'sent') {
+      ctx.output.out(`${formatIsoWeek(week)}: sent again to ${outcome.recipient} through ${outcome.target} (recorded as a resend)\n`);
+      return 0;
+    }
+    const next = outcome.status === 'failed' ? 'refused for good' : 'not sent; the next "digest --send" tries again';
+    ctx.output.err(`✗ ${outcome.recipient}: ${outcome.error} (${next})\n`);
+    return 1;
   } finally {
     app.close();
   }

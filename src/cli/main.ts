@@ -49,6 +49,9 @@ Commands:
                                 build and publish the weekly issue (default: the last complete
                                 week), send it with --send; --dry-run writes and sends nothing,
                                 --force rebuilds a published issue
+  digest --resend YYYY-Www --to ADDRESS
+                                send a published issue again to one recipient (a delivery
+                                reported uncertain, a lost message); recorded as a resend
 
 Options:
   --config FILE                 config file (default: config/veille.yaml, or $VEILLE_CONFIG)
@@ -75,6 +78,8 @@ const OPTIONS = {
   since: { type: 'string' },
   week: { type: 'string' },
   send: { type: 'boolean' },
+  resend: { type: 'string' },
+  to: { type: 'string' },
   'dry-run': { type: 'boolean' },
   name: { type: 'string' },
   lang: { type: 'string' },
@@ -148,7 +153,14 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const config = loadConfig(configFile);
       return runDigestCommand(
         config,
-        { week: options.week, send: options.send === true, dryRun: options['dry-run'] === true, force: options.force === true },
+        {
+          week: options.week,
+          send: options.send === true,
+          dryRun: options['dry-run'] === true,
+          force: options.force === true,
+          resend: options.resend,
+          to: options.to,
+        },
         { output: ctx.output, env: ctx.env, clock, open: () => openApp(config, 'digest', clock.now()) },
       );
     }

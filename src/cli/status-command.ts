@@ -1,12 +1,16 @@
-// `veille status [--json]`: per-source health from the store, in the configured time zone.
+// `veille status [--json]`: per-source health from the store, in the configured time zone, and
+// the digest deliveries a killed send left uncertain.
 import type { Config } from '../config/load-config.js';
 import type { Clock } from '../domain/ports.js';
 import { isSameSourceUrl, publicUrl } from '../domain/source-url.js';
 import { readHostKey } from '../fetch/host-limiter.js';
+import type { Delivery } from '../store/digest-store.js';
+import { lockHolder } from '../store/lock.js';
 import { Store, type HostDeferral, type SourceRecord } from '../store/store.js';
 import { isDue } from '../worker/fetch-schedule.js';
 import { isStale } from '../worker/source-health.js';
 import { resolveSources } from '../worker/sources.js';
+import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
@@ -15,13 +19,16 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   const now = clock.now();
   let stored: SourceRecord[] = [];
   let deferrals: HostDeferral[] = [];
+  let sending: Delivery[] = [];
   try {
     stored = store?.listSources({ activeOnly: false }) ?? [];
     deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];
+    sending = store?.digests().listSendingDeliveries() ?? [];
   } finally {
     store?.close();
   }
   const staleAfterDays = config.fetch.staleAfterDays;
+  const { uncertain, inFlight } = splitSending(sending, config.storagePath);
   // Configured sources in config order, each with its stored state when it has been seen.
   const rows = specs.map((spec) => {
     const record = stored.find((source) => isSameSourceUrl(source.key, spec.url) || isSameSourceUrl(source.url, spec.url)) ?? null;
@@ -56,6 +63,10 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
             movedFrom: record?.movedFrom == null ? null : publicUrl(record.movedFrom),
             movedAt: record?.movedAt ?? null,
           })),
+          deliveries: {
+            uncertain: uncertain.map(deliveryJson),
+            sending: inFlight.map(deliveryJson),
+          },
         },
         null,
         2,
@@ -85,7 +96,24 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   output.out(
     `${rows.length} sources, ${failing} failing, ${stale} stale (no new item for ${staleAfterDays} days) (times in ${zone})\n`,
   );
+  for (const delivery of uncertain) output.out(describeUncertain(delivery.week, delivery.recipient, delivery.updatedAt, zone));
+  if (inFlight.length > 0) output.out(`${inFlight.length} digest message(s) being sent now\n`);
   return 0;
+}
+
+/**
+ * A 'sending' claim is in flight while the veille that made it runs (it holds the data folder's
+ * lock, taken before the claim); a claim older than the running holder, or with none, was left
+ * by a process that died before the server's answer: uncertain.
+ */
+function splitSending(sending: readonly Delivery[], storagePath: string): { uncertain: Delivery[]; inFlight: Delivery[] } {
+  const holder = sending.length > 0 ? lockHolder(storagePath) : null;
+  const isInFlight = (delivery: Delivery) => holder !== null && delivery.updatedAt >= holder.since;
+  return { uncertain: sending.filter((delivery) => !isInFlight(delivery)), inFlight: sending.filter(isInFlight) };
+}
+
+function deliveryJson(delivery: Delivery) {
+  return { week: delivery.week, recipient: delivery.recipient, messageId: delivery.messageId, claimedAt: delivery.updatedAt, resends: delivery.resends };
 }
 
 /** A failing source stays "failing"; a working one with no new item for too long is "stale". */

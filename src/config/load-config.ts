@@ -10,6 +10,9 @@ import { configSchema, type ParsedConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/veille.yaml';
 
+/** A config needs few aliases, if any; yaml's own default, said here so that it stays. */
+const MAX_ALIAS_COUNT = 100;
+
 export type SourceList =
   | { readonly kind: 'list'; readonly sources: readonly SourceSpec[] }
   | { readonly kind: 'opml'; readonly file: string };
@@ -59,7 +62,15 @@ export function parseConfig(text: string, file: string): Config {
     const where = `${shown}:${position.line}:${position.col}`;
     throw new VeilleError('CONFIG_INVALID', `config: ${where}: not valid YAML: ${firstLine(yamlError.message)}`);
   }
-  const raw: unknown = document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (cause) {
+    // yaml throws a ReferenceError when aliases (merge keys included) would expand more than
+    // maxAliasCount times: a "billion laughs" that would take the memory (issue 13, finding 10).
+    const what = cause instanceof ReferenceError ? `too many aliases (YAML aliases or merge keys expanding beyond ${MAX_ALIAS_COUNT})` : firstLine(String(cause));
+    throw new VeilleError('CONFIG_INVALID', `config: ${shown}: not read: ${what}`, { cause });
+  }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const context: IssueContext = { raw, locate: (path) => locate(shown, document, lineCounter, path) };

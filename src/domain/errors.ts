@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'TRANSLATE_BAD_RESPONSE',
   'LOCK_TIMEOUT',
   'FETCH_UNTRUSTED_FAILED',
+  'STORE_DISK_FULL',
   'INTERNAL',
 ] as const;
 

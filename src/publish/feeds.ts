@@ -41,30 +41,51 @@ function indent(elements: readonly string[], depth: number): string[] {
   return elements.map((element) => pad + element);
 }
 
+/** In the HTML tokenizer, `<` opens a tag (or comment, or end tag) before these (WHATWG HTML §13.2.5.6). */
+const TAG_OPEN = /<(?=[A-Za-z!/?])/g;
+
+/**
+ * A plain-text value (title, author, source name, category) as RSS text. RSS 2.0 does not say
+ * whether these hold text or HTML, and readers differ: newsboat and mail-style readers show the
+ * text; many web readers render <title> as HTML; feedparser guesses (markup-looking text is HTML).
+ * Escaping `<` twice (`&amp;lt;`) would show "&lt;" in the text readers, so a `<` that could open
+ * a tag is written as U+2039 ‹ instead: both kinds of reader show "‹img …>" as text, nothing can
+ * decode it back, and NFKC keeps it (unlike U+FE64 or U+FF1C, which fold to `<`). A `<` before a
+ * space or a digit ("a < b", "<3") is text in HTML and stays. Atom (type="text") and JSON Feed say
+ * their titles are plain text and keep the exact value (issue 13, finding 9).
+ */
+export function rssPlainText(value: string): string {
+  return value.replace(TAG_OPEN, '\u2039');
+}
+
+function rssText(name: string, value: string, attributes: Parameters<typeof xmlElement>[1] = {}): string {
+  return xmlElement(name, attributes, rssPlainText(value));
+}
+
 function rssItem(entry: FeedEntry): string[] {
   const what = `entry ${entry.guid}`;
   const link = webUrlOrNull(entry.link);
   // <description> is HTML for every reader: the plain-text summary is escaped once as HTML.
   const description = entry.summary !== '' ? escapeHtml(entry.summary) : entry.contentHtml;
   const lines = [
-    xmlElement('title', {}, entry.title),
+    rssText('title', entry.title),
     ...(link !== null ? [xmlElement('link', {}, link)] : []),
     xmlElement('guid', { isPermaLink: 'false' }, entry.guid),
     xmlElement('description', {}, description),
     ...(entry.contentHtml !== '' ? [xmlElement('content:encoded', {}, entry.contentHtml)] : []),
     xmlElement('pubDate', {}, toRfc822(entry.publishedAt, what)),
-    ...(entry.author !== null ? [xmlElement('dc:creator', {}, entry.author)] : []),
-    xmlElement('source', { url: entry.source.url }, entry.source.name),
-    ...entry.themes.map((theme) => xmlElement('category', {}, theme.label)),
+    ...(entry.author !== null ? [rssText('dc:creator', entry.author)] : []),
+    rssText('source', entry.source.name, { url: entry.source.url }),
+    ...entry.themes.map((theme) => rssText('category', theme.label)),
   ];
   return ['<item>', ...indent(lines, 1), '</item>'];
 }
 
 export function renderRss(meta: FeedMeta, entries: readonly FeedEntry[]): string {
   const channel = [
-    xmlElement('title', {}, meta.title),
+    rssText('title', meta.title),
     xmlElement('link', {}, meta.siteUrl),
-    xmlElement('description', {}, meta.description),
+    rssText('description', meta.description),
     xmlElement('language', {}, meta.language),
     xmlElement('lastBuildDate', {}, toRfc822(meta.updatedAt, 'feed')),
     xmlElement('generator', {}, meta.generator),

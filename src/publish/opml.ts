@@ -56,10 +56,10 @@ export function renderOpml(title: string, sources: readonly OpmlSource[], now: D
       index += 1;
     }
     if (category === null) {
-      lines.push(...run.map((source) => `    ${feedOutline(source)}`));
+      for (const source of run) lines.push(`    ${feedOutline(source)}`); // no push(...run): 400,000 arguments overflow
     } else {
       lines.push(`    ${xmlElement('outline', { text: category, title: category }, null).replace('/>', '>')}`);
-      lines.push(...run.map((source) => `      ${feedOutline(source)}`));
+      for (const source of run) lines.push(`      ${feedOutline(source)}`);
       lines.push('    </outline>');
     }
   }

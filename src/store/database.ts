@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { VeilleError } from '../domain/errors.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
 
 export type Db = Database.Database;
 
@@ -136,6 +137,11 @@ const MIGRATIONS: readonly string[] = [
   -- src/cluster/features.ts), computed once when the item is stored; null: computed when grouping.
   ALTER TABLE items ADD COLUMN text_signature BLOB;
   `,
+  `
+  -- "veille digest --resend WEEK --to ADDRESS": an issue sent again on purpose (issue 13, finding 5).
+  ALTER TABLE deliveries ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE deliveries ADD COLUMN resent_at TEXT;
+  `,
 ];
 
 export function openDatabase(path: string): Db {
@@ -150,9 +156,16 @@ export function openDatabase(path: string): Db {
     // through Store.checkpoint(), rather than every 1000 pages makes them several times cheaper.
     db.pragma('wal_autocheckpoint = 20000');
   } catch (cause) {
+    if (isDiskFull(cause)) throw diskFullError(cause, dirname(path), `opening ${path}`);
     throw new VeilleError('STORE_FAILED', `store: cannot open ${path}: ${(cause as Error).message}`, { cause });
   }
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (cause) {
+    db.close();
+    if (isDiskFull(cause)) throw diskFullError(cause, dirname(path), `bringing the schema of ${path} up to date`);
+    throw cause;
+  }
   return db;
 }
 

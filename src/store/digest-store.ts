@@ -28,6 +28,10 @@ export interface StoredDigest {
   readonly updatedAt: string;
 }
 
+/**
+ * 'sending' is claimed and not yet answered: in flight, or, when the process that claimed it is
+ * gone (SIGKILL, power loss), uncertain: the server may or may not have the message.
+ */
 export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'pending';
 
 export interface Delivery {
@@ -38,7 +42,15 @@ export interface Delivery {
   readonly attempts: number;
   readonly lastError: string | null;
   readonly sentAt: string | null;
+  /** When the row last changed: for a 'sending' row, when the message was claimed. */
+  readonly updatedAt: string;
+  /** Times sent again on purpose (digest --resend), and the last time. */
+  readonly resends: number;
+  readonly resentAt: string | null;
 }
+
+/** What claimDelivery found: 'claimed' when the message may go now, else the status that stops it. */
+export type ClaimOutcome = 'claimed' | Exclude<DeliveryStatus, 'pending'>;
 
 /** id, story_id, source_id, language, published_at, title, link, summary, themes ("id score,id score"). */
 type RawItemRow = [string, string | number | null, number, string | null, string, string, string | null, string, string | null];
@@ -60,6 +72,9 @@ interface RawDeliveryRow {
   attempts: number;
   last_error: string | null;
   sent_at: string | null;
+  updated_at: string;
+  resends: number;
+  resent_at: string | null;
 }
 
 export class DigestStore {
@@ -143,22 +158,44 @@ export class DigestStore {
       .map(toDelivery);
   }
 
+  /** Claims left as 'sending', every week, oldest first: uncertain unless their process still runs. */
+  listSendingDeliveries(): Delivery[] {
+    return this.statement<[], RawDeliveryRow>("SELECT * FROM deliveries WHERE status = 'sending' ORDER BY updated_at, week, recipient")
+      .all()
+      .map(toDelivery);
+  }
+
   /**
-   * Claims a recipient before the message leaves: true when it may be sent now (never tried, or
-   * a transient failure last time). A claim left as 'sending' by a crash is never taken again.
+   * Claims a recipient before the message leaves: 'claimed' when it may be sent now (never tried,
+   * or a transient failure last time), else the status found. A claim left as 'sending' by a crash
+   * is never taken again (at most once): it is reported as uncertain, and only `digest --resend`
+   * sends that message again, on purpose.
    */
-  claimDelivery(week: string, recipient: string, messageId: string, now: string): boolean {
-    return this.db.transaction((): boolean => {
+  claimDelivery(week: string, recipient: string, messageId: string, now: string): ClaimOutcome {
+    return this.db.transaction((): ClaimOutcome => {
       const existing = this.statement<[string, string], { status: DeliveryStatus }>(
         'SELECT status FROM deliveries WHERE week = ? AND recipient = ?',
       ).get(week, recipient);
-      if (existing && existing.status !== 'pending') return false;
+      if (existing && existing.status !== 'pending') return existing.status;
       this.statement(
         `INSERT INTO deliveries (week, recipient, message_id, status, attempts, updated_at) VALUES (?, ?, ?, 'sending', 0, ?)
          ON CONFLICT (week, recipient) DO UPDATE SET status = 'sending', updated_at = excluded.updated_at`,
       ).run(week, recipient, messageId, now);
-      return true;
+      return 'claimed';
     })();
+  }
+
+  /**
+   * Claims a recipient for a resend, whatever its status: the row goes back to 'sending' (a kill
+   * during the resend leaves it uncertain again) and counts one more resend.
+   */
+  claimResend(week: string, recipient: string, messageId: string, now: string): void {
+    this.statement(
+      `INSERT INTO deliveries (week, recipient, message_id, status, attempts, updated_at, resends, resent_at)
+         VALUES (@week, @recipient, @messageId, 'sending', 0, @now, 1, @now)
+       ON CONFLICT (week, recipient) DO UPDATE SET status = 'sending', updated_at = excluded.updated_at,
+         resends = resends + 1, resent_at = excluded.resent_at`,
+    ).run({ week, recipient, messageId, now });
   }
 
   recordDelivery(week: string, recipient: string, outcome: { status: 'sent' | 'failed' | 'pending'; attempts: number; error: string | null }, now: string): void {
@@ -190,6 +227,9 @@ function toDelivery(row: RawDeliveryRow): Delivery {
     attempts: row.attempts,
     lastError: row.last_error,
     sentAt: row.sent_at,
+    updatedAt: row.updated_at,
+    resends: row.resends,
+    resentAt: row.resent_at,
   };
 }
 

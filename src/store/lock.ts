@@ -3,13 +3,14 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
 import { isProcessAlive } from '../system/process-alive.js';
 
 export interface Lock {
   release(): void;
 }
 
-interface LockOwner {
+export interface LockOwner {
   readonly pid: number;
   readonly command: string;
   readonly since: string;
@@ -18,15 +19,21 @@ interface LockOwner {
 /** Takes the lock for `databasePath`, or throws STORE_LOCKED naming the process that holds it. */
 export function acquireLock(databasePath: string, command: string, now: Date): Lock {
   const path = `${databasePath}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
+  const cannotCreate = (error: unknown): VeilleError =>
+    isDiskFull(error)
+      ? diskFullError(error, dirname(path), `creating the lock ${path}`)
+      : new VeilleError('STORE_FAILED', `store: cannot create the lock ${path}: ${(error as Error).message}`, { cause: error });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw cannotCreate(error);
+  }
   for (let attempt = 0; attempt < 2; attempt += 1) {
     let fd: number;
     try {
       fd = openSync(path, 'wx', 0o644);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new VeilleError('STORE_FAILED', `store: cannot create the lock ${path}: ${(error as Error).message}`, { cause: error });
-      }
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreate(error);
       const owner = readOwner(path);
       if (owner && isProcessAlive(owner.pid)) {
         throw new VeilleError(
@@ -39,7 +46,14 @@ export function acquireLock(databasePath: string, command: string, now: Date): L
       continue;
     }
     const owner: LockOwner = { pid: process.pid, command, since: now.toISOString() };
-    writeSync(fd, `${JSON.stringify(owner)}\n`);
+    try {
+      writeSync(fd, `${JSON.stringify(owner)}\n`);
+    } catch (error) {
+      // An empty lock file would read as stale and be taken over: it goes.
+      closeSync(fd);
+      removeQuietly(path);
+      throw cannotCreate(error);
+    }
     closeSync(fd);
     let released = false;
     const release = () => {
@@ -52,6 +66,12 @@ export function acquireLock(databasePath: string, command: string, now: Date): L
     return { release };
   }
   throw new VeilleError('STORE_LOCKED', `store: cannot take the lock ${path}: it keeps reappearing`);
+}
+
+/** The live process holding the lock of `databasePath`, or null (none, or one that is gone). */
+export function lockHolder(databasePath: string): LockOwner | null {
+  const owner = readOwner(`${databasePath}.lock`);
+  return owner !== null && isProcessAlive(owner.pid) ? owner : null;
 }
 
 function readOwner(path: string): LockOwner | null {

@@ -5,6 +5,7 @@ import { sourceUrlKey } from '../domain/source-url.js';
 import type { Item, SourceSpec, ThemeMatch } from '../domain/types.js';
 import { openDatabase, prepared, type Db, type Statement } from './database.js';
 import { DigestStore } from './digest-store.js';
+import { isDiskFull } from './disk-full.js';
 import { hashItemContent } from './item-hash.js';
 import { TranslationStore } from './translation-store.js';
 
@@ -237,8 +238,16 @@ export class Store {
 
   close(): void {
     if (!this.db.open) return;
-    this.checkpoint();
-    this.db.close();
+    try {
+      this.checkpoint();
+    } catch (error) {
+      // On a full disk the write-ahead log keeps what was written, and SQLite moves it into the
+      // database on the next open: closing goes on, and the error that ended the command is the
+      // one reported, not this one.
+      if (!isDiskFull(error)) throw error;
+    } finally {
+      this.db.close();
+    }
   }
 
   /** Moves the write-ahead log into the database file; run after each cycle. */

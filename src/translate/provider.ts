@@ -52,6 +52,19 @@ export function isTranslateError(error: unknown): error is TranslateError {
   return error instanceof TranslateError;
 }
 
+/**
+ * The most an answer may weigh: 4 MiB, or 16 bytes per byte sent when a request is bigger. A
+ * translation is about as long as its text (JSON escapes, a reasoning model's <think> block and
+ * the provider's envelope fit well within); feeds are capped the same way (fetch.maxBytes), so a
+ * provider that streams without end costs bounded memory (issue 13, finding 7).
+ */
+export const MIN_ANSWER_CAP_BYTES = 4 * 1024 * 1024;
+const ANSWER_BYTES_PER_REQUEST_BYTE = 16;
+
+export function answerCapFor(requestBytes: number): number {
+  return Math.max(MIN_ANSWER_CAP_BYTES, requestBytes * ANSWER_BYTES_PER_REQUEST_BYTE);
+}
+
 /** POSTs `body` as JSON and returns the parsed JSON answer, or throws a TranslateError. */
 export async function postJson(
   provider: string,
@@ -61,12 +74,14 @@ export async function postJson(
 ): Promise<unknown> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const json = JSON.stringify(body);
+  const cap = answerCapFor(Buffer.byteLength(json));
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
-      body: JSON.stringify(body),
+      body: json,
       signal,
     });
   } catch (cause) {
@@ -76,8 +91,9 @@ export async function postJson(
   }
   let text: string;
   try {
-    text = await response.text();
+    text = await readCapped(provider, response, cap);
   } catch (cause) {
+    if (isTranslateError(cause)) throw cause;
     if (timeout.aborted) throw new TranslateError('TRANSLATE_TIMEOUT', `translate: ${provider}: the answer did not finish within ${options.timeoutMs} ms`, true, null, { cause });
     throw new TranslateError('TRANSLATE_NETWORK', `translate: ${provider}: the answer was cut: ${reasonOf(cause)}`, true, null, { cause });
   }
@@ -87,6 +103,37 @@ export async function postJson(
   } catch (cause) {
     throw new TranslateError('TRANSLATE_BAD_RESPONSE', `translate: ${provider}: the answer is not JSON`, false, null, { cause });
   }
+}
+
+/** The body as text, read chunk by chunk and refused as soon as it passes `cap` bytes. */
+async function readCapped(provider: string, response: Response, cap: number): Promise<string> {
+  const tooLarge = () =>
+    new TranslateError('TRANSLATE_BAD_RESPONSE', `translate: ${provider}: the answer exceeds ${formatMiB(cap)}; refused unread`, false);
+  const declared = Number(response.headers.get('content-length'));
+  // Cancelling closes the connection; it is not awaited, as a peer need not acknowledge it.
+  if (declared > cap) {
+    response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 }
 
 /** 400 Bad Request, 413 Content Too Large, 414 URI Too Long, 422 Unprocessable Content (RFC 9110 §15.5). */

@@ -6,7 +6,7 @@ import { VeilleError, describeError } from '../domain/errors.js';
 import type { TranslatedTexts } from '../domain/types.js';
 import { primaryLanguage } from '../language/item-language.js';
 import type { Logger } from '../domain/ports.js';
-import { htmlToText } from '../clean/text.js';
+import { htmlToText, stripBidiControls } from '../clean/text.js';
 import { collapseSpaces } from '../clean/html-dom.js';
 import type { TranslationCandidate, TranslationKey, TranslationStore } from '../store/translation-store.js';
 import { applyGlossary, entriesIn, glossaryHash, glossaryMisses, type GlossaryEntry } from './glossary.js';
@@ -232,11 +232,12 @@ export function createTranslator(options: TranslatorOptions): Translator {
 }
 
 /**
- * Provider output made plain, one-line text: markup removed (it is never trusted, and titles and
- * summaries are text), spaces collapsed, and the quotes a chat model may wrap its answer in dropped.
+ * Provider output made plain, one-line text: markup and bidi controls removed (it is never trusted,
+ * and titles and summaries are text, as in clean/normalize.ts), spaces collapsed, and the quotes a
+ * chat model may wrap its answer in dropped.
  */
 export function clean(output: string, source = ''): string {
-  let text = collapseSpaces(htmlToText(output).replace(/\s+/g, ' '));
+  let text = collapseSpaces(stripBidiControls(htmlToText(output)).replace(/\s+/g, ' '));
   const quoted = /^(["«“„'])\s*([\s\S]*?)\s*(["»”'])$/u.exec(text);
   const sourceQuoted = /^["«“„'‘]/u.test(source.trim());
   if (quoted && !sourceQuoted && pairs(quoted[1] as string, quoted[3] as string)) text = (quoted[2] as string).trim();

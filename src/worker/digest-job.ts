@@ -1,14 +1,14 @@
 // Wires the weekly digest: reads the week's items, builds and stores the issue (a stored issue
 // changes only when forced), publishes the digest files, and sends the email to the recipients.
-import type { Config } from '../config/load-config.js';
+import { displayPath, type Config } from '../config/load-config.js';
 import { buildIssue, selectThemes, type DigestIssue } from '../digest/issue.js';
-import { lastCompleteWeek, weekRange, type IsoWeek, type WeekRange } from '../digest/iso-week.js';
+import { formatIsoWeek, lastCompleteWeek, weekRange, type IsoWeek, type WeekRange } from '../digest/iso-week.js';
 import { issuePageUrl, publishDigests, type DigestSiteMeta, type PublishedIssue } from '../digest/publish-digest.js';
 import { VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { composeMessage } from '../email/compose.js';
 import { createOutboxMailer, createSmtpMailer, renderMessage, type Mailer, type OutgoingMessage } from '../email/mailer.js';
-import { sendIssue, type Recipient, type SendSummary } from '../email/send-issue.js';
+import { resendIssue, sendIssue, type DeliveryOutcome, type Recipient, type SendSummary } from '../email/send-issue.js';
 import type { Store } from '../store/store.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import { publishFromStore } from './publish-from-store.js';
@@ -184,6 +184,63 @@ export async function sendDigest(
   }
 }
 
+/** The configured recipient with this address (any case), or a USAGE error naming the config file. */
+export function configuredRecipient(config: Config, address: string): Recipient {
+  const wanted = address.trim().toLowerCase();
+  const recipient = config.email.recipients.find((candidate) => candidate.address.toLowerCase() === wanted);
+  if (recipient === undefined) {
+    throw new VeilleError(
+      'USAGE',
+      `digest: --to ${address}: not a recipient in email.recipients of ${displayPath(config.file)}; --resend sends only to a configured recipient`,
+    );
+  }
+  return recipient;
+}
+
+/**
+ * Sends a published issue again to one configured recipient, on purpose (an uncertain delivery,
+ * a lost message): `digest --resend WEEK --to ADDRESS`. A week with no stored issue is refused.
+ */
+export async function resendDigest(
+  deps: DigestDeps,
+  week: IsoWeek,
+  address: string,
+  options: { env: NodeJS.ProcessEnv; mailer?: Mailer; sleep?: (ms: number) => Promise<void> },
+): Promise<DeliveryOutcome & { target: string; recipient: string }> {
+  const { config } = deps;
+  const recipient = configuredRecipient(config, address);
+  const digests = deps.store.digests();
+  const weekId = formatIsoWeek(week);
+  const stored = digests.getDigest(weekId);
+  if (stored === null) {
+    const published = digests.listDigests(5).map((row) => row.week);
+    throw new VeilleError(
+      'USAGE',
+      `digest: --resend ${weekId}: no issue is published for that week` +
+        (published.length > 0 ? ` (latest: ${published.join(', ')})` : ' (none yet)') +
+        `; "veille digest --week ${weekId}" builds it`,
+    );
+  }
+  const issue = JSON.parse(stored.issue) as DigestIssue;
+  const mailer = options.mailer ?? createMailer(config, options.env);
+  try {
+    const outcome = await resendIssue({
+      issue,
+      recipient,
+      digests,
+      mailer,
+      compose: composerFor(config, issue, deps.clock.now()),
+      now: () => deps.clock.now(),
+      logger: deps.logger,
+      retry: config.email.retry,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+    return { ...outcome, target: mailer.target, recipient: recipient.address.toLowerCase() };
+  } finally {
+    if (!options.mailer) mailer.close();
+  }
+}
+
 /** The worker's weekly run: build (or keep) the last complete week's issue, then send it. */
 export async function runScheduledDigest(deps: DigestDeps, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   const built = await buildDigest(deps, { force: false, dryRun: false });
@@ -191,7 +248,7 @@ export async function runScheduledDigest(deps: DigestDeps, env: NodeJS.ProcessEn
   if (built.issue === null || deps.config.email.recipients.length === 0) return;
   const summary = await sendDigest(deps, built.issue, { env, ...(signal ? { signal } : {}) });
   deps.logger.info(
-    { week: built.range.id, sent: summary.sent.length, skipped: summary.skipped.length, failed: summary.failed.length, pending: summary.pending.length },
+    { week: built.range.id, sent: summary.sent.length, skipped: summary.skipped.length, uncertain: summary.uncertain.length, failed: summary.failed.length, pending: summary.pending.length },
     'digest delivered',
   );
 }

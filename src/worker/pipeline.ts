@@ -1,6 +1,7 @@
 // One cycle: fetch the due sources, parse, normalize, tag and store their items, then publish.
 // A source's failure is recorded on that source and never stops the others; a host that answers
 // 429 or 503 with Retry-After is left alone until then, by every source on it.
+import { dirname } from 'node:path';
 import type { Config } from '../config/load-config.js';
 import { describeError, isVeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
@@ -10,6 +11,7 @@ import { isFetchError } from '../fetch/fetch-error.js';
 import { fetchFeed, type FetchPolicy } from '../fetch/fetch-feed.js';
 import { createHostLimiter, readHostKey, type HostLimiter } from '../fetch/host-limiter.js';
 import { createHttpClient, type HttpClient } from '../fetch/http-client.js';
+import { diskFullError, isDiskFull } from '../store/disk-full.js';
 import type { SourceRecord, Store } from '../store/store.js';
 import { expectedLanguages } from '../language/item-language.js';
 import { createTagger, type Tagger } from '../tag/tagger.js';
@@ -116,11 +118,12 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   let failedCount = 0;
   const results = new Map<number, SourceResult>();
   const failures: CycleSummary['failures'][number][] = [];
+  const diskFull: DiskFull = { error: null };
   try {
     await Promise.all(
       due.map((source) =>
         (async () => {
-          const result = await processSource(source, { ...deps, specs, tagger, languages, client, policy, processor, hostHolds, limiter, permits });
+          const result = await processSource(source, { ...deps, specs, tagger, languages, client, policy, processor, hostHolds, limiter, permits, diskFull });
           results.set(source.id, result);
           done += 1;
           if (result.kind === 'failed') {
@@ -137,21 +140,30 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   } finally {
     await Promise.all([client.close(), processor.close()]);
   }
+  const dataFolder = dirname(config.storagePath);
+  if (diskFull.error !== null) throw diskFullError(diskFull.error, dataFolder, "storing the sources' items");
 
-  // Same story across sources and languages: new items join stories before they are published.
-  const grouping = groupStoredStories(store, clock.now());
-  logger.info({ ...grouping }, 'stories grouped');
-  // Titles and summaries in the site's language before they are published (a failing provider only delays them).
-  const translator = configuredTranslator(config, store, deps.env ?? process.env, clock, logger);
-  if (translator !== null && deps.signal?.aborted !== true) await translateRecent(translator, deps, deps.signal ? { signal: deps.signal } : {});
-  const published = await publishFromStore({
-    config,
-    store,
-    taxonomy: deps.taxonomy,
-    builtAt: clock.now(),
-    translator,
-  });
-  store.checkpoint();
+  let published: number;
+  try {
+    // Same story across sources and languages: new items join stories before they are published.
+    const grouping = groupStoredStories(store, clock.now());
+    logger.info({ ...grouping }, 'stories grouped');
+    // Titles and summaries in the site's language before they are published (a failing provider only delays them).
+    const translator = configuredTranslator(config, store, deps.env ?? process.env, clock, logger);
+    if (translator !== null && deps.signal?.aborted !== true) await translateRecent(translator, deps, deps.signal ? { signal: deps.signal } : {});
+    published = await publishFromStore({
+      config,
+      store,
+      taxonomy: deps.taxonomy,
+      builtAt: clock.now(),
+      translator,
+    });
+    store.checkpoint();
+  } catch (error) {
+    // Publishing wraps its own write errors (PUBLISH_FAILED); SQLite's "database or disk is full" is the store's.
+    if (isDiskFull(error) && !isVeilleError(error)) throw diskFullError(error, dataFolder, 'grouping and publishing the stored items');
+    throw error;
+  }
 
   let newItems = 0;
   let updatedItems = 0;
@@ -199,6 +211,12 @@ interface SourceContext extends CycleDeps {
   /** Politeness: wraps each fetch, not the processing after it. */
   readonly limiter: HostLimiter;
   readonly permits: Permits;
+  /** Set by the first source that finds the disk full: the cycle ends, no source is blamed. */
+  readonly diskFull: DiskFull;
+}
+
+interface DiskFull {
+  error: unknown;
 }
 
 /** Feeds being fetched or fetched and not yet stored, per slot of fetch.concurrency. */
@@ -354,6 +372,12 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
   } catch (error) {
     // A fetch abandoned because the worker stops is no failure of the source: it stays due.
     if (context.signal?.aborted && !isVeilleError(error)) return { kind: 'stopped' };
+    // Nor is a full disk (SQLITE_FULL, ENOSPC): no back-off is recorded, the cycle ends and says
+    // so (issue 13, finding 10: it was INTERNAL on the source, and run exited 0).
+    if (isDiskFull(error) || context.diskFull.error !== null) {
+      context.diskFull.error ??= error;
+      return { kind: 'stopped' };
+    }
     if (!isVeilleError(error)) context.logger.error({ source: publicUrl(source.url), err: error }, 'unexpected error');
     const code = isVeilleError(error) ? error.code : 'INTERNAL';
     const message = describeError(error);
@@ -362,13 +386,19 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
     if (isFetchError(error) && retryAfterMs !== null && HOST_DEFERRING_STATUSES.has(error.httpStatus ?? 0)) {
       deferHost(context, readHostKey(error.url), now.getTime() + retryAfterMs, `HTTP ${error.httpStatus} Retry-After`, now);
     }
-    store.recordAttempt(source.id, attemptAt.toISOString());
-    store.recordFailure(source.id, {
-      at: now.toISOString(),
-      code,
-      message,
-      nextFetchAt: nextFetchAfterFailure(now, config.fetch, source.consecutiveFailures + 1, retryAfterMs).toISOString(),
-    });
+    try {
+      store.recordAttempt(source.id, attemptAt.toISOString());
+      store.recordFailure(source.id, {
+        at: now.toISOString(),
+        code,
+        message,
+        nextFetchAt: nextFetchAfterFailure(now, config.fetch, source.consecutiveFailures + 1, retryAfterMs).toISOString(),
+      });
+    } catch (recordError) {
+      if (!isDiskFull(recordError)) throw recordError;
+      context.diskFull.error ??= recordError;
+      return { kind: 'stopped' };
+    }
     return { kind: 'failed', code, message, durationMs: durationMs ?? Math.round(performance.now() - fetchStarted) };
   } finally {
     releasePermit();

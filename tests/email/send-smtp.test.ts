@@ -211,7 +211,9 @@ describe('an interrupted batch is resumed without sending anyone twice', () => {
       expect(smtp.recipients()).toEqual(['a@example.org', 'b@example.org', 'c@example.org']);
       const resumed = await sendDigest(deps, issue, { env: PASSWORD_ENV });
       expect(resumed.sent).toEqual(['d@example.org', 'e@example.org']);
-      expect(resumed.skipped).toEqual(['a@example.org', 'b@example.org', 'c@example.org']);
+      expect(resumed.skipped).toEqual(['a@example.org', 'b@example.org']);
+      // Not counted as done: the server may or may not have it (issue 13, finding 5).
+      expect(resumed.uncertain).toEqual([{ recipient: 'c@example.org', since: new Date(NOW).toISOString() }]);
       expect(digests.listDeliveries(WEEK).map((delivery) => [delivery.recipient, delivery.status])).toEqual([
         ['a@example.org', 'sent'],
         ['b@example.org', 'sent'],

@@ -14,6 +14,8 @@ export interface TestSmtpServer {
   recipients(): string[];
   /** Error for RCPT TO of an address (e.g. 550, 451), or null to accept it. */
   reply: (address: string) => { code: number; message: string } | null;
+  /** Awaited before RCPT TO of each address is answered (a test may kill the client there). */
+  beforeRcpt: (address: string) => Promise<void> | void;
   /** Called after each accepted message. */
   onMessage: (message: ReceivedMessage) => void;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     received: [],
     recipients: () => state.received.flatMap((message) => message.to),
     reply: () => null,
+    beforeRcpt: () => undefined,
     onMessage: () => undefined,
     close: async () => undefined,
   };
@@ -42,9 +45,11 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       else callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
     },
     onRcptTo(address, _session, callback) {
-      const error = state.reply(address.address.toLowerCase());
-      if (error) callback(Object.assign(new Error(error.message), { responseCode: error.code }));
-      else callback();
+      void Promise.resolve(state.beforeRcpt(address.address.toLowerCase())).then(() => {
+        const error = state.reply(address.address.toLowerCase());
+        if (error) callback(Object.assign(new Error(error.message), { responseCode: error.code }));
+        else callback();
+      });
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -77,11 +77,27 @@ function allXmlElements(xml: string): Element[] {
   return DomUtils.getElementsByTagName(() => true, document.children, true);
 }
 
+/**
+ * RSS elements that hold text a reader may nevertheless render as HTML (RSS 2.0 does not say; many
+ * web readers render <title> so, feedparser guesses): a tag there becomes an element. Sorted.
+ */
+const RSS_TEXT_ELEMENTS = new Set(['author', 'category', 'dc:creator', 'managingEditor', 'source', 'title', 'webMaster']);
+
+/** `<` where the HTML tokenizer opens a tag, comment or end tag (WHATWG HTML §13.2.5.6). */
+const TAG_OPEN = /<[A-Za-z!/?][^<]{0,30}/;
+
+/** Text (already XML-decoded) that an HTML renderer would read as markup. */
+export function markupInText(text: string, where: string): string[] {
+  const tag = TAG_OPEN.exec(text);
+  return tag === null ? [] : [`${where}: markup "${tag[0]}"`];
+}
+
 function rssViolations(xml: string): string[] {
   const out: string[] = [];
   for (const element of allXmlElements(xml)) {
     const text = DomUtils.textContent(element);
     const where = `rss <${element.name}>`;
+    if (RSS_TEXT_ELEMENTS.has(element.name)) out.push(...markupInText(text, where));
     if (element.name === 'description' || element.name === 'content:encoded') out.push(...htmlViolations(text, where));
     else if (element.name === 'link' || element.name === 'comments') out.push(...urlViolations(text, where));
     for (const attribute of ['href', 'url', 'src']) out.push(...urlViolations(element.attribs[attribute], `${where} @${attribute}`));
@@ -97,6 +113,8 @@ function atomViolations(xml: string): string[] {
     if (['content', 'summary', 'title', 'subtitle', 'rights'].includes(element.name)) {
       if (type === 'html') out.push(...htmlViolations(DomUtils.textContent(element), where));
       else if (type === 'xhtml') out.push(`${where}: xhtml content is never published`);
+      // RFC 4287 §3.1.1: no type is text; any other value would let a reader guess.
+      else if (type !== undefined && type !== 'text') out.push(`${where}: type "${type}"`);
     }
     if (element.name === 'link') out.push(...urlViolations(element.attribs.href, `${where} @href`));
     if (element.name === 'entry' || element.name === 'feed') {
