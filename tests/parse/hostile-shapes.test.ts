@@ -62,3 +62,18 @@ describe('element nesting', () => {
     expect(parsed.items.map((item) => item.title)).toEqual(['deep']);
   });
 });
+
+describe('RSS <author>, read with indexOf (a pattern backtracked over every "@")', () => {
+  it.each([
+    { value: 'jo@ex.org (Jo Doe)', author: 'Jo Doe' },
+    { value: 'jo@ex.org(Jo)', author: 'Jo' },
+    { value: 'Jo Doe', author: 'Jo Doe' },
+    { value: 'jo@ex.org', author: 'jo@ex.org' },
+    { value: '@ex.org (Jo)', author: '@ex.org (Jo)' },
+    { value: 'jo @ex.org (Jo)', author: 'jo @ex.org (Jo)' },
+    { value: 'jo@ex.org ()', author: 'jo@ex.org ()' },
+  ])('$value → $author', async ({ value, author }) => {
+    const parsed = await parseFeed(rss(`<title>a</title><author>${value}</author>`), { contentType: null, url: URL_ });
+    expect(parsed.items[0]?.author).toBe(author);
+  });
+});

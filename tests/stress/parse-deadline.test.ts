@@ -54,6 +54,14 @@ describe.runIf(IS_BUILT)('the repro inputs on a processing thread, under the def
     expect(feed.items).toHaveLength(1);
   });
 
+  // The adapter read RSS 2.0's "email (Name)" with /^\S+@\S+\s*\((.+)\)$/, quadratic on a run of '@'.
+  it.each(SIZES)('an <author> of %i "@": processed, well within the deadline', async (size) => {
+    const started = performance.now();
+    const feed = await processor.process(job(rss('x').replace('<title>One</title>', `<title>One</title><author>${'@'.repeat(size)}</author>`)));
+    console.log(`<author> of '@', ${size} bytes: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    expect(feed.items).toHaveLength(1);
+  });
+
   it.each(SIZES)('%i bytes of nested <a>: refused as too deep, at once', async (size) => {
     const started = performance.now();
     const error: unknown = await processor.process(job(nested(size))).catch((caught: unknown) => caught);
