@@ -176,7 +176,12 @@ export const configSchema = z.strictObject({
   digest: digestSchema.prefault({}),
   translate: translateSchema.prefault({}),
   processing: z
-    .strictObject({ threads: z.number().int().min(0).max(16).default(defaultThreads()) })
+    .strictObject({
+      threads: z.number().int().min(1).max(16).default(defaultThreads()),
+      /** One feed's parsing and cleaning may take this, plus parseTimeoutMsPerMiB per MiB of its text. */
+      parseTimeoutMs: z.number().int().positive().max(3_600_000).default(5_000),
+      parseTimeoutMsPerMiB: z.number().int().min(0).max(3_600_000).default(3_000),
+    })
     .prefault({}),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
 });

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'LOCK_TIMEOUT',
   'FETCH_UNTRUSTED_FAILED',
   'STORE_DISK_FULL',
+  'PARSE_TIMEOUT',
   'INTERNAL',
 ] as const;
 

@@ -10,10 +10,10 @@ const FEED_TYPES: ReadonlySet<string> = new Set([
 
 /** Absolute http(s) URLs of the advertised feeds, in document order, without duplicates. */
 export function discoverFeedLinks(html: string, baseUrl: string): string[] {
-  const source = html.replace(/<!--[\s\S]*?-->/g, '');
+  const source = withoutComments(html);
   const base = findBaseHref(source, baseUrl);
   const found = new Set<string>();
-  for (const tag of source.match(/<link\b[^>]*>/gi) ?? []) {
+  for (const tag of findTags(source, 'link')) {
     const attributes = readAttributes(tag);
     const rel = (attributes.get('rel') ?? '').toLowerCase().split(/\s+/);
     const type = (attributes.get('type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -25,9 +25,42 @@ export function discoverFeedLinks(html: string, baseUrl: string): string[] {
   return [...found];
 }
 
+/**
+ * The page without its comments; one that never closes stays, as text. Scanned with indexOf: the
+ * pattern `<!--[\s\S]*?-->` read to the end of the page from every unclosed '<!--', quadratic
+ * (issue 13: 400 KB of them took 14 s).
+ */
+function withoutComments(html: string): string {
+  const kept: string[] = [];
+  let from = 0;
+  for (;;) {
+    const start = html.indexOf('<!--', from);
+    const end = start < 0 ? -1 : html.indexOf('-->', start + 4);
+    if (end < 0) break;
+    kept.push(html.slice(from, start));
+    from = end + 3;
+  }
+  kept.push(html.slice(from));
+  return kept.join('');
+}
+
+/**
+ * Each `<name …>` tag (any case), from its start to the first '>', in document order. Once a start
+ * has no '>' after it, no later one has either: the scan stops instead of reading to the end again.
+ */
+function* findTags(html: string, name: string): Generator<string> {
+  const start = new RegExp(`<${name}\\b`, 'gi');
+  for (let match = start.exec(html); match !== null; match = start.exec(html)) {
+    const end = html.indexOf('>', match.index);
+    if (end < 0) return;
+    yield html.slice(match.index, end + 1);
+    start.lastIndex = end + 1;
+  }
+}
+
 /** A `<base href>` changes what relative links resolve against (HTML "document base URL"). */
 function findBaseHref(html: string, pageUrl: string): string {
-  const tag = /<base\b[^>]*>/i.exec(html)?.[0];
+  const tag = findTags(html, 'base').next().value;
   const href = tag === undefined ? undefined : readAttributes(tag).get('href');
   if (href === undefined) return pageUrl;
   return resolveHttpUrl(href.trim(), pageUrl) ?? pageUrl;

@@ -7,7 +7,7 @@ import { convertJsonFeed, isJsonFeed } from './json-feed.js';
 import { parseXmlFeed } from './rss-parser-adapter.js';
 import type { XmlFeedFormat } from './rss-parser-adapter.js';
 import { inlineXhtml } from './inline-xhtml.js';
-import { prepareXml, stripDoctype } from './xml-prepare.js';
+import { MAX_XML_DEPTH, measureXmlDepth, prepareXml, stripDoctype } from './xml-prepare.js';
 
 export interface ParseHint {
   /** The Content-Type header as received, or null. */
@@ -50,8 +50,16 @@ export async function parseFeed(text: string, hint: ParseHint): Promise<ParsedFe
     throw notAFeed(`parse: ${url} ${what}, not a feed (expected <rss>, <feed> or <rdf:RDF>)`);
   }
 
+  const xml = prepareXml(body);
+  // Before any parser: the depth of a hostile document would multiply their per-level work.
+  if (measureXmlDepth(xml, MAX_XML_DEPTH) > MAX_XML_DEPTH) {
+    throw new VeilleError(
+      'PARSE_INVALID_FEED',
+      `parse: ${url}: elements nested more than ${MAX_XML_DEPTH} levels deep; a feed needs far fewer, refused`,
+    );
+  }
   try {
-    return await parseXmlFeed(inlineXhtml(prepareXml(body), format), format, url);
+    return await parseXmlFeed(inlineXhtml(xml, format), format, url);
   } catch (error) {
     if (isVeilleError(error)) throw error;
     const reason = describeError(error).replace(/\s*\n\s*/g, ', ');

@@ -1,8 +1,21 @@
 // The only module that imports rss-parser: RSS 0.9x/1.0 (RDF)/2.0 and Atom 0.3/1.0 XML → ParsedFeed.
 // rss-parser's output is loose (strings, objects, arrays); everything is read as unknown and converted here.
 
+import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import type { ParsedFeed, ParsedItem } from '../domain/types.js';
+
+/**
+ * rss-parser computes a `contentSnippet` of every description, content and content:encoded with
+ * `/<(?:.|\n)*?>/`, which takes time quadratic in the count of unclosed '<' (issue 13: 100 KB took
+ * 24 s) and has no option to turn it off. veille never reads the snippet: the function that builds it,
+ * which rss-parser looks up on its utils module at each call, is replaced by one that returns ''.
+ */
+const rssParserUtils: unknown = createRequire(import.meta.url)('rss-parser/lib/utils.js');
+if (!isRecord(rssParserUtils) || typeof rssParserUtils.getSnippet !== 'function') {
+  throw new Error('parse: rss-parser/lib/utils.js no longer has getSnippet; check that its snippet is still not computed');
+}
+rssParserUtils.getSnippet = (): string => '';
 
 export type XmlFeedFormat = 'rss' | 'atom' | 'rdf';
 
@@ -58,38 +71,90 @@ const ITEM_FIELDS = [
   ['media:group', 'veilleMediaGroup', { keepArray: true }],
 ];
 
-const ATOM_DATE_PATH = /^\/feed\/entry\/(?:published|updated)$/;
-const ATOM_LINK_PATH = /^\/feed(?:\/entry)?\/link$/;
+/**
+ * Reshapes the tree xml2js built before rss-parser reads it. rss-parser calls `new Date(x).toISOString()`
+ * on Atom dates (throws on a malformed one), reads `link.$.rel` (throws on a `<link>` without
+ * attributes) and `channel[0]` unconditionally; reshaping those nodes keeps one bad entry from failing
+ * the whole feed. It runs once on the finished tree and visits only the few paths it names: as xml2js's
+ * `validator` it made xml2js rebuild the element path at every closing tag, quadratic in the depth
+ * (issue 13: 20,000 levels took 9.5 s).
+ */
+function guardTree(tree: unknown): unknown {
+  if (!isRecord(tree)) return tree;
+  // An empty <rss/> or items without a channel (sloppy but well-formed) become an empty channel
+  // instead of a TypeError.
+  if ('rss' in tree) return { ...tree, rss: guardRssRoot(tree.rss, { itemsOutside: true }) };
+  if ('rdf:RDF' in tree) return { ...tree, 'rdf:RDF': guardRssRoot(tree['rdf:RDF'], { itemsOutside: false }) };
+  if (isRecord(tree.feed)) {
+    const feed = tree.feed;
+    const entries = mapChildren(feed.entry, (entry) =>
+      isRecord(entry)
+        ? {
+            ...entry,
+            ...guardedChildren(entry, 'published', guardAtomDate),
+            ...guardedChildren(entry, 'updated', guardAtomDate),
+            ...guardedChildren(entry, 'link', guardAtomLink),
+          }
+        : entry,
+    );
+    return {
+      ...tree,
+      feed: { ...feed, ...guardedChildren(feed, 'link', guardAtomLink), ...(feed.entry === undefined ? {} : { entry: entries }) },
+    };
+  }
+  return tree;
+}
+
+function guardRssRoot(node: unknown, options: { itemsOutside: boolean }): Loose {
+  const root = isRecord(node) ? node : {};
+  // rss-parser reads the channel only: the root's xml:base reaches it as a pseudo-element.
+  const rootBase = isRecord(root.$) && typeof root.$['xml:base'] === 'string' ? { veilleRootBase: [root.$['xml:base']] } : {};
+  if (Array.isArray(root.channel) && isRecord(root.channel[0])) {
+    return { ...root, channel: [{ ...root.channel[0], ...rootBase }, ...root.channel.slice(1)] };
+  }
+  const channel = options.itemsOutside && root.item !== undefined ? { item: root.item } : {};
+  return { ...root, channel: [{ ...channel, ...rootBase }] };
+}
+
+/** Atom `<published>` / `<updated>` as text, so that rss-parser leaves its date alone. */
+function guardAtomDate(node: unknown): unknown {
+  return typeof node === 'string' ? { _: node } : node;
+}
+
+function guardAtomLink(node: unknown): unknown {
+  // A URL written as the element's text, `<link rel="alternate">https://…</link>` (not Atom, but
+  // seen in the wild), is read as its href.
+  if (typeof node === 'string') return { _: node, $: { href: node.trim() } };
+  if (!isRecord(node)) return node;
+  const attrs = isRecord(node.$) ? node.$ : {};
+  const href = attrs.href ?? (typeof node._ === 'string' ? node._.trim() : undefined);
+  return { ...node, $: href === undefined ? attrs : { ...attrs, href } };
+}
+
+/** `{ [name]: guarded children }`, or nothing when the node has no such child. */
+function guardedChildren(node: Loose, name: string, guard: (child: unknown) => unknown): Loose {
+  return node[name] === undefined ? {} : { [name]: mapChildren(node[name], guard) };
+}
+
+function mapChildren(children: unknown, guard: (child: unknown) => unknown): unknown {
+  return Array.isArray(children) ? children.map(guard) : guard(children);
+}
 
 /**
- * Runs on every node while xml2js builds the tree. rss-parser calls `new Date(x).toISOString()` on
- * Atom dates (throws on a malformed one) and reads `link.$.rel` (throws on a `<link>` without
- * attributes); reshaping those nodes keeps one bad entry from failing the whole feed.
+ * rss-parser passes xml2js's tree straight to its builders, with no hook in between: the xml2js
+ * parser it holds is wrapped so that `guardTree` runs there. Checked when the parser is made, so
+ * that an rss-parser without it fails every parse loudly instead of parsing unguarded.
  */
-function guardNode(xpath: string, _previous: unknown, node: unknown): unknown {
-  // rss-parser reads `channel[0]` unconditionally; an empty <rss/> or items without a channel
-  // (sloppy but well-formed) become an empty channel instead of a TypeError.
-  if (xpath === '/rss' || xpath === '/rdf:RDF') {
-    const root = isRecord(node) ? node : {};
-    // rss-parser reads the channel only: the root's xml:base reaches it as a pseudo-element.
-    const rootBase = isRecord(root.$) && typeof root.$['xml:base'] === 'string' ? { veilleRootBase: [root.$['xml:base']] } : {};
-    if (Array.isArray(root.channel) && isRecord(root.channel[0])) {
-      return { ...root, channel: [{ ...root.channel[0], ...rootBase }, ...root.channel.slice(1)] };
-    }
-    const channel = xpath === '/rss' && root.item !== undefined ? { item: root.item } : {};
-    return { ...root, channel: [{ ...channel, ...rootBase }] };
+function guardTreesOf(parser: Parser): Parser {
+  const xmlParser: unknown = (parser as unknown as { xmlParser?: unknown }).xmlParser;
+  if (!isRecord(xmlParser) || typeof xmlParser.parseString !== 'function') {
+    throw new Error('rss-parser no longer exposes its xml2js parser; the tree guard cannot run');
   }
-  if (ATOM_DATE_PATH.test(xpath) && typeof node === 'string') return { _: node };
-  if (ATOM_LINK_PATH.test(xpath)) {
-    // A URL written as the element's text, `<link rel="alternate">https://…</link>` (not Atom, but
-    // seen in the wild), is read as its href.
-    if (typeof node === 'string') return { _: node, $: { href: node.trim() } };
-    if (!isRecord(node)) return node;
-    const attrs = isRecord(node.$) ? node.$ : {};
-    const href = attrs.href ?? (typeof node._ === 'string' ? node._.trim() : undefined);
-    return { ...node, $: href === undefined ? attrs : { ...attrs, href } };
-  }
-  return node;
+  type Done = (error: unknown, tree?: unknown) => void;
+  const parseString = xmlParser.parseString as (xml: string, done: Done) => unknown;
+  xmlParser.parseString = (xml: string, done: Done): unknown =>
+    parseString(xml, (error, tree) => (error ? done(error, tree) : done(null, guardTree(tree))));
+  return parser;
 }
 
 /** The namespace of each format itself; a module's elements (dc:, atom:link in RSS) keep their prefix. */
@@ -126,14 +191,13 @@ function withoutCorePrefix(name: string, prefixes: ReadonlySet<string>): string 
 export async function parseXmlFeed(xml: string, format: XmlFeedFormat, documentUrl: string): Promise<ParsedFeed> {
   // A parser per call: xml2js parsers keep state and are not safe to share between concurrent parses.
   const prefixes = corePrefixes(xml, format);
-  const parser = new Parser({
-    defaultRSS: 2,
-    xml2js: {
-      validator: guardNode,
-      tagNameProcessors: prefixes.size === 0 ? [] : [(name: string) => withoutCorePrefix(name, prefixes)],
-    },
-    customFields: { feed: FEED_FIELDS as never, item: ITEM_FIELDS as never },
-  });
+  const parser = guardTreesOf(
+    new Parser({
+      defaultRSS: 2,
+      xml2js: { tagNameProcessors: prefixes.size === 0 ? [] : [(name: string) => withoutCorePrefix(name, prefixes)] },
+      customFields: { feed: FEED_FIELDS as never, item: ITEM_FIELDS as never },
+    }),
+  );
   const output: unknown = await parser.parseString(xml);
   if (!isRecord(output)) throw new Error('rss-parser returned no feed');
   return toParsedFeed(output, format, documentUrl);
@@ -302,11 +366,18 @@ function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** "jdoe@example.com (John Doe)" (RSS 2.0 `<author>`) → "John Doe". */
+/**
+ * "jdoe@example.com (John Doe)" (RSS 2.0 `<author>`) → "John Doe". Read with indexOf: a pattern
+ * such as `^\S+@\S+\s*\((.+)\)$` backtracks over every '@' of a hostile value, quadratic in its length.
+ */
 function rssAuthor(value: string | null): string | null {
   if (value === null) return null;
-  const match = /^\S+@\S+\s*\((.+)\)$/.exec(value);
-  return match?.[1]?.trim() || value;
+  const open = value.indexOf('(');
+  if (open < 0 || !value.endsWith(')')) return value;
+  const address = value.slice(0, open).trimEnd();
+  const at = address.indexOf('@');
+  if (at <= 0 || at === address.length - 1 || /\s/.test(address)) return value;
+  return value.slice(open + 1, -1).trim() || value;
 }
 
 /** RSS `<category domain="…">text</category>`, Atom `<category term="…" label="…"/>`, `<dc:subject>`. */

@@ -108,3 +108,67 @@ function isXmlChar(reference: string): boolean {
 export function prepareXml(xml: string): string {
   return normalizeEntities(stripDoctype(xml));
 }
+
+/**
+ * Elements nested deeper than this refuse the feed. Feeds nest a few levels, XHTML content a few
+ * dozen; the sanitizer reads no deeper than 256 (clean/html-dom.ts MAX_NESTING). Past this the
+ * parsers' own per-level work (xml2js's stack, sax's search on an unmatched close tag, the rebuilt
+ * XML of a description's child elements) would grow with the depth of a hostile document.
+ */
+export const MAX_XML_DEPTH = 512;
+
+/**
+ * The deepest element nesting of `xml`, counted up to `limit + 1` (the scan stops there), in one pass
+ * with indexOf: tags, comments, CDATA sections, processing instructions and declarations are skipped
+ * as a whole. A closing tag closes one level whatever its name: until the parser's first error
+ * (an unmatched close tag is one), this is the parser's own depth; after it, the parser stops.
+ */
+export function measureXmlDepth(xml: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let i = xml.indexOf('<');
+  while (i >= 0 && deepest <= limit) {
+    let end: number;
+    if (xml.startsWith('<!--', i)) end = indexAfter(xml, '-->', i + 4);
+    else if (xml.startsWith('<![CDATA[', i)) end = indexAfter(xml, ']]>', i + 9);
+    else if (xml.startsWith('<?', i) || xml.startsWith('<!', i)) end = indexAfter(xml, '>', i + 2);
+    else if (xml.startsWith('</', i)) {
+      depth -= 1;
+      end = indexAfter(xml, '>', i + 2);
+    } else {
+      end = findTagEnd(xml, i + 1);
+      // An empty-element tag (`<x/>`) is one level deeper for as long as it lasts.
+      const isEmpty = end >= 0 && xml.charCodeAt(end - 2) === SLASH;
+      deepest = Math.max(deepest, depth + 1);
+      if (!isEmpty) depth += 1;
+    }
+    if (end < 0) break;
+    i = xml.indexOf('<', end);
+  }
+  return deepest;
+}
+
+const SLASH = 0x2f;
+
+function indexAfter(xml: string, token: string, from: number): number {
+  const at = xml.indexOf(token, from);
+  return at < 0 ? -1 : at + token.length;
+}
+
+/**
+ * Index just after the '>' that ends a start tag, quoted attribute values skipped; at a '<' (a tag
+ * left open, which the parser refuses), the index of that '<'; -1 at the end of the text.
+ */
+function findTagEnd(xml: string, from: number): number {
+  for (let j = from; j < xml.length; j += 1) {
+    const c = xml[j];
+    if (c === '>') return j + 1;
+    if (c === '<') return j;
+    if (c === '"' || c === "'") {
+      const close = xml.indexOf(c, j + 1);
+      if (close < 0) return -1;
+      j = close;
+    }
+  }
+  return -1;
+}

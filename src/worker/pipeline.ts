@@ -26,7 +26,7 @@ import {
   nextFetchAfterSuccess,
 } from './fetch-schedule.js';
 import { groupStoredStories } from './group-stored-stories.js';
-import { createFeedProcessor, type FeedProcessor } from './process-pool.js';
+import { createFeedProcessor, parseDeadlineMs, type FeedProcessor } from './process-pool.js';
 import { publishFromStore } from './publish-from-store.js';
 import { configuredTranslator, translateRecent } from './translate-step.js';
 
@@ -86,6 +86,8 @@ export interface CycleDeps {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Where the translation provider's key is read (translate.apiKeyEnv); process.env when absent. */
   readonly env?: NodeJS.ProcessEnv;
+  /** The script processing threads run; the compiled process-thread.js unless a test stands in one. */
+  readonly threadScript?: URL;
 }
 
 export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
@@ -111,7 +113,13 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const permits = createPermits(config.fetch.concurrency * PERMITS_PER_FETCH_SLOT);
   const languages = expectedLanguages(config.site.language, deps.sources.map((source) => source.lang));
   const tagger = createTagger(deps.taxonomy, { languages });
-  const processor = createFeedProcessor(due.length > 1 ? config.processing.threads : 0);
+  // Always threads, even for one due source: a feed that overruns its deadline is stopped there
+  // while the main thread goes on answering HTTP and processing the other sources.
+  const processor = createFeedProcessor({
+    threads: config.processing.threads,
+    deadlineMs: (job) => parseDeadlineMs(config.processing, job.text),
+    ...(deps.threadScript ? { threadScript: deps.threadScript } : {}),
+  });
   const specs = new Map(deps.sources.map((spec) => [sourceUrlKey(spec.url), spec]));
 
   let done = 0;

@@ -1,74 +1,184 @@
-// Runs processFeed on worker threads, so that parsing and sanitizing use every core while the
-// main thread fetches, tags and stores. Falls back to the main thread when threads are off or
-// the compiled thread script is absent (running from TypeScript sources, as the tests do).
+// Runs processFeed on worker threads, never on the main thread: parsing and sanitizing use every
+// core while the main thread fetches, tags, stores and answers HTTP, and a feed that takes too long
+// is stopped with its thread (a thread can be terminated mid-regex; the main thread cannot).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VeilleError, type ErrorCode } from '../domain/errors.js';
-import { processFeed, type FeedJob, type ProcessedFeed } from './process-feed.js';
+import type { FeedJob, ProcessedFeed } from './process-feed.js';
 
 export interface FeedProcessor {
-  /** Number of threads in use; 0 when processing runs on the main thread. */
+  /** Most threads in use at once. */
   readonly threads: number;
   process(job: FeedJob): Promise<ProcessedFeed>;
   close(): Promise<void>;
 }
 
-type Reply = { id: number; result: ProcessedFeed } | { id: number; error: { code: ErrorCode; message: string } };
+export interface FeedProcessorOptions {
+  /** At least 1. */
+  readonly threads: number;
+  /** How long one job may run on its thread, counted from when the thread takes it. */
+  readonly deadlineMs: (job: FeedJob) => number;
+  /** The script each thread runs: the compiled process-thread.js unless a test stands in another. */
+  readonly threadScript?: URL;
+}
+
+/** What a thread posts: once when its modules are loaded, then one answer per job. */
+export type ThreadMessage =
+  | { readonly ready: true }
+  | { readonly id: number; readonly result: ProcessedFeed }
+  | { readonly id: number; readonly error: { readonly code: ErrorCode; readonly message: string } };
+
+/** processing.parseTimeoutMs plus parseTimeoutMsPerMiB for each MiB of the feed's text (UTF-8). */
+export function parseDeadlineMs(limits: { parseTimeoutMs: number; parseTimeoutMsPerMiB: number }, text: string): number {
+  return Math.round(limits.parseTimeoutMs + (limits.parseTimeoutMsPerMiB * Buffer.byteLength(text, 'utf8')) / (1024 * 1024));
+}
+
+/**
+ * The compiled thread script: beside this module in dist/, or in dist/worker/ when this module runs
+ * from its TypeScript source (the tests; `npm test` builds first, and vitest's global setup rebuilds
+ * a dist/ older than src/), so that tests run feeds on real threads, deadline included.
+ */
+function defaultThreadScript(): URL {
+  const beside = new URL('./process-thread.js', import.meta.url);
+  return existsSync(fileURLToPath(beside)) ? beside : new URL('../../dist/worker/process-thread.js', import.meta.url);
+}
+
+/** Threads that stop on their own (not stopped for a deadline) before the pool gives up on them. */
+const MAX_DEATHS = 8;
+
+interface Task {
+  readonly id: number;
+  readonly job: FeedJob;
+  readonly deadlineMs: number;
+  readonly resolve: (value: ProcessedFeed) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 interface Slot {
   readonly worker: Worker;
-  readonly pending: Map<number, { resolve: (value: ProcessedFeed) => void; reject: (error: unknown) => void }>;
+  ready: boolean;
+  /** The one job the thread is running, and the timer that stops it. */
+  running: { readonly task: Task; readonly timer: NodeJS.Timeout } | null;
+  /** Stopped on purpose (deadline, close): its exit is no death. */
+  retired: boolean;
 }
 
-const THREAD_SCRIPT = new URL('./process-thread.js', import.meta.url);
-
-/** Threads replaced in one cycle before the pool gives up on a thread that keeps dying. */
-const MAX_REPLACEMENTS = 8;
-
-export function createFeedProcessor(threads: number): FeedProcessor {
-  if (threads <= 0 || !existsSync(fileURLToPath(THREAD_SCRIPT))) {
-    return { threads: 0, process: processFeed, close: async () => undefined };
-  }
-  let closing = false;
-  let replacements = 0;
+export function createFeedProcessor(options: FeedProcessorOptions): FeedProcessor {
+  const threads = Math.max(1, options.threads);
+  const script = options.threadScript ?? defaultThreadScript();
   const slots: Slot[] = [];
-  // A thread that stops (a crash, or out of memory on a huge feed) fails its own jobs with a
-  // code and is replaced, so one bad feed never hangs the cycle or the ones after it. Threads
-  // that keep dying (a thread script that no longer loads) are not replaced forever.
-  const replace = (dead: Slot) => {
-    const index = slots.indexOf(dead);
-    if (index < 0 || closing) return;
-    if (replacements >= MAX_REPLACEMENTS) slots.splice(index, 1);
-    else {
-      replacements += 1;
-      slots[index] = startSlot(replace);
+  const queue: Task[] = [];
+  let deaths = 0;
+  let lastDeath = '';
+  let closing = false;
+  let nextId = 0;
+
+  // One job per thread at a time, the others wait here: a job's deadline runs from when its thread
+  // takes it, and a thread stopped for its deadline takes no other job down with it.
+  const pump = (): void => {
+    for (const slot of slots) {
+      const task = slot.ready && slot.running === null ? queue.shift() : undefined;
+      if (task !== undefined) run(slot, task);
+    }
+    // Threads start with the first feed body: a cycle where every source answers 304 starts none.
+    const starting = slots.filter((slot) => !slot.ready).length;
+    for (let wanted = queue.length - starting; wanted > 0 && slots.length < threads && deaths < MAX_DEATHS; wanted -= 1) {
+      slots.push(startSlot());
+    }
+    if (slots.length === 0 && deaths >= MAX_DEATHS) {
+      for (const task of queue.splice(0)) {
+        task.reject(new VeilleError('INTERNAL', `worker: every processing thread stopped (the last: ${lastDeath}); see the log`));
+      }
     }
   };
-  // Threads start with the first feed body: a cycle where every source answers 304 starts none.
-  let started = false;
-  let nextId = 0;
+
+  const run = (slot: Slot, task: Task): void => {
+    const timer = setTimeout(() => overrun(slot), task.deadlineMs);
+    slot.running = { task, timer };
+    slot.worker.postMessage({ id: task.id, job: task.job });
+  };
+
+  const remove = (slot: Slot): void => {
+    const index = slots.indexOf(slot);
+    if (index >= 0) slots.splice(index, 1);
+    if (slot.running !== null) clearTimeout(slot.running.timer);
+  };
+
+  // The thread may be stuck in a regular expression: only terminating it stops the work.
+  const overrun = (slot: Slot): void => {
+    const task = slot.running?.task;
+    remove(slot);
+    slot.running = null;
+    slot.retired = true;
+    void slot.worker.terminate();
+    task?.reject(
+      new VeilleError(
+        'PARSE_TIMEOUT',
+        `parse: ${task.job.url}: parsing and cleaning took longer than ${task.deadlineMs} ms ` +
+          '(processing.parseTimeoutMs plus parseTimeoutMsPerMiB per MiB), stopped',
+      ),
+    );
+    if (!closing) pump();
+  };
+
+  // A thread that stops on its own (a crash, out of memory on a huge feed) fails its job with a
+  // code and is replaced, so one bad feed never hangs the cycle or the ones after it.
+  const die = (slot: Slot, reason: string, cause?: unknown): void => {
+    if (slot.retired) return;
+    slot.retired = true;
+    remove(slot);
+    deaths += 1;
+    lastDeath = reason;
+    const task = slot.running?.task;
+    slot.running = null;
+    task?.reject(new VeilleError('INTERNAL', `worker: the processing thread stopped (${reason}) while processing ${task.job.url}`, { cause }));
+    if (!closing) pump();
+  };
+
+  const startSlot = (): Slot => {
+    const worker = new Worker(script, { resourceLimits: THREAD_LIMITS });
+    const slot: Slot = { worker, ready: false, running: null, retired: false };
+    worker.on('message', (message: ThreadMessage) => {
+      if ('ready' in message) {
+        slot.ready = true;
+      } else if (slot.running !== null && slot.running.task.id === message.id) {
+        const { task, timer } = slot.running;
+        clearTimeout(timer);
+        slot.running = null;
+        if ('error' in message) task.reject(new VeilleError(message.error.code, message.error.message));
+        else task.resolve(message.result);
+      }
+      if (!closing) pump();
+    });
+    worker.on('error', (error) => die(slot, error.message, error));
+    worker.on('exit', (code) => die(slot, `exit code ${code}`));
+    return slot;
+  };
+
   return {
     threads,
     process(job) {
-      if (!started) {
-        started = true;
-        for (let index = 0; index < threads; index += 1) slots.push(startSlot(replace));
-      }
-      if (slots.length === 0) {
-        return Promise.reject(new VeilleError('INTERNAL', 'worker: every processing thread stopped; see the log for why'));
-      }
-      // The least busy thread takes the job.
-      const slot = slots.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
-      const id = (nextId += 1);
+      if (closing) return Promise.reject(new VeilleError('INTERNAL', 'worker: the feed processor is closed'));
       return new Promise<ProcessedFeed>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
-        slot.worker.postMessage({ id, job });
+        nextId += 1;
+        queue.push({ id: nextId, job, deadlineMs: options.deadlineMs(job), resolve, reject });
+        pump();
       });
     },
     async close() {
       closing = true;
-      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+      for (const task of queue.splice(0)) task.reject(new VeilleError('INTERNAL', 'worker: the feed processor closed before this feed was processed'));
+      const stopping = slots.splice(0);
+      for (const slot of stopping) {
+        slot.retired = true;
+        if (slot.running !== null) {
+          clearTimeout(slot.running.timer);
+          slot.running.task.reject(new VeilleError('INTERNAL', 'worker: the feed processor closed while this feed was processed'));
+          slot.running = null;
+        }
+      }
+      await Promise.all(stopping.map((slot) => slot.worker.terminate()));
     },
   };
 }
@@ -81,29 +191,3 @@ export function createFeedProcessor(threads: number): FeedProcessor {
  * default) parses in far less. A thread that still runs out fails its job with a code (see above).
  */
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 1024 };
-
-function startSlot(onDeath: (slot: Slot) => void): Slot {
-  const worker = new Worker(THREAD_SCRIPT, { resourceLimits: THREAD_LIMITS });
-  const pending: Slot['pending'] = new Map();
-  const slot: Slot = { worker, pending };
-  worker.on('message', (reply: Reply) => {
-    const waiting = pending.get(reply.id);
-    if (!waiting) return;
-    pending.delete(reply.id);
-    if ('error' in reply) waiting.reject(new VeilleError(reply.error.code, reply.error.message));
-    else waiting.resolve(reply.result);
-  });
-  let dead = false;
-  const die = (reason: string, cause?: unknown) => {
-    if (dead) return;
-    dead = true;
-    for (const waiting of pending.values()) {
-      waiting.reject(new VeilleError('INTERNAL', `worker: the processing thread stopped (${reason}) while parsing this feed`, { cause }));
-    }
-    pending.clear();
-    onDeath(slot);
-  };
-  worker.on('error', (error) => die(error.message, error));
-  worker.on('exit', (code) => die(`exit code ${code}`));
-  return slot;
-}

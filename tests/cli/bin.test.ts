@@ -1,5 +1,5 @@
 // The installed command as a user runs it: the compiled bin in a child process, with its
-// parsing threads, against loopback feeds (the in-process tests run from sources, on one thread).
+// parsing threads, against loopback feeds (the in-process tests run from sources, their threads from dist/).
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

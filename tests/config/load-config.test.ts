@@ -64,6 +64,9 @@ describe('parseConfig', () => {
     ['a key name that is not a variable name', 'translate:\n  provider: deepl\n  apiKeyEnv: "my key"\n', /veille\.yaml:3: translate\.apiKeyEnv: expected an environment variable name/],
     ['a glossary entry without its target', 'translate:\n  glossary:\n    - { source: privacy }\n', /translate\.glossary\[0\]\.target: missing, expected string/],
     ['negative port', 'server:\n  port: -1\n', /server\.port: expected at least 0/],
+    // Issue 13: feeds are never parsed on the main thread, where a slow one could not be stopped.
+    ['no processing thread', 'processing:\n  threads: 0\n', /veille\.yaml:2: processing\.threads: expected at least 1/],
+    ['a parse deadline of zero', 'processing: { parseTimeoutMs: 0 }\n', /processing\.parseTimeoutMs: expected/],
     ['bad email', 'email:\n  recipients:\n    - { address: nobody }\n', /email\.recipients\[0\]\.address: expected an email address/],
     ['not YAML', 'site: [unclosed\n', /veille\.yaml:\d+:\d+: not valid YAML/],
     ['duplicate key', 'site: {}\nsite: {}\n', /not valid YAML/],

@@ -42,6 +42,25 @@ describe('discoverFeedLinks', () => {
       html: `<base href="https://www.example.org/news/"><link rel="alternate" type="application/atom+xml" href="atom">`,
       links: ['https://www.example.org/news/atom'],
     },
+    // Issue 13: comments and tags are found with indexOf, linear on hostile pages
+    // (tests/stress/parse-deadline.test.ts times them); what they find is unchanged.
+    {
+      name: 'a comment that never closes hides nothing after it',
+      html: `<!-- a --><!-- <link rel="alternate" type="application/rss+xml" href="/hidden"> --><!-- <!--
+        <link rel="alternate" type="application/rss+xml" href="/after-unclosed">`,
+      links: ['https://blog.example.fr/after-unclosed'],
+    },
+    {
+      name: 'a tag runs to the first ">", and a start with none ends the search',
+      html: `<link rel="alternate" <link type="application/rss+xml" href="/first"><LINK\nrel=alternate type=application/atom+xml href=/second>
+        <linkx rel="alternate" type="application/rss+xml" href="/not-a-link-tag"><link rel="alternate" type="application/rss+xml" href="/never-closed"`,
+      links: ['https://blog.example.fr/first', 'https://blog.example.fr/second'],
+    },
+    {
+      name: 'the first <base> wins, as a tag of any case',
+      html: `<BASE href="https://one.example/a/"><base href="https://two.example/"><link rel="alternate" type="application/rss+xml" href="f">`,
+      links: ['https://one.example/a/f'],
+    },
   ])('$name', ({ html, links }) => {
     expect(discoverFeedLinks(html, PAGE)).toEqual(links);
   });

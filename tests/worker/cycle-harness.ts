@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { runCycle, type CycleSummary, type SourceResult } from '../../src/worker/pipeline.js';
+import { runCycle, type CycleSummary, type ProgressEvent, type SourceResult } from '../../src/worker/pipeline.js';
 import { resolveSources } from '../../src/worker/sources.js';
 import { THEMES_FILE } from '../helpers/cli.js';
 
@@ -16,19 +16,27 @@ export interface CycleProject {
   readonly config: Config;
   readonly store: Store;
   /** One cycle at `now`; results by the source's URL at the time it was fetched. */
-  run(now: Date, options?: { force?: boolean }): Promise<{ summary: CycleSummary; results: Map<string, SourceResult> }>;
+  run(now: Date, options?: RunOptions): Promise<{ summary: CycleSummary; results: Map<string, SourceResult> }>;
   /** Titles of the merged JSON Feed's entries. */
   publishedTitles(): string[];
   cleanup(): void;
 }
 
-export function makeCycleProject(yaml: string): CycleProject {
+export interface RunOptions {
+  readonly force?: boolean;
+  /** A stand-in script for the processing threads. */
+  readonly threadScript?: URL;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+/** `processing`: the YAML value of that key (one thread by default). */
+export function makeCycleProject(yaml: string, options: { processing?: string } = {}): CycleProject {
   const dir = mkdtempSync(join(tmpdir(), 'veille-cycle-'));
   const file = join(dir, 'veille.yaml');
   writeFileSync(
     file,
     `${yaml}\nthemes: ${JSON.stringify(THEMES_FILE)}\nstorage: { path: veille.db }\npublish: { dir: public }\n` +
-      'processing: { threads: 0 }\nlog: { level: warn }\n',
+      `processing: ${options.processing ?? '{ threads: 1 }'}\nlog: { level: warn }\n`,
   );
   const config = loadConfig(file);
   const store = Store.open(config.storagePath);
@@ -48,7 +56,11 @@ export function makeCycleProject(yaml: string): CycleProject {
         logger: silentLogger,
         userAgent: 'veille-test',
         force: options.force === true,
-        onProgress: (event) => results.set(event.source.url, event.result),
+        ...(options.threadScript ? { threadScript: options.threadScript } : {}),
+        onProgress: (event) => {
+          results.set(event.source.url, event.result);
+          options.onProgress?.(event);
+        },
       });
       return { summary, results };
     },

@@ -1,0 +1,31 @@
+// Vitest global setup: processing threads run the compiled dist/ (worker/process-pool.ts), so a dist/
+// older than src/ would test yesterday's parser on the threads. Rebuilds it then; `npm test` has
+// just built, and this costs a walk of src/.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export default function setup(): void {
+  const stale = findStale(join(root, 'src'));
+  if (stale === null) return;
+  console.log(`dist/ is older than ${stale}: building (tsc -p tsconfig.build.json)`);
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
+
+/** The first source file whose compiled file is missing or older, relative to the root; null when none. */
+function findStale(dir: string): string | null {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findStale(path);
+      if (found !== null) return found;
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+      const compiled = join(root, 'dist', relative(join(root, 'src'), path)).replace(/\.ts$/, '.js');
+      if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(path).mtimeMs) return relative(root, path);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,99 @@
+// The feed processor: one job per thread, a deadline from when the thread takes it; a thread that
+// overruns is terminated (even mid-loop) and replaced, one that crashes fails its job with a code,
+// and nothing waits forever (issue 13, finding 1). Threads run a stand-in for the real thread
+// script that stalls or crashes on demand and processes every other feed for real.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isVeilleError } from '../../src/domain/errors.js';
+import type { FeedJob } from '../../src/worker/process-feed.js';
+import { createFeedProcessor, parseDeadlineMs } from '../../src/worker/process-pool.js';
+import { rssFeed } from '../helpers/feed-server.js';
+
+const STAND_IN = new URL('./stalling-thread.mjs', import.meta.url);
+const scratch = mkdtempSync(join(tmpdir(), 'veille-pool-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const job = (name: string, extra = ''): FeedJob => ({
+  text: rssFeed(name, [{ title: `${name}: one`, link: `https://${name}.example/1`, guid: `${name}-1` }]).replace('<channel>', `<channel>${extra}`),
+  contentType: 'application/rss+xml',
+  url: `https://${name}.example/feed`,
+  sourceKey: `https://${name}.example/feed`,
+  sourceLang: 'en',
+  languages: ['fr', 'en'],
+  fetchedAt: '2026-11-26T08:00:00.000Z',
+});
+
+const codeOf = (error: unknown): string => (isVeilleError(error) ? error.code : String(error));
+
+describe('createFeedProcessor', () => {
+  it('stops a job past its deadline with PARSE_TIMEOUT and runs the jobs queued behind it on a new thread', async () => {
+    // Generous for a one-item feed, the only figure here: the stuck job never ends by itself.
+    const processor = createFeedProcessor({ threads: 1, deadlineMs: () => 3_000, threadScript: STAND_IN });
+    try {
+      const stuck = processor.process(job('stuck', `<!-- veille-test-stall:${join(scratch, 'stalled')} -->`)).then(
+        () => 'resolved',
+        codeOf,
+      );
+      const after = [processor.process(job('first')), processor.process(job('second'))];
+      expect(await stuck).toBe('PARSE_TIMEOUT');
+      const done = await Promise.all(after);
+      expect(done.map((feed) => feed.items.map((item) => item.title))).toEqual([['first: one'], ['second: one']]);
+    } finally {
+      await processor.close();
+    }
+  });
+
+  it('fails the job of a thread that crashes with INTERNAL, and goes on with a new thread', async () => {
+    const processor = createFeedProcessor({ threads: 1, deadlineMs: () => 60_000, threadScript: STAND_IN });
+    try {
+      const crashed = processor.process(job('crash', '<!-- veille-test-exit -->')).then(() => 'resolved', (error: unknown) => error);
+      const next = processor.process(job('next'));
+      const error = await crashed;
+      expect(codeOf(error)).toBe('INTERNAL');
+      expect(String((error as Error).message)).toMatch(/^worker: the processing thread stopped \(exit code 7\) while processing https:\/\/crash\.example\/feed$/);
+      expect((await next).items).toHaveLength(1);
+    } finally {
+      await processor.close();
+    }
+  });
+
+  it('starts no thread until the first feed, and no more than the jobs need', async () => {
+    const starts = mkdtempSync(join(scratch, 'starts-'));
+    process.env.VEILLE_TEST_THREAD_STARTS = starts;
+    try {
+      const idle = createFeedProcessor({ threads: 4, deadlineMs: () => 60_000, threadScript: STAND_IN });
+      await idle.close();
+      expect(readdirSync(starts)).toHaveLength(0);
+      const busy = createFeedProcessor({ threads: 4, deadlineMs: () => 60_000, threadScript: STAND_IN });
+      await busy.process(job('only'));
+      await busy.close();
+      expect(readdirSync(starts)).toHaveLength(1);
+    } finally {
+      delete process.env.VEILLE_TEST_THREAD_STARTS;
+    }
+  });
+
+  it('runs the compiled thread script by default: feeds are processed on a thread, not inline', async () => {
+    const processor = createFeedProcessor({ threads: 1, deadlineMs: () => 60_000 });
+    try {
+      const feed = await processor.process(job('real'));
+      expect(feed.items.map((item) => item.title)).toEqual(['real: one']);
+      // A feed rejected by the parser comes back with the parser's code.
+      await expect(processor.process({ ...job('broken'), text: '<rss><channel><item>' }).catch(codeOf)).resolves.toBe('PARSE_INVALID_FEED');
+    } finally {
+      await processor.close();
+    }
+  });
+});
+
+describe('parseDeadlineMs', () => {
+  it.each([
+    { name: 'an empty feed: the base', text: '', expected: 5_000 },
+    { name: 'one MiB of ASCII: base plus one per-MiB share', text: 'a'.repeat(1024 * 1024), expected: 8_000 },
+    { name: 'counted in UTF-8 bytes: half a MiB of two-byte characters is one MiB', text: 'é'.repeat(512 * 1024), expected: 8_000 },
+  ])('$name', ({ text, expected }) => {
+    expect(parseDeadlineMs({ parseTimeoutMs: 5_000, parseTimeoutMsPerMiB: 3_000 }, text)).toBe(expected);
+  });
+});

@@ -1,0 +1,28 @@
+// A stand-in processing thread for the deadline tests: the real one (dist/, built by `npm test`)
+// for every feed, except a feed whose text holds `<!-- veille-test-stall:FILE -->`, on which it
+// writes FILE and then loops forever, as a thread stuck in a regular expression would, and one that
+// holds `<!-- veille-test-exit -->`, on which the thread exits (a crash). With VEILLE_TEST_THREAD_STARTS
+// set to a folder, each thread that starts writes a file there.
+import { writeFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { processFeed } from '../../dist/worker/process-feed.js';
+
+const MARK = '<!-- veille-test-stall:';
+
+if (process.env.VEILLE_TEST_THREAD_STARTS) {
+  writeFileSync(`${process.env.VEILLE_TEST_THREAD_STARTS}/${Date.now()}-${Math.random()}`, 'started');
+}
+
+parentPort.on('message', ({ id, job }) => {
+  const at = job.text.indexOf(MARK);
+  if (at >= 0) {
+    writeFileSync(job.text.slice(at + MARK.length, job.text.indexOf(' -->', at)).trim(), 'stalled');
+    for (;;);
+  }
+  if (job.text.includes('<!-- veille-test-exit -->')) process.exit(7);
+  processFeed(job).then(
+    (result) => parentPort.postMessage({ id, result }),
+    (error) => parentPort.postMessage({ id, error: { code: error?.code ?? 'INTERNAL', message: String(error?.message ?? error) } }),
+  );
+});
+parentPort.postMessage({ ready: true });
