@@ -82,7 +82,7 @@ describe('a full data disk', () => {
   it('filling during `veille run`: exit 1 with the message on stderr, status shows no failing source', async () => {
     server = await feedServer();
     temp = makeTempProject();
-    temp.writeConfig(`sources:\n  - { url: "${server.base}/feed.xml" }\nprocessing: { threads: 0 }`);
+    temp.writeConfig(`sources:\n  - { url: "${server.base}/feed.xml" }\nprocessing: { threads: 1 }`);
     // The store's first write of items meets a real SQLITE_FULL, made by SQLite itself.
     const full = sqliteFullError();
     const save = vi.spyOn(Store.prototype, 'saveItems').mockImplementation(() => {
