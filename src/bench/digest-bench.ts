@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIssue } from '../digest/issue.js';
 import { weekRange } from '../digest/iso-week.js';
+import { siteLocale } from '../domain/site-locale.js';
 import type { Item, ThemeMatch } from '../domain/types.js';
 import { openDatabase } from '../store/database.js';
 import { Store } from '../store/store.js';
@@ -50,7 +51,7 @@ export async function benchDigest(count = 50_000, taxonomyFile = DEFAULT_TAXONOM
   const dir = mkdtempSync(join(tmpdir(), 'veille-digest-bench-'));
   try {
     const path = join(dir, 'veille.db');
-    const themes = themeInfos(loadTaxonomy(taxonomyFile));
+    const themes = themeInfos(loadTaxonomy(taxonomyFile), 'fr');
     const range = weekRange({ year: 2026, week: 47 }, 'Europe/Paris');
     const span = range.end.getTime() - range.start.getTime();
     const store = Store.open(path);
@@ -93,7 +94,7 @@ export async function benchDigest(count = 50_000, taxonomyFile = DEFAULT_TAXONOM
       const digests = reader.digests();
       const issue = buildIssue(range, digests.itemsBetween(from, to, { texts: false }), {
         siteTitle: 'Veille IA',
-        timeZone: 'Europe/Paris',
+        locale: siteLocale('fr', 'Europe/Paris'),
         themes,
         maxStoriesPerSection: 25,
         includeUnthemed: true,
