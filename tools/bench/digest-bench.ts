@@ -3,16 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildIssue } from '../digest/issue.js';
-import { weekRange } from '../digest/iso-week.js';
-import { siteLocale } from '../domain/site-locale.js';
-import type { Item, ThemeMatch } from '../domain/types.js';
-import { openDatabase } from '../store/database.js';
-import { Store } from '../store/store.js';
-import { loadTaxonomy, themeInfos } from '../tag/taxonomy.js';
+import { buildIssue } from '../../src/digest/issue.js';
+import { weekRange } from '../../src/digest/iso-week.js';
+import { siteLocale } from '../../src/domain/site-locale.js';
+import type { Item, ThemeMatch } from '../../src/domain/types.js';
+import { openDatabase } from '../../src/store/database.js';
+import { Store } from '../../src/store/store.js';
+import { loadTaxonomy, themeInfos } from '../../src/tag/taxonomy.js';
+import { THEMES_FILE } from '../repo-paths.js';
 
-const DEFAULT_TAXONOMY = fileURLToPath(new URL('../../config/themes.yaml', import.meta.url));
 const ROUNDS = 5;
 
 export interface DigestBenchFigures {
@@ -47,7 +46,7 @@ function syntheticItem(index: number, start: number, spanMs: number): Item {
   };
 }
 
-export async function benchDigest(count = 50_000, taxonomyFile = DEFAULT_TAXONOMY): Promise<DigestBenchFigures> {
+export async function benchDigest(count = 50_000, taxonomyFile = THEMES_FILE): Promise<DigestBenchFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'veille-digest-bench-'));
   try {
     const path = join(dir, 'veille.db');
