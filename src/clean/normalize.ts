@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Item, ParsedFeed, ParsedItem } from '../domain/types.js';
-import { primaryLanguage } from '../language/item-language.js';
+import { primaryLanguage } from '../domain/language-tag.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
 import { sanitizeContent } from './sanitize.js';

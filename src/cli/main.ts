@@ -1,6 +1,5 @@
 // The `veille` command line: parses argv, calls the app, prints, and returns the exit code
 // (0 done, 2 bad usage or invalid config, 1 internal error; DESIGN.md "Contracts").
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { displayPath, loadConfig, resolveConfigFile, type Config } from '../config/load-config.js';
 import { describeError, isVeilleError, VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
@@ -22,37 +21,15 @@ import { runDigestCommand } from './digest-command.js';
 import { runSourcesCommand } from './sources-command.js';
 import { runStatusCommand } from './status-command.js';
 import { runStoriesCommand } from './stories-command.js';
+import { COMMANDS, commandHelp, commandUsage, parseCommandLine, type ParsedValues } from './commands.js';
 
-export const USAGE = `veille ${VERSION}: AI-news feeds in, a French digest out.
+export const USAGE =
+  `veille ${VERSION}: AI-news feeds in, a French digest out.
 
 Usage: veille <command> [options]
 
 Commands:
-  run [--force]                 one cycle: fetch the due sources (all with --force), process, publish
-  start                         the worker: a cycle now, then on schedule.fetch; serves the publish folder
-  serve                         serve the publish folder only
-  status [--json]               per-source health: last success, last error, items, next fetch
-  sources list                  the configured sources
-  sources add URL [--name N] [--lang L] [--no-check]
-                                add a feed (a web page's feed is discovered)
-  sources remove URL            remove a source
-  sources import FILE.opml      add the feeds of an OPML file
-  sources export                print the sources as OPML 2.0
-  tag --explain TEXT            the themes of a text, with the evidence
-  retag                         apply the taxonomy again to every stored item, then publish
-  eval --labels FILE.jsonl [--json]
-                                tagging precision, recall and F1 against labelled items
-  stories [--since DATE] [--json]
-                                the stories (the same news grouped across sources) with a
-                                member since DATE (YYYY-MM-DD or ISO 8601; default: 7 days ago)
-  digest [--week YYYY-Www] [--send] [--dry-run] [--force]
-                                build and publish the weekly issue (default: the last complete
-                                week), send it with --send; --dry-run writes and sends nothing,
-                                --force rebuilds a published issue
-  digest --resend YYYY-Www --to ADDRESS
-                                send a published issue again to one recipient (a delivery
-                                reported uncertain, a lost message); recorded as a resend
-
+${COMMANDS.map(commandUsage).join('')}
 Options:
   --config FILE                 config file (default: config/veille.yaml, or $VEILLE_CONFIG)
   -h, --help                    this help
@@ -69,26 +46,23 @@ export interface CliContext {
   readonly stopSignal?: Promise<void>;
 }
 
-const OPTIONS = {
-  config: { type: 'string' },
-  json: { type: 'boolean' },
-  force: { type: 'boolean' },
-  explain: { type: 'string' },
-  labels: { type: 'string' },
-  since: { type: 'string' },
-  week: { type: 'string' },
-  send: { type: 'boolean' },
-  resend: { type: 'string' },
-  to: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  name: { type: 'string' },
-  lang: { type: 'string' },
-  'no-check': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const satisfies ParseArgsConfig['options'];
-
-export type CliOptions = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+/** The options of one command line, as its command declared them (see commands.ts). */
+export type CliOptions = ParsedValues & {
+  readonly config?: string;
+  readonly json?: boolean;
+  readonly force?: boolean;
+  readonly explain?: string;
+  readonly labels?: string;
+  readonly since?: string;
+  readonly week?: string;
+  readonly send?: boolean;
+  readonly resend?: string;
+  readonly to?: string;
+  readonly 'dry-run'?: boolean;
+  readonly name?: string;
+  readonly lang?: string;
+  readonly 'no-check'?: boolean;
+};
 
 export async function main(argv: readonly string[], context: Partial<CliContext> = {}): Promise<number> {
   const ctx: CliContext = {
@@ -106,50 +80,38 @@ export async function main(argv: readonly string[], context: Partial<CliContext>
 }
 
 async function dispatch(ctx: CliContext): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...ctx.argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (cause) {
-    throw new VeilleError('USAGE', `${describeError(cause)}\nRun "veille --help" for the commands.`, { cause });
-  }
-  const options = parsed.values as CliOptions;
-  const [command, ...rest] = parsed.positionals;
-  if (options.version) {
+  const parsed = parseCommandLine(ctx.argv);
+  if (parsed.kind === 'version') {
     ctx.output.out(`${VERSION}\n`);
     return 0;
   }
-  if (options.help || command === 'help') {
-    ctx.output.out(USAGE);
+  if (parsed.kind === 'help') {
+    ctx.output.out(parsed.spec === null ? USAGE : commandHelp(parsed.spec));
     return 0;
   }
-  if (command === undefined) {
+  if (parsed.kind === 'none') {
     ctx.output.err(USAGE); // a usage error: on stderr, exit 2
     return 2;
   }
+  const options = parsed.values as CliOptions;
+  const command = parsed.spec.name.split(' ')[0];
+  const rest = parsed.spec.name.includes(' ') ? [parsed.spec.name.split(' ')[1] ?? '', ...parsed.args] : parsed.args;
   const clock = createClock(ctx.env);
   const configFile = resolveConfigFile(options.config, ctx.env, ctx.cwd);
   switch (command) {
     case 'run':
-      expectNoArguments(command, rest);
       return runOnce(loadConfig(configFile), clock, ctx, options.force === true);
     case 'start':
-      expectNoArguments(command, rest);
       return startWorker(loadConfig(configFile), clock, ctx);
     case 'serve':
-      expectNoArguments(command, rest);
       return serveOnly(loadConfig(configFile), ctx);
     case 'status':
-      expectNoArguments(command, rest);
       return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
     case 'sources':
       return runSourcesCommand(loadConfig(configFile), rest, options, { output: ctx.output, now: clock.now(), cwd: ctx.cwd });
-    case 'tag': {
-      expectNoArguments(command, rest);
-      if (options.explain === undefined) throw new VeilleError('USAGE', 'tag: --explain TEXT is required');
-      return runTagCommand(loadConfig(configFile), options.explain, ctx.output);
-    }
+    case 'tag':
+      return runTagCommand(loadConfig(configFile), options.explain ?? '', ctx.output);
     case 'digest': {
-      expectNoArguments(command, rest);
       const config = loadConfig(configFile);
       return runDigestCommand(
         config,
@@ -165,24 +127,16 @@ async function dispatch(ctx: CliContext): Promise<number> {
       );
     }
     case 'stories':
-      expectNoArguments(command, rest);
       return runStoriesCommand(loadConfig(configFile), clock, ctx.output, { json: options.json === true, ...(options.since !== undefined ? { since: options.since } : {}) });
     case 'retag': {
-      expectNoArguments(command, rest);
       const config = loadConfig(configFile);
       return runRetagCommand(config, { output: ctx.output, env: ctx.env, clock, open: () => openApp(config, 'retag', clock.now()) });
     }
     case 'eval':
-      expectNoArguments(command, rest);
-      if (options.labels === undefined) throw new VeilleError('USAGE', 'eval: --labels FILE.jsonl is required');
-      return runEvalCommand(loadConfig(configFile), options.labels, options.json === true, ctx);
+      return runEvalCommand(loadConfig(configFile), options.labels ?? '', options.json === true, ctx);
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }
-}
-
-function expectNoArguments(command: string, rest: readonly string[]): void {
-  if (rest.length > 0) throw new VeilleError('USAGE', `${command}: unexpected argument "${rest[0]}"`);
 }
 
 /**

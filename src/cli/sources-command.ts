@@ -9,7 +9,7 @@ import { discoverFeedLinks } from '../fetch/discover.js';
 import { fetchFeed } from '../fetch/fetch-feed.js';
 import { createHttpClient } from '../fetch/http-client.js';
 import { normalizeSourceInfo } from '../clean/normalize.js';
-import { primaryLanguage } from '../language/item-language.js';
+import { primaryLanguage } from '../domain/language-tag.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { renderOpml } from '../publish/opml.js';
 import { Store } from '../store/store.js';

@@ -2,6 +2,7 @@
 // Incremental: items not yet grouped are matched against the stored items of a recent window
 // through indexes (URL, outbound link, normalized title, MinHash LSH bands, rare names), never
 // by comparing all pairs. Precision first: a wrong merge hides a story from readers.
+import { hostOf } from '../domain/web-url.js';
 import {
   toBandKeys,
   estimateJaccard,
@@ -311,12 +312,4 @@ function prepare(item: ClusterItem, index: number, options: ClusterOptions): Pre
     externalLinks,
     language: item.language === null ? null : (item.language.toLowerCase().split(/[-_]/)[0] ?? null),
   };
-}
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return null;
-  }
 }

@@ -5,6 +5,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { VeilleError } from '../domain/errors.js';
+import { siteLocale, type SiteLocale } from '../domain/site-locale.js';
 import type { SourceSpec } from '../domain/types.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
@@ -35,6 +36,11 @@ export interface Config {
   readonly translate: Readonly<ParsedConfig['translate']>;
   readonly processing: Readonly<ParsedConfig['processing']>;
   readonly log: Readonly<ParsedConfig['log']>;
+}
+
+/** The words, numbers and dates readers see: `site.language` in `site.timezone`. */
+export function localeOf(config: Pick<Config, 'site'>): SiteLocale {
+  return siteLocale(config.site.language, config.site.timezone);
 }
 
 /** The config file to use: the option, else VEILLE_CONFIG, else config/veille.yaml. */

@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_SITE_LANGUAGE } from '../domain/site-locale.js';
 import { explainCronExpression } from '../schedule/cron.js';
 
 const httpUrl = z.string().refine(isHttpUrl, { message: 'expected an http(s) URL' });
@@ -27,7 +28,7 @@ const siteSchema = z.strictObject({
   title: z.string().min(1).default('Veille IA'),
   description: z.string().default("L'actualité de l'intelligence artificielle, en français, par thème."),
   url: httpUrl.default('http://127.0.0.1:8080/'),
-  language: languageTag.default('fr'),
+  language: languageTag.default(DEFAULT_SITE_LANGUAGE),
   timezone: timeZone.default('Europe/Paris'),
 });
 
@@ -215,7 +216,7 @@ function isHostOrRange(value: string): boolean {
 
 function isTimeZone(value: string): boolean {
   try {
-    new Intl.DateTimeFormat('fr-FR', { timeZone: value });
+    new Intl.DateTimeFormat(undefined, { timeZone: value });
     return true;
   } catch {
     return false;

@@ -1,8 +1,10 @@
 // Builds the weekly issue: pure functions from the week's stored items, the taxonomy and the
-// time zone to one French issue (stories grouped by their main theme, in the taxonomy's order).
+// time zone to one issue in the site’s language (stories grouped by their main theme, in the taxonomy's order).
 import type { ThemeInfo, TranslatedTexts } from '../domain/types.js';
 import type { DigestItemRow } from '../store/digest-store.js';
-import { countOf, formatNumber, frenchDate, languageNote, shortSummary, themePhrase, translatedNote, weekSpan } from './french.js';
+import type { SiteLocale } from '../domain/site-locale.js';
+import { webUrlOrNull } from '../domain/web-url.js';
+import { shortSummary } from './short-summary.js';
 import type { WeekRange } from './iso-week.js';
 
 export interface DigestSource {
@@ -14,11 +16,11 @@ export interface DigestSource {
 export interface DigestStory {
   readonly id: string;
   readonly title: string;
-  /** "(en anglais)" when the title is shown untranslated in another language than French, "(traduit de l'anglais)" once translated. */
+  /** "(en anglais)" when the title is shown untranslated in another language than the site’s, "(traduit de l'anglais)" once translated. */
   readonly languageNote: string | null;
-  /** BCP 47 of the title as shown (French once translated), for `lang` attributes. */
+  /** BCP 47 of the title as shown (the site’s once translated), for `lang` attributes. */
   readonly language: string | null;
-  /** BCP 47 of the summary as shown (French once translated). */
+  /** BCP 47 of the summary as shown (the site’s once translated). */
   readonly summaryLanguage: string | null;
   readonly link: string | null;
   readonly sources: readonly DigestSource[];
@@ -55,12 +57,13 @@ export interface DigestIssue {
 
 export interface BuildOptions {
   readonly siteTitle: string;
-  readonly timeZone: string;
+  /** The site's language and time zone: the issue's words and dates. */
+  readonly locale: SiteLocale;
   readonly themes: readonly ThemeInfo[];
   /** Most stories shown per section; the rest are counted. */
   readonly maxStoriesPerSection: number;
   readonly includeUnthemed: boolean;
-  /** The cached French title and summary of a text in another language, when a translator is configured. */
+  /** The cached title and summary in the site’s language of a text in another language, when a translator is configured. */
   readonly translate?: (texts: { readonly title: string; readonly summary: string; readonly language: string | null }) => TranslatedTexts | null;
   /**
    * The title, link and summary of items, when the rows were read without them: only the stories
@@ -81,14 +84,13 @@ interface StoryItems {
   readonly sourceItemIds: readonly string[];
 }
 
-export const OTHER_HEADING = 'Autres sujets';
-
 export function digestGuid(week: string): string {
   return `urn:veille:digest:${week}`;
 }
 
 /** The issue of `range` from its items (any order); the same items always give the same issue. */
 export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], options: BuildOptions): DigestIssue {
+  const { locale } = options;
   const behind = new WeakMap<DigestStory, StoryItems>();
   const stories = groupStories(items, options, behind);
   // Texts, links, summaries and dates only for the stories shown: a big week costs little more.
@@ -106,24 +108,24 @@ export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], op
       return {
         ...story,
         title: translated?.title ?? title,
-        languageNote: translated !== null ? translatedNote(translated.from) : story.languageNote,
-        language: translated !== null ? 'fr' : story.language,
-        summaryLanguage: translated !== null ? 'fr' : story.summaryLanguage,
-        link: webLink(lead ? lead.link : story.link),
+        languageNote: translated !== null ? locale.translatedNote(translated.from) : story.languageNote,
+        language: translated !== null ? locale.language : story.language,
+        summaryLanguage: translated !== null ? locale.language : story.summaryLanguage,
+        link: webUrlOrNull(lead ? lead.link : story.link),
         sources: story.sources.map((source, i) => {
           const own = texts && ids ? texts.get(ids.sourceItemIds[i] ?? '') : undefined;
-          return { name: source.name, link: webLink(own ? own.link : source.link) };
+          return { name: source.name, link: webUrlOrNull(own ? own.link : source.link) };
         }),
-        date: frenchDate(story.publishedAt, options.timeZone),
-        summary: shortSummary(translated?.summary ?? summary, translated !== null ? 'fr' : story.summaryLanguage),
+        date: locale.fullDate(story.publishedAt),
+        summary: shortSummary(translated?.summary ?? summary, translated !== null ? locale.language : (story.summaryLanguage ?? locale.language)),
       };
     });
   };
-  return assembleIssue(range.id, weekSpan(range.firstDay, range.lastDay), range.start.toISOString(), range.end.toISOString(), stories, options.themes, options, finish);
+  return assembleIssue(range.id, locale.weekSpan(range.firstDay, range.lastDay), range.start.toISOString(), range.end.toISOString(), stories, options.themes, options, finish);
 }
 
 /** The issue as one recipient gets it: only the stories of their themes, each under the first of them it has. */
-export function selectThemes(issue: DigestIssue, themeIds: readonly string[] | undefined, options: Pick<BuildOptions, 'siteTitle' | 'maxStoriesPerSection' | 'includeUnthemed'>): DigestIssue {
+export function selectThemes(issue: DigestIssue, themeIds: readonly string[] | undefined, options: Pick<BuildOptions, 'siteTitle' | 'locale' | 'maxStoriesPerSection' | 'includeUnthemed'>): DigestIssue {
   if (themeIds === undefined || themeIds.length === 0) return issue;
   const chosen = new Set(themeIds);
   const stories: DigestStory[] = [];
@@ -144,9 +146,11 @@ function assembleIssue(
   endsAt: string,
   stories: readonly DigestStory[],
   themes: readonly ThemeInfo[],
-  options: Pick<BuildOptions, 'siteTitle' | 'maxStoriesPerSection' | 'includeUnthemed'> & { allThemes?: readonly ThemeInfo[] },
+  options: Pick<BuildOptions, 'siteTitle' | 'locale' | 'maxStoriesPerSection' | 'includeUnthemed'> & { allThemes?: readonly ThemeInfo[] },
   finish: (shown: readonly DigestStory[]) => DigestStory[] = (shown) => [...shown],
 ): DigestIssue {
+  const { locale } = options;
+  const { words } = locale;
   const byTheme = new Map<string | null, DigestStory[]>();
   const counts = new Map<string, number>();
   for (const story of stories) {
@@ -163,20 +167,17 @@ function assembleIssue(
     if (!list || list.length === 0) continue;
     list.sort(byWeight);
     const shown = finish(list.slice(0, options.maxStoriesPerSection));
-    sections.push({ theme, heading: theme?.label ?? OTHER_HEADING, stories: shown, omitted: list.length - shown.length });
+    sections.push({ theme, heading: theme?.label ?? words.otherTopics, stories: shown, omitted: list.length - shown.length });
   }
   const storyCount = sections.reduce((sum, section) => sum + section.stories.length + section.omitted, 0);
   const perTheme = themes
     .filter((theme) => (counts.get(theme.id) ?? 0) > 0)
-    .map((theme) => `${formatNumber(counts.get(theme.id) ?? 0)} sur ${themePhrase(theme)}`);
-  const intro =
-    storyCount === 0
-      ? 'Aucun article cette semaine : rien de nouveau dans les sources suivies.'
-      : `Au programme : ${countOf(storyCount, 'article', 'articles')}${perTheme.length > 0 ? `, dont ${joinFrench(perTheme)}` : ''}.`;
+    .map((theme) => words.perTheme(locale.number(counts.get(theme.id) ?? 0), locale.themePhrase(theme)));
+  const intro = storyCount === 0 ? words.emptyWeek : words.intro(locale.count(storyCount, words.article), perTheme, locale.join);
   return {
     week,
     guid: digestGuid(week),
-    title: `${options.siteTitle} — semaine ${span}`,
+    title: words.issueTitle(options.siteTitle, span),
     span,
     startsAt,
     endsAt,
@@ -192,13 +193,7 @@ function byWeight(a: DigestStory, b: DigestStory): number {
   return b.sources.length - a.sources.length || (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0) || (a.id < b.id ? -1 : 1);
 }
 
-/** "a", "a et b", "a, b et c". */
-export function joinFrench(parts: readonly string[]): string {
-  if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} et ${parts[parts.length - 1]}`;
-}
-
-/** One story per `storyId` (or per item): the French telling when there is one, else the earliest. */
+/** One story per `storyId` (or per item): the telling in the site’s language when there is one, else the earliest. */
 function groupStories(items: readonly DigestItemRow[], options: BuildOptions, behind: WeakMap<DigestStory, StoryItems>): DigestStory[] {
   const groups = new Map<string, DigestItemRow[]>();
   for (const item of items) {
@@ -212,7 +207,7 @@ function groupStories(items: readonly DigestItemRow[], options: BuildOptions, be
   const stories: DigestStory[] = [];
   for (const [key, group] of groups) {
     if (group.length > 1) group.sort((a, b) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : a.id < b.id ? -1 : 1));
-    const lead = group.find((item) => isFrench(item.language)) ?? group[0];
+    const lead = group.find((item) => options.locale.isSiteLanguage(item.language)) ?? group[0];
     if (!lead) continue;
     const scores = new Map<string, number>();
     const sources: DigestSource[] = [];
@@ -234,7 +229,7 @@ function groupStories(items: readonly DigestItemRow[], options: BuildOptions, be
     const story: DigestStory = {
       id: key,
       title: lead.title,
-      languageNote: languageNote(lead.language),
+      languageNote: options.locale.languageNote(lead.language),
       language: lead.language,
       summaryLanguage: lead.language,
       link: lead.link,
@@ -249,18 +244,4 @@ function groupStories(items: readonly DigestItemRow[], options: BuildOptions, be
     stories.push(story);
   }
   return stories;
-}
-
-function isFrench(language: string | null): boolean {
-  return language !== null && /^fr(-|$)/i.test(language);
-}
-
-function webLink(url: string | null): string | null {
-  if (url === null) return null;
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:' ? url : null;
-  } catch {
-    return null;
-  }
 }

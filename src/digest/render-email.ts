@@ -1,9 +1,9 @@
 // The issue as an email: HTML with inline styles in a table layout (what mail clients render,
 // no remote resource) and the plain-text alternative. HTML only through the escaping `html` helper.
+import type { SiteLocale } from '../domain/site-locale.js';
 import { html, type SafeHtml } from '../publish/html.js';
-import { countOf } from './french.js';
-import { joinFrench, type DigestIssue, type DigestStory } from './issue.js';
-import { langOf, themeLabels } from './render-page.js';
+import type { DigestIssue, DigestStory } from './issue.js';
+import { moreInSection, otherThemes, themeLabels } from './render-page.js';
 
 export interface EmailLinks {
   /** The issue's web page (absolute). */
@@ -27,31 +27,32 @@ const S = {
   footer: `padding:16px 24px;${FONT}font-size:13px;line-height:19px;color:#595959;`,
 };
 
-function storyHtml(story: DigestStory, labels: ReturnType<typeof themeLabels>): SafeHtml {
-  const lang = langOf(story.language);
+function storyHtml(story: DigestStory, labels: ReturnType<typeof themeLabels>, locale: SiteLocale): SafeHtml {
+  const lang = locale.langAttribute(story.language);
   const langAttr = lang !== null ? html` lang="${lang}"` : null;
-  const summaryLang = langOf(story.summaryLanguage);
+  const summaryLang = locale.langAttribute(story.summaryLanguage);
   const title = story.link !== null ? html`<a href="${story.link}" style="${S.a}"${langAttr}>${story.title}</a>` : html`<span${langAttr}>${story.title}</span>`;
   const sources = story.sources.map((source, i) => {
-    const sep = i === 0 ? '' : i === story.sources.length - 1 ? ' et ' : ', ';
+    const sep = i === 0 ? '' : i === story.sources.length - 1 ? locale.words.and : ', ';
     return source.link !== null ? html`${sep}<a href="${source.link}" style="${S.a}">${source.name}</a>` : html`${sep}${source.name}`;
   });
-  const others = story.themeIds.slice(1).flatMap((id) => labels.get(id)?.label ?? []);
+  const others = otherThemes(story, labels, locale);
   return html`<h3 style="${S.h3}">${title}${story.languageNote !== null ? html` <span style="font-weight:normal;color:#595959;">${story.languageNote}</span>` : null}</h3>
 <p style="${S.meta}">${sources} · ${story.date}</p>
-${others.length > 0 ? html`<p style="${S.meta}">Aussi : ${joinFrench(others)}</p>\n` : null}${story.summary !== '' ? html`<p style="${S.p}"${summaryLang !== null ? html` lang="${summaryLang}"` : null}>${story.summary}</p>\n` : null}`;
+${others !== null ? html`<p style="${S.meta}">${others}</p>\n` : null}${story.summary !== '' ? html`<p style="${S.p}"${summaryLang !== null ? html` lang="${summaryLang}"` : null}>${story.summary}</p>\n` : null}`;
 }
 
-export function renderEmailHtml(issue: DigestIssue, links: EmailLinks): string {
+export function renderEmailHtml(issue: DigestIssue, links: EmailLinks, locale: SiteLocale): string {
+  const { words } = locale;
   const labels = themeLabels(issue);
   const sections = issue.sections.map(
     (section) => html`<h2 style="${S.h2}">${section.heading}</h2>
-${section.stories.map((story) => storyHtml(story, labels))}${
-      section.omitted > 0 ? html`<p style="${S.meta}">Et ${countOf(section.omitted, 'autre article', 'autres articles')} sur ce thème, <a href="${links.pageUrl}" style="${S.a}">à lire en ligne</a>.</p>\n` : null
+${section.stories.map((story) => storyHtml(story, labels, locale))}${
+      section.omitted > 0 ? html`<p style="${S.meta}">${moreInSection(section.omitted, locale)}, <a href="${links.pageUrl}" style="${S.a}">${words.readOnlineShort}</a>.</p>\n` : null
     }`,
   );
   return html`<!doctype html>
-<html lang="fr">
+<html lang="${locale.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -65,11 +66,11 @@ ${section.stories.map((story) => storyHtml(story, labels))}${
 <tr><td style="${S.cell}">
 <h1 style="${S.h1}">${issue.title}</h1>
 <p style="${S.p}">${issue.intro}</p>
-<p style="${S.meta}"><a href="${links.pageUrl}" style="${S.a}">Lire cette lettre en ligne</a></p>
+<p style="${S.meta}"><a href="${links.pageUrl}" style="${S.a}">${words.readIssueOnline}</a></p>
 ${sections}</td></tr>
 <tr><td style="${S.footer}">
-<p style="margin:0;">Vous recevez cette lettre parce que vous y êtes abonné(e).${
-    links.unsubscribeUrl !== null ? html` <a href="${links.unsubscribeUrl}" style="${S.a}">Se désabonner</a>.` : null
+<p style="margin:0;">${words.whyYouGetThis}${
+    links.unsubscribeUrl !== null ? html` <a href="${links.unsubscribeUrl}" style="${S.a}">${words.unsubscribe}</a>.` : null
   }</p>
 </td></tr>
 </table>
@@ -81,23 +82,24 @@ ${sections}</td></tr>
 }
 
 /** The text/plain alternative: the same content, links in full. */
-export function renderEmailText(issue: DigestIssue, links: EmailLinks): string {
+export function renderEmailText(issue: DigestIssue, links: EmailLinks, locale: SiteLocale): string {
+  const { words } = locale;
   const labels = themeLabels(issue);
-  const lines: string[] = [issue.title, '='.repeat(Math.min(issue.title.length, 72)), '', issue.intro, '', `Lire en ligne : ${links.pageUrl}`, ''];
+  const lines: string[] = [issue.title, '='.repeat(Math.min(issue.title.length, 72)), '', issue.intro, '', `${words.readOnline}${words.colon}${links.pageUrl}`, ''];
   for (const section of issue.sections) {
     lines.push('', section.heading.toUpperCase(), '-'.repeat(Math.min(section.heading.length, 72)), '');
     for (const story of section.stories) {
       lines.push(`* ${story.title}${story.languageNote !== null ? ` ${story.languageNote}` : ''}`);
-      lines.push(`  ${joinFrench(story.sources.map((source) => source.name))} · ${story.date}`);
-      const others = story.themeIds.slice(1).flatMap((id) => labels.get(id)?.label ?? []);
-      if (others.length > 0) lines.push(`  Aussi : ${joinFrench(others)}`);
+      lines.push(`  ${locale.join(story.sources.map((source) => source.name))} · ${story.date}`);
+      const others = otherThemes(story, labels, locale);
+      if (others !== null) lines.push(`  ${others}`);
       if (story.summary !== '') lines.push(`  ${story.summary}`);
       if (story.link !== null) lines.push(`  ${story.link}`);
       lines.push('');
     }
-    if (section.omitted > 0) lines.push(`Et ${countOf(section.omitted, 'autre article', 'autres articles')} sur ce thème, à lire en ligne.`, '');
+    if (section.omitted > 0) lines.push(`${moreInSection(section.omitted, locale)}, ${words.readOnlineShort}.`, '');
   }
-  lines.push('--', 'Vous recevez cette lettre parce que vous y êtes abonné(e).');
-  if (links.unsubscribeUrl !== null) lines.push(`Se désabonner : ${links.unsubscribeUrl}`);
+  lines.push('--', words.whyYouGetThis);
+  if (links.unsubscribeUrl !== null) lines.push(`${words.unsubscribe}${words.colon}${links.unsubscribeUrl}`);
   return `${lines.join('\n')}\n`;
 }

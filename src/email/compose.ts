@@ -1,7 +1,8 @@
-// One recipient's message for an issue: their themes only, French subject, a Message-ID fixed per
+// One recipient's message for an issue: their themes only, the subject in the site's language, a Message-ID fixed per
 // issue and recipient, and one-click unsubscribe headers (RFC 2369, RFC 8058) when configured.
 import { createHash } from 'node:crypto';
 import type { DigestIssue } from '../digest/issue.js';
+import type { SiteLocale } from '../domain/site-locale.js';
 import { renderEmailHtml, renderEmailText } from '../digest/render-email.js';
 import type { OutgoingMessage } from './mailer.js';
 
@@ -12,6 +13,8 @@ export interface ComposeOptions {
   /** With "{email}" replaced by the recipient's address (URL-encoded). */
   readonly unsubscribeUrl: string | null;
   readonly date: Date;
+  /** The site's language: the letter's words and the unsubscribe subject. */
+  readonly locale: SiteLocale;
 }
 
 /** The address inside "Name <address>", or the text itself. */
@@ -37,7 +40,7 @@ export function composeMessage(issue: DigestIssue, recipient: string, options: C
   const links = { pageUrl: options.pageUrl, unsubscribeUrl: unsubscribe };
   const headers: Record<string, string> = {};
   if (unsubscribe !== null) {
-    const mailto = `mailto:${addressOf(options.from)}?subject=${encodeURIComponent(`désabonnement ${recipient}`)}`;
+    const mailto = `mailto:${addressOf(options.from)}?subject=${encodeURIComponent(`${options.locale.words.unsubscribeSubject} ${recipient}`)}`;
     headers['List-Unsubscribe'] = `<${mailto}>, <${unsubscribe}>`;
     // RFC 8058: the https URI accepts a POST with this body, no confirmation page needed.
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
@@ -46,8 +49,8 @@ export function composeMessage(issue: DigestIssue, recipient: string, options: C
     from: options.from,
     to: recipient,
     subject: issue.title,
-    text: renderEmailText(issue, links),
-    html: renderEmailHtml(issue, links),
+    text: renderEmailText(issue, links, options.locale),
+    html: renderEmailHtml(issue, links, options.locale),
     messageId: messageIdFor(issue.week, recipient, options.from),
     date: options.date,
     headers,

@@ -40,9 +40,3 @@ export function expectedLanguages(siteLanguage: string, sourceLanguages: readonl
   return [...languages];
 }
 
-/** The primary subtag of a BCP 47 tag, lower case ("en" from "en-GB" or "EN_us"), or null when it is not one. */
-export function primaryLanguage(tag: string | null | undefined): string | null {
-  if (typeof tag !== 'string') return null;
-  const primary = tag.trim().split(/[-_]/, 1)[0]?.toLowerCase() ?? '';
-  return /^[a-z]{2,3}$/.test(primary) ? primary : null;
-}

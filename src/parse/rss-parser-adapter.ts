@@ -185,6 +185,16 @@ function withoutCorePrefix(name: string, prefixes: ReadonlySet<string>): string 
 }
 
 /**
+ * rss-parser's own parse with its default options, output unread: the benches' baseline, the floor
+ * under veille's parse of the same bytes. The function returned reuses one parser: call it one
+ * parse at a time (xml2js parsers keep state).
+ */
+export function createBareRssParser(): (xml: string) => Promise<unknown> {
+  const parser = new Parser();
+  return (xml) => parser.parseString(xml);
+}
+
+/**
  * Parses feed XML (already passed through `prepareXml`) found at `documentUrl`. Rejects with the
  * parser's own error.
  */

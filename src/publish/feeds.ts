@@ -4,7 +4,7 @@
 import type { FeedEntry, FeedMeta } from '../domain/types.js';
 import { VeilleError } from '../domain/errors.js';
 import { escapeHtml } from './html.js';
-import { webUrlOrNull } from './web-url.js';
+import { webUrlOrNull } from '../domain/web-url.js';
 import { XML_DECLARATION, stripIllegalXmlChars, xmlAttributes, xmlElement } from './xml.js';
 
 const NS_ATOM = 'http://www.w3.org/2005/Atom';

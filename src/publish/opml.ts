@@ -3,7 +3,7 @@
 
 import { XMLParser } from 'fast-xml-parser';
 import { VeilleError } from '../domain/errors.js';
-import { webUrlOrNull } from './web-url.js';
+import { webUrlOrNull } from '../domain/web-url.js';
 import { XML_DECLARATION, xmlElement } from './xml.js';
 
 export interface OpmlSource {

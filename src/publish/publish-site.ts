@@ -2,15 +2,17 @@
 // sources' OPML and the home page. Everything is rendered first, then each file replaced atomically.
 
 import { join } from 'node:path';
+import type { SiteLocale } from '../domain/site-locale.js';
 import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
 import { VeilleError } from '../domain/errors.js';
 import { removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds.js';
 import { renderOpml, type OpmlSource } from './opml.js';
 import { renderIndexPage } from './pages.js';
+import { INDEX_PAGE, SITE_FEEDS, SITE_FOLDERS, SOURCES_OPML, themeFeeds, type FeedFile } from './site-files.js';
 
 export interface SiteSnapshot {
-  meta: { title: string; description: string; siteUrl: string; language: string; generator: string; timeZone: string };
+  meta: { title: string; description: string; siteUrl: string; generator: string; locale: SiteLocale };
   /** The merged feed, newest first, already capped. */
   entries: readonly FeedEntry[];
   /**
@@ -44,7 +46,7 @@ function feedMeta(snapshot: SiteSnapshot, title: string, description: string, pa
     description,
     siteUrl: meta.siteUrl,
     feedUrl: new URL(path, meta.siteUrl).href,
-    language: meta.language,
+    language: meta.locale.language,
     updatedAt: newestUpdate(entries, snapshot.builtAt),
     generator: meta.generator,
   };
@@ -53,15 +55,15 @@ function feedMeta(snapshot: SiteSnapshot, title: string, description: string, pa
 /** The three formats of one feed, keyed by path relative to the site folder. */
 function renderFeedSet(
   snapshot: SiteSnapshot,
-  paths: { rss: string; atom: string; json: string },
+  [rss, atom, json]: readonly [FeedFile, FeedFile, FeedFile],
   title: string,
   description: string,
   entries: readonly FeedEntry[],
 ): Array<[string, string]> {
   return [
-    [paths.rss, renderRss(feedMeta(snapshot, title, description, paths.rss, entries), entries)],
-    [paths.atom, renderAtom(feedMeta(snapshot, title, description, paths.atom, entries), entries)],
-    [paths.json, renderJsonFeed(feedMeta(snapshot, title, description, paths.json, entries), entries)],
+    [rss.path, renderRss(feedMeta(snapshot, title, description, rss.path, entries), entries)],
+    [atom.path, renderAtom(feedMeta(snapshot, title, description, atom.path, entries), entries)],
+    [json.path, renderJsonFeed(feedMeta(snapshot, title, description, json.path, entries), entries)],
   ];
 }
 
@@ -70,29 +72,28 @@ export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<
   const { meta, entries, themes } = snapshot;
   const files: Array<[string, string]> = [];
 
-  files.push(...renderFeedSet(snapshot, { rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' }, meta.title, meta.description, entries));
+  files.push(...renderFeedSet(snapshot, SITE_FEEDS, meta.title, meta.description, entries));
   for (const theme of themes) {
     if (!SAFE_THEME_ID.test(theme.id)) {
       throw new VeilleError('PUBLISH_FAILED', `publish: theme id "${theme.id}" cannot be used as a file name`);
     }
     const themeEntries = snapshot.entriesByTheme?.[theme.id] ?? entries.filter((entry) => entry.themes.some((t) => t.id === theme.id));
-    const base = `themes/${theme.id}`;
     files.push(
       ...renderFeedSet(
         snapshot,
-        { rss: `${base}.xml`, atom: `${base}.atom`, json: `${base}.json` },
+        themeFeeds(theme.id),
         `${meta.title} — ${theme.label}`,
         theme.definition ?? `${meta.description} — ${theme.label}`,
         themeEntries,
       ),
     );
   }
-  files.push(['sources.opml', renderOpml(meta.title, snapshot.sources, snapshot.builtAt)]);
-  const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, 'feed.xml', entries), siteTitle: meta.title };
-  files.push(['index.html', renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.timeZone, snapshot.digests ?? [])]);
+  files.push([SOURCES_OPML, renderOpml(meta.title, snapshot.sources, snapshot.builtAt)]);
+  const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, SITE_FEEDS[0].path, entries), siteTitle: meta.title };
+  files.push([INDEX_PAGE, renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.locale, snapshot.digests ?? [])]);
 
   // Temporary files of a publish that was killed half-way (never served, but they add up).
-  for (const folder of [dir, join(dir, 'themes'), join(dir, 'digests')]) await removeStaleTemporaries(folder);
+  for (const folder of [dir, ...SITE_FOLDERS.map((name) => join(dir, name))]) await removeStaleTemporaries(folder);
   // Feeds before the page that links to them.
   for (const [path, content] of files) {
     await writeFileAtomic(join(dir, path), content);

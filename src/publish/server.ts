@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { extname, join, posix, resolve, sep } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
 import { parseHttpDate } from './http-date.js';
+import { mediaTypeOf } from './site-files.js';
 
 export interface RouteResponse {
   status: number;
@@ -27,42 +28,6 @@ export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
-}
-
-const RSS = 'application/rss+xml; charset=utf-8';
-const ATOM = 'application/atom+xml; charset=utf-8';
-const JSON_FEED = 'application/feed+json; charset=utf-8';
-
-const TYPES_BY_EXTENSION: Readonly<Record<string, string>> = {
-  '.xml': RSS,
-  '.atom': ATOM,
-  '.json': 'application/json; charset=utf-8',
-  '.opml': 'text/x-opml; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/vnd.microsoft.icon',
-  '.eml': 'message/rfc822',
-};
-
-// The feeds whose extension alone does not say their format.
-const TYPES_BY_PATH: Readonly<Record<string, string>> = {
-  'atom.xml': ATOM,
-  'feed.json': JSON_FEED,
-  'digest.json': JSON_FEED,
-};
-
-function contentTypeOf(relativePath: string): string {
-  const byPath = TYPES_BY_PATH[relativePath];
-  if (byPath !== undefined) return byPath;
-  if (relativePath.startsWith('themes/') && relativePath.endsWith('.json')) return JSON_FEED;
-  return TYPES_BY_EXTENSION[extname(relativePath).toLowerCase()] ?? 'application/octet-stream';
 }
 
 // Pages have no script; the page's own meta CSP narrows styles further.
@@ -171,7 +136,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       modified = info.mtime;
       const etag = etagOf(real, `${info.size}:${info.mtimeMs}:${info.ino}`, body);
       const headers = {
-        'Content-Type': contentTypeOf(relativePath),
+        'Content-Type': mediaTypeOf(relativePath),
         ETag: etag,
         'Last-Modified': modified.toUTCString(),
         'Cache-Control': 'no-cache',

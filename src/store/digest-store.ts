@@ -1,5 +1,6 @@
 // The digest's tables: the items of a week read for an issue, the stored issues, and the email
 // delivery log that makes sending at most once per issue and recipient.
+import { hostOf } from '../domain/web-url.js';
 import { prepared, type Db, type Statement } from './database.js';
 
 /** One stored item as the digest needs it: what readers see, its source and its themes. */
@@ -95,7 +96,7 @@ export class DigestStore {
     const sources = new Map(
       this.statement<[], { id: number; name: string | null; url: string }>('SELECT id, COALESCE(name, feed_title) AS name, url FROM sources')
         .all()
-        .map((source) => [source.id, { name: source.name ?? hostOf(source.url), url: source.url }]),
+        .map((source) => [source.id, { name: source.name ?? hostOf(source.url) ?? source.url, url: source.url }]),
     );
     // One query, rows as arrays, no join and no ORDER BY (the sources are few, the issue does not
     // depend on the order), themes as one "id score,id score" string: the cheapest read of a big week.
@@ -231,12 +232,4 @@ function toDelivery(row: RawDeliveryRow): Delivery {
     resends: row.resends,
     resentAt: row.resent_at,
   };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return url;
-  }
 }

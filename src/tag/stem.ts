@@ -4,10 +4,7 @@
 import { stemmer as stemEnglish } from '@orama/stemmers/english';
 import { stemmer as stemFrench } from '@orama/stemmers/french';
 
-const STEMMERS: ReadonlyMap<string, (word: string) => string> = new Map([
-  ['en', stemEnglish],
-  ['fr', stemFrench],
-]);
+const STEMMERS: ReadonlyMap<string, (word: string) => string> = new Map(Object.entries({ en: stemEnglish, fr: stemFrench }));
 
 /** Languages that have a stemmer; a vocabulary in another language is matched on lowercase words. */
 export function hasStemmer(language: string): boolean {

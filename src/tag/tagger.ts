@@ -1,9 +1,11 @@
 // The tag stage: finds each theme's terms in an item's title, summary, content and categories,
 // and returns the themes that reach their threshold, with a score in [0, 1] and the evidence.
 
+import { hostOf } from '../domain/web-url.js';
 import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
 import { detectLanguage } from '../language/detect-language.js';
-import { languageSample, primaryLanguage } from '../language/item-language.js';
+import { languageSample } from '../language/item-language.js';
+import { primaryLanguage } from '../domain/language-tag.js';
 import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
 import { categoryKey, keysOfWordsIn, splitWords } from './words.js';
 
@@ -158,7 +160,7 @@ function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): Theme
     }
   }
   if (kept.length === 0) return [];
-  const host = hostOf(input.sourceUrl);
+  const host = hostOf(input.sourceUrl)?.replace(/^www\./u, '') ?? null;
   const matches: ThemeMatch[] = [];
   themes.forEach((theme, t) => {
     const mine = kept.filter((h) => h.theme === t);
@@ -199,34 +201,23 @@ function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): Theme
   return matches;
 }
 
-function hostOf(url: string | undefined): string | null {
-  if (url === undefined || url === '') return null;
-  try {
-    return new URL(url).hostname.toLowerCase().replace(/^www\./u, '');
-  } catch {
-    return null;
-  }
-}
-
 /** A human-readable account of the themes of `text` (read as an item's body), for `veille tag --explain`. */
 export function explainText(tagger: Tagger, text: string): string {
   const matches = tagger.tag({ title: '', summary: text, categories: [], language: null });
-  if (matches.length === 0) return 'Aucun thème ne correspond (no theme matched).';
+  if (matches.length === 0) return 'No theme matched.';
   const taxonomy = taxonomyOf(tagger);
   const labels = new Map(taxonomy?.themes.map((t) => [t.id, t] as const) ?? []);
   const lines: string[] = [];
   for (const match of matches) {
     const theme = labels.get(match.id);
     const name = theme === undefined ? match.id : `${theme.label} (${match.id})`;
-    const threshold = theme === undefined ? '' : `, seuil ${formatScore(theme.threshold)}`;
+    const threshold = theme === undefined ? '' : `, threshold ${formatScore(theme.threshold)}`;
     lines.push(`${name} — score ${formatScore(match.score)}${threshold}`);
-    for (const evidence of match.evidence) lines.push(`  « ${evidence.term} » dans ${FIELD_NAMES[evidence.field]} (${evidence.field})`);
+    for (const evidence of match.evidence) lines.push(`  "${evidence.term}" in the ${evidence.field}`);
   }
   return lines.join('\n');
 }
 
-const FIELD_NAMES: Readonly<Record<EvidenceField, string>> = { title: 'le titre', summary: 'le texte', content: 'le contenu', category: 'les catégories' };
-
 function formatScore(value: number): string {
-  return new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+  return value.toFixed(2);
 }

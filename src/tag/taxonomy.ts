@@ -33,6 +33,10 @@ const THEME = z.strictObject({
   id: z.string({ error: 'expected a string' }).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'expected a kebab-case id such as "open-source"' }),
   label: TEXT,
   definition: TEXT,
+  /** The label and definition for a site in another language than the file's (`site.language`). */
+  translations: z
+    .record(LANGUAGE, z.strictObject({ label: TEXT, definition: TEXT }), { error: 'expected a map from a language code ("en") to { label, definition }' })
+    .optional(),
   titleWeight: WEIGHT.optional(),
   contentWeight: WEIGHT.optional(),
   threshold: z.number({ error: 'expected a number' }).gt(0, { error: 'expected a number in (0, 1]' }).max(1, { error: 'expected a number in (0, 1]' }).optional(),
@@ -65,6 +69,8 @@ export interface ThemeDefinition {
   readonly id: string;
   readonly label: string;
   readonly definition: string;
+  /** By primary language subtag: the label and definition for a site in that language. */
+  readonly translations: Readonly<Record<string, { readonly label: string; readonly definition: string }>>;
   /** Weight of a term found in the title; a term in the summary weighs 1. */
   readonly titleWeight: number;
   /** Weight of a term found only in the full content (long text mentions many things in passing). */
@@ -156,9 +162,15 @@ export function parseTaxonomy(yamlText: string, file: string): Taxonomy {
   return compile(parsed.data, file);
 }
 
-/** The themes as readers see them, in the file's order. */
-export function themeInfos(taxonomy: Taxonomy): ThemeInfo[] {
-  return taxonomy.themes.map((theme) => ({ id: theme.id, label: theme.label, definition: theme.definition }));
+/**
+ * The themes as readers see them, in the file's order: in the site's language (`primary`, e.g.
+ * "en") when the file translates them, else as the file writes them.
+ */
+export function themeInfos(taxonomy: Taxonomy, primary: string): ThemeInfo[] {
+  return taxonomy.themes.map((theme) => {
+    const translated = theme.translations[primary];
+    return { id: theme.id, label: translated?.label ?? theme.label, definition: translated?.definition ?? theme.definition };
+  });
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -256,6 +268,7 @@ function compile(data: z.infer<typeof FILE>, file: string): Taxonomy {
         id: theme.id,
         label: theme.label,
         definition: theme.definition,
+        translations: theme.translations ?? {},
         titleWeight: theme.titleWeight ?? defaults.titleWeight,
         contentWeight: theme.contentWeight ?? defaults.contentWeight,
         threshold: theme.threshold ?? defaults.threshold,

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { VeilleError, describeError } from '../domain/errors.js';
 import type { TranslatedTexts } from '../domain/types.js';
-import { primaryLanguage } from '../language/item-language.js';
+import { primaryLanguage } from '../domain/language-tag.js';
 import type { Logger } from '../domain/ports.js';
 import { htmlToText, stripBidiControls } from '../clean/text.js';
 import { collapseSpaces } from '../clean/html-dom.js';

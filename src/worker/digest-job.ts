@@ -1,6 +1,6 @@
 // Wires the weekly digest: reads the week's items, builds and stores the issue (a stored issue
 // changes only when forced), publishes the digest files, and sends the email to the recipients.
-import { displayPath, type Config } from '../config/load-config.js';
+import { displayPath, localeOf, type Config } from '../config/load-config.js';
 import { buildIssue, selectThemes, type DigestIssue } from '../digest/issue.js';
 import { formatIsoWeek, lastCompleteWeek, weekRange, type IsoWeek, type WeekRange } from '../digest/iso-week.js';
 import { issuePageUrl, publishDigests, type DigestSiteMeta, type PublishedIssue } from '../digest/publish-digest.js';
@@ -47,7 +47,7 @@ export function digestSiteMeta(config: Config): DigestSiteMeta {
     title: config.site.title,
     description: config.site.description,
     siteUrl: config.site.url,
-    language: config.site.language,
+    locale: localeOf(config),
     generator: `veille ${VERSION}`,
   };
 }
@@ -73,8 +73,8 @@ export async function buildDigest(
   }
   const built = buildIssue(range, digests.itemsBetween(range.start.toISOString(), range.end.toISOString(), { texts: false }), {
     siteTitle: config.site.title,
-    timeZone,
-    themes: themeInfos(deps.taxonomy),
+    locale: localeOf(config),
+    themes: themeInfos(deps.taxonomy, localeOf(config).primary),
     maxStoriesPerSection: config.digest.maxStoriesPerTheme,
     includeUnthemed: config.digest.includeUnthemed,
     loadTexts: (ids) => digests.itemTexts(ids),
@@ -134,6 +134,7 @@ function composerFor(config: Config, issue: DigestIssue, now: Date): (recipient:
   const pageUrl = issuePageUrl(config.site.url, issue.week);
   const selectOptions = {
     siteTitle: config.site.title,
+    locale: localeOf(config),
     maxStoriesPerSection: config.digest.maxStoriesPerTheme,
     includeUnthemed: config.digest.includeUnthemed,
   };
@@ -143,6 +144,7 @@ function composerFor(config: Config, issue: DigestIssue, now: Date): (recipient:
       pageUrl,
       unsubscribeUrl: config.email.unsubscribeUrl ?? null,
       date: now,
+      locale: localeOf(config),
     });
 }
 

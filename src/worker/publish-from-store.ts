@@ -1,12 +1,12 @@
 // Turns stored items into feed entries and writes the site: merged feeds, one set per theme,
 // the OPML of the sources and the index page.
-import type { Config } from '../config/load-config.js';
+import { localeOf, type Config } from '../config/load-config.js';
+import type { SiteLocale } from '../domain/site-locale.js';
 import { publicUrl } from '../domain/source-url.js';
 import type { EntrySource, FeedEntry, ThemeInfo, TranslatedTexts } from '../domain/types.js';
-import { languageNote, translatedFrom } from '../digest/french.js';
 import { html, rawHtml } from '../publish/html.js';
 import { publishSite } from '../publish/publish-site.js';
-import { webUrlOrNull } from '../publish/web-url.js';
+import { hostOf, webUrlOrNull } from '../domain/web-url.js';
 import type { SourceRecord, StoredItem, StoredStory, Store } from '../store/store.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import type { Translator } from '../translate/translator.js';
@@ -24,7 +24,8 @@ export interface PublishInput {
 /** Writes every published file; returns the number of entries in the merged feed. */
 export async function publishFromStore(input: PublishInput): Promise<number> {
   const { config, store } = input;
-  const themes = themeInfos(input.taxonomy);
+  const locale = localeOf(config);
+  const themes = themeInfos(input.taxonomy, locale.primary);
   // The feeds show the active sources only; a removed source's items stay stored, unpublished.
   const sources = store.listSources({ activeOnly: true });
   const sourcesById = new Map(sources.map((source) => [source.id, source]));
@@ -32,8 +33,8 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
   const translate = memoizedLookup(input.translator ?? null);
   const toEntries = (stories: readonly StoredStory[]) =>
     stories.flatMap((story) => {
-      const entry = toStoryEntry(story, sourcesById, themes);
-      return entry ? [inSiteLanguage(entry, translate)] : [];
+      const entry = toStoryEntry(story, sourcesById, themes, locale);
+      return entry ? [inSiteLanguage(entry, translate, locale)] : [];
     });
   const entries = toEntries(store.recentStories(config.maxItems));
   const entriesByTheme = Object.fromEntries(
@@ -44,9 +45,8 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
       title: config.site.title,
       description: config.site.description,
       siteUrl: config.site.url,
-      language: config.site.language,
       generator: `veille ${VERSION}`,
-      timeZone: config.site.timezone,
+      locale,
     },
     entries,
     entriesByTheme,
@@ -71,20 +71,22 @@ export function entryGuid(itemId: string): string {
 
 /**
  * A story's entry: under the story's GUID (its first item's, fixed when the story was created),
- * the first source's link, the French telling when a member is French, the union of the themes,
- * and "Sources : A, B" linking each source's own item. A single-item story reads as that item.
+ * the first source's link, the telling in the site's language when a member is in it, the union
+ * of the themes, and "Sources : A, B" linking each source's own item. A single-item story reads
+ * as that item.
  */
 export function toStoryEntry(
   story: StoredStory,
   sourcesById: ReadonlyMap<number, SourceRecord>,
   themes: readonly ThemeInfo[],
+  locale: SiteLocale,
 ): FeedEntry | null {
   const members = story.members.filter((member) => sourcesById.has(member.sourceId));
   const first = members[0];
   if (!first) return null;
   const firstSource = sourcesById.get(first.sourceId) as SourceRecord;
   if (members.length === 1) return { ...toFeedEntry(first, firstSource, themes), guid: story.guid };
-  const told = members.find((member) => isFrench(member.language)) ?? first;
+  const told = members.find((member) => locale.isSiteLanguage(member.language)) ?? first;
   const matched = new Set(members.flatMap((member) => member.themes.map((theme) => theme.id)));
   const credits: EntrySource[] = [];
   const seen = new Set<number>();
@@ -102,7 +104,7 @@ export function toStoryEntry(
     title: told.title,
     link: first.link,
     summary: told.summary,
-    contentHtml: `${told.contentHtml}${told.contentHtml === '' ? '' : '\n'}${renderSources(credits)}`,
+    contentHtml: `${told.contentHtml}${told.contentHtml === '' ? '' : '\n'}${renderSources(credits, locale)}`,
     author: told.author,
     publishedAt: first.publishedAt,
     updatedAt: latest,
@@ -128,25 +130,26 @@ function memoizedLookup(translator: Translator | null): Lookup {
 }
 
 /**
- * An entry not in French says so: translated, its title and summary in French, "(traduit de
- * l'anglais)" after the summary and, above the original content, the original title; else its title
- * followed by its language, "(en anglais)".
+ * An entry not in the site's language says so: translated, its title and summary in the site's
+ * language, "(traduit de l'anglais)" after the summary and, above the original content, the
+ * original title; else its title followed by its language, "(en anglais)".
  */
-export function inSiteLanguage(entry: FeedEntry, translate: Lookup): FeedEntry {
-  if (entry.language === null || isFrench(entry.language)) return entry;
+export function inSiteLanguage(entry: FeedEntry, translate: Lookup, locale: SiteLocale): FeedEntry {
+  if (entry.language === null || locale.isSiteLanguage(entry.language)) return entry;
   const translated = translate(entry);
   if (translated === null) {
-    const note = languageNote(entry.language);
+    const note = locale.languageNote(entry.language);
     return note === null ? entry : { ...entry, title: `${entry.title} ${note}` };
   }
-  const note = translatedFrom(translated.from);
-  const original = html`<p><em>${capitalize(note)}. Titre original : « <span lang="${entry.language}">${entry.title}</span> ».</em></p>`;
+  const { words } = locale;
+  const note = locale.translatedFrom(translated.from);
+  const original = html`<p><em>${capitalize(note)}. ${words.originalTitle}${words.colon}${words.quotes[0]}<span lang="${entry.language}">${entry.title}</span>${words.quotes[1]}.</em></p>`;
   return {
     ...entry,
     title: translated.title,
     summary: translated.summary === '' ? '' : `${translated.summary} (${note})`,
     contentHtml: entry.contentHtml === '' ? original.toString() : `${original.toString()}\n${html`<div lang="${entry.language}">${rawHtml(entry.contentHtml)}</div>`.toString()}`,
-    language: 'fr',
+    language: locale.language,
   };
 }
 
@@ -155,21 +158,17 @@ function capitalize(text: string): string {
 }
 
 /** "Sources : AIhub, Exemple Blog", each name linking to that source's item; escaped by `html`. */
-function renderSources(credits: readonly EntrySource[]): string {
+function renderSources(credits: readonly EntrySource[], locale: SiteLocale): string {
   const links = credits.map((credit, index) => {
     const href = webUrlOrNull(credit.link);
     const name = href === null ? html`${credit.name}` : html`<a href="${href}">${credit.name}</a>`;
     return index === 0 ? name : html`, ${name}`;
   });
-  return html`<p>Sources : ${links}</p>`.toString();
-}
-
-function isFrench(language: string | null): boolean {
-  return language !== null && /^fr(?:[-_]|$)/i.test(language);
+  return html`<p>${locale.words.sources}${locale.words.colon}${links}</p>`.toString();
 }
 
 function sourceName(source: SourceRecord): string {
-  return source.name ?? source.feedTitle ?? hostOf(source.url);
+  return source.name ?? source.feedTitle ?? hostOf(source.url) ?? source.url;
 }
 
 function toFeedEntry(item: StoredItem, source: SourceRecord, themes: readonly ThemeInfo[]): FeedEntry {
@@ -188,12 +187,4 @@ function toFeedEntry(item: StoredItem, source: SourceRecord, themes: readonly Th
     themes: themes.filter((theme) => matched.has(theme.id)),
     imageUrl: item.imageUrl,
   };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return url;
-  }
 }

@@ -1,6 +1,6 @@
 // Wires the translate stage: the provider named in config (its key read from the environment),
 // the cache in the store, and one run over the recent items before publishing or digesting.
-import type { Config } from '../config/load-config.js';
+import { localeOf, type Config } from '../config/load-config.js';
 import { describeError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import type { Store } from '../store/store.js';
@@ -8,7 +8,6 @@ import { createDeepL } from '../translate/deepl.js';
 import { createLibreTranslate } from '../translate/libretranslate.js';
 import { createOpenAiCompatible } from '../translate/openai.js';
 import type { ProviderSettings, TranslationProvider } from '../translate/provider.js';
-import { primaryLanguage } from '../language/item-language.js';
 import { createTranslator, type TranslateSummary, type Translator } from '../translate/translator.js';
 
 /** The configured translator, or null with provider none, or when its key is not in the environment (said in the log). */
@@ -41,7 +40,7 @@ export function configuredTranslator(config: Config, store: Store, env: NodeJS.P
     provider,
     store: translations,
     glossary: settings.glossary,
-    targetLang: primaryLanguage(config.site.language) ?? 'fr',
+    targetLang: localeOf(config).primary,
     budget: settings.budget,
     retry: settings.retry,
     now: () => clock.now(),
@@ -61,7 +60,7 @@ export async function translateRecent(
   const { config, store, logger } = deps;
   const since = options.from ?? new Date(deps.clock.now().getTime() - config.translate.maxAgeDays * 86_400_000).toISOString();
   try {
-    const candidates = store.translations().candidates(primaryLanguage(config.site.language) ?? 'fr', since, options.to);
+    const candidates = store.translations().candidates(localeOf(config).primary, since, options.to);
     const summary = await translator.translatePending(candidates, options.signal);
     const fields = { provider: translator.provider, ...summary, stopped: summary.stopped?.code ?? null };
     if (summary.stopped !== null) logger.warn(fields, `${summary.stopped.message}; ${summary.deferred} item(s) go out untranslated for now`);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeItemId, normalizeFeed } from '../../src/clean/normalize.js';
-import { primaryLanguage } from '../../src/language/item-language.js';
+import { primaryLanguage } from '../../src/domain/language-tag.js';
 import type { NormalizeContext } from '../../src/clean/normalize.js';
 import type { ParsedFeed, ParsedItem } from '../../src/domain/types.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';

@@ -144,7 +144,7 @@ fetch: { perHostDelayMs: 0, connectTimeoutMs: 2000, headersTimeoutMs: 2000, body
 describe('exit codes', () => {
   it.each([
     ['an unknown command', ['frobnicate'], 2, /unknown command "frobnicate"/],
-    ['an unknown option', ['run', '--frob'], 2, /Unknown option '--frob'/],
+    ['an unknown option', ['run', '--frob'], 2, /run: unknown option --frob/],
     ['a missing config file', ['run', '--config', '/nonexistent/veille.yaml'], 2, /cannot read \/nonexistent\/veille\.yaml: no such file/],
     ['a bad VEILLE_NOW', ['status', '--config', '/nonexistent/veille.yaml'], 2, /VEILLE_NOW: "yesterday" is not an ISO 8601 instant/],
   ])('%s gives its exit code and a message', async (_name, argv, code, message) => {

@@ -1,6 +1,7 @@
 // Grouping quality against the labelled pairs of tests/fixtures/cluster/pairs.jsonl (see its
 // README): precision on "same story" at least 0.95 on the tuning half and on the held-out half
-// (a wrong merge hides news); recall printed. The halves were fixed before tuning.
+// (a wrong merge hides news), and recall at least RECALL_FLOOR on each (precision alone counts a
+// grouper that never merges as perfect). The halves were fixed before tuning.
 import { describe, expect, it } from 'vitest';
 import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
 import { LABELLED_PAIRS, type Pair, type PairItem } from './labelled-pairs.js';
@@ -17,13 +18,19 @@ export function predictSame(pair: Pair): boolean {
   return assignments.some((assignment) => assignment.storyId === 1 && assignment.itemIds.includes('second'));
 }
 
-function score(pairs: readonly Pair[]) {
+/**
+ * Recall measured at a31011f: 0.850 on each half (17 of 20 "same" pairs grouped). The
+ * floor lets one more pair of 20 go ungrouped, not two.
+ */
+const RECALL_FLOOR = 0.8;
+
+function score(pairs: readonly Pair[], predict: (pair: Pair) => boolean = predictSame) {
   let tp = 0;
   let fp = 0;
   let fn = 0;
   const wrong: string[] = [];
   for (const pair of pairs) {
-    const predicted = predictSame(pair);
+    const predicted = predict(pair);
     if (predicted && pair.same) tp += 1;
     else if (predicted && !pair.same) {
       fp += 1;
@@ -42,7 +49,7 @@ describe('labelled pairs', () => {
     }
   });
 
-  it.each(['tuning', 'held-out'] as const)('precision on "same story" is at least 0.95 on the %s half', (split) => {
+  it.each(['tuning', 'held-out'] as const)('precision on "same story" is at least 0.95 and recall at least the floor on the %s half', (split) => {
     const result = score(LABELLED_PAIRS.filter((pair) => pair.split === split));
     const byKind = new Map<string, { n: number; predicted: number }>();
     for (const pair of LABELLED_PAIRS.filter((candidate) => candidate.split === split)) {
@@ -59,5 +66,15 @@ describe('labelled pairs', () => {
     );
     expect(result.wrong).toEqual([]);
     expect(result.precision).toBeGreaterThanOrEqual(0.95);
+    expect(result.recall).toBeGreaterThanOrEqual(RECALL_FLOOR);
+  });
+
+  it.each(['tuning', 'held-out'] as const)('a grouper that never merges passes precision but fails the recall floor on the %s half', (split) => {
+    const result = score(
+      LABELLED_PAIRS.filter((pair) => pair.split === split),
+      () => false,
+    );
+    expect(result.precision).toBe(1);
+    expect(result.recall).toBeLessThan(RECALL_FLOOR);
   });
 });

@@ -1,7 +1,7 @@
 // Grouping at the bench's scale: 10,000 synthetic items, no group mixes two stories, every
 // syndicated copy and linked French post finds its story, and round-ups stay alone.
 import { describe, expect, it } from 'vitest';
-import { syntheticClusterItems } from '../../src/bench/cluster-bench.js';
+import { syntheticClusterItems } from '../../tools/bench/cluster-bench.js';
 import { groupItems } from '../../src/cluster/group-stories.js';
 
 describe('groupItems on 10,000 items', () => {

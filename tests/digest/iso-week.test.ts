@@ -2,7 +2,7 @@
 // (29 March: 02:00 CET → 03:00 CEST; 25 October: 03:00 CEST → 02:00 CET).
 import { describe, expect, it } from 'vitest';
 import { isoWeekOfDate, lastCompleteWeek, parseIsoWeek, weekRange, weeksInYear } from '../../src/digest/iso-week.js';
-import { weekSpan } from '../../src/digest/french.js';
+import { siteLocale } from '../../src/domain/site-locale.js';
 import { isVeilleError } from '../../src/domain/errors.js';
 
 const PARIS = 'Europe/Paris';
@@ -24,7 +24,7 @@ describe('weekRange in Europe/Paris', () => {
     expect(range.start.toISOString()).toBe(start);
     expect(range.end.toISOString()).toBe(end);
     expect((range.end.getTime() - range.start.getTime()) / 3_600_000).toBe(hours);
-    expect(weekSpan(range.firstDay, range.lastDay)).toBe(span);
+    expect(siteLocale('fr', PARIS).weekSpan(range.firstDay, range.lastDay)).toBe(span);
   });
 
   it('consecutive weeks of 2026 tile the year with no gap and no overlap', () => {

@@ -1,14 +1,16 @@
 // Building the issue: pure, French, grouped by main theme in the taxonomy's order, each story once.
 import { describe, expect, it } from 'vitest';
 import { buildIssue, selectThemes, type BuildOptions } from '../../src/digest/issue.js';
-import { countOf, languageNote, shortSummary, themePhrase } from '../../src/digest/french.js';
+import { shortSummary } from '../../src/digest/short-summary.js';
+import { siteLocale } from '../../src/domain/site-locale.js';
 import { weekRange } from '../../src/digest/iso-week.js';
 import { renderIssueBody } from '../../src/digest/render-page.js';
 import type { DigestItemRow } from '../../src/store/digest-store.js';
 import { THEMES } from '../publish/sample-site.js';
 
 const RANGE = weekRange({ year: 2026, week: 47 }, 'Europe/Paris');
-const OPTIONS: BuildOptions = { siteTitle: 'Veille IA', timeZone: 'Europe/Paris', themes: THEMES, maxStoriesPerSection: 25, includeUnthemed: true };
+const FR = siteLocale('fr', 'Europe/Paris');
+const OPTIONS: BuildOptions = { siteTitle: 'Veille IA', locale: FR, themes: THEMES, maxStoriesPerSection: 25, includeUnthemed: true };
 
 function row(overrides: Partial<DigestItemRow> & Pick<DigestItemRow, 'id' | 'title'>): DigestItemRow {
   return {
@@ -119,7 +121,7 @@ describe('buildIssue', () => {
     expect(capped.sections[0]?.stories).toHaveLength(2);
     expect(capped.sections[0]?.omitted).toBe(3);
     expect(capped.storyCount).toBe(5);
-    expect(renderIssueBody(capped).toString()).toContain('Et 3 autres articles sur ce thème.');
+    expect(renderIssueBody(capped, FR).toString()).toContain('Et 3 autres articles sur ce thème.');
   });
 
   it('says so for an empty week', () => {
@@ -154,7 +156,7 @@ describe('French helpers', () => {
     [2, '2 articles'],
     [1234, '1\u202f234 articles'],
   ])('countOf(%d)', (count, text) => {
-    expect(countOf(count, 'article', 'articles')).toBe(text);
+    expect(FR.count(count, ['article', 'articles'])).toBe(text);
   });
 
   it.each([
@@ -164,11 +166,11 @@ describe('French helpers', () => {
     ['fr-CA', null],
     [null, null],
   ])('languageNote(%j)', (language, note) => {
-    expect(languageNote(language)).toBe(note);
+    expect(FR.languageNote(language)).toBe(note);
   });
 
   it('names a theme the taxonomy does not phrase by its label', () => {
-    expect(themePhrase({ id: 'robotics', label: 'Robotique' })).toBe('« Robotique »');
+    expect(FR.themePhrase({ id: 'robotics', label: 'Robotique' })).toBe('« Robotique »');
   });
 
   it.each([

@@ -6,11 +6,13 @@ import { weekRange } from '../../src/digest/iso-week.js';
 import { renderEmailHtml, renderEmailText } from '../../src/digest/render-email.js';
 import { renderIssueBody, renderIssuePage } from '../../src/digest/render-page.js';
 import { composeMessage, messageIdFor, unsubscribeUrlFor } from '../../src/email/compose.js';
+import { siteLocale } from '../../src/domain/site-locale.js';
 import type { DigestItemRow } from '../../src/store/digest-store.js';
 import { THEMES } from '../publish/sample-site.js';
 
 const RANGE = weekRange({ year: 2026, week: 47 }, 'Europe/Paris');
-const OPTIONS: BuildOptions = { siteTitle: 'Veille <IA>', timeZone: 'Europe/Paris', themes: THEMES, maxStoriesPerSection: 25, includeUnthemed: true };
+const FR = siteLocale('fr', 'Europe/Paris');
+const OPTIONS: BuildOptions = { siteTitle: 'Veille <IA>', locale: FR, themes: THEMES, maxStoriesPerSection: 25, includeUnthemed: true };
 
 const HOSTILE: DigestItemRow = {
   id: 'x',
@@ -29,9 +31,9 @@ const issue = buildIssue(RANGE, [HOSTILE], OPTIONS);
 const LINKS = { pageUrl: 'https://veille.example.org/digests/2026-W47.html', unsubscribeUrl: 'https://veille.example.org/u?email=a%40b.org' };
 
 describe.each([
-  ['the issue body (feed content)', () => renderIssueBody(issue).toString()],
-  ['the issue page', () => renderIssuePage(issue, { siteTitle: 'Veille <IA>', generator: 'veille test', issues: [] })],
-  ['the email HTML', () => renderEmailHtml(issue, LINKS)],
+  ['the issue body (feed content)', () => renderIssueBody(issue, FR).toString()],
+  ['the issue page', () => renderIssuePage(issue, { siteTitle: 'Veille <IA>', generator: 'veille test', locale: FR, issues: [] })],
+  ['the email HTML', () => renderEmailHtml(issue, LINKS, FR)],
 ])('%s', (_name, render) => {
   const out = render();
 
@@ -50,7 +52,7 @@ describe.each([
 
 describe('the email', () => {
   it('names the page, the themes and the unsubscribe link in the plain text', () => {
-    const text = renderEmailText(issue, LINKS);
+    const text = renderEmailText(issue, LINKS, FR);
     expect(text).toContain('Lire en ligne : https://veille.example.org/digests/2026-W47.html');
     expect(text).toContain('SÉCURITÉ');
     expect(text).toContain('Se désabonner : https://veille.example.org/u?email=a%40b.org');
@@ -72,7 +74,7 @@ describe('the email', () => {
   });
 
   it('has no List-Unsubscribe headers without an unsubscribe URL', () => {
-    const message = composeMessage(issue, 'a@b.org', { from: 'veille@example.org', pageUrl: LINKS.pageUrl, unsubscribeUrl: null, date: new Date(0) });
+    const message = composeMessage(issue, 'a@b.org', { from: 'veille@example.org', pageUrl: LINKS.pageUrl, unsubscribeUrl: null, date: new Date(0), locale: FR });
     expect(message.headers).toEqual({});
     expect(message.subject).toBe('Veille <IA> — semaine du 16 au 22 novembre 2026');
     expect(message.html).not.toContain('Se désabonner');

@@ -256,11 +256,10 @@ describe('fetchFeed: failures', () => {
     { name: 'not a URL', target: () => 'feed.example.org/rss', code: 'FETCH_BAD_URL' },
     { name: 'not http(s)', target: () => 'file:///etc/passwd', code: 'FETCH_BAD_URL' },
   ])('$name → $code', async ({ target, code }) => {
-    const started = performance.now();
+    // How fast it fails is measured in tests/stress/timeouts.test.ts.
     const error = await catchFetchError(fetchTestFeed(target()));
     expect(error.code).toBe(code);
     expect(error.message).toMatch(/^fetch: /);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('also fails fast with FETCH_DNS when it creates its own client', async () => {
@@ -269,28 +268,22 @@ describe('fetchFeed: failures', () => {
   });
 });
 
+// What each limit turns into; how long each takes is measured in tests/stress/timeouts.test.ts.
 describe('fetchFeed: slow and endless servers cost at most their limit', () => {
   it.each([
-    // undici's headers timer has about half a second of resolution, hence the margin.
-    { name: 'headers never sent', path: '/silent', code: 'FETCH_TIMEOUT', message: /sent no response/, minMs: 250, maxMs: TEST_POLICY.headersTimeoutMs + 1_000 },
+    { name: 'headers never sent', path: '/silent', code: 'FETCH_TIMEOUT', message: /sent no response/ },
     // The deadline covers the whole body: a byte a second never trips undici's idle timeout.
-    { name: 'a body at one byte a second', path: '/trickle', code: 'FETCH_TIMEOUT', message: /within 2500 ms/, minMs: 2_400, maxMs: TEST_POLICY.bodyTimeoutMs + 1_000 },
-  ])('$name → $code within the timeout', async ({ path, code, message, minMs, maxMs }) => {
-    const started = performance.now();
+    { name: 'a body at one byte a second', path: '/trickle', code: 'FETCH_TIMEOUT', message: /within 2500 ms/ },
+  ])('$name → $code', async ({ path, code, message }) => {
     const error = await catchFetchError(fetchTestFeed(server.url(path)));
-    const elapsed = performance.now() - started;
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);
-    expect(elapsed).toBeGreaterThanOrEqual(minMs);
-    expect(elapsed).toBeLessThan(maxMs);
   });
 
   it('stops an endless body at the cap and hangs up on the server', async () => {
     const error = await catchFetchError(fetchTestFeed(server.url('/endless')));
-    const failedAt = performance.now();
     expect(error.code).toBe('FETCH_TOO_LARGE');
-    await expect.poll(() => endless.closedAt, { timeout: 1_000 }).toBeGreaterThan(0);
-    expect(endless.closedAt - failedAt).toBeLessThan(500);
+    await expect.poll(() => endless.closedAt, { timeout: 10_000 }).toBeGreaterThan(0);
     // The server could only fill the socket buffers past the cap, not keep streaming.
     expect(endless.written).toBeLessThan(16 * MiB);
   });

@@ -1,12 +1,15 @@
 // The escaping template helper and the home page: French, accessible, no script, no remote
 // resource, dates formatted with Intl in the configured time zone.
 
+import { siteLocale } from '../../src/domain/site-locale.js';
 import { createHash } from 'node:crypto';
 import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html, rawHtml, SafeHtml } from '../../src/publish/html.js';
 import { renderIndexPage } from '../../src/publish/pages.js';
 import { BUILT_AT, ENTRIES, THEMES, entry, sampleMeta } from './sample-site.js';
+
+const FR = siteLocale('fr', 'Europe/Paris');
 
 describe('html template helper', () => {
   it.each<[string, () => SafeHtml, string]>([
@@ -32,7 +35,7 @@ describe('html template helper', () => {
 
 describe('index page', () => {
   const meta = { ...sampleMeta(), siteTitle: 'Veille IA' };
-  const page = renderIndexPage(meta, ENTRIES, THEMES, BUILT_AT, 'Europe/Paris');
+  const page = renderIndexPage(meta, ENTRIES, THEMES, BUILT_AT, FR);
 
   it('matches the golden file (fixed clock)', async () => {
     await expect(page).toMatchFileSnapshot('__snapshots__/index.html');
@@ -84,8 +87,8 @@ describe('index page', () => {
   it('formats dates in the configured time zone', () => {
     // 23:30 UTC on 31 March is already 1 April in Paris, still 31 March in New York.
     const late = [entry({ guid: 'late', title: 't', publishedAt: '2025-03-31T23:30:00Z' })];
-    expect(renderIndexPage(meta, late, [], BUILT_AT, 'Europe/Paris')).toContain('>1 avril 2025</time>');
-    expect(renderIndexPage(meta, late, [], BUILT_AT, 'America/New_York')).toContain('>31 mars 2025</time>');
+    expect(renderIndexPage(meta, late, [], BUILT_AT, FR)).toContain('>1 avril 2025</time>');
+    expect(renderIndexPage(meta, late, [], BUILT_AT, siteLocale('fr', 'America/New_York'))).toContain('>31 mars 2025</time>');
   });
 
   it('escapes hostile feed text and refuses javascript: links', () => {
@@ -97,7 +100,7 @@ describe('index page', () => {
       source: { name: '"><svg onload=alert(3)>', url: 'https://x.example/', siteUrl: null },
       language: 'en" onclick="alert(4)',
     });
-    const out = renderIndexPage(meta, [hostile], THEMES, BUILT_AT, 'Europe/Paris');
+    const out = renderIndexPage(meta, [hostile], THEMES, BUILT_AT, FR);
     const $ = load(out);
     expect($('img, script, svg').length).toBe(0);
     expect($('a[href^="javascript:"]').length).toBe(0);
@@ -109,6 +112,6 @@ describe('index page', () => {
   });
 
   it('says so when there is nothing yet', () => {
-    expect(renderIndexPage(meta, [], THEMES, BUILT_AT, 'Europe/Paris')).toContain('<p>Aucun article pour le moment.</p>');
+    expect(renderIndexPage(meta, [], THEMES, BUILT_AT, FR)).toContain('<p>Aucun article pour le moment.</p>');
   });
 });

@@ -1,6 +1,7 @@
 // A small published site for the publish and end-to-end tests: the AAAI 2025 story told by
 // AIhub (English) and a French blog, plus a privacy item. Fixed clock, no randomness.
 
+import { siteLocale } from '../../src/domain/site-locale.js';
 import type { FeedEntry, FeedMeta, ThemeInfo } from '../../src/domain/types.js';
 import type { OpmlSource } from '../../src/publish/opml.js';
 import type { SiteSnapshot } from '../../src/publish/publish-site.js';
@@ -94,9 +95,8 @@ export function sampleSnapshot(overrides: Partial<SiteSnapshot> = {}): SiteSnaps
       title: 'Veille IA',
       description: 'L’actualité de l’IA, en français, par thème.',
       siteUrl: SITE_URL,
-      language: 'fr',
       generator: 'veille 0.1.0',
-      timeZone: 'Europe/Paris',
+      locale: siteLocale('fr', 'Europe/Paris'),
     },
     entries: ENTRIES,
     themes: THEMES,

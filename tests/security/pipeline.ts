@@ -1,6 +1,7 @@
 // Test helper: one feed document through the real stages (parseFeed → normalizeFeed → every
 // publish renderer) and back as the text of each published surface.
 
+import { siteLocale } from '../../src/domain/site-locale.js';
 import { normalizeFeed } from '../../src/clean/normalize.js';
 import type { FeedEntry, FeedMeta, Item, ParsedFeed, ThemeInfo } from '../../src/domain/types.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
@@ -12,6 +13,8 @@ import { isoWeekOfDate, weekRange } from '../../src/digest/iso-week.js';
 import { renderEmailHtml } from '../../src/digest/render-email.js';
 import { renderIssuePage } from '../../src/digest/render-page.js';
 import type { DigestItemRow } from '../../src/store/digest-store.js';
+
+const FR = siteLocale('fr', 'Europe/Paris');
 
 export const FEED_URL = 'https://hostile.example/feed.xml';
 export const BUILT_AT = new Date('2025-04-07T06:00:00Z');
@@ -55,7 +58,7 @@ export function renderSurfaces(entries: readonly FeedEntry[], sourceName: string
     { name: 'RSS 2.0', kind: 'rss', text: renderRss(META, entries) },
     { name: 'Atom 1.0', kind: 'atom', text: renderAtom(META, entries) },
     { name: 'JSON Feed 1.1', kind: 'json', text: renderJsonFeed(META, entries) },
-    { name: 'index page', kind: 'html', text: renderIndexPage(META, entries, THEMES, BUILT_AT, 'Europe/Paris') },
+    { name: 'index page', kind: 'html', text: renderIndexPage(META, entries, THEMES, BUILT_AT, FR) },
     {
       name: 'sources OPML',
       kind: 'opml',
@@ -64,7 +67,7 @@ export function renderSurfaces(entries: readonly FeedEntry[], sourceName: string
     {
       name: 'digest page',
       kind: 'html',
-      text: renderIssuePage(issue, { siteTitle: 'Veille IA', generator: 'veille test', issues: [{ week: issue.week, title: issue.title }] }),
+      text: renderIssuePage(issue, { siteTitle: 'Veille IA', generator: 'veille test', locale: FR, issues: [{ week: issue.week, title: issue.title }] }),
     },
     {
       name: 'digest email (HTML part)',
@@ -72,7 +75,7 @@ export function renderSurfaces(entries: readonly FeedEntry[], sourceName: string
       text: renderEmailHtml(issue, {
         pageUrl: `https://veille.example.org/digests/${issue.week}.html`,
         unsubscribeUrl: 'https://veille.example.org/unsubscribe?email=lea%40example.org',
-      }),
+      }, FR),
     },
   ];
 }
@@ -93,7 +96,7 @@ function digestOf(entries: readonly FeedEntry[], sourceName: string, siteUrl: st
   }));
   return buildIssue(weekRange(isoWeekOfDate(BUILT_AT), 'Europe/Paris'), rows, {
     siteTitle: 'Veille IA',
-    timeZone: 'Europe/Paris',
+    locale: FR,
     themes: THEMES,
     maxStoriesPerSection: 25,
     includeUnthemed: true,

@@ -6,7 +6,7 @@ import type { FeedEntry, FeedMeta } from '../../src/domain/types.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../../src/publish/feeds.js';
 import { renderOpml } from '../../src/publish/opml.js';
-import { webUrlOrNull } from '../../src/publish/web-url.js';
+import { webUrlOrNull } from '../../src/domain/web-url.js';
 
 const META: FeedMeta = {
   title: 'Veille IA',

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runVeille, scoreChecks, type FeedparserCheck } from '../../src/conformance/feedparser-checks.js';
+import { runVeille, scoreChecks, type FeedparserCheck } from '../../tools/conformance/feedparser-checks.js';
 import { expectWellFormedXml } from '../publish/xml-check.js';
 import { runPipeline, type PipelineResult, type Surface } from './pipeline.js';
 import { htmlViolations, surfaceViolations } from './surface-check.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVeilleError } from '../../src/domain/errors.js';
-import { benchTagging } from '../../src/bench/tag-bench.js';
+import { benchTagging } from '../../tools/bench/tag-bench.js';
 import { evaluateTagger, formatEvalTable, readLabels, type EvalReport, type LabelledItem } from '../../src/tag/evaluate.js';
 import { createTagger, type Tagger } from '../../src/tag/tagger.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';

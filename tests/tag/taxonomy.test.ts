@@ -13,7 +13,7 @@ const GOOD_THEME = `  - id: a\n    label: A\n    definition: Défini.\n    vocab
 
 describe('default taxonomy', () => {
   it('has the six themes of DESIGN.md, with their French labels, in reading order', () => {
-    expect(themeInfos(loadTaxonomy(THEMES_FILE)).map((t) => [t.id, t.label])).toEqual([
+    expect(themeInfos(loadTaxonomy(THEMES_FILE), 'fr').map((t) => [t.id, t.label])).toEqual([
       ['open-source', 'Open source'],
       ['federated-learning', 'Apprentissage fédéré'],
       ['privacy', 'Confidentialité et données personnelles'],
@@ -23,8 +23,19 @@ describe('default taxonomy', () => {
     ]);
   });
 
-  it('gives every theme a one-line definition', () => {
-    for (const info of themeInfos(loadTaxonomy(THEMES_FILE))) expect(info.definition).toMatch(/^[^\n]{20,400}$/u);
+  it('has English labels for a site in English', () => {
+    expect(themeInfos(loadTaxonomy(THEMES_FILE), 'en').map((t) => [t.id, t.label])).toEqual([
+      ['open-source', 'Open source'],
+      ['federated-learning', 'Federated learning'],
+      ['privacy', 'Privacy and personal data'],
+      ['regulation', 'Regulation and governance'],
+      ['security', 'Security'],
+      ['events', 'Events and conferences'],
+    ]);
+  });
+
+  it.each(['fr', 'en'])('gives every theme a one-line definition (%s)', (language) => {
+    for (const info of themeInfos(loadTaxonomy(THEMES_FILE), language)) expect(info.definition).toMatch(/^[^\n]{20,400}$/u);
   });
 
   it('keeps every vocabulary and exclusion list sorted, so that reviews show what changed', () => {

@@ -5,13 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Parser from 'rss-parser';
-import { Store } from '../store/store.js';
-import { createTagger } from '../tag/tagger.js';
-import { loadTaxonomy } from '../tag/taxonomy.js';
-import { groupStoredStories } from '../worker/group-stored-stories.js';
-import { processFeed, type ProcessedFeed } from '../worker/process-feed.js';
-import { publishFromStore } from '../worker/publish-from-store.js';
+import { Store } from '../../src/store/store.js';
+import { createTagger } from '../../src/tag/tagger.js';
+import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+import { groupStoredStories } from '../../src/worker/group-stored-stories.js';
+import { processFeed, type ProcessedFeed } from '../../src/worker/process-feed.js';
+import { createBareRssParser } from '../../src/parse/rss-parser-adapter.js';
+import { publishFromStore } from '../../src/worker/publish-from-store.js';
 import { benchFeedUrl, writeBenchConfig } from './bench-config.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 
@@ -52,9 +52,9 @@ export async function measureStages(): Promise<StageSeconds> {
     const tagger = createTagger(taxonomy, { languages: ['fr', 'en'] });
     const fetchedAt = new Date().toISOString();
 
-    const parser = new Parser();
+    const parse = createBareRssParser();
     await timed('bare', async () => {
-      for (const text of texts) await parser.parseString(text);
+      for (const text of texts) await parse(text);
     });
     const feeds = await timed('process', async () => {
       const processed: ProcessedFeed[] = [];

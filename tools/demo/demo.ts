@@ -4,12 +4,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { main } from '../cli/main.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const feedsDir = join(root, 'demo', 'feeds');
-const outputDir = join(root, 'demo-output');
+import { main } from '../../src/cli/main.js';
+import { DEMO_FEEDS_DIR, DEMO_OUTPUT_DIR, THEMES_FILE } from '../repo-paths.js';
 
 /** The sample feeds, with the Content-Type each is served with. */
 const FEEDS: readonly { file: string; name: string; lang: string; contentType: string }[] = [
@@ -28,21 +24,21 @@ async function runDemo(): Promise<number> {
   const server = await serveFeeds();
   try {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    rmSync(outputDir, { recursive: true, force: true });
-    mkdirSync(outputDir, { recursive: true });
-    const configFile = join(outputDir, 'veille.yaml');
+    rmSync(DEMO_OUTPUT_DIR, { recursive: true, force: true });
+    mkdirSync(DEMO_OUTPUT_DIR, { recursive: true });
+    const configFile = join(DEMO_OUTPUT_DIR, 'veille.yaml');
     writeFileSync(configFile, demoConfig(base));
-    process.stdout.write(`Serving ${FEEDS.length} sample feeds at ${base}/ (${feedsDir})\n\n`);
+    process.stdout.write(`Serving ${FEEDS.length} sample feeds at ${base}/ (${DEMO_FEEDS_DIR})\n\n`);
     const code = await main(['run', '--config', configFile]);
     if (code !== 0) return code;
     process.stdout.write(
       [
         '',
         'Where to look:',
-        `  ${join(outputDir, 'public', 'index.html')}    the page`,
-        `  ${join(outputDir, 'public', 'feed.xml')}      merged RSS (also atom.xml, feed.json)`,
-        `  ${join(outputDir, 'public', 'themes')}/       one feed per theme`,
-        `  ${join(outputDir, 'public', 'sources.opml')}  the sources`,
+        `  ${join(DEMO_OUTPUT_DIR, 'public', 'index.html')}    the page`,
+        `  ${join(DEMO_OUTPUT_DIR, 'public', 'feed.xml')}      merged RSS (also atom.xml, feed.json)`,
+        `  ${join(DEMO_OUTPUT_DIR, 'public', 'themes')}/       one feed per theme`,
+        `  ${join(DEMO_OUTPUT_DIR, 'public', 'sources.opml')}  the sources`,
         '',
         `  npx veille status --config ${configFile}`,
         `  npx veille stories --since 2026-11-01 --config ${configFile}`,
@@ -67,7 +63,7 @@ site:
   url: "http://127.0.0.1:8080/"
 sources:
 ${sources}
-themes: ${JSON.stringify(join(root, 'config', 'themes.yaml'))}
+themes: ${JSON.stringify(THEMES_FILE)}
 storage: { path: veille.db }
 publish: { dir: public, maxItems: 100 }
 fetch: { perHostDelayMs: 0, perHostConcurrency: 4 }
@@ -84,7 +80,7 @@ function serveFeeds(): Promise<Server> {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    const body = readFileSync(join(feedsDir, path.slice(1)));
+    const body = readFileSync(join(DEMO_FEEDS_DIR, path.slice(1)));
     response.writeHead(200, { 'content-type': contentType, 'content-length': body.length }).end(body);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));

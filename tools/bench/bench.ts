@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import Parser from 'rss-parser';
+import { createBareRssParser } from '../../src/parse/rss-parser-adapter.js';
 import type { StageSeconds } from './stage-bench.js';
-import { benchFeedUrl, writeBenchConfig } from './bench-config.js';
+import { benchFeedUrl, FEED_SERVER_SCRIPT, writeBenchConfig } from './bench-config.js';
+import { AI_NEWS_ITEMS_FILE, CONFIG_FILE } from '../repo-paths.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const FEEDS = 200;
 const ITEMS = 50;
 const HOSTS = 50;
@@ -27,7 +27,7 @@ interface FeedServer {
 }
 
 async function startFeedServer(feeds: number, items: number, hosts: number, latencyMs: number): Promise<FeedServer> {
-  const child = spawn(process.execPath, [join(root, 'dist/bench/feed-server.js'), String(feeds), String(items), String(hosts), String(latencyMs)], {
+  const child = spawn(process.execPath, [FEED_SERVER_SCRIPT, String(feeds), String(items), String(hosts), String(latencyMs)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -66,11 +66,11 @@ interface PipelineFigures {
 /** One cycle in this process (run as a child of the bench, so its memory is its own). */
 async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
   const [{ silentLogger }, { Store }, { loadTaxonomy }, { runCycle }, { resolveSources }] = await Promise.all([
-    import('../domain/ports.js'),
-    import('../store/store.js'),
-    import('../tag/taxonomy.js'),
-    import('../worker/pipeline.js'),
-    import('../worker/sources.js'),
+    import('../../src/domain/ports.js'),
+    import('../../src/store/store.js'),
+    import('../../src/tag/taxonomy.js'),
+    import('../../src/worker/pipeline.js'),
+    import('../../src/worker/sources.js'),
   ]);
   const server = await startFeedServer(FEEDS, ITEMS, HOSTS, 0);
   const dir = mkdtempSync(join(tmpdir(), 'veille-bench-'));
@@ -143,8 +143,8 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await (await import('./stage-bench.js')).measureStages()));
     return;
   }
-  const { loadConfig } = await import('../config/load-config.js');
-  const defaultThreads = loadConfig(join(root, 'config/veille.yaml')).processing.threads;
+  const { loadConfig } = await import('../../src/config/load-config.js');
+  const defaultThreads = loadConfig(CONFIG_FILE).processing.threads;
   // Processing never runs on the main thread: one thread is the floor the default is measured against.
   const settings = [...new Set([1, defaultThreads])];
   const bare: { seconds: number; bytes: number }[] = [];
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
 
 /** Tagging alone on the real AI-news items, against splitting the same texts into words. */
 async function printTagBench(): Promise<void> {
-  const itemsFile = join(root, 'tests/fixtures/ai-news/items.jsonl');
+  const itemsFile = AI_NEWS_ITEMS_FILE;
   const { benchTagging } = await import('./tag-bench.js');
   const tagging = await benchTagging(itemsFile);
   const texts = readFileSync(itemsFile, 'utf8')
@@ -211,9 +211,9 @@ async function printTagBench(): Promise<void> {
 
 async function benchBareParse(): Promise<{ seconds: number; bytes: number }> {
   const texts = Array.from({ length: FEEDS }, (_, index) => syntheticFeed(index, ITEMS));
-  const parser = new Parser();
+  const parse = createBareRssParser();
   const started = performance.now();
-  for (const text of texts) await parser.parseString(text);
+  for (const text of texts) await parse(text);
   return { seconds: (performance.now() - started) / 1000, bytes: texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) };
 }
 

@@ -8,15 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { silentLogger } from '../domain/ports.js';
-import { Store } from '../store/store.js';
-import { loadTaxonomy } from '../tag/taxonomy.js';
-import { runCycle, type CycleSummary } from '../worker/pipeline.js';
-import { resolveSources } from '../worker/sources.js';
-import { benchFeedUrl, writeBenchConfig } from './bench-config.js';
+import { silentLogger } from '../../src/domain/ports.js';
+import { Store } from '../../src/store/store.js';
+import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+import { runCycle, type CycleSummary } from '../../src/worker/pipeline.js';
+import { resolveSources } from '../../src/worker/sources.js';
+import { benchFeedUrl, FEED_SERVER_SCRIPT, writeBenchConfig } from './bench-config.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const FEEDS = 500;
 const HOSTS = 50;
 const ITEMS = 10;
@@ -116,7 +114,7 @@ export async function runFetchBench(): Promise<FetchBenchFigures> {
 async function startBenchFeedServer(): Promise<{ port: number; stop(): void }> {
   const child = spawn(
     process.execPath,
-    [join(root, 'dist/bench/feed-server.js'), String(FEEDS), String(ITEMS), String(HOSTS), String(LATENCY_MS)],
+    [FEED_SERVER_SCRIPT, String(FEEDS), String(ITEMS), String(HOSTS), String(LATENCY_MS)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout });

@@ -2,14 +2,14 @@
 // each case is run through the real stages (decode → parse → normalize) and each of feedparser's
 // checks is mapped onto the field veille exposes, or skipped when veille has no such field.
 
-import { parseFeedDate } from '../clean/dates.js';
-import { normalizeFeed, normalizeSourceInfo } from '../clean/normalize.js';
-import { sanitizeHtml } from '../clean/sanitize.js';
-import { htmlToText } from '../clean/text.js';
-import { isVeilleError } from '../domain/errors.js';
-import type { Item, ParsedFeed } from '../domain/types.js';
-import { decodeFeedBytes } from '../fetch/charset.js';
-import { parseFeed } from '../parse/parse-feed.js';
+import { parseFeedDate } from '../../src/clean/dates.js';
+import { normalizeFeed, normalizeSourceInfo } from '../../src/clean/normalize.js';
+import { sanitizeHtml } from '../../src/clean/sanitize.js';
+import { htmlToText } from '../../src/clean/text.js';
+import { isVeilleError } from '../../src/domain/errors.js';
+import type { Item, ParsedFeed } from '../../src/domain/types.js';
+import { decodeFeedBytes } from '../../src/fetch/charset.js';
+import { parseFeed } from '../../src/parse/parse-feed.js';
 
 /** One check of `expectations.json` (feedparser's `Expect:` line turned into JSON). */
 export interface FeedparserCheck {

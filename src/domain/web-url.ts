@@ -14,3 +14,13 @@ export function webUrlOrNull(url: string | null | undefined): string | null {
     return null;
   }
 }
+
+/** The host name of a URL (lowercase, as WHATWG URL gives it), or null when it is not a URL. */
+export function hostOf(url: string | null | undefined): string | null {
+  if (typeof url !== 'string' || url === '') return null;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}

@@ -3,15 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildIssue } from '../digest/issue.js';
-import { weekRange } from '../digest/iso-week.js';
-import type { Item, ThemeMatch } from '../domain/types.js';
-import { openDatabase } from '../store/database.js';
-import { Store } from '../store/store.js';
-import { loadTaxonomy, themeInfos } from '../tag/taxonomy.js';
+import { buildIssue } from '../../src/digest/issue.js';
+import { weekRange } from '../../src/digest/iso-week.js';
+import { siteLocale } from '../../src/domain/site-locale.js';
+import type { Item, ThemeMatch } from '../../src/domain/types.js';
+import { openDatabase } from '../../src/store/database.js';
+import { Store } from '../../src/store/store.js';
+import { loadTaxonomy, themeInfos } from '../../src/tag/taxonomy.js';
+import { THEMES_FILE } from '../repo-paths.js';
 
-const DEFAULT_TAXONOMY = fileURLToPath(new URL('../../config/themes.yaml', import.meta.url));
 const ROUNDS = 5;
 
 export interface DigestBenchFigures {
@@ -46,11 +46,11 @@ function syntheticItem(index: number, start: number, spanMs: number): Item {
   };
 }
 
-export async function benchDigest(count = 50_000, taxonomyFile = DEFAULT_TAXONOMY): Promise<DigestBenchFigures> {
+export async function benchDigest(count = 50_000, taxonomyFile = THEMES_FILE): Promise<DigestBenchFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'veille-digest-bench-'));
   try {
     const path = join(dir, 'veille.db');
-    const themes = themeInfos(loadTaxonomy(taxonomyFile));
+    const themes = themeInfos(loadTaxonomy(taxonomyFile), 'fr');
     const range = weekRange({ year: 2026, week: 47 }, 'Europe/Paris');
     const span = range.end.getTime() - range.start.getTime();
     const store = Store.open(path);
@@ -93,7 +93,7 @@ export async function benchDigest(count = 50_000, taxonomyFile = DEFAULT_TAXONOM
       const digests = reader.digests();
       const issue = buildIssue(range, digests.itemsBetween(from, to, { texts: false }), {
         siteTitle: 'Veille IA',
-        timeZone: 'Europe/Paris',
+        locale: siteLocale('fr', 'Europe/Paris'),
         themes,
         maxStoriesPerSection: 25,
         includeUnthemed: true,

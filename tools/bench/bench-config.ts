@@ -3,9 +3,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type Config } from '../config/load-config.js';
+import { loadConfig, type Config } from '../../src/config/load-config.js';
+import { THEMES_FILE } from '../repo-paths.js';
 
-const THEMES = fileURLToPath(new URL('../../config/themes.yaml', import.meta.url));
+/** The loopback feed server the benches spawn: its compiled file, beside this one in build/tools/bench. */
+export const FEED_SERVER_SCRIPT = fileURLToPath(new URL('./feed-server.js', import.meta.url));
 
 /** The URL of bench feed `index`, spread over `hosts` loopback addresses (127.0.0.2 onwards). */
 export function benchFeedUrl(index: number, hosts: number, port: number): string {
@@ -17,7 +19,7 @@ export function writeBenchConfig(dir: string, urls: readonly string[], extraYaml
   const file = join(dir, 'veille.yaml');
   writeFileSync(
     file,
-    `sources:\n${urls.map((url) => `  - { url: "${url}" }`).join('\n')}\nthemes: ${JSON.stringify(THEMES)}\n` +
+    `sources:\n${urls.map((url) => `  - { url: "${url}" }`).join('\n')}\nthemes: ${JSON.stringify(THEMES_FILE)}\n` +
       `storage: { path: veille.db }\npublish: { dir: public, maxItems: 100 }\n${extraYaml}`,
   );
   return loadConfig(file);

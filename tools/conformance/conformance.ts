@@ -5,11 +5,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FEEDPARSER_SUITE_DATA_DIR } from '../repo-paths.js';
 import { runVeille, scoreChecks, type CheckResult, type FeedparserCase } from './feedparser-checks.js';
-
-/** The repository's copy of the suite, from src/conformance or dist/conformance alike. */
-const DEFAULT_DATA = new URL('../../tests/fixtures/security/', import.meta.url);
 
 interface Tally {
   met: number;
@@ -39,7 +36,7 @@ function usage(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const dataDir = resolve(process.argv[2] ?? process.env.VEILLE_CONFORMANCE_DATA ?? fileURLToPath(DEFAULT_DATA));
+  const dataDir = resolve(process.argv[2] ?? process.env.VEILLE_CONFORMANCE_DATA ?? FEEDPARSER_SUITE_DATA_DIR);
   const suiteDir = join(dataDir, 'feedparser');
   const expectationsFile = join(suiteDir, 'expectations.json');
   if (!existsSync(expectationsFile)) usage(`${expectationsFile} not found: point DATA_DIR at a copy of feedparser's suite`);

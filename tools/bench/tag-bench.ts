@@ -2,18 +2,17 @@
 // with the default taxonomy and reports items per second on one core. Called by the bench runner.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { loadTaxonomy } from '../tag/taxonomy.js';
-import { createTagger, type TagInput } from '../tag/tagger.js';
+import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+import { createTagger, type TagInput } from '../../src/tag/tagger.js';
+import { THEMES_FILE } from '../repo-paths.js';
 
-const DEFAULT_TAXONOMY = fileURLToPath(new URL('../../config/themes.yaml', import.meta.url));
 
 /** Rounds over the whole file after a warm-up round, so that the figure is the JIT-compiled steady state. */
 const ROUNDS = 5;
 
 export async function benchTagging(
   itemsFile: string,
-  taxonomyFile: string = DEFAULT_TAXONOMY,
+  taxonomyFile: string = THEMES_FILE,
 ): Promise<{ items: number; seconds: number; itemsPerSecond: number }> {
   const inputs: TagInput[] = readFileSync(itemsFile, 'utf8')
     .split('\n')
