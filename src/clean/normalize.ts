@@ -171,7 +171,8 @@ function textOf(html: string | null): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  // Each run of white space read once: `\s*\n\s*` retried a long run without a line break at each of its spaces.
+  return text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run)).trim();
 }
 
 function sameText(a: string, b: string): boolean {

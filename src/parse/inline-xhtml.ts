@@ -25,8 +25,11 @@ const ATOM_CONSTRUCTS = new Set(['content', 'copyright', 'info', 'rights', 'subt
 /** An Atom 1.0 or 0.3 XHTML type attribute, as found in a start tag's attributes. */
 const XHTML_TYPE = /(\stype\s*=\s*)(["'])\s*(xhtml|application\/xhtml\+xml)\s*\2/;
 
-/** Quick test before scanning: most feeds have neither. */
-const MAY_HOLD_XHTML = /<(?:[^\s/>!?:]+:)?body[\s/>]|xhtml/;
+/**
+ * Quick test before scanning: most feeds have neither. A prefix never holds a '<', so that a run of
+ * '<' is not read again from each of them.
+ */
+const MAY_HOLD_XHTML = /<(?:[^\s/<>!?:]+:)?body[\s/>]|xhtml/;
 
 type Format = 'rss' | 'rdf' | 'atom';
 

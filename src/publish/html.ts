@@ -21,6 +21,7 @@ export class SafeHtml {
 }
 
 // Control characters (other than tab and newlines) are parse errors in HTML and never text.
+// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 /** Escapes text for element content and quoted attribute values. */
