@@ -1,7 +1,7 @@
 // The one escaping template helper for every page: values are escaped unless they are SafeHtml,
 // so text from feeds can never become markup by accident.
 
-import { escapeBySlices } from './slices.js';
+import { replaceBySlices } from './slices.js';
 
 let wrap: (value: string) => SafeHtml;
 
@@ -28,7 +28,7 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 /** Escapes text for element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return escapeBySlices(text, escapeHtmlSlice);
+  return replaceBySlices(text, escapeHtmlSlice);
 }
 
 function escapeHtmlSlice(text: string): string {
