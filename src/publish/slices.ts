@@ -17,8 +17,9 @@ export function replaceBySlices(text: string, replace: (slice: string) => string
   for (let start = 0; start < text.length; ) {
     let end = Math.min(start + SLICE, text.length);
     if (end < text.length && startsWith !== undefined) {
-      const reference = text.lastIndexOf(startsWith, end - 1);
-      if (reference > start) end = reference;
+      // Searched in the slice only: lastIndexOf on the whole text would read back to its start.
+      const reference = text.slice(start + 1, end).lastIndexOf(startsWith);
+      if (reference >= 0) end = start + 1 + reference;
     }
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end += 1;
     parts.push(replace(text.slice(start, end)));
