@@ -184,7 +184,8 @@ function textField(html: string | null, maxChars: number): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  // Each run of white space read once: `\s*\n\s*` retried a long run without a line break at each of its spaces.
+  return text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run)).trim();
 }
 
 function sameText(a: string, b: string): boolean {

@@ -53,7 +53,7 @@ export function capText(text: string, maxChars: number): string {
       cut = index;
     }
   }
-  const head = text.slice(0, cut).replace(/[\s.,;:…\-–—]+$/u, '');
+  const head = trimEndOf(text.slice(0, cut), TRAILING_PUNCTUATION);
   return head + ELLIPSIS;
 }
 
@@ -82,6 +82,19 @@ export function summarize(text: string, maxChars = 400): string {
   let head = flat.slice(0, cut);
   // Never split a surrogate pair (emoji, rare CJK) in two.
   if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
-  head = head.replace(/[\s.,;:…\-–—]+$/u, '');
+  head = trimEndOf(head, TRAILING_PUNCTUATION);
   return head === '' ? ELLIPSIS : head + ELLIPSIS;
+}
+
+/** What a cut summary does not end with before its "…". */
+const TRAILING_PUNCTUATION = /[\s.,;:…\-–—]/u;
+
+/**
+ * `text` without the characters matching `char` (one character) at its end. A loop, not `/[…]+$/`,
+ * which is retried at every character of each run that does not reach the end.
+ */
+function trimEndOf(text: string, char: RegExp): string {
+  let end = text.length;
+  while (end > 0 && char.test(text.charAt(end - 1))) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
 }

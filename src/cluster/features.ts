@@ -177,7 +177,7 @@ export function isStoryUrl(url: string | null): url is string {
 export function storyHostOf(url: string): string | undefined {
   try {
     const parsed = new URL(url);
-    return parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '' ? parsed.hostname : undefined;
+    return /[^/]/.test(parsed.pathname) || parsed.search !== '' ? parsed.hostname : undefined;
   } catch {
     return undefined;
   }

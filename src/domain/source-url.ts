@@ -56,7 +56,9 @@ export function publicUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    return url.replace(/^([^:/?#]+:\/\/)[^/?#]*@/, '$1').replace(/[?#][\s\S]*$/, '');
+    const bare = url.replace(/^([^:/?#]+:\/\/)[^/?#]*@/, '$1');
+    const end = bare.search(/[?#]/);
+    return end < 0 ? bare : bare.slice(0, end);
   }
   parsed.username = '';
   parsed.password = '';

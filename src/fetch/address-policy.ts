@@ -192,10 +192,12 @@ function unwrapIpv4(address: string): string {
 /** The eight 16-bit groups of an IPv6 address (with "::" and a dotted IPv4 tail), or null. */
 function expandIpv6(address: string): number[] | null {
   let text = address.split('%')[0] ?? '';
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  // A dotted IPv4 tail is the last group (read from the last ':', so that no run of digits is retried).
+  const lastGroup = text.lastIndexOf(':') + 1;
+  const dotted = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text.slice(lastGroup));
   if (dotted) {
     const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    text = `${text.slice(0, lastGroup)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [head = '', tail] = text.split('::');
   const left = head === '' ? [] : head.split(':');

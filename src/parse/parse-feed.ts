@@ -62,7 +62,7 @@ export async function parseFeed(text: string, hint: ParseHint): Promise<ParsedFe
     return await parseXmlFeed(inlineXhtml(xml, format), format, url);
   } catch (error) {
     if (isVeilleError(error)) throw error;
-    const reason = describeError(error).replace(/\s*\n\s*/g, ', ');
+    const reason = describeError(error).replace(/\s+/g, (run) => (run.includes('\n') ? ', ' : run));
     throw new VeilleError('PARSE_INVALID_FEED', `parse: ${url}: invalid ${format.toUpperCase()} feed: ${reason}`, {
       cause: error,
     });

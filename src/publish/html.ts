@@ -1,6 +1,8 @@
 // The one escaping template helper for every page: values are escaped unless they are SafeHtml,
 // so text from feeds can never become markup by accident.
 
+import { replaceBySlices } from './slices.js';
+
 let wrap: (value: string) => SafeHtml;
 
 /** HTML that is already safe to insert: built by `html` or declared trusted with `rawHtml`. */
@@ -21,10 +23,15 @@ export class SafeHtml {
 }
 
 // Control characters (other than tab and newlines) are parse errors in HTML and never text.
+// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 /** Escapes text for element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
+  return replaceBySlices(text, escapeHtmlSlice);
+}
+
+function escapeHtmlSlice(text: string): string {
   return text
     .replace(CONTROL_CHARS, '')
     .replace(/&/g, '&amp;')

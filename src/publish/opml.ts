@@ -4,6 +4,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { VeilleError } from '../domain/errors.js';
 import { webUrlOrNull } from '../domain/web-url.js';
+import { replaceBySlices } from './slices.js';
 import { XML_DECLARATION, xmlElement } from './xml.js';
 
 export interface OpmlSource {
@@ -89,6 +90,10 @@ const parser = new XMLParser({
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function decodeXml(value: string): string {
+  return replaceBySlices(value, decodeReferences, '&');
+}
+
+function decodeReferences(value: string): string {
   return value.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (match, ref: string) => {
     if (ref.startsWith('#')) {
       const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);

@@ -1,6 +1,8 @@
 // The one escaping helper for XML output (feeds, OPML): text and attribute values go through
 // `xmlText`, which also drops the characters XML 1.0 forbids, so a hostile title cannot break a feed.
 
+import { replaceBySlices } from './slices.js';
+
 // XML 1.0 §2.2 Char, minus the C1 controls (legal but "discouraged", and never meant as text).
 const ILLEGAL_XML_CHARS = /[^\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
@@ -11,6 +13,10 @@ export function stripIllegalXmlChars(value: string): string {
 
 /** Escapes a value for element text or a double-quoted attribute. `>` is escaped too, so `]]>` never appears. */
 export function xmlText(value: string): string {
+  return replaceBySlices(value, escapeXmlSlice);
+}
+
+function escapeXmlSlice(value: string): string {
   return stripIllegalXmlChars(value)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

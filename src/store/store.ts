@@ -665,7 +665,7 @@ export function storyGuidOf(firstItemId: string): string {
 function hasPath(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '';
+    return /[^/]/.test(parsed.pathname) || parsed.search !== '';
   } catch {
     return false;
   }

@@ -1,6 +1,14 @@
 // Any OpenAI-compatible chat server (POST /v1/chat/completions: OpenAI, Ollama, llama.cpp server,
 // vLLM): one text per request, the glossary in the instructions, temperature 0.
-import { badResponse, joinUrl, postJson, type ProviderSettings, type TranslationProvider, type TranslationRequest } from './provider.js';
+import {
+  badResponse,
+  joinUrl,
+  postJson,
+  withoutTrailingSlashes,
+  type ProviderSettings,
+  type TranslationProvider,
+  type TranslationRequest,
+} from './provider.js';
 
 const NAME = 'openai';
 
@@ -8,7 +16,7 @@ const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
 
 /** The chat completions URL from a base given with or without /v1, or the full URL. */
 export function chatCompletionsUrl(base: string): string {
-  const path = new URL(base).pathname.replace(/\/+$/, '');
+  const path = withoutTrailingSlashes(new URL(base).pathname);
   if (path.endsWith('/chat/completions')) return base;
   if (path.endsWith('/v1')) return joinUrl(base, 'chat/completions');
   return joinUrl(base, 'v1/chat/completions');
@@ -63,7 +71,27 @@ export function createOpenAiCompatible(settings: ProviderSettings): TranslationP
   };
 }
 
-/** Reasoning models (DeepSeek-R1, Qwen3) may put their thinking in <think>…</think> before the answer. */
+/**
+ * Reasoning models (DeepSeek-R1, Qwen3) may put their thinking in <think>…</think> before the answer.
+ * Searched with two plain scans, not `/<think>[\s\S]*?<\/think>/g`, which reads to the end of the
+ * answer again from every `<think>` that is never closed.
+ */
 function withoutReasoning(content: string): string {
-  return content.replace(/<think>[\s\S]*?<\/think>/gi, '').trim();
+  const kept: string[] = [];
+  let from = 0;
+  for (;;) {
+    THINK_OPEN.lastIndex = from;
+    const open = THINK_OPEN.exec(content);
+    if (open === null) break;
+    THINK_CLOSE.lastIndex = open.index + open[0].length;
+    const close = THINK_CLOSE.exec(content);
+    if (close === null) break;
+    kept.push(content.slice(from, open.index));
+    from = close.index + close[0].length;
+  }
+  kept.push(content.slice(from));
+  return kept.join('').trim();
 }
+
+const THINK_OPEN = /<think>/gi;
+const THINK_CLOSE = /<\/think>/gi;

@@ -188,7 +188,14 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | n
 
 /** `base` + `path`, with exactly one slash between. */
 export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  return `${withoutTrailingSlashes(base)}/${path.replace(/^\/+/, '')}`;
+}
+
+/** `text` without the slashes it ends with (a loop: `/\/+$/` retries every run of slashes to its end). */
+export function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end -= 1;
+  return text.slice(0, end);
 }
 
 function originOf(url: string): string {

@@ -238,9 +238,10 @@ export function createTranslator(options: TranslatorOptions): Translator {
  */
 export function clean(output: string, source = ''): string {
   let text = collapseSpaces(stripBidiControls(htmlToText(output)).replace(/\s+/g, ' '));
-  const quoted = /^(["«“„'])\s*([\s\S]*?)\s*(["»”'])$/u.exec(text);
+  const open = text.charAt(0);
+  const close = text.charAt(text.length - 1);
   const sourceQuoted = /^["«“„'‘]/u.test(source.trim());
-  if (quoted && !sourceQuoted && pairs(quoted[1] as string, quoted[3] as string)) text = (quoted[2] as string).trim();
+  if (text.length >= 2 && /["«“„']/u.test(open) && /["»”']/u.test(close) && !sourceQuoted && pairs(open, close)) text = text.slice(1, -1).trim();
   return text;
 }
 

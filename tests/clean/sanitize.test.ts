@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MAX_NESTING, extractUrls } from '../../src/clean/html-dom.js';
+import { MAX_ATTRIBUTES, MAX_NESTING, extractUrls } from '../../src/clean/html-dom.js';
 import { sanitizeContent, sanitizeHtml } from '../../src/clean/sanitize.js';
 import { htmlToText } from '../../src/clean/text.js';
 
@@ -132,4 +132,24 @@ describe('sanitizeContent on nesting deeper than any real content', () => {
     expect(htmlToText(html)).toBe('');
     expect(extractUrls(`${'<i>'.repeat(80_000)}<a href="https://ex.org/">x</a>`).hrefs).toEqual([]);
   }, 2_000);
+});
+
+describe('sanitizeContent on a tag with more attributes than any real one (issue 13)', () => {
+  const attributes = (count: number): string => Array.from({ length: count }, (_, i) => ` data-a${i}="x"`).join('');
+
+  it('reads a tag with MAX_ATTRIBUTES attributes as usual', () => {
+    const html = `<p>avant</p><a href="/a"${attributes(MAX_ATTRIBUTES - 1)}>lien</a><p>après</p>`;
+    expect(sanitizeContent(html, BASE)).toMatchObject({
+      html: '<p>avant</p><a href="https://blog.example.org/a" rel="noopener noreferrer">lien</a><p>après</p>',
+      hrefs: ['https://blog.example.org/a'],
+    });
+  });
+
+  // htmlparser2 keeps a tag's attributes in one object, which grows in more than linear time.
+  it('stops reading at a tag with more, keeping what came before', () => {
+    const html = `<p>avant</p><a href="/a"${attributes(MAX_ATTRIBUTES)}>lien</a><p>après</p>`;
+    expect(sanitizeContent(html, BASE)).toEqual({ html: '<p>avant</p>', text: 'avant', hrefs: [], images: [] });
+    expect(htmlToText(html)).toBe('avant');
+    expect(extractUrls(html).hrefs).toEqual([]);
+  });
 });

@@ -40,6 +40,14 @@ describe('decodeFeedBytes', () => {
     // HTML pages: <meta charset> when nothing else said.
     { name: 'HTML meta charset', bytes: concatBytes('<!doctype html><html><head><meta charset="windows-1252">', [0x93, ...encodeLatin1('ok'), 0x94]), type: 'text/html', text: '<!doctype html><html><head><meta charset="windows-1252">“ok”', charset: 'windows-1252' },
     { name: 'HTML http-equiv charset', bytes: concatBytes('<html><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">', [0xe9]), type: null, text: '<html><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">é', charset: 'windows-1252' },
+    { name: 'comments before <html> are skipped', bytes: concatBytes('<!-- a --> <!--b-->\n<html><meta charset=koi8-r>', [0xc1]), type: null, text: '<!-- a --> <!--b-->\n<html><meta charset=koi8-r>а', charset: 'koi8-r' },
+    // Issue 13: `^\s*(?:<!--[\s\S]*?-->\s*)*<html` tried every grouping of the comments (30 took 30 s).
+    { name: 'a hundred comments before <html> are skipped in one pass', bytes: concatBytes(`${'<!---->'.repeat(100)}<html><meta charset=koi8-r>`, [0xc1]), type: null, text: `${'<!---->'.repeat(100)}<html><meta charset=koi8-r>а`, charset: 'koi8-r' },
+    { name: 'a hundred comments before something else: not HTML', bytes: concatBytes(`${'<!---->'.repeat(100)}<rss>`, [0xc1]), type: null, text: `${'<!---->'.repeat(100)}<rss>\u00c1`, charset: 'windows-1252' },
+    { name: 'an unclosed comment: not HTML', bytes: concatBytes('<!-- <html><meta charset=koi8-r>', [0xc1]), type: null, text: '<!-- <html><meta charset=koi8-r>\u00c1', charset: 'windows-1252' },
+    { name: 'quoted meta charset with spaces', bytes: concatBytes('<html><meta charset=" koi8-r ">', [0xc1]), type: null, text: '<html><meta charset=" koi8-r ">а', charset: 'koi8-r' },
+    { name: 'a meta tag runs to the next ">"', bytes: concatBytes('<html><meta charset=koi8-r <meta name=x>', [0xc1]), type: null, text: '<html><meta charset=koi8-r <meta name=x>а', charset: 'koi8-r' },
+    { name: 'a meta tag never closed is no declaration', bytes: concatBytes('<html><meta name=x><meta charset=koi8-r', [0xc1]), type: null, text: '<html><meta name=x><meta charset=koi8-r\u00c1', charset: 'windows-1252' },
     { name: 'a meta tag inside a feed is not a declaration', bytes: concatBytes('<rss><![CDATA[<meta charset="windows-1252">]]>é</rss>'), type: 'application/rss+xml', text: '<rss><![CDATA[<meta charset="windows-1252">]]>é</rss>', charset: 'utf-8' },
     // No declaration at all: UTF-8 when valid, else windows-1252.
     { name: 'valid UTF-8 with no declaration', bytes: concatBytes('<t>Apprentissage fédéré</t>'), type: null, text: '<t>Apprentissage fédéré</t>', charset: 'utf-8' },
