@@ -164,21 +164,3 @@ export function readTitleNumbers(title: string): string {
 export function normalizeTitle(title: string): string {
   return tokenizeWords(title).join(' ');
 }
-
-/**
- * A URL that can identify a story: one with a path. A site's home page ("https://example.org/")
- * is shared by everything that site publishes, so it never joins two items.
- */
-export function isStoryUrl(url: string | null): url is string {
-  return url !== null && storyHostOf(url) !== undefined;
-}
-
-/** The host of a URL that can identify a story (see isStoryUrl), else undefined: one parse for both. */
-export function storyHostOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return /[^/]/.test(parsed.pathname) || parsed.search !== '' ? parsed.hostname : undefined;
-  } catch {
-    return undefined;
-  }
-}

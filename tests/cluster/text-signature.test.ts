@@ -9,7 +9,8 @@ import {
   hashShingles,
   tokenizeWords,
 } from '../../src/cluster/features.js';
-import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
+import { groupItems } from '../../src/cluster/group-stories.js';
+import type { ClusterItem } from '../../src/domain/story.js';
 import { LABELLED_PAIRS } from './labelled-pairs.js';
 
 const PAIR_ITEMS = LABELLED_PAIRS.flatMap((pair) => [pair.a, pair.b]);
