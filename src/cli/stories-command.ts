@@ -3,7 +3,8 @@
 import type { Config } from '../config/load-config.js';
 import type { Clock } from '../domain/ports.js';
 import { VeilleError } from '../domain/errors.js';
-import { Store, type StoredStory } from '../store/store.js';
+import type { StoredStory } from '../domain/story.js';
+import { Store } from '../store/store.js';
 import { formatLocalTime, truncate, type Output } from './output.js';
 
 /** Without --since: the last seven days. */

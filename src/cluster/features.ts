@@ -87,19 +87,48 @@ export function computeTextSignature(title: string, summary: string): TextSignat
   return { shingles: shingles.length, minHash: computeMinHash(shingles) };
 }
 
-/** Stored form: the shingle count then the MinHash values, 32-bit little-endian each. */
+/**
+ * The version of the shingling and MinHash behind a stored signature (tokenizeWords,
+ * hashShingles, SEEDS, mix, SIGNATURE_SIZE). Raise it with any change to them: a stored signature
+ * of another version is never compared with a new one, its item's signature is computed again
+ * from its text when grouping.
+ */
+export const TEXT_SIGNATURE_VERSION = 1;
+
+/**
+ * The version of signatures stored before the version byte existed (260 bytes, no leading byte).
+ * They were computed by the shingling of version 1, unchanged since: read as version 1, so that
+ * a store upgraded in place keeps its signatures instead of recomputing the window's every cycle.
+ */
+const UNVERSIONED_SIGNATURE_VERSION = 1;
+
+const SIGNATURE_BODY_BYTES = 4 * (1 + SIGNATURE_SIZE);
+
+/** Stored form: a version byte, then the shingle count and the MinHash values, 32-bit little-endian each. */
 export function encodeTextSignature(signature: TextSignature): Uint8Array {
-  const bytes = new Uint8Array(4 * (1 + SIGNATURE_SIZE));
-  const view = new DataView(bytes.buffer);
+  const bytes = new Uint8Array(1 + SIGNATURE_BODY_BYTES);
+  bytes[0] = TEXT_SIGNATURE_VERSION;
+  const view = new DataView(bytes.buffer, 1);
   view.setUint32(0, signature.shingles, true);
   for (let i = 0; i < SIGNATURE_SIZE; i += 1) view.setUint32(4 * (i + 1), signature.minHash[i] as number, true);
   return bytes;
 }
 
-/** The signature stored by encodeTextSignature, or null when the bytes are not one. */
+/** The version of stored signature bytes, or null when they are not a signature. */
+export function readTextSignatureVersion(bytes: Uint8Array): number | null {
+  if (bytes.byteLength === SIGNATURE_BODY_BYTES) return UNVERSIONED_SIGNATURE_VERSION;
+  if (bytes.byteLength === 1 + SIGNATURE_BODY_BYTES) return bytes[0] as number;
+  return null;
+}
+
+/**
+ * The signature stored by encodeTextSignature, or null when the bytes are not one or were made by
+ * another version of the shingling (TEXT_SIGNATURE_VERSION): the caller computes it again.
+ */
 export function decodeTextSignature(bytes: Uint8Array): TextSignature | null {
-  if (bytes.byteLength !== 4 * (1 + SIGNATURE_SIZE)) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (readTextSignatureVersion(bytes) !== TEXT_SIGNATURE_VERSION) return null;
+  const offset = bytes.byteLength - SIGNATURE_BODY_BYTES;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, SIGNATURE_BODY_BYTES);
   const minHash = new Uint32Array(SIGNATURE_SIZE);
   for (let i = 0; i < SIGNATURE_SIZE; i += 1) minHash[i] = view.getUint32(4 * (i + 1), true);
   return { shingles: view.getUint32(0, true), minHash };
@@ -163,22 +192,4 @@ export function readTitleNumbers(title: string): string {
 
 export function normalizeTitle(title: string): string {
   return tokenizeWords(title).join(' ');
-}
-
-/**
- * A URL that can identify a story: one with a path. A site's home page ("https://example.org/")
- * is shared by everything that site publishes, so it never joins two items.
- */
-export function isStoryUrl(url: string | null): url is string {
-  return url !== null && storyHostOf(url) !== undefined;
-}
-
-/** The host of a URL that can identify a story (see isStoryUrl), else undefined: one parse for both. */
-export function storyHostOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return /[^/]/.test(parsed.pathname) || parsed.search !== '' ? parsed.hostname : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,52 +2,17 @@
 // Incremental: items not yet grouped are matched against the stored items of a recent window
 // through indexes (URL, outbound link, normalized title, MinHash LSH bands, rare names), never
 // by comparing all pairs. Precision first: a wrong merge hides a story from readers.
-import { hostOf } from '../domain/web-url.js';
+import type { ClusterItem, MatchReason, StoryAssignment } from '../domain/story.js';
+import { hostOf, isStoryUrl, storyHostOf } from '../domain/web-url.js';
 import {
   toBandKeys,
   estimateJaccard,
   extractNames,
-  isStoryUrl,
-  storyHostOf,
   computeTextSignature,
   decodeTextSignature,
   normalizeTitle,
   readTitleNumbers,
 } from './features.js';
-
-/** What grouping needs of an item. */
-export interface ClusterItem {
-  readonly id: string;
-  readonly sourceId: number;
-  /** Canonical link. */
-  readonly link: string | null;
-  /** Outbound links of the content (canonical). */
-  readonly links: readonly string[];
-  readonly title: string;
-  readonly summary: string;
-  readonly language: string | null;
-  /** ISO 8601. */
-  readonly publishedAt: string;
-  /** The story of an item already grouped; null for an item to group. */
-  readonly storyId: number | null;
-  /** encodeTextSignature of the title and summary when already computed (stored); else computed here. */
-  readonly textSignature?: Uint8Array | null;
-}
-
-export type MatchReason = 'same-link' | 'links-to' | 'same-title' | 'near-duplicate' | 'shared-names';
-
-export interface StoryAssignment {
-  /** The story the items join: the oldest stored story of the group, or null for a new story. */
-  readonly storyId: number | null;
-  /** For a new story: the item it is named after (its earliest item); '' when `storyId` is set. */
-  readonly firstItemId: string;
-  /** Items not yet grouped that join this story. */
-  readonly itemIds: readonly string[];
-  /** Younger stored stories that this group merges into `storyId`. */
-  readonly mergedStoryIds: readonly number[];
-  /** Why each joining item joined, for `veille stories` and the tests. */
-  readonly reasons: readonly { readonly itemId: string; readonly matchedId: string; readonly reason: MatchReason }[];
-}
 
 export interface ClusterOptions {
   /** Two items further apart than this are never the same story by text or names (days). */

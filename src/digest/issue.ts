@@ -1,59 +1,12 @@
 // Builds the weekly issue: pure functions from the week's stored items, the taxonomy and the
 // time zone to one issue in the site’s language (stories grouped by their main theme, in the taxonomy's order).
+import type { DigestIssue, DigestItemRow, DigestSection, DigestSource, DigestStory } from '../domain/digest.js';
+import { digestGuid } from '../domain/guid.js';
 import type { ThemeInfo, TranslatedTexts } from '../domain/types.js';
-import type { DigestItemRow } from '../store/digest-store.js';
 import type { SiteLocale } from '../domain/site-locale.js';
 import { webUrlOrNull } from '../domain/web-url.js';
 import { shortSummary } from './short-summary.js';
 import type { WeekRange } from './iso-week.js';
-
-export interface DigestSource {
-  readonly name: string;
-  /** The item's own link at that source, when it has a web link. */
-  readonly link: string | null;
-}
-
-export interface DigestStory {
-  readonly id: string;
-  readonly title: string;
-  /** "(en anglais)" when the title is shown untranslated in another language than the site’s, "(traduit de l'anglais)" once translated. */
-  readonly languageNote: string | null;
-  /** BCP 47 of the title as shown (the site’s once translated), for `lang` attributes. */
-  readonly language: string | null;
-  /** BCP 47 of the summary as shown (the site’s once translated). */
-  readonly summaryLanguage: string | null;
-  readonly link: string | null;
-  readonly sources: readonly DigestSource[];
-  readonly publishedAt: string;
-  /** "mardi 24 novembre 2026". */
-  readonly date: string;
-  readonly summary: string;
-  /** Theme ids, the main one first, then by score. */
-  readonly themeIds: readonly string[];
-}
-
-export interface DigestSection {
-  /** null: the stories with no theme ("Autres sujets"). */
-  readonly theme: ThemeInfo | null;
-  readonly heading: string;
-  readonly stories: readonly DigestStory[];
-  /** Stories of the section left out by the per-section cap. */
-  readonly omitted: number;
-}
-
-export interface DigestIssue {
-  readonly week: string;
-  readonly guid: string;
-  readonly title: string;
-  /** "semaine du 24 au 30 novembre 2026". */
-  readonly span: string;
-  readonly startsAt: string;
-  readonly endsAt: string;
-  readonly intro: string;
-  readonly storyCount: number;
-  readonly sections: readonly DigestSection[];
-  readonly themes: readonly ThemeInfo[];
-}
 
 export interface BuildOptions {
   readonly siteTitle: string;
@@ -82,10 +35,6 @@ export interface ItemTexts {
 interface StoryItems {
   readonly leadId: string;
   readonly sourceItemIds: readonly string[];
-}
-
-export function digestGuid(week: string): string {
-  return `urn:veille:digest:${week}`;
 }
 
 /** The issue of `range` from its items (any order); the same items always give the same issue. */

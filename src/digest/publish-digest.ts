@@ -6,7 +6,7 @@ import type { FeedEntry, FeedMeta } from '../domain/types.js';
 import { writeFileAtomic } from '../publish/atomic-write.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../publish/feeds.js';
 import { DIGEST_FEEDS, DIGEST_LIST_PAGE, digestPage } from '../publish/site-files.js';
-import type { DigestIssue } from './issue.js';
+import type { DigestIssue } from '../domain/digest.js';
 import { renderIssueBody, renderIssueList, renderIssuePage } from './render-page.js';
 
 export interface PublishedIssue {

@@ -2,7 +2,7 @@
 // no remote resource) and the plain-text alternative. HTML only through the escaping `html` helper.
 import type { SiteLocale } from '../domain/site-locale.js';
 import { html, type SafeHtml } from '../publish/html.js';
-import type { DigestIssue, DigestStory } from './issue.js';
+import type { DigestIssue, DigestStory } from '../domain/digest.js';
 import { moreInSection, otherThemes, themeLabels } from './render-page.js';
 
 export interface EmailLinks {

@@ -5,7 +5,7 @@ import type { ThemeInfo } from '../domain/types.js';
 import { html, type SafeHtml } from '../publish/html.js';
 import { renderPage } from '../publish/page-shell.js';
 import { DIGEST_FEEDS } from '../publish/site-files.js';
-import type { DigestIssue, DigestStory } from './issue.js';
+import type { DigestIssue, DigestStory } from '../domain/digest.js';
 
 export function themeLabels(issue: DigestIssue): Map<string, ThemeInfo> {
   return new Map(issue.themes.map((theme) => [theme.id, theme]));

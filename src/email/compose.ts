@@ -1,7 +1,7 @@
 // One recipient's message for an issue: their themes only, the subject in the site's language, a Message-ID fixed per
 // issue and recipient, and one-click unsubscribe headers (RFC 2369, RFC 8058) when configured.
 import { createHash } from 'node:crypto';
-import type { DigestIssue } from '../digest/issue.js';
+import type { DigestIssue } from '../domain/digest.js';
 import type { SiteLocale } from '../domain/site-locale.js';
 import { renderEmailHtml, renderEmailText } from '../digest/render-email.js';
 import type { OutgoingMessage } from './mailer.js';

@@ -2,9 +2,8 @@
 // log before the message leaves and marked after, so a crash or an SMTP failure mid-batch is
 // resumed by the next run without sending anyone twice. A claim a killed process left unanswered
 // is reported as uncertain, never sent again by itself; `resendIssue` sends it on purpose.
-import type { DigestIssue } from '../digest/issue.js';
-import type { Logger } from '../domain/ports.js';
-import type { DigestStore } from '../store/digest-store.js';
+import type { DigestIssue } from '../domain/digest.js';
+import type { DeliveryLog, Logger } from '../domain/ports.js';
 import { MailFailure, type Mailer, type OutgoingMessage } from './mailer.js';
 
 export interface Recipient {
@@ -15,7 +14,8 @@ export interface Recipient {
 export interface SendOptions {
   readonly issue: DigestIssue;
   readonly recipients: readonly Recipient[];
-  readonly digests: DigestStore;
+  /** The delivery log the recipients are claimed and marked in. */
+  readonly digests: DeliveryLog;
   readonly mailer: Mailer;
   /** The message of one recipient (their themes selected, links filled). */
   readonly compose: (recipient: Recipient) => OutgoingMessage;

@@ -1,24 +1,12 @@
-// The digest's tables: the items of a week read for an issue, the stored issues, and the email
-// delivery log that makes sending at most once per issue and recipient.
+// The digests' repository: the items of a week read for an issue, the stored issues, and the
+// email delivery log that makes sending at most once per issue and recipient.
+import type { ClaimOutcome, Delivery, DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
+import type { DigestItemRow } from '../domain/digest.js';
+import type { DeliveryLog } from '../domain/ports.js';
 import { hostOf } from '../domain/web-url.js';
 import { prepared, type Db, type Statement } from './database.js';
 
-/** One stored item as the digest needs it: what readers see, its source and its themes. */
-export interface DigestItemRow {
-  readonly id: string;
-  /** The story the item belongs to when the store groups items (a `story_id` column), else null. */
-  readonly storyId: string | null;
-  readonly title: string;
-  readonly link: string | null;
-  readonly summary: string;
-  readonly language: string | null;
-  readonly publishedAt: string;
-  readonly sourceName: string;
-  readonly sourceUrl: string;
-  /** Theme ids with their scores. */
-  readonly themes: readonly { readonly id: string; readonly score: number }[];
-}
-
+/** An issue as stored: its JSON is read back with readDigestIssue (domain/digest.ts), which checks it. */
 export interface StoredDigest {
   readonly week: string;
   readonly guid: string;
@@ -29,32 +17,8 @@ export interface StoredDigest {
   readonly updatedAt: string;
 }
 
-/**
- * 'sending' is claimed and not yet answered: in flight, or, when the process that claimed it is
- * gone (SIGKILL, power loss), uncertain: the server may or may not have the message.
- */
-export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'pending';
-
-export interface Delivery {
-  readonly week: string;
-  readonly recipient: string;
-  readonly messageId: string;
-  readonly status: DeliveryStatus;
-  readonly attempts: number;
-  readonly lastError: string | null;
-  readonly sentAt: string | null;
-  /** When the row last changed: for a 'sending' row, when the message was claimed. */
-  readonly updatedAt: string;
-  /** Times sent again on purpose (digest --resend), and the last time. */
-  readonly resends: number;
-  readonly resentAt: string | null;
-}
-
-/** What claimDelivery found: 'claimed' when the message may go now, else the status that stops it. */
-export type ClaimOutcome = 'claimed' | Exclude<DeliveryStatus, 'pending'>;
-
 /** id, story_id, source_id, language, published_at, title, link, summary, themes ("id score,id score"). */
-type RawItemRow = [string, string | number | null, number, string | null, string, string, string | null, string, string | null];
+type RawItemRow = [string, number | null, number, string | null, string, string, string | null, string, string | null];
 
 interface RawDigestRow {
   week: string;
@@ -78,7 +42,7 @@ interface RawDeliveryRow {
   resent_at: string | null;
 }
 
-export class DigestStore {
+export class DigestStore implements DeliveryLog {
 
   constructor(private readonly db: Db) {}
 
@@ -112,7 +76,7 @@ export class DigestStore {
       const source = sources.get(sourceId) ?? noSource;
       return {
         id,
-        storyId: storyId === null ? null : String(storyId),
+        storyId,
         title,
         link,
         summary,
@@ -199,7 +163,7 @@ export class DigestStore {
     ).run({ week, recipient, messageId, now });
   }
 
-  recordDelivery(week: string, recipient: string, outcome: { status: 'sent' | 'failed' | 'pending'; attempts: number; error: string | null }, now: string): void {
+  recordDelivery(week: string, recipient: string, outcome: DeliveryRecord, now: string): void {
     this.statement(
       `UPDATE deliveries SET status = @status, attempts = attempts + @attempts, last_error = @error, updated_at = @now,
          sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END

@@ -1,33 +1,13 @@
-// The translation cache: one row per source text, provider, model, languages and glossary, so that
-// an unchanged text never costs a second call. Also the provider-side glossaries veille created.
+// The translations' repository: the translation cache, one row per source text, provider, model,
+// languages and glossary, so that an unchanged text never costs a second call; and the
+// provider-side glossaries veille created.
+import type { TranslationCache } from '../domain/ports.js';
+import type { CachedTranslation, TranslationCandidate, TranslationKey } from '../domain/translation.js';
 import { prepared, type Db, type Statement } from './database.js';
-
-export interface TranslationKey {
-  readonly sourceHash: string;
-  readonly provider: string;
-  readonly model: string;
-  readonly sourceLang: string;
-  readonly targetLang: string;
-  readonly glossaryHash: string;
-}
-
-export interface CachedTranslation {
-  readonly text: string;
-  readonly glossaryMisses: readonly string[];
-}
-
-/** A stored item that may need translating: not in the target language, and shown for its story. */
-export interface TranslationCandidate {
-  readonly id: string;
-  readonly title: string;
-  readonly summary: string;
-  readonly language: string;
-  readonly publishedAt: string;
-}
 
 const KEY_WHERE = 'source_hash = ? AND provider = ? AND model = ? AND source_lang = ? AND target_lang = ? AND glossary_hash = ?';
 
-export class TranslationStore {
+export class TranslationStore implements TranslationCache {
 
   constructor(private readonly db: Db) {}
 

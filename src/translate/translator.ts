@@ -5,16 +5,17 @@ import { createHash } from 'node:crypto';
 import { VeilleError, describeError } from '../domain/errors.js';
 import type { TranslatedTexts } from '../domain/types.js';
 import { primaryLanguage } from '../domain/language-tag.js';
-import type { Logger } from '../domain/ports.js';
+import type { Logger, TranslationCache } from '../domain/ports.js';
 import { htmlToText, stripBidiControls } from '../clean/text.js';
 import { collapseSpaces } from '../clean/html-dom.js';
-import type { TranslationCandidate, TranslationKey, TranslationStore } from '../store/translation-store.js';
+import type { TranslationCandidate, TranslationKey } from '../domain/translation.js';
 import { applyGlossary, entriesIn, glossaryHash, glossaryMisses, type GlossaryEntry } from './glossary.js';
 import { isTranslateError, type TranslationProvider } from './provider.js';
 
 export interface TranslatorOptions {
   readonly provider: TranslationProvider;
-  readonly store: TranslationStore;
+  /** The translation cache (the store's translations). */
+  readonly store: TranslationCache;
   readonly glossary: readonly GlossaryEntry[];
   /** The site's language (primary subtag), e.g. fr. */
   readonly targetLang: string;

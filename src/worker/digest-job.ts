@@ -1,9 +1,10 @@
 // Wires the weekly digest: reads the week's items, builds and stores the issue (a stored issue
 // changes only when forced), publishes the digest files, and sends the email to the recipients.
 import { displayPath, localeOf, type Config } from '../config/load-config.js';
-import { buildIssue, selectThemes, type DigestIssue } from '../digest/issue.js';
+import { buildIssue, selectThemes } from '../digest/issue.js';
 import { formatIsoWeek, lastCompleteWeek, weekRange, type IsoWeek, type WeekRange } from '../digest/iso-week.js';
 import { issuePageUrl, publishDigests, type DigestSiteMeta, type PublishedIssue } from '../digest/publish-digest.js';
+import { readDigestIssue, type DigestIssue } from '../domain/digest.js';
 import { VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { composeMessage } from '../email/compose.js';
@@ -64,7 +65,7 @@ export async function buildDigest(
   const existing = digests.getDigest(range.id);
   if (existing && !options.force) {
     if (!options.dryRun) await publishAllDigests(deps);
-    return { range, outcome: 'kept', issue: JSON.parse(existing.issue) as DigestIssue };
+    return { range, outcome: 'kept', issue: readDigestIssue(existing.week, existing.issue) };
   }
   // The week's items in French first, when a translator is configured (a dry run reads the cache only).
   const translator = configuredTranslator(config, store, deps.env ?? process.env, deps.clock, deps.logger);
@@ -85,7 +86,7 @@ export async function buildDigest(
   const json = JSON.stringify(built);
   const stored = digests.saveDigest({ week: built.week, guid: built.guid, title: built.title, issue: json }, deps.clock.now().toISOString());
   await publishAllDigests(deps);
-  return { range, outcome: existing && existing.issue === json ? 'unchanged' : 'stored', issue: JSON.parse(stored.issue) as DigestIssue };
+  return { range, outcome: existing && existing.issue === json ? 'unchanged' : 'stored', issue: readDigestIssue(stored.week, stored.issue) };
 }
 
 /** Rewrites the digest files and the site (whose home page links to the latest issues). */
@@ -94,7 +95,7 @@ export async function publishAllDigests(deps: DigestDeps): Promise<void> {
   const issues: PublishedIssue[] = store
     .digests()
     .listDigests(520)
-    .map((row) => ({ issue: JSON.parse(row.issue) as DigestIssue, publishedAt: row.publishedAt, updatedAt: row.updatedAt }));
+    .map((row) => ({ issue: readDigestIssue(row.week, row.issue), publishedAt: row.publishedAt, updatedAt: row.updatedAt }));
   await publishDigests(config.publishDir, issues, digestSiteMeta(config), deps.clock.now());
   await publishFromStore({
     config,
@@ -223,7 +224,7 @@ export async function resendDigest(
         `; "veille digest --week ${weekId}" builds it`,
     );
   }
-  const issue = JSON.parse(stored.issue) as DigestIssue;
+  const issue = readDigestIssue(stored.week, stored.issue);
   const mailer = options.mailer ?? createMailer(config, options.env);
   try {
     const outcome = await resendIssue({

@@ -2,7 +2,7 @@
 // counters accumulated over every cycle since the worker started (fetches by result, bytes,
 // durations, items stored).
 import { publicUrl } from '../domain/source-url.js';
-import type { SourceRecord } from '../store/store.js';
+import type { SourceRecord } from '../domain/source.js';
 import type { CycleSummary, SourceResult } from './pipeline.js';
 import { isStale } from './source-health.js';
 

@@ -7,7 +7,10 @@ import type { EntrySource, FeedEntry, ThemeInfo, TranslatedTexts } from '../doma
 import { html, rawHtml } from '../publish/html.js';
 import { publishSite } from '../publish/publish-site.js';
 import { hostOf, webUrlOrNull } from '../domain/web-url.js';
-import type { SourceRecord, StoredItem, StoredStory, Store } from '../store/store.js';
+import { itemGuid } from '../domain/guid.js';
+import type { SourceRecord } from '../domain/source.js';
+import type { StoredItem, StoredStory } from '../domain/story.js';
+import type { Store } from '../store/store.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import type { Translator } from '../translate/translator.js';
 import { VERSION } from './version.js';
@@ -62,11 +65,6 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
     digests: store.digests().listDigests(5).map((digest) => ({ week: digest.week, title: digest.title })),
   });
   return entries.length;
-}
-
-/** The GUID readers see: derived from the item's stable id only, so it never changes. */
-export function entryGuid(itemId: string): string {
-  return `urn:veille:item:${itemId}`;
 }
 
 /**
@@ -174,7 +172,7 @@ function sourceName(source: SourceRecord): string {
 function toFeedEntry(item: StoredItem, source: SourceRecord, themes: readonly ThemeInfo[]): FeedEntry {
   const matched = new Set(item.themes.map((theme) => theme.id));
   return {
-    guid: entryGuid(item.id),
+    guid: itemGuid(item.id),
     title: item.title,
     link: item.link,
     summary: item.summary,

@@ -1,5 +1,5 @@
 // Health of one source beyond its last fetch: stale when no new item arrived for too long.
-import type { SourceRecord } from '../store/store.js';
+import type { SourceRecord } from '../domain/source.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -1,8 +1,10 @@
 // The cluster stage on small tables: which signals join items into one story, which never do,
 // and how stored stories merge (the older one stays).
 import { describe, expect, it } from 'vitest';
-import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
-import { extractNames, isStoryUrl } from '../../src/cluster/features.js';
+import { groupItems } from '../../src/cluster/group-stories.js';
+import type { ClusterItem } from '../../src/domain/story.js';
+import { extractNames } from '../../src/cluster/features.js';
+import { isStoryUrl } from '../../src/domain/web-url.js';
 
 const item = (id: string, fields: Partial<ClusterItem> = {}): ClusterItem => ({
   id,

@@ -3,7 +3,8 @@
 // (a wrong merge hides news), and recall at least RECALL_FLOOR on each (precision alone counts a
 // grouper that never merges as perfect). The halves were fixed before tuning.
 import { describe, expect, it } from 'vitest';
-import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
+import { groupItems } from '../../src/cluster/group-stories.js';
+import type { ClusterItem } from '../../src/domain/story.js';
 import { LABELLED_PAIRS, type Pair, type PairItem } from './labelled-pairs.js';
 
 /** Whether the stage puts the later item of the pair into the story of the earlier one. */

@@ -7,9 +7,12 @@ import {
   decodeTextSignature,
   encodeTextSignature,
   hashShingles,
+  readTextSignatureVersion,
+  TEXT_SIGNATURE_VERSION,
   tokenizeWords,
 } from '../../src/cluster/features.js';
-import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
+import { groupItems } from '../../src/cluster/group-stories.js';
+import type { ClusterItem } from '../../src/domain/story.js';
 import { LABELLED_PAIRS } from './labelled-pairs.js';
 
 const PAIR_ITEMS = LABELLED_PAIRS.flatMap((pair) => [pair.a, pair.b]);
@@ -38,5 +41,41 @@ describe('text signature', () => {
     });
     const stored = items.map((item) => ({ ...item, textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)) }));
     expect(groupItems([], stored)).toEqual(groupItems([], items));
+  });
+
+  describe('version', () => {
+    const signature = computeTextSignature('OpenAI releases a new open-weight model', 'The model is available under Apache 2.0 with its weights and code.');
+    const encoded = encodeTextSignature(signature);
+
+    it('is the first byte of the stored form', () => {
+      expect(encoded[0]).toBe(TEXT_SIGNATURE_VERSION);
+      expect(readTextSignatureVersion(encoded)).toBe(TEXT_SIGNATURE_VERSION);
+    });
+
+    it('reads a signature stored before the version byte (260 bytes) as version 1, the same values', () => {
+      const unversioned = encoded.slice(1);
+      expect(readTextSignatureVersion(unversioned)).toBe(1);
+      expect(decodeTextSignature(unversioned)).toEqual(TEXT_SIGNATURE_VERSION === 1 ? signature : null);
+    });
+
+    it('refuses a signature of another version, so that it is computed again', () => {
+      const other = Uint8Array.from(encoded);
+      other[0] = TEXT_SIGNATURE_VERSION + 1;
+      expect(decodeTextSignature(other)).toBeNull();
+    });
+
+    it('grouping computes the signature again when the stored one is of another version', () => {
+      // Two unrelated texts whose stored signatures (another version) are the same: compared as
+      // stored, they would be near-duplicates; recomputed, they are not.
+      const fake = Uint8Array.from(encoded);
+      fake[0] = TEXT_SIGNATURE_VERSION + 1;
+      const base = { links: [], language: 'en', publishedAt: '2026-01-05T10:00:00.000Z', storyId: null, textSignature: fake };
+      const a: ClusterItem = { ...base, id: 'a', sourceId: 1, link: 'https://a.example/post/1', title: 'Quantum error correction reaches a new threshold in superconducting qubits', summary: 'Researchers report logical qubits with lower error rates than their physical parts.' };
+      const b: ClusterItem = { ...base, id: 'b', sourceId: 2, link: 'https://b.example/news/2', title: 'A community garden opens downtown with forty raised beds for residents', summary: 'Volunteers planted tomatoes, beans and herbs over the weekend for the neighbourhood.' };
+      const current = (item: ClusterItem): ClusterItem => ({ ...item, textSignature: encoded });
+      expect(groupItems([], [a, b])).toEqual(groupItems([], [{ ...a, textSignature: null }, { ...b, textSignature: null }]));
+      // The same bytes as the current version would join them: the test can tell the two apart.
+      expect(groupItems([], [current(a), current(b)]).some((assignment) => assignment.itemIds.length === 2)).toBe(true);
+    });
   });
 });

@@ -2,6 +2,7 @@
 // rebuilt only with --force under the same GUID, and sent to the outbox at most once per recipient.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
@@ -164,5 +165,24 @@ describe('veille digest --send to the outbox', () => {
     const again = await digest('--send');
     expect(again.stdout).toContain('0 sent, 2 already done');
     expect(statSync(join(folder, 'lea@example.org.eml')).mtimeMs).toBe(before);
+  });
+});
+
+describe('veille digest: a stored issue read back', () => {
+  it('refuses a stored issue that does not match the issue format, naming the week and the field (exit 1)', async () => {
+    project = makeDigestProject();
+    expect((await digest()).code).toBe(0);
+    // Written as another version of veille (or a hand edit) might have left it.
+    const db = new Database(join(project.dir, 'data/veille.db'));
+    const row = db.prepare('SELECT issue FROM digests WHERE week = ?').get(WEEK) as { issue: string };
+    const stored = JSON.parse(row.issue) as { sections: Array<{ stories: Array<{ title: unknown }> }> };
+    stored.sections[0]!.stories[0]!.title = 42;
+    db.prepare('UPDATE digests SET issue = ? WHERE week = ?').run(JSON.stringify(stored), WEEK);
+    db.close();
+
+    const result = await digest();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`store: the stored issue of ${WEEK} does not match the issue format (sections.0.stories.0.title:`);
+    expect(result.stderr).toContain(`veille digest --week ${WEEK} --force`);
   });
 });

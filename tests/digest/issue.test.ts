@@ -5,7 +5,7 @@ import { shortSummary } from '../../src/digest/short-summary.js';
 import { siteLocale } from '../../src/domain/site-locale.js';
 import { weekRange } from '../../src/digest/iso-week.js';
 import { renderIssueBody } from '../../src/digest/render-page.js';
-import type { DigestItemRow } from '../../src/store/digest-store.js';
+import type { DigestItemRow } from '../../src/domain/digest.js';
 import { THEMES } from '../publish/sample-site.js';
 
 const RANGE = weekRange({ year: 2026, week: 47 }, 'Europe/Paris');
@@ -28,7 +28,7 @@ function row(overrides: Partial<DigestItemRow> & Pick<DigestItemRow, 'id' | 'tit
 
 const AAAI_EN = row({
   id: 'aihub',
-  storyId: '7',
+  storyId: 7,
   title: 'A recap of two AAAI 2025 workshops',
   language: 'en',
   summary: 'AIhub reports on two workshops.',
@@ -41,7 +41,7 @@ const AAAI_EN = row({
 });
 const AAAI_FR = row({
   id: 'blog',
-  storyId: '7',
+  storyId: 7,
   title: 'Ce qu’il faut retenir de l’atelier FLUID',
   publishedAt: '2026-11-18T10:00:00.000Z',
   themes: [{ id: 'federated-learning', score: 0.95 }],

@@ -7,7 +7,7 @@ import { renderEmailHtml, renderEmailText } from '../../src/digest/render-email.
 import { renderIssueBody, renderIssuePage } from '../../src/digest/render-page.js';
 import { composeMessage, messageIdFor, unsubscribeUrlFor } from '../../src/email/compose.js';
 import { siteLocale } from '../../src/domain/site-locale.js';
-import type { DigestItemRow } from '../../src/store/digest-store.js';
+import type { DigestItemRow } from '../../src/domain/digest.js';
 import { THEMES } from '../publish/sample-site.js';
 
 const RANGE = weekRange({ year: 2026, week: 47 }, 'Europe/Paris');

@@ -3,7 +3,7 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import type { DigestIssue } from '../../src/digest/issue.js';
+import type { DigestIssue } from '../../src/domain/digest.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';

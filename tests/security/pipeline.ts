@@ -8,11 +8,12 @@ import { parseFeed } from '../../src/parse/parse-feed.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../../src/publish/feeds.js';
 import { renderOpml } from '../../src/publish/opml.js';
 import { renderIndexPage } from '../../src/publish/pages.js';
-import { buildIssue, type DigestIssue } from '../../src/digest/issue.js';
+import { buildIssue } from '../../src/digest/issue.js';
+import type { DigestIssue } from '../../src/domain/digest.js';
 import { isoWeekOfDate, weekRange } from '../../src/digest/iso-week.js';
 import { renderEmailHtml } from '../../src/digest/render-email.js';
 import { renderIssuePage } from '../../src/digest/render-page.js';
-import type { DigestItemRow } from '../../src/store/digest-store.js';
+import type { DigestItemRow } from '../../src/domain/digest.js';
 
 const FR = siteLocale('fr', 'Europe/Paris');
 

@@ -5,7 +5,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
-import type { TranslationCandidate } from '../../src/store/translation-store.js';
+import type { TranslationCandidate } from '../../src/domain/translation.js';
 import { createLibreTranslate } from '../../src/translate/libretranslate.js';
 import { createOpenAiCompatible } from '../../src/translate/openai.js';
 import type { TranslationProvider } from '../../src/translate/provider.js';

@@ -1,6 +1,6 @@
 // /metrics in the Prometheus text format: counters accumulated over cycles from each source's result.
 import { describe, expect, it } from 'vitest';
-import type { SourceRecord } from '../../src/store/store.js';
+import type { SourceRecord } from '../../src/domain/source.js';
 import { createCycleMetrics, recordSourceResult, renderMetrics } from '../../src/worker/metrics.js';
 import type { SourceResult } from '../../src/worker/pipeline.js';
 

@@ -1,7 +1,8 @@
 // Grouping speed: 10,000 synthetic items (stories told by one to four sources: near-duplicates,
 // French posts linking back, round-ups) grouped by the cluster stage, against the time to just
 // tokenize and hash the same texts into shingles. Called by the bench runner; target < 2 s.
-import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
+import { groupItems } from '../../src/cluster/group-stories.js';
+import type { ClusterItem } from '../../src/domain/story.js';
 import { computeTextSignature, encodeTextSignature, hashShingles, tokenizeWords } from '../../src/cluster/features.js';
 
 const ITEMS = 10_000;

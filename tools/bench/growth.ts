@@ -6,7 +6,8 @@
 import { normalizeFeedItems } from '../../src/clean/normalize.js';
 import { sanitizeContent, sanitizeHtml } from '../../src/clean/sanitize.js';
 import { htmlToText, summarize } from '../../src/clean/text.js';
-import { groupItems, type ClusterItem } from '../../src/cluster/group-stories.js';
+import { groupItems } from '../../src/cluster/group-stories.js';
+import type { ClusterItem } from '../../src/domain/story.js';
 import { siteLocale } from '../../src/domain/site-locale.js';
 import type { FeedEntry, FeedMeta, ParsedFeed, ThemeInfo } from '../../src/domain/types.js';
 import { decodeFeedBytes } from '../../src/fetch/charset.js';

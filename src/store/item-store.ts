@@ -1,0 +1,274 @@
+// The items' repository: items as stored with their themes, saved per source in one transaction
+// (an item edited upstream is updated under its id, a re-published one found by the domain's rule),
+// read back for the feeds and for `veille retag`.
+import { VeilleError } from '../domain/errors.js';
+import { findRepublishedId } from '../domain/item-identity.js';
+import type { StoredItem } from '../domain/story.js';
+import type { Item, ThemeMatch } from '../domain/types.js';
+import { prepared, type Db, type Statement } from './database.js';
+import { hashItemContent } from './item-hash.js';
+
+export interface TaggedItem {
+  readonly item: Item;
+  readonly themes: readonly ThemeMatch[];
+  /** hashItemContent(item), when the caller already has it (computed on a parsing thread). */
+  readonly contentHash?: string;
+  /** The cluster stage's encoded text signature of the title and summary, stored for grouping. */
+  readonly textSignature?: Uint8Array;
+}
+
+export interface SaveResult {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+}
+
+/** A stored item as `veille retag` gives it to the tagger, with its themes now (by id). */
+export interface TaggingRow {
+  readonly id: string;
+  readonly sourceUrl: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly contentHtml: string;
+  readonly categories: readonly string[];
+  readonly language: string | null;
+  readonly themes: readonly ThemeMatch[];
+}
+
+interface RawTaggingRow {
+  id: string;
+  source_url: string;
+  title: string;
+  summary: string;
+  content_html: string;
+  categories: string;
+  language: string | null;
+  themes: string;
+}
+
+/** An items row read with ITEM_COLUMNS. */
+export interface ItemRow {
+  id: string;
+  source_id: number;
+  guid: string | null;
+  link: string | null;
+  title: string;
+  summary: string;
+  content_html: string;
+  author: string | null;
+  published_at: string;
+  updated_at: string | null;
+  date_missing: number;
+  categories: string;
+  language: string | null;
+  links: string;
+  image_url: string | null;
+  first_seen_at: string;
+  changed_at: string | null;
+  themes: string | null;
+}
+
+/** Every column of `items i`, and its themes as one JSON array. */
+export const ITEM_COLUMNS = `i.*, (
+  SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
+  FROM item_themes t WHERE t.item_id = i.id) AS themes`;
+
+export class ItemStore {
+
+  constructor(private readonly db: Db) {}
+
+  private statement<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    return prepared<P, R>(this.db, sql);
+  }
+
+  /** Inserts new items and updates the ones edited upstream, with their themes, in one transaction. */
+  saveItems(sourceId: number, tagged: readonly TaggedItem[], now: string): SaveResult {
+    const select = this.statement<[string], { source_id: number; content_hash: string }>(
+      'SELECT source_id, content_hash FROM items WHERE id = ?',
+    );
+    const insert = this.statement(
+      `INSERT INTO items (id, source_id, guid, link, title, summary, content_html, author, published_at,
+         updated_at, date_missing, categories, language, links, image_url, content_hash, first_seen_at, last_seen_at,
+         text_signature)
+       VALUES (@id, @sourceId, @guid, @link, @title, @summary, @contentHtml, @author, @publishedAt,
+         @updatedAt, @dateMissing, @categories, @language, @links, @imageUrl, @contentHash, @now, @now, @textSignature)`,
+    );
+    const update = this.statement(
+      `UPDATE items SET guid = @guid, link = @link, title = @title, summary = @summary, content_html = @contentHtml,
+         author = @author, updated_at = @updatedAt, categories = @categories, language = @language, links = @links,
+         image_url = @imageUrl, content_hash = @contentHash, last_seen_at = @now, changed_at = @now,
+         text_signature = @textSignature,
+         published_at = CASE WHEN @dateMissing = 1 THEN published_at ELSE @publishedAt END,
+         date_missing = CASE WHEN @dateMissing = 1 THEN date_missing ELSE 0 END
+       WHERE id = @id`,
+    );
+    const touch = this.statement('UPDATE items SET last_seen_at = ? WHERE id = ?');
+    const clearThemes = this.statement('DELETE FROM item_themes WHERE item_id = ?');
+    const insertTheme = this.statement(
+      'INSERT INTO item_themes (item_id, theme_id, score, evidence) VALUES (?, ?, ?, ?)',
+    );
+    const saveThemes = (itemId: string, themes: readonly ThemeMatch[], isNew: boolean): void => {
+      if (!isNew) clearThemes.run(itemId);
+      for (const theme of themes) insertTheme.run(itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
+    };
+
+    const byLink = this.statement<[number, string], { id: string }>(
+      'SELECT id FROM items WHERE source_id = ? AND link = ? ORDER BY first_seen_at, id LIMIT 1',
+    );
+    const oldestWithLink = (link: string): string | null => byLink.get(sourceId, link)?.id ?? null;
+
+    const batchIds = new Set(tagged.map(({ item }) => item.id));
+    return this.db.transaction((): SaveResult => {
+      let inserted = 0;
+      let updated = 0;
+      let unchanged = 0;
+      // A source's first items cannot be re-publications: one query instead of one per item.
+      const hadItems = this.statement<[number], unknown>('SELECT 1 FROM items WHERE source_id = ? LIMIT 1').get(sourceId) !== undefined;
+      for (const { item: incoming, themes, contentHash: known, textSignature } of tagged) {
+        let item = incoming;
+        let existing = select.get(item.id);
+        const republishedId = existing || !hadItems ? null : findRepublishedId(item, batchIds, oldestWithLink);
+        if (republishedId !== null) {
+          item = { ...item, id: republishedId };
+          existing = select.get(republishedId);
+        }
+        const contentHash = known ?? hashItemContent(item);
+        const row = toItemParams(sourceId, item, contentHash, now, textSignature ?? null);
+        if (!existing) {
+          insert.run(row);
+          saveThemes(item.id, themes, true);
+          inserted += 1;
+        } else if (existing.content_hash !== contentHash) {
+          update.run(row);
+          saveThemes(item.id, themes, false);
+          updated += 1;
+        } else {
+          touch.run(now, item.id);
+          unchanged += 1;
+        }
+      }
+      if (inserted > 0) this.statement('UPDATE sources SET last_new_item_at = ? WHERE id = ?').run(now, sourceId);
+      return { inserted, updated, unchanged };
+    })();
+  }
+
+  /** Newest items of active sources first; with `themeId`, only the items tagged with it. */
+  recentItems(limit: number, themeId?: string): StoredItem[] {
+    const themeFilter = themeId
+      ? 'AND EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = i.id AND t.theme_id = @themeId)'
+      : '';
+    const rows = this.statement<{ limit: number; themeId: string | null }, ItemRow>(
+        `SELECT ${ITEM_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id
+         WHERE s.active = 1 ${themeFilter}
+         ORDER BY i.published_at DESC, i.id LIMIT @limit`,
+      )
+      .all({ limit, themeId: themeId ?? null });
+    return rows.map(toStoredItem);
+  }
+
+  /**
+   * Stored items as the tagger reads them, by id, `limit` at a time after `afterId` (null: from the
+   * start), with the ids and scores of their themes now.
+   */
+  itemsForTagging(afterId: string | null, limit: number): TaggingRow[] {
+    const rows = this.statement<{ after: string | null; limit: number }, RawTaggingRow>(
+        `SELECT i.id, s.url AS source_url, i.title, i.summary, i.content_html, i.categories, i.language,
+           (SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
+            FROM item_themes t WHERE t.item_id = i.id) AS themes
+         FROM items i JOIN sources s ON s.id = i.source_id
+         WHERE @after IS NULL OR i.id > @after ORDER BY i.id LIMIT @limit`,
+      )
+      .all({ after: afterId, limit });
+    return rows.map((row) => ({
+      id: row.id,
+      sourceUrl: row.source_url,
+      title: row.title,
+      summary: row.summary,
+      contentHtml: row.content_html,
+      categories: readStringList(row.categories, row.id, 'categories'),
+      language: row.language,
+      themes: (JSON.parse(row.themes) as ThemeMatch[]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    }));
+  }
+
+  /** Replaces the themes of items, in one transaction. */
+  replaceThemes(changes: readonly { readonly itemId: string; readonly themes: readonly ThemeMatch[] }[]): void {
+    const clear = this.statement('DELETE FROM item_themes WHERE item_id = ?');
+    const insert = this.statement('INSERT INTO item_themes (item_id, theme_id, score, evidence) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const change of changes) {
+        clear.run(change.itemId);
+        for (const theme of change.themes) insert.run(change.itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
+      }
+    })();
+  }
+
+  countItems(): number {
+    return (this.statement('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
+  }
+}
+
+function toItemParams(sourceId: number, item: Item, contentHash: string, now: string, textSignature: Uint8Array | null) {
+  return {
+    id: item.id,
+    sourceId,
+    guid: item.guid,
+    link: item.link,
+    title: item.title,
+    summary: item.summary,
+    contentHtml: item.contentHtml,
+    author: item.author,
+    publishedAt: item.publishedAt,
+    updatedAt: item.updatedAt,
+    dateMissing: item.dateMissing ? 1 : 0,
+    categories: JSON.stringify(item.categories),
+    language: item.language,
+    links: JSON.stringify(item.links),
+    imageUrl: item.imageUrl,
+    contentHash,
+    now,
+    textSignature,
+  };
+}
+
+export function toStoredItem(row: ItemRow): StoredItem {
+  const themes = (row.themes ? (JSON.parse(row.themes) as ThemeMatch[]) : []).filter((theme) => theme.id !== null);
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    guid: row.guid,
+    link: row.link,
+    title: row.title,
+    summary: row.summary,
+    contentHtml: row.content_html,
+    author: row.author,
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
+    dateMissing: row.date_missing === 1,
+    categories: readStringList(row.categories, row.id, 'categories'),
+    language: row.language,
+    links: readStringList(row.links, row.id, 'links'),
+    imageUrl: row.image_url,
+    firstSeenAt: row.first_seen_at,
+    changedAt: row.changed_at,
+    themes,
+  };
+}
+
+/**
+ * A JSON list of strings stored in an items column (categories, links), checked as it is read:
+ * a row that holds anything else stops here, naming the item and the column, not later in a
+ * stage that expected strings.
+ */
+export function readStringList(json: string, itemId: string, column: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
+    throw new VeilleError('STORE_FAILED', `store: item ${itemId}: ${column} is not a JSON list of strings`);
+  }
+  return value as string[];
+}

@@ -1,0 +1,135 @@
+// The stories' repository: the items the cluster stage groups, its decisions recorded, and the
+// stories read back newest first for the feeds (an item not yet grouped is a story of its own).
+import { ITEM_GUID_PREFIX, storyGuid } from '../domain/guid.js';
+import type { ClusterItem, StoredItem, StoredStory, StoryAssignment } from '../domain/story.js';
+import { prepared, type Db, type Statement } from './database.js';
+import { ITEM_COLUMNS, readStringList, toStoredItem, type ItemRow } from './item-store.js';
+
+interface GroupingRow {
+  id: string;
+  source_id: number;
+  link: string | null;
+  links: string;
+  title: string;
+  summary: string;
+  language: string | null;
+  published_at: string;
+  story_id: number | null;
+  text_signature: Uint8Array | null;
+}
+
+interface StoryHeadRow {
+  story_id: number | null;
+  item_id: string;
+  guid: string | null;
+  latest: string;
+}
+
+export class StoryStore {
+
+  constructor(private readonly db: Db) {}
+
+  private statement<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    return prepared<P, R>(this.db, sql);
+  }
+
+  /** Items to group: the stored ones grouped since `since` (first seen or published), and every ungrouped one. */
+  listGroupingItems(since: string): { stored: ClusterItem[]; fresh: ClusterItem[] } {
+    const rows = this.statement<{ since: string }, GroupingRow>(
+        `SELECT id, source_id, link, links, title, summary, language, published_at, story_id, text_signature FROM items
+         WHERE story_id IS NULL OR published_at >= @since OR first_seen_at >= @since
+         ORDER BY first_seen_at, id`,
+      )
+      .all({ since });
+    const stored: ClusterItem[] = [];
+    const fresh: ClusterItem[] = [];
+    for (const row of rows) {
+      const item: ClusterItem = {
+        id: row.id,
+        sourceId: row.source_id,
+        link: row.link,
+        links: readStringList(row.links, row.id, 'links'),
+        title: row.title,
+        summary: row.summary,
+        language: row.language,
+        publishedAt: row.published_at,
+        storyId: row.story_id,
+        textSignature: row.text_signature,
+      };
+      (row.story_id === null ? fresh : stored).push(item);
+    }
+    return { stored, fresh };
+  }
+
+  /** Records the grouping: new stories, items joining stories, younger stories merged into older ones. */
+  applyStoryAssignments(assignments: readonly Omit<StoryAssignment, 'reasons'>[], now: string): void {
+    const insertStory = this.statement<[string, string, string, string], unknown>(
+      'INSERT INTO stories (guid, first_item_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
+    );
+    const findStory = this.statement<[string], { id: number }>('SELECT id FROM stories WHERE guid = ?');
+    const join = this.statement('UPDATE items SET story_id = ? WHERE id = ?');
+    const moveMembers = this.statement('UPDATE items SET story_id = ? WHERE story_id = ?');
+    const markMerged = this.statement('UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?');
+    const touch = this.statement('UPDATE stories SET updated_at = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const assignment of assignments) {
+        let storyId = assignment.storyId;
+        if (storyId === null) {
+          // The GUID the first item was (or would have been) published under: it stays the story's.
+          const guid = storyGuid(assignment.firstItemId);
+          storyId = findStory.get(guid)?.id ?? Number(insertStory.run(guid, assignment.firstItemId, now, now).lastInsertRowid);
+        } else {
+          touch.run(now, storyId);
+        }
+        for (const merged of assignment.mergedStoryIds) {
+          moveMembers.run(storyId, merged);
+          markMerged.run(storyId, now, merged);
+        }
+        for (const itemId of assignment.itemIds) join.run(storyId, itemId);
+      }
+    })();
+  }
+
+  /**
+   * Newest stories of active sources first (by their newest member), each with its members oldest
+   * first; with `themeId`, the stories one of whose members is tagged with it. An item not yet
+   * grouped counts as a story of its own. `since`: only stories with a member published since then.
+   */
+  recentStories(limit: number, options: { themeId?: string; since?: string } = {}): StoredStory[] {
+    // A grouped item is in when a member of its story is tagged; an item not yet grouped, when it is.
+    const themeFilter = options.themeId
+      ? `AND (i.story_id IN (SELECT x.story_id FROM item_themes t JOIN items x ON x.id = t.item_id
+             WHERE t.theme_id = @themeId AND x.story_id IS NOT NULL)
+           OR (i.story_id IS NULL AND i.id IN (SELECT t.item_id FROM item_themes t WHERE t.theme_id = @themeId)))`
+      : '';
+    const heads = this.statement<{ limit: number; themeId: string | null; since: string | null; itemGuidPrefix: string }, StoryHeadRow>(
+        `SELECT i.story_id AS story_id, MIN(i.id) AS item_id, st.guid AS guid, MAX(i.published_at) AS latest
+         FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN stories st ON st.id = i.story_id
+         WHERE s.active = 1 ${themeFilter}
+         GROUP BY COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id)
+         HAVING @since IS NULL OR MAX(i.published_at) >= @since
+         ORDER BY latest DESC, COALESCE(st.guid, @itemGuidPrefix || MIN(i.id)) LIMIT @limit`,
+      )
+      .all({ limit, themeId: options.themeId ?? null, since: options.since ?? null, itemGuidPrefix: ITEM_GUID_PREFIX });
+    const storyIds = heads.flatMap((head) => (head.story_id === null ? [] : [head.story_id]));
+    const loose = heads.flatMap((head) => (head.story_id === null ? [head.item_id] : []));
+    const members = this.statement<{ stories: string; items: string }, ItemRow & { story_id: number | null }>(
+        `SELECT ${ITEM_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id
+         WHERE s.active = 1 AND (i.story_id IN (SELECT value FROM json_each(@stories))
+           OR (i.story_id IS NULL AND i.id IN (SELECT value FROM json_each(@items))))
+         ORDER BY i.published_at, i.id`,
+      )
+      .all({ stories: JSON.stringify(storyIds), items: JSON.stringify(loose) });
+    const byKey = new Map<string, StoredItem[]>();
+    for (const row of members) {
+      const key = row.story_id === null ? `item:${row.id}` : `story:${row.story_id}`;
+      const list = byKey.get(key) ?? [];
+      list.push(toStoredItem(row));
+      byKey.set(key, list);
+    }
+    return heads.map((head) => {
+      const key = head.story_id === null ? `item:${head.item_id}` : `story:${head.story_id}`;
+      return { id: head.story_id, guid: head.guid ?? storyGuid(head.item_id), members: byKey.get(key) ?? [] };
+    });
+  }
+}
