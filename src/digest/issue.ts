@@ -4,6 +4,7 @@ import type { DigestIssue, DigestItemRow, DigestSection, DigestSource, DigestSto
 import { digestGuid } from '../domain/guid.js';
 import type { ThemeInfo, TranslatedTexts } from '../domain/types.js';
 import type { SiteLocale } from '../domain/site-locale.js';
+import { creditedMembers, inReadersLanguage, leadTelling } from '../domain/story-view.js';
 import { webUrlOrNull } from '../domain/web-url.js';
 import { shortSummary } from './short-summary.js';
 import type { WeekRange } from './iso-week.js';
@@ -54,11 +55,12 @@ export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], op
       const title = lead?.title ?? story.title;
       const summary = lead?.summary ?? story.summary;
       const translated = options.translate?.({ title, summary, language: story.summaryLanguage }) ?? null;
+      const shown = inReadersLanguage({ title, summary, language: story.language }, translated, locale);
       return {
         ...story,
-        title: translated?.title ?? title,
-        languageNote: translated !== null ? locale.translatedNote(translated.from) : story.languageNote,
-        language: translated !== null ? locale.language : story.language,
+        title: shown.title,
+        languageNote: shown.note,
+        language: shown.language,
         summaryLanguage: translated !== null ? locale.language : story.summaryLanguage,
         link: webUrlOrNull(lead ? lead.link : story.link),
         sources: story.sources.map((source, i) => {
@@ -66,7 +68,7 @@ export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], op
           return { name: source.name, link: webUrlOrNull(own ? own.link : source.link) };
         }),
         date: locale.fullDate(story.publishedAt),
-        summary: shortSummary(translated?.summary ?? summary, translated !== null ? locale.language : (story.summaryLanguage ?? locale.language)),
+        summary: shortSummary(shown.summary, translated !== null ? locale.language : (story.summaryLanguage ?? locale.language)),
       };
     });
   };
@@ -156,23 +158,17 @@ function groupStories(items: readonly DigestItemRow[], options: BuildOptions, be
   const stories: DigestStory[] = [];
   for (const [key, group] of groups) {
     if (group.length > 1) group.sort((a, b) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : a.id < b.id ? -1 : 1));
-    const lead = group.find((item) => options.locale.isSiteLanguage(item.language)) ?? group[0];
+    const lead = leadTelling(group, options.locale);
     if (!lead) continue;
     const scores = new Map<string, number>();
-    const sources: DigestSource[] = [];
-    const sourceItemIds: string[] = [];
-    const sourceUrls: string[] = [];
     for (const item of group) {
       for (const theme of item.themes) {
         if (order.has(theme.id)) scores.set(theme.id, Math.max(scores.get(theme.id) ?? 0, theme.score));
       }
-      // A story has a few items: a list is cheaper than a Set.
-      if (!sourceUrls.includes(item.sourceUrl)) {
-        sourceUrls.push(item.sourceUrl);
-        sources.push({ name: item.sourceName, link: item.link });
-        sourceItemIds.push(item.id);
-      }
     }
+    const credited = creditedMembers(group, (item) => item.sourceUrl);
+    const sources: DigestSource[] = credited.map((item) => ({ name: item.sourceName, link: item.link }));
+    const sourceItemIds = credited.map((item) => item.id);
     const themeIds = scores.size === 0 ? [] : [...scores.keys()];
     if (themeIds.length > 1) themeIds.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || (order.get(a) ?? 0) - (order.get(b) ?? 0));
     const story: DigestStory = {

@@ -2,6 +2,7 @@
 // the OPML of the sources and the index page.
 import { localeOf, type Config } from '../config/load-config.js';
 import type { SiteLocale } from '../domain/site-locale.js';
+import { creditedMembers, inReadersLanguage, leadTelling } from '../domain/story-view.js';
 import { publicUrl } from '../domain/source-url.js';
 import type { EntrySource, FeedEntry, ThemeInfo, TranslatedTexts } from '../domain/types.js';
 import { html, rawHtml } from '../publish/html.js';
@@ -84,15 +85,13 @@ export function toStoryEntry(
   if (!first) return null;
   const firstSource = sourcesById.get(first.sourceId) as SourceRecord;
   if (members.length === 1) return { ...toFeedEntry(first, firstSource, themes), guid: story.guid };
-  const told = members.find((member) => locale.isSiteLanguage(member.language)) ?? first;
+  const told = leadTelling(members, locale) ?? first;
   const matched = new Set(members.flatMap((member) => member.themes.map((theme) => theme.id)));
-  const credits: EntrySource[] = [];
-  const seen = new Set<number>();
-  for (const member of members) {
-    if (seen.has(member.sourceId)) continue;
-    seen.add(member.sourceId);
-    credits.push({ name: sourceName(sourcesById.get(member.sourceId) as SourceRecord), link: member.link, language: member.language });
-  }
+  const credits: EntrySource[] = creditedMembers(members, (member) => member.sourceId).map((member) => ({
+    name: sourceName(sourcesById.get(member.sourceId) as SourceRecord),
+    link: member.link,
+    language: member.language,
+  }));
   const latest = members.reduce((newest, member) => {
     const at = member.changedAt ?? member.updatedAt ?? member.publishedAt;
     return at > newest ? at : newest;
@@ -134,20 +133,17 @@ function memoizedLookup(translator: Translator | null): Lookup {
  */
 export function inSiteLanguage(entry: FeedEntry, translate: Lookup, locale: SiteLocale): FeedEntry {
   if (entry.language === null || locale.isSiteLanguage(entry.language)) return entry;
-  const translated = translate(entry);
-  if (translated === null) {
-    const note = locale.languageNote(entry.language);
-    return note === null ? entry : { ...entry, title: `${entry.title} ${note}` };
-  }
+  const shown = inReadersLanguage(entry, translate(entry), locale);
+  if (shown.translatedFrom === null) return shown.note === null ? entry : { ...entry, title: `${entry.title} ${shown.note}` };
   const { words } = locale;
-  const note = locale.translatedFrom(translated.from);
-  const original = html`<p><em>${capitalize(note)}. ${words.originalTitle}${words.colon}${words.quotes[0]}<span lang="${entry.language}">${entry.title}</span>${words.quotes[1]}.</em></p>`;
+  const from = locale.translatedFrom(shown.translatedFrom);
+  const original = html`<p><em>${capitalize(from)}. ${words.originalTitle}${words.colon}${words.quotes[0]}<span lang="${entry.language}">${entry.title}</span>${words.quotes[1]}.</em></p>`;
   return {
     ...entry,
-    title: translated.title,
-    summary: translated.summary === '' ? '' : `${translated.summary} (${note})`,
+    title: shown.title,
+    summary: shown.summary === '' ? '' : `${shown.summary} ${shown.note ?? ''}`,
     contentHtml: entry.contentHtml === '' ? original.toString() : `${original.toString()}\n${html`<div lang="${entry.language}">${rawHtml(entry.contentHtml)}</div>`.toString()}`,
-    language: locale.language,
+    language: shown.language,
   };
 }
 
