@@ -399,14 +399,14 @@ async function storeFeed(
     languages: context.languages,
     fetchedAt: now.toISOString(),
   });
-  const tagged = feed.items.map((item, index) => ({
+  const tagged = feed.items.map(({ item, contentText, contentHash, textSignature }) => ({
     item,
-    contentHash: feed.contentHashes[index],
-    textSignature: feed.textSignatures[index],
+    contentHash,
+    textSignature,
     themes: context.tagger.tag({
       title: item.title,
       summary: item.summary,
-      content: feed.contentTexts[index] ?? '',
+      content: contentText,
       categories: item.categories,
       // Settled by the language stage, on the processing thread: the tagger does not detect again.
       language: item.language,
