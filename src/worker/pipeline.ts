@@ -3,7 +3,7 @@
 // 429 or 503 with Retry-After is left alone until then, by every source on it.
 import { dirname } from 'node:path';
 import type { Config } from '../config/load-config.js';
-import { describeError, isVeilleError } from '../domain/errors.js';
+import { describeError, isVeilleError, type ErrorCode } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { publicUrl, sourceUrlKey } from '../domain/source-url.js';
 import type { SourceSpec } from '../domain/types.js';
@@ -41,7 +41,7 @@ export type SourceResult =
       readonly durationMs: number;
     }
   | { readonly kind: 'not-modified'; readonly bytes: 0; readonly durationMs: number }
-  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly durationMs: number }
+  | { readonly kind: 'failed'; readonly code: ErrorCode; readonly message: string; readonly durationMs: number }
   /** Not fetched: its host asked (Retry-After) not to be contacted before `until`. */
   | { readonly kind: 'deferred'; readonly until: string }
   /** Not fetched, or its fetch abandoned, because the worker is stopping; nothing recorded. */
@@ -68,7 +68,7 @@ export interface CycleSummary {
   readonly newItems: number;
   readonly updatedItems: number;
   readonly published: number;
-  readonly failures: readonly { readonly url: string; readonly name: string | null; readonly code: string; readonly message: string }[];
+  readonly failures: readonly { readonly url: string; readonly name: string | null; readonly code: ErrorCode; readonly message: string }[];
 }
 
 export interface CycleDeps {
@@ -328,7 +328,7 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       return { kind: 'stopped' };
     }
     if (!isVeilleError(error)) context.logger.error({ source: publicUrl(source.url), err: error }, 'unexpected error');
-    const code = isVeilleError(error) ? error.code : 'INTERNAL';
+    const code: ErrorCode = isVeilleError(error) ? error.code : 'INTERNAL';
     const message = describeError(error);
     const now = clock.now();
     const retryAfterMs = isFetchError(error) ? capRetryAfter(error.retryAfterMs, config.fetch) : null;
