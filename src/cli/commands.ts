@@ -137,6 +137,24 @@ const ACTION_COMMANDS = new Set(COMMANDS.filter((spec) => spec.name.includes(' '
 
 export type ParsedValues = Readonly<Record<string, string | boolean | undefined>>;
 
+/** The options of one command line, as its command declared them in COMMANDS. */
+export type CliOptions = ParsedValues & {
+  readonly config?: string;
+  readonly json?: boolean;
+  readonly force?: boolean;
+  readonly explain?: string;
+  readonly labels?: string;
+  readonly since?: string;
+  readonly week?: string;
+  readonly send?: boolean;
+  readonly resend?: string;
+  readonly to?: string;
+  readonly 'dry-run'?: boolean;
+  readonly name?: string;
+  readonly lang?: string;
+  readonly 'no-check'?: boolean;
+};
+
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly spec: CommandSpec | null }
   | { readonly kind: 'version' }

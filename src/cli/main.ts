@@ -21,7 +21,7 @@ import { runDigestCommand } from './digest-command.js';
 import { runSourcesCommand } from './sources-command.js';
 import { runStatusCommand } from './status-command.js';
 import { runStoriesCommand } from './stories-command.js';
-import { COMMANDS, commandHelp, commandUsage, parseCommandLine, type ParsedValues } from './commands.js';
+import { COMMANDS, commandHelp, commandUsage, parseCommandLine, type CliOptions } from './commands.js';
 
 export const USAGE =
   `veille ${VERSION}: AI-news feeds in, a French digest out.
@@ -45,24 +45,6 @@ export interface CliContext {
   readonly output: Output;
   readonly stopSignal?: Promise<void>;
 }
-
-/** The options of one command line, as its command declared them (see commands.ts). */
-export type CliOptions = ParsedValues & {
-  readonly config?: string;
-  readonly json?: boolean;
-  readonly force?: boolean;
-  readonly explain?: string;
-  readonly labels?: string;
-  readonly since?: string;
-  readonly week?: string;
-  readonly send?: boolean;
-  readonly resend?: string;
-  readonly to?: string;
-  readonly 'dry-run'?: boolean;
-  readonly name?: string;
-  readonly lang?: string;
-  readonly 'no-check'?: boolean;
-};
 
 export async function main(argv: readonly string[], context: Partial<CliContext> = {}): Promise<number> {
   const ctx: CliContext = {

@@ -24,7 +24,7 @@ import {
 } from '../worker/sources.js';
 import { fetchPolicyFor } from '../worker/fetch-policy.js';
 import { userAgentFor } from '../worker/version.js';
-import type { CliOptions } from './main.js';
+import type { CliOptions } from './commands.js';
 import { formatTable, type Output } from './output.js';
 
 export async function runSourcesCommand(

@@ -8,6 +8,7 @@ import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw }
 import { publicUrl } from '../domain/source-url.js';
 import { decodeFeedBytes } from './charset.js';
 import { FetchError, convertToFetchError } from './fetch-error.js';
+import { parseRetryAfter } from './retry-after.js';
 import { createHttpClient } from './http-client.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
 
@@ -503,15 +504,6 @@ function parseMaxAge(cacheControl: string | null): number | null {
   if (cacheControl === null) return null;
   const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?\s*(?:,|$)/i.exec(cacheControl);
   return match?.[1] === undefined ? null : Number(match[1]);
-}
-
-/** RFC 9110 §10.2.3: Retry-After is either a number of seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: Date): number | null {
-  if (value === null) return null;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, date - now.getTime());
 }
 
 function describeStatus(status: number): string {

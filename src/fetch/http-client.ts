@@ -8,7 +8,6 @@ import type { Readable } from 'node:stream';
 import { publicUrl } from '../domain/source-url.js';
 import { BlockedAddressError, createAddressGuard, type LookupFunction } from './address-policy.js';
 import { FetchError } from './fetch-error.js';
-import type { FetchPolicy } from './fetch-feed.js';
 
 export interface HttpRequest {
   readonly url: string;
@@ -35,8 +34,15 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
-export type HttpClientPolicy = Pick<FetchPolicy, 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'> &
-  Partial<Pick<FetchPolicy, 'allowPrivateHosts'>>;
+/** The part of fetch-feed's FetchPolicy the client applies (declared here: fetch-feed imports this module, not the reverse). */
+export interface HttpClientPolicy {
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  /** undici's idle time between two chunks of the body. */
+  readonly bodyTimeoutMs: number;
+  /** Exceptions to the refusal of private addresses: CIDR ranges, addresses or host names (`fetch.allowPrivateHosts`). */
+  readonly allowPrivateHosts?: readonly string[];
+}
 
 export interface HttpClientOptions {
   /**

@@ -29,8 +29,8 @@ export function createDeepL(settings: ProviderSettings, glossary: readonly Gloss
   const endpoint = `${NAME} ${base}`;
   const entries = uniqueBySource(glossary);
   const glossaryHash = createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
-  const call = (path: string, body: unknown, signal?: AbortSignal) =>
-    postJson(NAME, joinUrl(base, path), body, { headers, timeoutMs: settings.timeoutMs, signal, statusCodes: STATUS_CODES });
+  const call = (path: string, body: unknown, request: TranslationRequest) =>
+    postJson(NAME, joinUrl(base, path), body, { headers, timeoutMs: settings.timeoutMs, signal: request.signal, statusCodes: STATUS_CODES, now: request.now });
 
   /** The glossary's id at DeepL, created when unknown; null when DeepL refuses it (the output is still checked). */
   async function glossaryId(request: TranslationRequest): Promise<string | null> {
@@ -47,7 +47,7 @@ export function createDeepL(settings: ProviderSettings, glossary: readonly Gloss
           entries: entries.map((entry) => `${tsvField(entry.source)}\t${tsvField(entry.target)}`).join('\n'),
           entries_format: 'tsv',
         },
-        request.signal,
+        request,
       );
       const id = (created as { glossary_id?: unknown }).glossary_id;
       if (typeof id !== 'string' || id === '') throw badResponse(NAME, 'no glossary_id in the created glossary');
@@ -70,7 +70,7 @@ export function createDeepL(settings: ProviderSettings, glossary: readonly Gloss
         target_lang: request.to.toUpperCase(),
         ...(id !== null ? { glossary_id: id } : {}),
       },
-      request.signal,
+      request,
     );
   }
 

@@ -15,7 +15,7 @@ export function createLibreTranslate(settings: ProviderSettings): TranslationPro
         NAME,
         joinUrl(settings.url, 'translate'),
         { q: request.texts, source: request.from, target: request.to, format: 'text', ...(settings.apiKey !== null ? { api_key: settings.apiKey } : {}) },
-        { timeoutMs: settings.timeoutMs, signal: request.signal },
+        { timeoutMs: settings.timeoutMs, signal: request.signal, now: request.now },
       );
       const translated = (answer as { translatedText?: unknown }).translatedText;
       // Servers answer an array for an array, and older ones a string for a single text.

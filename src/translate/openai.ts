@@ -60,7 +60,7 @@ export function createOpenAiCompatible(settings: ProviderSettings): TranslationP
               { role: 'user', content: text },
             ],
           },
-          { headers, timeoutMs: settings.timeoutMs, signal: request.signal },
+          { headers, timeoutMs: settings.timeoutMs, signal: request.signal, now: request.now },
         );
         const content = (answer as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
         if (typeof content !== 'string') throw badResponse(NAME, 'no choices[0].message.content');

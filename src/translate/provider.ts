@@ -1,6 +1,7 @@
 // What every translation provider offers, and the one HTTP call they share: a JSON POST through
 // the global fetch, with a timeout, turned into veille's errors (retryable or not, Retry-After).
 import { VeilleError, type ErrorCode } from '../domain/errors.js';
+import { parseRetryAfter } from '../fetch/retry-after.js';
 import type { GlossaryEntry } from './glossary.js';
 
 export interface TranslationProvider {
@@ -26,6 +27,8 @@ export interface TranslationRequest {
   readonly to: string;
   readonly glossary: readonly GlossaryEntry[];
   readonly signal?: AbortSignal;
+  /** The caller's clock: a Retry-After given as an HTTP date is read against it. */
+  readonly now: () => Date;
 }
 
 export interface ProviderSettings {
@@ -70,7 +73,14 @@ export async function postJson(
   provider: string,
   url: string,
   body: unknown,
-  options: { headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal | undefined; statusCodes?: Readonly<Record<number, ErrorCode>> },
+  options: {
+    headers?: Record<string, string>;
+    timeoutMs: number;
+    signal?: AbortSignal | undefined;
+    statusCodes?: Readonly<Record<number, ErrorCode>>;
+    /** The caller's clock, for a Retry-After given as an HTTP date. */
+    now: () => Date;
+  },
 ): Promise<unknown> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -97,7 +107,7 @@ export async function postJson(
     if (timeout.aborted) throw new TranslateError('TRANSLATE_TIMEOUT', `translate: ${provider}: the answer did not finish within ${options.timeoutMs} ms`, true, null, { cause });
     throw new TranslateError('TRANSLATE_NETWORK', `translate: ${provider}: the answer was cut: ${reasonOf(cause)}`, true, null, { cause });
   }
-  if (!response.ok) throw statusError(provider, response, text, options.statusCodes);
+  if (!response.ok) throw statusError(provider, response, text, options.now(), options.statusCodes);
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
@@ -139,7 +149,7 @@ function formatMiB(bytes: number): string {
 /** 400 Bad Request, 413 Content Too Large, 414 URI Too Long, 422 Unprocessable Content (RFC 9110 §15.5). */
 const REFUSED_TEXT_STATUSES: ReadonlySet<number> = new Set([400, 413, 414, 422]);
 
-function statusError(provider: string, response: Response, body: string, codes: Readonly<Record<number, ErrorCode>> = {}): TranslateError {
+function statusError(provider: string, response: Response, body: string, now: Date, codes: Readonly<Record<number, ErrorCode>> = {}): TranslateError {
   const status = response.status;
   const detail = errorDetail(body);
   const said = `HTTP ${status}${detail === '' ? '' : ` (${detail})`}`;
@@ -151,10 +161,10 @@ function statusError(provider: string, response: Response, body: string, codes: 
     return new TranslateError('TRANSLATE_QUOTA', `translate: ${provider}: ${said}: the quota is used up; the rest waits`, false);
   }
   if (status === 429) {
-    return new TranslateError('TRANSLATE_RATE_LIMITED', `translate: ${provider}: ${said}: too many requests`, true, retryAfterMs(response.headers.get('retry-after')));
+    return new TranslateError('TRANSLATE_RATE_LIMITED', `translate: ${provider}: ${said}: too many requests`, true, parseRetryAfter(response.headers.get('retry-after'), now));
   }
   if (status >= 500) {
-    return new TranslateError('TRANSLATE_HTTP_STATUS', `translate: ${provider}: ${said}`, true, retryAfterMs(response.headers.get('retry-after')));
+    return new TranslateError('TRANSLATE_HTTP_STATUS', `translate: ${provider}: ${said}`, true, parseRetryAfter(response.headers.get('retry-after'), now));
   }
   // The request's texts refused (a bad request, too long, unprocessable): another text may pass.
   if (code === undefined && REFUSED_TEXT_STATUSES.has(status)) return new TranslateError('TRANSLATE_REFUSED_TEXT', `translate: ${provider}: ${said}`, false);
@@ -175,15 +185,6 @@ function errorDetail(body: string): string {
     message = '';
   }
   return message.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
-
-/** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now; null when absent or bad. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | null {
-  if (value === null) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** `base` + `path`, with exactly one slash between. */

@@ -103,7 +103,14 @@ export function createTranslator(options: TranslatorOptions): Translator {
           if (requests + cost > options.budget.requests) return null;
           requests += cost;
           try {
-            return await provider.translate({ texts, from, to: targetLang, glossary: entriesIn(texts, glossary), ...(signal ? { signal } : {}) });
+            return await provider.translate({
+              texts,
+              from,
+              to: targetLang,
+              glossary: entriesIn(texts, glossary),
+              now: options.now,
+              ...(signal ? { signal } : {}),
+            });
           } catch (error) {
             if (signal?.aborted) throw error;
             const retryable = isTranslateError(error) && error.retryable && error.code !== 'TRANSLATE_TIMEOUT';

@@ -3,12 +3,12 @@
 // 429 or 503 with Retry-After is left alone until then, by every source on it.
 import { dirname } from 'node:path';
 import type { Config } from '../config/load-config.js';
-import { describeError, isVeilleError } from '../domain/errors.js';
+import { describeError, isVeilleError, type ErrorCode } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { publicUrl, sourceUrlKey } from '../domain/source-url.js';
 import type { SourceSpec } from '../domain/types.js';
 import { isFetchError } from '../fetch/fetch-error.js';
-import { fetchFeed, type FetchPolicy } from '../fetch/fetch-feed.js';
+import { fetchFeed, type FetchOutcome, type FetchPolicy } from '../fetch/fetch-feed.js';
 import { createHostLimiter, readHostKey, type HostLimiter } from '../fetch/host-limiter.js';
 import { createHttpClient, type HttpClient } from '../fetch/http-client.js';
 import { diskFullError, isDiskFull } from '../store/disk-full.js';
@@ -42,7 +42,7 @@ export type SourceResult =
       readonly durationMs: number;
     }
   | { readonly kind: 'not-modified'; readonly bytes: 0; readonly durationMs: number }
-  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly durationMs: number }
+  | { readonly kind: 'failed'; readonly code: ErrorCode; readonly message: string; readonly durationMs: number }
   /** Not fetched: its host asked (Retry-After) not to be contacted before `until`. */
   | { readonly kind: 'deferred'; readonly until: string }
   /** Not fetched, or its fetch abandoned, because the worker is stopping; nothing recorded. */
@@ -69,7 +69,7 @@ export interface CycleSummary {
   readonly newItems: number;
   readonly updatedItems: number;
   readonly published: number;
-  readonly failures: readonly { readonly url: string; readonly name: string | null; readonly code: string; readonly message: string }[];
+  readonly failures: readonly { readonly url: string; readonly name: string | null; readonly code: ErrorCode; readonly message: string }[];
 }
 
 export interface CycleDeps {
@@ -268,7 +268,8 @@ function once(action: () => void): () => void {
   };
 }
 
-const STOPPED = Symbol('stopped');
+/** What the fetch step of one source came to: not tried (the worker stops, or its host asked to wait), or the fetch's outcome. */
+type FetchStep = { readonly kind: 'stopped' } | { readonly kind: 'deferred'; readonly until: string } | FetchOutcome;
 
 /** RFC 9110 §10.2.3 and RFC 6585 §4: with these statuses, Retry-After speaks for the whole server. */
 const HOST_DEFERRING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
@@ -277,20 +278,19 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
   const { store, clock, config } = context;
   let attemptAt = clock.now();
   const spec = context.specs.get(sourceUrlKey(source.key)) ?? context.specs.get(sourceUrlKey(source.url));
-  const sourceLang = spec?.lang ?? source.lang;
   let fetchStarted = performance.now();
   let durationMs: number | null = null;
   let releasePermit = (): void => undefined;
   try {
     // The host's Retry-After is checked when the slot is granted: a 429 may arrive while this waits.
-    const outcome = await context.limiter.run(source.url, async () => {
+    const step = await context.limiter.run(source.url, async (): Promise<FetchStep> => {
       // Waiting for a permit keeps the host slot: that is the back-pressure on fetching.
       releasePermit = await context.permits.acquire();
       attemptAt = clock.now();
       fetchStarted = performance.now();
-      if (context.signal?.aborted) return STOPPED;
+      if (context.signal?.aborted) return { kind: 'stopped' };
       const heldUntil = context.hostHolds.get(readHostKey(source.url));
-      if (heldUntil !== undefined && heldUntil > attemptAt.getTime()) return new Date(heldUntil).toISOString();
+      if (heldUntil !== undefined && heldUntil > attemptAt.getTime()) return { kind: 'deferred', until: new Date(heldUntil).toISOString() };
       return fetchFeed(
         source.url,
         { etag: source.etag, lastModified: source.lastModified },
@@ -304,80 +304,21 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
         },
       );
     });
-    if (outcome === STOPPED) return { kind: 'stopped' };
-    if (typeof outcome === 'string') {
-      if (source.nextFetchAt === null || source.nextFetchAt < outcome) store.postponeSource(source.id, outcome);
-      return { kind: 'deferred', until: outcome };
+    switch (step.kind) {
+      case 'stopped':
+        return step;
+      case 'deferred':
+        if (source.nextFetchAt === null || source.nextFetchAt < step.until) store.postponeSource(source.id, step.until);
+        return step;
+      case 'not-modified':
+        durationMs = step.durationMs;
+        return recordNotModified(source, step, attemptAt, context);
+      case 'ok':
+        durationMs = step.durationMs;
+        return await storeFeed(source, step, attemptAt, spec?.lang ?? source.lang, context);
+      default:
+        return unreachable(step);
     }
-    durationMs = outcome.durationMs;
-    const now = clock.now();
-    if (outcome.kind === 'not-modified') {
-      // A 304 is not parsed: the feed's own hints come from its last full fetch.
-      const nextFetchAt = nextFetchAfterSuccess(now, config.fetch, {
-        ...decodeFeedHints(source.feedHints),
-        maxAgeSeconds: outcome.hints.maxAgeSeconds,
-      }).toISOString();
-      const check = { at: now.toISOString(), nextFetchAt, etag: outcome.etag, lastModified: outcome.lastModified };
-      if (outcome.permanentUrl === null) {
-        store.recordNotModified(source.id, check);
-      } else {
-        store.recordAttempt(source.id, attemptAt.toISOString());
-        store.recordSuccess(source.id, { ...check, movedTo: outcome.permanentUrl });
-      }
-      return { kind: 'not-modified', bytes: 0, durationMs };
-    }
-    store.recordAttempt(source.id, attemptAt.toISOString());
-    const feed = await context.processor.process({
-      text: outcome.text,
-      contentType: outcome.contentType,
-      // The base of relative links and the name in parse errors: a link resolved against the URL
-      // as fetched would carry its user name, password or token into published items.
-      url: publicUrl(outcome.finalUrl),
-      sourceKey: source.key,
-      sourceLang,
-      languages: context.languages,
-      fetchedAt: now.toISOString(),
-    });
-    const tagged = feed.items.map((item, index) => ({
-      item,
-      contentHash: feed.contentHashes[index],
-      textSignature: feed.textSignatures[index],
-      themes: context.tagger.tag({
-        title: item.title,
-        summary: item.summary,
-        content: feed.contentTexts[index] ?? '',
-        categories: item.categories,
-        // Settled by the language stage, on the processing thread: the tagger does not detect again.
-        language: item.language,
-        languageSettled: true,
-        sourceUrl: source.url,
-      }),
-    }));
-    const saved = store.saveItems(source.id, tagged, now.toISOString());
-    const feedHints = {
-      ttlMinutes: feed.ttlMinutes,
-      updatePeriodMinutes: feed.updatePeriodMinutes,
-      skipHours: feed.skipHours,
-      skipDays: feed.skipDays,
-    };
-    store.recordSuccess(source.id, {
-      at: now.toISOString(),
-      nextFetchAt: nextFetchAfterSuccess(now, config.fetch, { ...feedHints, maxAgeSeconds: outcome.hints.maxAgeSeconds }).toISOString(),
-      etag: outcome.etag,
-      lastModified: outcome.lastModified,
-      siteUrl: feed.link,
-      feedTitle: feed.title,
-      movedTo: outcome.permanentUrl,
-      feedHints: encodeFeedHints(feedHints),
-    });
-    return {
-      kind: 'ok',
-      inserted: saved.inserted,
-      updated: saved.updated,
-      items: feed.items.length,
-      bytes: outcome.receivedBytes,
-      durationMs,
-    };
   } catch (error) {
     // A fetch abandoned because the worker stops is no failure of the source: it stays due.
     if (context.signal?.aborted && !isVeilleError(error)) return { kind: 'stopped' };
@@ -388,7 +329,7 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       return { kind: 'stopped' };
     }
     if (!isVeilleError(error)) context.logger.error({ source: publicUrl(source.url), err: error }, 'unexpected error');
-    const code = isVeilleError(error) ? error.code : 'INTERNAL';
+    const code: ErrorCode = isVeilleError(error) ? error.code : 'INTERNAL';
     const message = describeError(error);
     const now = clock.now();
     const retryAfterMs = isFetchError(error) ? capRetryAfter(error.retryAfterMs, config.fetch) : null;
@@ -412,6 +353,98 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
   } finally {
     releasePermit();
   }
+}
+
+/** A 304 is not parsed: the feed's own hints come from its last full fetch. */
+function recordNotModified(
+  source: SourceRecord,
+  outcome: Extract<FetchOutcome, { kind: 'not-modified' }>,
+  attemptAt: Date,
+  context: SourceContext,
+): SourceResult {
+  const { store, config } = context;
+  const now = context.clock.now();
+  const nextFetchAt = nextFetchAfterSuccess(now, config.fetch, {
+    ...decodeFeedHints(source.feedHints),
+    maxAgeSeconds: outcome.hints.maxAgeSeconds,
+  }).toISOString();
+  const check = { at: now.toISOString(), nextFetchAt, etag: outcome.etag, lastModified: outcome.lastModified };
+  if (outcome.permanentUrl === null) {
+    store.recordNotModified(source.id, check);
+  } else {
+    store.recordAttempt(source.id, attemptAt.toISOString());
+    store.recordSuccess(source.id, { ...check, movedTo: outcome.permanentUrl });
+  }
+  return { kind: 'not-modified', bytes: 0, durationMs: outcome.durationMs };
+}
+
+/** A fetched feed: processed on a thread, tagged, its items stored, the source's schedule updated. */
+async function storeFeed(
+  source: SourceRecord,
+  outcome: Extract<FetchOutcome, { kind: 'ok' }>,
+  attemptAt: Date,
+  sourceLang: string | null,
+  context: SourceContext,
+): Promise<SourceResult> {
+  const { store, config } = context;
+  const now = context.clock.now();
+  store.recordAttempt(source.id, attemptAt.toISOString());
+  const feed = await context.processor.process({
+    text: outcome.text,
+    contentType: outcome.contentType,
+    // The base of relative links and the name in parse errors: a link resolved against the URL
+    // as fetched would carry its user name, password or token into published items.
+    url: publicUrl(outcome.finalUrl),
+    sourceKey: source.key,
+    sourceLang,
+    languages: context.languages,
+    fetchedAt: now.toISOString(),
+  });
+  const tagged = feed.items.map(({ item, contentText, contentHash, textSignature }) => ({
+    item,
+    contentHash,
+    textSignature,
+    themes: context.tagger.tag({
+      title: item.title,
+      summary: item.summary,
+      content: contentText,
+      categories: item.categories,
+      // Settled by the language stage, on the processing thread: the tagger does not detect again.
+      language: item.language,
+      languageSettled: true,
+      sourceUrl: source.url,
+    }),
+  }));
+  const saved = store.saveItems(source.id, tagged, now.toISOString());
+  const feedHints = {
+    ttlMinutes: feed.ttlMinutes,
+    updatePeriodMinutes: feed.updatePeriodMinutes,
+    skipHours: feed.skipHours,
+    skipDays: feed.skipDays,
+  };
+  store.recordSuccess(source.id, {
+    at: now.toISOString(),
+    nextFetchAt: nextFetchAfterSuccess(now, config.fetch, { ...feedHints, maxAgeSeconds: outcome.hints.maxAgeSeconds }).toISOString(),
+    etag: outcome.etag,
+    lastModified: outcome.lastModified,
+    siteUrl: feed.link,
+    feedTitle: feed.title,
+    movedTo: outcome.permanentUrl,
+    feedHints: encodeFeedHints(feedHints),
+  });
+  return {
+    kind: 'ok',
+    inserted: saved.inserted,
+    updated: saved.updated,
+    items: feed.items.length,
+    bytes: outcome.receivedBytes,
+    durationMs: outcome.durationMs,
+  };
+}
+
+/** The default of an exhaustive switch: a type error when a case is missing. */
+function unreachable(value: never): never {
+  throw new Error(`pipeline: unexpected fetch step ${JSON.stringify(value)}`);
 }
 
 /** Other sources on the host wait, in this cycle (the map) and the next ones (the store). */

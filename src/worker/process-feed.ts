@@ -29,13 +29,20 @@ export interface ProcessedFeed {
   readonly updatePeriodMinutes: number | null;
   readonly skipHours: readonly number[];
   readonly skipDays: readonly string[];
-  readonly items: readonly Item[];
-  /** Plain text of each item's content, in the same order, for the tagger. */
-  readonly contentTexts: readonly string[];
-  /** hashItemContent of each item, in the same order. */
-  readonly contentHashes: readonly string[];
-  /** The cluster stage's encoded text signature of each item, in the same order, stored for grouping. */
-  readonly textSignatures: readonly Uint8Array[];
+  /** One record per item, in the feed's order: it crosses to the main thread as plain data (structured clone). */
+  readonly items: readonly ProcessedItem[];
+}
+
+/** One item as processing left it, with what the tagger and the store need of it. */
+export interface ProcessedItem {
+  /** Its language settled by the language stage. */
+  readonly item: Item;
+  /** Plain text of its content, for the tagger. */
+  readonly contentText: string;
+  /** hashItemContent(item). */
+  readonly contentHash: string;
+  /** The cluster stage's encoded text signature of the title and summary, stored for grouping. */
+  readonly textSignature: Uint8Array;
 }
 
 export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
@@ -46,12 +53,17 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     sourceLang: job.sourceLang,
     fetchedAt: new Date(job.fetchedAt),
   });
-  const contentTexts = normalized.map(({ contentText }) => contentText);
   // The language stage: the declared language (normalize's) unless detection is confident.
-  const items = normalized.map(({ item, contentText }): Item => {
-    const text = languageSample(item.title, item.summary, contentText);
-    const language = settleLanguage(item.language, text, job.languages);
-    return language === item.language ? item : { ...item, language };
+  const items = normalized.map(({ item: declared, contentText }): ProcessedItem => {
+    const text = languageSample(declared.title, declared.summary, contentText);
+    const language = settleLanguage(declared.language, text, job.languages);
+    const item = language === declared.language ? declared : { ...declared, language };
+    return {
+      item,
+      contentText,
+      contentHash: hashItemContent(item),
+      textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
+    };
   });
   // The feed's own title and site link reach status, OPML and Atom <source>: text and web URLs only.
   const info = normalizeSourceInfo(feed, job.url);
@@ -63,8 +75,5 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     skipHours: [...feed.skipHours],
     skipDays: [...feed.skipDays],
     items,
-    contentTexts,
-    contentHashes: items.map(hashItemContent),
-    textSignatures: items.map((item) => encodeTextSignature(computeTextSignature(item.title, item.summary))),
   };
 }

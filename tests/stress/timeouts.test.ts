@@ -149,7 +149,7 @@ describe('a translation provider', () => {
     libre.fail('hang');
     const provider = createLibreTranslate({ url: LIBRE_URL, apiKey: null, model: '', timeoutMs: 150 });
     const started = performance.now();
-    const error = await provider.translate({ texts: ['A new model'], from: 'en', to: 'fr', glossary: [] }).then(
+    const error = await provider.translate({ texts: ['A new model'], from: 'en', to: 'fr', glossary: [], now: () => new Date('2026-11-26T08:00:00Z') }).then(
       () => null,
       (caught: unknown) => caught,
     );

@@ -69,7 +69,7 @@ async function errorOf(promise: Promise<unknown>): Promise<TranslateError> {
   throw new Error('expected a TranslateError');
 }
 
-const request = { texts: ['A new model'], from: 'en', to: 'fr', glossary: [] };
+const request = { texts: ['A new model'], from: 'en', to: 'fr', glossary: [], now: () => new Date('2026-11-26T08:00:00Z') };
 
 describe.each(providers)('%s', (name, create) => {
   it('refuses an answer that never ends once it passes the cap, with TRANSLATE_BAD_RESPONSE naming the provider and the cap', async () => {

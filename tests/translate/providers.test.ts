@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDeepL, deeplBaseUrl, type GlossaryIds } from '../../src/translate/deepl.js';
 import { createLibreTranslate } from '../../src/translate/libretranslate.js';
 import { chatCompletionsUrl, createOpenAiCompatible, instructionsFor } from '../../src/translate/openai.js';
-import { TranslateError, retryAfterMs, type TranslationProvider } from '../../src/translate/provider.js';
+import { TranslateError, type TranslationProvider } from '../../src/translate/provider.js';
 import { CHAT_URL, DEEPL_URL, LIBRE_URL, chatMock, deeplMock, libreTranslateMock, type ProviderMock } from './providers.js';
 
 const GLOSSARY = [
@@ -38,6 +38,8 @@ function memoryIds(): GlossaryIds & { ids: Map<string, string> } {
 }
 
 const settings = { timeoutMs: 2_000, model: '', apiKey: null };
+/** The caller's clock (VEILLE_NOW in a run): a Retry-After given as a date is read against it. */
+const now = (): Date => new Date('2026-11-26T08:00:00Z');
 
 const providers: Array<[string, () => TranslationProvider, ProviderMock]> = [
   ['libretranslate', () => createLibreTranslate({ ...settings, url: LIBRE_URL }), libre],
@@ -56,7 +58,7 @@ async function errorOf(promise: Promise<unknown>): Promise<TranslateError> {
 }
 
 describe.each(providers)('%s', (_name, create, mock) => {
-  const request = { texts: ['A new model', 'Privacy first'], from: 'en', to: 'fr', glossary: [] };
+  const request = { texts: ['A new model', 'Privacy first'], from: 'en', to: 'fr', glossary: [], now };
 
   it('translates several texts in order', async () => {
     expect(await create().translate(request)).toEqual(['FR[A new model]', 'FR[Privacy first]']);
@@ -81,6 +83,12 @@ describe.each(providers)('%s', (_name, create, mock) => {
     expect({ code: error.code, retryable: error.retryable, retryAfterMs: error.retryAfterMs }).toEqual({ code: 'TRANSLATE_RATE_LIMITED', retryable: true, retryAfterMs: 7_000 });
   });
 
+  it('reads a Retry-After given as an HTTP date against the caller\'s clock, not the wall clock', async () => {
+    mock.fail({ status: 429, retryAfter: 'Thu, 26 Nov 2026 08:00:30 GMT' });
+    const error = await errorOf(create().translate(request));
+    expect({ code: error.code, retryAfterMs: error.retryAfterMs }).toEqual({ code: 'TRANSLATE_RATE_LIMITED', retryAfterMs: 30_000 });
+  });
+
   // How soon it gives up is measured in tests/stress/timeouts.test.ts.
   it('gives up on a provider that does not answer, at its timeout', async () => {
     mock.fail('hang');
@@ -97,13 +105,13 @@ describe.each(providers)('%s', (_name, create, mock) => {
 
 describe('LibreTranslate requests', () => {
   it('sends q as an array, the languages, format text and the key in the body', async () => {
-    await createLibreTranslate({ ...settings, url: `${LIBRE_URL}/`, apiKey: 'k1' }).translate({ texts: ['Hello'], from: 'en', to: 'fr', glossary: [] });
+    await createLibreTranslate({ ...settings, url: `${LIBRE_URL}/`, apiKey: 'k1' }).translate({ texts: ['Hello'], from: 'en', to: 'fr', glossary: [], now });
     expect(libre.calls[0]?.body).toEqual({ q: ['Hello'], source: 'en', target: 'fr', format: 'text', api_key: 'k1' });
   });
 
   it('says when the answer does not hold one text per text sent', async () => {
     server.use(http.post(`${LIBRE_URL}/translate`, () => HttpResponse.json({ translatedText: ['only one'] })));
-    const error = await errorOf(createLibreTranslate({ ...settings, url: LIBRE_URL }).translate({ texts: ['a', 'b'], from: 'en', to: 'fr', glossary: [] }));
+    const error = await errorOf(createLibreTranslate({ ...settings, url: LIBRE_URL }).translate({ texts: ['a', 'b'], from: 'en', to: 'fr', glossary: [], now }));
     expect(error.code).toBe('TRANSLATE_BAD_RESPONSE');
     server.resetHandlers();
   });
@@ -119,9 +127,9 @@ describe('DeepL requests', () => {
   it('sends the key in the Authorization header, upper-case languages, and a glossary created once', async () => {
     const ids = memoryIds();
     const provider = createDeepL({ ...settings, url: '', apiKey: 'secret:fx' }, GLOSSARY, ids);
-    const out = await provider.translate({ texts: ['Federated learning in hospitals'], from: 'en', to: 'fr', glossary: [GLOSSARY[0]!] });
+    const out = await provider.translate({ texts: ['Federated learning in hospitals'], from: 'en', to: 'fr', glossary: [GLOSSARY[0]!], now });
     expect(out).toEqual(['FR[Apprentissage fédéré in hospitals]']);
-    await provider.translate({ texts: ['More federated learning'], from: 'en', to: 'fr', glossary: [GLOSSARY[0]!] });
+    await provider.translate({ texts: ['More federated learning'], from: 'en', to: 'fr', glossary: [GLOSSARY[0]!], now });
     expect(deepl.calls.map((call) => new URL(call.url).pathname)).toEqual(['/v2/glossaries', '/v2/translate', '/v2/translate']);
     const [create, translate] = deepl.calls;
     expect(create?.headers['authorization']).toBe('DeepL-Auth-Key secret:fx');
@@ -130,14 +138,14 @@ describe('DeepL requests', () => {
   });
 
   it('needs no glossary when no term occurs', async () => {
-    await createDeepL({ ...settings, url: '', apiKey: 'secret:fx' }, GLOSSARY, memoryIds()).translate({ texts: ['A robot'], from: 'en', to: 'fr', glossary: [] });
+    await createDeepL({ ...settings, url: '', apiKey: 'secret:fx' }, GLOSSARY, memoryIds()).translate({ texts: ['A robot'], from: 'en', to: 'fr', glossary: [], now });
     expect(deepl.calls.map((call) => [new URL(call.url).pathname, call.body.glossary_id])).toEqual([['/v2/translate', undefined]]);
   });
 
   it('forgets a glossary deleted at DeepL, translates without it, and creates it again next time', async () => {
     const ids = memoryIds();
     const provider = createDeepL({ ...settings, url: '', apiKey: 'secret:fx' }, GLOSSARY, ids);
-    const request = { texts: ['Federated learning at scale'], from: 'en', to: 'fr', glossary: [GLOSSARY[0]!] };
+    const request = { texts: ['Federated learning at scale'], from: 'en', to: 'fr', glossary: [GLOSSARY[0]!], now };
     await provider.translate(request);
     const [first] = [...ids.ids.values()];
     deepl.glossaries.delete(first!);
@@ -149,13 +157,13 @@ describe('DeepL requests', () => {
 
   it('turns 456 into TRANSLATE_QUOTA, not retried', async () => {
     deepl.fail({ status: 456 });
-    const error = await errorOf(createDeepL({ ...settings, url: '', apiKey: 'secret:fx' }, [], memoryIds()).translate({ texts: ['a'], from: 'en', to: 'fr', glossary: [] }));
+    const error = await errorOf(createDeepL({ ...settings, url: '', apiKey: 'secret:fx' }, [], memoryIds()).translate({ texts: ['a'], from: 'en', to: 'fr', glossary: [], now }));
     expect({ code: error.code, retryable: error.retryable }).toEqual({ code: 'TRANSLATE_QUOTA', retryable: false });
     expect(error.message).toMatch(/HTTP 456 \(Quota Exceeded\): the quota is used up/);
   });
 
   it('refuses a wrong key with TRANSLATE_AUTH', async () => {
-    const error = await errorOf(createDeepL({ ...settings, url: '', apiKey: 'wrong:fx' }, [], memoryIds()).translate({ texts: ['a'], from: 'en', to: 'fr', glossary: [] }));
+    const error = await errorOf(createDeepL({ ...settings, url: '', apiKey: 'wrong:fx' }, [], memoryIds()).translate({ texts: ['a'], from: 'en', to: 'fr', glossary: [], now }));
     expect(error.code).toBe('TRANSLATE_AUTH');
   });
 });
@@ -172,7 +180,7 @@ describe('OpenAI-compatible requests', () => {
 
   it('sends the model, temperature 0, the instructions with the glossary, one text per request, and the key as Bearer', async () => {
     const provider = createOpenAiCompatible({ ...settings, url: CHAT_URL, model: 'mistral-small', apiKey: 'sk-1' });
-    await provider.translate({ texts: ['Federated learning', 'Hello'], from: 'en', to: 'fr', glossary: [GLOSSARY[0]!] });
+    await provider.translate({ texts: ['Federated learning', 'Hello'], from: 'en', to: 'fr', glossary: [GLOSSARY[0]!], now });
     expect(chat.calls).toHaveLength(2);
     const body = chat.calls[0]?.body as { model: string; temperature: number; messages: { role: string; content: string }[] };
     expect(chat.calls[0]?.headers['authorization']).toBe('Bearer sk-1');
@@ -189,21 +197,11 @@ describe('OpenAI-compatible requests', () => {
         HttpResponse.json({ choices: [{ message: { role: 'assistant', content: '<think>The user wants French.</think>\n\nBonjour' } }] }),
       ),
     );
-    expect(await createOpenAiCompatible({ ...settings, url: CHAT_URL, model: 'qwen3' }).translate({ texts: ['Hello'], from: 'en', to: 'fr', glossary: [] })).toEqual(['Bonjour']);
+    expect(await createOpenAiCompatible({ ...settings, url: CHAT_URL, model: 'qwen3' }).translate({ texts: ['Hello'], from: 'en', to: 'fr', glossary: [], now })).toEqual(['Bonjour']);
     server.resetHandlers();
   });
 
   it('names no glossary when none applies', () => {
     expect(instructionsFor({ from: 'en', to: 'fr', glossary: [] })).not.toContain('→');
-  });
-});
-
-describe('retryAfterMs', () => {
-  it.each([
-    ['120', 120_000],
-    ['Thu, 26 Nov 2026 08:00:30 GMT', 30_000],
-    ['soon', null],
-  ])('reads %s', (value, expected) => {
-    expect(retryAfterMs(value, Date.parse('2026-11-26T08:00:00Z'))).toBe(expected);
   });
 });

@@ -109,6 +109,13 @@ describe('failures', () => {
     expect(waits).toEqual([3_000, 2_000]);
   });
 
+  it('waits for a Retry-After given as an HTTP date as read on its own clock (VEILLE_NOW), not the wall clock', async () => {
+    libre.fail({ status: 429, retryAfter: 'Thu, 26 Nov 2026 08:00:30 GMT' });
+    const summary = await translator().translatePending([item('a', 'Hello')]);
+    expect(summary).toMatchObject({ translated: 1, requests: 2, stopped: null });
+    expect(waits).toEqual([30_000]);
+  });
+
   it.each([
     ['a provider down (500 on every try)', [{ status: 500 }, { status: 500 }, { status: 500 }], 'TRANSLATE_HTTP_STATUS', 3],
     ['a refused key (403)', [{ status: 403 }], 'TRANSLATE_AUTH', 1],

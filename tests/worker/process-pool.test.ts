@@ -39,7 +39,7 @@ describe('createFeedProcessor', () => {
       const after = [processor.process(job('first')), processor.process(job('second'))];
       expect(await stuck).toBe('PARSE_TIMEOUT');
       const done = await Promise.all(after);
-      expect(done.map((feed) => feed.items.map((item) => item.title))).toEqual([['first: one'], ['second: one']]);
+      expect(done.map((feed) => feed.items.map(({ item }) => item.title))).toEqual([['first: one'], ['second: one']]);
     } finally {
       await processor.close();
     }
@@ -79,7 +79,7 @@ describe('createFeedProcessor', () => {
     const processor = createFeedProcessor({ threads: 1, deadlineMs: () => 60_000 });
     try {
       const feed = await processor.process(job('real'));
-      expect(feed.items.map((item) => item.title)).toEqual(['real: one']);
+      expect(feed.items.map(({ item }) => item.title)).toEqual(['real: one']);
       // A feed rejected by the parser comes back with the parser's code.
       await expect(processor.process({ ...job('broken'), text: '<rss><channel><item>' }).catch(codeOf)).resolves.toBe('PARSE_INVALID_FEED');
     } finally {

@@ -66,14 +66,14 @@ export async function measureStages(): Promise<StageSeconds> {
     });
     const tagged = await timed('tag', () =>
       feeds.map((feed, index) =>
-        feed.items.map((item, position) => ({
+        feed.items.map(({ item, contentText, contentHash, textSignature }) => ({
           item,
-          contentHash: feed.contentHashes[position],
-          textSignature: feed.textSignatures[position],
+          contentHash,
+          textSignature,
           themes: tagger.tag({
             title: item.title,
             summary: item.summary,
-            content: feed.contentTexts[position] ?? '',
+            content: contentText,
             categories: item.categories,
             language: item.language,
             languageSettled: true,
