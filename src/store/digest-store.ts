@@ -6,7 +6,7 @@ import type { DeliveryLog } from '../domain/ports.js';
 import { hostOf } from '../domain/web-url.js';
 import { prepared, type Db, type Statement } from './database.js';
 
-/** An issue as stored: its JSON is read back with readDigestIssue (domain/digest.ts), which checks it. */
+/** An issue as stored: its JSON is read back with readDigestIssue (digest-issue-json.ts), which checks it. */
 export interface StoredDigest {
   readonly week: string;
   readonly guid: string;
