@@ -1,7 +1,8 @@
 // The `veille` command line: parses argv, calls the app, prints, and returns the exit code
 // (0 done, 2 bad usage or invalid config, 1 internal error; DESIGN.md "Contracts").
-import { openApp, type App } from '../app/app.js';
+import { configureApp, openApp, type App } from '../app/app.js';
 import { runOneCycle, type CycleSummary } from '../app/cycle.js';
+import { serveSite } from '../app/serve.js';
 import { displayPath, loadConfig, resolveConfigFile, type Config } from '../config/load-config.js';
 import { isVeilleError, VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
@@ -11,7 +12,6 @@ import { createLogger } from '../worker/logger.js';
 import { runRetagCommand } from './retag-command.js';
 import { VERSION } from '../worker/version.js';
 import { runWorker } from '../worker/worker.js';
-import { startServer } from '../publish/server.js';
 import { processOutput, type Output } from './output.js';
 import { runEvalCommand, runTagCommand } from './tag-commands.js';
 import { runDigestCommand } from './digest-command.js';
@@ -105,7 +105,7 @@ async function dispatch(ctx: CliContext): Promise<number> {
     case 'status':
       return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
     case 'sources':
-      return runSourcesCommand(loadConfig(configFile), rest, options, { output: ctx.output, now: clock.now(), cwd: ctx.cwd });
+      return runSourcesCommand(configureApp(loadConfig(configFile), { clock, env: ctx.env, logger: silentLogger }), rest, options, { output: ctx.output, cwd: ctx.cwd });
     case 'tag':
       return runTagCommand(loadConfig(configFile), options.explain ?? '', ctx.output);
     case 'digest': {
@@ -209,7 +209,7 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext): Promi
 }
 
 async function serveOnly(config: Config, ctx: CliContext): Promise<number> {
-  const server = await startServer({ dir: config.publishDir, host: config.server.host, port: config.server.port });
+  const server = await serveSite(config);
   ctx.output.err(`veille ${VERSION}: serving ${displayPath(config.publishDir)} at ${server.url} (Ctrl-C stops)\n`);
   await (ctx.stopSignal ?? waitForSignal());
   await server.close();
