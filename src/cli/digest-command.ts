@@ -1,15 +1,11 @@
 // `veille digest [--week YYYY-Www] [--send] [--dry-run] [--force]`: builds (or keeps) the issue
 // of a week, publishes it, and sends it; --dry-run renders everything and writes nothing.
 // `veille digest --resend YYYY-Www --to ADDRESS` sends a published issue again to one recipient.
+import type { App } from '../app/app.js';
 import { displayPath, type Config } from '../config/load-config.js';
 import { formatIsoWeek, parseIsoWeek } from '../digest/iso-week.js';
-import type { Clock, Logger } from '../domain/ports.js';
-import { silentLogger } from '../domain/ports.js';
 import { VeilleError } from '../domain/errors.js';
 import { buildDigest, configuredRecipient, createMailer, renderDigestMessages, resendDigest, sendDigest, type BuildResult } from '../worker/digest-job.js';
-import { createLogger } from '../worker/logger.js';
-import type { Store } from '../store/store.js';
-import type { Taxonomy } from '../tag/taxonomy.js';
 import { formatLocalTime, type Output } from './output.js';
 
 export interface DigestCommandOptions {
@@ -24,10 +20,10 @@ export interface DigestCommandOptions {
 
 export interface DigestCommandContext {
   readonly output: Output;
+  /** Where the SMTP password is read (email.smtp.passwordEnv). */
   readonly env: NodeJS.ProcessEnv;
-  readonly clock: Clock;
-  /** Opens the store and taxonomy under the data folder's lock (main.ts openApp). */
-  readonly open: () => { store: Store; taxonomy: Taxonomy; close(): void };
+  /** Opens the app (src/app/app.ts): the store under the data folder's lock, once the usage is checked. */
+  readonly open: () => App;
 }
 
 const OUTCOMES: Record<BuildResult['outcome'], string> = {
@@ -54,17 +50,15 @@ export async function runDigestCommand(config: Config, options: DigestCommandOpt
   // Fails fast on a missing SMTP password, before an issue is stored.
   if (options.send && !options.dryRun) createMailer(config, ctx.env).close();
   const app = ctx.open();
-  const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
-  const deps = { config, store: app.store, taxonomy: app.taxonomy, clock: ctx.clock, logger, env: ctx.env };
   try {
-    const built = await buildDigest(deps, { week, force: options.force, dryRun: options.dryRun });
+    const built = await buildDigest(app, { week, force: options.force, dryRun: options.dryRun });
     const { issue, range } = built;
     ctx.output.out(`${range.id}: ${OUTCOMES[built.outcome]}\n`);
     if (issue === null) return 0;
     ctx.output.out(`  ${issue.title}\n  ${issue.intro}\n`);
     if (!options.dryRun) ctx.output.out(`  ${displayPath(`${config.publishDir}/digests/${issue.week}.html`)}\n`);
     if (options.dryRun) {
-      const messages = await renderDigestMessages(config, issue, ctx.clock.now());
+      const messages = await renderDigestMessages(app, issue);
       if (messages.length === 0) ctx.output.out('No recipient in email.recipients.\n');
       for (const { message, bytes } of messages) {
         ctx.output.out(`  would send to ${message.to}: "${message.subject}", ${message.messageId}, ${bytes.length} bytes\n`);
@@ -76,7 +70,7 @@ export async function runDigestCommand(config: Config, options: DigestCommandOpt
       ctx.output.out('No recipient in email.recipients: nothing to send.\n');
       return 0;
     }
-    const summary = await sendDigest(deps, issue, { env: ctx.env });
+    const summary = await sendDigest(app, issue, { env: ctx.env });
     ctx.output.out(
       `Sent to ${summary.target}: ${summary.sent.length} sent, ${summary.skipped.length} already done, ` +
         `${summary.failed.length} refused, ${summary.pending.length} left for the next run` +
@@ -111,10 +105,8 @@ async function runResend(config: Config, options: DigestCommandOptions, ctx: Dig
   configuredRecipient(config, options.to);
   createMailer(config, ctx.env).close();
   const app = ctx.open();
-  const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
   try {
-    const deps = { config, store: app.store, taxonomy: app.taxonomy, clock: ctx.clock, logger, env: ctx.env };
-    const outcome = await resendDigest(deps, week, options.to, { env: ctx.env });
+    const outcome = await resendDigest(app, week, options.to, { env: ctx.env });
     if (outcome.status === 'sent') {
       ctx.output.out(`${formatIsoWeek(week)}: sent again to ${outcome.recipient} through ${outcome.target} (recorded as a resend)\n`);
       return 0;

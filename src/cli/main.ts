@@ -1,20 +1,17 @@
 // The `veille` command line: parses argv, calls the app, prints, and returns the exit code
 // (0 done, 2 bad usage or invalid config, 1 internal error; DESIGN.md "Contracts").
+import { configureApp, openApp, type App } from '../app/app.js';
+import { runOneCycle, type CycleSummary } from '../app/cycle.js';
+import { serveSite } from '../app/serve.js';
 import { displayPath, loadConfig, resolveConfigFile, type Config } from '../config/load-config.js';
-import { describeError, isVeilleError, VeilleError } from '../domain/errors.js';
+import { isVeilleError, VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { silentLogger } from '../domain/ports.js';
-import { acquireLock } from '../store/lock.js';
-import { Store } from '../store/store.js';
-import { loadTaxonomy, type Taxonomy } from '../tag/taxonomy.js';
 import { createClock } from '../worker/clock.js';
 import { createLogger } from '../worker/logger.js';
-import { runCycle, type CycleSummary } from '../worker/pipeline.js';
-import { resolveSources } from '../worker/sources.js';
 import { runRetagCommand } from './retag-command.js';
-import { userAgentFor, VERSION } from '../worker/version.js';
+import { VERSION } from '../worker/version.js';
 import { runWorker } from '../worker/worker.js';
-import { startServer } from '../publish/server.js';
 import { processOutput, type Output } from './output.js';
 import { runEvalCommand, runTagCommand } from './tag-commands.js';
 import { runDigestCommand } from './digest-command.js';
@@ -90,7 +87,7 @@ async function dispatch(ctx: CliContext): Promise<number> {
     case 'status':
       return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
     case 'sources':
-      return runSourcesCommand(loadConfig(configFile), rest, options, { output: ctx.output, now: clock.now(), cwd: ctx.cwd });
+      return runSourcesCommand(configureApp(loadConfig(configFile), { clock, env: ctx.env, logger: silentLogger }), rest, options, { output: ctx.output, cwd: ctx.cwd });
     case 'tag':
       return runTagCommand(loadConfig(configFile), options.explain ?? '', ctx.output);
     case 'digest': {
@@ -105,14 +102,14 @@ async function dispatch(ctx: CliContext): Promise<number> {
           resend: options.resend,
           to: options.to,
         },
-        { output: ctx.output, env: ctx.env, clock, open: () => openApp(config, 'digest', clock.now()) },
+        { output: ctx.output, env: ctx.env, open: () => openCommandApp(config, 'digest', clock, ctx) },
       );
     }
     case 'stories':
       return runStoriesCommand(loadConfig(configFile), clock, ctx.output, { json: options.json === true, ...(options.since !== undefined ? { since: options.since } : {}) });
     case 'retag': {
       const config = loadConfig(configFile);
-      return runRetagCommand(config, { output: ctx.output, env: ctx.env, clock, open: () => openApp(config, 'retag', clock.now()) });
+      return runRetagCommand(config, { output: ctx.output, open: () => openCommandApp(config, 'retag', clock, ctx) });
     }
     case 'eval':
       return runEvalCommand(loadConfig(configFile), options.labels ?? '', options.json === true, ctx);
@@ -122,57 +119,30 @@ async function dispatch(ctx: CliContext): Promise<number> {
 }
 
 /**
- * Opens what every processing command needs: the taxonomy first (a bad one costs nothing), then
- * the data folder's lock (one veille at a time writes it), then the store.
+ * The app of a processing command (src/app/app.ts): its store under the data folder's lock. Logs
+ * go to stderr as JSON lines, except on a terminal, where the command prints its own lines.
  */
-export function openApp(config: Config, command: string, now: Date): { store: Store; taxonomy: Taxonomy; close(): void } {
-  const taxonomy = loadTaxonomy(config.themesFile);
-  const lock = acquireLock(config.storagePath, command, now);
-  let store: Store;
-  try {
-    store = Store.open(config.storagePath);
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-  return {
-    store,
-    taxonomy,
-    close: () => {
-      try {
-        store.close();
-      } finally {
-        lock.release();
-      }
-    },
-  };
+function openCommandApp(config: Config, command: string, clock: Clock, ctx: CliContext): App {
+  const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
+  return openApp(config, { command, clock, env: ctx.env, logger });
 }
 
 async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boolean): Promise<number> {
-  const sources = resolveSources(config);
-  const app = openApp(config, 'run', clock.now());
-  const { store, taxonomy } = app;
+  const app = openCommandApp(config, 'run', clock, ctx);
   const interactive = ctx.output.isTerminal;
-  const logger: Logger = interactive ? silentLogger : createLogger(config.log.level, ctx.output.err);
   try {
-    const summary = await runCycle({
-      config,
-      store,
-      taxonomy,
-      sources,
-      clock,
-      logger,
-      userAgent: userAgentFor(config),
+    const summary = await runOneCycle(app, {
       force,
-      env: ctx.env,
-      onProgress: interactive
-        ? (event) =>
-            ctx.output.err(
-              `\r\x1b[K${event.done}/${event.total} sources` +
-                (event.failed > 0 ? `, ${event.failed} failed` : '') +
-                (event.result.kind === 'failed' ? `  (${event.source.name ?? event.source.url}: ${event.result.code})` : ''),
-            )
-        : undefined,
+      ...(interactive
+        ? {
+            onProgress: (event) =>
+              ctx.output.err(
+                `\r\x1b[K${event.done}/${event.total} sources` +
+                  (event.failed > 0 ? `, ${event.failed} failed` : '') +
+                  (event.result.kind === 'failed' ? `  (${event.source.name ?? event.source.url}: ${event.result.code})` : ''),
+              ),
+          }
+        : {}),
     });
     if (interactive) {
       ctx.output.err('\r\x1b[K');
@@ -181,7 +151,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
       }
       ctx.output.out(formatSummary(summary, config));
     } else {
-      logger.info({ ...summary, failures: summary.failures.length }, formatSummary(summary, config).trim());
+      app.logger.info({ ...summary, failures: summary.failures.length }, formatSummary(summary, config).trim());
     }
     return 0;
   } finally {
@@ -206,17 +176,11 @@ export function formatSummary(summary: CycleSummary, config: Config): string {
 }
 
 async function startWorker(config: Config, clock: Clock, ctx: CliContext): Promise<number> {
-  const app = openApp(config, 'start', clock.now());
-  const { store, taxonomy } = app;
   const logger = createLogger(config.log.level, ctx.output.err);
+  const app = openApp(config, { command: 'start', clock, env: ctx.env, logger });
   try {
     await runWorker({
-      config,
-      store,
-      taxonomy,
-      clock,
-      logger,
-      env: ctx.env,
+      app,
       stopSignal: ctx.stopSignal ?? waitForSignal(),
       onListening: (url) => ctx.output.err(`veille ${VERSION}: serving ${displayPath(config.publishDir)} at ${url} (Ctrl-C stops)\n`),
     });
@@ -227,7 +191,7 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext): Promi
 }
 
 async function serveOnly(config: Config, ctx: CliContext): Promise<number> {
-  const server = await startServer({ dir: config.publishDir, host: config.server.host, port: config.server.port });
+  const server = await serveSite(config);
   ctx.output.err(`veille ${VERSION}: serving ${displayPath(config.publishDir)} at ${server.url} (Ctrl-C stops)\n`);
   await (ctx.stopSignal ?? waitForSignal());
   await server.close();

@@ -1,42 +1,17 @@
 // `veille stories [--since DATE] [--json]`: the stories with a member published since DATE,
 // each with its members, to check how veille grouped the same news across sources.
+import { listStories } from '../app/stories.js';
 import type { Config } from '../config/load-config.js';
 import type { Clock } from '../domain/ports.js';
 import { VeilleError } from '../domain/errors.js';
-import type { StoredStory } from '../domain/story.js';
-import { Store } from '../store/store.js';
 import { formatLocalTime, truncate, type Output } from './output.js';
 
 /** Without --since: the last seven days. */
 const DEFAULT_DAYS = 7;
-/** Enough for any check by hand; the newest stories first. */
-const MAX_STORIES = 10_000;
 
 export function runStoriesCommand(config: Config, clock: Clock, output: Output, options: { since?: string; json: boolean }): number {
   const since = parseSince(options.since, clock.now());
-  const store = Store.openIfExists(config.storagePath); // none before the first run
-  let stories: StoredStory[] = [];
-  let sourceNames = new Map<number, string>();
-  try {
-    if (store) {
-      stories = store.recentStories(MAX_STORIES, { since: since.toISOString() });
-      sourceNames = new Map(store.listSources({ activeOnly: false }).map((source) => [source.id, source.name ?? source.feedTitle ?? source.url]));
-    }
-  } finally {
-    store?.close();
-  }
-  const view = stories.map((story) => ({
-    guid: story.guid,
-    grouped: story.id !== null,
-    members: story.members.map((member) => ({
-      id: member.id,
-      source: sourceNames.get(member.sourceId) ?? String(member.sourceId),
-      language: member.language,
-      publishedAt: member.publishedAt,
-      title: member.title,
-      link: member.link,
-    })),
-  }));
+  const view = listStories(config, since);
   if (options.json) {
     output.out(`${JSON.stringify({ since: since.toISOString(), stories: view }, null, 2)}\n`);
     return 0;

@@ -1,6 +1,6 @@
 // Wires the weekly digest: reads the week's items, builds and stores the issue (a stored issue
 // changes only when forced), publishes the digest files, and sends the email to the recipients.
-import { displayPath, localeOf, type Config } from '../config/load-config.js';
+import { displayPath, type Config } from '../config/load-config.js';
 import { buildIssue, selectThemes } from '../digest/issue.js';
 import { formatIsoWeek, lastCompleteWeek, weekRange, type IsoWeek, type WeekRange } from '../digest/iso-week.js';
 import { issuePageUrl, publishDigests, type DigestSiteMeta, type PublishedIssue } from '../digest/publish-digest.js';
@@ -11,10 +11,12 @@ import type { Clock, Logger } from '../domain/ports.js';
 import { composeMessage } from '../email/compose.js';
 import { createOutboxMailer, createSmtpMailer, renderMessage, type Mailer, type OutgoingMessage } from '../email/mailer.js';
 import { resendIssue, sendIssue, type DeliveryOutcome, type Recipient, type SendSummary } from '../email/send-issue.js';
+import type { SiteLocale } from '../domain/site-locale.js';
 import type { Store } from '../store/store.js';
+import type { Translator } from '../translate/translator.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import { publishFromStore } from './publish-from-store.js';
-import { configuredTranslator, translateRecent } from './translate-step.js';
+import { translateRecent } from './translate-step.js';
 import { VERSION } from './version.js';
 
 export interface DigestDeps {
@@ -23,8 +25,9 @@ export interface DigestDeps {
   readonly taxonomy: Taxonomy;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Where the translation provider's key is read (translate.apiKeyEnv); process.env when absent. */
-  readonly env?: NodeJS.ProcessEnv;
+  readonly locale: SiteLocale;
+  /** The week's items in the site's language first; null: none configured (see src/app/app.ts). */
+  readonly translator: Translator | null;
 }
 
 export type BuildOutcome =
@@ -44,12 +47,12 @@ export interface BuildResult {
   readonly issue: DigestIssue | null;
 }
 
-export function digestSiteMeta(config: Config): DigestSiteMeta {
+function digestSiteMeta(config: Config, locale: SiteLocale): DigestSiteMeta {
   return {
     title: config.site.title,
     description: config.site.description,
     siteUrl: config.site.url,
-    locale: localeOf(config),
+    locale,
     generator: `veille ${VERSION}`,
   };
 }
@@ -68,15 +71,15 @@ export async function buildDigest(
     if (!options.dryRun) await publishAllDigests(deps);
     return { range, outcome: 'kept', issue: readDigestIssue(existing.week, existing.issue) };
   }
-  // The week's items in French first, when a translator is configured (a dry run reads the cache only).
-  const translator = configuredTranslator(config, store, deps.env ?? process.env, deps.clock, deps.logger);
+  // The week's items in the site's language first, when a translator is configured (a dry run reads the cache only).
+  const { translator } = deps;
   if (translator !== null && !options.dryRun) {
     await translateRecent(translator, deps, { from: range.start.toISOString(), to: range.end.toISOString() });
   }
   const built = buildIssue(range, digests.itemsBetween(range.start.toISOString(), range.end.toISOString(), { texts: false }), {
     siteTitle: config.site.title,
-    locale: localeOf(config),
-    themes: themeInfos(deps.taxonomy, localeOf(config).primary),
+    locale: deps.locale,
+    themes: themeInfos(deps.taxonomy, deps.locale.primary),
     maxStoriesPerSection: config.digest.maxStoriesPerTheme,
     includeUnthemed: config.digest.includeUnthemed,
     loadTexts: (ids) => digests.itemTexts(ids),
@@ -97,13 +100,13 @@ export async function publishAllDigests(deps: DigestDeps): Promise<void> {
     .digests()
     .listDigests(520)
     .map((row) => ({ issue: readDigestIssue(row.week, row.issue), publishedAt: row.publishedAt, updatedAt: row.updatedAt }));
-  await publishDigests(config.publishDir, issues, digestSiteMeta(config), deps.clock.now());
+  await publishDigests(config.publishDir, issues, digestSiteMeta(config, deps.locale), deps.clock.now());
   await publishFromStore({
     config,
     store,
     taxonomy: deps.taxonomy,
     builtAt: deps.clock.now(),
-    translator: configuredTranslator(config, store, deps.env ?? process.env, deps.clock, deps.logger),
+    translator: deps.translator,
   });
 }
 
@@ -132,11 +135,12 @@ export function createMailer(config: Config, env: NodeJS.ProcessEnv): Mailer {
   });
 }
 
-function composerFor(config: Config, issue: DigestIssue, now: Date): (recipient: Recipient) => OutgoingMessage {
+function composerFor(deps: Pick<DigestDeps, 'config' | 'locale'>, issue: DigestIssue, now: Date): (recipient: Recipient) => OutgoingMessage {
+  const { config, locale } = deps;
   const pageUrl = issuePageUrl(config.site.url, issue.week);
   const selectOptions = {
     siteTitle: config.site.title,
-    locale: localeOf(config),
+    locale,
     maxStoriesPerSection: config.digest.maxStoriesPerTheme,
     includeUnthemed: config.digest.includeUnthemed,
   };
@@ -146,13 +150,14 @@ function composerFor(config: Config, issue: DigestIssue, now: Date): (recipient:
       pageUrl,
       unsubscribeUrl: config.email.unsubscribeUrl ?? null,
       date: now,
-      locale: localeOf(config),
+      locale,
     });
 }
 
 /** Every recipient's message, rendered as it would be sent; nothing is sent or recorded. */
-export async function renderDigestMessages(config: Config, issue: DigestIssue, now: Date): Promise<Array<{ message: OutgoingMessage; bytes: Buffer }>> {
-  const compose = composerFor(config, issue, now);
+export async function renderDigestMessages(deps: Pick<DigestDeps, 'config' | 'locale' | 'clock'>, issue: DigestIssue): Promise<Array<{ message: OutgoingMessage; bytes: Buffer }>> {
+  const { config } = deps;
+  const compose = composerFor(deps, issue, deps.clock.now());
   const out: Array<{ message: OutgoingMessage; bytes: Buffer }> = [];
   for (const recipient of config.email.recipients) {
     const message = compose(recipient);
@@ -175,7 +180,7 @@ export async function sendDigest(
       recipients: config.email.recipients,
       digests: deps.store.digests(),
       mailer,
-      compose: composerFor(config, issue, deps.clock.now()),
+      compose: composerFor(deps, issue, deps.clock.now()),
       now: () => deps.clock.now(),
       logger: deps.logger,
       retry: config.email.retry,
@@ -233,7 +238,7 @@ export async function resendDigest(
       recipient,
       digests,
       mailer,
-      compose: composerFor(config, issue, deps.clock.now()),
+      compose: composerFor(deps, issue, deps.clock.now()),
       now: () => deps.clock.now(),
       logger: deps.logger,
       retry: config.email.retry,

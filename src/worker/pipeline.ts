@@ -14,10 +14,8 @@ import { createHttpClient, type HttpClient } from '../fetch/http-client.js';
 import { diskFullError, isDiskFull } from '../store/disk-full.js';
 import type { SourceRecord } from '../domain/source.js';
 import type { Store } from '../store/store.js';
-import { expectedLanguages } from '../language/item-language.js';
-import { createTagger, type Tagger } from '../tag/tagger.js';
+import type { Tagger } from '../tag/tagger.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
-import { fetchPolicyFor } from './fetch-policy.js';
 import {
   capRetryAfter,
   decodeFeedHints,
@@ -29,7 +27,8 @@ import {
 import { groupStoredStories } from './group-stored-stories.js';
 import { createFeedProcessor, parseDeadlineMs, type FeedProcessor } from './process-pool.js';
 import { publishFromStore } from './publish-from-store.js';
-import { configuredTranslator, translateRecent } from './translate-step.js';
+import { translateRecent } from './translate-step.js';
+import type { Translator } from '../translate/translator.js';
 
 /** `bytes`: feed body bytes received (before decompression); `durationMs`: the fetch, redirects included. */
 export type SourceResult =
@@ -79,14 +78,18 @@ export interface CycleDeps {
   readonly sources: readonly SourceSpec[];
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly userAgent: string;
+  /** The fetch policy of the configured sources (trusted: they may point anywhere, loopback included). */
+  readonly policy: FetchPolicy;
+  readonly tagger: Tagger;
+  /** The languages detection chooses among (the language stage and the tagger alike). */
+  readonly languages: readonly string[];
+  /** Titles and summaries in the site's language before publishing; null: none configured. */
+  readonly translator: Translator | null;
   /** Fetch every active source, due or not. */
   readonly force?: boolean;
   /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
-  /** Where the translation provider's key is read (translate.apiKeyEnv); process.env when absent. */
-  readonly env?: NodeJS.ProcessEnv;
   /** The script processing threads run; the compiled process-thread.js unless a test stands in one. */
   readonly threadScript?: URL;
 }
@@ -97,8 +100,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const startedMs = performance.now();
   const active = store.syncSources(deps.sources, started.toISOString());
   const due = active.filter((source) => deps.force === true || isDue(source.nextFetchAt, started));
-  // Sources come from the user's config: they may point anywhere, loopback included.
-  const policy: FetchPolicy = fetchPolicyFor(config, deps.userAgent, { untrusted: false });
+  const { policy, tagger, languages, translator } = deps;
   const hostHolds = new Map(
     store.listHostDeferrals(started.toISOString()).map((deferral) => [deferral.host, Date.parse(deferral.notBefore)]),
   );
@@ -112,8 +114,6 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   // parsing, tagging and storing go on. A fetch also takes a permit, kept until its items are
   // stored, so that slow processing holds back new fetches instead of piling up bodies in memory.
   const permits = createPermits(config.fetch.concurrency * PERMITS_PER_FETCH_SLOT);
-  const languages = expectedLanguages(config.site.language, deps.sources.map((source) => source.lang));
-  const tagger = createTagger(deps.taxonomy, { languages });
   // Always threads, even for one due source: a feed that overruns its deadline is stopped there
   // while the main thread goes on answering HTTP and processing the other sources.
   const processor = createFeedProcessor({
@@ -158,7 +158,6 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     const grouping = groupStoredStories(store, clock.now());
     logger.info({ ...grouping }, 'stories grouped');
     // Titles and summaries in the site's language before they are published (a failing provider only delays them).
-    const translator = configuredTranslator(config, store, deps.env ?? process.env, clock, logger);
     if (translator !== null && deps.signal?.aborted !== true) await translateRecent(translator, deps, deps.signal ? { signal: deps.signal } : {});
     published = await publishFromStore({
       config,

@@ -2,14 +2,14 @@
 // reaches what is already stored; the site is published again with the new themes.
 import type { Config } from '../config/load-config.js';
 import { htmlToText } from '../clean/text.js';
-import type { Clock, Logger } from '../domain/ports.js';
+import type { Clock } from '../domain/ports.js';
 import type { SourceSpec, ThemeMatch } from '../domain/types.js';
 import type { Store } from '../store/store.js';
-import { createTagger } from '../tag/tagger.js';
+import type { Tagger } from '../tag/tagger.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
-import { expectedLanguages } from '../language/item-language.js';
 import { publishFromStore } from './publish-from-store.js';
-import { configuredTranslator } from './translate-step.js';
+import { resolveSources } from './sources.js';
+import type { Translator } from '../translate/translator.js';
 
 export interface RetagSummary {
   readonly items: number;
@@ -24,18 +24,21 @@ export interface RetagSummary {
 /** Items read and written per transaction: bounded memory whatever the store's size. */
 const PAGE = 1_000;
 
-export async function retagStoredItems(deps: {
-  config: Config;
-  store: Store;
-  taxonomy: Taxonomy;
-  sources: readonly SourceSpec[];
-  clock: Clock;
-  logger: Logger;
-  env: NodeJS.ProcessEnv;
-}): Promise<RetagSummary> {
+export interface RetagDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly taxonomy: Taxonomy;
+  /** The tagger for the configured sources' languages (App.tagging, src/app/app.ts). */
+  tagging(sources: readonly SourceSpec[]): { readonly tagger: Tagger };
+  readonly clock: Clock;
+  /** The site is published again with it (cached translations only: retag translates nothing new). */
+  readonly translator: Translator | null;
+}
+
+export async function retagStoredItems(deps: RetagDeps): Promise<RetagSummary> {
   const { store, taxonomy } = deps;
+  const { tagger } = deps.tagging(resolveSources(deps.config));
   const started = performance.now();
-  const tagger = createTagger(taxonomy, { languages: expectedLanguages(deps.config.site.language, deps.sources.map((source) => source.lang)) });
   const themes = Object.fromEntries(taxonomy.themes.map((theme) => [theme.id, { added: 0, removed: 0 }]));
   let items = 0;
   let changed = 0;
@@ -71,7 +74,7 @@ export async function retagStoredItems(deps: {
     store,
     taxonomy,
     builtAt: deps.clock.now(),
-    translator: configuredTranslator(deps.config, store, deps.env, deps.clock, deps.logger),
+    translator: deps.translator,
   });
   return { items, changed, themes, published, durationMs: Math.round(performance.now() - started) };
 }

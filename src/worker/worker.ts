@@ -1,44 +1,28 @@
 // The long-lived worker: publishes what is stored, serves the publish folder, runs a cycle at
 // once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM.
-import type { Config } from '../config/load-config.js';
+import type { App } from '../app/app.js';
+import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { describeError } from '../domain/errors.js';
-import type { Clock, Logger } from '../domain/ports.js';
 import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
-import type { Store } from '../store/store.js';
-import type { Taxonomy } from '../tag/taxonomy.js';
 import { runScheduledDigest } from './digest-job.js';
 import { createCycleMetrics, recordSourceResult, renderMetrics } from './metrics.js';
-import { runCycle, type CycleSummary } from './pipeline.js';
-import { configuredTranslator } from './translate-step.js';
 import { publishFromStore } from './publish-from-store.js';
-import { resolveSources } from './sources.js';
-import { userAgentFor } from './version.js';
 
 export interface WorkerDeps {
-  readonly config: Config;
-  readonly store: Store;
-  readonly taxonomy: Taxonomy;
-  readonly clock: Clock;
-  readonly logger: Logger;
+  /** Built once for the process (src/app/app.ts): the cycles and the digest share its store and translator. */
+  readonly app: App;
   /** Resolves when the worker should stop (a signal, or a test). */
   readonly stopSignal: Promise<void>;
   readonly onListening?: (url: string) => void;
   readonly onCycle?: (summary: CycleSummary) => void;
-  /** Where the SMTP password is read (email.smtp.passwordEnv); process.env when absent. */
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function runWorker(deps: WorkerDeps): Promise<void> {
-  const { config, store, logger } = deps;
+  const { app } = deps;
+  const { config, store, logger } = app;
   const metrics = createCycleMetrics();
-  await publishFromStore({
-    config,
-    store,
-    taxonomy: deps.taxonomy,
-    builtAt: deps.clock.now(),
-    translator: configuredTranslator(config, store, deps.env ?? process.env, deps.clock, logger),
-  });
+  await publishFromStore({ config, store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator });
   const server = await startServer({
     dir: config.publishDir,
     host: config.server.host,
@@ -49,7 +33,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
         status: 200,
         contentType: 'text/plain; version=0.0.4; charset=utf-8',
         body: renderMetrics(metrics, store.listSources({ activeOnly: true }), {
-          now: deps.clock.now(),
+          now: app.clock.now(),
           staleAfterDays: config.fetch.staleAfterDays,
         }),
       }),
@@ -67,16 +51,8 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     // failed cycle in the log, never an exception thrown into the scheduler.
     current = Promise.resolve()
       .then(() =>
-        runCycle({
-          config,
-          store,
-          taxonomy: deps.taxonomy,
-          sources: resolveSources(config),
-          clock: deps.clock,
-          logger,
-          userAgent: userAgentFor(config),
+        runOneCycle(app, {
           signal: stopping.signal,
-          env: deps.env ?? process.env,
           onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
         }),
       )
@@ -103,7 +79,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     config.site.timezone,
     'digest',
     () =>
-      runScheduledDigest({ config, store, taxonomy: deps.taxonomy, clock: deps.clock, logger, env: deps.env ?? process.env }, deps.env ?? process.env, stopping.signal).catch(
+      runScheduledDigest(app, app.env, stopping.signal).catch(
         (error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'),
       ),
     () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { composeApp, configureApp } from '../../src/app/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Logger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
@@ -27,7 +28,10 @@ describe('runScheduledDigest', () => {
     const store = Store.open(config.storagePath);
     const lines: Array<[string, Record<string, unknown>]> = [];
     // Monday 23 November 2026, 07:00 in Paris (06:00 UTC).
-    const deps = { config, store, taxonomy: loadTaxonomy(config.themesFile), clock: { now: () => new Date('2026-11-23T06:00:00Z') }, logger: recordingLogger(lines) };
+    const deps = composeApp(configureApp(config, { clock: { now: () => new Date('2026-11-23T06:00:00Z') }, env: {}, logger: recordingLogger(lines) }), {
+      store,
+      taxonomy: loadTaxonomy(config.themesFile),
+    });
     try {
       await runScheduledDigest(deps, {});
       await runScheduledDigest(deps, {});

@@ -2,6 +2,7 @@
 // mailparser, at most once per issue and recipient across retries, refusals, interruptions and crashes.
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { composeApp, configureApp } from '../../src/app/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { DigestIssue } from '../../src/domain/digest.js';
 import { silentLogger } from '../../src/domain/ports.js';
@@ -44,7 +45,7 @@ function emailYaml(recipients: readonly string[], extra = ''): string {
 async function openDeps(): Promise<{ deps: DigestDeps; issue: DigestIssue; close(): void }> {
   const config = loadConfig(project.configFile);
   const store = Store.open(config.storagePath);
-  const deps: DigestDeps = { config, store, taxonomy: loadTaxonomy(config.themesFile), clock: { now: () => new Date(NOW) }, logger: silentLogger };
+  const deps: DigestDeps = composeApp(configureApp(config, { clock: { now: () => new Date(NOW) }, env: {}, logger: silentLogger }), { store, taxonomy: loadTaxonomy(config.themesFile) });
   const built = await buildDigest(deps, { force: false, dryRun: false });
   if (built.issue === null) throw new Error('no issue');
   return { deps, issue: built.issue, close: () => store.close() };

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { composeApp, configureApp } from '../../src/app/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { messageIdFor } from '../../src/email/compose.js';
@@ -55,7 +56,7 @@ async function leaveClaimUnanswered(recipient: string): Promise<void> {
   const config = loadConfig(project.configFile);
   const store = Store.open(config.storagePath);
   try {
-    const deps = { config, store, taxonomy: loadTaxonomy(config.themesFile), clock: { now: () => new Date(NOW) }, logger: silentLogger };
+    const deps = composeApp(configureApp(config, { clock: { now: () => new Date(NOW) }, env: {}, logger: silentLogger }), { store, taxonomy: loadTaxonomy(config.themesFile) });
     await buildDigest(deps, { force: false, dryRun: false });
     expect(store.digests().claimDelivery(WEEK, recipient, messageIdFor(WEEK, recipient, FROM), CLAIMED_AT)).toBe('claimed');
   } finally {

@@ -128,6 +128,16 @@ translate: ${translate}
     expect(libre.calls.at(-1)?.body.api_key).toBe('k');
   });
 
+  it('says once per run that the key is missing, though the digest both builds and publishes', async () => {
+    configure(`{ provider: libretranslate, url: "${LIBRE_URL}", apiKeyEnv: LT_KEY }`);
+    expect((await run()).stderr.match(/TRANSLATE_NO_KEY/g)).toHaveLength(1);
+    const digest = await runCli(['digest', '--week', '2026-W48', '--config', project.configFile], { env: { VEILLE_NOW: '2026-11-30T08:00:00Z' } });
+    expect(digest.code).toBe(0);
+    expect(digest.stdout).toContain('2026-W48: built and published');
+    expect(digest.stderr.match(/TRANSLATE_NO_KEY/g)).toHaveLength(1);
+    expect(libre.calls).toHaveLength(0);
+  });
+
   it('with no provider, says the language of every item not in French', async () => {
     configure('{ provider: none }');
     await run();

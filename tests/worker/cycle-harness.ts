@@ -3,12 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { composeApp, configureApp } from '../../src/app/app.js';
+import { runOneCycle } from '../../src/app/cycle.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { runCycle, type CycleSummary, type ProgressEvent, type SourceResult } from '../../src/worker/pipeline.js';
-import { resolveSources } from '../../src/worker/sources.js';
+import type { CycleSummary, ProgressEvent, SourceResult } from '../../src/worker/pipeline.js';
 import { THEMES_FILE } from '../helpers/cli.js';
 
 export interface CycleProject {
@@ -41,20 +42,16 @@ export function makeCycleProject(yaml: string, options: { processing?: string } 
   const config = loadConfig(file);
   const store = Store.open(config.storagePath);
   const taxonomy = loadTaxonomy(config.themesFile);
+  let now = new Date(0);
+  const app = composeApp(configureApp(config, { clock: { now: () => now }, env: {}, logger: silentLogger }), { store, taxonomy });
   return {
     dir,
     config,
     store,
-    async run(now, options = {}) {
+    async run(at, options = {}) {
+      now = at;
       const results = new Map<string, SourceResult>();
-      const summary = await runCycle({
-        config,
-        store,
-        taxonomy,
-        sources: resolveSources(config),
-        clock: { now: () => now },
-        logger: silentLogger,
-        userAgent: 'veille-test',
+      const summary = await runOneCycle(app, {
         force: options.force === true,
         ...(options.threadScript ? { threadScript: options.threadScript } : {}),
         onProgress: (event) => {

@@ -65,12 +65,12 @@ interface PipelineFigures {
 
 /** One cycle in this process (run as a child of the bench, so its memory is its own). */
 async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
-  const [{ silentLogger }, { Store }, { loadTaxonomy }, { runCycle }, { resolveSources }] = await Promise.all([
+  const [{ silentLogger }, { Store }, { loadTaxonomy }, { composeApp, configureApp }, { runOneCycle }] = await Promise.all([
     import('../../src/domain/ports.js'),
     import('../../src/store/store.js'),
     import('../../src/tag/taxonomy.js'),
-    import('../../src/worker/pipeline.js'),
-    import('../../src/worker/sources.js'),
+    import('../../src/app/app.js'),
+    import('../../src/app/cycle.js'),
   ]);
   const server = await startFeedServer(FEEDS, ITEMS, HOSTS, 0);
   const dir = mkdtempSync(join(tmpdir(), 'veille-bench-'));
@@ -84,16 +84,8 @@ async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
     const peak = trackPeakRss();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const summary = await runCycle({
-      config,
-      store,
-      taxonomy,
-      sources: resolveSources(config),
-      clock: { now: () => new Date() },
-      logger: silentLogger,
-      userAgent: 'veille-bench',
-      force: true,
-    });
+    const app = composeApp(configureApp(config, { clock: { now: () => new Date() }, env: {}, logger: silentLogger }), { store, taxonomy });
+    const summary = await runOneCycle(app, { force: true });
     const seconds = (performance.now() - started) / 1000;
     const peakRss = peak.stop();
     const cpu = process.cpuUsage(cpuBefore);

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { composeApp, configureApp } from '../../src/app/app.js';
+import { runOneCycle, type CycleSummary } from '../../src/app/cycle.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { runCycle, type CycleSummary } from '../../src/worker/pipeline.js';
-import { resolveSources } from '../../src/worker/sources.js';
 import { benchFeedUrl, FEED_SERVER_SCRIPT, writeBenchConfig } from './bench-config.js';
 
 const FEEDS = 500;
@@ -39,18 +39,12 @@ export async function runFetchBench(): Promise<FetchBenchFigures> {
     const limits = config.fetch;
     const store = Store.open(config.storagePath);
     const taxonomy = loadTaxonomy(config.themesFile);
+    const app = composeApp(configureApp(config, { clock: { now: () => new Date() }, env: {}, logger: silentLogger }), { store, taxonomy });
     const cycle = async (): Promise<{ seconds: number; cpuSeconds: number; bytes: number; summary: CycleSummary }> => {
       let bytes = 0;
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
-      const summary = await runCycle({
-        config,
-        store,
-        taxonomy,
-        sources: resolveSources(config),
-        clock: { now: () => new Date() },
-        logger: silentLogger,
-        userAgent: 'veille-bench',
+      const summary = await runOneCycle(app, {
         force: true,
         onProgress: (event) => {
           if (event.result.kind === 'ok' || event.result.kind === 'not-modified') bytes += event.result.bytes;

@@ -1,0 +1,127 @@
+// The composition root: what one veille process works with, built once from the config (the
+// store under the data folder's lock, the taxonomy, clock, logger, site locale, fetch policies,
+// translator and tagger) and handed to the use cases, which build none of it themselves.
+import { localeOf, type Config } from '../config/load-config.js';
+import type { Clock, Logger } from '../domain/ports.js';
+import type { SiteLocale } from '../domain/site-locale.js';
+import type { SourceSpec } from '../domain/types.js';
+import type { FetchPolicy } from '../fetch/fetch-feed.js';
+import { expectedLanguages } from '../language/item-language.js';
+import { acquireLock } from '../store/lock.js';
+import { Store } from '../store/store.js';
+import { createTagger, type Tagger } from '../tag/tagger.js';
+import { loadTaxonomy, type Taxonomy } from '../tag/taxonomy.js';
+import type { Translator } from '../translate/translator.js';
+import { fetchPolicyFor } from '../worker/fetch-policy.js';
+import { userAgentFor } from '../worker/version.js';
+import { configuredTranslator } from './translator.js';
+
+/** What the process brings: the clock (VEILLE_NOW), the environment (keys, passwords) and where logs go. */
+export interface AppOptions {
+  readonly clock: Clock;
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+}
+
+/** What the config alone gives: nothing opened, nothing locked (`sources add`, `status`). */
+export interface AppSettings extends AppOptions {
+  readonly config: Config;
+  readonly locale: SiteLocale;
+  readonly userAgent: string;
+  /**
+   * `trusted` for the URLs of the user's config (they may point anywhere, loopback included);
+   * `untrusted` for URLs found elsewhere, such as a feed link in a web page (fetch.allowPrivateHosts).
+   */
+  readonly fetchPolicy: { readonly trusted: FetchPolicy; readonly untrusted: FetchPolicy };
+}
+
+/** The tagger and the languages detection chooses among (the language stage and the tagger alike). */
+export interface Tagging {
+  readonly tagger: Tagger;
+  readonly languages: readonly string[];
+}
+
+/** Everything a processing command (run, start, digest, retag) works with. */
+export interface App extends AppSettings {
+  readonly store: Store;
+  readonly taxonomy: Taxonomy;
+  /**
+   * Built on first read and kept for the process: null with provider none, or when the key is not
+   * in the environment (said once in the log). A command that never translates never builds it.
+   */
+  readonly translator: Translator | null;
+  /**
+   * The tagger for these sources' languages (the site's, English and the sources' own). The sources
+   * are read again each cycle; the tagger is built again only when their languages change.
+   */
+  tagging(sources: readonly SourceSpec[]): Tagging;
+  /** Closes the store and releases the data folder's lock. */
+  close(): void;
+}
+
+export function configureApp(config: Config, options: AppOptions): AppSettings {
+  const userAgent = userAgentFor(config);
+  return {
+    config,
+    clock: options.clock,
+    env: options.env,
+    logger: options.logger,
+    locale: localeOf(config),
+    userAgent,
+    fetchPolicy: {
+      trusted: fetchPolicyFor(config, userAgent, { untrusted: false }),
+      untrusted: fetchPolicyFor(config, userAgent, { untrusted: true }),
+    },
+  };
+}
+
+/**
+ * Opens the app of a processing command: the taxonomy first (a bad one costs nothing), then the
+ * data folder's lock (one veille at a time writes it, `command` names the holder), then the store.
+ */
+export function openApp(config: Config, options: AppOptions & { readonly command: string }): App {
+  const taxonomy = loadTaxonomy(config.themesFile);
+  const lock = acquireLock(config.storagePath, options.command, options.clock.now());
+  let store: Store;
+  try {
+    store = Store.open(config.storagePath);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  return composeApp(configureApp(config, options), {
+    store,
+    taxonomy,
+    close: () => {
+      try {
+        store.close();
+      } finally {
+        lock.release();
+      }
+    },
+  });
+}
+
+/** The app around a store and taxonomy already open (openApp; tests and tools with their own store). */
+export function composeApp(settings: AppSettings, parts: { readonly store: Store; readonly taxonomy: Taxonomy; readonly close?: () => void }): App {
+  const { config } = settings;
+  const { store } = parts;
+  let translator: { readonly built: Translator | null } | null = null;
+  let tagging: { readonly key: string; readonly value: Tagging } | null = null;
+  return {
+    ...settings,
+    store,
+    taxonomy: parts.taxonomy,
+    get translator(): Translator | null {
+      translator ??= { built: configuredTranslator(config, store, settings.env, settings.clock, settings.logger) };
+      return translator.built;
+    },
+    tagging(sources) {
+      const languages = expectedLanguages(config.site.language, sources.map((source) => source.lang));
+      const key = languages.join(' ');
+      if (tagging?.key !== key) tagging = { key, value: { tagger: createTagger(parts.taxonomy, { languages }), languages } };
+      return tagging.value;
+    },
+    close: parts.close ?? (() => store.close()),
+  };
+}

@@ -1,0 +1,35 @@
+// Use case "run a cycle": the configured sources, read again each time (`sources add` edits them
+// while the worker runs), fetched, processed, stored and published with what the app built.
+import { runCycle, type CycleSummary, type ProgressEvent } from '../worker/pipeline.js';
+import { resolveSources } from '../worker/sources.js';
+import type { App } from './app.js';
+
+export interface CycleOptions {
+  /** Fetch every active source, due or not. */
+  readonly force?: boolean;
+  /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** The script processing threads run; the compiled process-thread.js unless a test stands in one. */
+  readonly threadScript?: URL;
+}
+
+export type { CycleSummary, ProgressEvent };
+
+export function runOneCycle(app: App, options: CycleOptions = {}): Promise<CycleSummary> {
+  const sources = resolveSources(app.config);
+  const { tagger, languages } = app.tagging(sources);
+  return runCycle({
+    config: app.config,
+    store: app.store,
+    taxonomy: app.taxonomy,
+    sources,
+    clock: app.clock,
+    logger: app.logger,
+    policy: app.fetchPolicy.trusted,
+    tagger,
+    languages,
+    translator: app.translator,
+    ...options,
+  });
+}

@@ -1,0 +1,112 @@
+// Use case "status": each configured source's health from the store (state, next fetch, the host's
+// Retry-After, its last error without secrets) and the digest deliveries a killed send left
+// uncertain. Reads only: it takes no lock, so that it answers while the worker runs.
+import type { Config } from '../config/load-config.js';
+import { isSameSourceUrl, publicUrl } from '../domain/source-url.js';
+import type { SourceSpec } from '../domain/types.js';
+import { readHostKey } from '../fetch/host-limiter.js';
+import type { Delivery } from '../domain/delivery.js';
+import type { HostDeferral, SourceRecord } from '../domain/source.js';
+import { lockHolder } from '../store/lock.js';
+import { Store } from '../store/store.js';
+import { isDue } from '../worker/fetch-schedule.js';
+import { isStale } from '../worker/source-health.js';
+import { resolveSources } from '../worker/sources.js';
+
+export type SourceState = 'new' | 'ok' | 'stale' | 'failing';
+
+/** A configured source, with its stored state when a cycle has seen it. */
+export interface SourceStatus {
+  readonly spec: SourceSpec;
+  readonly record: SourceRecord | null;
+  readonly state: SourceState;
+  /** Working, but no new item for fetch.staleAfterDays. */
+  readonly stale: boolean;
+  readonly hostDeferral: HostDeferral | null;
+  /** The source's own next fetch, unless its host asked (Retry-After) to wait longer; null: now. */
+  readonly nextFetchAt: string | null;
+  readonly due: boolean;
+  /** The stored error without the source's secrets. */
+  readonly lastError: string | null;
+}
+
+export type StatusDelivery = Delivery;
+
+export interface StatusReport {
+  readonly now: Date;
+  readonly staleAfterDays: number;
+  /** In config order. */
+  readonly sources: readonly SourceStatus[];
+  /** Claimed by a process that died before the server's answer: the message may or may not have gone. */
+  readonly uncertain: readonly StatusDelivery[];
+  /** Being sent by the veille that holds the data folder's lock now. */
+  readonly inFlight: readonly StatusDelivery[];
+}
+
+export function readStatus(config: Config, now: Date): StatusReport {
+  const specs = resolveSources(config);
+  const store = Store.openIfExists(config.storagePath); // none before the first run
+  let stored: SourceRecord[] = [];
+  let deferrals: HostDeferral[] = [];
+  let sending: Delivery[] = [];
+  try {
+    stored = store?.listSources({ activeOnly: false }) ?? [];
+    deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];
+    sending = store?.digests().listSendingDeliveries() ?? [];
+  } finally {
+    store?.close();
+  }
+  const staleAfterDays = config.fetch.staleAfterDays;
+  const sources = specs.map((spec): SourceStatus => {
+    const record = stored.find((source) => isSameSourceUrl(source.key, spec.url) || isSameSourceUrl(source.url, spec.url)) ?? null;
+    const stale = record !== null && isStale(record, now, staleAfterDays);
+    const hostDeferral = deferrals.find((deferral) => deferral.host === readHostKey(record?.url ?? spec.url)) ?? null;
+    const nextFetchAt = nextAttempt(record, hostDeferral);
+    return {
+      spec,
+      record,
+      state: stateOf(record, stale),
+      stale,
+      hostDeferral,
+      nextFetchAt,
+      due: isDue(nextFetchAt, now),
+      lastError: record === null ? null : shownError(record),
+    };
+  });
+  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath) };
+}
+
+/**
+ * A 'sending' claim is in flight while the veille that made it runs (it holds the data folder's
+ * lock, taken before the claim); a claim older than the running holder, or with none, was left
+ * by a process that died before the server's answer: uncertain.
+ */
+function splitSending(sending: readonly Delivery[], storagePath: string): { uncertain: Delivery[]; inFlight: Delivery[] } {
+  const holder = sending.length > 0 ? lockHolder(storagePath) : null;
+  const isInFlight = (delivery: Delivery) => holder !== null && delivery.updatedAt >= holder.since;
+  return { uncertain: sending.filter((delivery) => !isInFlight(delivery)), inFlight: sending.filter(isInFlight) };
+}
+
+/** A failing source stays "failing"; a working one with no new item for too long is "stale". */
+function stateOf(record: SourceRecord | null, stale: boolean): SourceState {
+  if (!record || (!record.lastSuccessAt && !record.lastErrorAt)) return 'new';
+  if (record.consecutiveFailures > 0) return 'failing';
+  return stale ? 'stale' : 'ok';
+}
+
+/** The source's own next fetch, unless its host asked (Retry-After) to wait longer. */
+function nextAttempt(record: SourceRecord | null, hostDeferral: HostDeferral | null): string | null {
+  const own = record?.nextFetchAt ?? null;
+  if (hostDeferral === null) return own;
+  return own === null || own < hostDeferral.notBefore ? hostDeferral.notBefore : own;
+}
+
+/** The stored error without the source's secrets: a message stored by an older veille may name the URL whole. */
+function shownError(record: SourceRecord): string | null {
+  if (record.lastError === null) return null;
+  let message = record.lastError;
+  for (const url of new Set([record.key, record.url, record.movedFrom ?? record.url])) {
+    message = message.split(url).join(publicUrl(url));
+  }
+  return message;
+}
