@@ -98,7 +98,7 @@ const graph = localGraph(imports);
 describe('src/ imports', () => {
   it('reads the tree (a sanity check of the reader itself)', () => {
     expect(graph.size).toBeGreaterThan(50);
-    expect(graph.get('src/worker/pipeline.ts')).toContain('src/fetch/fetch-feed.ts');
+    expect(graph.get('src/app/pipeline.ts')).toContain('src/fetch/fetch-feed.ts');
     // Type-only imports count: a circle through types is still a circle for a reader.
     expect(graph.get('src/fetch/http-client.ts')).toContain('src/fetch/fetch-error.ts');
     for (const [file, targets] of graph) {
@@ -149,5 +149,18 @@ describe('src/ imports', () => {
       store.filter((target) => !(found.get(file) ?? []).includes(target)).map((target) => `${file} → ${target}`),
     );
     expect(stale, 'these imports are gone: remove them from STORE_IMPORTS_ALLOWED').toEqual([]);
+  });
+
+  // domain ← stages ← app ← worker and cli (STYLE.md): nothing imports a layer above its own.
+  it.each([
+    ['a stage', (file: string) => STAGES.some((stage) => file.startsWith(`src/${stage}/`)), ['src/app/', 'src/worker/', 'src/cli/']],
+    ['the store, config and system helpers', (file: string) => /^src\/(store|config|system|schedule)\//.test(file), ['src/app/', 'src/worker/', 'src/cli/']],
+    ['a use case (app/)', (file: string) => file.startsWith('src/app/'), ['src/worker/', 'src/cli/']],
+    ['the runtime (worker/)', (file: string) => file.startsWith('src/worker/'), ['src/cli/']],
+  ])('let %s import no layer above it', (_name, inLayer, above) => {
+    const upward = [...graph].flatMap(([file, targets]) =>
+      inLayer(file) ? targets.filter((target) => above.some((folder) => target.startsWith(folder))).map((target) => `${file} → ${target}`) : [],
+    );
+    expect(upward).toEqual([]);
   });
 });

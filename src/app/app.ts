@@ -12,8 +12,8 @@ import { Store } from '../store/store.js';
 import { createTagger, type Tagger } from '../tag/tagger.js';
 import { loadTaxonomy, type Taxonomy } from '../tag/taxonomy.js';
 import type { Translator } from '../translate/translator.js';
-import { fetchPolicyFor } from '../worker/fetch-policy.js';
-import { userAgentFor } from '../worker/version.js';
+import { fetchPolicyFor } from './fetch-policy.js';
+import { userAgentFor } from '../system/version.js';
 import { configuredTranslator } from './translator.js';
 
 /** What the process brings: the clock (VEILLE_NOW), the environment (keys, passwords) and where logs go. */

@@ -1,8 +1,9 @@
 // Use case "run a cycle": the configured sources, read again each time (`sources add` edits them
 // while the worker runs), fetched, processed, stored and published with what the app built.
-import { runCycle, type CycleSummary, type ProgressEvent } from '../worker/pipeline.js';
-import { resolveSources } from '../worker/sources.js';
+import { runCycle, type CycleSummary, type ProgressEvent } from './pipeline.js';
+import { resolveSources } from './sources.js';
 import type { App } from './app.js';
+import type { FeedProcessorFactory } from './process-feed.js';
 
 export interface CycleOptions {
   /** Fetch every active source, due or not. */
@@ -10,13 +11,13 @@ export interface CycleOptions {
   /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
-  /** The script processing threads run; the compiled process-thread.js unless a test stands in one. */
-  readonly threadScript?: URL;
+  /** Starts the threads feeds are processed on: the worker's pool (createFeedProcessor in worker/process-pool.ts). */
+  readonly processors: FeedProcessorFactory;
 }
 
 export type { CycleSummary, ProgressEvent };
 
-export function runOneCycle(app: App, options: CycleOptions = {}): Promise<CycleSummary> {
+export function runOneCycle(app: App, options: CycleOptions): Promise<CycleSummary> {
   const sources = resolveSources(app.config);
   const { tagger, languages } = app.tagging(sources);
   return runCycle({

@@ -12,7 +12,7 @@ import { createHttpClient } from '../fetch/http-client.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { renderOpml } from '../publish/opml.js';
 import { Store } from '../store/store.js';
-import { addSources, readOpmlFile, removeSource, resolveSources, sourcesFile, toOpmlSource, type SourcesChange } from '../worker/sources.js';
+import { addSources, readOpmlFile, removeSource, resolveSources, sourcesFile, toOpmlSource, type SourcesChange } from './sources.js';
 import type { AppSettings } from './app.js';
 
 export type { SourcesChange };

@@ -9,9 +9,9 @@ import type { Delivery } from '../domain/delivery.js';
 import type { HostDeferral, SourceRecord } from '../domain/source.js';
 import { lockHolder } from '../store/lock.js';
 import { Store } from '../store/store.js';
-import { isDue } from '../worker/fetch-schedule.js';
-import { isStale } from '../worker/source-health.js';
-import { resolveSources } from '../worker/sources.js';
+import { isDue } from './fetch-schedule.js';
+import { isStale } from './source-health.js';
+import { resolveSources } from './sources.js';
 
 export type SourceState = 'new' | 'ok' | 'stale' | 'failing';
 

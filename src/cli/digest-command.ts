@@ -5,7 +5,7 @@ import type { App } from '../app/app.js';
 import { displayPath, type Config } from '../config/load-config.js';
 import { formatIsoWeek, parseIsoWeek } from '../digest/iso-week.js';
 import { VeilleError } from '../domain/errors.js';
-import { buildDigest, configuredRecipient, createMailer, renderDigestMessages, resendDigest, sendDigest, type BuildResult } from '../worker/digest-job.js';
+import { buildDigest, configuredRecipient, createMailer, renderDigestMessages, resendDigest, sendDigest, type BuildResult } from '../app/digest.js';
 import { formatLocalTime, type Output } from './output.js';
 
 export interface DigestCommandOptions {

@@ -1,5 +1,6 @@
 // The `veille` command line: parses argv, calls the app, prints, and returns the exit code
 // (0 done, 2 bad usage or invalid config, 1 internal error; DESIGN.md "Contracts").
+import { createFeedProcessor } from '../worker/process-pool.js';
 import { configureApp, openApp, type App } from '../app/app.js';
 import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { serveSite } from '../app/serve.js';
@@ -7,10 +8,10 @@ import { displayPath, loadConfig, resolveConfigFile, type Config } from '../conf
 import { isVeilleError, VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { silentLogger } from '../domain/ports.js';
-import { createClock } from '../worker/clock.js';
-import { createLogger } from '../worker/logger.js';
+import { createClock } from '../system/clock.js';
+import { createLogger } from '../system/logger.js';
 import { runRetagCommand } from './retag-command.js';
-import { VERSION } from '../worker/version.js';
+import { VERSION } from '../system/version.js';
 import { runWorker } from '../worker/worker.js';
 import { processOutput, type Output } from './output.js';
 import { runEvalCommand, runTagCommand } from './tag-commands.js';
@@ -133,6 +134,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
   try {
     const summary = await runOneCycle(app, {
       force,
+      processors: createFeedProcessor,
       ...(interactive
         ? {
             onProgress: (event) =>

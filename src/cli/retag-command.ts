@@ -2,7 +2,7 @@
 import type { App } from '../app/app.js';
 import type { Config } from '../config/load-config.js';
 import { displayPath } from '../config/load-config.js';
-import { retagStoredItems } from '../worker/retag.js';
+import { retagStoredItems } from '../app/retag.js';
 import type { Output } from './output.js';
 
 export interface RetagCommandContext {

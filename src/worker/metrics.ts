@@ -3,8 +3,8 @@
 // durations, items stored).
 import { publicUrl } from '../domain/source-url.js';
 import type { SourceRecord } from '../domain/source.js';
-import type { CycleSummary, SourceResult } from './pipeline.js';
-import { isStale } from './source-health.js';
+import type { CycleSummary, SourceResult } from '../app/pipeline.js';
+import { isStale } from '../app/source-health.js';
 
 /** Upper bounds of the fetch duration histogram, in seconds. */
 const DURATION_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

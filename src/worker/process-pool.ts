@@ -5,34 +5,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VeilleError, type ErrorCode } from '../domain/errors.js';
-import type { FeedJob, ProcessedFeed } from './process-feed.js';
-
-export interface FeedProcessor {
-  /** Most threads in use at once. */
-  readonly threads: number;
-  process(job: FeedJob): Promise<ProcessedFeed>;
-  close(): Promise<void>;
-}
-
-export interface FeedProcessorOptions {
-  /** At least 1. */
-  readonly threads: number;
-  /** How long one job may run on its thread, counted from when the thread takes it. */
-  readonly deadlineMs: (job: FeedJob) => number;
-  /** The script each thread runs: the compiled process-thread.js unless a test stands in another. */
-  readonly threadScript?: URL;
-}
+import type { FeedJob, FeedProcessor, FeedProcessorOptions, ProcessedFeed } from '../app/process-feed.js';
 
 /** What a thread posts: once when its modules are loaded, then one answer per job. */
 export type ThreadMessage =
   | { readonly ready: true }
   | { readonly id: number; readonly result: ProcessedFeed }
   | { readonly id: number; readonly error: { readonly code: ErrorCode; readonly message: string } };
-
-/** processing.parseTimeoutMs plus parseTimeoutMsPerMiB for each MiB of the feed's text (UTF-8). */
-export function parseDeadlineMs(limits: { parseTimeoutMs: number; parseTimeoutMsPerMiB: number }, text: string): number {
-  return Math.round(limits.parseTimeoutMs + (limits.parseTimeoutMsPerMiB * Buffer.byteLength(text, 'utf8')) / (1024 * 1024));
-}
 
 /**
  * The compiled thread script: beside this module in dist/, or in dist/worker/ when this module runs

@@ -3,7 +3,7 @@
 // pool sends and answers with the result, or with the error's code and message.
 import { parentPort } from 'node:worker_threads';
 import { describeError, isVeilleError } from '../domain/errors.js';
-import { processFeed, type FeedJob } from './process-feed.js';
+import { processFeed, type FeedJob } from '../app/process-feed.js';
 import type { ThreadMessage } from './process-pool.js';
 
 const answer = (message: ThreadMessage): void => parentPort?.postMessage(message);

@@ -1,13 +1,14 @@
 // The long-lived worker: publishes what is stored, serves the publish folder, runs a cycle at
 // once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM.
+import { createFeedProcessor } from './process-pool.js';
 import type { App } from '../app/app.js';
 import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
-import { runScheduledDigest } from './digest-job.js';
+import { runScheduledDigest } from '../app/digest.js';
 import { createCycleMetrics, recordSourceResult, renderMetrics } from './metrics.js';
-import { publishFromStore } from './publish-from-store.js';
+import { publishFromStore } from '../app/publish.js';
 
 export interface WorkerDeps {
   /** Built once for the process (src/app/app.ts): the cycles and the digest share its store and translator. */
@@ -52,6 +53,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     current = Promise.resolve()
       .then(() =>
         runOneCycle(app, {
+          processors: createFeedProcessor,
           signal: stopping.signal,
           onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
         }),

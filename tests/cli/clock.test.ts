@@ -1,7 +1,7 @@
 // VEILLE_NOW fixes the clock with an instant that means the same on every machine.
 import { describe, expect, it } from 'vitest';
 import { isVeilleError } from '../../src/domain/errors.js';
-import { createClock } from '../../src/worker/clock.js';
+import { createClock } from '../../src/system/clock.js';
 
 describe('createClock', () => {
   it.each([

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { resolveSources } from '../../src/worker/sources.js';
+import { resolveSources } from '../../src/app/sources.js';
 import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/veille.js');

@@ -1,7 +1,7 @@
 // The User-Agent publishers see: veille's name, version and the site URL, or the configured one.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { userAgentFor, VERSION } from '../../src/worker/version.js';
+import { userAgentFor, VERSION } from '../../src/system/version.js';
 
 describe('userAgentFor', () => {
   it.each([

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Logger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { runScheduledDigest } from '../../src/worker/digest-job.js';
+import { runScheduledDigest } from '../../src/app/digest.js';
 import { makeDigestProject, WEEK, type DigestProject } from './digest-fixture.js';
 
 let project: DigestProject;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { groupStoredStories } from '../../src/worker/group-stored-stories.js';
+import { groupStoredStories } from '../../src/app/group-stored-stories.js';
 import { runCli } from '../helpers/cli.js';
 import { makeDigestProject, NOW, WEEK, type DigestProject } from './digest-fixture.js';
 

@@ -8,7 +8,7 @@ import type { DigestIssue } from '../../src/domain/digest.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { buildDigest, sendDigest, type DigestDeps } from '../../src/worker/digest-job.js';
+import { buildDigest, sendDigest, type DigestDeps } from '../../src/app/digest.js';
 import { runCli } from '../helpers/cli.js';
 import { makeDigestProject, NOW, WEEK, type DigestProject } from '../digest/digest-fixture.js';
 import { SMTP_PASSWORD, SMTP_USER, startSmtpServer, type TestSmtpServer } from './smtp-server.js';

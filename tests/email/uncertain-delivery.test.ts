@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/domain/ports.js';
 import { messageIdFor } from '../../src/email/compose.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { buildDigest } from '../../src/worker/digest-job.js';
+import { buildDigest } from '../../src/app/digest.js';
 import { makeDigestProject, NOW, WEEK, type DigestProject } from '../digest/digest-fixture.js';
 import { runCli } from '../helpers/cli.js';
 import { spawnVeille } from '../stress/processes.js';

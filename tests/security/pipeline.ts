@@ -105,7 +105,7 @@ function digestOf(entries: readonly FeedEntry[], sourceName: string, siteUrl: st
 }
 
 /**
- * Item → FeedEntry as the worker does it (src/worker/publish-from-store.ts): the source is named
+ * Item → FeedEntry as the worker does it (src/app/publish.ts): the source is named
  * after the feed's own title and its site URL is the feed's `<link>`, both as parsed, untrusted.
  */
 export function toFeedEntry(item: Item, feed: ParsedFeed): FeedEntry {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Item } from '../../src/domain/types.js';
 import { isVeilleError } from '../../src/domain/errors.js';
 import { Store } from '../../src/store/store.js';
-import { groupStoredStories } from '../../src/worker/group-stored-stories.js';
+import { groupStoredStories } from '../../src/app/group-stored-stories.js';
 
 const NOW = '2026-11-26T08:00:00Z';
 

@@ -1,5 +1,6 @@
 // A cycle run in process against loopback servers: a temporary folder with its config, store and
 // publish folder, and the result of every source by URL.
+import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import type { CycleSummary, ProgressEvent, SourceResult } from '../../src/worker/pipeline.js';
+import type { CycleSummary, ProgressEvent, SourceResult } from '../../src/app/pipeline.js';
 import { THEMES_FILE } from '../helpers/cli.js';
 
 export interface CycleProject {
@@ -53,7 +54,7 @@ export function makeCycleProject(yaml: string, options: { processing?: string } 
       const results = new Map<string, SourceResult>();
       const summary = await runOneCycle(app, {
         force: options.force === true,
-        ...(options.threadScript ? { threadScript: options.threadScript } : {}),
+        processors: (processing) => createFeedProcessor({ ...processing, ...(options.threadScript ? { threadScript: options.threadScript } : {}) }),
         onProgress: (event) => {
           results.set(event.source.url, event.result);
           options.onProgress?.(event);

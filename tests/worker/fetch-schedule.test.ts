@@ -8,7 +8,7 @@ import {
   nextFetchAfterFailure,
   nextFetchAfterSuccess,
   NO_FEED_HINTS,
-} from '../../src/worker/fetch-schedule.js';
+} from '../../src/app/fetch-schedule.js';
 
 const BOUNDS = { minIntervalMinutes: 15, maxIntervalMinutes: 1440 };
 // A Thursday.

@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CycleSummary, SourceResult } from '../../src/worker/pipeline.js';
+import type { CycleSummary, SourceResult } from '../../src/app/pipeline.js';
 import { startServer, type Route, type TestServer } from '../fetch/servers.js';
 import { rssFeed } from '../helpers/feed-server.js';
 import { makeCycleProject, type CycleProject } from './cycle-harness.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../src/domain/source.js';
 import { createCycleMetrics, recordSourceResult, renderMetrics } from '../../src/worker/metrics.js';
-import type { SourceResult } from '../../src/worker/pipeline.js';
+import type { SourceResult } from '../../src/app/pipeline.js';
 
 const NOW = new Date('2026-11-26T08:00:00Z');
 

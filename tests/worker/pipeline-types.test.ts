@@ -2,7 +2,7 @@
 // code that does not exist is a type error (checked by `npm run typecheck`, which covers tests/).
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.js';
-import type { CycleSummary, SourceResult } from '../../src/worker/pipeline.js';
+import type { CycleSummary, SourceResult } from '../../src/app/pipeline.js';
 
 describe('pipeline types', () => {
   it('keep a failed source\'s code an ErrorCode', () => {

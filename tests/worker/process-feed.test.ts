@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeTextSignature, encodeTextSignature } from '../../src/cluster/features.js';
 import { hashItemContent } from '../../src/store/item-hash.js';
-import { processFeed } from '../../src/worker/process-feed.js';
+import { processFeed } from '../../src/app/process-feed.js';
 
 const RSS = `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Lab notes</title><link>https://lab.example/</link>

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isVeilleError } from '../../src/domain/errors.js';
-import type { FeedJob } from '../../src/worker/process-feed.js';
-import { createFeedProcessor, parseDeadlineMs } from '../../src/worker/process-pool.js';
+import type { FeedJob } from '../../src/app/process-feed.js';
+import { parseDeadlineMs } from '../../src/app/process-feed.js';
+import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { rssFeed } from '../helpers/feed-server.js';
 
 const STAND_IN = new URL('./stalling-thread.mjs', import.meta.url);

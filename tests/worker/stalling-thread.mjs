@@ -5,7 +5,7 @@
 // set to a folder, each thread that starts writes a file there.
 import { writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { processFeed } from '../../dist/worker/process-feed.js';
+import { processFeed } from '../../dist/app/process-feed.js';
 
 const MARK = '<!-- veille-test-stall:';
 

@@ -5,6 +5,7 @@
 //   Then the fetch bench, building a digest issue from 50,000 items stored in one week against the
 //   SQLite read of the same rows (digest-bench.ts, target < 1 s), and grouping 10,000 items into
 //   stories (cluster-bench.ts, target < 2 s).
+import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,7 +86,7 @@ async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const app = composeApp(configureApp(config, { clock: { now: () => new Date() }, env: {}, logger: silentLogger }), { store, taxonomy });
-    const summary = await runOneCycle(app, { force: true });
+    const summary = await runOneCycle(app, { force: true, processors: createFeedProcessor });
     const seconds = (performance.now() - started) / 1000;
     const peakRss = peak.stop();
     const cpu = process.cpuUsage(cpuBefore);

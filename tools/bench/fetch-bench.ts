@@ -3,6 +3,7 @@
 //   first cycle: wall time against the ideal the limits allow (target: within 1.5x);
 //   second cycle, every source forced due, all answering 304: wall time and feed bytes received
 //   (targets: no feed body, under 20% of the first cycle).
+import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,7 @@ export async function runFetchBench(): Promise<FetchBenchFigures> {
       const started = performance.now();
       const summary = await runOneCycle(app, {
         force: true,
+        processors: createFeedProcessor,
         onProgress: (event) => {
           if (event.result.kind === 'ok' || event.result.kind === 'not-modified') bytes += event.result.bytes;
         },

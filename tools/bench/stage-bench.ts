@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { Store } from '../../src/store/store.js';
 import { createTagger } from '../../src/tag/tagger.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { groupStoredStories } from '../../src/worker/group-stored-stories.js';
-import { processFeed, type ProcessedFeed } from '../../src/worker/process-feed.js';
+import { groupStoredStories } from '../../src/app/group-stored-stories.js';
+import { processFeed, type ProcessedFeed } from '../../src/app/process-feed.js';
 import { createBareRssParser } from '../../src/parse/rss-parser-adapter.js';
-import { publishFromStore } from '../../src/worker/publish-from-store.js';
+import { publishFromStore } from '../../src/app/publish.js';
 import { benchFeedUrl, writeBenchConfig } from './bench-config.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 

@@ -77,3 +77,30 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     items,
   };
 }
+
+/**
+ * Where processFeed runs so that a feed overrunning its deadline can be stopped: the worker's pool
+ * of threads (worker/process-pool.ts), handed to the cycle by whoever runs it.
+ */
+export interface FeedProcessor {
+  /** Most threads in use at once. */
+  readonly threads: number;
+  process(job: FeedJob): Promise<ProcessedFeed>;
+  close(): Promise<void>;
+}
+
+export interface FeedProcessorOptions {
+  /** At least 1. */
+  readonly threads: number;
+  /** How long one job may run on its thread, counted from when the thread takes it. */
+  readonly deadlineMs: (job: FeedJob) => number;
+  /** The script each thread runs: the compiled process-thread.js unless a test stands in another. */
+  readonly threadScript?: URL;
+}
+
+export type FeedProcessorFactory = (options: FeedProcessorOptions) => FeedProcessor;
+
+/** processing.parseTimeoutMs plus parseTimeoutMsPerMiB for each MiB of the feed's text (UTF-8). */
+export function parseDeadlineMs(limits: { parseTimeoutMs: number; parseTimeoutMsPerMiB: number }, text: string): number {
+  return Math.round(limits.parseTimeoutMs + (limits.parseTimeoutMsPerMiB * Buffer.byteLength(text, 'utf8')) / (1024 * 1024));
+}

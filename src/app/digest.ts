@@ -15,9 +15,9 @@ import type { SiteLocale } from '../domain/site-locale.js';
 import type { Store } from '../store/store.js';
 import type { Translator } from '../translate/translator.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
-import { publishFromStore } from './publish-from-store.js';
+import { publishFromStore } from './publish.js';
 import { translateRecent } from './translate-step.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../system/version.js';
 
 export interface DigestDeps {
   readonly config: Config;

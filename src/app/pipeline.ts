@@ -25,8 +25,8 @@ import {
   nextFetchAfterSuccess,
 } from './fetch-schedule.js';
 import { groupStoredStories } from './group-stored-stories.js';
-import { createFeedProcessor, parseDeadlineMs, type FeedProcessor } from './process-pool.js';
-import { publishFromStore } from './publish-from-store.js';
+import { parseDeadlineMs, type FeedProcessor, type FeedProcessorFactory } from './process-feed.js';
+import { publishFromStore } from './publish.js';
 import { translateRecent } from './translate-step.js';
 import type { Translator } from '../translate/translator.js';
 
@@ -90,8 +90,8 @@ export interface CycleDeps {
   /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
-  /** The script processing threads run; the compiled process-thread.js unless a test stands in one. */
-  readonly threadScript?: URL;
+  /** Starts the threads feeds are processed on (the worker's pool: worker/process-pool.ts). */
+  readonly processors: FeedProcessorFactory;
 }
 
 export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
@@ -116,10 +116,9 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const permits = createPermits(config.fetch.concurrency * PERMITS_PER_FETCH_SLOT);
   // Always threads, even for one due source: a feed that overruns its deadline is stopped there
   // while the main thread goes on answering HTTP and processing the other sources.
-  const processor = createFeedProcessor({
+  const processor = deps.processors({
     threads: config.processing.threads,
     deadlineMs: (job) => parseDeadlineMs(config.processing, job.text),
-    ...(deps.threadScript ? { threadScript: deps.threadScript } : {}),
   });
   const specs = new Map(deps.sources.map((spec) => [sourceUrlKey(spec.url), spec]));
 

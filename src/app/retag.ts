@@ -7,7 +7,7 @@ import type { SourceSpec, ThemeMatch } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import type { Tagger } from '../tag/tagger.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
-import { publishFromStore } from './publish-from-store.js';
+import { publishFromStore } from './publish.js';
 import { resolveSources } from './sources.js';
 import type { Translator } from '../translate/translator.js';
 

@@ -14,7 +14,7 @@ import type { StoredItem, StoredStory } from '../domain/story.js';
 import type { Store } from '../store/store.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import type { Translator } from '../translate/translator.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../system/version.js';
 
 export interface PublishInput {
   readonly config: Config;
