@@ -173,21 +173,35 @@ export async function sendDigest(
   options: { env: NodeJS.ProcessEnv; mailer?: Mailer; signal?: AbortSignal; sleep?: (ms: number) => Promise<void> },
 ): Promise<SendSummary & { target: string }> {
   const { config } = deps;
-  const mailer = options.mailer ?? createMailer(config, options.env);
-  try {
+  return withMailer(config, options, async (mailer) => {
     const summary = await sendIssue({
-      issue,
+      ...deliveryParts(deps, issue, mailer, options),
       recipients: config.email.recipients,
-      digests: deps.store.digests(),
-      mailer,
-      compose: composerFor(deps, issue, deps.clock.now()),
-      now: () => deps.clock.now(),
-      logger: deps.logger,
-      retry: config.email.retry,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return { ...summary, target: mailer.target };
+  });
+}
+
+/** What sending one issue takes, whether to every recipient or again to one. */
+function deliveryParts(deps: DigestDeps, issue: DigestIssue, mailer: Mailer, options: { sleep?: (ms: number) => Promise<void> }) {
+  return {
+    issue,
+    digests: deps.store.digests(),
+    mailer,
+    compose: composerFor(deps, issue, deps.clock.now()),
+    now: () => deps.clock.now(),
+    logger: deps.logger,
+    retry: deps.config.email.retry,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  };
+}
+
+/** The mailer given, or one made from the config and closed once `send` is done. */
+async function withMailer<T>(config: Config, options: { env: NodeJS.ProcessEnv; mailer?: Mailer }, send: (mailer: Mailer) => Promise<T>): Promise<T> {
+  const mailer = options.mailer ?? createMailer(config, options.env);
+  try {
+    return await send(mailer);
   } finally {
     if (!options.mailer) mailer.close();
   }
@@ -231,23 +245,10 @@ export async function resendDigest(
     );
   }
   const issue = readDigestIssue(stored.week, stored.issue);
-  const mailer = options.mailer ?? createMailer(config, options.env);
-  try {
-    const outcome = await resendIssue({
-      issue,
-      recipient,
-      digests,
-      mailer,
-      compose: composerFor(deps, issue, deps.clock.now()),
-      now: () => deps.clock.now(),
-      logger: deps.logger,
-      retry: config.email.retry,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-    });
+  return withMailer(config, options, async (mailer) => {
+    const outcome = await resendIssue({ ...deliveryParts(deps, issue, mailer, options), recipient });
     return { ...outcome, target: mailer.target, recipient: recipient.address.toLowerCase() };
-  } finally {
-    if (!options.mailer) mailer.close();
-  }
+  });
 }
 
 /** The worker's weekly run: build (or keep) the last complete week's issue, then send it. */

@@ -3,7 +3,7 @@
 // worker thread.
 import { normalizeFeedItems, normalizeSourceInfo } from '../clean/normalize.js';
 import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
-import type { Item } from '../domain/types.js';
+import type { Item, ParsedFeed } from '../domain/types.js';
 import { languageSample, settleLanguage } from '../language/item-language.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { hashItemContent } from '../store/item-hash.js';
@@ -21,14 +21,8 @@ export interface FeedJob {
   readonly fetchedAt: string;
 }
 
-export interface ProcessedFeed {
-  readonly title: string | null;
-  readonly link: string | null;
-  readonly ttlMinutes: number | null;
-  /** The feed's sy:updatePeriod / sy:updateFrequency, skipHours and skipDays, for the schedule. */
-  readonly updatePeriodMinutes: number | null;
-  readonly skipHours: readonly number[];
-  readonly skipDays: readonly string[];
+/** The feed's title and link, and its hints for the schedule (ttl, sy:updatePeriod, skipHours, skipDays). */
+export interface ProcessedFeed extends Pick<ParsedFeed, 'title' | 'link' | 'ttlMinutes' | 'updatePeriodMinutes' | 'skipHours' | 'skipDays'> {
   /** One record per item, in the feed's order: it crosses to the main thread as plain data (structured clone). */
   readonly items: readonly ProcessedItem[];
 }

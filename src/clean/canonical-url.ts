@@ -1,5 +1,6 @@
 // Canonical form of a link: absolute http(s), lowercase scheme and host, no default port, no
 // fragment, no tracking parameters. The same story reached through two newsletters gets one URL.
+import { queryParameterName } from '../domain/web-url.js';
 
 /** Query parameters that only identify a campaign or a click, never the page. Sorted. */
 export const TRACKING_PARAMETERS: readonly string[] = [
@@ -60,20 +61,11 @@ export function canonicalizeUrl(raw: string, base?: string): string | null {
   url.hash = '';
   const query = url.search.slice(1);
   if (query !== '') {
-    const kept = query.split('&').filter((pair) => pair !== '' && !isTrackingParameter(parameterName(pair)));
+    const kept = query.split('&').filter((pair) => pair !== '' && !isTrackingParameter(queryParameterName(pair)));
     url.search = kept.length > 0 ? `?${kept.join('&')}` : '';
   } else {
     url.search = '';
   }
   // WHATWG URL already lowercases scheme and host and drops the default port.
   return url.href;
-}
-
-function parameterName(pair: string): string {
-  const name = pair.split('=', 1)[0] ?? '';
-  try {
-    return decodeURIComponent(name.replace(/\+/g, ' '));
-  } catch {
-    return name;
-  }
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { VeilleError } from '../domain/errors.js';
+import { describeFileError, VeilleError } from '../domain/errors.js';
 import { siteLocale, type SiteLocale } from '../domain/site-locale.js';
 import type { SourceSpec } from '../domain/types.js';
 import { configSchema, type ParsedConfig } from './schema.js';
@@ -53,7 +53,7 @@ export function loadConfig(file: string): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new VeilleError('CONFIG_NOT_FOUND', `config: cannot read ${displayPath(file)}: ${systemReason(cause)}`, { cause });
+    throw new VeilleError('CONFIG_NOT_FOUND', `config: cannot read ${displayPath(file)}: ${describeFileError(cause)}`, { cause });
   }
   return parseConfig(text, file);
 }
@@ -186,14 +186,6 @@ function typeOf(value: unknown): string {
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
-}
-
-function systemReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message : String(error);
 }
 
 export function displayPath(file: string): string {

@@ -1,6 +1,7 @@
 // Two rules on a source's URL: the form shown outside (feeds, OPML, pages, metrics, status, logs),
 // without credentials, and the form sources are compared by, so one feed is one source.
 // The URL as configured is what is stored and fetched; neither form replaces it.
+import { queryParameterName } from './web-url.js';
 
 /** Query parameter names that carry a credential, compared in lower case. Sorted. */
 export const SECRET_PARAMETERS: readonly string[] = [
@@ -65,7 +66,7 @@ export function publicUrl(url: string): string {
   parsed.hash = '';
   const query = parsed.search.slice(1);
   if (query !== '') {
-    const kept = query.split('&').filter((pair) => pair !== '' && !isSecretParameter(parameterName(pair)));
+    const kept = query.split('&').filter((pair) => pair !== '' && !isSecretParameter(queryParameterName(pair)));
     parsed.search = kept.length > 0 ? `?${kept.join('&')}` : '';
   }
   return parsed.href;
@@ -106,13 +107,4 @@ export function sourceUrlKey(url: string): string {
 /** True when the two URLs name one source (see sourceUrlKey). */
 export function isSameSourceUrl(a: string, b: string): boolean {
   return a === b || sourceUrlKey(a) === sourceUrlKey(b);
-}
-
-function parameterName(pair: string): string {
-  const name = pair.split('=', 1)[0] ?? '';
-  try {
-    return decodeURIComponent(name.replace(/\+/g, ' '));
-  } catch {
-    return name;
-  }
 }

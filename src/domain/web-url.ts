@@ -43,3 +43,13 @@ export function storyHostOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/** The decoded name of one `name=value` pair of a query string (`+` read as a space), as written when it does not decode. */
+export function queryParameterName(pair: string): string {
+  const name = pair.split('=', 1)[0] ?? '';
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}

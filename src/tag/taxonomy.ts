@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { VeilleError } from '../domain/errors.js';
+import { describeFileError, VeilleError } from '../domain/errors.js';
 import type { ThemeInfo } from '../domain/types.js';
 import { categoryKey, keyOf, splitWords } from './words.js';
 
@@ -139,7 +139,7 @@ export function loadTaxonomy(file: string): Taxonomy {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new VeilleError('TAXONOMY_INVALID', `${file}: cannot read the taxonomy file (the config's themes key): ${reasonOf(cause)}`, { cause });
+    throw new VeilleError('TAXONOMY_INVALID', `${file}: cannot read the taxonomy file (the config's themes key): ${describeFileError(cause)}`, { cause });
   }
   return parseTaxonomy(text, file);
 }
@@ -309,12 +309,4 @@ export function ownActivation(language: string): string {
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((key, i) => key === b[i]);
-}
-
-function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message : String(error);
 }
