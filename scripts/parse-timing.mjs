@@ -8,6 +8,7 @@
 //   npm run build && node scripts/parse-timing.mjs dist            (this checkout)
 //   node scripts/parse-timing.mjs /work/main/dist --cap 60         (another build)
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -38,7 +39,9 @@ async function runOne(dist, shape, size) {
     discoverFeedLinks(input, 'https://example.org/');
     return { seconds: (performance.now() - loaded) / 1000, outcome };
   }
-  const { processFeed } = await import(pathToFileURL(resolve(dist, 'worker/process-feed.js')).href);
+  // app/process-feed.js since issue 14; worker/process-feed.js in older builds.
+  const module = existsSync(resolve(dist, 'app/process-feed.js')) ? 'app/process-feed.js' : 'worker/process-feed.js';
+  const { processFeed } = await import(pathToFileURL(resolve(dist, module)).href);
   // Modules loaded and the parser warmed on a small feed: the figure is the input's own cost.
   await processFeed({ text: rss('warm'), contentType: null, url: 'https://example.org/feed', sourceKey: 'k', sourceLang: 'en', languages: ['fr', 'en'], fetchedAt });
   const loaded = performance.now();
