@@ -1,6 +1,7 @@
 // One cycle: fetch the due sources, parse, normalize, tag and store their items, then publish.
 // A source's failure is recorded on that source and never stops the others; a host that answers
 // 429 or 503 with Retry-After is left alone until then, by every source on it.
+import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import { dirname } from 'node:path';
 import type { Config } from '../config/load-config.js';
 import { describeError, isVeilleError, type ErrorCode } from '../domain/errors.js';
@@ -114,6 +115,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   // parsing, tagging and storing go on. A fetch also takes a permit, kept until its items are
   // stored, so that slow processing holds back new fetches instead of piling up bodies in memory.
   const permits = createPermits(config.fetch.concurrency * PERMITS_PER_FETCH_SLOT);
+  // Each fetch in flight listens to the stop signal until it ends, so fetch.concurrency listeners at
+  // once is the design, not a leak: Node's warning past 10 ("MaxListenersExceededWarning") would
+  // say otherwise on every `veille start` with the default 16.
+  if (deps.signal) setMaxListeners(Math.max(defaultMaxListeners, config.fetch.concurrency + STOP_LISTENERS_BESIDE_FETCHES), deps.signal);
   // Always threads, even for one due source: a feed that overruns its deadline is stopped there
   // while the main thread goes on answering HTTP and processing the other sources.
   const processor = deps.processors({
@@ -225,6 +230,9 @@ interface SourceContext extends CycleDeps {
 interface DiskFull {
   error: unknown;
 }
+
+/** Listeners on the stop signal besides the fetches': the translation step's and the digest's. */
+const STOP_LISTENERS_BESIDE_FETCHES = 4;
 
 /** Feeds being fetched or fetched and not yet stored, per slot of fetch.concurrency. */
 const PERMITS_PER_FETCH_SLOT = 2;

@@ -29,6 +29,8 @@ export interface RunOptions {
   /** A stand-in script for the processing threads. */
   readonly threadScript?: URL;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** The worker's stop signal. */
+  readonly signal?: AbortSignal;
 }
 
 /** `processing`: the YAML value of that key (one thread by default). */
@@ -54,6 +56,7 @@ export function makeCycleProject(yaml: string, options: { processing?: string } 
       const results = new Map<string, SourceResult>();
       const summary = await runOneCycle(app, {
         force: options.force === true,
+        ...(options.signal ? { signal: options.signal } : {}),
         processors: (processing) => createFeedProcessor({ ...processing, ...(options.threadScript ? { threadScript: options.threadScript } : {}) }),
         onProgress: (event) => {
           results.set(event.source.url, event.result);
