@@ -41,16 +41,20 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
-    synopsis: '[--force]',
-    summary: 'one cycle: fetch the due sources (all with --force), process, publish',
-    options: { force: flag },
+    synopsis: '[--force] [--log-format json|text]',
+    summary:
+      'one cycle: fetch the due sources (all with --force), process, publish; on a\n' +
+      'terminal, progress and a summary, else (or with --log-format) log lines',
+    options: { force: flag, 'log-format': text },
     positionals: [],
   },
   {
     name: 'start',
-    synopsis: '',
-    summary: 'the worker: a cycle now, then on schedule.fetch; serves the publish folder',
-    options: {},
+    synopsis: '[--log-format json|text]',
+    summary:
+      'the worker: a cycle now, then on schedule.fetch; serves the publish folder;\n' +
+      'logs readable lines on a terminal, JSON lines otherwise (or as --log-format says)',
+    options: { 'log-format': text },
     positionals: [],
   },
   { name: 'serve', synopsis: '', summary: 'serve the publish folder only', options: {}, positionals: [] },
@@ -153,6 +157,7 @@ export type CliOptions = ParsedValues & {
   readonly name?: string;
   readonly lang?: string;
   readonly 'no-check'?: boolean;
+  readonly 'log-format'?: string;
 };
 
 export type ParsedCommand =

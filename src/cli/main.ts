@@ -9,7 +9,8 @@ import { isVeilleError, VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { silentLogger } from '../domain/ports.js';
 import { createClock } from '../system/clock.js';
-import { createLogger } from '../system/logger.js';
+import { publicUrl } from '../domain/source-url.js';
+import { createLogger, LOG_FORMATS, type LogFormat } from '../system/logger.js';
 import { runRetagCommand } from './retag-command.js';
 import { VERSION } from '../system/version.js';
 import { runWorker } from '../worker/worker.js';
@@ -79,10 +80,14 @@ async function dispatch(ctx: CliContext): Promise<number> {
   const clock = createClock(ctx.env);
   const configFile = resolveConfigFile(options.config, ctx.env, ctx.cwd);
   switch (command) {
-    case 'run':
-      return runOnce(loadConfig(configFile), clock, ctx, options.force === true);
-    case 'start':
-      return startWorker(loadConfig(configFile), clock, ctx);
+    case 'run': {
+      const format = logFormatOption(options['log-format'], command);
+      return runOnce(loadConfig(configFile), clock, ctx, options.force === true, format);
+    }
+    case 'start': {
+      const format = logFormatOption(options['log-format'], command) ?? (ctx.output.isTerminal ? 'text' : 'json');
+      return startWorker(loadConfig(configFile), clock, ctx, format);
+    }
     case 'serve':
       return serveOnly(loadConfig(configFile), ctx);
     case 'status':
@@ -128,9 +133,19 @@ function openCommandApp(config: Config, command: string, clock: Clock, ctx: CliC
   return openApp(config, { command, clock, env: ctx.env, logger });
 }
 
-async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boolean): Promise<number> {
-  const app = openCommandApp(config, 'run', clock, ctx);
-  const interactive = ctx.output.isTerminal;
+/** --log-format, checked; undefined when not given. */
+function logFormatOption(value: string | undefined, command: string): LogFormat | undefined {
+  if (value === undefined) return undefined;
+  const format = LOG_FORMATS.find((candidate) => candidate === value);
+  if (format === undefined) throw new VeilleError('USAGE', `${command}: --log-format "${value}": expected ${LOG_FORMATS.join(' or ')}`);
+  return format;
+}
+
+async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boolean, format: LogFormat | undefined): Promise<number> {
+  // On a terminal without --log-format: a progress line and a summary; else log lines.
+  const interactive = ctx.output.isTerminal && format === undefined;
+  const logger: Logger = interactive ? silentLogger : createLogger(config.log.level, ctx.output.err, format ?? 'json');
+  const app = openApp(config, { command: 'run', clock, env: ctx.env, logger });
   try {
     const summary = await runOneCycle(app, {
       force,
@@ -141,7 +156,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
               ctx.output.err(
                 `\r\x1b[K${event.done}/${event.total} sources` +
                   (event.failed > 0 ? `, ${event.failed} failed` : '') +
-                  (event.result.kind === 'failed' ? `  (${event.source.name ?? event.source.url}: ${event.result.code})` : ''),
+                  (event.result.kind === 'failed' ? `  (${event.source.name ?? publicUrl(event.source.url)}: ${event.result.code})` : ''),
               ),
           }
         : {}),
@@ -177,8 +192,8 @@ export function formatSummary(summary: CycleSummary, config: Config): string {
   );
 }
 
-async function startWorker(config: Config, clock: Clock, ctx: CliContext): Promise<number> {
-  const logger = createLogger(config.log.level, ctx.output.err);
+async function startWorker(config: Config, clock: Clock, ctx: CliContext, format: LogFormat): Promise<number> {
+  const logger = createLogger(config.log.level, ctx.output.err, format);
   const app = openApp(config, { command: 'start', clock, env: ctx.env, logger });
   try {
     await runWorker({
