@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { isProcessAlive } from '../system/process-alive.js';
+import { removeStaleLock } from '../system/stale-lock.js';
 
 export interface Lock {
   release(): void;
@@ -42,7 +43,11 @@ export function acquireLock(databasePath: string, command: string, now: Date): L
             'wait for it to finish, or stop it first',
         );
       }
-      removeQuietly(path); // left by a process that is gone
+      // Left by a process that is gone: removed by one of the processes that saw it, read again then.
+      removeStaleLock(path, () => {
+        const current = readOwner(path);
+        return !(current && isProcessAlive(current.pid));
+      });
       continue;
     }
     const owner: LockOwner = { pid: process.pid, command, since: now.toISOString() };

@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VeilleError } from '../domain/errors.js';
 import { isProcessAlive } from './process-alive.js';
+import { removeStaleLock } from './stale-lock.js';
 
 export interface FileLockOptions {
   /** How long to wait for another holder before giving up. */
@@ -25,10 +26,8 @@ export async function withFileLock<T>(path: string, options: FileLockOptions, wo
   let pause = POLL_MIN_MS;
   for (;;) {
     if (tryCreate(lockPath, options.purpose)) break;
-    if (isStale(lockPath)) {
-      removeQuietly(lockPath);
-      continue;
-    }
+    // Removed by one waiter only (stale-lock.ts); the others wait below and try again.
+    if (isStale(lockPath) && removeStaleLock(lockPath, () => isStale(lockPath))) continue;
     if (Date.now() >= deadline) {
       const owner = readOwner(lockPath);
       throw new VeilleError(
