@@ -101,12 +101,15 @@ function nextAttempt(record: SourceRecord | null, hostDeferral: HostDeferral | n
   return own === null || own < hostDeferral.notBefore ? hostDeferral.notBefore : own;
 }
 
-/** The stored error without the source's secrets: a message stored by an older veille may name the URL whole. */
+/**
+ * The stored error without secrets: a message stored by an older veille may name a URL whole, in
+ * the form it was fetched (normalised, or a redirect's target), so every URL in it goes through
+ * publicUrl, not only the source's own spellings.
+ */
 function shownError(record: SourceRecord): string | null {
   if (record.lastError === null) return null;
-  let message = record.lastError;
-  for (const url of new Set([record.key, record.url, record.movedFrom ?? record.url])) {
-    message = message.split(url).join(publicUrl(url));
-  }
-  return message;
+  return record.lastError.replace(URL_IN_TEXT, (url) => publicUrl(url));
 }
+
+/** An http(s) URL as messages write it: up to the next space or quote. */
+const URL_IN_TEXT = /https?:\/\/[^\s"'<>]+/gi;

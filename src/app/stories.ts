@@ -1,5 +1,6 @@
 // Use case "stories": the stories with a member published since a date, each with its members
 // and their sources' names, to check how veille grouped the same news. Reads only, no lock.
+import { publicUrl } from '../domain/source-url.js';
 import type { Config } from '../config/load-config.js';
 import type { StoredStory } from '../domain/story.js';
 import { Store } from '../store/store.js';
@@ -28,7 +29,7 @@ export function listStories(config: Config, since: Date): StoryView[] {
   try {
     if (store) {
       stories = store.recentStories(MAX_STORIES, { since: since.toISOString() });
-      sourceNames = new Map(store.listSources({ activeOnly: false }).map((source) => [source.id, source.name ?? source.feedTitle ?? source.url]));
+      sourceNames = new Map(store.listSources({ activeOnly: false }).map((source) => [source.id, source.name ?? source.feedTitle ?? publicUrl(source.url)]));
     }
   } finally {
     store?.close();

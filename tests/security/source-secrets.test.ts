@@ -120,14 +120,16 @@ describe('secrets in source URLs', () => {
         at: '2026-11-26T07:00:00Z',
         nextFetchAt: '2026-11-26T09:00:00Z',
         code: 'FETCH_HTTP_STATUS',
-        message: `fetch: ${gone?.url ?? ''} answered HTTP 500 Internal Server Error`,
+        // The source's URL, and a redirect target of another spelling with a token of its own.
+        message: `fetch: ${gone?.url ?? ''} answered HTTP 500 Internal Server Error, then HTTP://127.0.0.1:${port}/elsewhere?token=other-s3cret&page=2`,
       });
     } finally {
       store.close();
     }
     const status = await runCli(['status', '--json', '--config', project.configFile]);
     expect(status.stdout).toContain(`fetch: http://127.0.0.1:${port}/gone answered HTTP 500`);
-    for (const secret of SECRETS) expect(status.stdout).not.toContain(secret);
+    expect(status.stdout).toContain(`http://127.0.0.1:${port}/elsewhere?page=2`);
+    for (const secret of [...SECRETS, 'other-s3cret']) expect(status.stdout).not.toContain(secret);
   });
 
   it('logs the cycle without secrets', () => {
