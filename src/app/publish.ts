@@ -84,7 +84,7 @@ export function toStoryEntry(
   const first = members[0];
   if (!first) return null;
   const firstSource = sourcesById.get(first.sourceId) as SourceRecord;
-  if (members.length === 1) return { ...toFeedEntry(first, firstSource, themes), guid: story.guid };
+  if (members.length === 1) return { ...toFeedEntry(first, firstSource, themes, locale), guid: story.guid };
   const told = leadTelling(members, locale) ?? first;
   const matched = new Set(members.flatMap((member) => member.themes.map((theme) => theme.id)));
   const credits: EntrySource[] = creditedMembers(members, (member) => member.sourceId).map((member) => ({
@@ -98,7 +98,7 @@ export function toStoryEntry(
   }, first.publishedAt);
   return {
     guid: story.guid,
-    title: told.title,
+    title: told.title || locale.words.untitled,
     link: first.link,
     summary: told.summary,
     contentHtml: `${told.contentHtml}${told.contentHtml === '' ? '' : '\n'}${renderSources(credits, locale)}`,
@@ -165,11 +165,11 @@ function sourceName(source: SourceRecord): string {
   return source.name ?? source.feedTitle ?? hostOf(source.url) ?? source.url;
 }
 
-function toFeedEntry(item: StoredItem, source: SourceRecord, themes: readonly ThemeInfo[]): FeedEntry {
+function toFeedEntry(item: StoredItem, source: SourceRecord, themes: readonly ThemeInfo[], locale: SiteLocale): FeedEntry {
   const matched = new Set(item.themes.map((theme) => theme.id));
   return {
     guid: itemGuid(item.id),
-    title: item.title,
+    title: item.title || locale.words.untitled,
     link: item.link,
     summary: item.summary,
     contentHtml: item.contentHtml,

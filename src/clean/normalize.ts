@@ -19,7 +19,6 @@ export interface NormalizeContext {
   readonly fetchedAt: Date;
 }
 
-const UNTITLED = '(sans titre)';
 const SUMMARY_CHARS = 400;
 const TITLE_FROM_SUMMARY_CHARS = 80;
 /**
@@ -77,7 +76,8 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   const textOfContent = (): string => (contentText ??= textOf(parsed.content));
   let summary = stripBidiControls(summarize(summaryText !== '' ? summaryText : textOfContent(), SUMMARY_CHARS));
   const ownTitle = textField(parsed.title, MAX_TITLE_CHARS);
-  const title = ownTitle !== '' ? ownTitle : summary === '' ? UNTITLED : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
+  // An item with neither title nor text keeps an empty title: readers get the site's word for it (SiteLocale).
+  const title = ownTitle !== '' ? ownTitle : summary === '' ? '' : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
   if (ownTitle !== '' && sameText(summary, title)) {
     // Many feeds repeat the title as description; the content, if any, says more.
     const fromContent = stripBidiControls(summarize(textOfContent(), SUMMARY_CHARS));

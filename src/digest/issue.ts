@@ -52,7 +52,7 @@ export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], op
     return shown.map((story) => {
       const ids = behind.get(story);
       const lead = texts && ids ? texts.get(ids.leadId) : undefined;
-      const title = lead?.title ?? story.title;
+      const title = (lead?.title ?? story.title) || locale.words.untitled;
       const summary = lead?.summary ?? story.summary;
       const translated = options.translate?.({ title, summary, language: story.summaryLanguage }) ?? null;
       const shown = inReadersLanguage({ title, summary, language: story.language }, translated, locale);

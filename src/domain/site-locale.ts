@@ -40,6 +40,8 @@ interface Words {
   readonly readOnlineShort: string;
   readonly readIssueOnline: string;
   readonly readOnline: string;
+  /** The title shown for an item that has none (nor any text to make one from). */
+  readonly untitled: string;
   readonly whyYouGetThis: string;
   readonly unsubscribe: string;
   readonly unsubscribeSubject: string;
@@ -108,6 +110,7 @@ const FRENCH: Words = {
   readOnlineShort: 'à lire en ligne',
   readIssueOnline: 'Lire cette lettre en ligne',
   readOnline: 'Lire en ligne',
+  untitled: '(sans titre)',
   whyYouGetThis: 'Vous recevez cette lettre parce que vous y êtes abonné(e).',
   unsubscribe: 'Se désabonner',
   unsubscribeSubject: 'désabonnement',
@@ -162,6 +165,7 @@ const ENGLISH: Words = {
   readOnlineShort: 'to read online',
   readIssueOnline: 'Read this issue online',
   readOnline: 'Read online',
+  untitled: '(untitled)',
   whyYouGetThis: 'You receive this letter because you subscribed to it.',
   unsubscribe: 'Unsubscribe',
   unsubscribeSubject: 'unsubscribe',

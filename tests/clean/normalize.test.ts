@@ -137,7 +137,7 @@ describe('normalizeFeed field rules', () => {
   it.each([
     ['HTML title stripped and decoded', parsedItem({ title: '<b>L&rsquo;IA</b>\n en   France' }), 'L’IA en France'],
     ['empty title → first words of the summary', parsedItem({ title: '  ', summary: 'Un résumé qui sert de titre.' }), 'Un résumé qui sert de titre.'],
-    ['no title, no text → placeholder', parsedItem({ title: null }), '(sans titre)'],
+    ['no title, no text → empty (readers get the site’s word for it)', parsedItem({ title: null }), ''],
   ])('title: %s', (_name, item, expected) => {
     expect(normalizeFeed(feedOf([item]), context())[0]?.title).toBe(expected);
   });

@@ -16,6 +16,8 @@ const ENGLISH = rssFeed('AIhub', [
     date: 'Tue, 17 Nov 2026 09:12:44 +0000',
     description: '<p>Federated learning lets hospitals train a shared model without pooling their data.</p>',
   },
+  // Neither title nor text: readers get the site's word for "untitled".
+  { title: '', link: 'https://aihub.org/2026/11/18/untitled/', guid: 'https://aihub.org/?p=2', date: 'Wed, 18 Nov 2026 10:00:00 +0000' },
 ]);
 
 const FRENCH = rssFeed(
@@ -96,7 +98,7 @@ email: { from: "veille@example.org", recipients: [{ address: "lea@example.org" }
   if (language === 'en') {
     it('says nothing in French: no "(en anglais)", no French word of veille’s own', () => {
       for (const [path, text] of [...files, ['the letter', letter] as const]) {
-        expect(text, path).not.toMatch(/\(en anglais\)|Sources : |Aussi : |Au programme|Articles récents|lettre hebdomadaire|Généré par|Mis à jour/);
+        expect(text, path).not.toMatch(/\(en anglais\)|\(sans titre\)|Sources : |Aussi : |Au programme|Articles récents|lettre hebdomadaire|Généré par|Mis à jour/);
       }
     });
 
@@ -105,11 +107,13 @@ email: { from: "veille@example.org", recipients: [{ address: "lea@example.org" }
       expect(files.get('index.html')).toContain('Recent articles');
       expect(files.get('index.html')).toContain('Federated learning'); // the theme's English label
       expect(files.get('digests/2026-W47.html')).toMatch(/AI watch — week of 16 to 22 November 2026/);
-      expect(files.get('digests/2026-W47.html')).toContain('In this issue: 2 articles');
+      expect(files.get('digests/2026-W47.html')).toContain('In this issue: 3 articles');
+      expect(files.get('feed.xml')).toContain('<title>(untitled)</title>');
     });
   } else {
     it('says "(en anglais)" of the English item, in French words', () => {
       expect(files.get('feed.xml')).toContain('Federated learning workshop recap (en anglais)');
+      expect(files.get('feed.xml')).toContain('<title>(sans titre) (en anglais)</title>');
       expect(files.get('index.html')).toContain('Articles récents');
       expect(files.get('digests/2026-W47.html')).toContain('AI watch — semaine du 16 au 22 novembre 2026');
     });
