@@ -26,7 +26,7 @@ import {
   nextFetchAfterSuccess,
 } from './fetch-schedule.js';
 import { groupStoredStories } from './group-stored-stories.js';
-import { parseDeadlineMs, type FeedProcessor, type FeedProcessorFactory } from './process-feed.js';
+import { parseDeadlineMs, type FeedProcessor, type FeedProcessorFactory, type ProcessedFeed } from './process-feed.js';
 import { publishFromStore } from './publish.js';
 import { translateRecent } from './translate-step.js';
 import type { Translator } from '../translate/translator.js';
@@ -406,21 +406,7 @@ async function storeFeed(
     languages: context.languages,
     fetchedAt: now.toISOString(),
   });
-  const tagged = feed.items.map(({ item, contentText, contentHash, textSignature }) => ({
-    item,
-    contentHash,
-    textSignature,
-    themes: context.tagger.tag({
-      title: item.title,
-      summary: item.summary,
-      content: contentText,
-      categories: item.categories,
-      // Settled by the language stage, on the processing thread: the tagger does not detect again.
-      language: item.language,
-      languageSettled: true,
-      sourceUrl: source.url,
-    }),
-  }));
+  const tagged = tagProcessedItems(feed.items, context.tagger, source.url);
   const saved = store.saveItems(source.id, tagged, now.toISOString());
   const feedHints = {
     ttlMinutes: feed.ttlMinutes,
@@ -462,3 +448,21 @@ function deferHost(context: SourceContext, host: string, untilMs: number, reason
   context.logger.warn({ host, until: new Date(untilMs).toISOString() }, `fetch: ${host} asked to wait; its other sources are deferred`);
 }
 
+/** A processed feed's items with their themes, as the store takes them. */
+export function tagProcessedItems(items: ProcessedFeed['items'], tagger: Tagger, sourceUrl: string) {
+  return items.map(({ item, contentText, contentHash, textSignature }) => ({
+    item,
+    contentHash,
+    textSignature,
+    themes: tagger.tag({
+      title: item.title,
+      summary: item.summary,
+      content: contentText,
+      categories: item.categories,
+      // Settled by the language stage, on the processing thread: the tagger does not detect again.
+      language: item.language,
+      languageSettled: true,
+      sourceUrl,
+    }),
+  }));
+}

@@ -9,6 +9,7 @@ import { Store } from '../../src/store/store.js';
 import { createTagger } from '../../src/tag/tagger.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
 import { groupStoredStories } from '../../src/app/group-stored-stories.js';
+import { tagProcessedItems } from '../../src/app/pipeline.js';
 import { processFeed, type ProcessedFeed } from '../../src/app/process-feed.js';
 import { createBareRssParser } from '../../src/parse/rss-parser-adapter.js';
 import { publishFromStore } from '../../src/app/publish.js';
@@ -66,20 +67,7 @@ export async function measureStages(): Promise<StageSeconds> {
     });
     const tagged = await timed('tag', () =>
       feeds.map((feed, index) =>
-        feed.items.map(({ item, contentText, contentHash, textSignature }) => ({
-          item,
-          contentHash,
-          textSignature,
-          themes: tagger.tag({
-            title: item.title,
-            summary: item.summary,
-            content: contentText,
-            categories: item.categories,
-            language: item.language,
-            languageSettled: true,
-            sourceUrl: urls[index] ?? '',
-          }),
-        })),
+        tagProcessedItems(feed.items, tagger, urls[index] ?? ''),
       ),
     );
     const store = Store.open(config.storagePath);
