@@ -1,0 +1,31 @@
+// Child process of the bench:peers soak: the worker's cycles (`veille start` without its cron),
+// one app kept open for the whole run, on a clock moved 25 hours per cycle, against the peer feed
+// server, which adds a few items before each cycle after the first. Prints, after each cycle,
+// "cycle <n> <rss bytes> <seconds> <new items>"; then "peak <maxRSS bytes>".
+// Usage: node --max-semi-space-size=4 soak-cell.js CONFIG_FILE PORT CYCLES CHANGES
+import { openApp } from '../../src/app/app.js';
+import { runOneCycle } from '../../src/app/cycle.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { silentLogger } from '../../src/domain/ports.js';
+import { createFeedProcessor } from '../../src/worker/process-pool.js';
+
+const [configFile = '', port = '', cycles = '200', changes = '3'] = process.argv.slice(2);
+const HOUR = 3_600_000;
+let now = Date.UTC(2026, 11, 7, 8, 0, 0);
+const app = openApp(loadConfig(configFile), { command: 'start', clock: { now: () => new Date(now) }, env: process.env, logger: silentLogger });
+try {
+  for (let cycle = 1; cycle <= Number(cycles); cycle += 1) {
+    if (cycle > 1) {
+      const control = await fetch(`http://127.0.0.1:${port}/control?add=${changes}&date=${new Date(now - HOUR).toISOString()}`, { method: 'POST' });
+      await control.arrayBuffer();
+    }
+    const started = performance.now();
+    const summary = await runOneCycle(app, { processors: createFeedProcessor });
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`cycle ${cycle} ${process.memoryUsage().rss} ${seconds.toFixed(2)} ${summary.newItems}\n`);
+    now += 25 * HOUR;
+  }
+  process.stdout.write(`peak ${process.resourceUsage().maxRSS * 1024}\n`);
+} finally {
+  app.close();
+}
