@@ -26,7 +26,8 @@ import {
   nextFetchAfterSuccess,
 } from './fetch-schedule.js';
 import { groupStoredStories } from './group-stored-stories.js';
-import { parseDeadlineMs, type FeedProcessor, type FeedProcessorFactory, type ProcessedFeed } from './process-feed.js';
+import type { FeedProcessor, FeedProcessorFactory, ProcessedFeed } from './process-feed.js';
+import { parseDeadlineMs } from './parse-deadline.js';
 import { publishFromStore } from './publish.js';
 import { translateRecent } from './translate-step.js';
 import type { Translator } from '../translate/translator.js';

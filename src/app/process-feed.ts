@@ -94,7 +94,4 @@ export interface FeedProcessorOptions {
 
 export type FeedProcessorFactory = (options: FeedProcessorOptions) => FeedProcessor;
 
-/** processing.parseTimeoutMs plus parseTimeoutMsPerMiB for each MiB of the feed's text (UTF-8). */
-export function parseDeadlineMs(limits: { parseTimeoutMs: number; parseTimeoutMsPerMiB: number }, text: string): number {
-  return Math.round(limits.parseTimeoutMs + (limits.parseTimeoutMsPerMiB * Buffer.byteLength(text, 'utf8')) / (1024 * 1024));
-}
+export { parseDeadlineMs } from './parse-deadline.js';

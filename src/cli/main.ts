@@ -1,25 +1,17 @@
 // The `veille` command line: parses argv, calls the app, prints, and returns the exit code
 // (0 done, 2 bad usage or invalid config, 1 internal error; DESIGN.md "Contracts").
-import { createFeedProcessor } from '../worker/process-pool.js';
-import { configureApp, openApp, type App } from '../app/app.js';
-import { runOneCycle, type CycleSummary } from '../app/cycle.js';
-import { serveSite } from '../app/serve.js';
-import { displayPath, loadConfig, resolveConfigFile, type Config } from '../config/load-config.js';
+// Each command's modules are imported when that command runs (`await import` below): `--help`
+// loads the commands table only, and `run` neither the mailer, the digest nor the web server.
+import type { App } from '../app/app.js';
+import type { CycleSummary } from '../app/cycle.js';
+import type { Config } from '../config/load-config.js';
 import { isVeilleError, VeilleError } from '../domain/errors.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import { silentLogger } from '../domain/ports.js';
-import { createClock } from '../system/clock.js';
 import { publicUrl } from '../domain/source-url.js';
-import { createLogger, LOG_FORMATS, type LogFormat } from '../system/logger.js';
-import { runRetagCommand } from './retag-command.js';
+import type { LogFormat } from '../system/logger.js';
 import { VERSION } from '../system/version.js';
-import { runWorker } from '../worker/worker.js';
 import { processOutput, type Output } from './output.js';
-import { runEvalCommand, runTagCommand } from './tag-commands.js';
-import { runDigestCommand } from './digest-command.js';
-import { runSourcesCommand } from './sources-command.js';
-import { runStatusCommand } from './status-command.js';
-import { runStoriesCommand } from './stories-command.js';
 import { COMMANDS, commandHelp, commandUsage, parseCommandLine, type CliOptions } from './commands.js';
 
 export const USAGE =
@@ -77,27 +69,35 @@ async function dispatch(ctx: CliContext): Promise<number> {
   const options = parsed.values as CliOptions;
   const command = parsed.spec.name.split(' ')[0];
   const rest = parsed.spec.name.includes(' ') ? [parsed.spec.name.split(' ')[1] ?? '', ...parsed.args] : parsed.args;
+  const [{ createClock }, { loadConfig, resolveConfigFile }] = await Promise.all([import('../system/clock.js'), import('../config/load-config.js')]);
   const clock = createClock(ctx.env);
   const configFile = resolveConfigFile(options.config, ctx.env, ctx.cwd);
   switch (command) {
     case 'run': {
-      const format = logFormatOption(options['log-format'], command);
+      const format = await logFormatOption(options['log-format'], command);
       return runOnce(loadConfig(configFile), clock, ctx, options.force === true, format);
     }
     case 'start': {
-      const format = logFormatOption(options['log-format'], command) ?? (ctx.output.isTerminal ? 'text' : 'json');
+      const format = (await logFormatOption(options['log-format'], command)) ?? (ctx.output.isTerminal ? 'text' : 'json');
       return startWorker(loadConfig(configFile), clock, ctx, format);
     }
     case 'serve':
       return serveOnly(loadConfig(configFile), ctx);
-    case 'status':
+    case 'status': {
+      const { runStatusCommand } = await import('./status-command.js');
       return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
-    case 'sources':
+    }
+    case 'sources': {
+      const [{ runSourcesCommand }, { configureApp }] = await Promise.all([import('./sources-command.js'), import('../app/app.js')]);
       return runSourcesCommand(configureApp(loadConfig(configFile), { clock, env: ctx.env, logger: silentLogger }), rest, options, { output: ctx.output, cwd: ctx.cwd });
-    case 'tag':
+    }
+    case 'tag': {
+      const { runTagCommand } = await import('./tag-commands.js');
       return runTagCommand(loadConfig(configFile), options.explain ?? '', ctx.output);
+    }
     case 'digest': {
       const config = loadConfig(configFile);
+      const [{ runDigestCommand }, open] = await Promise.all([import('./digest-command.js'), commandAppOpener(config, 'digest', clock, ctx)]);
       return runDigestCommand(
         config,
         {
@@ -108,34 +108,44 @@ async function dispatch(ctx: CliContext): Promise<number> {
           resend: options.resend,
           to: options.to,
         },
-        { output: ctx.output, env: ctx.env, open: () => openCommandApp(config, 'digest', clock, ctx) },
+        { output: ctx.output, env: ctx.env, open },
       );
     }
-    case 'stories':
+    case 'stories': {
+      const { runStoriesCommand } = await import('./stories-command.js');
       return runStoriesCommand(loadConfig(configFile), clock, ctx.output, { json: options.json === true, ...(options.since !== undefined ? { since: options.since } : {}) });
+    }
     case 'retag': {
       const config = loadConfig(configFile);
-      return runRetagCommand(config, { output: ctx.output, open: () => openCommandApp(config, 'retag', clock, ctx) });
+      const [{ runRetagCommand }, open] = await Promise.all([import('./retag-command.js'), commandAppOpener(config, 'retag', clock, ctx)]);
+      return runRetagCommand(config, { output: ctx.output, open });
     }
-    case 'eval':
+    case 'eval': {
+      const { runEvalCommand } = await import('./tag-commands.js');
       return runEvalCommand(loadConfig(configFile), options.labels ?? '', options.json === true, ctx);
+    }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }
 }
 
 /**
- * The app of a processing command (src/app/app.ts): its store under the data folder's lock. Logs
- * go to stderr as JSON lines, except on a terminal, where the command prints its own lines.
+ * Opens the app of a processing command (src/app/app.ts) when the command asks: its store under
+ * the data folder's lock. Logs go to stderr as JSON lines, except on a terminal, where the
+ * command prints its own lines.
  */
-function openCommandApp(config: Config, command: string, clock: Clock, ctx: CliContext): App {
-  const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
-  return openApp(config, { command, clock, env: ctx.env, logger });
+async function commandAppOpener(config: Config, command: string, clock: Clock, ctx: CliContext): Promise<() => App> {
+  const [{ openApp }, { createLogger }] = await Promise.all([import('../app/app.js'), import('../system/logger.js')]);
+  return () => {
+    const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
+    return openApp(config, { command, clock, env: ctx.env, logger });
+  };
 }
 
 /** --log-format, checked; undefined when not given. */
-function logFormatOption(value: string | undefined, command: string): LogFormat | undefined {
+async function logFormatOption(value: string | undefined, command: string): Promise<LogFormat | undefined> {
   if (value === undefined) return undefined;
+  const { LOG_FORMATS } = await import('../system/logger.js');
   const format = LOG_FORMATS.find((candidate) => candidate === value);
   if (format === undefined) throw new VeilleError('USAGE', `${command}: --log-format "${value}": expected ${LOG_FORMATS.join(' or ')}`);
   return format;
@@ -143,6 +153,13 @@ function logFormatOption(value: string | undefined, command: string): LogFormat 
 
 async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boolean, format: LogFormat | undefined): Promise<number> {
   // On a terminal without --log-format: a progress line and a summary; else log lines.
+  const [{ openApp }, { runOneCycle }, { createFeedProcessor }, { createLogger }, { displayPath }] = await Promise.all([
+    import('../app/app.js'),
+    import('../app/cycle.js'),
+    import('../worker/process-pool.js'),
+    import('../system/logger.js'),
+    import('../config/load-config.js'),
+  ]);
   const interactive = ctx.output.isTerminal && format === undefined;
   const logger: Logger = interactive ? silentLogger : createLogger(config.log.level, ctx.output.err, format ?? 'json');
   const app = openApp(config, { command: 'run', clock, env: ctx.env, logger });
@@ -166,9 +183,9 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
       for (const failure of summary.failures) {
         ctx.output.err(`✗ ${failure.name ?? failure.url}: ${failure.code}: ${failure.message}\n`);
       }
-      ctx.output.out(formatSummary(summary, config));
+      ctx.output.out(formatSummary(summary, displayPath(config.publishDir)));
     } else {
-      app.logger.info({ ...summary, failures: summary.failures.length }, formatSummary(summary, config).trim());
+      app.logger.info({ ...summary, failures: summary.failures.length }, formatSummary(summary, displayPath(config.publishDir)).trim());
     }
     return 0;
   } finally {
@@ -176,7 +193,8 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
   }
 }
 
-export function formatSummary(summary: CycleSummary, config: Config): string {
+/** The cycle's summary line; `publishDir` as shown to the operator (displayPath). */
+export function formatSummary(summary: CycleSummary, publishDir: string): string {
   const seconds = (summary.durationMs / 1000).toFixed(1);
   const parts = [
     `${summary.due} of ${summary.sources} sources due`,
@@ -188,11 +206,17 @@ export function formatSummary(summary: CycleSummary, config: Config): string {
   return (
     `Cycle done in ${seconds} s: ${parts.join(', ')}; ` +
     `${summary.newItems} new items, ${summary.updatedItems} updated; ` +
-    `${summary.published} entries published in ${displayPath(config.publishDir)}\n`
+    `${summary.published} entries published in ${publishDir}\n`
   );
 }
 
 async function startWorker(config: Config, clock: Clock, ctx: CliContext, format: LogFormat): Promise<number> {
+  const [{ openApp }, { runWorker }, { createLogger }, { displayPath }] = await Promise.all([
+    import('../app/app.js'),
+    import('../worker/worker.js'),
+    import('../system/logger.js'),
+    import('../config/load-config.js'),
+  ]);
   const logger = createLogger(config.log.level, ctx.output.err, format);
   const app = openApp(config, { command: 'start', clock, env: ctx.env, logger });
   try {
@@ -208,6 +232,7 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext, format
 }
 
 async function serveOnly(config: Config, ctx: CliContext): Promise<number> {
+  const [{ serveSite }, { displayPath }] = await Promise.all([import('../app/serve.js'), import('../config/load-config.js')]);
   const server = await serveSite(config);
   ctx.output.err(`veille ${VERSION}: serving ${displayPath(config.publishDir)} at ${server.url} (Ctrl-C stops)\n`);
   await (ctx.stopSignal ?? waitForSignal());

@@ -1,0 +1,7 @@
+// How long a feed may take to parse on its thread: read by the cycle on the main thread, which
+// therefore does not load the parser itself (process-feed.ts, run on the threads, does).
+
+/** processing.parseTimeoutMs plus parseTimeoutMsPerMiB for each MiB of the feed's text (UTF-8). */
+export function parseDeadlineMs(limits: { parseTimeoutMs: number; parseTimeoutMsPerMiB: number }, text: string): number {
+  return Math.round(limits.parseTimeoutMs + (limits.parseTimeoutMsPerMiB * Buffer.byteLength(text, 'utf8')) / (1024 * 1024));
+}

@@ -1,0 +1,75 @@
+// A one-shot command loads only what it uses (issue 15): src/cli/main.ts imports each command's
+// modules when that command runs. Read from the sources with the TypeScript parser: the static
+// imports that stay at run time (type-only ones are erased), followed from file to file.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The specifiers of `file`'s static imports and re-exports that are kept in the JavaScript. */
+function runtimeImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const specifiers: string[] = [];
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const clause = statement.importClause;
+      const bindings = clause?.namedBindings;
+      const typeOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly ||
+          (clause.name === undefined && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly)));
+      if (!typeOnly) specifiers.push(statement.moduleSpecifier.text);
+    } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+      specifiers.push(statement.moduleSpecifier.text);
+    }
+  }
+  return specifiers;
+}
+
+/** Everything loaded with `entries` (repository paths): src/ files, and packages by name. */
+function loadedWith(entries: readonly string[]): Set<string> {
+  const loaded = new Set<string>();
+  const queue = entries.map((entry) => join(ROOT, entry));
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    const name = relative(ROOT, file).split(sep).join('/');
+    if (loaded.has(name)) continue;
+    loaded.add(name);
+    for (const specifier of runtimeImports(file)) {
+      if (specifier.startsWith('.')) {
+        const target = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
+        if (existsSync(target)) queue.push(target);
+      } else if (!specifier.startsWith('node:')) {
+        loaded.add(`package:${specifier.split('/')[0]}`);
+      }
+    }
+  }
+  return loaded;
+}
+
+describe('what a one-shot command loads', () => {
+  it('veille --help and --version load the commands table, the output and the version only', () => {
+    const loaded = [...loadedWith(['src/cli/main.ts'])];
+    expect(loaded.filter((name) => !/^src\/(cli\/(main|commands|output)|domain\/[\w-]+|system\/version)\.ts$/.test(name))).toEqual([]);
+  });
+
+  it('veille run loads neither the mailer, the digest, the web server, the worker, nor the feed parser (run on the threads)', () => {
+    // What runOnce imports in src/cli/main.ts, with main itself.
+    const loaded = loadedWith([
+      'src/cli/main.ts',
+      'src/config/load-config.ts',
+      'src/system/clock.ts',
+      'src/app/app.ts',
+      'src/app/cycle.ts',
+      'src/worker/process-pool.ts',
+      'src/system/logger.ts',
+    ]);
+    const unused = [...loaded].filter((name) =>
+      /^(src\/(email|digest|parse)\/|src\/worker\/worker\.ts|src\/publish\/server\.ts|src\/cli\/(?!main|commands|output)|package:(nodemailer|rss-parser)$)/.test(name),
+    );
+    expect(unused).toEqual([]);
+    expect(loaded.has('src/app/pipeline.ts')).toBe(true);
+  });
+});
