@@ -67,6 +67,9 @@ describe('verdicts', () => {
   it('a soak is flat when its last 20 cycles stay within 10% of cycles 21–40, and needs 60 cycles to say', () => {
     expect(soakVerdict(samples(() => 100, 200))).toMatchObject({ flat: true, under120: true });
     expect(soakVerdict(samples((cycle) => 90 + cycle / 5, 200))).toMatchObject({ flat: false, under120: false });
+    // One high sample after a cycle (the collector's timing) moves neither median; the first cycle, the import, is not counted.
+    expect(soakVerdict(samples((cycle) => (cycle === 1 ? 300 : cycle === 30 ? 150 : 100), 200))).toMatchObject({ flat: true, under120: false, growth: 1 });
+    expect(soakVerdict(samples((cycle) => (cycle === 1 ? 300 : 100), 200)).under120).toBe(true);
     expect(soakVerdict(samples(() => 100, 40)).flat).toBeNull();
   });
 

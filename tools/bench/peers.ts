@@ -161,6 +161,9 @@ const READERS: readonly Reader[] = [
   },
 ];
 
+/** Cycles whose answers were not the ones the cycle is named after, said under the table. */
+const notes: string[] = [];
+
 /** One reader's three cycles; each line of progress on stderr. */
 async function benchReader(reader: Reader, server: FeedServer, urls: readonly string[]): Promise<ReaderFigures> {
   if (reader.executable === null) {
@@ -176,9 +179,14 @@ async function benchReader(reader: Reader, server: FeedServer, urls: readonly st
       await server.control(`reset=1&validators=${cycle.key === 'noValidators' ? 0 : 1}`);
       const { argv, env } = command(index + 1);
       const run: MeasuredRun = await measureCommand(argv, { cwd: dir, env, logFile });
-      const answers = Object.entries(await server.stats())
+      const counts = await server.stats();
+      const answers = Object.entries(counts)
         .map(([status, count]) => `${count}×${status}`)
         .join(' ');
+      const expected = cycle.key === 'notModified' ? '304' : '200';
+      if ((counts[expected] ?? 0) !== urls.length) {
+        notes.push(`${reader.name}, ${cycle.label}: the server answered ${answers}` + (cycle.key === 'notModified' ? ' (the reader did not send the validators it was given)' : ''));
+      }
       process.stderr.write(`${reader.name}, ${cycle.label}: ${formatCell(run)} (exit ${run.code}; server: ${answers})\n`);
       if (run.code !== 0) throw new Error(`bench:peers: ${reader.name} exited with ${run.code}; its output: ${logFile}`);
       figures[cycle.key] = run;
@@ -246,6 +254,7 @@ try {
       const cells = targets.map((figures) => (figures === null ? 'skipped' : formatCell(figures[cycle.key])));
       process.stdout.write(`| ${cycle.label} | ${cells.join(' | ')} |\n`);
     }
+    for (const note of notes) process.stdout.write(`\nNote: ${note}.\n`);
     process.stdout.write('\nveille / peer:\n\n| cycle | veille / newsboat | veille / rss2email |\n|---|---|---|\n');
     for (const cycle of CYCLES) {
       const cells = [newsboat, rss2email].map((peer) => (veille === null || peer === null ? 'skipped' : formatRatios(veille[cycle.key], peer[cycle.key])));
