@@ -81,9 +81,7 @@ async function findFeed(app: AppSettings, request: SourceRequest): Promise<Sourc
     } catch (error) {
       if (!isVeilleError(error, 'FETCH_NOT_A_FEED')) throw error;
       const candidate = discoverFeedLinks(outcome.text, outcome.finalUrl)[0];
-      if (candidate === undefined) {
-        throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${publicUrl(start)} is a web page that links to no feed (no <link rel="alternate">)`);
-      }
+      if (candidate === undefined) throw new VeilleError('FETCH_NOT_A_FEED', `sources add: ${publicUrl(start)} ${describeNoFeed(outcome.contentType, outcome.text)}`);
       requested = candidate;
       outcome = await fetchText(candidate);
       feed = await parseFeed(outcome.text, { contentType: outcome.contentType, url: outcome.finalUrl });
@@ -97,6 +95,25 @@ async function findFeed(app: AppSettings, request: SourceRequest): Promise<Sourc
   } finally {
     await client.close();
   }
+}
+
+/** Feeds veille reads, as a sentence's end. */
+const ACCEPTED = 'veille takes an RSS, Atom or JSON Feed document, or a web page that links to one';
+
+/**
+ * What an answer that is no feed is, and what veille takes instead (issue 17, finding 7: a JSON
+ * file and a PNG were both "a web page"). `contentType`: the answer's header, if any.
+ */
+export function describeNoFeed(contentType: string | null, text: string): string {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const start = text.trimStart().slice(0, 1);
+  if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml' || (mediaType === '' && start === '<')) {
+    return 'is a web page that links to no feed (no <link rel="alternate">)';
+  }
+  if (mediaType === 'application/json' || mediaType.endsWith('+json') || (mediaType === '' && (start === '{' || start === '['))) {
+    return `is JSON (${mediaType || 'by its content'}) but not a JSON Feed (no "version": "https://jsonfeed.org/version/1.1"); ${ACCEPTED}`;
+  }
+  return `is ${mediaType === '' ? 'an answer without a Content-Type' : mediaType}, not a feed; ${ACCEPTED}`;
 }
 
 function storedSiteUrls(config: Config): Map<string, string> {

@@ -10,7 +10,7 @@ const MAX_STORIES = 10_000;
 
 export interface StoryView {
   readonly guid: string;
-  /** False for an item alone, never grouped. */
+  /** True for a story told by several items; false for an item alone (grouped with no other). */
   readonly grouped: boolean;
   readonly members: readonly {
     readonly id: string;
@@ -36,7 +36,7 @@ export function listStories(config: Config, since: Date): StoryView[] {
   }
   return stories.map((story) => ({
     guid: story.guid,
-    grouped: story.id !== null,
+    grouped: story.members.length > 1,
     members: story.members.map((member) => ({
       id: member.id,
       source: sourceNames.get(member.sourceId) ?? String(member.sourceId),

@@ -4,12 +4,17 @@
 // option or command that was probably meant.
 import { parseArgs } from 'node:util';
 import { VeilleError } from '../domain/errors.js';
+import { closestWord, didYouMean } from '../system/did-you-mean.js';
+
+export { didYouMean };
 
 type OptionKind = 'string' | 'boolean';
 
 interface OptionSpec {
   readonly type: OptionKind;
   readonly short?: string;
+  /** What the value is, for a value that cannot be blank: "--explain needs the text to explain". */
+  readonly value?: string;
 }
 
 export interface CommandSpec {
@@ -86,7 +91,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'tag',
     synopsis: '--explain TEXT',
     summary: 'the themes of a text, with the evidence',
-    options: { explain: text },
+    options: { explain: { type: 'string', value: 'the text to explain, in quotes ("an open-weight model")' } },
     positionals: [],
     required: { explain: 'TEXT' },
   },
@@ -101,7 +106,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'eval',
     synopsis: '--labels FILE.jsonl [--json]',
     summary: 'tagging precision, recall and F1 against labelled items',
-    options: { labels: text, json: flag },
+    options: { labels: { type: 'string', value: 'a file of labelled items, one JSON object a line' }, json: flag },
     positionals: [],
     required: { labels: 'FILE.jsonl' },
   },
@@ -190,6 +195,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     throw usageError(spec, describeParseError(cause, spec), cause);
   }
   const values = parsed.values as ParsedValues;
+  for (const [name, option] of Object.entries(options)) {
+    const value = values[name];
+    if (option.value !== undefined && typeof value === 'string' && value.trim() === '') throw usageError(spec, `--${name} needs ${option.value}`);
+  }
   if (values.version === true) return { kind: 'version' };
   if (values.help === true || first === 'help') {
     return { kind: 'help', spec: first === 'help' && second !== undefined ? findCommand(second, parsed.positionals[2]) : spec };
@@ -296,7 +305,10 @@ function checkOptionNames(argv: readonly string[], spec: CommandSpec | null, opt
     if (!token.startsWith('-') || token === '-') continue;
     if (!token.startsWith('--')) {
       for (const letter of token.slice(1)) {
-        if (!shorts.has(letter)) throw usageError(spec, `unknown option -${letter}`);
+        if (shorts.has(letter)) continue;
+        // `-j` for `--json`: the one long option of the command that starts with the letter.
+        const longs = Object.keys(options).filter((name) => name.startsWith(letter.toLowerCase()));
+        throw usageError(spec, `unknown option -${letter}${longs.length === 1 ? `; did you mean --${longs[0] ?? ''}?` : ''}`);
       }
       continue;
     }
@@ -306,9 +318,22 @@ function checkOptionNames(argv: readonly string[], spec: CommandSpec | null, opt
     if (spec !== null && owners.length > 0) {
       throw usageError(spec, `--${name} is not an option of ${spec.name} (it belongs to ${owners.join(', ')})`);
     }
-    const hint = didYouMean(name, Object.keys(options), '--');
-    throw usageError(spec, `unknown option --${name}${hint}`);
+    throw usageError(spec, `unknown option --${name}${optionHint(name, spec, options)}`);
   }
+}
+
+/**
+ * "; did you mean --json?": the command's options first (case aside: `--JSON`); with no command,
+ * the options of every command, each named with the commands that take it.
+ */
+function optionHint(name: string, spec: CommandSpec | null, options: Readonly<Record<string, OptionSpec>>): string {
+  const own = didYouMean(name.toLowerCase(), Object.keys(options), '--');
+  if (own !== '' || spec !== null) return own;
+  const every = [...new Set(COMMANDS.flatMap((other) => Object.keys(other.options)))];
+  const meant = closestWord(name.toLowerCase(), every);
+  if (meant === null) return '';
+  const owners = [...new Set(COMMANDS.filter((other) => meant in other.options).map((other) => other.name))];
+  return `; did you mean --${meant} (an option of ${owners.join(', ')})?`;
 }
 
 function describeParseError(cause: unknown, spec: CommandSpec | null): string {
@@ -318,8 +343,8 @@ function describeParseError(cause: unknown, spec: CommandSpec | null): string {
   const option = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'an option';
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = option.replace(/^-+/, '');
-    const type = (spec?.options[name] ?? GLOBAL_OPTIONS[name])?.type;
-    return type === 'boolean' ? `${option} takes no value` : `${option} needs a value`;
+    const declared = spec?.options[name] ?? GLOBAL_OPTIONS[name];
+    return declared?.type === 'boolean' ? `${option} takes no value` : `${option} needs ${declared?.value ?? 'a value'}`;
   }
   return message;
 }
@@ -328,43 +353,4 @@ function usageError(spec: CommandSpec | null, message: string, cause?: unknown):
   const where = spec === null ? '' : `${spec.name}: `;
   const usage = spec === null ? 'Run "veille --help" for the commands.' : usageLines(spec);
   return new VeilleError('USAGE', `${where}${message}\n${usage}`, cause === undefined ? undefined : { cause });
-}
-
-/** "; did you mean --json?" when one candidate is within two edits (or a prefix), else "". */
-export function didYouMean(word: string, candidates: readonly string[], prefix = ''): string {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = candidate.startsWith(word) && word.length >= 2 ? 1 : editDistance(word, candidate, 3);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const limit = Math.min(2, Math.max(1, Math.floor(word.length / 3)));
-  return best !== null && bestDistance <= limit ? `; did you mean ${prefix}${best}?` : '';
-}
-
-/** Damerau (adjacent transposition) edit distance, stopped at `ceiling`; words are short option names. */
-function editDistance(a: string, b: string, ceiling: number): number {
-  if (Math.abs(a.length - b.length) >= ceiling || a.length > 64 || b.length > 64) return ceiling;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i += 1) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j += 1) {
-      if (i === 0) {
-        (rows[0] as number[])[j] = j;
-        continue;
-      }
-      const row = rows[i] as number[];
-      const above = rows[i - 1] as number[];
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, ((rows[i - 2] as number[])[j - 2] ?? 0) + 1);
-      }
-      row[j] = value;
-    }
-  }
-  return Math.min(ceiling, (rows[a.length] as number[])[b.length] ?? ceiling);
 }

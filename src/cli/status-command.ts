@@ -60,6 +60,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
     ]),
   );
   output.out(table);
+  output.out(describeErrors(rows, zone));
   const moved = rows.filter(({ record }) => record?.movedFrom);
   for (const { spec, record } of moved) {
     output.out(`moved: ${spec.name ?? publicUrl(spec.url)}: ${publicUrl(record?.movedFrom ?? '')} -> ${publicUrl(record?.url ?? '')} (permanent redirect, ${formatLocalTime(record?.movedAt ?? null, zone)}); update the config to the new URL\n`);
@@ -78,7 +79,45 @@ function deliveryJson(delivery: StatusDelivery) {
   return { week: delivery.week, recipient: delivery.recipient, messageId: delivery.messageId, claimedAt: delivery.updatedAt, resends: delivery.resends };
 }
 
-function describeLastError({ record, lastError }: SourceStatus, zone: string): string {
-  if (!record?.lastErrorCode || record.consecutiveFailures === 0) return '-';
-  return `${record.lastErrorCode} at ${formatLocalTime(record.lastErrorAt, zone)}: ${truncate(lastError ?? '', 70)}`;
+/** The table's cell: the code and the time; the message, advice included, is printed whole below. */
+function describeLastError({ record }: SourceStatus, zone: string): string {
+  if (!hasError({ record })) return '-';
+  return `${record?.lastErrorCode ?? ''} at ${formatLocalTime(record?.lastErrorAt ?? null, zone)}`;
+}
+
+function hasError({ record }: Pick<SourceStatus, 'record'>): boolean {
+  return Boolean(record?.lastErrorCode) && (record?.consecutiveFailures ?? 0) > 0;
+}
+
+/** Lines of the error messages are wrapped at this width (the table no longer cuts them; issue 17, finding 8). */
+const ERROR_WIDTH = 100;
+
+/** Each failing source's last error in full, on its own lines under the table, wrapped. */
+function describeErrors(rows: readonly SourceStatus[], zone: string): string {
+  const failing = rows.filter(hasError);
+  if (failing.length === 0) return '';
+  const blocks = failing.map((row) => {
+    const name = row.spec.name ?? row.record?.feedTitle ?? publicUrl(row.spec.url);
+    const head = `${name} <${publicUrl(row.record?.url ?? row.spec.url)}>: ${describeLastError(row, zone)}`;
+    const message = (row.lastError ?? '').split('\n').flatMap((line) => wrapLine(line, ERROR_WIDTH - 4));
+    return [`  ${head}`, ...message.map((line) => `    ${line}`)].join('\n');
+  });
+  return `\nLast errors:\n${blocks.join('\n')}\n\n`;
+}
+
+/** Words to lines of at most `width` characters (a longer word, a URL, stands on its own line). */
+export function wrapLine(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (word === '') continue;
+    if (current !== '' && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else {
+      current = current === '' ? word : `${current} ${word}`;
+    }
+  }
+  if (current !== '') lines.push(current);
+  return lines;
 }

@@ -17,7 +17,7 @@ export function runStoriesCommand(config: Config, clock: Clock, output: Output, 
     return 0;
   }
   const multi = view.filter((story) => story.members.length > 1).length;
-  const lines = [`${view.length} stories since ${formatLocalTime(since.toISOString(), config.site.timezone)} (${multi} told by several items)`];
+  const lines = [`${view.length} ${view.length === 1 ? 'story' : 'stories'} since ${formatLocalTime(since.toISOString(), config.site.timezone)} (${multi} told by several items)`];
   for (const story of view) {
     lines.push('', `${story.guid}${story.members.length > 1 ? `  (${story.members.length} items)` : ''}`);
     for (const member of story.members) {

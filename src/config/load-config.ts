@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import { siteLocale, type SiteLocale } from '../domain/site-locale.js';
 import type { SourceSpec } from '../domain/types.js';
+import { didYouMean } from '../system/did-you-mean.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/veille.yaml';
@@ -120,7 +121,8 @@ function describeIssue(
 ): string[] {
   const path = [...prefix, ...issue.path.filter((part): part is string | number => typeof part !== 'symbol')];
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${context.locate([...path, key])}: ${formatPath([...path, key])}: unknown key`);
+    const known = keysAt(configSchema, path);
+    return issue.keys.map((key) => `${context.locate([...path, key])}: ${formatPath([...path, key])}: unknown key${didYouMean(key, known)}`);
   }
   if (issue.code === 'invalid_union') {
     // Explain the branch the user evidently meant: a list, or a { opml: FILE } map.
@@ -149,6 +151,37 @@ function describeExpectation(issue: z.core.$ZodIssue, value: unknown): string {
   }
   if (issue.code === 'too_big') return `expected ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}`;
   return issue.message;
+}
+
+/** Zod's description of a schema, as far as keysAt reads it. */
+interface SchemaDef {
+  readonly type?: string;
+  readonly shape?: Readonly<Record<string, unknown>>;
+  readonly innerType?: unknown;
+  readonly in?: unknown;
+  readonly element?: unknown;
+  readonly options?: readonly unknown[];
+}
+
+function defOf(schema: unknown): SchemaDef {
+  return ((schema as { _zod?: { def?: SchemaDef } } | null)?._zod?.def ?? {}) as SchemaDef;
+}
+
+/**
+ * The keys the schema takes at `path` (a map's keys, for "did you mean"; issue 17, finding 8):
+ * through defaults, optionals and pipes, list elements, and the branches of a union.
+ */
+function keysAt(schema: unknown, path: readonly (string | number)[]): string[] {
+  let def = defOf(schema);
+  for (let depth = 0; depth < 16 && (def.innerType !== undefined || (def.type === 'pipe' && def.in !== undefined)); depth += 1) {
+    def = defOf(def.innerType ?? def.in);
+  }
+  if (def.type === 'union') return [...new Set((def.options ?? []).flatMap((option) => keysAt(option, path)))];
+  const [head, ...rest] = path;
+  if (head === undefined) return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+  if (def.type === 'array' && typeof head === 'number') return keysAt(def.element, rest);
+  if (def.type === 'object' && typeof head === 'string' && def.shape?.[head] !== undefined) return keysAt(def.shape[head], rest);
+  return [];
 }
 
 function valueAt(root: unknown, path: readonly (string | number)[]): unknown {

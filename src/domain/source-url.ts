@@ -108,3 +108,21 @@ export function sourceUrlKey(url: string): string {
 export function isSameSourceUrl(a: string, b: string): boolean {
   return a === b || sourceUrlKey(a) === sourceUrlKey(b);
 }
+
+/**
+ * The form the configured list is compared by when a source is added or removed: sourceUrlKey,
+ * and a path's trailing slash is not significant (`https://aihub.org/feed` and
+ * `https://aihub.org/feed/` are one feed to whoever types them; issue 17, finding 7). The store
+ * keeps the stricter sourceUrlKey. Never throws.
+ */
+export function configuredSourceKey(url: string): string {
+  const key = sourceUrlKey(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(key);
+  } catch {
+    return key;
+  }
+  if (parsed.pathname.length > 1 && parsed.pathname.endsWith('/')) parsed.pathname = parsed.pathname.slice(0, -1);
+  return parsed.href;
+}

@@ -85,6 +85,8 @@ export interface Evidence {
   /** The vocabulary term that matched, as written in the taxonomy. */
   readonly term: string;
   readonly field: EvidenceField;
+  /** For a regular expression (term `/…/`): the words of the text it matched, at most 80 characters. */
+  readonly matched?: string;
 }
 
 export interface ThemeMatch {

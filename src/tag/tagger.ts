@@ -41,7 +41,12 @@ interface Hit {
   /** Activation key of the vocabulary that matched (see CompiledLanguage). */
   readonly language: string;
   readonly exclusion: boolean;
+  /** The text a regular expression matched (words of a phrase are the term itself). */
+  readonly matched?: string;
 }
+
+/** Evidence quotes at most this much of what a regular expression matched. */
+const MAX_MATCHED = 80;
 
 const taxonomies = new WeakMap<Tagger, Taxonomy>();
 
@@ -98,7 +103,11 @@ function findHits(vocabulary: CompiledLanguage, keys: readonly string[], text: s
   }
   for (const { theme, term, pattern } of vocabulary.regexes) {
     pattern.lastIndex = 0;
-    if (pattern.test(text)) hits.push({ theme, term, field, start: -1, end: -1, language: activation, exclusion: false });
+    const found = pattern.exec(text);
+    if (found !== null) {
+      const matched = found[0].replace(/\s+/g, ' ').trim().slice(0, MAX_MATCHED);
+      hits.push({ theme, term, field, start: -1, end: -1, language: activation, exclusion: false, matched });
+    }
   }
 }
 
@@ -242,7 +251,7 @@ function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): Theme
       const key = `${hit.field}\u0000${text}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      evidence.push({ term: text, field: hit.field });
+      evidence.push(hit.matched === undefined ? { term: text, field: hit.field } : { term: text, field: hit.field, matched: hit.matched });
     }
     matches.push({ id: theme.id, score: value, evidence });
   });
@@ -261,7 +270,8 @@ export function explainText(tagger: Tagger, text: string): string {
     const name = theme === undefined ? match.id : `${theme.label} (${match.id})`;
     const threshold = theme === undefined ? '' : `, threshold ${formatScore(theme.threshold)}`;
     lines.push(`${name} — score ${formatScore(match.score)}${threshold}`);
-    for (const evidence of match.evidence) lines.push(`  "${evidence.term}" in the ${evidence.field}`);
+    // A regular expression is shown by the words it matched, not by its source (issue 17, finding 8).
+    for (const evidence of match.evidence) lines.push(`  "${evidence.matched ?? evidence.term}" in the ${evidence.field}`);
   }
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@
 // compiles its vocabularies once into lookup tables keyed by word stem, so that tagging is a few Map reads per word.
 
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import type { ThemeInfo } from '../domain/types.js';
@@ -146,20 +146,45 @@ export function loadTaxonomy(file: string): Taxonomy {
 
 /** Parses, validates and compiles taxonomy YAML; `file` names the source in error messages. */
 export function parseTaxonomy(yamlText: string, file: string): Taxonomy {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(yamlText, { lineCounter, prettyErrors: false });
+  const yamlError = document.errors[0];
+  if (yamlError !== undefined) {
+    const { line, col } = lineCounter.linePos(yamlError.pos[0]);
+    throw new VeilleError('TAXONOMY_INVALID', `${file}:${line}:${col}: not valid YAML: ${yamlError.message.split('\n')[0] ?? ''}`);
+  }
   let raw: unknown;
   try {
-    raw = parseYaml(yamlText);
+    raw = document.toJS();
   } catch (cause) {
-    throw new VeilleError('TAXONOMY_INVALID', `${file}: not valid YAML: ${(cause as Error).message}`, { cause });
+    throw new VeilleError('TAXONOMY_INVALID', `${file}: not read: ${(cause as Error).message.split('\n')[0] ?? ''}`, { cause });
   }
+  // "file:line: path: what", one line per problem, like the config's errors (issue 17, finding 8).
+  const where: Locate = (path) => `${locate(document, lineCounter, path, file)}: ${formatPath(path) || '(root)'}`;
   const parsed = FILE.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined ? '' : formatPath(issue.path);
-    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-    throw new VeilleError('TAXONOMY_INVALID', `${file}: ${where || '(root)'}: ${issue?.message ?? 'invalid'}${more}`);
+    const issues = parsed.error.issues;
+    const lines = issues.slice(0, MAX_ISSUES).map((issue) => `${where(issue.path)}: ${issue.message}`);
+    if (issues.length > MAX_ISSUES) lines.push(`(and ${issues.length - MAX_ISSUES} more)`);
+    throw new VeilleError('TAXONOMY_INVALID', lines.join('\n'));
   }
-  return compile(parsed.data, file);
+  return compile(parsed.data, file, where);
+}
+
+/** Problems listed at most, of one file. */
+const MAX_ISSUES = 10;
+
+/** "themes.yaml:12: themes[0].label" for a key path. */
+type Locate = (path: readonly PropertyKey[]) => string;
+
+/** "file:line" of the deepest node of `path` the document has, else the file alone. */
+function locate(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: readonly PropertyKey[], file: string): string {
+  const keys = path.filter((part): part is string | number => typeof part !== 'symbol');
+  for (let length = keys.length; length >= 0; length -= 1) {
+    const node = (length === 0 ? document.contents : document.getIn(keys.slice(0, length), true)) as { range?: [number, number, number] } | null | undefined;
+    if (node && typeof node === 'object' && node.range) return `${file}:${lineCounter.linePos(node.range[0]).line}`;
+  }
+  return file;
 }
 
 /**
@@ -182,11 +207,11 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function invalid(file: string, path: readonly PropertyKey[], message: string): VeilleError {
-  return new VeilleError('TAXONOMY_INVALID', `${file}: ${formatPath(path)}: ${message}`);
+function invalid(where: Locate, path: readonly PropertyKey[], message: string): VeilleError {
+  return new VeilleError('TAXONOMY_INVALID', `${where(path)}: ${message}`);
 }
 
-function compile(data: z.infer<typeof FILE>, file: string): Taxonomy {
+function compile(data: z.infer<typeof FILE>, file: string, where: Locate): Taxonomy {
   const { defaults } = data;
   const themes: ThemeDefinition[] = [];
   const terms: CompiledTerm[] = [];
@@ -211,7 +236,7 @@ function compile(data: z.infer<typeof FILE>, file: string): Taxonomy {
   /** A phrase, and its words written as one ("open source" → "opensource"), which feeds also use. */
   const addWords = (language: string, theme: number, term: number, text: string, exclusion: boolean, path: PropertyKey[], own = false): void => {
     const words = splitWords(text);
-    if (words.length === 0) throw invalid(file, path, 'expected at least one word');
+    if (words.length === 0) throw invalid(where, path, 'expected at least one word');
     const activation = own ? ownActivation(language) : language;
     stemLanguages.set(activation, language);
     addPhrase(activation, { theme, term, keys: words.map((w) => keyOf(w, language)), exclusion });
@@ -220,7 +245,7 @@ function compile(data: z.infer<typeof FILE>, file: string): Taxonomy {
 
   data.themes.forEach((theme, t) => {
     const earlier = seenIds.get(theme.id);
-    if (earlier !== undefined) throw invalid(file, ['themes', t, 'id'], `duplicate id "${theme.id}" (also themes[${earlier}])`);
+    if (earlier !== undefined) throw invalid(where, ['themes', t, 'id'], `duplicate id "${theme.id}" (also themes[${earlier}])`);
     seenIds.set(theme.id, t);
     for (const [language, entries] of Object.entries(theme.vocabulary)) {
       addLanguage(language);
@@ -231,7 +256,7 @@ function compile(data: z.infer<typeof FILE>, file: string): Taxonomy {
           const text = typeof entry === 'string' ? entry : entry.term;
           const weight = typeof entry === 'string' ? 1 : (entry.weight ?? 1);
           const own = typeof entry !== 'string' && entry.sameLanguage === true;
-          if (own && language === EXACT) throw invalid(file, [...path, 'sameLanguage'], `not allowed in the "${EXACT}" vocabulary, which has no language`);
+          if (own && language === EXACT) throw invalid(where, [...path, 'sameLanguage'], `not allowed in the "${EXACT}" vocabulary, which has no language`);
           terms.push({ theme: t, text, weight });
           addWords(language, t, term, text, false, path, own);
         } else {
@@ -239,7 +264,7 @@ function compile(data: z.infer<typeof FILE>, file: string): Taxonomy {
           try {
             pattern = new RegExp(entry.regex, `${entry.flags ?? 'i'}g`);
           } catch (cause) {
-            throw invalid(file, [...path, 'regex'], `not a valid regular expression (${(cause as Error).message})`);
+            throw invalid(where, [...path, 'regex'], `not a valid regular expression (${(cause as Error).message})`);
           }
           terms.push({ theme: t, text: `/${entry.regex}/`, weight: entry.weight ?? 1 });
           const list = regexes.get(language) ?? [];
@@ -256,7 +281,7 @@ function compile(data: z.infer<typeof FILE>, file: string): Taxonomy {
     }
     (theme.categories ?? []).forEach((category, c) => {
       const key = categoryKey(category);
-      if (key === '') throw invalid(file, ['themes', t, 'categories', c], 'expected a category name with letters or digits');
+      if (key === '') throw invalid(where, ['themes', t, 'categories', c], 'expected a category name with letters or digits');
       const term = terms.length;
       terms.push({ theme: t, text: category, weight: 1 });
       const list = categories.get(key) ?? [];

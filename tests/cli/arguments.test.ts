@@ -14,7 +14,11 @@ describe('veille command line: options per command', () => {
     ['a misspelt flag', ['status', '--jsno'], 'status: unknown option --jsno; did you mean --json?', 'Usage: veille status [--json]'],
     ['a misspelt flag of digest', ['digest', '--sned'], 'digest: unknown option --sned; did you mean --send?', 'Usage: veille digest'],
     ['an unknown flag with nothing close', ['status', '--frobnicate'], 'status: unknown option --frobnicate\n', 'Usage: veille status'],
-    ['a flag without its value', ['tag', '--explain'], 'tag: --explain needs a value', 'Usage: veille tag --explain TEXT'],
+    // Issue 17, finding 8: "Option '--explain <value>' argument missing", then "needs a value".
+    ['a flag without its value', ['tag', '--explain'], 'tag: --explain needs the text to explain, in quotes', 'Usage: veille tag --explain TEXT'],
+    ['an empty text to explain', ['tag', '--explain', ''], 'tag: --explain needs the text to explain, in quotes', 'Usage: veille tag --explain TEXT'],
+    ['a blank text to explain', ['tag', '--explain=  '], 'tag: --explain needs the text to explain, in quotes', 'Usage: veille tag --explain TEXT'],
+    ['a date left out', ['stories', '--since'], 'stories: --since needs a value', 'Usage: veille stories'],
     ['a required option left out', ['tag'], 'tag: --explain TEXT is required', 'Usage: veille tag --explain TEXT'],
     ['a value given to a switch', ['status', '--json=yes'], 'status: --json takes no value', 'Usage: veille status'],
     ['a stray argument', ['run', 'now'], 'run: unexpected argument "now"', 'Usage: veille run'],
@@ -22,7 +26,11 @@ describe('veille command line: options per command', () => {
     ['a flag of add given to list', ['sources', 'list', '--name', 'x'], 'sources list: --name is not an option of sources list (it belongs to sources add)', 'Usage: veille sources list'],
     ['a misspelt command', ['stauts'], 'unknown command "stauts"; did you mean status?', 'veille --help'],
     ['a misspelt action', ['sources', 'ad', 'https://example.org/'], 'sources: expected list, add, remove, import or export, got "ad"; did you mean add?', 'veille --help'],
-    ['an unknown short flag', ['run', '-x'], 'run: unknown option -x', 'Usage: veille run'],
+    ['an unknown short flag', ['run', '-x'], 'run: unknown option -x\n', 'Usage: veille run'],
+    // Issue 17, finding 8: every unknown flag gets a "did you mean" when one is close.
+    ['a short flag for a long one', ['status', '-j'], 'status: unknown option -j; did you mean --json?', 'Usage: veille status'],
+    ['a flag in capitals', ['status', '--JSON'], 'status: unknown option --JSON; did you mean --json?', 'Usage: veille status'],
+    ['a misspelt flag before the command', ['--jsno'], 'unknown option --jsno; did you mean --json (an option of status, eval, stories)?', 'veille --help'],
   ])('%s exits 2 with the command and its usage', async (_name, argv, message, usage) => {
     const result = await runCli(argv, { cwd, env: {} });
     expect(result.code).toBe(2);

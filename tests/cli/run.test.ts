@@ -123,6 +123,20 @@ fetch: { perHostDelayMs: 0, connectTimeoutMs: 2000, headersTimeoutMs: 2000, body
     expect(table.stdout).toMatch(/6 sources, 4 failing/);
   });
 
+  // Issue 17, finding 8: the table cut each error, advice included, at 70 characters.
+  it('prints each last error whole below the table, wrapped, not cut', async () => {
+    const json = await runCli(['status', '--json', '--config', project.configFile], { env: { VEILLE_NOW: NOW } });
+    const errors = (JSON.parse(json.stdout) as { sources: { name: string; lastError: string | null }[] }).sources.filter((source) => source.lastError !== null);
+    expect(errors.length).toBe(4);
+    expect(errors.some((source) => (source.lastError ?? '').length > 70)).toBe(true);
+    const table = await runCli(['status', '--config', project.configFile], { env: { VEILLE_NOW: NOW } });
+    expect(table.stdout).not.toContain('…');
+    const below = table.stdout.slice(table.stdout.indexOf('Last errors:'));
+    const words = (text: string) => text.split(/\s+/u).filter((word) => word !== '').join(' ');
+    for (const source of errors) expect(words(below)).toContain(words(source.lastError ?? ''));
+    for (const line of table.stdout.split('\n').filter((line) => line.startsWith('    '))) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
   it('keeps every GUID when the same items are fetched again', async () => {
     const before = JSON.parse(readFileSync(join(project.dir, 'public/feed.json'), 'utf8')) as { items: { id: string; title: string }[] };
     const result = await runCli(['run', '--force', '--config', project.configFile], { env: { VEILLE_NOW: '2026-11-26T09:00:00Z' } });

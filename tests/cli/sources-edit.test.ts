@@ -2,7 +2,7 @@
 // warning (finding 3); sources are compared by sourceUrlKey (finding 12); edits take a lock and
 // read the file again, so that concurrent adds all land (finding 6: 4 of 20 races lost one).
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/veille.js');
 const COMPILED = resolve(import.meta.dirname, '../../dist/cli/main.js');
+const SHIPPED_CONFIG = resolve(import.meta.dirname, '../../config/veille.yaml');
 
 describe('veille sources add and remove', () => {
   const projects: TempProject[] = [];
@@ -75,10 +76,39 @@ describe('veille sources add and remove', () => {
     expect(configuredUrls(made)).toEqual(['HTTPS://AIHub.ORG:443/feed/#top']);
   });
 
-  it('adds a URL that differs by a trailing slash: another resource', async () => {
+  // Issue 17, finding 7: `https://aihub.org/feed` was added beside `https://aihub.org/feed/`.
+  it.each([
+    ['without the trailing slash', 'https://aihub.org/feed'],
+    ['without it, in another case', 'HTTPS://AIHUB.org:443/feed'],
+  ])('takes a URL %s for the source already there', async (_name, url) => {
     const made = project();
-    await runCli(['sources', 'add', 'https://aihub.org/feed', '--no-check', '--config', made.configFile]);
-    expect(configuredUrls(made)).toEqual(['https://aihub.org/feed/', 'https://aihub.org/feed']);
+    const result = await runCli(['sources', 'add', url, '--no-check', '--config', made.configFile]);
+    expect(result.stdout).toMatch(/already a source/);
+    expect(configuredUrls(made)).toEqual(['https://aihub.org/feed/']);
+  });
+
+  it('keeps the root path and the query as they are', async () => {
+    const made = project();
+    await runCli(['sources', 'add', 'https://aihub.org/feed/?page=2', '--no-check', '--config', made.configFile]);
+    expect(configuredUrls(made)).toEqual(['https://aihub.org/feed/', 'https://aihub.org/feed/?page=2']);
+  });
+
+  // Issue 17, finding 7: the yaml printer re-spaced the comments aligned in a column.
+  it('keeps every other line of the shipped config byte for byte, comments aligned', async () => {
+    const made = project();
+    const shipped = readFileSync(SHIPPED_CONFIG, 'utf8');
+    writeFileSync(made.configFile, shipped);
+    const added = await runCli(['sources', 'add', 'https://new.example/feed', '--no-check', '--name', 'Nouveau', '--config', made.configFile]);
+    expect(added.code).toBe(0);
+    const after = readFileSync(made.configFile, 'utf8');
+    const newLines = after.split('\n').filter((line) => !shipped.split('\n').includes(line));
+    expect(newLines).toEqual(['  - { url: https://new.example/feed, name: Nouveau }']);
+    expect(after.split('\n').filter((line) => line !== newLines[0])).toEqual(shipped.split('\n'));
+    const first = configuredUrls(made)[0] ?? '';
+    await runCli(['sources', 'remove', first, '--config', made.configFile]);
+    await runCli(['sources', 'remove', 'https://new.example/feed', '--config', made.configFile]);
+    const removedFirst = shipped.split('\n').filter((line) => !line.includes(`"${first}"`) && !line.includes(` ${first},`));
+    expect(readFileSync(made.configFile, 'utf8').split('\n')).toEqual(removedFirst);
   });
 
   it('removes a source named with another spelling of its URL', async () => {

@@ -22,6 +22,8 @@ describe('veille sources', () => {
       '/temporary': (_request, response) => response.writeHead(302, { location: '/feed.xml?token=temp123' }).end(),
       '/feed.xml?token=temp123': serveBody(rssFeed('Le Blog IA', [{ title: 'Un', link: 'https://b.example/1' }], 'fr-FR'), 'application/rss+xml'),
       '/moved': (_request, response) => response.writeHead(301, { location: '/new-home.xml' }).end(),
+      '/data.json': serveBody('{"items": [1, 2]}', 'application/json'),
+      '/logo.png': serveBody(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), 'image/png'),
       '/new-home.xml': serveBody(rssFeed('A &lt;b&gt;bold&lt;/b&gt; title', [{ title: 'Un', link: 'https://b.example/1' }]), 'application/rss+xml'),
     });
     project = makeTempProject();
@@ -86,6 +88,29 @@ storage: { path: data/veille.db }`);
     const result = await runCli(['sources', 'add', `${server.base}/nofeed/`, '--config', project.configFile]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/links to no feed/);
+  });
+
+  // Issue 17, finding 7: both were "a web page that links to no feed".
+  it.each([
+    ['a JSON that is not a JSON Feed', '/data.json', /data\.json is JSON \(application\/json\) but not a JSON Feed .*veille takes an RSS, Atom or JSON Feed document/],
+    ['a PNG', '/logo.png', /logo\.png is image\/png, not a feed; veille takes an RSS, Atom or JSON Feed document, or a web page that links to one/],
+  ])('names what %s is, and what veille takes', async (_name, path, message) => {
+    const result = await runCli(['sources', 'add', `${server.base}${path}`, '--config', project.configFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/is a web page/);
+  });
+
+  it('names the source from the feed title when no --name is given', async () => {
+    const made = makeTempProject();
+    try {
+      made.writeConfig('sources:\n  - { url: "https://aihub.org/feed/" }');
+      const result = await runCli(['sources', 'add', `${server.base}/feed.xml`, '--config', made.configFile]);
+      expect(result.stdout).toMatch(/^added Le Blog IA </);
+      expect(readFileSync(made.configFile, 'utf8')).toContain('name: Le Blog IA');
+    } finally {
+      made.cleanup();
+    }
   });
 
   it('exports OPML 2.0 that imports back without loss', async () => {

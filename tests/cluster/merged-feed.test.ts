@@ -147,6 +147,17 @@ ${withLetter ? `  - { url: "${server.base}/letter.xml", name: AI Letter, lang: e
     expect(text.stdout).toContain(`${guid}  (3 items)`);
   });
 
+  // Issue 17, finding 8: "1 stories", and an item alone was `"grouped": true`.
+  it('says "1 story", and marks only a story of several items grouped', async () => {
+    const env = { VEILLE_NOW: '2026-11-25T13:00:00Z' };
+    const json = await runCli(['stories', '--since', '2026-11-01', '--json', '--config', project.configFile], { env });
+    const listed = JSON.parse(json.stdout) as { stories: { guid: string; grouped: boolean; members: unknown[] }[] };
+    expect(listed.stories.map((story) => [story.members.length, story.grouped])).toEqual(expect.arrayContaining([[3, true], [1, false]]));
+    expect(listed.stories.filter((story) => story.grouped !== story.members.length > 1)).toEqual([]);
+    const one = await runCli(['stories', '--since', '2026-11-22', '--config', project.configFile], { env });
+    expect(one.stdout).toMatch(/^1 story since .* \(1 told by several items\)/);
+  });
+
   it('refuses a --since that is not a date', async () => {
     const result = await runCli(['stories', '--since', 'yesterday', '--config', project.configFile]);
     expect(result.code).toBe(2);

@@ -49,6 +49,12 @@ describe('parseConfig', () => {
   it.each([
     ['unknown top-level key', 'sitee: {}\n', /veille\.yaml:1: sitee: unknown key/],
     ['unknown nested key', 'site:\n  titel: X\n', /veille\.yaml:2: site\.titel: unknown key/],
+    // Issue 17, finding 8: an unknown key gets a "did you mean", at any depth, in a list, through a union.
+    ['a misspelt top-level key', 'sitee: {}\n', /veille\.yaml:1: sitee: unknown key; did you mean site\?$/],
+    ['a misspelt nested key', 'schedule: { fecth: "* * * * *" }\n', /schedule\.fecth: unknown key; did you mean fetch\?$/],
+    ['a misspelt key of a source', 'sources:\n  - { url: "https://a.example/", nmae: A }\n', /veille\.yaml:2: sources\[0\]\.nmae: unknown key; did you mean name\?$/],
+    ['a misspelt key of a deeper default', 'email:\n  smtp: { hots: x }\n', /email\.smtp\.hots: unknown key; did you mean host\?$/],
+    ['an unknown key with nothing close', 'site:\n  colour: red\n', /site\.colour: unknown key$/],
     ['wrong type', 'publish:\n  maxItems: "many"\n', /veille\.yaml:2: publish\.maxItems: expected number, got string/],
     ['bad URL in a source', 'sources:\n  - { url: "https://a.example/feed" }\n  - { url: "not a url" }\n', /veille\.yaml:3: sources\[1\]\.url: expected an http\(s\) URL/],
     ['ftp URL', 'sources:\n  - { url: "ftp://a.example/feed" }\n', /sources\[0\]\.url: expected an http\(s\) URL/],

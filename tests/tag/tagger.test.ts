@@ -41,7 +41,7 @@ describe('matching', () => {
 
   it('matches a regular expression term on the raw text', () => {
     const [match] = tagger.tag(item({ summary: 'Patch CVE-2025-12345 now.', language: 'en' }));
-    expect(match?.evidence).toContainEqual({ term: '/\\bCVE-\\d{4}-\\d{4,}\\b/', field: 'summary' });
+    expect(match?.evidence).toContainEqual({ term: '/\\bCVE-\\d{4}-\\d{4,}\\b/', field: 'summary', matched: 'CVE-2025-12345' });
   });
 });
 
@@ -189,6 +189,14 @@ describe('explainText', () => {
     // Operator output, in English: scores with a decimal point, no French word of veille's own.
     expect(text).toMatch(/score \d\.\d\d, threshold \d\.\d\d/u);
     expect(text).not.toMatch(/seuil|dans le/u);
+  });
+
+  // Issue 17, finding 8: the evidence of a regular expression was its source, `/\bCVE-\d{4}-\d{4,}\b/`.
+  it('shows the words a regular expression matched, not the expression', () => {
+    const text = explainText(tagger, 'A patch for CVE-2024-12345 and an ISO 27001 audit.');
+    expect(text).toMatch(/"CVE-2024-12345" in the summary/u);
+    expect(text).toMatch(/"ISO 27001" in the summary/u);
+    expect(text).not.toMatch(/"\/|\\b/u);
   });
 
   it('says when no theme matched', () => {

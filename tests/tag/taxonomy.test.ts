@@ -79,18 +79,18 @@ describe('default taxonomy regex terms take linear time', () => {
 
 describe('taxonomy errors name the bad key', () => {
   it.each([
-    ['not YAML', 'themes: [', /^t\.yaml: not valid YAML/u],
-    ['no themes', 'version: 1\nthemes: []', /^t\.yaml: themes: expected at least one theme/u],
-    ['unknown key', MINIMAL(GOOD_THEME.replace('label: A', 'label: A\n    colour: red')), /^t\.yaml: themes\[0\]: .*colour/u],
-    ['bad id', MINIMAL(GOOD_THEME.replace('id: a', 'id: Open Source')), /^t\.yaml: themes\[0\]\.id: expected a kebab-case id/u],
-    ['missing label', MINIMAL(GOOD_THEME.replace('    label: A\n', '')), /^t\.yaml: themes\[0\]\.label: /u],
-    ['bad term', MINIMAL(GOOD_THEME.replace('[alpha]', '[alpha, beta, 3]')), /^t\.yaml: themes\[0\]\.vocabulary\.en\[2\]: expected a term/u],
-    ['bad language', MINIMAL(GOOD_THEME.replace('en: [alpha]', 'English: [alpha]')), /^t\.yaml: themes\[0\]\.vocabulary\.English: expected a map from a language code/u],
-    ['bad regex', MINIMAL(GOOD_THEME.replace('[alpha]', "[alpha, { regex: '(' }]")), /^t\.yaml: themes\[0\]\.vocabulary\.en\[1\]\.regex: not a valid regular expression/u],
-    ['term without words', MINIMAL(GOOD_THEME.replace('[alpha]', "[alpha, '--']")), /^t\.yaml: themes\[0\]\.vocabulary\.en\[1\]: expected at least one word/u],
-    ['threshold out of range', MINIMAL(GOOD_THEME.replace('label: A', 'label: A\n    threshold: 2')), /^t\.yaml: themes\[0\]\.threshold: expected a number in \(0, 1\]/u],
-    ['duplicate id', MINIMAL(GOOD_THEME + GOOD_THEME), /^t\.yaml: themes\[1\]\.id: duplicate id "a"/u],
-    ['bad exclusion', MINIMAL(GOOD_THEME + '    exclusions: { fr: [ok, 4] }\n'), /^t\.yaml: themes\[0\]\.exclusions\.fr\[1\]: /u],
+    ['not YAML', 'themes: [', /^t\.yaml:1:\d+: not valid YAML/u],
+    ['no themes', 'version: 1\nthemes: []', /^t\.yaml:\d+: themes: expected at least one theme/u],
+    ['unknown key', MINIMAL(GOOD_THEME.replace('label: A', 'label: A\n    colour: red')), /^t\.yaml:\d+: themes\[0\]: .*colour/u],
+    ['bad id', MINIMAL(GOOD_THEME.replace('id: a', 'id: Open Source')), /^t\.yaml:\d+: themes\[0\]\.id: expected a kebab-case id/u],
+    ['missing label', MINIMAL(GOOD_THEME.replace('    label: A\n', '')), /^t\.yaml:\d+: themes\[0\]\.label: /u],
+    ['bad term', MINIMAL(GOOD_THEME.replace('[alpha]', '[alpha, beta, 3]')), /^t\.yaml:\d+: themes\[0\]\.vocabulary\.en\[2\]: expected a term/u],
+    ['bad language', MINIMAL(GOOD_THEME.replace('en: [alpha]', 'English: [alpha]')), /^t\.yaml:\d+: themes\[0\]\.vocabulary\.English: expected a map from a language code/u],
+    ['bad regex', MINIMAL(GOOD_THEME.replace('[alpha]', "[alpha, { regex: '(' }]")), /^t\.yaml:\d+: themes\[0\]\.vocabulary\.en\[1\]\.regex: not a valid regular expression/u],
+    ['term without words', MINIMAL(GOOD_THEME.replace('[alpha]', "[alpha, '--']")), /^t\.yaml:\d+: themes\[0\]\.vocabulary\.en\[1\]: expected at least one word/u],
+    ['threshold out of range', MINIMAL(GOOD_THEME.replace('label: A', 'label: A\n    threshold: 2')), /^t\.yaml:\d+: themes\[0\]\.threshold: expected a number in \(0, 1\]/u],
+    ['duplicate id', MINIMAL(GOOD_THEME + GOOD_THEME), /^t\.yaml:\d+: themes\[1\]\.id: duplicate id "a"/u],
+    ['bad exclusion', MINIMAL(GOOD_THEME + '    exclusions: { fr: [ok, 4] }\n'), /^t\.yaml:\d+: themes\[0\]\.exclusions\.fr\[1\]: /u],
   ])('%s', (_name, yaml, message) => {
     let caught: unknown;
     try {
@@ -100,6 +100,14 @@ describe('taxonomy errors name the bad key', () => {
     }
     expect(isVeilleError(caught, 'TAXONOMY_INVALID')).toBe(true);
     expect((caught as Error).message).toMatch(message);
+  });
+
+  // Issue 17, finding 8: "themes[0].label: expected a string (and 3 more)", with no line.
+  it('gives each problem its file:line, as the config does', () => {
+    const yaml = ['version: 1', 'themes:', '  - id: a', '    label: [1, 2]', '    vocabulary: { en: [alpha] }', '  - id: B C', '    label: b', '    definition: d', '    vocabulary: { en: [beta] }', ''].join('\n');
+    expect(() => parseTaxonomy(yaml, 'themes.yaml')).toThrow(
+      /^themes\.yaml:4: themes\[0\]\.label: expected a string\nthemes\.yaml:3: themes\[0\]\.definition: expected a string\nthemes\.yaml:6: themes\[1\]\.id: expected a kebab-case id[^\n]*$/u,
+    );
   });
 
   it('says which file cannot be read', () => {

@@ -1,52 +1,86 @@
 // `npm run demo`: serves the bundled sample feeds on 127.0.0.1, runs one cycle against them
-// into demo-output/, and prints where to look. Works offline.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// into demo-output/, prints where to look, then keeps serving the feeds until Ctrl-C (at a
+// terminal; with --once, CI set or no terminal it stops). `npm run demo -- --serve` serves them
+// again, on the port the written config names. Works offline.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { DEMO_FEEDS_DIR, DEMO_OUTPUT_DIR, THEMES_FILE } from '../repo-paths.js';
+import { demoMode, FEEDS, feedsPortOf, portOf, serveFeeds, weekOfDemoStory, type DemoMode } from './demo-feeds.js';
 
-/** The sample feeds, with the Content-Type each is served with. */
-const FEEDS: readonly { file: string; name: string; lang: string; contentType: string }[] = [
-  { file: 'aihub-sample.xml', name: 'AIhub (exemple)', lang: 'en', contentType: 'application/rss+xml; charset=utf-8' },
-  { file: 'blog-ia-fr.xml', name: 'Exemple Blog IA', lang: 'fr', contentType: 'application/rss+xml; charset=utf-8' },
-  { file: 'mistral.xml', name: 'Mistral AI', lang: 'en', contentType: 'application/rss+xml; charset=utf-8' },
-  { file: 'anthropic-research.xml', name: 'Anthropic Research', lang: 'en', contentType: 'application/rss+xml' },
-  { file: 'google-ai.xml', name: 'Google Developers Blog (IA)', lang: 'en', contentType: 'application/xml' },
-  { file: 'aisi.xml', name: 'AI Security Institute', lang: 'en', contentType: 'text/xml' },
-  { file: 'cercle-psy-iso-8859-1.xml', name: 'Le Cercle Psy (ISO-8859-1)', lang: 'fr', contentType: 'application/rss+xml; charset=ISO-8859-1' },
-  { file: 'miniflux-commits.atom', name: 'Miniflux (Atom)', lang: 'en', contentType: 'application/atom+xml' },
-  { file: 'influxdata.json', name: 'InfluxData (JSON Feed)', lang: 'en', contentType: 'application/feed+json' },
-];
+const CONFIG_FILE = join(DEMO_OUTPUT_DIR, 'veille.yaml');
 
-async function runDemo(): Promise<number> {
+async function runDemo(mode: DemoMode): Promise<number> {
+  if (mode === 'serve') return serveAgain();
   const server = await serveFeeds();
   try {
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = `http://127.0.0.1:${portOf(server)}`;
     rmSync(DEMO_OUTPUT_DIR, { recursive: true, force: true });
     mkdirSync(DEMO_OUTPUT_DIR, { recursive: true });
-    const configFile = join(DEMO_OUTPUT_DIR, 'veille.yaml');
-    writeFileSync(configFile, demoConfig(base));
+    writeFileSync(CONFIG_FILE, demoConfig(base));
     process.stdout.write(`Serving ${FEEDS.length} sample feeds at ${base}/ (${DEMO_FEEDS_DIR})\n\n`);
-    const code = await main(['run', '--config', configFile]);
+    const code = await main(['run', '--config', CONFIG_FILE]);
     if (code !== 0) return code;
-    process.stdout.write(
-      [
-        '',
-        'Where to look:',
-        `  ${join(DEMO_OUTPUT_DIR, 'public', 'index.html')}    the page`,
-        `  ${join(DEMO_OUTPUT_DIR, 'public', 'feed.xml')}      merged RSS (also atom.xml, feed.json)`,
-        `  ${join(DEMO_OUTPUT_DIR, 'public', 'themes')}/       one feed per theme`,
-        `  ${join(DEMO_OUTPUT_DIR, 'public', 'sources.opml')}  the sources`,
-        '',
-        `  npx veille status --config ${configFile}`,
-        `  npx veille stories --since 2026-11-01 --config ${configFile}`,
-        `  npx veille digest --week 2026-W47 --config ${configFile}    the weekly issue of the sample news`,
-        `  npx veille serve --config ${configFile}    then open http://127.0.0.1:8080/`,
-        '',
-      ].join('\n'),
-    );
+    process.stdout.write(await whereToLook());
+    if (mode === 'keep') await serveUntilStopped(base);
+    else process.stdout.write('The sample feeds are no longer served; `npm run demo -- --serve` serves them again for this config.\n');
+    return 0;
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** The files and commands to try, with the week that holds the demo's AAAI story. */
+async function whereToLook(): Promise<string> {
+  const week = await weekOfDemoStory(loadConfig(CONFIG_FILE).site.timezone);
+  return [
+    '',
+    'Where to look:',
+    `  ${join(DEMO_OUTPUT_DIR, 'public', 'index.html')}    the page`,
+    `  ${join(DEMO_OUTPUT_DIR, 'public', 'feed.xml')}      merged RSS (also atom.xml, feed.json)`,
+    `  ${join(DEMO_OUTPUT_DIR, 'public', 'themes')}/       one feed per theme`,
+    `  ${join(DEMO_OUTPUT_DIR, 'public', 'sources.opml')}  the sources`,
+    '',
+    `  npx veille status --config ${CONFIG_FILE}`,
+    `  npx veille stories --since 2026-11-01 --config ${CONFIG_FILE}`,
+    `  npx veille digest --week ${week} --config ${CONFIG_FILE}    the weekly issue of the sample news`,
+    `  npx veille serve --config ${CONFIG_FILE}    then open http://127.0.0.1:8080/`,
+    '',
+  ].join('\n');
+}
+
+/** At a terminal: the feeds stay up, so that `veille run` and `start` on the demo config work. */
+async function serveUntilStopped(base: string): Promise<void> {
+  process.stdout.write(`The sample feeds stay served at ${base}/ for \`npx veille run --config ${CONFIG_FILE}\`; Ctrl-C stops.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** `--serve`: the feeds again, on the port of the config an earlier `npm run demo` wrote. */
+async function serveAgain(): Promise<number> {
+  const port = existsSync(CONFIG_FILE) ? feedsPortOf(readFileSync(CONFIG_FILE, 'utf8')) : null;
+  if (port === null) {
+    process.stderr.write(`demo: no demo config at ${CONFIG_FILE}; run \`npm run demo\` first\n`);
+    return 2;
+  }
+  let server: Server;
+  try {
+    server = await serveFeeds(port);
+  } catch (cause) {
+    process.stderr.write(`demo: cannot serve the sample feeds on 127.0.0.1:${port} (${(cause as Error).message}); \`npm run demo\` writes a new config on a free port\n`);
+    return 1;
+  }
+  try {
+    await serveUntilStopped(`http://127.0.0.1:${port}`);
     return 0;
   } finally {
     await new Promise((resolve) => server.close(resolve));
@@ -57,7 +91,7 @@ function demoConfig(base: string): string {
   const sources = FEEDS.map(
     (feed) => `  - { url: "${base}/${feed.file}", name: "${feed.name}", lang: ${feed.lang} }`,
   ).join('\n');
-  return `# Written by npm run demo: the sample feeds served on loopback.
+  return `# Written by npm run demo: the sample feeds served on loopback (npm run demo -- --serve serves them again).
 site:
   title: Veille IA (démo)
   url: "http://127.0.0.1:8080/"
@@ -71,19 +105,4 @@ email: { outbox: outbox }   # veille digest --send writes .eml files here
 `;
 }
 
-function serveFeeds(): Promise<Server> {
-  const types = new Map(FEEDS.map((feed) => [`/${feed.file}`, feed.contentType]));
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const contentType = types.get(path);
-    if (!contentType) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    const body = readFileSync(join(DEMO_FEEDS_DIR, path.slice(1)));
-    response.writeHead(200, { 'content-type': contentType, 'content-length': body.length }).end(body);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-process.exitCode = await runDemo();
+process.exitCode = await runDemo(demoMode(process.argv.slice(2), process.env, process.stdin.isTTY === true));
