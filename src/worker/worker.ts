@@ -2,6 +2,7 @@
 // once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM.
 import { createFeedProcessor } from './process-pool.js';
 import type { App } from '../app/app.js';
+import type { FeedProcessor, FeedProcessorFactory } from '../app/process-feed.js';
 import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
@@ -44,6 +45,13 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   deps.onListening?.(server.url);
 
   const stopping = new AbortController();
+  // The processing threads and the tables they loaded (eld's, the sanitizer's) are kept from one
+  // cycle to the next (issue 15): each cycle borrows the pool, the worker closes it when it stops.
+  const threads: { pool: FeedProcessor | null } = { pool: null };
+  const keptPool: FeedProcessorFactory = (options) => {
+    const kept = (threads.pool ??= createFeedProcessor(options));
+    return { threads: kept.threads, process: (job) => kept.process(job), close: () => Promise.resolve() };
+  };
   let current: Promise<void> | null = null;
   const cycle = (): Promise<void> => {
     if (current) return current;
@@ -53,7 +61,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     current = Promise.resolve()
       .then(() =>
         runOneCycle(app, {
-          processors: createFeedProcessor,
+          processors: keptPool,
           signal: stopping.signal,
           onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
         }),
@@ -95,6 +103,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   await Promise.all([job.stop(), digestJob.stop()]);
   stopping.abort();
   if (current) await current;
+  await threads.pool?.close();
   await server.close();
   logger.info({}, 'stopped');
 }
