@@ -45,13 +45,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   deps.onListening?.(server.url);
 
   const stopping = new AbortController();
-  // The processing threads and the tables they loaded (eld's, the sanitizer's) are kept from one
-  // cycle to the next (issue 15): each cycle borrows the pool, the worker closes it when it stops.
-  const threads: { pool: FeedProcessor | null } = { pool: null };
-  const keptPool: FeedProcessorFactory = (options) => {
-    const kept = (threads.pool ??= createFeedProcessor(options));
-    return { threads: kept.threads, process: (job) => kept.process(job), close: () => Promise.resolve() };
-  };
+  const threads = keepAcrossCycles(createFeedProcessor);
   let current: Promise<void> | null = null;
   const cycle = (): Promise<void> => {
     if (current) return current;
@@ -61,7 +55,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     current = Promise.resolve()
       .then(() =>
         runOneCycle(app, {
-          processors: keptPool,
+          processors: threads.factory,
           signal: stopping.signal,
           onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
         }),
@@ -103,7 +97,27 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   await Promise.all([job.stop(), digestJob.stop()]);
   stopping.abort();
   if (current) await current;
-  await threads.pool?.close();
+  await threads.close();
   await server.close();
   logger.info({}, 'stopped');
+}
+
+/**
+ * The processing threads and the tables they loaded (eld's, the sanitizer's) kept from one cycle to
+ * the next (issue 15): the first cycle starts the pool, each cycle borrows it (its close is the
+ * cycle's end, not the pool's), and `close` stops it when the worker stops.
+ */
+export function keepAcrossCycles(create: FeedProcessorFactory): { readonly factory: FeedProcessorFactory; close(): Promise<void> } {
+  let pool: FeedProcessor | null = null;
+  return {
+    factory: (options) => {
+      const kept = (pool ??= create(options));
+      return { threads: kept.threads, process: (job) => kept.process(job), close: () => Promise.resolve() };
+    },
+    close: async () => {
+      const kept = pool;
+      pool = null;
+      await kept?.close();
+    },
+  };
 }
