@@ -11,6 +11,8 @@ export interface GroupingSummary {
 }
 
 export function groupStoredStories(store: Store, now: Date, options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): GroupingSummary {
+  // A cycle that stored nothing new reads no item (issue 15: it read the whole window to find none).
+  if (!store.hasUngroupedItems()) return { grouped: 0, joined: 0, merged: 0 };
   const since = new Date(now.getTime() - options.windowDays * 86_400_000).toISOString();
   const { stored, fresh } = store.listGroupingItems(since);
   if (fresh.length === 0) return { grouped: 0, joined: 0, merged: 0 };

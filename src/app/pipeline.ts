@@ -29,6 +29,7 @@ import { groupStoredStories } from './group-stored-stories.js';
 import type { FeedProcessor, FeedProcessorFactory, ProcessedFeed } from './process-feed.js';
 import { parseDeadlineMs } from './parse-deadline.js';
 import { publishFromStore } from './publish.js';
+import { bodyKey } from './skip-keys.js';
 import { translateRecent } from './translate-step.js';
 import type { Translator } from '../translate/translator.js';
 
@@ -41,6 +42,8 @@ export type SourceResult =
       readonly items: number;
       readonly bytes: number;
       readonly durationMs: number;
+      /** True when the body was the one last processed: not parsed again, nothing stored but the check. */
+      readonly sameBody?: boolean;
     }
   | { readonly kind: 'not-modified'; readonly bytes: 0; readonly durationMs: number }
   | { readonly kind: 'failed'; readonly code: ErrorCode; readonly message: string; readonly durationMs: number }
@@ -396,8 +399,7 @@ async function storeFeed(
   const { store, config } = context;
   const now = context.clock.now();
   store.recordAttempt(source.id, attemptAt.toISOString());
-  const feed = await context.processor.process({
-    text: outcome.text,
+  const processing = {
     contentType: outcome.contentType,
     // The base of relative links and the name in parse errors: a link resolved against the URL
     // as fetched would carry its user name, password or token into published items.
@@ -405,10 +407,32 @@ async function storeFeed(
     sourceKey: source.key,
     sourceLang,
     languages: context.languages,
+  };
+  // A publisher without validators (no ETag, no Last-Modified) sends the same bytes again: the
+  // items, stories and site they made are stored already (issue 15). One hash, one row update.
+  const key = bodyKey(outcome.text, processing);
+  if (key === source.bodyHash) {
+    store.recordSuccess(source.id, {
+      at: now.toISOString(),
+      nextFetchAt: nextFetchAfterSuccess(now, config.fetch, {
+        ...decodeFeedHints(source.feedHints),
+        maxAgeSeconds: outcome.hints.maxAgeSeconds,
+      }).toISOString(),
+      etag: outcome.etag,
+      lastModified: outcome.lastModified,
+      movedTo: outcome.permanentUrl,
+    });
+    return { kind: 'ok', inserted: 0, updated: 0, items: 0, bytes: outcome.receivedBytes, durationMs: outcome.durationMs, sameBody: true };
+  }
+  const feed = await context.processor.process({
+    ...processing,
+    text: outcome.text,
     fetchedAt: now.toISOString(),
+    knownItems: store.itemRawHashes(source.id),
   });
   const tagged = tagProcessedItems(feed.items, context.tagger, source.url);
   const saved = store.saveItems(source.id, tagged, now.toISOString());
+  store.touchItems(feed.unchangedIds, now.toISOString());
   const feedHints = {
     ttlMinutes: feed.ttlMinutes,
     updatePeriodMinutes: feed.updatePeriodMinutes,
@@ -424,12 +448,13 @@ async function storeFeed(
     feedTitle: feed.title,
     movedTo: outcome.permanentUrl,
     feedHints: encodeFeedHints(feedHints),
+    bodyHash: key,
   });
   return {
     kind: 'ok',
     inserted: saved.inserted,
     updated: saved.updated,
-    items: feed.items.length,
+    items: feed.items.length + feed.unchangedIds.length,
     bytes: outcome.receivedBytes,
     durationMs: outcome.durationMs,
   };
@@ -451,10 +476,11 @@ function deferHost(context: SourceContext, host: string, untilMs: number, reason
 
 /** A processed feed's items with their themes, as the store takes them. */
 export function tagProcessedItems(items: ProcessedFeed['items'], tagger: Tagger, sourceUrl: string) {
-  return items.map(({ item, contentText, contentHash, textSignature }) => ({
+  return items.map(({ item, contentText, contentHash, textSignature, rawHash }) => ({
     item,
     contentHash,
     textSignature,
+    rawHash,
     themes: tagger.tag({
       title: item.title,
       summary: item.summary,

@@ -1,12 +1,13 @@
 // Feed text → normalized items in their language: the CPU-heavy part of a cycle (parse, sanitize,
 // text, language detection), free of I/O and of shared state, so that it can run inline or in a
 // worker thread.
-import { normalizeFeedItems, normalizeSourceInfo } from '../clean/normalize.js';
+import { normalizeChangedItems, normalizeSourceInfo } from '../clean/normalize.js';
 import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
 import type { Item, ParsedFeed } from '../domain/types.js';
 import { languageSample, settleLanguage } from '../language/item-language.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { hashItemContent } from '../store/item-hash.js';
+import { rawItemKeys } from './skip-keys.js';
 
 export interface FeedJob {
   readonly text: string;
@@ -19,12 +20,19 @@ export interface FeedJob {
   readonly languages: readonly string[];
   /** ISO 8601. */
   readonly fetchedAt: string;
+  /**
+   * The raw keys (skip-keys.ts rawItemKeys) of the source's stored items: an item whose key is here
+   * is stored as the feed still carries it, and is only identified, not cleaned, detected or tagged.
+   */
+  readonly knownItems?: readonly string[];
 }
 
 /** The feed's title and link, and its hints for the schedule (ttl, sy:updatePeriod, skipHours, skipDays). */
 export interface ProcessedFeed extends Pick<ParsedFeed, 'title' | 'link' | 'ttlMinutes' | 'updatePeriodMinutes' | 'skipHours' | 'skipDays'> {
-  /** One record per item, in the feed's order: it crosses to the main thread as plain data (structured clone). */
+  /** One record per new or changed item, in the feed's order: it crosses to the main thread as plain data (structured clone). */
   readonly items: readonly ProcessedItem[];
+  /** The ids of the items the feed carries unchanged (their raw key in job.knownItems): stored as they are. */
+  readonly unchangedIds: readonly string[];
 }
 
 /** One item as processing left it, with what the tagger and the store need of it. */
@@ -37,18 +45,21 @@ export interface ProcessedItem {
   readonly contentHash: string;
   /** The cluster stage's encoded text signature of the title and summary, stored for grouping. */
   readonly textSignature: Uint8Array;
+  /** Its raw key (skip-keys.ts), stored: the next fetch that finds it unchanged skips it. */
+  readonly rawHash: string;
 }
 
 export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
   const feed = await parseFeed(job.text, { contentType: job.contentType, url: job.url });
-  const normalized = normalizeFeedItems(feed, {
-    sourceKey: job.sourceKey,
-    baseUrl: job.url,
-    sourceLang: job.sourceLang,
-    fetchedAt: new Date(job.fetchedAt),
-  });
+  const rawHashes = rawItemKeys(feed, job);
+  const known = new Set(job.knownItems ?? []);
+  const { items: normalized, unchangedIds } = normalizeChangedItems(
+    feed,
+    { sourceKey: job.sourceKey, baseUrl: job.url, sourceLang: job.sourceLang, fetchedAt: new Date(job.fetchedAt) },
+    (index) => known.has(rawHashes[index] ?? ''),
+  );
   // The language stage: the declared language (normalize's) unless detection is confident.
-  const items = normalized.map(({ item: declared, contentText }): ProcessedItem => {
+  const items = normalized.map(({ index, normalized: { item: declared, contentText } }): ProcessedItem => {
     const text = languageSample(declared.title, declared.summary, contentText);
     const language = settleLanguage(declared.language, text, job.languages);
     const item = language === declared.language ? declared : { ...declared, language };
@@ -57,6 +68,7 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
       contentText,
       contentHash: hashItemContent(item),
       textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
+      rawHash: rawHashes[index] ?? '',
     };
   });
   // The feed's own title and site link reach status, OPML and Atom <source>: text and web URLs only.
@@ -69,6 +81,7 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     skipHours: [...feed.skipHours],
     skipDays: [...feed.skipDays],
     items,
+    unchangedIds,
   };
 }
 

@@ -25,7 +25,10 @@ export interface PublishInput {
   readonly translator?: Translator | null;
 }
 
-/** Writes every published file; returns the number of entries in the merged feed. */
+/** The store_state key of when the site last changed (publishSite's changedAt). */
+const SITE_CHANGED_AT = 'site.changedAt';
+
+/** Writes the published files whose content changed; returns the number of entries in the merged feed. */
 export async function publishFromStore(input: PublishInput): Promise<number> {
   const { config, store } = input;
   const locale = localeOf(config);
@@ -44,7 +47,8 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
   const entriesByTheme = Object.fromEntries(
     themes.map((theme) => [theme.id, toEntries(store.recentStories(config.maxItems, { themeId: theme.id }))]),
   );
-  await publishSite(config.publishDir, {
+  const stored = store.readState(SITE_CHANGED_AT);
+  const { changedAt } = await publishSite(config.publishDir, {
     meta: {
       title: config.site.title,
       description: config.site.description,
@@ -63,8 +67,10 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
       category: null,
     })),
     builtAt: input.builtAt,
+    lastChangedAt: stored === null ? null : new Date(stored),
     digests: store.digests().listDigests(5).map((digest) => ({ week: digest.week, title: digest.title })),
   });
+  if (changedAt.toISOString() !== stored) store.writeState(SITE_CHANGED_AT, changedAt.toISOString());
   return entries.length;
 }
 

@@ -44,25 +44,53 @@ export interface NormalizedItem {
 
 /** normalizeFeed, with each item's content text: read in the same pass as its links and images. */
 export function normalizeFeedItems(feed: ParsedFeed, ctx: NormalizeContext): NormalizedItem[] {
+  return normalizeChangedItems(feed, ctx, () => false).items.map(({ normalized }) => normalized);
+}
+
+/** What normalizeChangedItems gives: the items cleaned (with their index in feed.items), and the ids of those left as stored. */
+export interface ChangedItems {
+  readonly items: readonly { readonly index: number; readonly normalized: NormalizedItem }[];
+  readonly unchangedIds: readonly string[];
+}
+
+/**
+ * normalizeFeedItems, except that the items `isUnchanged` names (by index in feed.items: the
+ * caller knows them stored as they are) are only identified, not cleaned: their id alone costs a
+ * link's canonical form and a hash, where cleaning costs HTML parses.
+ */
+export function normalizeChangedItems(feed: ParsedFeed, ctx: NormalizeContext, isUnchanged: (index: number) => boolean): ChangedItems {
   // A declared xml:base comes first; else the feed's URL (RFC 3986 §5.1: base from the retrieval URI).
   const siteUrl = feed.link === null ? null : absoluteUrl(feed.link, feed.base ?? ctx.baseUrl);
   const linkBase = siteUrl ?? ctx.baseUrl;
   const seen = new Set<string>();
-  const items: NormalizedItem[] = [];
-  for (const parsed of feed.items) {
+  const items: { index: number; normalized: NormalizedItem }[] = [];
+  const unchangedIds: string[] = [];
+  feed.items.forEach((parsed, index) => {
+    if (isUnchanged(index)) {
+      const id = computeItemId(ctx.sourceKey, parsed, itemLink(parsed, linkBase));
+      if (seen.has(id)) return; // same GUID twice in one document: keep the first
+      seen.add(id);
+      unchangedIds.push(id);
+      return;
+    }
     const normalized = normalizeItem(parsed, feed, ctx, linkBase);
-    if (seen.has(normalized.item.id)) continue; // same GUID twice in one document: keep the first
+    if (seen.has(normalized.item.id)) return;
     seen.add(normalized.item.id);
-    items.push(normalized);
-  }
-  return items;
+    items.push({ index, normalized });
+  });
+  return { items, unchangedIds };
+}
+
+/** The item's canonical link: its own, else a GUID that is a URL, unless the feed says it is not one. */
+function itemLink(parsed: ParsedItem, linkBase: string): string | null {
+  const guidLink = parsed.guid !== null && parsed.guidIsPermaLink !== false && /^https?:\/\//i.test(parsed.guid) ? parsed.guid : null;
+  const rawLink = parsed.link ?? guidLink;
+  return rawLink === null ? null : canonicalizeUrl(rawLink, parsed.base ?? linkBase);
 }
 
 function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeContext, linkBase: string): NormalizedItem {
   // Without a link, a GUID that is a URL is the item's address, unless the feed says it is not one.
-  const guidLink = parsed.guid !== null && parsed.guidIsPermaLink !== false && /^https?:\/\//i.test(parsed.guid) ? parsed.guid : null;
-  const rawLink = parsed.link ?? guidLink;
-  const link = rawLink === null ? null : canonicalizeUrl(rawLink, parsed.base ?? linkBase);
+  const link = itemLink(parsed, linkBase);
   const id = computeItemId(ctx.sourceKey, parsed, link);
 
   // Relative URLs in content are relative to the xml:base the feed declares, else to the item's

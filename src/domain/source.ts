@@ -26,6 +26,8 @@ export interface SourceRecord {
   readonly createdAt: string;
   /** JSON of the feed's own schedule hints, as the worker wrote them on the last full fetch. */
   readonly feedHints: string | null;
+  /** The body key of the last feed body processed (app/body-key.ts); null or absent: none yet. */
+  readonly bodyHash?: string | null;
 }
 
 /** A host that asked not to be contacted before a time (HTTP 429 or 503 with Retry-After). */

@@ -1,6 +1,8 @@
 // Writes the whole published site from one snapshot: merged feeds, one set per theme, the
-// sources' OPML and the home page. Everything is rendered first, then each file replaced atomically.
+// sources' OPML and the home page. Everything is rendered first, then each file whose content
+// changed is replaced atomically; an unchanged file keeps its bytes, its mtime and so its ETag.
 
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SiteLocale } from '../domain/site-locale.js';
 import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
@@ -23,6 +25,12 @@ export interface SiteSnapshot {
   themes: readonly ThemeInfo[];
   sources: readonly OpmlSource[];
   builtAt: Date;
+  /**
+   * When the site last changed (the builtAt of the last publish that wrote a file): the date the
+   * page and OPML show while nothing else changes, so that a cycle with nothing new writes nothing.
+   * Absent or null: builtAt.
+   */
+  lastChangedAt?: Date | null;
   /** The latest weekly issues, newest first, linked from the home page (digests/<week>.html). */
   digests?: readonly { week: string; title: string }[];
 }
@@ -67,8 +75,48 @@ function renderFeedSet(
   ];
 }
 
-/** Writes every file of the site into `dir`; returns their paths relative to `dir`, in write order. */
-export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<{ files: string[] }> {
+/**
+ * Writes the files of the site that changed into `dir`. Returns the paths written, relative to
+ * `dir` and in write order, and `changedAt`: builtAt when a file was written, else lastChangedAt.
+ */
+export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<{ files: string[]; changedAt: Date }> {
+  const previous = snapshot.lastChangedAt ?? null;
+  // First as the site stood: when every file reads the same, nothing is written (issue 15).
+  if (previous !== null) {
+    const files = renderSite({ ...snapshot, builtAt: previous });
+    if (await everyFileReads(dir, files)) return { files: [], changedAt: previous };
+  }
+  const files = renderSite(snapshot);
+  // Temporary files of a publish that was killed half-way (never served, but they add up).
+  for (const folder of [dir, ...SITE_FOLDERS.map((name) => join(dir, name))]) await removeStaleTemporaries(folder);
+  const written: string[] = [];
+  // Feeds before the page that links to them.
+  for (const [path, content] of files) {
+    if (await fileReads(join(dir, path), content)) continue;
+    await writeFileAtomic(join(dir, path), content);
+    written.push(path);
+  }
+  return { files: written, changedAt: written.length > 0 || previous === null ? snapshot.builtAt : previous };
+}
+
+async function everyFileReads(dir: string, files: ReadonlyArray<readonly [string, string]>): Promise<boolean> {
+  for (const [path, content] of files) if (!(await fileReads(join(dir, path), content))) return false;
+  return true;
+}
+
+/** True when the file at `path` holds exactly `content` (UTF-8); a missing or unreadable file does not. */
+async function fileReads(path: string, content: string): Promise<boolean> {
+  const expected = Buffer.from(content, 'utf8');
+  try {
+    const found = await readFile(path);
+    return found.length === expected.length && found.equals(expected);
+  } catch {
+    return false;
+  }
+}
+
+/** Every file of the site, rendered: [path relative to the site folder, content]. */
+function renderSite(snapshot: SiteSnapshot): Array<[string, string]> {
   const { meta, entries, themes } = snapshot;
   const files: Array<[string, string]> = [];
 
@@ -91,12 +139,5 @@ export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<
   files.push([SOURCES_OPML, renderOpml(meta.title, snapshot.sources, snapshot.builtAt)]);
   const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, SITE_FEEDS[0].path, entries), siteTitle: meta.title };
   files.push([INDEX_PAGE, renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.locale, snapshot.digests ?? [])]);
-
-  // Temporary files of a publish that was killed half-way (never served, but they add up).
-  for (const folder of [dir, ...SITE_FOLDERS.map((name) => join(dir, name))]) await removeStaleTemporaries(folder);
-  // Feeds before the page that links to them.
-  for (const [path, content] of files) {
-    await writeFileAtomic(join(dir, path), content);
-  }
-  return { files: files.map(([path]) => path) };
+  return files;
 }

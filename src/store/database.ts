@@ -142,6 +142,17 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE deliveries ADD COLUMN resent_at TEXT;
   `,
+  `
+  -- Steady state costs nothing (issue 15): a feed body identical to the last one processed is not
+  -- parsed again, an item whose raw fields are unchanged is not cleaned or tagged again, and the
+  -- site is rewritten only when a file's content changed.
+  ALTER TABLE sources ADD COLUMN body_hash TEXT;     -- hash of the last body processed and of what processing read beside it
+  ALTER TABLE items ADD COLUMN raw_hash TEXT;        -- hash of the item's fields as parsed, before cleaning; null: unknown
+  CREATE TABLE store_state (
+    key TEXT PRIMARY KEY,                -- e.g. 'site.builtAt'
+    value TEXT NOT NULL
+  );
+  `,
 ];
 
 export function openDatabase(path: string): Db {

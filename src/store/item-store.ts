@@ -15,6 +15,8 @@ export interface TaggedItem {
   readonly contentHash?: string;
   /** The cluster stage's encoded text signature of the title and summary, stored for grouping. */
   readonly textSignature?: Uint8Array;
+  /** hashRawItem of the item as parsed: the next time the feed carries it unchanged, it is not cleaned again. */
+  readonly rawHash?: string;
 }
 
 export interface SaveResult {
@@ -89,20 +91,20 @@ export class ItemStore {
     const insert = this.statement(
       `INSERT INTO items (id, source_id, guid, link, title, summary, content_html, author, published_at,
          updated_at, date_missing, categories, language, links, image_url, content_hash, first_seen_at, last_seen_at,
-         text_signature)
+         text_signature, raw_hash)
        VALUES (@id, @sourceId, @guid, @link, @title, @summary, @contentHtml, @author, @publishedAt,
-         @updatedAt, @dateMissing, @categories, @language, @links, @imageUrl, @contentHash, @now, @now, @textSignature)`,
+         @updatedAt, @dateMissing, @categories, @language, @links, @imageUrl, @contentHash, @now, @now, @textSignature, @rawHash)`,
     );
     const update = this.statement(
       `UPDATE items SET guid = @guid, link = @link, title = @title, summary = @summary, content_html = @contentHtml,
          author = @author, updated_at = @updatedAt, categories = @categories, language = @language, links = @links,
          image_url = @imageUrl, content_hash = @contentHash, last_seen_at = @now, changed_at = @now,
-         text_signature = @textSignature,
+         text_signature = @textSignature, raw_hash = @rawHash,
          published_at = CASE WHEN @dateMissing = 1 THEN published_at ELSE @publishedAt END,
          date_missing = CASE WHEN @dateMissing = 1 THEN date_missing ELSE 0 END
        WHERE id = @id`,
     );
-    const touch = this.statement('UPDATE items SET last_seen_at = ? WHERE id = ?');
+    const touch = this.statement('UPDATE items SET last_seen_at = ?, raw_hash = ? WHERE id = ?');
     const clearThemes = this.statement('DELETE FROM item_themes WHERE item_id = ?');
     const insertTheme = this.statement(
       'INSERT INTO item_themes (item_id, theme_id, score, evidence) VALUES (?, ?, ?, ?)',
@@ -124,7 +126,7 @@ export class ItemStore {
       let unchanged = 0;
       // A source's first items cannot be re-publications: one query instead of one per item.
       const hadItems = this.statement<[number], unknown>('SELECT 1 FROM items WHERE source_id = ? LIMIT 1').get(sourceId) !== undefined;
-      for (const { item: incoming, themes, contentHash: known, textSignature } of tagged) {
+      for (const { item: incoming, themes, contentHash: known, textSignature, rawHash } of tagged) {
         let item = incoming;
         let existing = select.get(item.id);
         const republishedId = existing || !hadItems ? null : findRepublishedId(item, batchIds, oldestWithLink);
@@ -133,7 +135,7 @@ export class ItemStore {
           existing = select.get(republishedId);
         }
         const contentHash = known ?? hashItemContent(item);
-        const row = toItemParams(sourceId, item, contentHash, now, textSignature ?? null);
+        const row = { ...toItemParams(sourceId, item, contentHash, now, textSignature ?? null), rawHash: rawHash ?? null };
         if (!existing) {
           insert.run(row);
           saveThemes(item.id, themes, true);
@@ -143,13 +145,32 @@ export class ItemStore {
           saveThemes(item.id, themes, false);
           updated += 1;
         } else {
-          touch.run(now, item.id);
+          touch.run(now, rawHash ?? null, item.id);
           unchanged += 1;
         }
       }
       if (inserted > 0) this.statement('UPDATE sources SET last_new_item_at = ? WHERE id = ?').run(now, sourceId);
       return { inserted, updated, unchanged };
     })();
+  }
+
+  /**
+   * The raw hashes of a source's stored items, for the processing thread to skip those the feed
+   * still carries unchanged. Items stored without a usable date are left out: their date is the
+   * fetch time, and a later fetch may find the feed's date usable (no longer in the future).
+   */
+  rawHashes(sourceId: number): string[] {
+    return this.statement<[number], { raw_hash: string }>(
+      'SELECT raw_hash FROM items WHERE source_id = ? AND raw_hash IS NOT NULL AND date_missing = 0',
+    )
+      .all(sourceId)
+      .map((row) => row.raw_hash);
+  }
+
+  /** Items the feed still carries, unchanged: seen now, nothing else written. */
+  touchItems(ids: readonly string[], now: string): void {
+    if (ids.length === 0) return;
+    this.statement('UPDATE items SET last_seen_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(ids));
   }
 
   /** Newest items of active sources first; with `themeId`, only the items tagged with it. */

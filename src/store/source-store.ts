@@ -24,6 +24,8 @@ export interface SourceSuccess {
   readonly movedTo?: string | null;
   /** JSON of the feed's schedule hints; kept as they were when absent. */
   readonly feedHints?: string | null;
+  /** The body key of the body processed (app/body-key.ts); kept as it was when absent. */
+  readonly bodyHash?: string | null;
 }
 
 export interface SourceFailure {
@@ -57,6 +59,7 @@ interface SourceRow {
   item_count: number;
   created_at: string;
   feed_hints: string | null;
+  body_hash: string | null;
 }
 
 const SOURCE_COLUMNS = `s.*, (SELECT COUNT(*) FROM items i WHERE i.source_id = s.id) AS item_count`;
@@ -148,7 +151,7 @@ export class SourceStore {
           `UPDATE sources SET last_success_at = @at, next_fetch_at = @nextFetchAt, etag = @etag,
              last_modified = @lastModified, consecutive_failures = 0,
              site_url = COALESCE(@siteUrl, site_url), feed_title = COALESCE(@feedTitle, feed_title),
-             feed_hints = COALESCE(@feedHints, feed_hints)
+             feed_hints = COALESCE(@feedHints, feed_hints), body_hash = COALESCE(@bodyHash, body_hash)
            WHERE id = @id`,
         )
         .run({
@@ -160,6 +163,7 @@ export class SourceStore {
           siteUrl: success.siteUrl ?? null,
           feedTitle: success.feedTitle ?? null,
           feedHints: success.feedHints ?? null,
+          bodyHash: success.bodyHash ?? null,
         });
       if (success.movedTo) {
         const taken = this.statement('SELECT id FROM sources WHERE url = ? AND id <> ?').get(success.movedTo, sourceId);
@@ -255,5 +259,6 @@ function toSourceRecord(row: SourceRow): SourceRecord {
     itemCount: row.item_count,
     createdAt: row.created_at,
     feedHints: row.feed_hints,
+    bodyHash: row.body_hash,
   };
 }

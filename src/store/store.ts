@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { HostDeferral, SourceRecord } from '../domain/source.js';
 import type { ClusterItem, StoredItem, StoredStory, StoryAssignment } from '../domain/story.js';
 import type { SourceSpec, ThemeMatch } from '../domain/types.js';
-import { openDatabase, type Db } from './database.js';
+import { openDatabase, prepared, type Db } from './database.js';
 import { DigestStore } from './digest-store.js';
 import { isDiskFull } from './disk-full.js';
 import { ItemStore, type SaveResult, type TaggedItem, type TaggingRow } from './item-store.js';
@@ -147,7 +147,29 @@ export class Store {
     return this.items().countItems();
   }
 
+  itemRawHashes(sourceId: number): string[] {
+    return this.items().rawHashes(sourceId);
+  }
+
+  touchItems(ids: readonly string[], now: string): void {
+    this.items().touchItems(ids, now);
+  }
+
+  /** A value the program keeps between runs (e.g. when the site last changed); null when never written. */
+  readState(key: string): string | null {
+    return prepared<[string], { value: string }>(this.db, 'SELECT value FROM store_state WHERE key = ?').get(key)?.value ?? null;
+  }
+
+  writeState(key: string, value: string): void {
+    prepared(this.db, 'INSERT INTO store_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
   // Stories (StoryStore).
+
+  /** True when an item waits for the cluster stage (stored and not yet in a story). */
+  hasUngroupedItems(): boolean {
+    return prepared<[], unknown>(this.db, 'SELECT 1 FROM items WHERE story_id IS NULL LIMIT 1').get() !== undefined;
+  }
 
   listGroupingItems(since: string): { stored: ClusterItem[]; fresh: ClusterItem[] } {
     return this.stories().listGroupingItems(since);

@@ -23,7 +23,7 @@ function defaultThreadScript(): URL {
   return existsSync(fileURLToPath(beside)) ? beside : new URL('../../dist/worker/process-thread.js', import.meta.url);
 }
 
-/** Threads that stop on their own (not stopped for a deadline) before the pool gives up on them. */
+/** Threads that stop on their own (not stopped for a deadline), with no job done since, before the pool gives up on them. */
 const MAX_DEATHS = 8;
 
 interface Task {
@@ -125,8 +125,13 @@ export function createFeedProcessor(options: FeedProcessorOptions): FeedProcesso
         const { task, timer } = slot.running;
         clearTimeout(timer);
         slot.running = null;
-        if ('error' in message) task.reject(new VeilleError(message.error.code, message.error.message));
-        else task.resolve(message.result);
+        if ('error' in message) {
+          task.reject(new VeilleError(message.error.code, message.error.message));
+        } else {
+          // The worker keeps its pool from one cycle to the next: deaths count since the last job done, not for the process's life.
+          deaths = 0;
+          task.resolve(message.result);
+        }
       }
       if (!closing) pump();
     });

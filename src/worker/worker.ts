@@ -2,6 +2,7 @@
 // once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM.
 import { createFeedProcessor } from './process-pool.js';
 import type { App } from '../app/app.js';
+import type { FeedProcessor, FeedProcessorFactory } from '../app/process-feed.js';
 import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
@@ -44,6 +45,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   deps.onListening?.(server.url);
 
   const stopping = new AbortController();
+  const threads = keepAcrossCycles(createFeedProcessor);
   let current: Promise<void> | null = null;
   const cycle = (): Promise<void> => {
     if (current) return current;
@@ -53,7 +55,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     current = Promise.resolve()
       .then(() =>
         runOneCycle(app, {
-          processors: createFeedProcessor,
+          processors: threads.factory,
           signal: stopping.signal,
           onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
         }),
@@ -95,6 +97,27 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   await Promise.all([job.stop(), digestJob.stop()]);
   stopping.abort();
   if (current) await current;
+  await threads.close();
   await server.close();
   logger.info({}, 'stopped');
+}
+
+/**
+ * The processing threads and the tables they loaded (eld's, the sanitizer's) kept from one cycle to
+ * the next (issue 15): the first cycle starts the pool, each cycle borrows it (its close is the
+ * cycle's end, not the pool's), and `close` stops it when the worker stops.
+ */
+export function keepAcrossCycles(create: FeedProcessorFactory): { readonly factory: FeedProcessorFactory; close(): Promise<void> } {
+  let pool: FeedProcessor | null = null;
+  return {
+    factory: (options) => {
+      const kept = (pool ??= create(options));
+      return { threads: kept.threads, process: (job) => kept.process(job), close: () => Promise.resolve() };
+    },
+    close: async () => {
+      const kept = pool;
+      pool = null;
+      await kept?.close();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // The whole site from one snapshot: every file, absolute self links, per-theme filtering, the
 // feeds' update time, and failures that leave the previous site in place.
 
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +20,16 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Each file of the site with its mtime. */
+async function mtimes(): Promise<Record<string, number>> {
+  const found: Record<string, number> = {};
+  for (const name of await readdir(dir, { recursive: true })) {
+    const info = await stat(join(dir, name));
+    if (info.isFile()) found[name] = info.mtimeMs;
+  }
+  return found;
+}
 
 async function read(path: string): Promise<string> {
   return readFile(join(dir, path), 'utf8');
@@ -100,6 +110,26 @@ describe('publishSite', () => {
     expect(await read('index.html')).toBe('previous page');
     expect(await read('feed.json')).toBe('previous json');
     expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  // Issue 15: an unchanged file keeps its bytes and mtime, so the server's ETag and Last-Modified
+  // stay what readers and proxies hold.
+  it('writes no file when nothing changed since the last change, and keeps its date', async () => {
+    const first = await publishSite(dir, sampleSnapshot({ builtAt: new Date('2026-11-20T10:00:00Z') }));
+    const before = await mtimes();
+    const again = await publishSite(dir, sampleSnapshot({ builtAt: new Date('2026-11-20T11:00:00Z'), lastChangedAt: first.changedAt }));
+    expect(again).toEqual({ files: [], changedAt: new Date('2026-11-20T10:00:00Z') });
+    expect(await mtimes()).toEqual(before);
+  });
+
+  it('rewrites the files that show a changed entry, with the new date, and leaves the others alone', async () => {
+    const first = await publishSite(dir, sampleSnapshot({ builtAt: new Date('2026-11-20T10:00:00Z') }));
+    const edited = ENTRIES.map((e) => (e.guid === 'urn:veille:item:aihub-privacy' ? { ...e, title: 'Differential privacy, revised' } : e));
+    const again = await publishSite(dir, sampleSnapshot({ entries: edited, builtAt: new Date('2026-11-20T11:00:00Z'), lastChangedAt: first.changedAt }));
+    expect(again.changedAt).toEqual(new Date('2026-11-20T11:00:00Z'));
+    expect(again.files).toEqual(expect.arrayContaining(['feed.xml', 'atom.xml', 'feed.json', 'themes/privacy.xml', 'index.html']));
+    expect(again.files).not.toContain('themes/open-source.xml');
+    expect(titlesOfJson(await read('themes/privacy.json'))).toEqual(['Differential privacy, revised']);
   });
 
   it('refuses a theme id that is not a plain file name, before writing anything', async () => {

@@ -1,6 +1,6 @@
 // Stories in the store: GUIDs fixed at creation, merges keep the older story, re-published items
 // keep their id (so their GUID and story), and the published view groups members by story.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Item } from '../../src/domain/types.js';
 import { Store } from '../../src/store/store.js';
 import { groupStoredStories } from '../../src/app/group-stored-stories.js';
@@ -56,6 +56,18 @@ describe('stories in the store', () => {
     expect(stories).toHaveLength(1);
     expect(stories[0]).toMatchObject({ id: alone!.id, guid: 'urn:veille:item:recap' });
     expect(stories[0]!.members.map((member) => member.id)).toEqual(['recap', 'fr']);
+  });
+
+  it('a grouping with no item waiting reads no item (issue 15: it read the whole window each cycle)', () => {
+    const { store, aihub } = openStore();
+    save(store, aihub, [item('recap'), item('other', { title: 'Something else entirely' })]);
+    groupStoredStories(store, new Date(NOW));
+    const read = vi.spyOn(store, 'listGroupingItems');
+    expect(groupStoredStories(store, new Date(NOW))).toEqual({ grouped: 0, joined: 0, merged: 0 });
+    expect(read).not.toHaveBeenCalled();
+    save(store, aihub, [item('new')]);
+    expect(groupStoredStories(store, new Date(NOW))).toMatchObject({ grouped: 1 });
+    expect(read).toHaveBeenCalledTimes(1);
   });
 
   it('when a new item bridges two stories, the older story and its GUID stay', () => {

@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
 import type { CycleSummary, ProgressEvent, SourceResult } from '../../src/app/pipeline.js';
+import type { FeedJob, ProcessedFeed } from '../../src/app/process-feed.js';
 import { THEMES_FILE } from '../helpers/cli.js';
 
 export interface CycleProject {
@@ -31,15 +32,17 @@ export interface RunOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** The worker's stop signal. */
   readonly signal?: AbortSignal;
+  /** Told of each feed a processing thread processed, with what it gave back. */
+  readonly onProcessed?: (job: FeedJob, feed: ProcessedFeed) => void;
 }
 
-/** `processing`: the YAML value of that key (one thread by default). */
-export function makeCycleProject(yaml: string, options: { processing?: string } = {}): CycleProject {
+/** `processing`: the YAML value of that key (one thread by default); `themes`: the taxonomy file (the shipped one by default). */
+export function makeCycleProject(yaml: string, options: { processing?: string; themes?: string } = {}): CycleProject {
   const dir = mkdtempSync(join(tmpdir(), 'veille-cycle-'));
   const file = join(dir, 'veille.yaml');
   writeFileSync(
     file,
-    `${yaml}\nthemes: ${JSON.stringify(THEMES_FILE)}\nstorage: { path: veille.db }\npublish: { dir: public }\n` +
+    `${yaml}\nthemes: ${JSON.stringify(options.themes ?? THEMES_FILE)}\nstorage: { path: veille.db }\npublish: { dir: public }\n` +
       `processing: ${options.processing ?? '{ threads: 1 }'}\nlog: { level: warn }\n`,
   );
   const config = loadConfig(file);
@@ -57,7 +60,20 @@ export function makeCycleProject(yaml: string, options: { processing?: string } 
       const summary = await runOneCycle(app, {
         force: options.force === true,
         ...(options.signal ? { signal: options.signal } : {}),
-        processors: (processing) => createFeedProcessor({ ...processing, ...(options.threadScript ? { threadScript: options.threadScript } : {}) }),
+        processors: (processing) => {
+          const processor = createFeedProcessor({ ...processing, ...(options.threadScript ? { threadScript: options.threadScript } : {}) });
+          const { onProcessed } = options;
+          if (!onProcessed) return processor;
+          return {
+            ...processor,
+            process: async (job) => {
+              const feed = await processor.process(job);
+              onProcessed(job, feed);
+              return feed;
+            },
+            close: () => processor.close(),
+          };
+        },
         onProgress: (event) => {
           results.set(event.source.url, event.result);
           options.onProgress?.(event);

@@ -60,6 +60,22 @@ describe('createFeedProcessor', () => {
     }
   });
 
+  // Issue 15: `veille start` keeps its pool for the process's life, so crashes add up over weeks;
+  // the pool gives up only on crashes with no job done between them.
+  it('keeps replacing threads that crash now and then, with jobs done between the crashes', async () => {
+    const processor = createFeedProcessor({ threads: 1, deadlineMs: () => 60_000, threadScript: STAND_IN });
+    try {
+      for (let round = 0; round < 9; round += 1) {
+        const crashed = processor.process(job(`crash${round}`, '<!-- veille-test-exit -->')).then(() => 'resolved', codeOf);
+        const next = processor.process(job(`next${round}`));
+        expect(await crashed).toBe('INTERNAL');
+        expect((await next).items).toHaveLength(1);
+      }
+    } finally {
+      await processor.close();
+    }
+  }, 120_000);
+
   it('starts no thread until the first feed, and no more than the jobs need', async () => {
     const starts = mkdtempSync(join(scratch, 'starts-'));
     process.env.VEILLE_TEST_THREAD_STARTS = starts;
