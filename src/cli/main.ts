@@ -11,6 +11,7 @@ import { silentLogger } from '../domain/ports.js';
 import { createClock } from '../system/clock.js';
 import { publicUrl } from '../domain/source-url.js';
 import { createLogger, LOG_FORMATS, type LogFormat } from '../system/logger.js';
+import { runExtractCommand } from './extract-command.js';
 import { runRetagCommand } from './retag-command.js';
 import { VERSION } from '../system/version.js';
 import { runWorker } from '../worker/worker.js';
@@ -119,6 +120,8 @@ async function dispatch(ctx: CliContext): Promise<number> {
     }
     case 'eval':
       return runEvalCommand(loadConfig(configFile), options.labels ?? '', options.json === true, ctx);
+    case 'extract':
+      return runExtractCommand(configureApp(loadConfig(configFile), { clock, env: ctx.env, logger: silentLogger }), rest[0] ?? '', options.json === true, ctx.output);
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }
