@@ -142,3 +142,49 @@ describe('runCycle: full text of teaser items', () => {
     expect(pageRequests()).toEqual([]);
   });
 });
+
+describe('runCycle: an article page answering 429 with Retry-After', () => {
+  let feeds: TestServer;
+  let pages: TestServer;
+  let project: CycleProject;
+
+  beforeAll(async () => {
+    pages = await startServer({
+      '/robots.txt': (_request, response) => response.writeHead(404).end(),
+      '/busy': (_request, response) => response.writeHead(429, { 'retry-after': '600', 'content-type': 'text/plain' }).end('slow down'),
+      '/later': (_request, response) => sendHtml(response, articlePage('Later', FL_PARAGRAPHS)),
+    });
+    feeds = await startServer({
+      '/feed.xml': (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Busy', [
+          { title: 'Busy page', link: pages.url('/busy'), guid: 'busy', description: 'Teaser one.' },
+          { title: 'Later page', link: pages.url('/later'), guid: 'later', description: 'Teaser two.' },
+        ]));
+      },
+    });
+    project = makeCycleProject([
+      'sources:',
+      `  - { url: "${feeds.url('/feed.xml')}", lang: en }`,
+      'fetch: { perHostDelayMs: 0, perHostConcurrency: 1, allowPrivateHosts: ["127.0.0.1"] }',
+      'fullText: { maxPerCycle: 10 }',
+    ].join('\n'));
+  });
+
+  afterAll(async () => {
+    project.cleanup();
+    await Promise.all([feeds.close(), pages.close()]);
+  });
+
+  it('leaves the host alone until then, in this cycle and the next ones (RFC 9110 §10.2.3)', async () => {
+    const { summary } = await project.run(NOW);
+    expect(summary.fullText.failures).toEqual({ FETCH_UNTRUSTED_FAILED: 1 });
+    const host = new URL(pages.origin).host;
+    expect(project.store.listHostDeferrals(NOW.toISOString())).toEqual([
+      expect.objectContaining({ host, notBefore: new Date(NOW.getTime() + 600_000).toISOString() }),
+    ]);
+    pages.requests.length = 0;
+    const next = await project.run(new Date(NOW.getTime() + 60_000), { force: true });
+    expect(pages.requests).toEqual([]);
+    expect(next.summary.fullText.fetched + next.summary.fullText.failed).toBe(0);
+  });
+});
