@@ -188,3 +188,45 @@ describe('runCycle: an article page answering 429 with Retry-After', () => {
     expect(next.summary.fullText.fetched + next.summary.fullText.failed).toBe(0);
   });
 });
+
+describe('runCycle: the article page\'s links group the story', () => {
+  let server: TestServer;
+  let project: CycleProject;
+
+  beforeAll(async () => {
+    server = await startServer({
+      '/aihub.xml': (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('AIhub', [
+          { title: 'AAAI 2025 workshops recap', link: server.url('/aihub/recap'), guid: 'recap', description: FL_PARAGRAPHS.join(' ') + ' ' + FL_PARAGRAPHS.join(' ') },
+        ]));
+      },
+      '/blog.xml': (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Blog', [
+          { title: 'Deux ateliers de l’AAAI', link: server.url('/blog/ateliers'), guid: 'ateliers', description: 'Un billet sur deux ateliers […]' },
+        ], 'fr'));
+      },
+      '/robots.txt': (_request, response) => response.writeHead(404).end(),
+      '/blog/ateliers': (_request, response) => sendHtml(response, `<!doctype html><html lang="fr"><head><title>Deux ateliers</title></head><body><article>
+<p>AIhub a publié un compte rendu de deux ateliers de la conférence AAAI 2025, l’un sur l’IA open source, l’autre sur l’apprentissage fédéré.</p>
+<p>Les deux ateliers concluent qu’il faut des bancs d’essai partagés. <a href="${server.url('/aihub/recap')}">Lire l’article sur AIhub</a></p></article></body></html>`),
+    });
+    project = makeCycleProject([
+      'sources:',
+      `  - { url: "${server.url('/aihub.xml')}", name: AIhub, lang: en, fullText: never }`,
+      `  - { url: "${server.url('/blog.xml')}", name: Blog, lang: fr }`,
+      'fetch: { perHostDelayMs: 0, allowPrivateHosts: ["127.0.0.1"] }',
+      'fullText: { maxPerCycle: 5 }',
+    ].join('\n'));
+  });
+
+  afterAll(async () => {
+    project.cleanup();
+    await server.close();
+  });
+
+  it('joins the blog\'s teaser to the AIhub item its page links to (the teaser itself links nowhere)', async () => {
+    await project.run(NOW);
+    const stories = project.store.recentStories(10);
+    expect(stories.map((story) => story.members.map((member) => member.guid).sort())).toEqual([['ateliers', 'recap']]);
+  });
+});
