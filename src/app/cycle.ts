@@ -28,6 +28,7 @@ export function runOneCycle(app: App, options: CycleOptions): Promise<CycleSumma
     clock: app.clock,
     logger: app.logger,
     policy: app.fetchPolicy.trusted,
+    untrustedPolicy: app.fetchPolicy.untrusted,
     tagger,
     languages,
     translator: app.translator,

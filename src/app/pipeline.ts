@@ -31,6 +31,7 @@ import { parseDeadlineMs } from './parse-deadline.js';
 import { publishFromStore } from './publish.js';
 import { bodyKey } from './skip-keys.js';
 import { translateRecent } from './translate-step.js';
+import { fetchFullTexts, NO_FULL_TEXT, type FullTextSummary } from './full-text-step.js';
 import type { Translator } from '../translate/translator.js';
 
 /** `bytes`: feed body bytes received (before decompression); `durationMs`: the fetch, redirects included. */
@@ -73,6 +74,8 @@ export interface CycleSummary {
   readonly newItems: number;
   readonly updatedItems: number;
   readonly published: number;
+  /** Article pages of teaser items (issue 16): fetched, failed (the feed's content stays), left for later. */
+  readonly fullText: FullTextSummary;
   readonly failures: readonly { readonly url: string; readonly name: string | null; readonly code: ErrorCode; readonly message: string }[];
 }
 
@@ -85,6 +88,8 @@ export interface CycleDeps {
   readonly logger: Logger;
   /** The fetch policy of the configured sources (trusted: they may point anywhere, loopback included). */
   readonly policy: FetchPolicy;
+  /** The policy of URLs found in feeds (article pages); default: `policy`, untrusted. */
+  readonly untrustedPolicy?: FetchPolicy;
   readonly tagger: Tagger;
   /** The languages detection chooses among (the language stage and the tagger alike). */
   readonly languages: readonly string[];
@@ -160,6 +165,9 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const dataFolder = dirname(config.storagePath);
   if (diskFull.error !== null) throw diskFullError(diskFull.error, dataFolder, "storing the sources' items");
 
+  // Before grouping: the article pages' text and links feed the tagger and the story grouping.
+  const fullText = await fetchCycleFullTexts({ ...deps, active, specs, limiter, hostHolds }, dataFolder);
+
   let published: number;
   try {
     // Same story across sources and languages: new items join stories before they are published.
@@ -209,8 +217,45 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     newItems,
     updatedItems,
     published,
+    fullText,
     failures,
   };
+}
+
+/**
+ * The full-text step with its own client (untrusted: every hop under the address policy) and the
+ * cycle's host limiter and holds. A failure of the step is logged, never the cycle's.
+ */
+async function fetchCycleFullTexts(
+  deps: CycleDeps & { readonly active: readonly SourceRecord[]; readonly specs: ReadonlyMap<string, SourceSpec>; readonly limiter: HostLimiter; readonly hostHolds: Map<string, number> },
+  dataFolder: string,
+): Promise<FullTextSummary> {
+  const { config } = deps;
+  if (deps.signal?.aborted === true || config.fullText.maxPerCycle === 0) return NO_FULL_TEXT;
+  const policy: FetchPolicy = { ...(deps.untrustedPolicy ?? deps.policy), untrusted: true, maxBytes: config.fullText.maxBytes };
+  const client = createHttpClient(policy);
+  try {
+    return await fetchFullTexts({
+      config,
+      store: deps.store,
+      clock: deps.clock,
+      logger: deps.logger,
+      sources: deps.active,
+      modeOf: (key) => deps.specs.get(sourceUrlKey(key))?.fullText ?? 'auto',
+      tagger: deps.tagger,
+      policy,
+      client,
+      limiter: deps.limiter,
+      hostHolds: deps.hostHolds,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+  } catch (error) {
+    if (isDiskFull(error)) throw diskFullError(error, dataFolder, 'storing the article pages');
+    deps.logger.error({ err: error }, `full text: the step failed, the feeds' content stays (${describeError(error)})`);
+    return NO_FULL_TEXT;
+  } finally {
+    await client.close();
+  }
 }
 
 interface SourceContext extends CycleDeps {
@@ -430,7 +475,9 @@ async function storeFeed(
     fetchedAt: now.toISOString(),
     knownItems: store.itemRawHashes(source.id),
   });
-  const tagged = tagProcessedItems(feed.items, context.tagger, source.url);
+  // An item whose article page was fetched is tagged from it, also when the feed edits the item.
+  const fullTexts = store.fullTexts().textsOf(feed.items.map(({ item }) => item.id));
+  const tagged = tagProcessedItems(feed.items, context.tagger, source.url, fullTexts);
   const saved = store.saveItems(source.id, tagged, now.toISOString());
   store.touchItems(feed.unchangedIds, now.toISOString());
   const feedHints = {
@@ -475,7 +522,12 @@ function deferHost(context: SourceContext, host: string, untilMs: number, reason
 }
 
 /** A processed feed's items with their themes, as the store takes them. */
-export function tagProcessedItems(items: ProcessedFeed['items'], tagger: Tagger, sourceUrl: string) {
+export function tagProcessedItems(
+  items: ProcessedFeed['items'],
+  tagger: Tagger,
+  sourceUrl: string,
+  fullTexts: ReadonlyMap<string, string> = new Map(),
+) {
   return items.map(({ item, contentText, contentHash, textSignature, rawHash }) => ({
     item,
     contentHash,
@@ -484,7 +536,7 @@ export function tagProcessedItems(items: ProcessedFeed['items'], tagger: Tagger,
     themes: tagger.tag({
       title: item.title,
       summary: item.summary,
-      content: contentText,
+      content: fullTexts.get(item.id) ?? contentText,
       categories: item.categories,
       // Settled by the language stage, on the processing thread: the tagger does not detect again.
       language: item.language,

@@ -50,7 +50,8 @@ export async function retagStoredItems(deps: RetagDeps): Promise<RetagSummary> {
       const now = tagger.tag({
         title: row.title,
         summary: row.summary,
-        content: htmlToText(row.contentHtml),
+        // The article page's text when it was fetched (issue 16), as the cycle tags it.
+        content: row.fullText ?? htmlToText(row.contentHtml),
         categories: row.categories,
         // The stored language was settled by the language stage when the item was stored.
         language: row.language,

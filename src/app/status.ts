@@ -8,6 +8,7 @@ import { readHostKey } from '../fetch/host-limiter.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { HostDeferral, SourceRecord } from '../domain/source.js';
 import { lockHolder } from '../store/lock.js';
+import type { FullTextCounts } from '../store/full-text-store.js';
 import { Store } from '../store/store.js';
 import { isDue } from './fetch-schedule.js';
 import { isStale } from './source-health.js';
@@ -41,6 +42,8 @@ export interface StatusReport {
   readonly uncertain: readonly StatusDelivery[];
   /** Being sent by the veille that holds the data folder's lock now. */
   readonly inFlight: readonly StatusDelivery[];
+  /** Article pages of teaser items (issue 16): fetched, failed by code, not needed. */
+  readonly fullText: FullTextCounts;
 }
 
 export function readStatus(config: Config, now: Date): StatusReport {
@@ -49,10 +52,12 @@ export function readStatus(config: Config, now: Date): StatusReport {
   let stored: SourceRecord[] = [];
   let deferrals: HostDeferral[] = [];
   let sending: Delivery[] = [];
+  let fullText: FullTextCounts = { ok: 0, failed: 0, notNeeded: 0, failuresByCode: {} };
   try {
     stored = store?.listSources({ activeOnly: false }) ?? [];
     deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];
     sending = store?.digests().listSendingDeliveries() ?? [];
+    fullText = store?.fullTexts().counts() ?? fullText;
   } finally {
     store?.close();
   }
@@ -73,7 +78,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
       lastError: record === null ? null : shownError(record),
     };
   });
-  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath) };
+  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText };
 }
 
 /**

@@ -139,6 +139,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     variant: true,
   },
+  {
+    name: 'extract',
+    synopsis: 'URL [--json]',
+    summary:
+      "what the full-text stage gets from one article page (title, byline,\n" +
+      'language, text; --json adds the cleaned HTML), fetched as a cycle would',
+    options: { json: flag },
+    positionals: ['URL'],
+  },
 ];
 
 /** The commands that take an action word ("sources add"). */

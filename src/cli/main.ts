@@ -124,6 +124,10 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const { runEvalCommand } = await import('./tag-commands.js');
       return runEvalCommand(loadConfig(configFile), options.labels ?? '', options.json === true, ctx);
     }
+    case 'extract': {
+      const [{ runExtractCommand }, { configureApp }] = await Promise.all([import('./extract-command.js'), import('../app/app.js')]);
+      return runExtractCommand(configureApp(loadConfig(configFile), { clock, env: ctx.env, logger: silentLogger }), rest[0] ?? '', options.json === true, ctx.output);
+    }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }

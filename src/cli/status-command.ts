@@ -2,13 +2,14 @@
 // the digest deliveries a killed send left uncertain.
 import { readStatus, type SourceStatus, type StatusDelivery } from '../app/status.js';
 import type { Config } from '../config/load-config.js';
+import type { FullTextCounts } from '../store/full-text-store.js';
 import type { Clock } from '../domain/ports.js';
 import { publicUrl } from '../domain/source-url.js';
 import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
-  const { now, staleAfterDays, sources: rows, uncertain, inFlight } = readStatus(config, clock.now());
+  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText } = readStatus(config, clock.now());
   if (json) {
     output.out(
       `${JSON.stringify(
@@ -40,6 +41,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
             uncertain: uncertain.map(deliveryJson),
             sending: inFlight.map(deliveryJson),
           },
+          fullText: { fetched: fullText.ok, failed: fullText.failed, notNeeded: fullText.notNeeded, failures: fullText.failuresByCode },
         },
         null,
         2,
@@ -70,9 +72,17 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   output.out(
     `${rows.length} sources, ${failing} failing, ${stale} stale (no new item for ${staleAfterDays} days) (times in ${zone})\n`,
   );
+  if (fullText.ok + fullText.failed > 0) output.out(describeFullText(fullText));
   for (const delivery of uncertain) output.out(describeUncertain(delivery.week, delivery.recipient, delivery.updatedAt, zone));
   if (inFlight.length > 0) output.out(`${inFlight.length} digest message(s) being sent now\n`);
   return 0;
+}
+
+/** "full text: 12 article pages fetched, 2 failed (FETCH_NOT_HTML 1, FETCH_ROBOTS_DISALLOWED 1)". */
+function describeFullText(counts: FullTextCounts): string {
+  const codes = Object.entries(counts.failuresByCode).map(([code, count]) => `${code} ${count}`).join(', ');
+  return `full text: ${counts.ok} article pages fetched, ${counts.failed} failed${codes === '' ? '' : ` (${codes})`}; ` +
+    "a failed page leaves the feed's content\n";
 }
 
 function deliveryJson(delivery: StatusDelivery) {

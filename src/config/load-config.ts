@@ -37,6 +37,7 @@ export interface Config {
   readonly translate: Readonly<ParsedConfig['translate']>;
   readonly processing: Readonly<ParsedConfig['processing']>;
   readonly log: Readonly<ParsedConfig['log']>;
+  readonly fullText: Readonly<ParsedConfig['fullText']>;
 }
 
 /** The words, numbers and dates readers see: `site.language` in `site.timezone`. */
@@ -92,7 +93,12 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
   const sources: SourceList = Array.isArray(parsed.sources)
     ? {
         kind: 'list',
-        sources: parsed.sources.map((source) => ({ url: source.url, name: source.name ?? null, lang: source.lang ?? null })),
+        sources: parsed.sources.map((source) => ({
+          url: source.url,
+          name: source.name ?? null,
+          lang: source.lang ?? null,
+          ...(source.fullText === undefined ? {} : { fullText: source.fullText }),
+        })),
       }
     : { kind: 'opml', file: resolve(folder, parsed.sources.opml) };
   return {
@@ -111,6 +117,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     translate: parsed.translate,
     processing: parsed.processing,
     log: parsed.log,
+    fullText: parsed.fullText,
   };
 }
 

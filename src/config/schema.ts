@@ -22,6 +22,8 @@ const sourceSchema = z.strictObject({
   url: httpUrl,
   name: z.string().min(1).optional(),
   lang: languageTag.optional(),
+  /** Fetch the article page: auto (when the feed carries a teaser), always (and publish it), never. */
+  fullText: z.enum(['auto', 'always', 'never']).optional(),
 });
 
 const siteSchema = z.strictObject({
@@ -182,6 +184,21 @@ export const configSchema = z.strictObject({
       /** One feed's parsing and cleaning may take this, plus parseTimeoutMsPerMiB per MiB of its text. */
       parseTimeoutMs: z.number().int().positive().max(3_600_000).default(5_000),
       parseTimeoutMsPerMiB: z.number().int().min(0).max(3_600_000).default(3_000),
+    })
+    .prefault({}),
+  /** The article pages of teaser items (sources[].fullText): how many, how big, what a teaser is. */
+  fullText: z
+    .strictObject({
+      /** Article pages fetched per cycle at most; the others wait for the next cycle. */
+      maxPerCycle: z.number().int().min(0).max(10_000).default(30),
+      /** An item whose feed text has fewer words than this is a teaser. */
+      teaserWords: z.number().int().min(0).max(10_000).default(80),
+      /** Phrases that end a teaser ("Read more", "[…]"), case and accents folded; default: a built-in list. */
+      readMore: z.array(z.string().trim().min(1)).optional(),
+      /** Cap on an article page's body (the feeds' cap is fetch.maxBytes). */
+      maxBytes: z.number().int().positive().default(2 * 1024 * 1024),
+      /** Items first seen in the last days are considered; older ones are left as they are. */
+      maxAgeDays: z.number().int().positive().max(365).default(3),
     })
     .prefault({}),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),

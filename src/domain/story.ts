@@ -8,6 +8,11 @@ export interface StoredItem extends Item {
   readonly firstSeenAt: string;
   readonly changedAt: string | null;
   readonly themes: readonly ThemeMatch[];
+  /**
+   * Plain text of the article page (one paragraph a line), extracted and cleaned by the full-text
+   * stage; null when the page was not fetched or gave nothing. `fullText ?? summary`: the most text.
+   */
+  readonly fullText: string | null;
 }
 
 /** A story and its members (active sources), oldest first. `id` is null for an item not yet grouped. */

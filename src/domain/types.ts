@@ -6,7 +6,15 @@ export interface SourceSpec {
   readonly name: string | null;
   /** Language of the source's items when the feed does not say (BCP 47, e.g. "fr"). */
   readonly lang: string | null;
+  /** When to fetch the article page of an item (`sources[].fullText`); absent: auto. */
+  readonly fullText?: FullTextMode;
 }
+
+/**
+ * auto: fetch the article page when the feed carries a teaser; always: every item's, and publish
+ * it instead of the feed's content; never: keep the feed's content only.
+ */
+export type FullTextMode = 'auto' | 'always' | 'never';
 
 /** A feed parsed into the shared model, before normalization. Every field is untrusted. */
 export interface ParsedFeed {

@@ -90,6 +90,8 @@ export interface FetchOptions {
    * of a source that moved: only its origin is trusted. Default: `url`.
    */
   trustedUrl?: string;
+  /** The Accept header: feeds by default (an article page asks for HTML). */
+  accept?: string;
 }
 
 /** How one hop is requested: trusted, or untrusted (address policy), from the user's own network or not. */
@@ -124,7 +126,7 @@ export async function fetchFeed(
 ): Promise<FetchOutcome> {
   const startedAt = performance.now();
   const now = options.now ?? (() => new Date());
-  const requestHeaders = buildRequestHeaders(conditional, policy);
+  const requestHeaders = buildRequestHeaders(conditional, policy, options.accept ?? ACCEPT);
   let current = parseHttpUrl(url, url, 'is not a valid http(s) URL');
   const client = options.client ?? createHttpClient(policy);
   const visited = new Set<string>([current]);
@@ -245,10 +247,13 @@ function concealUntrustedFailure(error: unknown, requestedUrl: string, hopUrl: s
       `fetch: ${shown}: redirected to a host that may not be reached (a loopback, private, link-local or metadata ` +
         'address, refused after a redirect to another origin; fetch.allowPrivateHosts lists exceptions)', { url: hopUrl });
   }
+  // A link's own first hop passed the address policy: its status and Retry-After stay on the error
+  // (not in the message), so that a 404 robots.txt allows and a 429 defers the host (issue 16).
+  const answer = !followed && error !== null ? { httpStatus: error.httpStatus, retryAfterMs: error.retryAfterMs } : {};
   return new FetchError('FETCH_UNTRUSTED_FAILED', followed
     ? `fetch: ${shown}: the redirect target could not be fetched (it is on another origin, so its answer is not shown)`
     : `fetch: ${shown}: could not be fetched (a URL that does not come from the config: its answer is not shown)`,
-  { url: hopUrl });
+  { url: hopUrl, ...answer });
 }
 
 /** The absolute URL a redirect points to; fails on a missing or non-http(s) Location and on a loop. */
@@ -269,10 +274,10 @@ function readRedirectTarget(response: HttpResponse, requestedUrl: string, curren
   return next;
 }
 
-function buildRequestHeaders(conditional: ConditionalState, policy: FetchPolicy): Record<string, string> {
+function buildRequestHeaders(conditional: ConditionalState, policy: FetchPolicy, accept: string): Record<string, string> {
   const headers: Record<string, string> = {
     'user-agent': policy.userAgent,
-    accept: ACCEPT,
+    accept,
     'accept-encoding': 'gzip, deflate, br',
   };
   // RFC 9110 §13.1.2 and §13.1.3: send both validators; the server gives If-None-Match precedence (§13.2.2).

@@ -153,6 +153,28 @@ const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- The article pages of teaser items (issue 16): one row per item once decided, fetched or not.
+  CREATE TABLE item_full_texts (
+    item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,                 -- ok | failed | not-needed
+    mode TEXT NOT NULL,                  -- the source's fullText when decided: auto | always | never
+    content_hash TEXT NOT NULL,          -- the item's content_hash when decided: an edit upstream is seen
+    attempted_at TEXT,                   -- the last fetch (ok or failed); null when none was needed
+    publish INTEGER NOT NULL DEFAULT 0,  -- 1: published instead of the feed's content (fullText: always)
+    title TEXT,
+    text TEXT,                           -- plain text, one paragraph a line
+    html TEXT,                           -- sanitized HTML
+    links TEXT,                          -- JSON array of outbound URLs
+    error_code TEXT
+  );
+  CREATE INDEX item_full_texts_by_state ON item_full_texts (state, attempted_at);
+  CREATE TABLE robots_txt (
+    origin TEXT PRIMARY KEY,             -- scheme://host:port, as RFC 9309 scopes a robots.txt
+    body TEXT,                           -- null: allow everything (4xx)
+    fetched_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export function openDatabase(path: string): Db {

@@ -35,6 +35,8 @@ export interface TaggingRow {
   readonly categories: readonly string[];
   readonly language: string | null;
   readonly themes: readonly ThemeMatch[];
+  /** The article page's text, when it was fetched. */
+  readonly fullText: string | null;
 }
 
 interface RawTaggingRow {
@@ -46,6 +48,7 @@ interface RawTaggingRow {
   categories: string;
   language: string | null;
   themes: string;
+  full_text: string | null;
 }
 
 /** An items row read with ITEM_COLUMNS. */
@@ -68,12 +71,16 @@ export interface ItemRow {
   first_seen_at: string;
   changed_at: string | null;
   themes: string | null;
+  full_text: string | null;
+  full_text_html: string | null;
 }
 
 /** Every column of `items i`, and its themes as one JSON array. */
 export const ITEM_COLUMNS = `i.*, (
   SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
-  FROM item_themes t WHERE t.item_id = i.id) AS themes`;
+  FROM item_themes t WHERE t.item_id = i.id) AS themes,
+  (SELECT f.text FROM item_full_texts f WHERE f.item_id = i.id AND f.state = 'ok') AS full_text,
+  (SELECT f.html FROM item_full_texts f WHERE f.item_id = i.id AND f.state = 'ok' AND f.publish = 1) AS full_text_html`;
 
 export class ItemStore {
 
@@ -195,7 +202,8 @@ export class ItemStore {
     const rows = this.statement<{ after: string | null; limit: number }, RawTaggingRow>(
         `SELECT i.id, s.url AS source_url, i.title, i.summary, i.content_html, i.categories, i.language,
            (SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
-            FROM item_themes t WHERE t.item_id = i.id) AS themes
+            FROM item_themes t WHERE t.item_id = i.id) AS themes,
+           (SELECT f.text FROM item_full_texts f WHERE f.item_id = i.id AND f.state = 'ok') AS full_text
          FROM items i JOIN sources s ON s.id = i.source_id
          WHERE @after IS NULL OR i.id > @after ORDER BY i.id LIMIT @limit`,
       )
@@ -209,6 +217,7 @@ export class ItemStore {
       categories: readStringList(row.categories, row.id, 'categories'),
       language: row.language,
       themes: (JSON.parse(row.themes) as ThemeMatch[]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      fullText: row.full_text,
     }));
   }
 
@@ -261,7 +270,8 @@ export function toStoredItem(row: ItemRow): StoredItem {
     link: row.link,
     title: row.title,
     summary: row.summary,
-    contentHtml: row.content_html,
+    // A source with fullText: always publishes the article page's cleaned text instead of the feed's.
+    contentHtml: row.full_text_html ?? row.content_html,
     author: row.author,
     publishedAt: row.published_at,
     updatedAt: row.updated_at,
@@ -273,6 +283,7 @@ export function toStoredItem(row: ItemRow): StoredItem {
     firstSeenAt: row.first_seen_at,
     changedAt: row.changed_at,
     themes,
+    fullText: row.full_text ?? null,
   };
 }
 

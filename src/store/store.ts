@@ -10,6 +10,7 @@ import type { SourceSpec, ThemeMatch } from '../domain/types.js';
 import { openDatabase, prepared, type Db } from './database.js';
 import { DigestStore } from './digest-store.js';
 import { isDiskFull } from './disk-full.js';
+import { FullTextStore } from './full-text-store.js';
 import { ItemStore, type SaveResult, type TaggedItem, type TaggingRow } from './item-store.js';
 import { SourceStore, type SourceFailure, type SourceNotModified, type SourceSuccess } from './source-store.js';
 import { StoryStore } from './story-store.js';
@@ -21,6 +22,7 @@ export class Store {
   private storyStore: StoryStore | null = null;
   private digestStore: DigestStore | null = null;
   private translationStore: TranslationStore | null = null;
+  private fullTextStore: FullTextStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
@@ -85,6 +87,12 @@ export class Store {
   translations(): TranslationStore {
     this.translationStore ??= new TranslationStore(this.db);
     return this.translationStore;
+  }
+
+  /** The article pages of items (full text) and the robots.txt of their origins. */
+  fullTexts(): FullTextStore {
+    this.fullTextStore ??= new FullTextStore(this.db);
+    return this.fullTextStore;
   }
 
   // Sources (SourceStore).

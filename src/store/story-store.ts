@@ -16,6 +16,14 @@ interface GroupingRow {
   published_at: string;
   story_id: number | null;
   text_signature: Uint8Array | null;
+  full_text_links: string | null;
+}
+
+/** The feed's links, then the article page's that are not among them. */
+function withFullTextLinks(links: string[], fullTextLinks: string | null, itemId: string): string[] {
+  if (fullTextLinks === null) return links;
+  const seen = new Set(links);
+  return [...links, ...readStringList(fullTextLinks, itemId, 'full text links').filter((link) => !seen.has(link))];
 }
 
 interface StoryHeadRow {
@@ -36,7 +44,8 @@ export class StoryStore {
   /** Items to group: the stored ones grouped since `since` (first seen or published), and every ungrouped one. */
   listGroupingItems(since: string): { stored: ClusterItem[]; fresh: ClusterItem[] } {
     const rows = this.statement<{ since: string }, GroupingRow>(
-        `SELECT id, source_id, link, links, title, summary, language, published_at, story_id, text_signature FROM items
+        `SELECT id, source_id, link, links, title, summary, language, published_at, story_id, text_signature,
+           (SELECT f.links FROM item_full_texts f WHERE f.item_id = items.id AND f.state = 'ok') AS full_text_links FROM items
          WHERE story_id IS NULL OR published_at >= @since OR first_seen_at >= @since
          ORDER BY first_seen_at, id`,
       )
@@ -48,7 +57,8 @@ export class StoryStore {
         id: row.id,
         sourceId: row.source_id,
         link: row.link,
-        links: readStringList(row.links, row.id, 'links'),
+        // The article page's links too: a teaser rarely names the article it retells.
+        links: withFullTextLinks(readStringList(row.links, row.id, 'links'), row.full_text_links, row.id),
         title: row.title,
         summary: row.summary,
         language: row.language,

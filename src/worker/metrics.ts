@@ -3,6 +3,7 @@
 // durations, items stored).
 import { publicUrl } from '../domain/source-url.js';
 import type { SourceRecord } from '../domain/source.js';
+import type { FullTextSummary } from '../app/full-text-step.js';
 import type { CycleSummary, SourceResult } from '../app/pipeline.js';
 import { isStale } from '../app/source-health.js';
 
@@ -28,6 +29,13 @@ export interface CycleMetrics {
   lastCycle: CycleSummary | null;
   running: boolean;
   readonly fetches: FetchCounters;
+  /** Article pages (issue 16) by result: "ok" or the error code; and those left for a later cycle. */
+  readonly fullText: FullTextCounters;
+}
+
+export interface FullTextCounters {
+  readonly byCode: Map<string, number>;
+  waiting: number;
 }
 
 export function createCycleMetrics(): CycleMetrics {
@@ -45,7 +53,15 @@ export function createCycleMetrics(): CycleMetrics {
       durationSumSeconds: 0,
       durationCount: 0,
     },
+    fullText: { byCode: new Map(), waiting: 0 },
   };
+}
+
+/** Adds a cycle's full-text step to the counters (call it once the cycle is done). */
+export function recordFullText(counters: FullTextCounters, summary: FullTextSummary): void {
+  if (summary.fetched > 0) counters.byCode.set('ok', (counters.byCode.get('ok') ?? 0) + summary.fetched);
+  for (const [code, count] of Object.entries(summary.failures)) counters.byCode.set(code, (counters.byCode.get(code) ?? 0) + count);
+  counters.waiting += summary.waiting;
 }
 
 /** Adds one source's result to the counters (call it from runCycle's onProgress). */
@@ -120,6 +136,14 @@ export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRec
     '# TYPE veille_items_stored_total counter',
     `veille_items_stored_total{change="new"} ${fetches.itemsNew}`,
     `veille_items_stored_total{change="updated"} ${fetches.itemsUpdated}`,
+    '# HELP veille_fulltext_pages_total Article pages of teaser items by result: ok, or the error code (the feed\'s content stays).',
+    '# TYPE veille_fulltext_pages_total counter',
+    ...[...metrics.fullText.byCode.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, count]) => `veille_fulltext_pages_total{result="${escapeLabel(code)}"} ${count}`),
+    '# HELP veille_fulltext_waiting_total Article pages left for a later cycle (fullText.maxPerCycle, or their host asked to wait).',
+    '# TYPE veille_fulltext_waiting_total counter',
+    `veille_fulltext_waiting_total ${metrics.fullText.waiting}`,
   ];
   if (last) {
     lines.push(

@@ -110,6 +110,8 @@ export function makeDigestProject(extraYaml = ''): DigestProject {
       'storage: { path: data/veille.db }',
       'publish: { dir: public }',
       'log: { level: warn }',
+      // The stored items link to the web: no article page is fetched (no test touches the network).
+      /^fullText:/m.test(extraYaml) ? '' : 'fullText: { maxPerCycle: 0 }',
       extraYaml,
       '',
     ].join('\n'),

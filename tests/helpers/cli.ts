@@ -43,6 +43,8 @@ export function makeTempProject(): TempProject {
       const defaults = [
         /^storage:/m.test(yaml) ? '' : 'storage: { path: data/veille.db }',
         /^publish:/m.test(yaml) ? '' : 'publish: { dir: public }',
+        // Test feeds link to example.org: no article page is fetched (no test touches the network) unless asked.
+        /^fullText:/m.test(yaml) ? '' : 'fullText: { maxPerCycle: 0 }',
       ].filter((line) => line !== '');
       writeFileSync(configFile, [yaml, ...defaults, `themes: ${JSON.stringify(THEMES_FILE)}`, 'log: { level: warn }', ''].join('\n'));
       return configFile;

@@ -43,7 +43,9 @@ export function makeCycleProject(yaml: string, options: { processing?: string; t
   writeFileSync(
     file,
     `${yaml}\nthemes: ${JSON.stringify(options.themes ?? THEMES_FILE)}\nstorage: { path: veille.db }\npublish: { dir: public }\n` +
-      `processing: ${options.processing ?? '{ threads: 1 }'}\nlog: { level: warn }\n`,
+      `processing: ${options.processing ?? '{ threads: 1 }'}\nlog: { level: warn }\n` +
+      // Test feeds link to example.org: no article page is fetched (no test touches the network) unless asked.
+      (/^fullText:/m.test(yaml) ? '' : 'fullText: { maxPerCycle: 0 }\n'),
   );
   const config = loadConfig(file);
   const store = Store.open(config.storagePath);

@@ -20,7 +20,9 @@ export function writeBenchConfig(dir: string, urls: readonly string[], extraYaml
   writeFileSync(
     file,
     `sources:\n${urls.map((url) => `  - { url: "${url}" }`).join('\n')}\nthemes: ${JSON.stringify(THEMES_FILE)}\n` +
-      `storage: { path: veille.db }\npublish: { dir: public, maxItems: 100 }\n${extraYaml}`,
+      `storage: { path: veille.db }\npublish: { dir: public, maxItems: 100 }\n${extraYaml}` +
+      // The synthetic feeds link to example.org: the benches fetch no article page (no network) unless asked.
+      (/^fullText:/m.test(extraYaml) ? '' : 'fullText: { maxPerCycle: 0 }\n'),
   );
   return loadConfig(file);
 }

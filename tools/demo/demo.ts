@@ -101,6 +101,7 @@ themes: ${JSON.stringify(THEMES_FILE)}
 storage: { path: veille.db }
 publish: { dir: public, maxItems: 100 }
 fetch: { perHostDelayMs: 0, perHostConcurrency: 4 }
+fullText: { maxPerCycle: 0 }   # the sample items link to the web: no article page is fetched in the demo
 email: { outbox: outbox }   # veille digest --send writes .eml files here
 `;
 }
