@@ -68,10 +68,9 @@ function renderEntry(entry: FeedEntry, locale: SiteLocale, root: string): SafeHt
     const name = link === null ? html`${source.name}` : html`<a href="${link}">${source.name}</a>`;
     return i === 0 ? name : html` · ${name}`;
   });
-  const published = new Date(entry.publishedAt);
   return html`<article>
 <h3${langAttribute}>${href !== null ? html`<a href="${href}">${title}</a>` : title}</h3>
-<p class="meta"><span class="vh">${words.sources}${words.colon}</span>${credits}${mark !== null ? html` · <span class="mark ${mark.kind}">${mark.text}</span>` : null} · <time datetime="${published.toISOString()}">${locale.longDate(published)}</time></p>
+<p class="meta"><span class="vh">${words.sources}${words.colon}</span>${credits}${mark !== null ? html` · <span class="mark ${mark.kind}">${mark.text}</span>` : null}</p>
 ${summary !== '' ? html`<p${langAttribute}>${summary}</p>\n` : null}${entry.themes.length > 0
     ? html`<ul class="themes" aria-label="${words.themes}">${entry.themes.map(
         (theme) => html`<li><a href="${root}${themePage(encodeURIComponent(theme.id))}">${theme.label}</a></li>`,

@@ -178,8 +178,8 @@ describe('index page', () => {
   it('formats dates in the configured time zone', () => {
     // 23:30 UTC on 31 March is already 1 April in Paris, still 31 March in New York.
     const late = [entry({ guid: 'late', title: 't', publishedAt: '2025-03-31T23:30:00Z' })];
-    expect(renderIndexPage({ ...SITE, themes: [] }, late)).toContain('>1 avril 2025</time>');
-    expect(renderIndexPage({ ...SITE, themes: [], locale: siteLocale('fr', 'America/New_York') }, late)).toContain('>31 mars 2025</time>');
+    expect(renderIndexPage({ ...SITE, themes: [] }, late)).toContain('<h2><time datetime="2025-04-01">Mardi 1 avril 2025</time></h2>');
+    expect(renderIndexPage({ ...SITE, themes: [], locale: siteLocale('fr', 'America/New_York') }, late)).toContain('<h2><time datetime="2025-03-31">Lundi 31 mars 2025</time></h2>');
   });
 
   it('escapes hostile feed text and refuses javascript: links', () => {
