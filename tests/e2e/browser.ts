@@ -137,13 +137,18 @@ export class Browser {
   }
 
   async close(): Promise<void> {
-    try {
-      await Promise.race([this.send('Browser.close'), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    } catch {
-      // Already gone.
+    const exited = new Promise<void>((resolve) => {
+      if (this.#child.exitCode !== null || this.#child.signalCode !== null) resolve();
+      else this.#child.once('exit', () => resolve());
+    });
+    this.send('Browser.close').catch(() => undefined);
+    // The profile is removed once Chromium has stopped writing into it.
+    const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+    if (!stopped) {
+      this.#child.kill('SIGKILL');
+      await exited;
     }
-    if (this.#child.exitCode === null) this.#child.kill('SIGKILL');
-    await rm(this.#profile, { recursive: true, force: true });
+    await rm(this.#profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 
