@@ -135,12 +135,16 @@ function memoizedLookup(translator: Translator | null): Lookup {
 /**
  * An entry not in the site's language says so: translated, its title and summary in the site's
  * language, "(traduit de l'anglais)" after the summary and, above the original content, the
- * original title; else its title followed by its language, "(en anglais)".
+ * original title; else its title followed by its language, "(en anglais)". Either way `reading`
+ * keeps the texts without the note, for the pages' mark.
  */
 export function inSiteLanguage(entry: FeedEntry, translate: Lookup, locale: SiteLocale): FeedEntry {
   if (entry.language === null || locale.isSiteLanguage(entry.language)) return entry;
   const shown = inReadersLanguage(entry, translate(entry), locale);
-  if (shown.translatedFrom === null) return shown.note === null ? entry : { ...entry, title: `${entry.title} ${shown.note}` };
+  if (shown.translatedFrom === null) {
+    const reading = { mark: 'foreign', from: entry.language, title: entry.title, summary: entry.summary } as const;
+    return { ...entry, title: shown.note === null ? entry.title : `${entry.title} ${shown.note}`, reading };
+  }
   const { words } = locale;
   const from = locale.translatedFrom(shown.translatedFrom);
   const original = html`<p><em>${capitalize(from)}. ${words.originalTitle}${words.colon}${words.quotes[0]}<span lang="${entry.language}">${entry.title}</span>${words.quotes[1]}.</em></p>`;
@@ -150,6 +154,7 @@ export function inSiteLanguage(entry: FeedEntry, translate: Lookup, locale: Site
     summary: shown.summary === '' ? '' : `${shown.summary} ${shown.note ?? ''}`,
     contentHtml: entry.contentHtml === '' ? original.toString() : `${original.toString()}\n${html`<div lang="${entry.language}">${rawHtml(entry.contentHtml)}</div>`.toString()}`,
     language: shown.language,
+    reading: { mark: 'translated', from: shown.translatedFrom, title: shown.title, summary: shown.summary },
   };
 }
 

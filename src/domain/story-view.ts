@@ -2,7 +2,7 @@
 // which member's telling is shown, which sources are credited, and how a text in another
 // language than the site's is named or replaced by its translation.
 import type { SiteLocale } from './site-locale.js';
-import type { TranslatedTexts } from './types.js';
+import type { EntrySource, FeedEntry, TranslatedTexts } from './types.js';
 
 /** The telling readers see: the first member in the site's language, else the first member. */
 export function leadTelling<T extends { readonly language: string | null }>(members: readonly T[], locale: SiteLocale): T | undefined {
@@ -48,4 +48,31 @@ export function inReadersLanguage(
     note: locale.translatedNote(translated.from),
     translatedFrom: translated.from,
   };
+}
+
+/** What a page says of the language of a story's texts: written in the site's, translated, or in another. */
+export interface ReadingMark {
+  readonly kind: 'site' | 'translated' | 'foreign';
+  /** "En français", "Traduit de l’anglais", "En anglais". */
+  readonly text: string;
+}
+
+/** The mark of an entry as the site shows it; null when its language is not known. */
+export function readingMark(entry: Pick<FeedEntry, 'language' | 'reading'>, locale: SiteLocale): ReadingMark | null {
+  const { reading } = entry;
+  if (reading?.mark === 'translated') return { kind: 'translated', text: capitalized(locale.translatedFrom(reading.from)) };
+  if (reading?.mark === 'foreign') return { kind: 'foreign', text: locale.words.writtenIn(locale.languageName(reading.from)) };
+  if (entry.language === null) return null;
+  if (locale.isSiteLanguage(entry.language)) return { kind: 'site', text: locale.words.writtenInSiteLanguage };
+  return { kind: 'foreign', text: locale.words.writtenIn(locale.languageName(entry.language)) };
+}
+
+/** Every source a story credits, first source first: a single-source entry credits its own. */
+export function storySources(entry: Pick<FeedEntry, 'sources' | 'source' | 'link' | 'language'>): readonly EntrySource[] {
+  if (entry.sources !== undefined && entry.sources.length > 0) return entry.sources;
+  return [{ name: entry.source.name, link: entry.link, language: entry.language }];
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -130,6 +130,20 @@ export interface FeedEntry {
   readonly imageUrl: string | null;
   /** A story told by several sources: each source with its own item's link, first source first. */
   readonly sources?: readonly EntrySource[];
+  /** Set when the title and summary are not as written in the site's language: see EntryReading. */
+  readonly reading?: EntryReading;
+}
+
+/**
+ * How an entry's title and summary reach a reader of the site's language, for the pages' mark:
+ * translated from `from`, or shown as written in `from` ("foreign"). `title` and `summary` are
+ * the texts without the note the feeds append to them ("(en anglais)").
+ */
+export interface EntryReading {
+  readonly mark: 'translated' | 'foreign';
+  readonly from: string;
+  readonly title: string;
+  readonly summary: string;
 }
 
 /** One source of a story, as the entry credits it. */

@@ -27,6 +27,15 @@ article p { margin: 0.25rem 0; }
 .meta { color: var(--muted); font-size: 0.9375rem; }
 ul.themes { list-style: none; padding: 0; margin: 0.25rem 0; display: flex; flex-wrap: wrap; gap: 0.375rem; }
 ul.themes li { background: var(--tag); border-radius: 0.25rem; padding: 0 0.5rem; font-size: 0.875rem; }
+ul.themes li:has(a) { padding: 0; }
+ul.themes a { display: inline-block; padding: 0.125rem 0.5rem; min-height: 1.5rem; text-decoration: none; }
+ul.themes a:hover, ul.themes a[aria-current="page"] { text-decoration: underline; }
+ul.themes a[aria-current="page"] { font-weight: bold; }
+.mark { border: 1px solid var(--line); border-radius: 0.25rem; padding: 0 0.25rem; white-space: nowrap; }
+.mark.translated, .mark.foreign { font-style: italic; }
+nav.feeds { border-top: 1px solid var(--line); margin-top: 1.5rem; font-size: 0.9375rem; }
+nav.feeds h2 { font-size: 1.0625rem; }
+nav.feeds li { margin: 0.25rem 0; }
 footer { color: var(--muted); font-size: 0.875rem; margin-top: 1.5rem; }
 `;
 

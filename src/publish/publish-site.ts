@@ -1,6 +1,7 @@
 // Writes the whole published site from one snapshot: merged feeds, one set per theme, the
-// sources' OPML and the home page. Everything is rendered first, then each file whose content
-// changed is replaced atomically; an unchanged file keeps its bytes, its mtime and so its ETag.
+// sources' OPML, the home page and one page per theme. Everything is rendered first, then each
+// file whose content changed is replaced atomically; an unchanged file keeps its bytes, its mtime
+// and so its ETag.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,8 +11,8 @@ import { VeilleError } from '../domain/errors.js';
 import { removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds.js';
 import { renderOpml, type OpmlSource } from './opml.js';
-import { renderIndexPage } from './pages.js';
-import { INDEX_PAGE, SITE_FEEDS, SITE_FOLDERS, SOURCES_OPML, themeFeeds, type FeedFile } from './site-files.js';
+import { renderIndexPage, renderThemePage, type ReadingSite } from './pages.js';
+import { INDEX_PAGE, SITE_FEEDS, SITE_FOLDERS, SOURCES_OPML, themeFeeds, themePage, type FeedFile } from './site-files.js';
 
 export interface SiteSnapshot {
   meta: { title: string; description: string; siteUrl: string; generator: string; locale: SiteLocale };
@@ -121,6 +122,16 @@ function renderSite(snapshot: SiteSnapshot): Array<[string, string]> {
   const files: Array<[string, string]> = [];
 
   files.push(...renderFeedSet(snapshot, SITE_FEEDS, meta.title, meta.description, entries));
+  const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, SITE_FEEDS[0].path, entries), siteTitle: meta.title };
+  const site: ReadingSite = {
+    meta: indexMeta,
+    themes,
+    builtAt: snapshot.builtAt,
+    locale: meta.locale,
+    digests: snapshot.digests ?? [],
+    sourceCount: snapshot.sources.length,
+  };
+  const themePages: Array<[string, string]> = [];
   for (const theme of themes) {
     if (!SAFE_THEME_ID.test(theme.id)) {
       throw new VeilleError('PUBLISH_FAILED', `publish: theme id "${theme.id}" cannot be used as a file name`);
@@ -135,9 +146,11 @@ function renderSite(snapshot: SiteSnapshot): Array<[string, string]> {
         themeEntries,
       ),
     );
+    themePages.push([themePage(theme.id), renderThemePage(site, theme, themeEntries)]);
   }
   files.push([SOURCES_OPML, renderOpml(meta.title, snapshot.sources, snapshot.builtAt)]);
-  const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, SITE_FEEDS[0].path, entries), siteTitle: meta.title };
-  files.push([INDEX_PAGE, renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.locale, snapshot.digests ?? [])]);
+  // Pages after the feeds they link to, the theme pages before the home page that links to them.
+  files.push(...themePages);
+  files.push([INDEX_PAGE, renderIndexPage(site, entries)]);
   return files;
 }

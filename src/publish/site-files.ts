@@ -40,6 +40,11 @@ export function digestPage(week: string): string {
   return `digests/${week}.html`;
 }
 
+/** A theme's reading page, beside its feeds. */
+export function themePage(themeId: string): string {
+  return `themes/${themeId}.html`;
+}
+
 /** Folders the site writes into, beside its root. */
 export const SITE_FOLDERS = ['themes', 'digests'] as const;
 

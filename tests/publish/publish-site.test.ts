@@ -43,9 +43,10 @@ describe('publishSite', () => {
   it('writes every file, one feed set per theme even when empty', async () => {
     const { files } = await publishSite(dir, sampleSnapshot());
     const themeFiles = THEMES.flatMap((t) => [`themes/${t.id}.xml`, `themes/${t.id}.atom`, `themes/${t.id}.json`]);
-    expect(files).toEqual(['feed.xml', 'atom.xml', 'feed.json', ...themeFiles, 'sources.opml', 'index.html']);
+    const themePages = THEMES.map((t) => `themes/${t.id}.html`);
+    expect(files).toEqual(['feed.xml', 'atom.xml', 'feed.json', ...themeFiles, 'sources.opml', ...themePages, 'index.html']);
     expect((await readdir(dir)).sort()).toEqual(['atom.xml', 'feed.json', 'feed.xml', 'index.html', 'sources.opml', 'themes']);
-    expect((await readdir(join(dir, 'themes'))).length).toBe(3 * THEMES.length);
+    expect((await readdir(join(dir, 'themes'))).length).toBe(4 * THEMES.length);
     for (const file of files.filter((f) => /\.(xml|atom|opml)$/.test(f))) expectWellFormedXml(await read(file));
   });
 

@@ -93,6 +93,7 @@ describe('files and media types', () => {
     ['/themes/privacy.json', 'application/feed+json; charset=utf-8'],
     ['/sources.opml', 'text/x-opml; charset=utf-8'],
     ['/index.html', 'text/html; charset=utf-8'],
+    ['/themes/privacy.html', 'text/html; charset=utf-8'],
     ['/', 'text/html; charset=utf-8'],
     ['/style.css', 'text/css; charset=utf-8'],
     ['/logo.png', 'image/png'],
@@ -113,6 +114,7 @@ describe('files and media types', () => {
 
   it('sends a CSP with HTML only', async () => {
     expect((await get('/')).headers['content-security-policy']).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+    expect((await get('/themes/privacy.html')).headers['content-security-policy']).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
     expect((await get('/feed.xml')).headers['content-security-policy']).toBeUndefined();
   });
 

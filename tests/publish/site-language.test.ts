@@ -98,13 +98,14 @@ email: { from: "veille@example.org", recipients: [{ address: "lea@example.org" }
   if (language === 'en') {
     it('says nothing in French: no "(en anglais)", no French word of veille’s own', () => {
       for (const [path, text] of [...files, ['the letter', letter] as const]) {
-        expect(text, path).not.toMatch(/\(en anglais\)|\(sans titre\)|Sources : |Aussi : |Au programme|Articles récents|lettre hebdomadaire|Généré par|Mis à jour/);
+        expect(text, path).not.toMatch(/\(en anglais\)|\(sans titre\)|Sources : |Aussi : |Au programme|Articles récents|En anglais|En français|lettre hebdomadaire|Généré par|Mis à jour/);
       }
     });
 
     it('names the French item’s language and the English words of the site', () => {
       expect(files.get('feed.xml')).toContain('La CNIL et les données personnelles (in French)');
-      expect(files.get('index.html')).toContain('Recent articles');
+      expect(files.get('index.html')).toContain('<span class="mark foreign">In French</span>');
+      expect(files.get('index.html')).toContain('Subscription feeds');
       expect(files.get('index.html')).toContain('Federated learning'); // the theme's English label
       expect(files.get('digests/2026-W47.html')).toMatch(/AI watch — week of 16 to 22 November 2026/);
       expect(files.get('digests/2026-W47.html')).toContain('In this issue: 3 articles');
@@ -114,7 +115,8 @@ email: { from: "veille@example.org", recipients: [{ address: "lea@example.org" }
     it('says "(en anglais)" of the English item, in French words', () => {
       expect(files.get('feed.xml')).toContain('Federated learning workshop recap (en anglais)');
       expect(files.get('feed.xml')).toContain('<title>(sans titre) (en anglais)</title>');
-      expect(files.get('index.html')).toContain('Articles récents');
+      expect(files.get('index.html')).toContain('<span class="mark foreign">En anglais</span>');
+      expect(files.get('index.html')).toContain('Flux d’abonnement');
       expect(files.get('digests/2026-W47.html')).toContain('AI watch — semaine du 16 au 22 novembre 2026');
     });
   }

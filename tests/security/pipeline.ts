@@ -7,7 +7,7 @@ import type { FeedEntry, FeedMeta, Item, ParsedFeed, ThemeInfo } from '../../src
 import { parseFeed } from '../../src/parse/parse-feed.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../../src/publish/feeds.js';
 import { renderOpml } from '../../src/publish/opml.js';
-import { renderIndexPage } from '../../src/publish/pages.js';
+import { renderIndexPage, renderThemePage } from '../../src/publish/pages.js';
 import { buildIssue } from '../../src/digest/issue.js';
 import type { DigestIssue } from '../../src/domain/digest.js';
 import { isoWeekOfDate, weekRange } from '../../src/digest/iso-week.js';
@@ -59,7 +59,12 @@ export function renderSurfaces(entries: readonly FeedEntry[], sourceName: string
     { name: 'RSS 2.0', kind: 'rss', text: renderRss(META, entries) },
     { name: 'Atom 1.0', kind: 'atom', text: renderAtom(META, entries) },
     { name: 'JSON Feed 1.1', kind: 'json', text: renderJsonFeed(META, entries) },
-    { name: 'index page', kind: 'html', text: renderIndexPage(META, entries, THEMES, BUILT_AT, FR) },
+    { name: 'index page', kind: 'html', text: renderIndexPage({ meta: META, themes: THEMES, builtAt: BUILT_AT, locale: FR }, entries) },
+    {
+      name: 'theme page',
+      kind: 'html',
+      text: renderThemePage({ meta: META, themes: THEMES, builtAt: BUILT_AT, locale: FR }, THEMES[0] as ThemeInfo, entries),
+    },
     {
       name: 'sources OPML',
       kind: 'opml',

@@ -287,7 +287,7 @@ export const STAGES: readonly Stage[] = [
           renderRss(META, entries),
           renderAtom(META, entries),
           renderJsonFeed(META, entries),
-          renderIndexPage({ ...META, siteTitle: 'Veille IA' }, entries, THEMES, built, siteLocale('fr', 'Europe/Paris')),
+          renderIndexPage({ meta: { ...META, siteTitle: 'Veille IA' }, themes: THEMES, builtAt: built, locale: siteLocale('fr', 'Europe/Paris') }, entries),
           renderOpml('Veille IA', sources, built),
         ],
       };
