@@ -24,3 +24,5 @@ for part in labels-dev-tuning labels-dev-heldout fr-and-fl-tuning fr-and-fl-held
 done
 echo "== unseen-2026-11-26"
 node bin/veille.js eval --labels tests/fixtures/labels/unseen-2026-11-26.jsonl
+echo "== unseen-2026-12-06"
+node bin/veille.js eval --labels tests/fixtures/labels/unseen-2026-12-06.jsonl
