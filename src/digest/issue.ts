@@ -121,10 +121,12 @@ function assembleIssue(
     sections.push({ theme, heading: theme?.label ?? words.otherTopics, stories: shown, omitted: list.length - shown.length });
   }
   const storyCount = sections.reduce((sum, section) => sum + section.stories.length + section.omitted, 0);
-  const perTheme = themes
-    .filter((theme) => (counts.get(theme.id) ?? 0) > 0)
-    .map((theme) => words.perTheme(locale.number(counts.get(theme.id) ?? 0), locale.themePhrase(theme)));
-  const intro = storyCount === 0 ? words.emptyWeek : words.intro(locale.count(storyCount, words.article), perTheme, locale.join);
+  // The articles are counted once; each theme says how many of them it has (a story may have several themes).
+  const perTheme = themes.flatMap((theme) => {
+    const count = counts.get(theme.id) ?? 0;
+    return count > 0 ? [words.themeCount(locale.themeName(theme), count, locale.number(count))] : [];
+  });
+  const intro = storyCount === 0 ? words.emptyWeek : words.intro(locale.count(storyCount, words.article), perTheme);
   return {
     week,
     guid: digestGuid(week),

@@ -53,9 +53,9 @@ describe.each([
 describe('the email', () => {
   it('names the page, the themes and the unsubscribe link in the plain text', () => {
     const text = renderEmailText(issue, LINKS, FR);
-    expect(text).toContain('Lire en ligne : https://veille.example.org/digests/2026-W47.html');
+    expect(text).toContain('Lire en ligne\u202F: https://veille.example.org/digests/2026-W47.html');
     expect(text).toContain('SÉCURITÉ');
-    expect(text).toContain('Se désabonner : https://veille.example.org/u?email=a%40b.org');
+    expect(text).toContain('Se désabonner\u202F: https://veille.example.org/u?email=a%40b.org');
   });
 
   it.each([
