@@ -53,6 +53,8 @@ interface Words {
   readonly whyYouGetThis: string;
   readonly unsubscribe: string;
   readonly unsubscribeSubject: string;
+  /** "Pour ne plus la recevoir, écrivez à " + the address + " avec pour objet « … »." around the address (a mailto link in HTML). */
+  readonly stopByMail: (subject: string) => readonly [string, string];
   readonly weeklyDigest: string;
   readonly weeklyDigests: string;
   readonly weeklyDigestsHeading: string;
@@ -121,6 +123,7 @@ const FRENCH: Words = {
   whyYouGetThis: 'Vous recevez cette lettre parce que vous y êtes abonné(e).',
   unsubscribe: 'Se désabonner',
   unsubscribeSubject: 'désabonnement',
+  stopByMail: (subject) => ['Pour ne plus la recevoir, écrivez à ', ` avec pour objet «${N}${subject}${N}».`],
   weeklyDigest: 'lettre hebdomadaire',
   weeklyDigests: 'lettres hebdomadaires',
   weeklyDigestsHeading: 'Lettres hebdomadaires',
@@ -175,6 +178,7 @@ const ENGLISH: Words = {
   whyYouGetThis: 'You receive this letter because you subscribed to it.',
   unsubscribe: 'Unsubscribe',
   unsubscribeSubject: 'unsubscribe',
+  stopByMail: (subject) => ['To stop receiving it, write to ', ` with the subject “${subject}”.`],
   weeklyDigest: 'weekly letter',
   weeklyDigests: 'weekly letters',
   weeklyDigestsHeading: 'Weekly letters',
