@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
 import { rssFeed, serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { atomProblems } from './atom-check.js';
 
 const NOW = '2026-11-26T08:00:00Z';
 
@@ -99,6 +100,14 @@ email: { from: "veille@example.org", recipients: [{ address: "lea@example.org" }
     expect(files.get('feed.xml')).toContain(`<language>${language}</language>`);
     expect(JSON.parse(files.get('feed.json') ?? '{}')).toMatchObject({ language });
     expect(letter).toMatch(new RegExp(`<html lang=3D"${language}"|<html lang="${language}"`));
+  });
+
+  it('publishes Atom files the W3C Feed Validator would pass, an entry without a title included (issue 18)', () => {
+    const site = 'https://veille.example.org/';
+    const ownFeeds = new Set([...files.keys()].filter((path) => /\.(xml|atom|json)$/.test(path)).map((path) => new URL(path, site).href));
+    const atom = [...files].filter(([path]) => path.endsWith('.atom') || path === 'atom.xml');
+    expect(atom.length).toBeGreaterThan(2);
+    for (const [path, xml] of atom) expect(atomProblems(xml, { url: new URL(path, site).href, ownFeeds }), path).toEqual([]);
   });
 
   if (language === 'en') {
