@@ -8,6 +8,7 @@ import { canonicalizeUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
 import { sanitizeContent } from './sanitize.js';
 import { capText, htmlToText, stripBidiControls, summarize } from './text.js';
+import { ungluedTitle } from './glued-title.js';
 
 export interface NormalizeContext {
   /** Identifies the source for ids (e.g. its feed URL); changing it changes every id. */
@@ -75,7 +76,8 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   let contentText: string | null = null;
   const textOfContent = (): string => (contentText ??= textOf(parsed.content));
   let summary = stripBidiControls(summarize(summaryText !== '' ? summaryText : textOfContent(), SUMMARY_CHARS));
-  const ownTitle = textField(parsed.title, MAX_TITLE_CHARS);
+  // A date and a category glued to the title by the source's scraper are taken off (issue 18).
+  const ownTitle = ungluedTitle(textField(parsed.title, MAX_TITLE_CHARS));
   // An item with neither title nor text keeps an empty title: readers get the site's word for it (SiteLocale).
   const title = ownTitle !== '' ? ownTitle : summary === '' ? '' : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
   if (ownTitle !== '' && sameText(summary, title)) {
