@@ -77,14 +77,18 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   const textOfContent = (): string => (contentText ??= textOf(parsed.content));
   let summary = stripBidiControls(summarize(summaryText !== '' ? summaryText : textOfContent(), SUMMARY_CHARS));
   // A date and a category glued to the title by the source's scraper are taken off (issue 18).
-  const ownTitle = ungluedTitle(textField(parsed.title, MAX_TITLE_CHARS));
+  const titleAsWritten = textField(parsed.title, MAX_TITLE_CHARS);
+  const ownTitle = ungluedTitle(titleAsWritten);
   // An item with neither title nor text keeps an empty title: readers get the site's word for it (SiteLocale).
   const title = ownTitle !== '' ? ownTitle : summary === '' ? '' : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
-  if (ownTitle !== '' && sameText(summary, title)) {
+  if (ownTitle !== '' && (sameText(summary, title) || sameText(summary, titleAsWritten))) {
     // Many feeds repeat the title as description; the content, if any, says more.
     const fromContent = stripBidiControls(summarize(textOfContent(), SUMMARY_CHARS));
-    summary = fromContent !== '' && !sameText(fromContent, title) ? fromContent : '';
+    summary = fromContent !== '' && !sameText(fromContent, title) && !sameText(fromContent, titleAsWritten) ? fromContent : '';
   }
+
+  // A glued title repeated as the whole content (a scraped card) is no content either.
+  const isGluedCard = ownTitle !== titleAsWritten && sameText(parsed.content !== null ? textOfContent() : summaryText, titleAsWritten);
 
   const dates = resolveDates(parsed, ctx.fetchedAt);
   const item: Item = {
@@ -93,7 +97,7 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
     link,
     title,
     summary,
-    contentHtml: content.html,
+    contentHtml: isGluedCard ? '' : content.html,
     author: textField(parsed.author, MAX_AUTHOR_CHARS) || null,
     ...dates,
     categories: dedupeCategories(parsed.categories),

@@ -232,8 +232,11 @@ describe('normalizeFeed field rules', () => {
 
   it('a title glued by its source to a date and a category is cleaned (issue 18)', () => {
     const title = 'Aug 18, 2026ScienceHow Claude is accelerating protein design and analytical chemistry';
-    const [item] = normalizeFeed(feedOf([parsedItem({ title })]), context());
+    // The feed repeats the glued title as description and content: no summary, as for any repeated title.
+    const [item] = normalizeFeed(feedOf([parsedItem({ title, summary: title, content: title })]), context());
     expect(item?.title).toBe('How Claude is accelerating protein design and analytical chemistry');
+    expect(item?.summary).toBe('');
+    expect(item?.contentHtml).toBe('');
   });
 
   it('author reduced to text or null', () => {
