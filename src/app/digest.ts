@@ -50,7 +50,7 @@ export interface BuildResult {
 function digestSiteMeta(config: Config, locale: SiteLocale): DigestSiteMeta {
   return {
     title: config.site.title,
-    description: config.site.description,
+    description: locale.typeset(config.site.description),
     siteUrl: config.site.url,
     locale,
     generator: `veille ${VERSION}`,

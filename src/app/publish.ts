@@ -32,7 +32,11 @@ const SITE_CHANGED_AT = 'site.changedAt';
 export async function publishFromStore(input: PublishInput): Promise<number> {
   const { config, store } = input;
   const locale = localeOf(config);
-  const themes = themeInfos(input.taxonomy, locale.primary);
+  // The operator's words (theme definitions, the site's description) set in the site's typography, once.
+  const themes = themeInfos(input.taxonomy, locale.primary).map((theme) => ({
+    ...theme,
+    definition: theme.definition === null ? null : locale.typeset(theme.definition),
+  }));
   // The feeds show the active sources only; a removed source's items stay stored, unpublished.
   const sources = store.listSources({ activeOnly: true });
   const sourcesById = new Map(sources.map((source) => [source.id, source]));
@@ -51,7 +55,7 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
   const { changedAt } = await publishSite(config.publishDir, {
     meta: {
       title: config.site.title,
-      description: config.site.description,
+      description: locale.typeset(config.site.description),
       siteUrl: config.site.url,
       generator: `veille ${VERSION}`,
       locale,

@@ -8,6 +8,7 @@ import { canonicalizeUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
 import { sanitizeContent } from './sanitize.js';
 import { capText, htmlToText, stripBidiControls, summarize } from './text.js';
+import { ungluedTitle } from './glued-title.js';
 
 export interface NormalizeContext {
   /** Identifies the source for ids (e.g. its feed URL); changing it changes every id. */
@@ -103,14 +104,19 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   let contentText: string | null = null;
   const textOfContent = (): string => (contentText ??= textOf(parsed.content));
   let summary = stripBidiControls(summarize(summaryText !== '' ? summaryText : textOfContent(), SUMMARY_CHARS));
-  const ownTitle = textField(parsed.title, MAX_TITLE_CHARS);
+  // A date and a category glued to the title by the source's scraper are taken off (issue 18).
+  const titleAsWritten = textField(parsed.title, MAX_TITLE_CHARS);
+  const ownTitle = ungluedTitle(titleAsWritten);
   // An item with neither title nor text keeps an empty title: readers get the site's word for it (SiteLocale).
   const title = ownTitle !== '' ? ownTitle : summary === '' ? '' : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
-  if (ownTitle !== '' && sameText(summary, title)) {
+  if (ownTitle !== '' && (sameText(summary, title) || sameText(summary, titleAsWritten))) {
     // Many feeds repeat the title as description; the content, if any, says more.
     const fromContent = stripBidiControls(summarize(textOfContent(), SUMMARY_CHARS));
-    summary = fromContent !== '' && !sameText(fromContent, title) ? fromContent : '';
+    summary = fromContent !== '' && !sameText(fromContent, title) && !sameText(fromContent, titleAsWritten) ? fromContent : '';
   }
+
+  // A glued title repeated as the whole content (a scraped card) is no content either.
+  const isGluedCard = ownTitle !== titleAsWritten && sameText(parsed.content !== null ? textOfContent() : summaryText, titleAsWritten);
 
   const dates = resolveDates(parsed, ctx.fetchedAt);
   const item: Item = {
@@ -119,7 +125,7 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
     link,
     title,
     summary,
-    contentHtml: content.html,
+    contentHtml: isGluedCard ? '' : content.html,
     author: textField(parsed.author, MAX_AUTHOR_CHARS) || null,
     ...dates,
     categories: dedupeCategories(parsed.categories),

@@ -28,7 +28,7 @@ const sourceSchema = z.strictObject({
 
 const siteSchema = z.strictObject({
   title: z.string().min(1).default('Veille IA'),
-  description: z.string().default("L'actualité de l'intelligence artificielle, en français, par thème."),
+  description: z.string().default('L’actualité de l’intelligence artificielle, en français, par thème.'),
   url: httpUrl.default('http://127.0.0.1:8080/'),
   language: languageTag.default(DEFAULT_SITE_LANGUAGE),
   timezone: timeZone.default('Europe/Paris'),

@@ -30,6 +30,31 @@ export interface ItemTexts {
   readonly title: string;
   readonly link: string | null;
   readonly summary: string;
+  /** The article's full text, when the full-text stage fetched it (issue 16); read through wholeText. */
+  readonly fullText?: string | null;
+}
+
+/**
+ * Themes that head a section only when the story is about them as news in itself: "Événements et
+ * conférences" for an event announced (a programme, a call for papers, dates, registration), not for
+ * a recap of what was said at one, which is news about its subjects (issue 18, finding 5). The cues
+ * are read in the story's whole text (title, summary, full text), lowercased, French and English.
+ */
+const ONLY_WHEN_ANNOUNCED: Readonly<Record<string, readonly string[]>> = {
+  events: [
+    // English
+    'call for papers', 'call for proposals', 'call for submissions', 'call for participation', 'submission deadline',
+    'deadline', 'registration', 'register now', 'register by', 'save the date', 'tickets', 'early bird',
+    'will take place', 'will be held', 'to be held', 'takes place on', 'programme is out', 'program is out',
+    // French
+    'appel à communications', 'appel à contributions', 'appel à propositions', 'appel à soumissions', 'date limite',
+    'inscription', 'inscrivez-vous', 's’inscrire', "s'inscrire", 'aura lieu', 'se tiendra', 'se déroulera', 'billetterie',
+  ],
+};
+
+/** An item's whole text as the digest reads it: title, summary and full text when there is one. */
+function wholeText(texts: { readonly title: string; readonly summary: string; readonly fullText?: string | null }): string {
+  return `${texts.title}\n${texts.summary}\n${texts.fullText ?? ''}`.toLowerCase();
 }
 
 /** The items behind a story, for loadTexts: its lead (title, link, summary) and each source's own item. */
@@ -121,10 +146,12 @@ function assembleIssue(
     sections.push({ theme, heading: theme?.label ?? words.otherTopics, stories: shown, omitted: list.length - shown.length });
   }
   const storyCount = sections.reduce((sum, section) => sum + section.stories.length + section.omitted, 0);
-  const perTheme = themes
-    .filter((theme) => (counts.get(theme.id) ?? 0) > 0)
-    .map((theme) => words.perTheme(locale.number(counts.get(theme.id) ?? 0), locale.themePhrase(theme)));
-  const intro = storyCount === 0 ? words.emptyWeek : words.intro(locale.count(storyCount, words.article), perTheme, locale.join);
+  // The articles are counted once; each theme says how many of them it has (a story may have several themes).
+  const perTheme = themes.flatMap((theme) => {
+    const count = counts.get(theme.id) ?? 0;
+    return count > 0 ? [words.themeCount(locale.themeName(theme), count, locale.number(count))] : [];
+  });
+  const intro = storyCount === 0 ? words.emptyWeek : words.intro(locale.count(storyCount, words.article), perTheme);
   return {
     week,
     guid: digestGuid(week),
@@ -183,10 +210,25 @@ function groupStories(items: readonly DigestItemRow[], options: BuildOptions, be
       // Links checked, language named, date and summary written by buildIssue's finish(), for the stories shown.
       date: '',
       summary: lead.summary,
-      themeIds,
+      themeIds: sectionFirst(themeIds, group, options),
     };
     behind.set(story, { leadId: lead.id, sourceItemIds });
     stories.push(story);
   }
   return stories;
+}
+
+/**
+ * The story's themes with its section's first: by score, except that a theme of ONLY_WHEN_ANNOUNCED
+ * leads only when the story's text announces (otherwise it goes last, still named under "Aussi").
+ * Texts are read for those few stories only, through loadTexts when the rows were read without them.
+ */
+function sectionFirst(themeIds: readonly string[], group: readonly DigestItemRow[], options: BuildOptions): string[] {
+  const first = themeIds[0];
+  const cues = first === undefined ? undefined : ONLY_WHEN_ANNOUNCED[first];
+  if (cues === undefined || themeIds.length < 2) return [...themeIds];
+  const loaded = options.loadTexts?.(group.map((item) => item.id));
+  const text = group.map((item) => wholeText(loaded?.get(item.id) ?? item)).join('\n');
+  if (cues.some((cue) => text.includes(cue))) return [...themeIds];
+  return [...themeIds.slice(1), first as string];
 }

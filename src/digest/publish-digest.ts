@@ -68,8 +68,10 @@ export async function publishDigests(dir: string, issues: readonly PublishedIssu
     generator: meta.generator,
   });
   const [rss, atom, json] = DIGEST_FEEDS;
-  files.push([rss.path, renderRss(feedMeta(rss.path), entries)]);
-  files.push([atom.path, renderAtom(feedMeta(atom.path), entries)]);
+  // The issues are the digest's own entries, copied from no other feed: no <source>.
+  const own = { sourceElements: false };
+  files.push([rss.path, renderRss(feedMeta(rss.path), entries, own)]);
+  files.push([atom.path, renderAtom(feedMeta(atom.path), entries, own)]);
   files.push([json.path, renderJsonFeed(feedMeta(json.path), entries)]);
 
   // Pages before the feeds that link to them.

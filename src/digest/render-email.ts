@@ -10,6 +10,14 @@ export interface EmailLinks {
   readonly pageUrl: string;
   /** This recipient's unsubscribe page, when configured. */
   readonly unsubscribeUrl: string | null;
+  /** Without an unsubscribe page: the sender to write to, the subject that names the recipient, and their mailto: URI. */
+  readonly unsubscribeMail: UnsubscribeMail | null;
+}
+
+export interface UnsubscribeMail {
+  readonly address: string;
+  readonly subject: string;
+  readonly uri: string;
 }
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
@@ -69,9 +77,7 @@ ${section.stories.map((story) => storyHtml(story, labels, locale))}${
 <p style="${S.meta}"><a href="${links.pageUrl}" style="${S.a}">${words.readIssueOnline}</a></p>
 ${sections}</td></tr>
 <tr><td style="${S.footer}">
-<p style="margin:0;">${words.whyYouGetThis}${
-    links.unsubscribeUrl !== null ? html` <a href="${links.unsubscribeUrl}" style="${S.a}">${words.unsubscribe}</a>.` : null
-  }</p>
+<p style="margin:0;">${words.whyYouGetThis}${howToStopHtml(links, locale)}</p>
 </td></tr>
 </table>
 </td></tr>
@@ -79,6 +85,14 @@ ${sections}</td></tr>
 </body>
 </html>
 `.toString();
+}
+
+/** How to stop receiving the letter: the unsubscribe page's link, or an email to the sender. */
+function howToStopHtml(links: EmailLinks, locale: SiteLocale): SafeHtml | null {
+  if (links.unsubscribeUrl !== null) return html` <a href="${links.unsubscribeUrl}" style="${S.a}">${locale.words.unsubscribe}</a>.`;
+  if (links.unsubscribeMail === null) return null;
+  const [before, after] = locale.words.stopByMail(links.unsubscribeMail.subject);
+  return html` ${before}<a href="${links.unsubscribeMail.uri}" style="${S.a}">${links.unsubscribeMail.address}</a>${after}`;
 }
 
 /** The text/plain alternative: the same content, links in full. */
@@ -101,5 +115,9 @@ export function renderEmailText(issue: DigestIssue, links: EmailLinks, locale: S
   }
   lines.push('--', words.whyYouGetThis);
   if (links.unsubscribeUrl !== null) lines.push(`${words.unsubscribe}${words.colon}${links.unsubscribeUrl}`);
+  else if (links.unsubscribeMail !== null) {
+    const [before, after] = words.stopByMail(links.unsubscribeMail.subject);
+    lines.push(`${before}${links.unsubscribeMail.address}${after}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -3,13 +3,21 @@
 // digest and email takes its words from here; French is the default site language.
 import { primaryLanguage } from './language-tag.js';
 
-/** What a theme is called in running text ("l’apprentissage fédéré"), when the label alone reads badly. */
-type ThemePhrases = Readonly<Record<string, string>>;
+/** What a theme is called in the digest's lead ("apprentissage fédéré"), when the label is too long for a list. */
+type ThemeNames = Readonly<Record<string, string>>;
+
+/**
+ * U+202F NARROW NO-BREAK SPACE: French typography puts it before « : ; ! ? » and inside « »
+ * (Lexique des règles typographiques en usage à l’Imprimerie nationale), so that a line never
+ * starts with the mark or ends with an opening guillemet.
+ */
+export const NARROW_NBSP = '\u202F';
+const N = NARROW_NBSP;
 
 interface Words {
   /** Intl locale for numbers, dates and plural rules. */
   readonly intl: string;
-  /** ": " in English, " : " in French (a space before the colon). */
+  /** ": " in English, "\u202F: " in French (a narrow no-break space before the colon). */
   readonly colon: string;
   /** Opening and closing quotation marks with their inner spacing. */
   readonly quotes: readonly [string, string];
@@ -19,7 +27,7 @@ interface Words {
   readonly originalTitle: string;
   /** "(en anglais)" from the language's name in the site's language. */
   readonly inLanguage: (name: string) => string;
-  /** "traduit de l'anglais"; null name: the language has no name in Intl. */
+  /** "traduit de l’anglais"; null name: the language has no name in Intl. */
   readonly translatedFrom: (name: string | null) => string;
   /** "1er" for the first day of a month in French. */
   readonly dayOfMonth: (day: string) => string;
@@ -28,11 +36,11 @@ interface Words {
   readonly issueTitle: (siteTitle: string, span: string) => string;
   readonly otherTopics: string;
   readonly emptyWeek: string;
-  /** "Au programme : 4 articles, dont 2 sur la confidentialité et 1 sur la sécurité." */
-  readonly intro: (articles: string, perTheme: readonly string[], join: (parts: readonly string[]) => string) => string;
-  readonly perTheme: (count: string, phrase: string) => string;
-  readonly themePhrases: ThemePhrases;
-  readonly quotedTheme: (label: string) => string;
+  /** "4 articles cette semaine : confidentialité (2), sécurité": the articles counted once, then their themes. */
+  readonly intro: (articles: string, themes: readonly string[]) => string;
+  /** "confidentialité (2)"; a theme of one article is named alone. */
+  readonly themeCount: (name: string, count: number, formatted: string) => string;
+  readonly themeNames: ThemeNames;
   readonly article: readonly [string, string];
   readonly otherArticle: readonly [string, string];
   /** "Et 3 autres articles sur ce thème" (no final stop). */
@@ -45,6 +53,8 @@ interface Words {
   readonly whyYouGetThis: string;
   readonly unsubscribe: string;
   readonly unsubscribeSubject: string;
+  /** "Pour ne plus la recevoir, écrivez à " + the address + " avec pour objet « … »." around the address (a mailto link in HTML). */
+  readonly stopByMail: (subject: string) => readonly [string, string];
   readonly weeklyDigest: string;
   readonly weeklyDigests: string;
   readonly weeklyDigestsHeading: string;
@@ -84,15 +94,15 @@ export interface DayParts {
 
 const FRENCH: Words = {
   intl: 'fr-FR',
-  colon: ' : ',
-  quotes: ['« ', ' »'],
+  colon: `${N}: `,
+  quotes: [`«${N}`, `${N}»`],
   and: ' et ',
   sources: 'Sources',
   also: 'Aussi',
   originalTitle: 'Titre original',
   inLanguage: (name) => `(en ${name})`,
   translatedFrom: (name) =>
-    name === null ? "traduit d'une autre langue" : /^[aeiouyhâéèêîôœ]/iu.test(name) ? `traduit de l'${name}` : `traduit du ${name}`,
+    name === null ? 'traduit d’une autre langue' : /^[aeiouyhâéèêîôœ]/iu.test(name) ? `traduit de l’${name}` : `traduit du ${name}`,
   dayOfMonth: (day) => (day === '1' ? '1er' : day),
   weekSpan: (a, b) =>
     a.year !== b.year
@@ -102,18 +112,17 @@ const FRENCH: Words = {
         : `du ${a.day} au ${b.day} ${b.month} ${b.year}`,
   issueTitle: (siteTitle, span) => `${siteTitle} — semaine ${span}`,
   otherTopics: 'Autres sujets',
-  emptyWeek: 'Aucun article cette semaine : rien de nouveau dans les sources suivies.',
-  intro: (articles, perTheme, join) => `Au programme : ${articles}${perTheme.length > 0 ? `, dont ${join(perTheme)}` : ''}.`,
-  perTheme: (count, phrase) => `${count} sur ${phrase}`,
-  themePhrases: {
-    events: 'les événements et conférences',
-    'federated-learning': 'l’apprentissage fédéré',
-    'open-source': 'l’open source',
-    privacy: 'la confidentialité et les données personnelles',
-    regulation: 'la régulation et la gouvernance',
-    security: 'la sécurité',
+  emptyWeek: `Aucun article cette semaine${N}: rien de nouveau dans les sources suivies.`,
+  intro: (articles, themes) => `${articles} cette semaine${themes.length > 0 ? `${N}: ${themes.join(', ')}` : ''}.`,
+  themeCount: (name, count, formatted) => (count > 1 ? `${name} (${formatted})` : name),
+  themeNames: {
+    events: 'événements',
+    'federated-learning': 'apprentissage fédéré',
+    'open-source': 'open source',
+    privacy: 'confidentialité',
+    regulation: 'régulation',
+    security: 'sécurité',
   },
-  quotedTheme: (label) => `« ${label} »`,
   article: ['article', 'articles'],
   otherArticle: ['autre article', 'autres articles'],
   moreInSection: (others) => `Et ${others} sur ce thème`,
@@ -124,6 +133,7 @@ const FRENCH: Words = {
   whyYouGetThis: 'Vous recevez cette lettre parce que vous y êtes abonné(e).',
   unsubscribe: 'Se désabonner',
   unsubscribeSubject: 'désabonnement',
+  stopByMail: (subject) => ['Pour ne plus la recevoir, écrivez à ', ` avec pour objet «${N}${subject}${N}».`],
   weeklyDigest: 'lettre hebdomadaire',
   weeklyDigests: 'lettres hebdomadaires',
   weeklyDigestsHeading: 'Lettres hebdomadaires',
@@ -172,10 +182,9 @@ const ENGLISH: Words = {
   issueTitle: (siteTitle, span) => `${siteTitle} — week of ${span}`,
   otherTopics: 'Other topics',
   emptyWeek: 'No articles this week: nothing new in the sources followed.',
-  intro: (articles, perTheme, join) => `In this issue: ${articles}${perTheme.length > 0 ? `, including ${join(perTheme)}` : ''}.`,
-  perTheme: (count, phrase) => `${count} on ${phrase}`,
-  themePhrases: {},
-  quotedTheme: (label) => label,
+  intro: (articles, themes) => `${articles} this week${themes.length > 0 ? `: ${themes.join(', ')}` : ''}.`,
+  themeCount: (name, count, formatted) => (count > 1 ? `${name} (${formatted})` : name),
+  themeNames: {},
   article: ['article', 'articles'],
   otherArticle: ['more article', 'more articles'],
   moreInSection: (others) => `And ${others} on this theme`,
@@ -186,6 +195,7 @@ const ENGLISH: Words = {
   whyYouGetThis: 'You receive this letter because you subscribed to it.',
   unsubscribe: 'Unsubscribe',
   unsubscribeSubject: 'unsubscribe',
+  stopByMail: (subject) => ['To stop receiving it, write to ', ` with the subject “${subject}”.`],
   weeklyDigest: 'weekly letter',
   weeklyDigests: 'weekly letters',
   weeklyDigestsHeading: 'Weekly letters',
@@ -244,8 +254,13 @@ export interface SiteLocale {
   join(parts: readonly string[]): string;
   /** "« text »". */
   quote(text: string): string;
-  /** How a theme is named after "sur" in the digest's introduction. */
-  themePhrase(theme: { readonly id: string; readonly label: string }): string;
+  /** How a theme is named in the digest's lead: its short name, or its label. */
+  themeName(theme: { readonly id: string; readonly label: string }): string;
+  /**
+   * Text written in the site's language by someone else (the operator's description) set in its
+   * typography: in French, narrow no-break spaces before « : ; ! ? » and inside « ». Linear time.
+   */
+  typeset(text: string): string;
   /** The week from its first to its last local day (UTC-midnight dates): "du 24 au 30 novembre 2026". */
   weekSpan(firstDay: Date, lastDay: Date): string;
   /** "mardi 24 novembre 2026" in the site's time zone. */
@@ -323,7 +338,8 @@ function buildLocale(language: string, timeZone: string): SiteLocale {
     count: (count, forms) => `${numbers.format(count)} ${plurals.select(count) === 'one' ? forms[0] : forms[1]}`,
     join,
     quote: (text) => `${words.quotes[0]}${text}${words.quotes[1]}`,
-    themePhrase: (theme) => words.themePhrases[theme.id] ?? words.quotedTheme(theme.label),
+    themeName: (theme) => words.themeNames[theme.id] ?? theme.label,
+    typeset: primary === 'fr' ? typesetFrench : (text) => text,
     weekSpan: (firstDay, lastDay) => words.weekSpan(partsOf(firstDay), partsOf(lastDay)),
     fullDate: (instant) => full.format(new Date(instant)),
     longDate: (instant) => long.format(new Date(instant)),
@@ -334,4 +350,25 @@ function buildLocale(language: string, timeZone: string): SiteLocale {
     },
     languageName: nameOf,
   };
+}
+
+const SPACES = new Set([' ', '\u00A0', '\u2009']);
+const MARKS_AFTER_SPACE = new Set([':', ';', '!', '?', '»']);
+
+/** Plain, no-break or thin spaces before « : ; ! ? » and after « become one narrow no-break space: one pass. */
+function typesetFrench(text: string): string {
+  let out = '';
+  let run = '';
+  let afterGuillemet = false;
+  for (const char of text) {
+    if (SPACES.has(char)) {
+      run += char;
+      continue;
+    }
+    if (run !== '') out += afterGuillemet || MARKS_AFTER_SPACE.has(char) ? N : run;
+    run = '';
+    out += char;
+    afterGuillemet = char === '«';
+  }
+  return out + (run !== '' && afterGuillemet ? N : run);
 }

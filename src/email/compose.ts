@@ -1,9 +1,10 @@
 // One recipient's message for an issue: their themes only, the subject in the site's language, a Message-ID fixed per
-// issue and recipient, and one-click unsubscribe headers (RFC 2369, RFC 8058) when configured.
+// issue and recipient, a List-Unsubscribe header (RFC 2369) always: a mailto: to the sender, plus one-click (RFC 8058)
+// when an unsubscribe URL is configured.
 import { createHash } from 'node:crypto';
 import type { DigestIssue } from '../domain/digest.js';
 import type { SiteLocale } from '../domain/site-locale.js';
-import { renderEmailHtml, renderEmailText } from '../digest/render-email.js';
+import { renderEmailHtml, renderEmailText, type UnsubscribeMail } from '../digest/render-email.js';
 import type { OutgoingMessage } from './mailer.js';
 
 export interface ComposeOptions {
@@ -34,14 +35,23 @@ export function unsubscribeUrlFor(template: string | null, recipient: string): s
   return template === null ? null : template.replaceAll('{email}', encodeURIComponent(recipient));
 }
 
+/** The sender's address, with a subject naming the recipient ("désabonnement lea@example.org"), as a mailto: URI (RFC 6068). */
+export function unsubscribeMailFor(from: string, recipient: string, locale: SiteLocale): UnsubscribeMail {
+  const address = addressOf(from);
+  const subject = `${locale.words.unsubscribeSubject} ${recipient}`;
+  return { address, subject, uri: `mailto:${address}?subject=${encodeURIComponent(subject)}` };
+}
+
 /** `issue` already holds only the recipient's themes (selectThemes). */
 export function composeMessage(issue: DigestIssue, recipient: string, options: ComposeOptions): OutgoingMessage {
   const unsubscribe = unsubscribeUrlFor(options.unsubscribeUrl, recipient);
-  const links = { pageUrl: options.pageUrl, unsubscribeUrl: unsubscribe };
-  const headers: Record<string, string> = {};
+  const mail = unsubscribeMailFor(options.from, recipient, options.locale);
+  // Without a page, the footer says how to stop by mail; with one, its link says it.
+  const links = { pageUrl: options.pageUrl, unsubscribeUrl: unsubscribe, unsubscribeMail: unsubscribe === null ? mail : null };
+  // RFC 2369 §3.2: a mailto: the list's readers (and their mail clients' "unsubscribe" button) can always use.
+  const headers: Record<string, string> = { 'List-Unsubscribe': `<${mail.uri}>` };
   if (unsubscribe !== null) {
-    const mailto = `mailto:${addressOf(options.from)}?subject=${encodeURIComponent(`${options.locale.words.unsubscribeSubject} ${recipient}`)}`;
-    headers['List-Unsubscribe'] = `<${mailto}>, <${unsubscribe}>`;
+    headers['List-Unsubscribe'] = `<${mail.uri}>, <${unsubscribe}>`;
     // RFC 8058: the https URI accepts a POST with this body, no confirmation page needed.
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }

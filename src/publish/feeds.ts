@@ -24,6 +24,48 @@ function toRfc3339(value: string, what: string): string {
   return parseDate(value, what).toISOString().replace('.000Z', 'Z');
 }
 
+/** What the feed renderers are told beyond the entries. */
+export interface FeedOptions {
+  /**
+   * False when the entries are the feed's own (the weekly digest): no <source>, which names the
+   * feed an entry was copied from (RFC 4287 §4.2.11, RSS 2.0 <source>).
+   */
+  readonly sourceElements: boolean;
+}
+
+const FROM_SOURCES: FeedOptions = { sourceElements: true };
+
+/**
+ * Each entry's atom:updated, distinct within the feed: the W3C Feed Validator warns of "two entries
+ * with the same value for atom:updated", and readers that order or dedupe by it stumble. Of entries
+ * that share an instant, the first by id keeps it and each other is written 1 ms later (or the next
+ * free millisecond): a shift far below what a reader shows, the same on every run of the same feed.
+ */
+function distinctUpdates(entries: readonly FeedEntry[]): Map<FeedEntry, string> {
+  const instants = new Map<FeedEntry, number>();
+  const taken = new Set<number>();
+  const byInstant = new Map<number, FeedEntry[]>();
+  for (const entry of entries) {
+    const at = parseDate(entry.updatedAt, `entry ${entry.guid}`).getTime();
+    let group = byInstant.get(at);
+    if (!group) byInstant.set(at, (group = []));
+    group.push(entry);
+    taken.add(at);
+  }
+  for (const [at, group] of byInstant) {
+    group.sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
+    instants.set(group[0] as FeedEntry, at);
+    let next = at;
+    for (const entry of group.slice(1)) {
+      do next += 1;
+      while (taken.has(next));
+      taken.add(next);
+      instants.set(entry, next);
+    }
+  }
+  return new Map([...instants].map(([entry, at]) => [entry, new Date(at).toISOString().replace('.000Z', 'Z')]));
+}
+
 /** RFC 822 (with four-digit year, RFC 1123), as RSS 2.0 requires. */
 function toRfc822(value: string, what: string): string {
   return parseDate(value, what).toUTCString();
@@ -62,7 +104,7 @@ function rssText(name: string, value: string, attributes: Parameters<typeof xmlE
   return xmlElement(name, attributes, rssPlainText(value));
 }
 
-function rssItem(entry: FeedEntry): string[] {
+function rssItem(entry: FeedEntry, options: FeedOptions): string[] {
   const what = `entry ${entry.guid}`;
   const link = webUrlOrNull(entry.link);
   // <description> is HTML for every reader: the plain-text summary is escaped once as HTML.
@@ -75,13 +117,13 @@ function rssItem(entry: FeedEntry): string[] {
     ...(entry.contentHtml !== '' ? [xmlElement('content:encoded', {}, entry.contentHtml)] : []),
     xmlElement('pubDate', {}, toRfc822(entry.publishedAt, what)),
     ...(entry.author !== null ? [rssText('dc:creator', entry.author)] : []),
-    rssText('source', entry.source.name, { url: entry.source.url }),
+    ...(options.sourceElements ? [rssText('source', entry.source.name, { url: entry.source.url })] : []),
     ...entry.themes.map((theme) => rssText('category', theme.label)),
   ];
   return ['<item>', ...indent(lines, 1), '</item>'];
 }
 
-export function renderRss(meta: FeedMeta, entries: readonly FeedEntry[]): string {
+export function renderRss(meta: FeedMeta, entries: readonly FeedEntry[], options: FeedOptions = FROM_SOURCES): string {
   const channel = [
     rssText('title', meta.title),
     xmlElement('link', {}, meta.siteUrl),
@@ -102,28 +144,31 @@ export function renderRss(meta: FeedMeta, entries: readonly FeedEntry[]): string
     `<rss${rssAttributes}>`,
     '  <channel>',
     ...indent(channel, 2),
-    ...indent(entries.flatMap(rssItem), 2),
+    ...indent(entries.flatMap((entry) => rssItem(entry, options)), 2),
     '  </channel>',
     '</rss>',
     '',
   ].join('\n');
 }
 
-function atomEntry(entry: FeedEntry): string[] {
+function atomEntry(entry: FeedEntry, updated: string, options: FeedOptions): string[] {
   const what = `entry ${entry.guid}`;
   const link = webUrlOrNull(entry.link);
   // The site link comes from the source feed's own <link>: never trusted to be a web URL.
   const siteUrl = webUrlOrNull(entry.source.siteUrl);
+  // A source is described as a feed is (RFC 4287 §4.2.11): id, title and updated, which the validator asks for.
+  // Its updated is the last time veille knows the source changed: when it carried this entry as it is now.
   const source = [
     xmlElement('id', {}, entry.source.url),
     xmlElement('title', { type: 'text' }, entry.source.name),
+    xmlElement('updated', {}, updated),
     xmlElement('link', { rel: 'self', href: entry.source.url }, null),
     ...(siteUrl !== null ? [xmlElement('link', { rel: 'alternate', type: 'text/html', href: siteUrl }, null)] : []),
   ];
   const lines = [
     xmlElement('id', {}, toAtomId(entry.guid)),
     xmlElement('title', { type: 'text' }, entry.title),
-    xmlElement('updated', {}, toRfc3339(entry.updatedAt, what)),
+    xmlElement('updated', {}, updated),
     xmlElement('published', {}, toRfc3339(entry.publishedAt, what)),
     ...(link !== null ? [xmlElement('link', { rel: 'alternate', type: 'text/html', href: link }, null)] : []),
     // Atom requires an author on every entry without a feed-level one (RFC 4287 §4.1.2).
@@ -131,14 +176,13 @@ function atomEntry(entry: FeedEntry): string[] {
     ...(entry.summary !== '' ? [xmlElement('summary', { type: 'text' }, entry.summary)] : []),
     ...(entry.contentHtml !== '' ? [xmlElement('content', { type: 'html' }, entry.contentHtml)] : []),
     ...entry.themes.map((theme) => xmlElement('category', { term: theme.id, label: theme.label }, null)),
-    '<source>',
-    ...indent(source, 1),
-    '</source>',
+    ...(options.sourceElements ? ['<source>', ...indent(source, 1), '</source>'] : []),
   ];
   return [`<entry${xmlAttributes({ 'xml:lang': entry.language })}>`, ...indent(lines, 1), '</entry>'];
 }
 
-export function renderAtom(meta: FeedMeta, entries: readonly FeedEntry[]): string {
+export function renderAtom(meta: FeedMeta, entries: readonly FeedEntry[], options: FeedOptions = FROM_SOURCES): string {
+  const updates = distinctUpdates(entries);
   const feed = [
     xmlElement('id', {}, meta.feedUrl),
     xmlElement('title', { type: 'text' }, meta.title),
@@ -152,7 +196,7 @@ export function renderAtom(meta: FeedMeta, entries: readonly FeedEntry[]): strin
     XML_DECLARATION,
     `<feed${xmlAttributes({ xmlns: NS_ATOM, 'xml:lang': meta.language })}>`,
     ...indent(feed, 1),
-    ...indent(entries.flatMap(atomEntry), 1),
+    ...indent(entries.flatMap((entry) => atomEntry(entry, updates.get(entry) ?? toRfc3339(entry.updatedAt, entry.guid), options)), 1),
     '</feed>',
     '',
   ].join('\n');

@@ -44,6 +44,8 @@ export function renderOpml(title: string, sources: readonly OpmlSource[], now: D
     '  <head>',
     `    ${xmlElement('title', {}, title)}`,
     `    ${xmlElement('dateCreated', {}, now.toUTCString())}`,
+    // OPML 2.0 §<head>: <docs> is "the http address of documentation for the format used in the OPML file"; the
+    // spec's own address is right, though the W3C Feed Validator flags it (issue 18): kept.
     `    ${xmlElement('docs', {}, 'http://opml.org/spec2.opml')}`,
     '  </head>',
     '  <body>',

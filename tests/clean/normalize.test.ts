@@ -230,6 +230,15 @@ describe('normalizeFeed field rules', () => {
     expect(item?.links).toEqual(['https://other.org/a']);
   });
 
+  it('a title glued by its source to a date and a category is cleaned (issue 18)', () => {
+    const title = 'Aug 18, 2026ScienceHow Claude is accelerating protein design and analytical chemistry';
+    // The feed repeats the glued title as description and content: no summary, as for any repeated title.
+    const [item] = normalizeFeed(feedOf([parsedItem({ title, summary: title, content: title })]), context());
+    expect(item?.title).toBe('How Claude is accelerating protein design and analytical chemistry');
+    expect(item?.summary).toBe('');
+    expect(item?.contentHtml).toBe('');
+  });
+
   it('author reduced to text or null', () => {
     const [a, b] = normalizeFeed(feedOf([parsedItem({ guid: '1', author: '<b>Léa</b>' }), parsedItem({ guid: '2', author: ' ' })]), context());
     expect(a?.author).toBe('Léa');

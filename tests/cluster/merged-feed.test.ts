@@ -108,7 +108,7 @@ ${withLetter ? `  - { url: "${server.base}/letter.xml", name: AI Letter, lang: e
     expect(story!.language).toBe('fr');
     expect(story!.title).toBe('Deux ateliers AAAI 2025 sur l’IA open source et l’apprentissage fédéré');
     expect(story!._veille.sources?.map((source) => source.name)).toEqual(['AIhub', 'Exemple Blog']);
-    expect(story!.content_html).toContain(`<p>Sources : <a href="${ARTICLE}">AIhub</a>, <a href="https://blog.example.fr/2026/11/ateliers-aaai">Exemple Blog</a></p>`);
+    expect(story!.content_html).toContain(`<p>Sources\u202F: <a href="${ARTICLE}">AIhub</a>, <a href="https://blog.example.fr/2026/11/ateliers-aaai">Exemple Blog</a></p>`);
     expect(story!._veille.themes).toEqual(expect.arrayContaining(['open-source', 'federated-learning']));
     // Per-theme feeds likewise: the story once, under its GUID.
     const theme = JSON.parse(readFileSync(join(project.dir, 'public/themes/federated-learning.json'), 'utf8')) as { items: JsonFeedItem[] };
@@ -116,7 +116,7 @@ ${withLetter ? `  - { url: "${server.base}/letter.xml", name: AI Letter, lang: e
     // RSS and Atom carry the same entry, with the sources line escaped once.
     const rss = readFileSync(join(project.dir, 'public/feed.xml'), 'utf8');
     expect(rss.match(new RegExp(`<guid isPermaLink="false">${guid}</guid>`, 'g'))).toHaveLength(1);
-    expect(rss).toContain('&lt;p&gt;Sources : &lt;a href=&quot;');
+    expect(rss).toContain('&lt;p&gt;Sources\u202F: &lt;a href=&quot;');
   });
 
   it('keeps the GUID when a third source joins and AIhub re-publishes under a new GUID', async () => {

@@ -152,13 +152,13 @@ describe('veille digest --send to the outbox', () => {
     expect(String(mail.headerLines.find((line) => line.key === 'list-unsubscribe')?.line)).toContain(
       '<https://veille.example.org/desabonnement?email=lea%40example.org>',
     );
-    expect(mail.text).toContain('Au programme : 4 articles');
+    expect(mail.text).toContain('4 articles cette semaine\u202F: ');
     expect(mail.text).toContain('APPRENTISSAGE FÉDÉRÉ');
     expect(mail.html).toContain('<table role="presentation"');
     expect(mail.html).not.toMatch(/<script|<link|src="http/i);
 
     const marc = await simpleParser(readFileSync(join(folder, 'marc@example.org.eml')));
-    expect(marc.text).toContain('Au programme : 1 article, dont 1 sur la confidentialité et les données personnelles.');
+    expect(marc.text).toContain('1 article cette semaine\u202F: confidentialité.');
     expect(marc.text).not.toContain('FLUID');
 
     const before = statSync(join(folder, 'lea@example.org.eml')).mtimeMs;

@@ -57,10 +57,13 @@ describe('buildIssue', () => {
     expect(issue.guid).toBe('urn:veille:digest:2026-W47');
   });
 
-  it('counts stories, then per theme in the taxonomy order', () => {
-    expect(issue.intro).toBe(
-      'Au programme : 3 articles, dont 1 sur l’open source, 1 sur l’apprentissage fédéré, 1 sur la confidentialité et les données personnelles et 1 sur la régulation et la gouvernance.',
-    );
+  it('counts the articles once, then names their themes in the taxonomy order (issue 18)', () => {
+    expect(issue.intro).toBe('3 articles cette semaine\u202F: open source, apprentissage fédéré, confidentialité, régulation.');
+  });
+
+  it('says how many articles a theme has when it has more than one', () => {
+    const two = buildIssue(RANGE, [PRIVACY, row({ id: 'cnil', title: 'La CNIL', themes: [{ id: 'privacy', score: 0.8 }] }), AAAI_EN], OPTIONS);
+    expect(two.intro).toBe('3 articles cette semaine\u202F: open source, apprentissage fédéré, confidentialité (2), régulation.');
   });
 
   it('shows a story told by two sources once, in French, under its main theme, with both sources', () => {
@@ -93,7 +96,7 @@ describe('buildIssue', () => {
     expect(seen).toEqual([{ title: UNTAGGED.title, summary: UNTAGGED.summary, language: 'en' }]);
     expect(translated.sections[0]?.stories[0]).toMatchObject({
       title: 'Entretien',
-      languageNote: "(traduit de l'anglais)",
+      languageNote: '(traduit de l’anglais)',
       language: 'fr',
       summaryLanguage: 'fr',
       summary: 'Un entretien traduit.',
@@ -112,7 +115,7 @@ describe('buildIssue', () => {
   it('leaves untagged stories out when asked', () => {
     const themed = buildIssue(RANGE, [PRIVACY, UNTAGGED], { ...OPTIONS, includeUnthemed: false });
     expect(themed.sections.map((section) => section.heading)).toEqual(['Confidentialité et données personnelles']);
-    expect(themed.intro).toMatch(/^Au programme : 1 article, dont/);
+    expect(themed.intro).toBe('1 article cette semaine\u202F: confidentialité, régulation.');
   });
 
   it('caps a section and counts the rest', () => {
@@ -127,7 +130,7 @@ describe('buildIssue', () => {
   it('says so for an empty week', () => {
     const empty = buildIssue(RANGE, [], OPTIONS);
     expect(empty.sections).toEqual([]);
-    expect(empty.intro).toBe('Aucun article cette semaine : rien de nouveau dans les sources suivies.');
+    expect(empty.intro).toBe('Aucun article cette semaine\u202F: rien de nouveau dans les sources suivies.');
   });
 });
 
@@ -145,7 +148,7 @@ describe('selectThemes (a recipient’s choice)', () => {
   });
 
   it('recounts the introduction', () => {
-    expect(select(['regulation']).intro).toBe('Au programme : 1 article, dont 1 sur la régulation et la gouvernance.');
+    expect(select(['regulation']).intro).toBe('1 article cette semaine\u202F: régulation.');
   });
 });
 
@@ -169,8 +172,8 @@ describe('French helpers', () => {
     expect(FR.languageNote(language)).toBe(note);
   });
 
-  it('names a theme the taxonomy does not phrase by its label', () => {
-    expect(FR.themePhrase({ id: 'robotics', label: 'Robotique' })).toBe('« Robotique »');
+  it('names a theme the locale has no short name for by its label', () => {
+    expect(FR.themeName({ id: 'robotics', label: 'Robotique' })).toBe('Robotique');
   });
 
   it.each([

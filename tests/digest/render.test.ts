@@ -28,7 +28,7 @@ const HOSTILE: DigestItemRow = {
 };
 
 const issue = buildIssue(RANGE, [HOSTILE], OPTIONS);
-const LINKS = { pageUrl: 'https://veille.example.org/digests/2026-W47.html', unsubscribeUrl: 'https://veille.example.org/u?email=a%40b.org' };
+const LINKS = { pageUrl: 'https://veille.example.org/digests/2026-W47.html', unsubscribeUrl: 'https://veille.example.org/u?email=a%40b.org', unsubscribeMail: null };
 
 describe.each([
   ['the issue body (feed content)', () => renderIssueBody(issue, FR).toString()],
@@ -53,9 +53,9 @@ describe.each([
 describe('the email', () => {
   it('names the page, the themes and the unsubscribe link in the plain text', () => {
     const text = renderEmailText(issue, LINKS, FR);
-    expect(text).toContain('Lire en ligne : https://veille.example.org/digests/2026-W47.html');
+    expect(text).toContain('Lire en ligne\u202F: https://veille.example.org/digests/2026-W47.html');
     expect(text).toContain('SÉCURITÉ');
-    expect(text).toContain('Se désabonner : https://veille.example.org/u?email=a%40b.org');
+    expect(text).toContain('Se désabonner\u202F: https://veille.example.org/u?email=a%40b.org');
   });
 
   it.each([
@@ -73,10 +73,30 @@ describe('the email', () => {
     expect(unsubscribeUrlFor(null, 'a@b.org')).toBeNull();
   });
 
-  it('has no List-Unsubscribe headers without an unsubscribe URL', () => {
-    const message = composeMessage(issue, 'a@b.org', { from: 'veille@example.org', pageUrl: LINKS.pageUrl, unsubscribeUrl: null, date: new Date(0), locale: FR });
-    expect(message.headers).toEqual({});
+  // Issue 18, finding 6: a letter always says how to stop it, in its header and in its footer.
+  it('without an unsubscribe URL, has a mailto: List-Unsubscribe to the sender naming the recipient (RFC 2369 §3.2), no one-click', () => {
+    const message = composeMessage(issue, 'a+b@c.org', { from: 'Veille IA <veille@example.org>', pageUrl: LINKS.pageUrl, unsubscribeUrl: null, date: new Date(0), locale: FR });
+    expect(message.headers).toEqual({ 'List-Unsubscribe': '<mailto:veille@example.org?subject=d%C3%A9sabonnement%20a%2Bb%40c.org>' });
     expect(message.subject).toBe('Veille <IA> — semaine du 16 au 22 novembre 2026');
-    expect(message.html).not.toContain('Se désabonner');
+  });
+
+  it.each([
+    ['fr', 'Pour ne plus la recevoir, écrivez à veille@example.org avec pour objet «\u202Fdésabonnement a@b.org\u202F».'],
+    ['en', 'To stop receiving it, write to veille@example.org with the subject “unsubscribe a@b.org”.'],
+  ])('without an unsubscribe URL, the %s footer says how to stop receiving the letter', (language, sentence) => {
+    const locale = siteLocale(language, 'Europe/Paris');
+    const message = composeMessage(issue, 'a@b.org', { from: 'Veille IA <veille@example.org>', pageUrl: LINKS.pageUrl, unsubscribeUrl: null, date: new Date(0), locale });
+    expect(message.text).toContain(sentence);
+    const [before] = locale.words.stopByMail('');
+    expect(message.html).toContain(`${before}<a href="mailto:veille@example.org?subject=${language === 'fr' ? 'd%C3%A9sabonnement' : 'unsubscribe'}%20a%40b.org"`);
+  });
+
+  it('with an unsubscribe URL, offers both and one-click (RFC 8058)', () => {
+    const message = composeMessage(issue, 'a@b.org', { from: 'veille@example.org', pageUrl: LINKS.pageUrl, unsubscribeUrl: 'https://x.example/u?e={email}', date: new Date(0), locale: FR });
+    expect(message.headers).toEqual({
+      'List-Unsubscribe': '<mailto:veille@example.org?subject=d%C3%A9sabonnement%20a%40b.org>, <https://x.example/u?e=a%40b.org>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+    expect(message.html).toContain('<a href="https://x.example/u?e=a%40b.org"');
   });
 });

@@ -24,12 +24,12 @@ describe('a story told by two sources, grouped by the cluster stage', () => {
     const feed = JSON.parse(readFileSync(join(project.dir, 'public/digest.json'), 'utf8')) as { items: Array<{ id: string; content_html: string }> };
     expect(feed.items[0]?.id).toBe(`urn:veille:digest:${WEEK}`);
     const content = feed.items[0]?.content_html ?? '';
-    expect(content).toContain('<p>Au programme : 3 articles, dont 1 sur l’open source, 1 sur l’apprentissage fédéré,');
+    expect(content).toContain('<p>3 articles cette semaine\u202F: open source, apprentissage fédéré,');
     expect(content.match(/atelier FLUID<\/a>/g)).toHaveLength(1);
     expect(content).not.toContain('a recap of two AAAI 2025 workshops');
     const story = content.slice(content.indexOf('<h2>Apprentissage fédéré</h2>'), content.indexOf('</section>'));
     expect(story).toContain('<a href="https://example.org/aihub-aaai">AIhub</a> et <a href="https://example.org/blog-fluid">Le blog de l’IA ouverte</a>');
-    expect(story).toContain('Aussi : Open source et Événements et conférences');
+    expect(story).toContain('Aussi\u202F: Open source et Événements et conférences');
     expect(content).not.toContain('<h2>Open source</h2>');
   });
 });

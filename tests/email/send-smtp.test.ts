@@ -80,10 +80,10 @@ describe('veille digest --send over SMTP', () => {
       'List-Unsubscribe: <mailto:veille@example.org?subject=d%C3%A9sabonnement%20lea%40example.org>, <https://veille.example.org/desabonnement?email=lea%40example.org>',
     );
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(mail.text).toContain('Au programme : 4 articles, dont 2 sur l’open source, 2 sur l’apprentissage fédéré');
+    expect(mail.text).toContain('4 articles cette semaine\u202F: open source (2), apprentissage fédéré (2)');
     expect(mail.text).toContain('Le blog de l’IA ouverte · mercredi 18 novembre 2026');
     expect(mail.text).toContain('(en anglais)');
-    expect(mail.text).toContain('Se désabonner : https://veille.example.org/desabonnement?email=lea%40example.org');
+    expect(mail.text).toContain('Se désabonner\u202F: https://veille.example.org/desabonnement?email=lea%40example.org');
     expect(mail.html).toContain('<h2 style="');
     expect(mail.html).toContain('Se désabonner');
     // No remote resource: no image, stylesheet or script to fetch; every style inline.

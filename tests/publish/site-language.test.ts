@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
 import { rssFeed, serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { atomProblems } from './atom-check.js';
 
 const NOW = '2026-11-26T08:00:00Z';
 
@@ -33,6 +34,12 @@ const FRENCH = rssFeed(
   ],
   'fr-FR',
 );
+
+/** The letter's quoted-printable parts as text (RFC 2045 §6.7): soft breaks joined, =XX bytes decoded as UTF-8. */
+function decodeQuotedPrintable(text: string): string {
+  const bytes = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_all, hex: string) => `%${hex}`);
+  return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'));
+}
 
 /** Every file the site publishes, by path relative to the publish folder. */
 function publishedFiles(dir: string): Map<string, string> {
@@ -95,10 +102,18 @@ email: { from: "veille@example.org", recipients: [{ address: "lea@example.org" }
     expect(letter).toMatch(new RegExp(`<html lang=3D"${language}"|<html lang="${language}"`));
   });
 
+  it('publishes Atom files the W3C Feed Validator would pass, an entry without a title included (issue 18)', () => {
+    const site = 'https://veille.example.org/';
+    const ownFeeds = new Set([...files.keys()].filter((path) => /\.(xml|atom|json)$/.test(path)).map((path) => new URL(path, site).href));
+    const atom = [...files].filter(([path]) => path.endsWith('.atom') || path === 'atom.xml');
+    expect(atom.length).toBeGreaterThan(2);
+    for (const [path, xml] of atom) expect(atomProblems(xml, { url: new URL(path, site).href, ownFeeds }), path).toEqual([]);
+  });
+
   if (language === 'en') {
     it('says nothing in French: no "(en anglais)", no French word of veille’s own', () => {
       for (const [path, text] of [...files, ['the letter', letter] as const]) {
-        expect(text, path).not.toMatch(/\(en anglais\)|\(sans titre\)|Sources : |Aussi : |Au programme|Articles récents|En anglais|En français|lettre hebdomadaire|Généré par|Mis à jour/);
+        expect(text, path).not.toMatch(/\(en anglais\)|\(sans titre\)|Sources[ \u202F]: |Aussi[ \u202F]: |Au programme|cette semaine|\u202F|«|Articles récents|En anglais|En français|lettre hebdomadaire|Généré par|Mis à jour/);
       }
     });
 
@@ -108,7 +123,7 @@ email: { from: "veille@example.org", recipients: [{ address: "lea@example.org" }
       expect(files.get('index.html')).toContain('Subscription feeds');
       expect(files.get('index.html')).toContain('Federated learning'); // the theme's English label
       expect(files.get('digests/2026-W47.html')).toMatch(/AI watch — week of 16 to 22 November 2026/);
-      expect(files.get('digests/2026-W47.html')).toContain('In this issue: 3 articles');
+      expect(files.get('digests/2026-W47.html')).toContain('3 articles this week: ');
       expect(files.get('feed.xml')).toContain('<title>(untitled)</title>');
     });
   } else {
@@ -118,6 +133,18 @@ email: { from: "veille@example.org", recipients: [{ address: "lea@example.org" }
       expect(files.get('index.html')).toContain('<span class="mark foreign">En anglais</span>');
       expect(files.get('index.html')).toContain('Flux d’abonnement');
       expect(files.get('digests/2026-W47.html')).toContain('AI watch — semaine du 16 au 22 novembre 2026');
+    });
+
+    it('sets its own words in French typography: a narrow no-break space before a high mark and inside guillemets (issue 18)', () => {
+      // The French source's own text is shown as written; everything else is veille's.
+      const sourceText = /Le RGPD et l’entraînement des modèles : ce que/g;
+      for (const [path, text] of [...files, ['the letter', decodeQuotedPrintable(letter)] as const]) {
+        if (path.endsWith('.opml')) continue;
+        const own = text.replace(sourceText, '').replace(/<style>[^<]*<\/style>/g, '');
+        expect(own.match(/.{0,20}[ \u00A0][:;!?»].{0,10}|«[ \u00A0].{0,10}/gu) ?? [], path).toEqual([]);
+      }
+      expect(files.get('digests/2026-W47.html')).toContain('3 articles cette semaine\u202F: ');
+      expect(decodeQuotedPrintable(letter)).toMatch(/Lire en ligne\u202F: /);
     });
   }
 });

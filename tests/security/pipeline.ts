@@ -81,6 +81,7 @@ export function renderSurfaces(entries: readonly FeedEntry[], sourceName: string
       text: renderEmailHtml(issue, {
         pageUrl: `https://veille.example.org/digests/${issue.week}.html`,
         unsubscribeUrl: 'https://veille.example.org/unsubscribe?email=lea%40example.org',
+        unsubscribeMail: null,
       }, FR),
     },
   ];

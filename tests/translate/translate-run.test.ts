@@ -83,10 +83,10 @@ translate: ${translate}
     const english = byUrl('https://aihub.example/fl-hospitals');
     expect(english).toMatchObject({
       title: 'FR[Apprentissage fédéré in hospitals]',
-      summary: "FR[Hospitals train a shared model with apprentissage fédéré.] (traduit de l'anglais)",
+      summary: "FR[Hospitals train a shared model with apprentissage fédéré.] (traduit de l’anglais)",
       language: 'fr',
     });
-    expect(english?.content_html).toContain('<p><em>Traduit de l&#39;anglais. Titre original : « <span lang="en">Federated learning in hospitals</span> ».</em></p>');
+    expect(english?.content_html).toContain('<p><em>Traduit de l’anglais. Titre original\u202F: «\u202F<span lang="en">Federated learning in hospitals</span>\u202F».</em></p>');
     expect(english?.content_html).toContain('<div lang="en"><p>Hospitals train a shared model with federated learning.</p></div>');
     expect(byUrl('https://blog.example.fr/cnil')).toMatchObject({ title: 'La CNIL publie un guide', language: 'fr' });
     expect(published('atom.xml')).toContain('<title type="text">FR[Apprentissage fédéré in hospitals]</title>');
@@ -152,7 +152,7 @@ translate: ${translate}
     expect(digest.code).toBe(0);
     const page = readFileSync(join(project.dir, 'public', 'digests', '2026-W48.html'), 'utf8');
     expect(page).toContain('FR[Apprentissage fédéré in hospitals]');
-    expect(page).toContain('(traduit de l&#39;anglais)');
+    expect(page).toContain('(traduit de l’anglais)');
     expect(page).not.toContain('(en anglais)');
   });
 
@@ -183,6 +183,6 @@ translate: ${translate}
       expect(surfaceViolations({ name: file, kind, text: published(file) }), file).toEqual([]);
     }
     expect(byUrl('https://aihub.example/fl-hospitals')?.title).toBe('Titre');
-    expect(published('digests/2026-W48.html')).toMatch(/>Titre<\/a> <small>\(traduit de l&#39;anglais\)<\/small>/);
+    expect(published('digests/2026-W48.html')).toMatch(/>Titre<\/a> <small>\(traduit de l’anglais\)<\/small>/);
   });
 });
