@@ -36,6 +36,7 @@ export interface Config {
   readonly translate: Readonly<ParsedConfig['translate']>;
   readonly processing: Readonly<ParsedConfig['processing']>;
   readonly log: Readonly<ParsedConfig['log']>;
+  readonly summarize: Readonly<ParsedConfig['summarize']>;
 }
 
 /** The words, numbers and dates readers see: `site.language` in `site.timezone`. */
@@ -110,6 +111,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     translate: parsed.translate,
     processing: parsed.processing,
     log: parsed.log,
+    summarize: parsed.summarize,
   };
 }
 

@@ -14,6 +14,7 @@ import { ItemStore, type SaveResult, type TaggedItem, type TaggingRow } from './
 import { SourceStore, type SourceFailure, type SourceNotModified, type SourceSuccess } from './source-store.js';
 import { StoryStore } from './story-store.js';
 import { TranslationStore } from './translation-store.js';
+import { ResumeStore } from './resume-store.js';
 
 export class Store {
   private sourceStore: SourceStore | null = null;
@@ -21,6 +22,7 @@ export class Store {
   private storyStore: StoryStore | null = null;
   private digestStore: DigestStore | null = null;
   private translationStore: TranslationStore | null = null;
+  private resumeStore: ResumeStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
@@ -85,6 +87,12 @@ export class Store {
   translations(): TranslationStore {
     this.translationStore ??= new TranslationStore(this.db);
     return this.translationStore;
+  }
+
+  /** The résumés of stories and what their provider was sent per day. */
+  resumes(): ResumeStore {
+    this.resumeStore ??= new ResumeStore(this.db);
+    return this.resumeStore;
   }
 
   // Sources (SourceStore).
