@@ -30,6 +30,8 @@ import { parseDeadlineMs, type FeedProcessor, type FeedProcessorFactory, type Pr
 import { publishFromStore } from './publish.js';
 import { translateRecent } from './translate-step.js';
 import type { Translator } from '../translate/translator.js';
+import type { SummarizeSummary, Summarizer } from '../summarize/summarizer.js';
+import { summarizeRecent } from './summarize-step.js';
 
 /** `bytes`: feed body bytes received (before decompression); `durationMs`: the fetch, redirects included. */
 export type SourceResult =
@@ -70,6 +72,8 @@ export interface CycleSummary {
   readonly updatedItems: number;
   readonly published: number;
   readonly failures: readonly { readonly url: string; readonly name: string | null; readonly code: ErrorCode; readonly message: string }[];
+  /** The résumé step's run (issue 16); null when no summarizer is configured. */
+  readonly summarized?: SummarizeSummary | null;
 }
 
 export interface CycleDeps {
@@ -86,6 +90,8 @@ export interface CycleDeps {
   readonly languages: readonly string[];
   /** Titles and summaries in the site's language before publishing; null: none configured. */
   readonly translator: Translator | null;
+  /** Résumés of stories with a member not in the site's language (issue 16); null or absent: none configured. */
+  readonly summarizer?: Summarizer | null;
   /** Fetch every active source, due or not. */
   readonly force?: boolean;
   /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
@@ -157,18 +163,23 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   if (diskFull.error !== null) throw diskFullError(diskFull.error, dataFolder, "storing the sources' items");
 
   let published: number;
+  let summarized: SummarizeSummary | null = null;
   try {
     // Same story across sources and languages: new items join stories before they are published.
     const grouping = groupStoredStories(store, clock.now());
     logger.info({ ...grouping }, 'stories grouped');
     // Titles and summaries in the site's language before they are published (a failing provider only delays them).
     if (translator !== null && deps.signal?.aborted !== true) await translateRecent(translator, deps, deps.signal ? { signal: deps.signal } : {});
+    // Résumés from all the members' texts, checked before they are stored (a failing provider only delays them).
+    const summarizer = deps.summarizer ?? null;
+    if (summarizer !== null && deps.signal?.aborted !== true) summarized = await summarizeRecent(summarizer, deps, deps.signal ? { signal: deps.signal } : {});
     published = await publishFromStore({
       config,
       store,
       taxonomy: deps.taxonomy,
       builtAt: clock.now(),
       translator,
+      summarizer,
     });
     store.checkpoint();
   } catch (error) {
@@ -206,6 +217,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     updatedItems,
     published,
     failures,
+    ...(summarized !== null ? { summarized } : {}),
   };
 }
 
