@@ -134,6 +134,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     variant: true,
   },
+  {
+    name: 'summarize',
+    synopsis: '--story ID [--dry-run] [--json]',
+    summary:
+      "write one story's résumé now (ID: a story's GUID from \"veille stories\",\n" +
+      'or one of its items) and print the check; --dry-run stores nothing',
+    options: { story: text, 'dry-run': flag, json: flag },
+    positionals: [],
+    required: { story: 'ID' },
+  },
 ];
 
 /** The commands that take an action word ("sources add"). */
@@ -158,6 +168,7 @@ export type CliOptions = ParsedValues & {
   readonly lang?: string;
   readonly 'no-check'?: boolean;
   readonly 'log-format'?: string;
+  readonly story?: string;
 };
 
 export type ParsedCommand =

@@ -20,6 +20,7 @@ import { runDigestCommand } from './digest-command.js';
 import { runSourcesCommand } from './sources-command.js';
 import { runStatusCommand } from './status-command.js';
 import { runStoriesCommand } from './stories-command.js';
+import { runSummarizeCommand } from './summarize-command.js';
 import { COMMANDS, commandHelp, commandUsage, parseCommandLine, type CliOptions } from './commands.js';
 
 export const USAGE =
@@ -119,6 +120,13 @@ async function dispatch(ctx: CliContext): Promise<number> {
     }
     case 'eval':
       return runEvalCommand(loadConfig(configFile), options.labels ?? '', options.json === true, ctx);
+    case 'summarize': {
+      const config = loadConfig(configFile);
+      return runSummarizeCommand(config, { story: options.story ?? '', dryRun: options['dry-run'] === true, json: options.json === true }, {
+        output: ctx.output,
+        open: () => openCommandApp(config, 'summarize', clock, ctx),
+      });
+    }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }

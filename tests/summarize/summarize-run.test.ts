@@ -147,4 +147,25 @@ summarize: ${summarize}
     await run(['--force']);
     expect(items()[0]?._veille.resume?.model).toBe('test-model');
   });
+
+  it('summarize --story writes one on demand and prints the check; --dry-run stores nothing', async () => {
+    configure(withModel());
+    model.queue({ status: 503 });
+    await run();
+    const [story] = await stories();
+    const cli = (args: string[]) => runCli(['summarize', '--story', story?.guid ?? '', ...args, '--config', project.configFile], { env: { VEILLE_NOW: NOW } });
+    model.queue({ answer: INVENTING_ANSWER }, { answer: GOOD_ANSWER });
+    const dry = await cli(['--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(': written (dry run: nothing stored), 2 request(s) to test-model');
+    expect(dry.stdout).toMatch(/answer 1: refused[^\n]*\n {2}- number not in the sources: 450/);
+    expect(dry.stdout).toContain('answer 2: passed the check');
+    expect((await stories())[0]?.resume.state).toBe('pending');
+    model.queue({ answer: GOOD_ANSWER });
+    const real = await cli([]);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toContain('1 entries published');
+    expect(items()[0]?.title).toBe('IA open source et apprentissage fédéré : deux ateliers de l’AAAI');
+    expect((await runCli(['summarize', '--story', 'nope', '--config', project.configFile])).code).toBe(2);
+  });
 });
