@@ -61,6 +61,7 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
       siteUrl: config.site.url,
       generator: `veille ${VERSION}`,
       locale,
+      resumesOff: config.summarize.provider === 'none',
     },
     entries,
     entriesByTheme,

@@ -4,7 +4,7 @@
 import type { SiteLocale } from '../domain/site-locale.js';
 import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
 import { webUrlOrNull } from '../domain/web-url.js';
-import { html, type SafeHtml } from './html.js';
+import { html, rawHtml, type SafeHtml } from './html.js';
 import { renderPage } from './page-shell.js';
 import { DIGEST_FEEDS, DIGEST_LIST_PAGE, digestPage, SITE_FEEDS, SOURCES_OPML, themeFeeds } from './site-files.js';
 
@@ -17,7 +17,11 @@ function renderEntry(entry: FeedEntry, locale: SiteLocale): SafeHtml {
     entry.themes.length > 0
       ? html`<ul class="themes" aria-label="${locale.words.themes}">${entry.themes.map((theme) => html`<li>${theme.label}</li>`)}</ul>`
       : null;
-  const summary = entry.summary !== '' ? html`<p${lang !== null ? html` lang="${lang}"` : null}>${entry.summary}</p>` : null;
+  // A model's résumé reads whole, as in the feeds: its paragraphs, "Lire l’article sur …" and the
+  // line on how it was written, all built by veille through `html` (publish.ts withResume).
+  const summary = entry.resume
+    ? html`<div class="resume">${rawHtml(entry.contentHtml)}</div>`
+    : entry.summary !== '' ? html`<p${lang !== null ? html` lang="${lang}"` : null}>${entry.summary}</p>` : null;
   return html`<article>
 <h3${lang !== null ? html` lang="${lang}"` : null}>${title}</h3>
 <p class="meta">${entry.source.name} · <time datetime="${date.toISOString()}">${locale.longDate(date)}</time></p>
@@ -34,6 +38,8 @@ export function renderIndexPage(
   builtAt: Date,
   locale: SiteLocale,
   digests: readonly { readonly week: string; readonly title: string }[] = [],
+  /** Résumés off (issue 16): the footer says how many entries read in another language and how to turn them on. */
+  resumes: { readonly off: boolean } = { off: false },
 ): string {
   const { words } = locale;
   const themeFeedSets = themes.map((theme) => ({ theme, files: themeFeeds(encodeURIComponent(theme.id)) }));
@@ -76,6 +82,14 @@ ${themeList.length > 0 ? html`<h2>${words.byTheme}</h2>\n<ul class="feeds">\n${t
 <main id="contenu">
 <h2>${words.recentArticles}</h2>
 ${body}</main>`,
-    footer: html`<p>${words.updatedOn} <time datetime="${builtAt.toISOString()}">${locale.dateTime(builtAt)}</time>. ${words.generatedBy} ${meta.generator}.</p>`,
+    footer: html`<p>${words.updatedOn} <time datetime="${builtAt.toISOString()}">${locale.dateTime(builtAt)}</time>. ${words.generatedBy} ${meta.generator}.</p>${otherLanguages(entries, locale, resumes.off)}`,
   });
+}
+
+/** "Articles dans une autre langue que le français : 97 sur 100. …" when résumés are off and some entries read in another language. */
+function otherLanguages(entries: readonly FeedEntry[], locale: SiteLocale, resumesOff: boolean): SafeHtml | null {
+  if (!resumesOff) return null;
+  const count = entries.filter((entry) => entry.language !== null && !locale.isSiteLanguage(entry.language)).length;
+  if (count === 0) return null;
+  return html`\n<p>${locale.words.notInSiteLanguage(locale.number(count), locale.number(entries.length))}</p>`;
 }

@@ -12,7 +12,7 @@ import { renderIndexPage } from './pages.js';
 import { INDEX_PAGE, SITE_FEEDS, SITE_FOLDERS, SOURCES_OPML, themeFeeds, type FeedFile } from './site-files.js';
 
 export interface SiteSnapshot {
-  meta: { title: string; description: string; siteUrl: string; generator: string; locale: SiteLocale };
+  meta: { title: string; description: string; siteUrl: string; generator: string; locale: SiteLocale; resumesOff?: boolean };
   /** The merged feed, newest first, already capped. */
   entries: readonly FeedEntry[];
   /**
@@ -90,7 +90,7 @@ export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<
   }
   files.push([SOURCES_OPML, renderOpml(meta.title, snapshot.sources, snapshot.builtAt)]);
   const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, SITE_FEEDS[0].path, entries), siteTitle: meta.title };
-  files.push([INDEX_PAGE, renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.locale, snapshot.digests ?? [])]);
+  files.push([INDEX_PAGE, renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.locale, snapshot.digests ?? [], { off: meta.resumesOff === true })]);
 
   // Temporary files of a publish that was killed half-way (never served, but they add up).
   for (const folder of [dir, ...SITE_FOLDERS.map((name) => join(dir, name))]) await removeStaleTemporaries(folder);

@@ -85,6 +85,11 @@ summarize: ${summarize}
     expect((await run(['--force'])).code).toBe(0);
     expect(model.requests).toHaveLength(1);
     expect((await stories())[0]?.resume.state).toBe('cached');
+    const page = readFileSync(join(project.dir, 'public', 'index.html'), 'utf8');
+    expect(page).toContain('<div class="resume"><p>AIhub publie une synthèse');
+    expect(page).toContain('>Lire l’article sur AIhub</a></p>');
+    expect(page).toContain('Titre original : « <span lang="en">Open source AI and federated learning: a recap of two AAAI workshops</span> »');
+    expect(page).not.toContain('Articles dans une autre langue');
     const atom = readFileSync(join(project.dir, 'public', 'atom.xml'), 'utf8');
     expect(atom).toContain('<title type="text">IA open source et apprentissage fédéré : deux ateliers de l’AAAI</title>');
   });
@@ -167,5 +172,23 @@ summarize: ${summarize}
     expect(real.stdout).toContain('1 entries published');
     expect(items()[0]?.title).toBe('IA open source et apprentissage fédéré : deux ateliers de l’AAAI');
     expect((await runCli(['summarize', '--story', 'nope', '--config', project.configFile])).code).toBe(2);
+  });
+
+  it('without a provider nothing pretends: status and the page say how many entries are in another language and how to turn résumés on', async () => {
+    project.writeConfig(`
+site: { title: "Veille test", url: "https://veille.example.org/" }
+sources:
+  - { url: "${feeds.base}/aihub.xml", name: AIhub, lang: en }
+`);
+    expect((await run()).code).toBe(0);
+    expect(model.requests).toHaveLength(0);
+    const [entry] = items();
+    expect(entry?.title).toBe('Open source AI and federated learning: a recap of two AAAI workshops (en anglais)');
+    const page = readFileSync(join(project.dir, 'public', 'index.html'), 'utf8');
+    expect(page).toContain('<p>Articles dans une autre langue que le français : 1 sur 1. Les résumés en français s’activent avec le bloc « summarize » de la configuration (un modèle local comme Ollama suffit).</p>');
+    const status = await runCli(['status', '--config', project.configFile], { env: { VEILLE_NOW: NOW } });
+    expect(status.stdout).toContain("1 of 1 published entries are not in the site's language; résumés are off: set summarize: { provider: openai, url: http://127.0.0.1:11434/v1, model: MODEL }");
+    const [story] = await stories();
+    expect(story?.resume).toEqual({ state: 'off' });
   });
 });
