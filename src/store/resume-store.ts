@@ -1,5 +1,6 @@
 // The résumés' repository: one record per story (written or rejected, with the hash of what it was
 // made from), and the requests and characters sent to the résumé provider per day.
+import { itemGuid } from '../domain/guid.js';
 import type { ResumeCache, StoredResume } from '../domain/resume.js';
 import { prepared, type Db, type Statement } from './database.js';
 
@@ -46,6 +47,20 @@ export class ResumeStore implements ResumeCache {
       JSON.stringify(resume.itemIds),
       resume.createdAt,
     );
+  }
+
+  /** The written résumé of the story one of `itemIds` belongs to (the digest reads stories by their items). */
+  writtenFor(itemIds: readonly string[]): StoredResume | null {
+    if (itemIds.length === 0) return null;
+    const marks = itemIds.map(() => '?').join(', ');
+    // A grouped item's story by its GUID; an item never grouped is a story under its own GUID.
+    const row = this.statement<string[], ResumeRow>(
+      `SELECT r.* FROM resumes r WHERE r.state = 'written' AND (
+         r.story_guid IN (SELECT s.guid FROM items i JOIN stories s ON s.id = i.story_id WHERE i.id IN (${marks}))
+         OR r.story_guid IN (${marks}))
+       LIMIT 1`,
+    ).get(...itemIds, ...itemIds.map(itemGuid));
+    return row ? toResume(row) : null;
   }
 
   markReused(storyGuid: string, at: string): void {

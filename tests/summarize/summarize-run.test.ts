@@ -191,4 +191,16 @@ sources:
     const [story] = await stories();
     expect(story?.resume).toEqual({ state: 'off' });
   });
+
+  it('the digest and its letter show the résumé’s title and text, saying a model wrote it', async () => {
+    configure(withModel());
+    model.queue({ answer: GOOD_ANSWER });
+    await run();
+    const digest = await runCli(['digest', '--week', '2026-W48', '--send', '--config', project.configFile], { env: { VEILLE_NOW: '2026-11-30T08:00:00Z' } });
+    expect(digest.code).toBe(0);
+    const page = readFileSync(join(project.dir, 'public', 'digests', '2026-W48.html'), 'utf8');
+    expect(page).toContain('IA open source et apprentissage fédéré : deux ateliers de l’AAAI</a> <small>(résumé écrit par un modèle)</small>');
+    expect(page).toContain('AIhub publie une synthèse de deux ateliers');
+    expect(model.requests).toHaveLength(1);
+  });
 });
