@@ -7,7 +7,7 @@ import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import { runScheduledDigest } from '../app/digest.js';
-import { createCycleMetrics, recordSourceResult, renderMetrics } from './metrics.js';
+import { createCycleMetrics, recordResumes, recordSourceResult, renderMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
 
 export interface WorkerDeps {
@@ -61,6 +61,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
       .then((summary) => {
         metrics.cycles += 1;
         metrics.lastCycle = summary;
+        recordResumes(metrics.resumes, summary);
         logger.info({ ...summary, failures: summary.failures.length }, 'cycle done');
         deps.onCycle?.(summary);
       })
