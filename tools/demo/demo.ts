@@ -27,7 +27,7 @@ async function runDemo(): Promise<number> {
     rmSync(DEMO_OUTPUT_DIR, { recursive: true, force: true });
     mkdirSync(DEMO_OUTPUT_DIR, { recursive: true });
     const configFile = join(DEMO_OUTPUT_DIR, 'veille.yaml');
-    writeFileSync(configFile, demoConfig(base));
+    writeFileSync(configFile, demoConfig(base) + resumeConfig(process.env));
     process.stdout.write(`Serving ${FEEDS.length} sample feeds at ${base}/ (${DEMO_FEEDS_DIR})\n\n`);
     const code = await main(['run', '--config', configFile]);
     if (code !== 0) return code;
@@ -44,6 +44,8 @@ async function runDemo(): Promise<number> {
         `  npx veille stories --since 2026-11-01 --config ${configFile}`,
         `  npx veille digest --week 2026-W47 --config ${configFile}    the weekly issue of the sample news`,
         `  npx veille serve --config ${configFile}    then open http://127.0.0.1:8080/`,
+        '',
+        resumeNote(process.env),
         '',
       ].join('\n'),
     );
@@ -69,6 +71,30 @@ publish: { dir: public, maxItems: 100 }
 fetch: { perHostDelayMs: 0, perHostConcurrency: 4 }
 email: { outbox: outbox }   # veille digest --send writes .eml files here
 `;
+}
+
+/**
+ * Résumés (issue 16) when an environment variable names an OpenAI-compatible server, such as a
+ * local Ollama; never canned text. VEILLE_DEMO_MODEL_KEY names the variable holding a key, if any.
+ */
+const MODEL_URL = 'VEILLE_DEMO_MODEL_URL';
+const MODEL_NAME = 'VEILLE_DEMO_MODEL';
+
+function resumeConfig(env: NodeJS.ProcessEnv): string {
+  const url = env[MODEL_URL] ?? '';
+  if (url === '') return '';
+  const key = env.VEILLE_DEMO_MODEL_KEY ?? '';
+  return `summarize: { provider: openai, url: ${JSON.stringify(url)}, model: ${JSON.stringify(env[MODEL_NAME] ?? 'llama3.1')}${key === '' ? '' : `, apiKeyEnv: ${key}`} }\n`;
+}
+
+function resumeNote(env: NodeJS.ProcessEnv): string {
+  if ((env[MODEL_URL] ?? '') !== '') {
+    return `Résumés: written by ${env[MODEL_NAME] ?? 'llama3.1'} at ${env[MODEL_URL] ?? ''}; each story's state: npx veille stories --json --since 2026-11-01 --config ${join(DEMO_OUTPUT_DIR, 'veille.yaml')}`;
+  }
+  return [
+    'Résumés: off (no model configured), so English entries stay in English, marked "(en anglais)".',
+    `  To turn them on with a local Ollama: ${MODEL_URL}=http://127.0.0.1:11434/v1 ${MODEL_NAME}=llama3.1 npm run demo`,
+  ].join('\n');
 }
 
 function serveFeeds(): Promise<Server> {
