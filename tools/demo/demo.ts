@@ -84,7 +84,7 @@ function resumeConfig(env: NodeJS.ProcessEnv): string {
   const url = env[MODEL_URL] ?? '';
   if (url === '') return '';
   const key = env.VEILLE_DEMO_MODEL_KEY ?? '';
-  return `summarize: { provider: openai, url: ${JSON.stringify(url)}, model: ${JSON.stringify(env[MODEL_NAME] ?? 'llama3.1')}${key === '' ? '' : `, apiKeyEnv: ${key}`} }\n`;
+  return `summarize: { provider: openai, url: ${JSON.stringify(url)}, model: ${JSON.stringify(env[MODEL_NAME] ?? 'llama3.1')}, maxAgeDays: 365${key === '' ? '' : `, apiKeyEnv: ${key}`} }\n`;
 }
 
 function resumeNote(env: NodeJS.ProcessEnv): string {
