@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
 import { serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { surfaceViolations } from '../security/surface-check.js';
+import type { SurfaceKind } from '../security/pipeline.js';
 import { ENGLISH_ANSWER, GOOD_ANSWER, INVENTING_ANSWER, MARKUP_ANSWER, startModelServer, type ModelServer } from './model-server.js';
 
 const NOW = '2026-11-26T08:00:00Z';
@@ -126,6 +128,20 @@ summarize: ${summarize}
     expect(entry?.content_html).not.toMatch(/<script|evil\.example|<h1|\*\*/);
     expect(entry?.content_html).toContain('Cliquez ici');
     expect(entry?.url).toBe('https://aihub.org/2026/11/23/open-source-ai-and-federated-learning-a-recap-of-two-aaai-workshops/');
+    expect((await runCli(['digest', '--week', '2026-W48', '--config', project.configFile], { env: { VEILLE_NOW: '2026-11-30T08:00:00Z' } })).code).toBe(0);
+    const surfaces: [string, SurfaceKind][] = [
+      ['feed.xml', 'rss'],
+      ['atom.xml', 'atom'],
+      ['feed.json', 'json'],
+      ['index.html', 'html'],
+      ['digests/2026-W48.html', 'html'],
+      ['digest.xml', 'rss'],
+    ];
+    for (const [file, kind] of surfaces) {
+      const text = readFileSync(join(project.dir, 'public', file), 'utf8');
+      expect(surfaceViolations({ name: file, kind, text }), file).toEqual([]);
+      expect(text, file).not.toContain('evil.example');
+    }
   });
 
   it('waits out a 429 with Retry-After, then writes the résumé', async () => {
