@@ -41,6 +41,7 @@ describe('résumés in the pipeline', () => {
   });
   beforeEach(() => {
     project = makeTempProject();
+    model.queue({ status: 500 });
   });
   afterEach(() => project.cleanup());
 
