@@ -15,6 +15,8 @@ import type { Translator } from '../translate/translator.js';
 import { fetchPolicyFor } from './fetch-policy.js';
 import { userAgentFor } from '../system/version.js';
 import { configuredTranslator } from './translator.js';
+import type { Summarizer } from '../summarize/summarizer.js';
+import { configuredSummarizer } from './summarizer.js';
 
 /** What the process brings: the clock (VEILLE_NOW), the environment (keys, passwords) and where logs go. */
 export interface AppOptions {
@@ -50,6 +52,8 @@ export interface App extends AppSettings {
    * in the environment (said once in the log). A command that never translates never builds it.
    */
   readonly translator: Translator | null;
+  /** The résumé writer (issue 16), built on first read: null with summarize.provider none or without its key. */
+  readonly summarizer: Summarizer | null;
   /**
    * The tagger for these sources' languages (the site's, English and the sources' own). The sources
    * are read again each cycle; the tagger is built again only when their languages change.
@@ -107,6 +111,7 @@ export function composeApp(settings: AppSettings, parts: { readonly store: Store
   const { config } = settings;
   const { store } = parts;
   let translator: { readonly built: Translator | null } | null = null;
+  let summarizer: { readonly built: Summarizer | null } | null = null;
   let tagging: { readonly key: string; readonly value: Tagging } | null = null;
   return {
     ...settings,
@@ -115,6 +120,10 @@ export function composeApp(settings: AppSettings, parts: { readonly store: Store
     get translator(): Translator | null {
       translator ??= { built: configuredTranslator(config, store, settings.env, settings.clock, settings.logger) };
       return translator.built;
+    },
+    get summarizer(): Summarizer | null {
+      summarizer ??= { built: configuredSummarizer(config, store, settings.env, settings.clock, settings.logger) };
+      return summarizer.built;
     },
     tagging(sources) {
       const languages = expectedLanguages(config.site.language, sources.map((source) => source.lang));

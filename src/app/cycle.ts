@@ -32,6 +32,7 @@ export function runOneCycle(app: App, options: CycleOptions): Promise<CycleSumma
     tagger,
     languages,
     translator: app.translator,
+    summarizer: app.summarizer,
     ...options,
   });
 }

@@ -84,6 +84,7 @@ export async function buildDigest(
     includeUnthemed: config.digest.includeUnthemed,
     loadTexts: (ids) => digests.itemTexts(ids),
     ...(translator !== null ? { translate: (texts: Parameters<typeof translator.lookup>[0]) => translator.lookup(texts) } : {}),
+    ...(config.summarize.provider !== 'none' ? { resume: (ids: readonly string[]) => store.resumes().writtenFor(ids) } : {}),
   });
   if (built.storyCount === 0 && config.digest.emptyWeek === 'skip' && !existing) return { range, outcome: 'skipped', issue: null };
   if (options.dryRun) return { range, outcome: 'dry-run', issue: built };

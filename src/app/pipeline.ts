@@ -33,6 +33,8 @@ import { bodyKey } from './skip-keys.js';
 import { translateRecent } from './translate-step.js';
 import { fetchFullTexts, NO_FULL_TEXT, type FullTextSummary } from './full-text-step.js';
 import type { Translator } from '../translate/translator.js';
+import type { SummarizeSummary, Summarizer } from '../summarize/summarizer.js';
+import { summarizeRecent } from './summarize-step.js';
 
 /** `bytes`: feed body bytes received (before decompression); `durationMs`: the fetch, redirects included. */
 export type SourceResult =
@@ -77,6 +79,8 @@ export interface CycleSummary {
   /** Article pages of teaser items (issue 16): fetched, failed (the feed's content stays), left for later. */
   readonly fullText: FullTextSummary;
   readonly failures: readonly { readonly url: string; readonly name: string | null; readonly code: ErrorCode; readonly message: string }[];
+  /** The résumé step's run (issue 16); null when no summarizer is configured. */
+  readonly summarized?: SummarizeSummary | null;
 }
 
 export interface CycleDeps {
@@ -95,6 +99,8 @@ export interface CycleDeps {
   readonly languages: readonly string[];
   /** Titles and summaries in the site's language before publishing; null: none configured. */
   readonly translator: Translator | null;
+  /** Résumés of stories with a member not in the site's language (issue 16); null or absent: none configured. */
+  readonly summarizer?: Summarizer | null;
   /** Fetch every active source, due or not. */
   readonly force?: boolean;
   /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
@@ -169,18 +175,23 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const fullText = await fetchCycleFullTexts({ ...deps, active, specs, limiter, hostHolds }, dataFolder);
 
   let published: number;
+  let summarized: SummarizeSummary | null = null;
   try {
     // Same story across sources and languages: new items join stories before they are published.
     const grouping = groupStoredStories(store, clock.now());
     logger.info({ ...grouping }, 'stories grouped');
     // Titles and summaries in the site's language before they are published (a failing provider only delays them).
     if (translator !== null && deps.signal?.aborted !== true) await translateRecent(translator, deps, deps.signal ? { signal: deps.signal } : {});
+    // Résumés from all the members' texts, checked before they are stored (a failing provider only delays them).
+    const summarizer = deps.summarizer ?? null;
+    if (summarizer !== null && deps.signal?.aborted !== true) summarized = await summarizeRecent(summarizer, deps, deps.signal ? { signal: deps.signal } : {});
     published = await publishFromStore({
       config,
       store,
       taxonomy: deps.taxonomy,
       builtAt: clock.now(),
       translator,
+      summarizer,
     });
     store.checkpoint();
   } catch (error) {
@@ -219,6 +230,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     published,
     fullText,
     failures,
+    ...(summarized !== null ? { summarized } : {}),
   };
 }
 

@@ -14,6 +14,10 @@ import type { StoredItem, StoredStory } from '../domain/story.js';
 import type { Store } from '../store/store.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import type { Translator } from '../translate/translator.js';
+import type { Summarizer } from '../summarize/summarizer.js';
+import type { StoredResume } from '../domain/resume.js';
+import { summarize as shorten } from '../clean/text.js';
+import { needsResume } from './summarizer.js';
 import { VERSION } from '../system/version.js';
 
 export interface PublishInput {
@@ -23,6 +27,8 @@ export interface PublishInput {
   readonly builtAt: Date;
   /** Titles and summaries in the site's language from the translation cache, when a provider is configured. */
   readonly translator?: Translator | null;
+  /** The stored résumés (issue 16), when a summarizer is configured. */
+  readonly summarizer?: Summarizer | null;
 }
 
 /** The store_state key of when the site last changed (publishSite's changedAt). */
@@ -42,10 +48,14 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
   const sourcesById = new Map(sources.map((source) => [source.id, source]));
   // One entry per story (the same news told by several sources), newest activity first.
   const translate = memoizedLookup(input.translator ?? null);
+  const summarizer = input.summarizer ?? null;
   const toEntries = (stories: readonly StoredStory[]) =>
     stories.flatMap((story) => {
       const entry = toStoryEntry(story, sourcesById, themes, locale);
-      return entry ? [inSiteLanguage(entry, translate, locale)] : [];
+      if (!entry) return [];
+      const resume = summarizer !== null && needsResume(story, locale) ? summarizer.stored(story.guid) : null;
+      if (resume?.state === 'written') return [withResume(entry, story, resume, sourcesById, locale)];
+      return [inSiteLanguage(entry, translate, locale)];
     });
   const entries = toEntries(store.recentStories(config.maxItems));
   const entriesByTheme = Object.fromEntries(
@@ -59,6 +69,7 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
       siteUrl: config.site.url,
       generator: `veille ${VERSION}`,
       locale,
+      resumesOff: config.summarize.provider === 'none',
     },
     entries,
     entriesByTheme,
@@ -120,6 +131,40 @@ export function toStoryEntry(
     themes: themes.filter((theme) => matched.has(theme.id)),
     imageUrl: told.imageUrl ?? first.imageUrl,
     sources: credits,
+  };
+}
+
+/**
+ * A story shown by its résumé, the way the seed post reads (issue 16): the title and résumé in the
+ * site's language, "Lire l’article sur AIhub" for each source (veille's own links, never the
+ * model's), and a line saying a model wrote it from those sources, with the original title.
+ */
+export function withResume(
+  entry: FeedEntry,
+  story: StoredStory,
+  resume: StoredResume,
+  sourcesById: ReadonlyMap<number, SourceRecord>,
+  locale: SiteLocale,
+): FeedEntry {
+  const { words } = locale;
+  const members = story.members.filter((member) => sourcesById.has(member.sourceId));
+  const credited = creditedMembers(members, (member) => member.sourceId);
+  const names = credited.map((member) => sourceName(sourcesById.get(member.sourceId) as SourceRecord));
+  const original = members.find((member) => !locale.isSiteLanguage(member.language)) ?? members[0];
+  const paragraphs = resume.text.split('\n').map((paragraph) => html`<p>${paragraph}</p>`.toString());
+  const reads = credited.flatMap((member, index) => {
+    const href = webUrlOrNull(member.link);
+    return href === null ? [] : [html`<p><a href="${href}">${words.readArticleOn(names[index] ?? '')}</a></p>`.toString()];
+  });
+  const originalTitle = original?.title ?? '';
+  const note = html`<p><em>${words.writtenByModel(resume.model, locale.join(names))} ${words.originalTitle}${words.colon}${words.quotes[0]}<span lang="${original?.language ?? ''}">${originalTitle}</span>${words.quotes[1]}.</em></p>`;
+  return {
+    ...entry,
+    title: resume.title,
+    summary: shorten(resume.text.replace(/\n/g, ' '), 400),
+    contentHtml: [...paragraphs, ...reads, note.toString()].join('\n'),
+    language: locale.language,
+    resume: { model: resume.model, originalTitle, originalLanguage: original?.language ?? null },
   };
 }
 

@@ -1,7 +1,8 @@
 // Use case "status": each configured source's health from the store (state, next fetch, the host's
 // Retry-After, its last error without secrets) and the digest deliveries a killed send left
 // uncertain. Reads only: it takes no lock, so that it answers while the worker runs.
-import type { Config } from '../config/load-config.js';
+import { localeOf, type Config } from '../config/load-config.js';
+import { leadTelling } from '../domain/story-view.js';
 import { isSameSourceUrl, publicUrl } from '../domain/source-url.js';
 import type { SourceSpec } from '../domain/types.js';
 import { readHostKey } from '../fetch/host-limiter.js';
@@ -44,6 +45,17 @@ export interface StatusReport {
   readonly inFlight: readonly StatusDelivery[];
   /** Article pages of teaser items (issue 16): fetched, failed by code, not needed. */
   readonly fullText: FullTextCounts;
+  readonly resumes: ResumeStatus;
+}
+
+/** Résumés (issue 16): how many stored, rejected, and how many published entries read in another language. */
+export interface ResumeStatus {
+  readonly provider: 'none' | 'openai';
+  readonly written: number;
+  readonly rejected: number;
+  /** Entries of the merged feed shown in another language than the site's (no résumé, no translation). */
+  readonly notInSiteLanguage: number;
+  readonly published: number;
 }
 
 export function readStatus(config: Config, now: Date): StatusReport {
@@ -53,11 +65,13 @@ export function readStatus(config: Config, now: Date): StatusReport {
   let deferrals: HostDeferral[] = [];
   let sending: Delivery[] = [];
   let fullText: FullTextCounts = { ok: 0, failed: 0, notNeeded: 0, failuresByCode: {} };
+  let resumes: ResumeStatus = { provider: config.summarize.provider, written: 0, rejected: 0, notInSiteLanguage: 0, published: 0 };
   try {
     stored = store?.listSources({ activeOnly: false }) ?? [];
     deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];
     sending = store?.digests().listSendingDeliveries() ?? [];
     fullText = store?.fullTexts().counts() ?? fullText;
+    if (store) resumes = resumeStatus(config, store);
   } finally {
     store?.close();
   }
@@ -78,7 +92,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
       lastError: record === null ? null : shownError(record),
     };
   });
-  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText };
+  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes };
 }
 
 /**
@@ -114,6 +128,24 @@ function nextAttempt(record: SourceRecord | null, hostDeferral: HostDeferral | n
 function shownError(record: SourceRecord): string | null {
   if (record.lastError === null) return null;
   return record.lastError.replace(URL_IN_TEXT, (url) => publicUrl(url));
+}
+
+/**
+ * The résumés stored, and the merged feed's entries that readers get in another language: a story
+ * whose telling is not in the site's language and that has no written résumé.
+ */
+function resumeStatus(config: Config, store: Store): ResumeStatus {
+  const locale = localeOf(config);
+  const counts = store.resumes().countByState();
+  const active = new Set(store.listSources({ activeOnly: true }).map((source) => source.id));
+  const stories = store.recentStories(config.maxItems).filter((story) => story.members.some((member) => active.has(member.sourceId)));
+  const resumes = store.resumes();
+  const notInSiteLanguage = stories.filter((story) => {
+    const lead = leadTelling(story.members.filter((member) => active.has(member.sourceId)), locale);
+    if (lead === undefined || lead.language === null || locale.isSiteLanguage(lead.language)) return false;
+    return config.summarize.provider === 'none' || resumes.get(story.guid)?.state !== 'written';
+  }).length;
+  return { provider: config.summarize.provider, ...counts, notInSiteLanguage, published: stories.length };
 }
 
 /** An http(s) URL as messages write it: up to the next space or quote. */

@@ -148,6 +148,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { json: flag },
     positionals: ['URL'],
   },
+  {
+    name: 'summarize',
+    synopsis: '--story ID [--dry-run] [--json]',
+    summary:
+      "write one story's résumé now (ID: a story's GUID from \"veille stories\",\n" +
+      'or one of its items) and print the check; --dry-run stores nothing',
+    options: { story: text, 'dry-run': flag, json: flag },
+    positionals: [],
+    required: { story: 'ID' },
+  },
 ];
 
 /** The commands that take an action word ("sources add"). */
@@ -172,6 +182,7 @@ export type CliOptions = ParsedValues & {
   readonly lang?: string;
   readonly 'no-check'?: boolean;
   readonly 'log-format'?: string;
+  readonly story?: string;
 };
 
 export type ParsedCommand =

@@ -128,6 +128,11 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const [{ runExtractCommand }, { configureApp }] = await Promise.all([import('./extract-command.js'), import('../app/app.js')]);
       return runExtractCommand(configureApp(loadConfig(configFile), { clock, env: ctx.env, logger: silentLogger }), rest[0] ?? '', options.json === true, ctx.output);
     }
+    case 'summarize': {
+      const config = loadConfig(configFile);
+      const [{ runSummarizeCommand }, open] = await Promise.all([import('./summarize-command.js'), commandAppOpener(config, 'summarize', clock, ctx)]);
+      return runSummarizeCommand(config, { story: options.story ?? '', dryRun: options['dry-run'] === true, json: options.json === true }, { output: ctx.output, open });
+    }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }

@@ -9,7 +9,7 @@ import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
-  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText } = readStatus(config, clock.now());
+  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes } = readStatus(config, clock.now());
   if (json) {
     output.out(
       `${JSON.stringify(
@@ -42,6 +42,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
             sending: inFlight.map(deliveryJson),
           },
           fullText: { fetched: fullText.ok, failed: fullText.failed, notNeeded: fullText.notNeeded, failures: fullText.failuresByCode },
+          resumes,
         },
         null,
         2,
@@ -75,6 +76,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   if (fullText.ok + fullText.failed > 0) output.out(describeFullText(fullText));
   for (const delivery of uncertain) output.out(describeUncertain(delivery.week, delivery.recipient, delivery.updatedAt, zone));
   if (inFlight.length > 0) output.out(`${inFlight.length} digest message(s) being sent now\n`);
+  output.out(describeResumes(resumes));
   return 0;
 }
 
@@ -83,6 +85,15 @@ function describeFullText(counts: FullTextCounts): string {
   const codes = Object.entries(counts.failuresByCode).map(([code, count]) => `${code} ${count}`).join(', ');
   return `full text: ${counts.ok} article pages fetched, ${counts.failed} failed${codes === '' ? '' : ` (${codes})`}; ` +
     "a failed page leaves the feed's content\n";
+}
+
+/** Résumés (issue 16): what they cost, or, without a provider, how many entries read in another language and how to turn them on. */
+function describeResumes(resumes: ReturnType<typeof readStatus>['resumes']): string {
+  if (resumes.provider === 'none') {
+    if (resumes.notInSiteLanguage === 0) return '';
+    return `${resumes.notInSiteLanguage} of ${resumes.published} published entries are not in the site's language; résumés are off: set summarize: { provider: openai, url: http://127.0.0.1:11434/v1, model: MODEL } (Ollama or any OpenAI-compatible server)\n`;
+  }
+  return `résumés: ${resumes.written} written, ${resumes.rejected} rejected by the check; ${resumes.notInSiteLanguage} of ${resumes.published} published entries still not in the site's language\n`;
 }
 
 function deliveryJson(delivery: StatusDelivery) {

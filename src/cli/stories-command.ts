@@ -11,7 +11,7 @@ const DEFAULT_DAYS = 7;
 
 export function runStoriesCommand(config: Config, clock: Clock, output: Output, options: { since?: string; json: boolean }): number {
   const since = parseSince(options.since, clock.now());
-  const view = listStories(config, since);
+  const view = listStories(config, since, clock);
   if (options.json) {
     output.out(`${JSON.stringify({ since: since.toISOString(), stories: view }, null, 2)}\n`);
     return 0;

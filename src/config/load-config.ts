@@ -38,6 +38,7 @@ export interface Config {
   readonly processing: Readonly<ParsedConfig['processing']>;
   readonly log: Readonly<ParsedConfig['log']>;
   readonly fullText: Readonly<ParsedConfig['fullText']>;
+  readonly summarize: Readonly<ParsedConfig['summarize']>;
 }
 
 /** The words, numbers and dates readers see: `site.language` in `site.timezone`. */
@@ -118,6 +119,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     processing: parsed.processing,
     log: parsed.log,
     fullText: parsed.fullText,
+    summarize: parsed.summarize,
   };
 }
 

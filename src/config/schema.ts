@@ -111,6 +111,8 @@ const DEFAULT_GLOSSARY = [
   { source: 'machine learning', target: 'apprentissage automatique' },
   { source: 'AI Act', target: 'AI Act' },
   { source: 'prompt injection', target: 'injection de prompt' },
+  { source: 'artificial intelligence', target: 'intelligence artificielle' },
+  { source: 'AI', target: 'IA' },
 ];
 
 const translateSchema = z
@@ -152,6 +154,50 @@ const translateSchema = z
       need('url', "the server's base URL, such as http://127.0.0.1:11434/v1");
       need('model', 'the model name');
     }
+  });
+
+/**
+ * Résumés of stories with a member not in the site's language (issue 16): any OpenAI-compatible
+ * chat server. `prompt` '' takes the built-in one in the site's language (src/summarize/prompt.ts).
+ */
+const summarizeSchema = z
+  .strictObject({
+    provider: z.enum(['none', 'openai']).default('none'),
+    /** The server's base URL, such as http://127.0.0.1:11434/v1 (Ollama). */
+    url: z.union([z.literal(''), httpUrl]).default(''),
+    model: z.string().default(''),
+    /** The environment variable that holds the API key ('' for none). */
+    apiKeyEnv: z.union([z.literal(''), envName]).default(''),
+    minWords: z.number().int().min(10).max(2_000).default(60),
+    maxWords: z.number().int().min(20).max(2_000).default(220),
+    /** The instructions given to the model; '' for the default. */
+    prompt: z.string().default(''),
+    /** A story that gained a member is summarised again at most once per this many hours. */
+    refreshHours: z.number().min(0).max(24 * 365).default(24),
+    /** Stories with a member published in the last days are summarised (newest first). */
+    maxAgeDays: z.number().int().positive().max(365).default(8),
+    /** What one run and one day may spend; the rest waits. */
+    budget: z
+      .strictObject({
+        requests: z.number().int().min(0).default(40),
+        characters: z.number().int().min(0).default(400_000),
+        requestsPerDay: z.number().int().min(0).default(400),
+        charactersPerDay: z.number().int().min(0).default(4_000_000),
+      })
+      .prefault({}),
+    timeoutMs: z.number().int().positive().default(120_000),
+    retry: z
+      .strictObject({
+        attempts: z.number().int().min(1).max(10).default(2),
+        delayMs: z.number().int().min(0).default(2_000),
+      })
+      .prefault({}),
+  })
+  .superRefine((value, context) => {
+    if (value.provider === 'none') return;
+    if (value.url === '') context.addIssue({ code: 'custom', path: ['url'], message: "expected the server's base URL, such as http://127.0.0.1:11434/v1 (required with provider openai)" });
+    if (value.model === '') context.addIssue({ code: 'custom', path: ['model'], message: 'expected the model name (required with provider openai)' });
+    if (value.minWords > value.maxWords) context.addIssue({ code: 'custom', path: ['minWords'], message: `expected at most maxWords (${value.maxWords})` });
   });
 
 export const configSchema = z.strictObject({
@@ -202,6 +248,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
+  summarize: summarizeSchema.prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

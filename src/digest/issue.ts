@@ -24,6 +24,8 @@ export interface BuildOptions {
    * shown need them, so a big week is read without its texts (a lookup, no other effect).
    */
   readonly loadTexts?: (itemIds: readonly string[]) => ReadonlyMap<string, ItemTexts>;
+  /** A story's written résumé (issue 16), found by any of its items' ids, when a summarizer is configured. */
+  readonly resume?: (itemIds: readonly string[]) => { readonly title: string; readonly text: string } | null;
 }
 
 export interface ItemTexts {
@@ -79,8 +81,26 @@ export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], op
       const lead = texts && ids ? texts.get(ids.leadId) : undefined;
       const title = (lead?.title ?? story.title) || locale.words.untitled;
       const summary = lead?.summary ?? story.summary;
+      const resume = ids ? (options.resume?.([ids.leadId, ...ids.sourceItemIds]) ?? null) : null;
       const translated = options.translate?.({ title, summary, language: story.summaryLanguage }) ?? null;
       const shown = inReadersLanguage({ title, summary, language: story.language }, translated, locale);
+      const sources = story.sources.map((source, i) => {
+        const own = texts && ids ? texts.get(ids.sourceItemIds[i] ?? '') : undefined;
+        return { name: source.name, link: webUrlOrNull(own ? own.link : source.link) };
+      });
+      if (resume !== null) {
+        return {
+          ...story,
+          title: resume.title,
+          languageNote: locale.words.resumeNote,
+          language: locale.language,
+          summaryLanguage: locale.language,
+          link: webUrlOrNull(lead ? lead.link : story.link),
+          sources,
+          date: locale.fullDate(story.publishedAt),
+          summary: shortSummary(resume.text.replace(/\n/g, ' '), locale.language),
+        };
+      }
       return {
         ...story,
         title: shown.title,
@@ -88,10 +108,7 @@ export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], op
         language: shown.language,
         summaryLanguage: translated !== null ? locale.language : story.summaryLanguage,
         link: webUrlOrNull(lead ? lead.link : story.link),
-        sources: story.sources.map((source, i) => {
-          const own = texts && ids ? texts.get(ids.sourceItemIds[i] ?? '') : undefined;
-          return { name: source.name, link: webUrlOrNull(own ? own.link : source.link) };
-        }),
+        sources,
         date: locale.fullDate(story.publishedAt),
         summary: shortSummary(shown.summary, translated !== null ? locale.language : (story.summaryLanguage ?? locale.language)),
       };

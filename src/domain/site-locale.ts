@@ -84,6 +84,16 @@ interface Words {
   readonly writtenInSiteLanguage: string;
   /** The mark of a story shown as written in another language ("En anglais"); null name: not known to Intl. */
   readonly writtenIn: (name: string | null) => string;
+  /** "Lire l’article sur AIhub": one link per source under a résumé (issue 16). */
+  readonly readArticleOn: (source: string) => string;
+  /** The line under a résumé: written by a model, from which sources. */
+  readonly writtenByModel: (model: string, sources: string) => string;
+  /** The page's footer without a résumé provider: how many entries are in another language, how to turn résumés on. */
+  readonly notInSiteLanguage: (count: string, total: string) => string;
+  /** After a résumé's title in the digest: "(résumé écrit par un modèle)". */
+  readonly resumeNote: string;
+  /** The pages' mark of a story shown as a model's résumé ("Résumé par un modèle"). */
+  readonly resumeMark: string;
 }
 
 export interface DayParts {
@@ -160,6 +170,12 @@ const FRENCH: Words = {
   subscribeToTheme: 'S’abonner à ce thème',
   writtenInSiteLanguage: 'En français',
   writtenIn: (name) => (name === null ? 'Dans une autre langue' : `En ${name}`),
+  readArticleOn: (source) => `Lire l’article sur ${source}`,
+  resumeNote: '(résumé écrit par un modèle)',
+  resumeMark: 'Résumé par un modèle',
+  writtenByModel: (model, sources) => `Résumé écrit par un modèle de langue (${model}) à partir de ${sources}.`,
+  notInSiteLanguage: (count, total) =>
+    `Articles dans une autre langue que le français\u202F: ${count} sur ${total}. Les résumés en français s’activent avec le bloc «\u202Fsummarize\u202F» de la configuration (un modèle local comme Ollama suffit).`,
 };
 
 const ENGLISH: Words = {
@@ -222,6 +238,12 @@ const ENGLISH: Words = {
   subscribeToTheme: 'Subscribe to this theme',
   writtenInSiteLanguage: 'In English',
   writtenIn: (name) => (name === null ? 'In another language' : `In ${name}`),
+  readArticleOn: (source) => `Read the article on ${source}`,
+  resumeNote: '(résumé written by a model)',
+  resumeMark: 'Résumé by a model',
+  writtenByModel: (model, sources) => `Résumé written by a language model (${model}) from ${sources}.`,
+  notInSiteLanguage: (count, total) =>
+    `Entries in another language than English: ${count} of ${total}. Résumés are turned on with the “summarize” block of the config (a local model such as Ollama will do).`,
 };
 
 /** `site.language` when the config does not say. */

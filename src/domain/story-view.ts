@@ -58,8 +58,10 @@ export interface ReadingMark {
 }
 
 /** The mark of an entry as the site shows it; null when its language is not known. */
-export function readingMark(entry: Pick<FeedEntry, 'language' | 'reading'>, locale: SiteLocale): ReadingMark | null {
+export function readingMark(entry: Pick<FeedEntry, 'language' | 'reading' | 'resume'>, locale: SiteLocale): ReadingMark | null {
   const { reading } = entry;
+  // A model's French résumé of sources in another language: neither written in French nor translated.
+  if (entry.resume !== undefined) return { kind: 'translated', text: locale.words.resumeMark };
   if (reading?.mark === 'translated') return { kind: 'translated', text: capitalized(locale.translatedFrom(reading.from)) };
   if (reading?.mark === 'foreign') return { kind: 'foreign', text: locale.words.writtenIn(locale.languageName(reading.from)) };
   if (entry.language === null) return null;

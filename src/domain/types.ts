@@ -130,6 +130,8 @@ export interface FeedEntry {
   readonly imageUrl: string | null;
   /** A story told by several sources: each source with its own item's link, first source first. */
   readonly sources?: readonly EntrySource[];
+  /** Shown as a model's résumé (issue 16): the model, and the original title it replaces. */
+  readonly resume?: { readonly model: string; readonly originalTitle: string; readonly originalLanguage: string | null };
   /** Set when the title and summary are not as written in the site's language: see EntryReading. */
   readonly reading?: EntryReading;
 }

@@ -223,6 +223,8 @@ function jsonItem(entry: FeedEntry): Record<string, unknown> {
       themes: entry.themes.map((theme) => theme.id),
       // A story told by several sources: each with its own item's link.
       sources: entry.sources?.map((source) => ({ name: source.name, url: webUrlOrNull(source.link) ?? undefined, language: source.language ?? undefined })),
+      // A model's résumé (issue 16): which model, and the title it replaces.
+      resume: entry.resume ? { model: entry.resume.model, original_title: entry.resume.originalTitle, original_language: entry.resume.originalLanguage ?? undefined } : undefined,
     },
   };
 }

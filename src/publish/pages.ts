@@ -7,7 +7,7 @@ import type { SiteLocale } from '../domain/site-locale.js';
 import { readingMark, storySources } from '../domain/story-view.js';
 import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
 import { webUrlOrNull } from '../domain/web-url.js';
-import { html, type SafeHtml } from './html.js';
+import { html, rawHtml, type SafeHtml } from './html.js';
 import { renderPage, type AlternateLink } from './page-shell.js';
 import { DIGEST_FEEDS, DIGEST_LIST_PAGE, digestPage, INDEX_PAGE, SITE_FEEDS, SOURCES_OPML, themeFeeds, themePage, type FeedFile } from './site-files.js';
 
@@ -21,6 +21,8 @@ export interface ReadingSite {
   readonly digests?: readonly { readonly week: string; readonly title: string }[];
   /** How many sources the site follows, for the line that says what the page is; omitted when unknown. */
   readonly sourceCount?: number;
+  /** Résumés off (issue 16): the footer says how many entries read in another language and how to turn them on. */
+  readonly resumesOff?: boolean;
 }
 
 /** Stories published on one day of the site's time zone. */
@@ -71,7 +73,11 @@ function renderEntry(entry: FeedEntry, locale: SiteLocale, root: string): SafeHt
   return html`<article>
 <h3${langAttribute}>${href !== null ? html`<a href="${href}">${title}</a>` : title}</h3>
 <p class="meta"><span class="vh">${words.sources}${words.colon}</span>${credits}${mark !== null ? html` · <span class="mark ${mark.kind}">${mark.text}</span>` : null}</p>
-${summary !== '' ? html`<p${langAttribute}>${summary}</p>\n` : null}${entry.themes.length > 0
+${entry.resume !== undefined
+    ? // A model's résumé reads whole, as in the feeds: its paragraphs, "Lire l’article sur …" and the
+      // line on how it was written, all built by veille through `html` (app/publish.ts withResume).
+      html`<div class="resume">${rawHtml(entry.contentHtml)}</div>\n`
+    : summary !== '' ? html`<p${langAttribute}>${summary}</p>\n` : null}${entry.themes.length > 0
     ? html`<ul class="themes" aria-label="${words.themes}">${entry.themes.map(
         (theme) => html`<li><a href="${root}${themePage(encodeURIComponent(theme.id))}">${theme.label}</a></li>`,
       )}</ul>\n`
@@ -143,8 +149,8 @@ function renderAbout(site: ReadingSite): SafeHtml {
   return html`<p class="meta">${count !== null ? html`${count} · ` : null}${words.updatedOn} <time datetime="${builtAt.toISOString()}">${locale.dateTime(builtAt)}</time> · <a href="#flux">${words.subscribe}</a></p>`;
 }
 
-function renderFooter(site: ReadingSite): SafeHtml {
-  return html`<p>${site.locale.words.generatedBy} ${site.meta.generator}.</p>`;
+function renderFooter(site: ReadingSite, entries: readonly FeedEntry[]): SafeHtml {
+  return html`<p>${site.locale.words.generatedBy} ${site.meta.generator}.</p>${otherLanguages(entries, site.locale, site.resumesOff === true)}`;
 }
 
 /** index.html */
@@ -166,7 +172,7 @@ ${renderThemeNav(site.themes, locale, '', null)}</header>
 <main id="contenu">
 ${renderDays(entries, locale, '')}</main>
 ${renderFeedBlock(site, '')}`,
-    footer: renderFooter(site),
+    footer: renderFooter(site, entries),
   });
 }
 
@@ -192,6 +198,14 @@ ${renderThemeNav(site.themes, locale, root, theme.id)}</header>
 <main id="contenu">
 ${renderDays(entries, locale, root)}</main>
 ${renderFeedBlock(site, root)}`,
-    footer: renderFooter(site),
+    footer: renderFooter(site, entries),
   });
+}
+
+/** "Articles dans une autre langue que le français : 97 sur 100. …" when résumés are off and some entries read in another language. */
+function otherLanguages(entries: readonly FeedEntry[], locale: SiteLocale, resumesOff: boolean): SafeHtml | null {
+  if (!resumesOff) return null;
+  const count = entries.filter((entry) => entry.language !== null && !locale.isSiteLanguage(entry.language)).length;
+  if (count === 0) return null;
+  return html`\n<p>${locale.words.notInSiteLanguage(locale.number(count), locale.number(entries.length))}</p>`;
 }

@@ -15,7 +15,7 @@ import { renderIndexPage, renderThemePage, type ReadingSite } from './pages.js';
 import { INDEX_PAGE, SITE_FEEDS, SITE_FOLDERS, SOURCES_OPML, themeFeeds, themePage, type FeedFile } from './site-files.js';
 
 export interface SiteSnapshot {
-  meta: { title: string; description: string; siteUrl: string; generator: string; locale: SiteLocale };
+  meta: { title: string; description: string; siteUrl: string; generator: string; locale: SiteLocale; resumesOff?: boolean };
   /** The merged feed, newest first, already capped. */
   entries: readonly FeedEntry[];
   /**
@@ -130,6 +130,7 @@ function renderSite(snapshot: SiteSnapshot): Array<[string, string]> {
     locale: meta.locale,
     digests: snapshot.digests ?? [],
     sourceCount: snapshot.sources.length,
+    resumesOff: meta.resumesOff === true,
   };
   const themePages: Array<[string, string]> = [];
   for (const theme of themes) {

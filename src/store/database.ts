@@ -175,6 +175,26 @@ const MIGRATIONS: readonly string[] = [
     fetched_at TEXT NOT NULL
   );
   `,
+  `
+  -- Résumés (issue 16): one per story, written or rejected by the check, and what was spent per day.
+  CREATE TABLE resumes (
+    story_guid TEXT PRIMARY KEY,         -- the story's published GUID: it never changes
+    input_hash TEXT NOT NULL,            -- members' texts, model, prompt, glossary: equal → no new call
+    state TEXT NOT NULL,                 -- written | rejected
+    title TEXT NOT NULL,                 -- plain text, checked ('' when rejected)
+    text TEXT NOT NULL,
+    reasons TEXT NOT NULL,               -- JSON array: why the check refused it
+    model TEXT NOT NULL,
+    item_ids TEXT NOT NULL,              -- JSON array: the members it was written from
+    created_at TEXT NOT NULL,
+    reused_at TEXT                       -- first time a later run found it current (state "cached")
+  );
+  CREATE TABLE resume_spending (
+    day TEXT PRIMARY KEY,                -- YYYY-MM-DD, UTC
+    requests INTEGER NOT NULL,
+    characters INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function openDatabase(path: string): Db {

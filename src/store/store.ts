@@ -15,6 +15,7 @@ import { ItemStore, type SaveResult, type TaggedItem, type TaggingRow } from './
 import { SourceStore, type SourceFailure, type SourceNotModified, type SourceSuccess } from './source-store.js';
 import { StoryStore } from './story-store.js';
 import { TranslationStore } from './translation-store.js';
+import { ResumeStore } from './resume-store.js';
 
 export class Store {
   private sourceStore: SourceStore | null = null;
@@ -23,6 +24,7 @@ export class Store {
   private digestStore: DigestStore | null = null;
   private translationStore: TranslationStore | null = null;
   private fullTextStore: FullTextStore | null = null;
+  private resumeStore: ResumeStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
@@ -93,6 +95,12 @@ export class Store {
   fullTexts(): FullTextStore {
     this.fullTextStore ??= new FullTextStore(this.db);
     return this.fullTextStore;
+  }
+
+  /** The résumés of stories and what their provider was sent per day. */
+  resumes(): ResumeStore {
+    this.resumeStore ??= new ResumeStore(this.db);
+    return this.resumeStore;
   }
 
   // Sources (SourceStore).

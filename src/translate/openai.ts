@@ -76,7 +76,7 @@ export function createOpenAiCompatible(settings: ProviderSettings): TranslationP
  * Searched with two plain scans, not `/<think>[\s\S]*?<\/think>/g`, which reads to the end of the
  * answer again from every `<think>` that is never closed.
  */
-function withoutReasoning(content: string): string {
+export function withoutReasoning(content: string): string {
   const kept: string[] = [];
   let from = 0;
   for (;;) {

@@ -24,11 +24,18 @@ export interface FetchCounters {
   durationCount: number;
 }
 
+/** Résumés (issue 16) over every cycle since the worker started: by outcome, and the requests sent. */
+export interface ResumeCounters {
+  readonly byResult: Map<string, number>;
+  requests: number;
+}
+
 export interface CycleMetrics {
   cycles: number;
   lastCycle: CycleSummary | null;
   running: boolean;
   readonly fetches: FetchCounters;
+  readonly resumes: ResumeCounters;
   /** Article pages (issue 16) by result: "ok" or the error code; and those left for a later cycle. */
   readonly fullText: FullTextCounters;
 }
@@ -54,6 +61,7 @@ export function createCycleMetrics(): CycleMetrics {
       durationCount: 0,
     },
     fullText: { byCode: new Map(), waiting: 0 },
+    resumes: { byResult: new Map(), requests: 0 },
   };
 }
 
@@ -62,6 +70,16 @@ export function recordFullText(counters: FullTextCounters, summary: FullTextSumm
   if (summary.fetched > 0) counters.byCode.set('ok', (counters.byCode.get('ok') ?? 0) + summary.fetched);
   for (const [code, count] of Object.entries(summary.failures)) counters.byCode.set(code, (counters.byCode.get(code) ?? 0) + count);
   counters.waiting += summary.waiting;
+}
+
+/** Adds one cycle's résumé step to the counters (call it with each cycle's summary). */
+export function recordResumes(counters: ResumeCounters, summary: CycleSummary): void {
+  const run = summary.summarized;
+  if (!run) return;
+  for (const result of ['written', 'cached', 'rejected', 'waiting', 'deferred'] as const) {
+    counters.byResult.set(result, (counters.byResult.get(result) ?? 0) + run[result]);
+  }
+  counters.requests += run.requests;
 }
 
 /** Adds one source's result to the counters (call it from runCycle's onProgress). */
@@ -145,6 +163,16 @@ export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRec
     '# TYPE veille_fulltext_waiting_total counter',
     `veille_fulltext_waiting_total ${metrics.fullText.waiting}`,
   ];
+  if (metrics.resumes.byResult.size > 0) {
+    lines.push(
+      '# HELP veille_resumes_total Stories seen by the résumé step, by result (rejected: refused twice by the faithfulness check).',
+      '# TYPE veille_resumes_total counter',
+      ...[...metrics.resumes.byResult].map(([result, count]) => `veille_resumes_total{result="${escapeLabel(result)}"} ${count}`),
+      '# HELP veille_resume_requests_total Requests sent to the résumé model.',
+      '# TYPE veille_resume_requests_total counter',
+      `veille_resume_requests_total ${metrics.resumes.requests}`,
+    );
+  }
   if (last) {
     lines.push(
       '# HELP veille_last_cycle_duration_seconds Duration of the last cycle.',

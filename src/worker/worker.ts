@@ -8,7 +8,7 @@ import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import { runScheduledDigest } from '../app/digest.js';
-import { createCycleMetrics, recordFullText, recordSourceResult, renderMetrics } from './metrics.js';
+import { createCycleMetrics, recordFullText, recordResumes, recordSourceResult, renderMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
 
 export interface WorkerDeps {
@@ -64,6 +64,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
         metrics.cycles += 1;
         metrics.lastCycle = summary;
         recordFullText(metrics.fullText, summary.fullText);
+        recordResumes(metrics.resumes, summary);
         logger.info({ ...summary, failures: summary.failures.length }, 'cycle done');
         deps.onCycle?.(summary);
       })

@@ -1,8 +1,9 @@
 // /metrics in the Prometheus text format: counters accumulated over cycles from each source's result.
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../src/domain/source.js';
-import { createCycleMetrics, recordSourceResult, renderMetrics } from '../../src/worker/metrics.js';
-import type { SourceResult } from '../../src/app/pipeline.js';
+import { createCycleMetrics, recordResumes, recordSourceResult, renderMetrics } from '../../src/worker/metrics.js';
+import type { CycleSummary, SourceResult } from '../../src/app/pipeline.js';
+import { NO_FULL_TEXT } from '../../src/app/full-text-step.js';
 
 const NOW = new Date('2026-11-26T08:00:00Z');
 
@@ -64,5 +65,24 @@ describe('renderMetrics', () => {
     expect(new Set(types).size).toBe(types.length);
     expect(types).toContain('# TYPE veille_fetch_duration_seconds histogram');
     expect(types).toContain('# TYPE veille_fetches_total counter');
+  });
+});
+
+describe('résumé metrics (issue 16)', () => {
+  it('counts each cycle’s résumés by result, rejections included, and the requests sent', () => {
+    const metrics = createCycleMetrics();
+    const cycle = (summarized: NonNullable<CycleSummary['summarized']>): CycleSummary => ({
+      startedAt: '2026-11-26T08:00:00Z', durationMs: 1, sources: 1, due: 1, fetched: 1, notModified: 0, failed: 0, deferred: 0,
+      newItems: 0, updatedItems: 0, published: 1, failures: [], fullText: NO_FULL_TEXT, summarized,
+    });
+    recordResumes(metrics.resumes, cycle({ written: 2, cached: 0, rejected: 1, waiting: 0, deferred: 0, requests: 4, characters: 9000, stopped: null }));
+    recordResumes(metrics.resumes, cycle({ written: 0, cached: 3, rejected: 0, waiting: 0, deferred: 0, requests: 0, characters: 0, stopped: null }));
+    const lines = renderMetrics(metrics, [], { now: NOW, staleAfterDays: 30 }).split('\n');
+    expect(lines).toEqual(expect.arrayContaining([
+      'veille_resumes_total{result="written"} 2',
+      'veille_resumes_total{result="rejected"} 1',
+      'veille_resumes_total{result="cached"} 3',
+      'veille_resume_requests_total 4',
+    ]));
   });
 });

@@ -4,8 +4,9 @@
 //      three interleaved rounds (target: within 3x, RSS < 300 MB).
 //   Then the fetch bench, building a digest issue from 50,000 items stored in one week against the
 //   SQLite read of the same rows (digest-bench.ts, target < 1 s), and grouping 10,000 items into
-//   stories (cluster-bench.ts, target < 2 s). Last, the article pages a new item costs (full-text-bench.ts;
-//   alone: node build/tools/bench/bench.js fulltext).
+//   stories (cluster-bench.ts, target < 2 s). Then the article pages a new item costs (full-text-bench.ts;
+//   alone: node build/tools/bench/bench.js fulltext), and résumé requests per cycle in steady state
+//   (resume-bench.ts, target 0; alone: node build/tools/bench/bench.js resumes).
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -137,6 +138,10 @@ async function main(): Promise<void> {
     await (await import('./full-text-bench.js')).runFullTextBench();
     return;
   }
+  if (mode === 'resumes') {
+    await (await import('./resume-bench.js')).runResumeBench();
+    return;
+  }
   if (mode === 'stages') {
     process.stdout.write(JSON.stringify(await (await import('./stage-bench.js')).measureStages()));
     return;
@@ -180,6 +185,7 @@ async function main(): Promise<void> {
   (await import('./cluster-bench.js')).runClusterBench();
   await printTagBench();
   await (await import('./full-text-bench.js')).runFullTextBench();
+  await (await import('./resume-bench.js')).runResumeBench();
 }
 
 /** Tagging alone on the real AI-news items, against splitting the same texts into words. */

@@ -19,7 +19,7 @@ async function runDemo(mode: DemoMode): Promise<number> {
     const base = `http://127.0.0.1:${portOf(server)}`;
     rmSync(DEMO_OUTPUT_DIR, { recursive: true, force: true });
     mkdirSync(DEMO_OUTPUT_DIR, { recursive: true });
-    writeFileSync(CONFIG_FILE, demoConfig(base));
+    writeFileSync(CONFIG_FILE, demoConfig(base) + resumeConfig(process.env));
     process.stdout.write(`Serving ${FEEDS.length} sample feeds at ${base}/ (${DEMO_FEEDS_DIR})\n\n`);
     const code = await main(['run', '--config', CONFIG_FILE]);
     if (code !== 0) return code;
@@ -47,6 +47,8 @@ async function whereToLook(): Promise<string> {
     `  npx veille stories --since 2026-11-01 --config ${CONFIG_FILE}`,
     `  npx veille digest --week ${week} --config ${CONFIG_FILE}    the weekly issue of the sample news`,
     `  npx veille serve --config ${CONFIG_FILE}    then open http://127.0.0.1:8080/`,
+    '',
+    resumeNote(process.env),
     '',
   ].join('\n');
 }
@@ -104,6 +106,30 @@ fetch: { perHostDelayMs: 0, perHostConcurrency: 4 }
 fullText: { maxPerCycle: 0 }   # the sample items link to the web: no article page is fetched in the demo
 email: { outbox: outbox }   # veille digest --send writes .eml files here
 `;
+}
+
+/**
+ * Résumés (issue 16) when an environment variable names an OpenAI-compatible server, such as a
+ * local Ollama; never canned text. VEILLE_DEMO_MODEL_KEY names the variable holding a key, if any.
+ */
+const MODEL_URL = 'VEILLE_DEMO_MODEL_URL';
+const MODEL_NAME = 'VEILLE_DEMO_MODEL';
+
+function resumeConfig(env: NodeJS.ProcessEnv): string {
+  const url = env[MODEL_URL] ?? '';
+  if (url === '') return '';
+  const key = env.VEILLE_DEMO_MODEL_KEY ?? '';
+  return `summarize: { provider: openai, url: ${JSON.stringify(url)}, model: ${JSON.stringify(env[MODEL_NAME] ?? 'llama3.1')}, maxAgeDays: 365${key === '' ? '' : `, apiKeyEnv: ${key}`} }\n`;
+}
+
+function resumeNote(env: NodeJS.ProcessEnv): string {
+  if ((env[MODEL_URL] ?? '') !== '') {
+    return `Résumés: written by ${env[MODEL_NAME] ?? 'llama3.1'} at ${env[MODEL_URL] ?? ''}; each story's state: npx veille stories --json --since 2026-11-01 --config ${join(DEMO_OUTPUT_DIR, 'veille.yaml')}`;
+  }
+  return [
+    'Résumés: off (no model configured), so English entries stay in English, marked "(en anglais)".',
+    `  To turn them on with a local Ollama: ${MODEL_URL}=http://127.0.0.1:11434/v1 ${MODEL_NAME}=llama3.1 npm run demo`,
+  ].join('\n');
 }
 
 process.exitCode = await runDemo(demoMode(process.argv.slice(2), process.env, process.stdin.isTTY === true));
