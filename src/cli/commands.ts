@@ -134,6 +134,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     variant: true,
   },
+  {
+    name: 'cron',
+    synopsis: '',
+    summary:
+      'print the crontab lines that run veille without `start`: a cycle on\n' +
+      'schedule.fetch and the digest, built and sent, on schedule.digest',
+    options: {},
+    positionals: [],
+  },
 ];
 
 /** The commands that take an action word ("sources add"). */

@@ -17,6 +17,7 @@ import { runWorker } from '../worker/worker.js';
 import { processOutput, type Output } from './output.js';
 import { runEvalCommand, runTagCommand } from './tag-commands.js';
 import { runDigestCommand } from './digest-command.js';
+import { runCronCommand } from './cron-command.js';
 import { runSourcesCommand } from './sources-command.js';
 import { runStatusCommand } from './status-command.js';
 import { runStoriesCommand } from './stories-command.js';
@@ -117,6 +118,8 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const config = loadConfig(configFile);
       return runRetagCommand(config, { output: ctx.output, open: () => openCommandApp(config, 'retag', clock, ctx) });
     }
+    case 'cron':
+      return runCronCommand(loadConfig(configFile), { output: ctx.output, machineTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
     case 'eval':
       return runEvalCommand(loadConfig(configFile), options.labels ?? '', options.json === true, ctx);
     default:
