@@ -116,12 +116,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'digest',
-    synopsis: '[--week YYYY-Www] [--send] [--dry-run] [--force]',
+    synopsis: '[--week YYYY-Www] [--send] [--dry-run] [--force] [--partial]',
     summary:
       'build and publish the weekly issue (default: the last complete\n' +
       'week), send it with --send; --dry-run writes and sends nothing,\n' +
-      '--force rebuilds a published issue',
-    options: { week: text, send: flag, 'dry-run': flag, force: flag, resend: text, to: text },
+      '--force rebuilds a published issue; a week not over yet is\n' +
+      'refused unless --partial',
+    options: { week: text, send: flag, 'dry-run': flag, force: flag, resend: text, to: text, partial: flag, withdraw: text },
     positionals: [],
   },
   {
@@ -130,6 +131,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary:
       'send a published issue again to one recipient (a delivery\n' +
       'reported uncertain, a lost message); recorded as a resend',
+    options: {},
+    positionals: [],
+    variant: true,
+  },
+  {
+    name: 'digest',
+    synopsis: '--withdraw YYYY-Www',
+    summary: 'take a published issue out of the digest feeds and pages; its\ndelivery log is kept',
     options: {},
     positionals: [],
     variant: true,
@@ -167,6 +176,8 @@ export type CliOptions = ParsedValues & {
   readonly lang?: string;
   readonly 'no-check'?: boolean;
   readonly 'log-format'?: string;
+  readonly partial?: boolean;
+  readonly withdraw?: string;
 };
 
 export type ParsedCommand =

@@ -108,8 +108,10 @@ async function dispatch(ctx: CliContext): Promise<number> {
           force: options.force === true,
           resend: options.resend,
           to: options.to,
+          partial: options.partial === true,
+          withdraw: options.withdraw,
         },
-        { output: ctx.output, env: ctx.env, open: () => openCommandApp(config, 'digest', clock, ctx) },
+        { output: ctx.output, env: ctx.env, open: () => openCommandApp(config, 'digest', clock, ctx), now: () => clock.now() },
       );
     }
     case 'stories':

@@ -142,6 +142,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE deliveries ADD COLUMN resent_at TEXT;
   `,
+  `
+  -- "veille digest --withdraw WEEK": the issue leaves the feeds and pages; its row and its
+  -- delivery log stay (issue 17, finding 4).
+  ALTER TABLE digests ADD COLUMN withdrawn_at TEXT;
+  `,
 ];
 
 export function openDatabase(path: string): Db {
