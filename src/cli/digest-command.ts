@@ -60,39 +60,45 @@ export async function runDigestCommand(config: Config, options: DigestCommandOpt
   if (options.send && !options.dryRun) createMailer(config, ctx.env).close();
   const app = ctx.open();
   try {
-    const built = await buildDigest(app, { week, force: options.force, dryRun: options.dryRun });
-    const { issue, range } = built;
-    ctx.output.out(`${range.id}: ${OUTCOMES[built.outcome]}\n`);
-    if (issue === null) return 0;
-    ctx.output.out(`  ${issue.title}\n  ${issue.intro}\n`);
-    if (!options.dryRun) ctx.output.out(`  ${displayPath(`${config.publishDir}/digests/${issue.week}.html`)}\n`);
-    if (options.dryRun) {
-      const messages = await renderDigestMessages(app, issue);
-      if (messages.length === 0) ctx.output.out('No recipient in email.recipients.\n');
-      for (const { message, bytes } of messages) {
-        ctx.output.out(`  would send to ${message.to}: "${message.subject}", ${message.messageId}, ${bytes.length} bytes\n`);
-      }
-      return 0;
-    }
-    if (!options.send) return 0;
-    if (config.email.recipients.length === 0) {
-      ctx.output.out('No recipient in email.recipients: nothing to send.\n');
-      return 0;
-    }
-    const summary = await sendDigest(app, issue, { env: ctx.env });
-    ctx.output.out(
-      `Sent to ${summary.target}: ${summary.sent.length} sent, ${summary.skipped.length} already done, ` +
-        `${summary.failed.length} refused, ${summary.pending.length} left for the next run` +
-        (summary.uncertain.length > 0 ? `, ${summary.uncertain.length} uncertain` : '') +
-        '\n',
-    );
-    for (const { recipient, since } of summary.uncertain) ctx.output.err(describeUncertain(issue.week, recipient, since, config.site.timezone));
-    for (const failure of summary.failed) ctx.output.err(`✗ ${failure.recipient}: ${failure.error}\n`);
-    for (const pending of summary.pending) ctx.output.err(`… ${pending.recipient}: ${pending.error}\n`);
-    return summary.stopped !== null ? 1 : 0;
+    // A dry run writes nothing: it reads beside a running cycle; the rest is one write step.
+    return options.dryRun ? await buildAndSend(config, app, week, options, ctx) : await app.exclusive('digest', () => buildAndSend(config, app, week, options, ctx));
   } finally {
     app.close();
   }
+}
+
+/** Builds (or keeps) the issue, publishes it, and sends it with --send; the exit code. */
+async function buildAndSend(config: Config, app: App, week: IsoWeek | undefined, options: DigestCommandOptions, ctx: DigestCommandContext): Promise<number> {
+  const built = await buildDigest(app, { week, force: options.force, dryRun: options.dryRun });
+  const { issue, range } = built;
+  ctx.output.out(`${range.id}: ${OUTCOMES[built.outcome]}\n`);
+  if (issue === null) return 0;
+  ctx.output.out(`  ${issue.title}\n  ${issue.intro}\n`);
+  if (!options.dryRun) ctx.output.out(`  ${displayPath(`${config.publishDir}/digests/${issue.week}.html`)}\n`);
+  if (options.dryRun) {
+    const messages = await renderDigestMessages(app, issue);
+    if (messages.length === 0) ctx.output.out('No recipient in email.recipients.\n');
+    for (const { message, bytes } of messages) {
+      ctx.output.out(`  would send to ${message.to}: "${message.subject}", ${message.messageId}, ${bytes.length} bytes\n`);
+    }
+    return 0;
+  }
+  if (!options.send) return 0;
+  if (config.email.recipients.length === 0) {
+    ctx.output.out('No recipient in email.recipients: nothing to send.\n');
+    return 0;
+  }
+  const summary = await sendDigest(app, issue, { env: ctx.env });
+  ctx.output.out(
+    `Sent to ${summary.target}: ${summary.sent.length} sent, ${summary.skipped.length} already done, ` +
+      `${summary.failed.length} refused, ${summary.pending.length} left for the next run` +
+      (summary.uncertain.length > 0 ? `, ${summary.uncertain.length} uncertain` : '') +
+      '\n',
+  );
+  for (const { recipient, since } of summary.uncertain) ctx.output.err(describeUncertain(issue.week, recipient, since, config.site.timezone));
+  for (const failure of summary.failed) ctx.output.err(`✗ ${failure.recipient}: ${failure.error}\n`);
+  for (const pending of summary.pending) ctx.output.err(`… ${pending.recipient}: ${pending.error}\n`);
+  return summary.stopped !== null ? 1 : 0;
 }
 
 /**
@@ -124,7 +130,7 @@ async function runWithdraw(config: Config, options: DigestCommandOptions, ctx: D
   }
   const app = ctx.open();
   try {
-    const withdrawn = await withdrawDigest(app, week);
+    const withdrawn = await app.exclusive('digest', () => withdrawDigest(app, week));
     ctx.output.out(
       `${withdrawn.week}: withdrawn from the digest feeds and pages of ${displayPath(config.publishDir)}; ` +
         `its delivery log is kept (${withdrawn.deliveries} ${withdrawn.deliveries === 1 ? 'delivery' : 'deliveries'})\n`,
@@ -155,7 +161,8 @@ async function runResend(config: Config, options: DigestCommandOptions, ctx: Dig
   createMailer(config, ctx.env).close();
   const app = ctx.open();
   try {
-    const outcome = await resendDigest(app, week, options.to, { env: ctx.env });
+    const to = options.to;
+    const outcome = await app.exclusive('digest', () => resendDigest(app, week, to, { env: ctx.env }));
     if (outcome.status === 'sent') {
       ctx.output.out(`${formatIsoWeek(week)}: sent again to ${outcome.recipient} through ${outcome.target} (recorded as a resend)\n`);
       return 0;

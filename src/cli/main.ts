@@ -15,6 +15,7 @@ import { runRetagCommand } from './retag-command.js';
 import { VERSION } from '../system/version.js';
 import { runWorker } from '../worker/worker.js';
 import { processOutput, type Output } from './output.js';
+import type { FileLockOwner } from '../system/file-lock.js';
 import { runEvalCommand, runTagCommand } from './tag-commands.js';
 import { runDigestCommand } from './digest-command.js';
 import { runCronCommand } from './cron-command.js';
@@ -135,7 +136,12 @@ async function dispatch(ctx: CliContext): Promise<number> {
  */
 function openCommandApp(config: Config, command: string, clock: Clock, ctx: CliContext): App {
   const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
-  return openApp(config, { command, clock, env: ctx.env, logger });
+  return openApp(config, { command, clock, env: ctx.env, logger, onStepWait: tellWaiting(ctx.output) });
+}
+
+/** A command whose write step waits for another process's (the worker's cycle) says so, once. */
+function tellWaiting(output: Output): (holder: FileLockOwner) => void {
+  return (holder) => output.err(`waiting for the running ${holder.purpose} (pid ${holder.pid}) to finish…\n`);
 }
 
 /** --log-format, checked; undefined when not given. */
@@ -150,7 +156,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
   // On a terminal without --log-format: a progress line and a summary; else log lines.
   const interactive = ctx.output.isTerminal && format === undefined;
   const logger: Logger = interactive ? silentLogger : createLogger(config.log.level, ctx.output.err, format ?? 'json');
-  const app = openApp(config, { command: 'run', clock, env: ctx.env, logger });
+  const app = openApp(config, { command: 'run', clock, env: ctx.env, logger, onStepWait: tellWaiting(ctx.output) });
   try {
     const summary = await runOneCycle(app, {
       force,
@@ -199,7 +205,7 @@ export function formatSummary(summary: CycleSummary, config: Config): string {
 
 async function startWorker(config: Config, clock: Clock, ctx: CliContext, format: LogFormat): Promise<number> {
   const logger = createLogger(config.log.level, ctx.output.err, format);
-  const app = openApp(config, { command: 'start', clock, env: ctx.env, logger });
+  const app = openApp(config, { command: 'start', clock, env: ctx.env, logger, worker: true });
   try {
     await runWorker({
       app,

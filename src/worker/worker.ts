@@ -1,5 +1,8 @@
 // The long-lived worker: publishes what is stored, serves the publish folder, runs a cycle at
-// once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM.
+// once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM: no new fetch starts,
+// the fetches in flight get fetch.stopGraceMs to finish (then they are abandoned and stay due), what
+// was fetched is stored and published. Each cycle and digest is one write step (app.exclusive),
+// so that `run`, `digest` and `retag` work beside the worker, waiting their turn.
 import { createFeedProcessor } from './process-pool.js';
 import type { App } from '../app/app.js';
 import { runOneCycle, type CycleSummary } from '../app/cycle.js';
@@ -23,7 +26,9 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   const { app } = deps;
   const { config, store, logger } = app;
   const metrics = createCycleMetrics();
-  await publishFromStore({ config, store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator });
+  await app.exclusive('publish', () =>
+    publishFromStore({ config, store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator }),
+  );
   const server = await startServer({
     dir: config.publishDir,
     host: config.server.host,
@@ -44,6 +49,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   deps.onListening?.(server.url);
 
   const stopping = new AbortController();
+  const abandon = new AbortController();
   let current: Promise<void> | null = null;
   const cycle = (): Promise<void> => {
     if (current) return current;
@@ -55,6 +61,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
         runOneCycle(app, {
           processors: createFeedProcessor,
           signal: stopping.signal,
+          abandon: abandon.signal,
           onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
         }),
       )
@@ -81,7 +88,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     config.site.timezone,
     'digest',
     () =>
-      runScheduledDigest(app, app.env, stopping.signal).catch(
+      app.exclusive('digest', () => runScheduledDigest(app, app.env, stopping.signal)).catch(
         (error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'),
       ),
     () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'),
@@ -91,10 +98,19 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   logger.info({ schedule: config.schedule.digest, next: digestJob.nextRun()?.toISOString() }, 'digest scheduled');
 
   await deps.stopSignal;
-  logger.info({}, 'stopping: fetches in flight are abandoned, what was fetched is stored and published');
-  await Promise.all([job.stop(), digestJob.stop()]);
+  const graceMs = config.fetch.stopGraceMs;
+  logger.info({ graceMs }, `stopping: no new fetch starts; fetches in flight get ${graceMs / 1000} s to finish, then what was fetched is stored and published`);
   stopping.abort();
-  if (current) await current;
+  const grace = setTimeout(() => {
+    logger.warn({ graceMs }, 'stopping: fetches still in flight are abandoned (their sources stay due)');
+    abandon.abort();
+  }, graceMs);
+  try {
+    await Promise.all([job.stop(), digestJob.stop()]);
+    if (current) await current;
+  } finally {
+    clearTimeout(grace);
+  }
   await server.close();
   logger.info({}, 'stopped');
 }
