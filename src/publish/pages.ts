@@ -6,6 +6,7 @@ import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
 import { webUrlOrNull } from '../domain/web-url.js';
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './page-shell.js';
+import { renderSourcesNotice, type SourcesNotice } from './sources-notice.js';
 import { DIGEST_FEEDS, DIGEST_LIST_PAGE, digestPage, SITE_FEEDS, SOURCES_OPML, themeFeeds } from './site-files.js';
 
 function renderEntry(entry: FeedEntry, locale: SiteLocale): SafeHtml {
@@ -34,6 +35,7 @@ export function renderIndexPage(
   builtAt: Date,
   locale: SiteLocale,
   digests: readonly { readonly week: string; readonly title: string }[] = [],
+  sourcesNotice: SourcesNotice | null = null,
 ): string {
   const { words } = locale;
   const themeFeedSets = themes.map((theme) => ({ theme, files: themeFeeds(encodeURIComponent(theme.id)) }));
@@ -74,7 +76,7 @@ ${themeList.length > 0 ? html`<h2>${words.byTheme}</h2>\n<ul class="feeds">\n${t
 </nav>
 </header>
 <main id="contenu">
-<h2>${words.recentArticles}</h2>
+${renderSourcesNotice(sourcesNotice, locale)}<h2>${words.recentArticles}</h2>
 ${body}</main>`,
     footer: html`<p>${words.updatedOn} <time datetime="${builtAt.toISOString()}">${locale.dateTime(builtAt)}</time>. ${words.generatedBy} ${meta.generator}.</p>`,
   });

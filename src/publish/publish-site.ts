@@ -9,6 +9,7 @@ import { removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds.js';
 import { renderOpml, type OpmlSource } from './opml.js';
 import { renderIndexPage } from './pages.js';
+import type { SourcesNotice } from './sources-notice.js';
 import { INDEX_PAGE, SITE_FEEDS, SITE_FOLDERS, SOURCES_OPML, themeFeeds, type FeedFile } from './site-files.js';
 
 export interface SiteSnapshot {
@@ -25,6 +26,8 @@ export interface SiteSnapshot {
   builtAt: Date;
   /** The latest weekly issues, newest first, linked from the home page (digests/<week>.html). */
   digests?: readonly { week: string; title: string }[];
+  /** Said on the home page when sources fail (sources-notice.ts). */
+  sourcesNotice?: SourcesNotice | null;
 }
 
 // A theme id becomes a file name: nothing that could leave themes/ or hide as a dotfile.
@@ -90,7 +93,7 @@ export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<
   }
   files.push([SOURCES_OPML, renderOpml(meta.title, snapshot.sources, snapshot.builtAt)]);
   const indexMeta = { ...feedMeta(snapshot, meta.title, meta.description, SITE_FEEDS[0].path, entries), siteTitle: meta.title };
-  files.push([INDEX_PAGE, renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.locale, snapshot.digests ?? [])]);
+  files.push([INDEX_PAGE, renderIndexPage(indexMeta, entries, themes, snapshot.builtAt, meta.locale, snapshot.digests ?? [], snapshot.sourcesNotice ?? null)]);
 
   // Temporary files of a publish that was killed half-way (never served, but they add up).
   for (const folder of [dir, ...SITE_FOLDERS.map((name) => join(dir, name))]) await removeStaleTemporaries(folder);

@@ -12,6 +12,7 @@ import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import { runScheduledDigest } from '../app/digest.js';
 import { createCycleMetrics, recordSourceResult, renderMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
+import { healthHttpStatus, siteHealth } from '../app/site-health.js';
 
 export interface WorkerDeps {
   /** Built once for the process (src/app/app.ts): the cycles and the digest share its store and translator. */
@@ -34,7 +35,10 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     host: config.server.host,
     port: config.server.port,
     routes: {
-      '/healthz': () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok\n' }),
+      '/healthz': () => {
+        const health = siteHealth(store.listSources({ activeOnly: true }), app.clock.now(), config.fetch.staleAfterDays);
+        return { status: healthHttpStatus(health), contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(health)}\n` };
+      },
       '/metrics': () => ({
         status: 200,
         contentType: 'text/plain; version=0.0.4; charset=utf-8',

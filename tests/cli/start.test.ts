@@ -66,7 +66,7 @@ describe('veille start', () => {
     const again = await fetch(`${base}/feed.xml`, { headers: { 'if-none-match': etag ?? '' } });
     expect(again.status).toBe(304);
 
-    expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
+    expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ status: 'ok', sources: 1, failing: 0 });
     // The first cycle publishes before it is counted as done.
     await waitFor(async () => ((await (await fetch(`${base}/metrics`)).text()).match(/^veille_cycles_total 1$/m) ? true : undefined));
 
