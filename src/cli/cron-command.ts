@@ -22,8 +22,12 @@ export function runCronCommand(config: Config, ctx: CronContext): number {
 
 /** The crontab block: a comment on what it is, then one line for the cycles and one for the digest. */
 export function cronLines(config: Config, paths: { readonly node: string; readonly bin: string; readonly machineTimeZone: string }): string {
-  const log = resolve(dirname(config.storagePath), 'cron.log');
-  const command = (args: string) => `${quote(paths.node)} ${quote(paths.bin)} ${args} --config ${quote(config.file)} >> ${quote(log)} 2>&1`;
+  const folder = dirname(config.storagePath);
+  const log = resolve(folder, 'cron.log');
+  // The log's folder is the data folder, which a fresh checkout lacks until the first run: the
+  // shell would refuse the redirection and veille would never start.
+  const command = (args: string) =>
+    `mkdir -p ${quote(folder)} && ${quote(paths.node)} ${quote(paths.bin)} ${args} --config ${quote(config.file)} >> ${quote(log)} 2>&1`;
   const zone = config.site.timezone;
   const zoneNote =
     paths.machineTimeZone === zone

@@ -1,5 +1,9 @@
 // `veille cron` prints the crontab lines of both jobs a worker would run: cycles and the weekly
 // digest, sent (issue 17, finding 1: the README's cron example ran cycles only, no digest).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { cronLines } from '../../src/cli/cron-command.js';
@@ -16,8 +20,8 @@ describe('veille cron', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const jobs = result.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
     expect(jobs).toEqual([
-      expect.stringMatching(/^\*\/20 \* \* \* \* \S*node\S* \S+\/bin\/veille\.js run --config \S+\/veille\.yaml >> \S+\/data\/cron\.log 2>&1$/),
-      expect.stringMatching(/^0 8 \* \* 1 \S*node\S* \S+\/bin\/veille\.js digest --send --config \S+\/veille\.yaml >> \S+\/data\/cron\.log 2>&1$/),
+      expect.stringMatching(/^\*\/20 \* \* \* \* mkdir -p \S+\/data && \S*node\S* \S+\/bin\/veille\.js run --config \S+\/veille\.yaml >> \S+\/data\/cron\.log 2>&1$/),
+      expect.stringMatching(/^0 8 \* \* 1 mkdir -p \S+\/data && \S*node\S* \S+\/bin\/veille\.js digest --send --config \S+\/veille\.yaml >> \S+\/data\/cron\.log 2>&1$/),
     ]);
   });
 
@@ -28,6 +32,23 @@ describe('veille cron', () => {
     project = makeTempProject();
     const config = loadConfig(project.writeConfig(''));
     expect(cronLines(config, { node: '/usr/bin/node', bin: '/opt/veille/bin/veille.js', machineTimeZone: machine })).toMatch(note);
+  });
+
+  it('runs on a fresh checkout, where the data folder (and so the log) does not exist yet', async () => {
+    project = makeTempProject();
+    project.writeConfig('sources: []');
+    const config = loadConfig(project.configFile);
+    const line = cronLines(config, { node: process.execPath, bin: resolve(import.meta.dirname, '../../bin/veille.js'), machineTimeZone: 'UTC' })
+      .split('\n')
+      .find((text) => text.includes(' run --config '));
+    const command = line?.replace(/^(\S+ ){5}/, '') ?? '';
+    expect(existsSync(join(project.dir, 'data'))).toBe(false);
+    // As cron runs it: /bin/sh -c, from another folder.
+    const result = spawnSync('/bin/sh', ['-c', command], { cwd: tmpdir(), encoding: 'utf8', env: { PATH: process.env.PATH, VEILLE_NOW: '2026-11-26T08:00:00Z' } });
+    expect(result.status).toBe(0);
+    // The cycle ran (its state is there) and logged where the line says (warnings only, with this config).
+    expect(existsSync(join(project.dir, 'data/veille.db'))).toBe(true);
+    expect(readFileSync(join(project.dir, 'data/cron.log'), 'utf8')).toBe('');
   });
 
   it('quotes a path with a space for the shell', () => {
