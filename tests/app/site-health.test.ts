@@ -24,7 +24,7 @@ function source(id: number, state: 'new' | 'ok' | 'stale' | { failures: number }
     lastAttemptAt: tried ? RECENT : null,
     lastSuccessAt: tried && (failures === 0 || id % 2 === 0) ? RECENT : null,
     lastErrorAt: failures > 0 ? RECENT : null,
-    lastErrorCode: failures > 0 ? 'FETCH_HTTP' : null,
+    lastErrorCode: failures > 0 ? 'FETCH_HTTP_STATUS' : null,
     lastError: failures > 0 ? 'fetch: HTTP 404' : null,
     consecutiveFailures: failures,
     nextFetchAt: null,
