@@ -7,7 +7,11 @@ import type { SiteLocale } from '../domain/site-locale.js';
 import type { SourceSpec } from '../domain/types.js';
 import type { FetchPolicy } from '../fetch/fetch-feed.js';
 import { expectedLanguages } from '../language/item-language.js';
-import { acquireLock } from '../store/lock.js';
+import { acquireLock, writeStepPath } from '../store/lock.js';
+import { withFileLock, type FileLockOwner } from '../system/file-lock.js';
+import { dirname } from 'node:path';
+import { VeilleError } from '../domain/errors.js';
+import { diskFullError, isDiskFull } from '../store/disk-full.js';
 import { Store } from '../store/store.js';
 import { createTagger, type Tagger } from '../tag/tagger.js';
 import { loadTaxonomy, type Taxonomy } from '../tag/taxonomy.js';
@@ -59,8 +63,25 @@ export interface App extends AppSettings {
    * are read again each cycle; the tagger is built again only when their languages change.
    */
   tagging(sources: readonly SourceSpec[]): Tagging;
+  /**
+   * Runs one write step (a cycle, a digest, a retag) while no other process on the data folder
+   * runs one: waits for the running one (said once through onStepWait), never refuses.
+   */
+  exclusive<T>(purpose: string, work: () => Promise<T>): Promise<T>;
   /** Closes the store and releases the data folder's lock. */
   close(): void;
+}
+
+/** How long a write step waits for another process's: a cycle of hundreds of feeds, a digest sent to many. */
+export const STEP_WAIT_MS = 60 * 60_000;
+
+export interface OpenAppOptions extends AppOptions {
+  /** Names the holder of the locks ("start", "digest"). */
+  readonly command: string;
+  /** The worker: holds the data folder's lock for its life (one worker per folder). */
+  readonly worker?: boolean;
+  /** Told once when a write step waits for another process's (default: an info log line). */
+  readonly onStepWait?: (holder: FileLockOwner) => void;
 }
 
 export function configureApp(config: Config, options: AppOptions): AppSettings {
@@ -80,34 +101,60 @@ export function configureApp(config: Config, options: AppOptions): AppSettings {
 }
 
 /**
- * Opens the app of a processing command: the taxonomy first (a bad one costs nothing), then the
- * data folder's lock (one veille at a time writes it, `command` names the holder), then the store.
+ * Opens the app of a processing command: the taxonomy first (a bad one costs nothing), then, for
+ * the worker, the data folder's lock, then the store. Readers never wait (SQLite in WAL mode);
+ * writes take turns through `exclusive`.
  */
-export function openApp(config: Config, options: AppOptions & { readonly command: string }): App {
+export function openApp(config: Config, options: OpenAppOptions): App {
   const taxonomy = loadTaxonomy(config.themesFile);
-  const lock = acquireLock(config.storagePath, options.command, options.clock.now());
+  const lock = options.worker === true ? acquireLock(config.storagePath, options.command, options.clock.now()) : null;
   let store: Store;
   try {
     store = Store.open(config.storagePath);
   } catch (error) {
-    lock.release();
+    lock?.release();
     throw error;
   }
+  const onWait =
+    options.onStepWait ??
+    ((holder: FileLockOwner) => options.logger.info({ pid: holder.pid, step: holder.purpose }, `waiting for the running ${holder.purpose} to finish`));
   return composeApp(configureApp(config, options), {
     store,
     taxonomy,
+    exclusive: (purpose, work) =>
+      withFileLock(
+        writeStepPath(config.storagePath),
+        { purpose, timeoutMs: STEP_WAIT_MS, since: options.clock.now().toISOString(), onWait, cannotCreate: lockFileError },
+        work,
+      ),
     close: () => {
       try {
         store.close();
       } finally {
-        lock.release();
+        lock?.release();
       }
     },
   });
 }
 
+/** A write step's lock file that cannot be written: a full disk named as such (store/disk-full.ts). */
+function lockFileError(error: unknown, lockPath: string): Error {
+  return isDiskFull(error)
+    ? diskFullError(error, dirname(lockPath), `creating the lock ${lockPath}`)
+    : new VeilleError('STORE_FAILED', `store: cannot create the lock ${lockPath}: ${(error as Error).message}`, { cause: error });
+}
+
 /** The app around a store and taxonomy already open (openApp; tests and tools with their own store). */
-export function composeApp(settings: AppSettings, parts: { readonly store: Store; readonly taxonomy: Taxonomy; readonly close?: () => void }): App {
+export function composeApp(
+  settings: AppSettings,
+  parts: {
+    readonly store: Store;
+    readonly taxonomy: Taxonomy;
+    readonly close?: () => void;
+    /** Default: the step runs at once (a store of the caller's own, no other process on it). */
+    readonly exclusive?: <T>(purpose: string, work: () => Promise<T>) => Promise<T>;
+  },
+): App {
   const { config } = settings;
   const { store } = parts;
   let translator: { readonly built: Translator | null } | null = null;
@@ -131,6 +178,7 @@ export function composeApp(settings: AppSettings, parts: { readonly store: Store
       if (tagging?.key !== key) tagging = { key, value: { tagger: createTagger(parts.taxonomy, { languages }), languages } };
       return tagging.value;
     },
+    exclusive: parts.exclusive ?? ((_purpose, work) => work()),
     close: parts.close ?? (() => store.close()),
   };
 }

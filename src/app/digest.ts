@@ -1,6 +1,9 @@
 // Wires the weekly digest: reads the week's items, builds and stores the issue (a stored issue
 // changes only when forced), publishes the digest files, and sends the email to the recipients.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { displayPath, type Config } from '../config/load-config.js';
+import { digestPage } from '../publish/site-files.js';
 import { buildIssue, selectThemes } from '../digest/issue.js';
 import { formatIsoWeek, lastCompleteWeek, weekRange, type IsoWeek, type WeekRange } from '../digest/iso-week.js';
 import { issuePageUrl, publishDigests, type DigestSiteMeta, type PublishedIssue } from '../digest/publish-digest.js';
@@ -39,7 +42,9 @@ export type BuildOutcome =
   /** An empty week with digest.emptyWeek: skip. */
   | 'skipped'
   /** --dry-run: built, not stored. */
-  | 'dry-run';
+  | 'dry-run'
+  /** Withdrawn by `digest --withdraw`: stays out of the feeds unless rebuilt with --force. */
+  | 'withdrawn';
 
 export interface BuildResult {
   readonly range: WeekRange;
@@ -67,6 +72,7 @@ export async function buildDigest(
   const range = weekRange(options.week ?? lastCompleteWeek(deps.clock.now(), timeZone), timeZone);
   const digests = store.digests();
   const existing = digests.getDigest(range.id);
+  if (existing?.withdrawnAt != null && !options.force) return { range, outcome: 'withdrawn', issue: null };
   if (existing && !options.force) {
     if (!options.dryRun) await publishAllDigests(deps);
     return { range, outcome: 'kept', issue: readDigestIssue(existing.week, existing.issue) };
@@ -92,6 +98,25 @@ export async function buildDigest(
   const stored = digests.saveDigest({ week: built.week, guid: built.guid, title: built.title, issue: json }, deps.clock.now().toISOString());
   await publishAllDigests(deps);
   return { range, outcome: existing && existing.issue === json ? 'unchanged' : 'stored', issue: readDigestIssue(stored.week, stored.issue) };
+}
+
+/**
+ * `digest --withdraw WEEK`: the issue leaves the digest feeds, its page and the home page; its
+ * stored row and delivery log stay (a later `--force` build publishes it again under its GUID).
+ */
+export async function withdrawDigest(deps: DigestDeps, week: IsoWeek): Promise<{ week: string; deliveries: number }> {
+  const digests = deps.store.digests();
+  const weekId = formatIsoWeek(week);
+  if (!digests.withdrawDigest(weekId, deps.clock.now().toISOString())) {
+    const published = digests.listDigests(5).map((row) => row.week);
+    throw new VeilleError(
+      'USAGE',
+      `digest: --withdraw ${weekId}: no issue is published for that week` + (published.length > 0 ? ` (latest: ${published.join(', ')})` : ' (none)'),
+    );
+  }
+  await rm(join(deps.config.publishDir, digestPage(weekId)), { force: true });
+  await publishAllDigests(deps);
+  return { week: weekId, deliveries: digests.listDeliveries(weekId).length };
 }
 
 /** Rewrites the digest files and the site (whose home page links to the latest issues). */

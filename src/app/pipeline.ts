@@ -103,8 +103,10 @@ export interface CycleDeps {
   readonly summarizer?: Summarizer | null;
   /** Fetch every active source, due or not. */
   readonly force?: boolean;
-  /** Aborted when the worker stops: no new fetch starts, fetches in flight are abandoned. */
+  /** Aborted when the worker stops: no new fetch starts. */
   readonly signal?: AbortSignal;
+  /** Aborted when fetches in flight are abandoned (default: with `signal`); they stay due. */
+  readonly abandon?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Starts the threads feeds are processed on (the worker's pool: worker/process-pool.ts). */
   readonly processors: FeedProcessorFactory;
@@ -133,7 +135,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   // Each fetch in flight listens to the stop signal until it ends, so fetch.concurrency listeners at
   // once is the design, not a leak: Node's warning past 10 ("MaxListenersExceededWarning") would
   // say otherwise on every `veille start` with the default 16.
-  if (deps.signal) setMaxListeners(Math.max(defaultMaxListeners, config.fetch.concurrency + STOP_LISTENERS_BESIDE_FETCHES), deps.signal);
+  const inFlight = deps.abandon ?? deps.signal;
+  if (inFlight) setMaxListeners(Math.max(defaultMaxListeners, config.fetch.concurrency + STOP_LISTENERS_BESIDE_FETCHES), inFlight);
   // Always threads, even for one due source: a feed that overruns its deadline is stopped there
   // while the main thread goes on answering HTTP and processing the other sources.
   const processor = deps.processors({
@@ -367,7 +370,7 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
           now: () => clock.now(),
           // The configured URL's origin is trusted, not that of a URL the source moved to (a 301 may lead anywhere).
           trustedUrl: spec?.url ?? source.key,
-          ...(context.signal ? { signal: context.signal } : {}),
+          ...(context.abandon ?? context.signal ? { signal: context.abandon ?? context.signal } : {}),
         },
       );
     });
@@ -388,7 +391,7 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
     }
   } catch (error) {
     // A fetch abandoned because the worker stops is no failure of the source: it stays due.
-    if (context.signal?.aborted && !isVeilleError(error)) return { kind: 'stopped' };
+    if ((context.abandon ?? context.signal)?.aborted && !isVeilleError(error)) return { kind: 'stopped' };
     // Nor is a full disk (SQLITE_FULL, ENOSPC): no back-off is recorded, the cycle ends and says
     // so (issue 13, finding 10: it was INTERNAL on the source, and run exited 0).
     if (isDiskFull(error) || context.diskFull.error !== null) {

@@ -7,6 +7,8 @@ import { publicUrl } from '../domain/source-url.js';
 import type { EntrySource, FeedEntry, ThemeInfo, TranslatedTexts } from '../domain/types.js';
 import { html, rawHtml } from '../publish/html.js';
 import { publishSite } from '../publish/publish-site.js';
+import type { SourcesNotice } from '../publish/sources-notice.js';
+import { siteHealth, type SiteHealth } from './site-health.js';
 import { hostOf, webUrlOrNull } from '../domain/web-url.js';
 import { itemGuid } from '../domain/guid.js';
 import type { SourceRecord } from '../domain/source.js';
@@ -84,9 +86,14 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
     builtAt: input.builtAt,
     lastChangedAt: stored === null ? null : new Date(stored),
     digests: store.digests().listDigests(5).map((digest) => ({ week: digest.week, title: digest.title })),
+    sourcesNotice: sourcesNotice(siteHealth(sources, input.builtAt, config.fetch.staleAfterDays)),
   });
   if (changedAt.toISOString() !== stored) store.writeState(SITE_CHANGED_AT, changedAt.toISOString());
   return entries.length;
+}
+
+function sourcesNotice(health: SiteHealth): SourcesNotice {
+  return { failing: health.failing, total: health.sources, noneReadable: health.status === 'failing' };
 }
 
 /**

@@ -8,8 +8,8 @@ import type { SourceSpec } from '../domain/types.js';
 import { readHostKey } from '../fetch/host-limiter.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { HostDeferral, SourceRecord } from '../domain/source.js';
-import { lockHolder } from '../store/lock.js';
 import type { FullTextCounts } from '../store/full-text-store.js';
+import { writeStepHolder } from '../store/lock.js';
 import { Store } from '../store/store.js';
 import { isDue } from './fetch-schedule.js';
 import { isStale } from './source-health.js';
@@ -96,13 +96,14 @@ export function readStatus(config: Config, now: Date): StatusReport {
 }
 
 /**
- * A 'sending' claim is in flight while the veille that made it runs (it holds the data folder's
- * lock, taken before the claim); a claim older than the running holder, or with none, was left
- * by a process that died before the server's answer: uncertain.
+ * A 'sending' claim is in flight while the veille that made it runs its digest step (it holds the
+ * write step's lock, taken before the claim); a claim older than the running step, or with none,
+ * was left by a process that died before the server's answer: uncertain.
  */
 function splitSending(sending: readonly Delivery[], storagePath: string): { uncertain: Delivery[]; inFlight: Delivery[] } {
-  const holder = sending.length > 0 ? lockHolder(storagePath) : null;
-  const isInFlight = (delivery: Delivery) => holder !== null && delivery.updatedAt >= holder.since;
+  const holder = sending.length > 0 ? writeStepHolder(storagePath) : null;
+  const since = holder?.since ?? null;
+  const isInFlight = (delivery: Delivery) => since !== null && delivery.updatedAt >= since;
   return { uncertain: sending.filter((delivery) => !isInFlight(delivery)), inFlight: sending.filter(isInFlight) };
 }
 

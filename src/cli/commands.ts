@@ -121,12 +121,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'digest',
-    synopsis: '[--week YYYY-Www] [--send] [--dry-run] [--force]',
+    synopsis: '[--week YYYY-Www] [--send] [--dry-run] [--force] [--partial]',
     summary:
       'build and publish the weekly issue (default: the last complete\n' +
       'week), send it with --send; --dry-run writes and sends nothing,\n' +
-      '--force rebuilds a published issue',
-    options: { week: text, send: flag, 'dry-run': flag, force: flag, resend: text, to: text },
+      '--force rebuilds a published issue; a week not over yet is\n' +
+      'refused unless --partial',
+    options: { week: text, send: flag, 'dry-run': flag, force: flag, resend: text, to: text, partial: flag, withdraw: text },
     positionals: [],
   },
   {
@@ -158,6 +159,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     required: { story: 'ID' },
   },
+  {
+    name: 'digest',
+    synopsis: '--withdraw YYYY-Www',
+    summary: 'take a published issue out of the digest feeds and pages; its\ndelivery log is kept',
+    options: {},
+    positionals: [],
+    variant: true,
+  },
+  {
+    name: 'cron',
+    synopsis: '',
+    summary:
+      'print the crontab lines that run veille without `start`: a cycle on\n' +
+      'schedule.fetch and the digest, built and sent, on schedule.digest',
+    options: {},
+    positionals: [],
+  },
 ];
 
 /** The commands that take an action word ("sources add"). */
@@ -183,6 +201,8 @@ export type CliOptions = ParsedValues & {
   readonly 'no-check'?: boolean;
   readonly 'log-format'?: string;
   readonly story?: string;
+  readonly partial?: boolean;
+  readonly withdraw?: string;
 };
 
 export type ParsedCommand =

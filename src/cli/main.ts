@@ -12,6 +12,7 @@ import { publicUrl } from '../domain/source-url.js';
 import type { LogFormat } from '../system/logger.js';
 import { VERSION } from '../system/version.js';
 import { processOutput, type Output } from './output.js';
+import type { FileLockOwner } from '../system/file-lock.js';
 import { COMMANDS, commandHelp, commandUsage, parseCommandLine, type CliOptions } from './commands.js';
 
 export const USAGE =
@@ -107,8 +108,10 @@ async function dispatch(ctx: CliContext): Promise<number> {
           force: options.force === true,
           resend: options.resend,
           to: options.to,
+          partial: options.partial === true,
+          withdraw: options.withdraw,
         },
-        { output: ctx.output, env: ctx.env, open },
+        { output: ctx.output, env: ctx.env, open, now: () => clock.now() },
       );
     }
     case 'stories': {
@@ -119,6 +122,10 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const config = loadConfig(configFile);
       const [{ runRetagCommand }, open] = await Promise.all([import('./retag-command.js'), commandAppOpener(config, 'retag', clock, ctx)]);
       return runRetagCommand(config, { output: ctx.output, open });
+    }
+    case 'cron': {
+      const { runCronCommand } = await import('./cron-command.js');
+      return runCronCommand(loadConfig(configFile), { output: ctx.output, machineTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
     }
     case 'eval': {
       const { runEvalCommand } = await import('./tag-commands.js');
@@ -147,8 +154,13 @@ async function commandAppOpener(config: Config, command: string, clock: Clock, c
   const [{ openApp }, { createLogger }] = await Promise.all([import('../app/app.js'), import('../system/logger.js')]);
   return () => {
     const logger: Logger = ctx.output.isTerminal ? silentLogger : createLogger(config.log.level, ctx.output.err);
-    return openApp(config, { command, clock, env: ctx.env, logger });
+    return openApp(config, { command, clock, env: ctx.env, logger, onStepWait: tellWaiting(ctx.output) });
   };
+}
+
+/** A command whose write step waits for another process's (the worker's cycle) says so, once. */
+function tellWaiting(output: Output): (holder: FileLockOwner) => void {
+  return (holder) => output.err(`waiting for the running ${holder.purpose} (pid ${holder.pid}) to finish…\n`);
 }
 
 /** --log-format, checked; undefined when not given. */
@@ -171,7 +183,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
   ]);
   const interactive = ctx.output.isTerminal && format === undefined;
   const logger: Logger = interactive ? silentLogger : createLogger(config.log.level, ctx.output.err, format ?? 'json');
-  const app = openApp(config, { command: 'run', clock, env: ctx.env, logger });
+  const app = openApp(config, { command: 'run', clock, env: ctx.env, logger, onStepWait: tellWaiting(ctx.output) });
   try {
     const summary = await runOneCycle(app, {
       force,
@@ -227,7 +239,7 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext, format
     import('../config/load-config.js'),
   ]);
   const logger = createLogger(config.log.level, ctx.output.err, format);
-  const app = openApp(config, { command: 'start', clock, env: ctx.env, logger });
+  const app = openApp(config, { command: 'start', clock, env: ctx.env, logger, worker: true });
   try {
     await runWorker({
       app,

@@ -14,7 +14,7 @@ export interface RetagCommandContext {
 export async function runRetagCommand(config: Config, ctx: RetagCommandContext): Promise<number> {
   const app = ctx.open();
   try {
-    const summary = await retagStoredItems(app);
+    const summary = await app.exclusive('retag', () => retagStoredItems(app));
     const moves = Object.entries(summary.themes)
       .filter(([, counts]) => counts.added > 0 || counts.removed > 0)
       .map(([id, counts]) => `${id} +${counts.added} −${counts.removed}`);

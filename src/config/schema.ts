@@ -54,6 +54,8 @@ const fetchSchema = z.strictObject({
   allowPrivateHosts: z.array(privateHostEntry).default([]),
   /** A source with no new item for this many days is reported stale. */
   staleAfterDays: z.number().int().positive().max(3650).default(30),
+  /** After a stop signal, how long the worker lets fetches in flight finish before abandoning them. */
+  stopGraceMs: z.number().int().min(0).max(300_000).default(20_000),
 });
 
 const recipientSchema = z.strictObject({

@@ -94,6 +94,10 @@ interface Words {
   readonly resumeNote: string;
   /** The pages' mark of a story shown as a model's résumé ("Résumé par un modèle"). */
   readonly resumeMark: string;
+  /** The home page's line when some sources fail (the numbers formatted; `one`: a single one fails). */
+  readonly sourcesFailing: (failing: string, total: string, one: boolean) => string;
+  /** The home page's line when no source could be read for several cycles. */
+  readonly noSourceReadable: string;
 }
 
 export interface DayParts {
@@ -176,6 +180,10 @@ const FRENCH: Words = {
   writtenByModel: (model, sources) => `Résumé écrit par un modèle de langue (${model}) à partir de ${sources}.`,
   notInSiteLanguage: (count, total) =>
     `Articles dans une autre langue que le français\u202F: ${count} sur ${total}. Les résumés en français s’activent avec le bloc «\u202Fsummarize\u202F» de la configuration (un modèle local comme Ollama suffit).`,
+  sourcesFailing: (failing, total, one) =>
+    `${failing} ${one ? 'source' : 'sources'} sur ${total} ${one ? 'ne répond' : 'ne répondent'} pas en ce moment\u202F: ` +
+    'les articles ci-dessous peuvent ne pas être à jour.',
+  noSourceReadable: 'Aucune source n’a pu être lue ces derniers temps\u202F: cette page n’est plus mise à jour.',
 };
 
 const ENGLISH: Words = {
@@ -244,6 +252,9 @@ const ENGLISH: Words = {
   writtenByModel: (model, sources) => `Résumé written by a language model (${model}) from ${sources}.`,
   notInSiteLanguage: (count, total) =>
     `Entries in another language than English: ${count} of ${total}. Résumés are turned on with the “summarize” block of the config (a local model such as Ollama will do).`,
+  sourcesFailing: (failing, total, one) =>
+    `${failing} of ${total} sources ${one ? 'is' : 'are'} failing at the moment: the articles below may be out of date.`,
+  noSourceReadable: 'No source could be read lately: this page is no longer being updated.',
 };
 
 /** `site.language` when the config does not say. */

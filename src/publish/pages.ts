@@ -9,6 +9,7 @@ import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
 import { webUrlOrNull } from '../domain/web-url.js';
 import { html, rawHtml, type SafeHtml } from './html.js';
 import { renderPage, type AlternateLink } from './page-shell.js';
+import { renderSourcesNotice, type SourcesNotice } from './sources-notice.js';
 import { DIGEST_FEEDS, DIGEST_LIST_PAGE, digestPage, INDEX_PAGE, SITE_FEEDS, SOURCES_OPML, themeFeeds, themePage, type FeedFile } from './site-files.js';
 
 /** What every reading page shows besides its stories. */
@@ -23,6 +24,8 @@ export interface ReadingSite {
   readonly sourceCount?: number;
   /** Résumés off (issue 16): the footer says how many entries read in another language and how to turn them on. */
   readonly resumesOff?: boolean;
+  /** Said on the home page when sources fail (sources-notice.ts). */
+  readonly sourcesNotice?: SourcesNotice | null;
 }
 
 /** Stories published on one day of the site's time zone. */
@@ -170,7 +173,7 @@ export function renderIndexPage(site: ReadingSite, entries: readonly FeedEntry[]
 ${renderAbout(site)}
 ${renderThemeNav(site.themes, locale, '', null)}</header>
 <main id="contenu">
-${renderDays(entries, locale, '')}</main>
+${renderSourcesNotice(site.sourcesNotice ?? null, locale)}${renderDays(entries, locale, '')}</main>
 ${renderFeedBlock(site, '')}`,
     footer: renderFooter(site, entries),
   });

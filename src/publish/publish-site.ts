@@ -12,6 +12,7 @@ import { removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds.js';
 import { renderOpml, type OpmlSource } from './opml.js';
 import { renderIndexPage, renderThemePage, type ReadingSite } from './pages.js';
+import type { SourcesNotice } from './sources-notice.js';
 import { INDEX_PAGE, SITE_FEEDS, SITE_FOLDERS, SOURCES_OPML, themeFeeds, themePage, type FeedFile } from './site-files.js';
 
 export interface SiteSnapshot {
@@ -34,6 +35,8 @@ export interface SiteSnapshot {
   lastChangedAt?: Date | null;
   /** The latest weekly issues, newest first, linked from the home page (digests/<week>.html). */
   digests?: readonly { week: string; title: string }[];
+  /** Said on the home page when sources fail (sources-notice.ts). */
+  sourcesNotice?: SourcesNotice | null;
 }
 
 // A theme id becomes a file name: nothing that could leave themes/ or hide as a dotfile.
@@ -131,6 +134,7 @@ function renderSite(snapshot: SiteSnapshot): Array<[string, string]> {
     digests: snapshot.digests ?? [],
     sourceCount: snapshot.sources.length,
     resumesOff: meta.resumesOff === true,
+    sourcesNotice: snapshot.sourcesNotice ?? null,
   };
   const themePages: Array<[string, string]> = [];
   for (const theme of themes) {

@@ -195,6 +195,11 @@ const MIGRATIONS: readonly string[] = [
     characters INTEGER NOT NULL
   );
   `,
+  `
+  -- "veille digest --withdraw WEEK": the issue leaves the feeds and pages; its row and its
+  -- delivery log stay (issue 17, finding 4).
+  ALTER TABLE digests ADD COLUMN withdrawn_at TEXT;
+  `,
 ];
 
 export function openDatabase(path: string): Db {

@@ -15,6 +15,8 @@ export interface StoredDigest {
   readonly issue: string;
   readonly publishedAt: string;
   readonly updatedAt: string;
+  /** When `digest --withdraw` took it out of the feeds and pages; null while published. */
+  readonly withdrawnAt: string | null;
 }
 
 /** id, story_id, source_id, language, published_at, title, link, summary, themes ("id score,id score"). */
@@ -27,6 +29,7 @@ interface RawDigestRow {
   issue: string;
   published_at: string;
   updated_at: string;
+  withdrawn_at: string | null;
 }
 
 interface RawDeliveryRow {
@@ -102,19 +105,30 @@ export class DigestStore implements DeliveryLog {
     return row ? toDigest(row) : null;
   }
 
-  /** Newest weeks first. */
+  /** The published issues (not withdrawn), newest weeks first. */
   listDigests(limit: number): StoredDigest[] {
-    return this.statement<[number], RawDigestRow>('SELECT * FROM digests ORDER BY week DESC LIMIT ?').all(limit).map(toDigest);
+    return this.statement<[number], RawDigestRow>('SELECT * FROM digests WHERE withdrawn_at IS NULL ORDER BY week DESC LIMIT ?')
+      .all(limit)
+      .map(toDigest);
   }
 
-  /** Stores a new issue, or replaces the content of a stored one (its GUID and first date stay). */
-  saveDigest(digest: Omit<StoredDigest, 'publishedAt' | 'updatedAt'>, now: string): StoredDigest {
+  /**
+   * Stores a new issue, or replaces the content of a stored one (its GUID and first date stay);
+   * a withdrawn issue stored again is published again.
+   */
+  saveDigest(digest: Omit<StoredDigest, 'publishedAt' | 'updatedAt' | 'withdrawnAt'>, now: string): StoredDigest {
     this.statement(
       `INSERT INTO digests (week, guid, title, issue, published_at, updated_at) VALUES (@week, @guid, @title, @issue, @now, @now)
-       ON CONFLICT (week) DO UPDATE SET title = excluded.title, issue = excluded.issue, updated_at = excluded.updated_at
-       WHERE digests.issue <> excluded.issue`,
+       ON CONFLICT (week) DO UPDATE SET title = excluded.title, issue = excluded.issue, updated_at = excluded.updated_at,
+         withdrawn_at = NULL
+       WHERE digests.issue <> excluded.issue OR digests.withdrawn_at IS NOT NULL`,
     ).run({ ...digest, now });
     return this.getDigest(digest.week) as StoredDigest;
+  }
+
+  /** Takes a published issue out of the feeds and pages; its row and delivery log stay. False: none published. */
+  withdrawDigest(week: string, now: string): boolean {
+    return this.statement('UPDATE digests SET withdrawn_at = ? WHERE week = ? AND withdrawn_at IS NULL').run(now, week).changes > 0;
   }
 
   listDeliveries(week: string): Delivery[] {
@@ -180,7 +194,15 @@ function parseThemes(list: string): { id: string; score: number }[] {
 }
 
 function toDigest(row: RawDigestRow): StoredDigest {
-  return { week: row.week, guid: row.guid, title: row.title, issue: row.issue, publishedAt: row.published_at, updatedAt: row.updated_at };
+  return {
+    week: row.week,
+    guid: row.guid,
+    title: row.title,
+    issue: row.issue,
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
+    withdrawnAt: row.withdrawn_at,
+  };
 }
 
 function toDelivery(row: RawDeliveryRow): Delivery {

@@ -1,11 +1,24 @@
-// One veille at a time on a data folder: a lock file beside the database, holding the owner's
-// pid. A lock left by a process that no longer exists (SIGKILL, power loss) is taken over.
+// One worker (`veille start`) at a time on a data folder: a lock file beside the database, holding
+// the owner's pid, kept for the worker's life. A lock left by a process that no longer exists
+// (SIGKILL, power loss) is taken over. The writes of every process on the folder (a cycle, a
+// digest, a retag) take turns under a second lock held for one step only (writeStepPath).
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { isProcessAlive } from '../system/process-alive.js';
 import { removeStaleLock } from '../system/stale-lock.js';
+import { fileLockHolder, type FileLockOwner } from '../system/file-lock.js';
+
+/** The path whose `.lock` (withFileLock) lets one write step at a time run on `databasePath`. */
+export function writeStepPath(databasePath: string): string {
+  return `${databasePath}.write`;
+}
+
+/** The live process running a write step on `databasePath`, or null. */
+export function writeStepHolder(databasePath: string): FileLockOwner | null {
+  return fileLockHolder(writeStepPath(databasePath));
+}
 
 export interface Lock {
   release(): void;
@@ -40,7 +53,7 @@ export function acquireLock(databasePath: string, command: string, now: Date): L
         throw new VeilleError(
           'STORE_LOCKED',
           `store: another veille (pid ${owner.pid}, "${owner.command}" since ${owner.since}) is using ${databasePath}; ` +
-            'wait for it to finish, or stop it first',
+            'commands such as run, digest and retag work beside it; a second worker does not',
         );
       }
       // Left by a process that is gone: removed by one of the processes that saw it, read again then.

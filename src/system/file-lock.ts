@@ -10,8 +10,20 @@ import { removeStaleLock } from './stale-lock.js';
 export interface FileLockOptions {
   /** How long to wait for another holder before giving up. */
   readonly timeoutMs?: number;
-  /** What the holder does, shown to whoever waits too long (e.g. "sources add"). */
+  /** What the holder does, shown to whoever waits (e.g. "sources add", "cycle"). */
   readonly purpose: string;
+  /** Called once when another process holds the lock and this one starts waiting for it. */
+  readonly onWait?: (holder: FileLockOwner) => void;
+  /** When the holder took the lock, on its clock (VEILLE_NOW); written in the lock file. */
+  readonly since?: string;
+  /** The error to throw when the lock file cannot be written (a full disk says so in its own words). */
+  readonly cannotCreate?: (error: unknown, lockPath: string) => Error;
+}
+
+export interface FileLockOwner {
+  readonly pid: number;
+  readonly purpose: string;
+  readonly since: string | null;
 }
 
 /** A lock file still empty or half-written after this long was left by a writer that died in between. */
@@ -24,10 +36,16 @@ export async function withFileLock<T>(path: string, options: FileLockOptions, wo
   const lockPath = `${path}.lock`;
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let pause = POLL_MIN_MS;
+  let told = false;
   for (;;) {
-    if (tryCreate(lockPath, options.purpose)) break;
+    if (tryCreate(lockPath, { pid: process.pid, purpose: options.purpose, since: options.since ?? null }, options.cannotCreate)) break;
     // Removed by one waiter only (stale-lock.ts); the others wait below and try again.
     if (isStale(lockPath) && removeStaleLock(lockPath, () => isStale(lockPath))) continue;
+    const holder = told ? null : readOwner(lockPath);
+    if (holder !== null && options.onWait !== undefined) {
+      told = true;
+      options.onWait(holder);
+    }
     if (Date.now() >= deadline) {
       const owner = readOwner(lockPath);
       throw new VeilleError(
@@ -47,24 +65,32 @@ export async function withFileLock<T>(path: string, options: FileLockOptions, wo
   }
 }
 
-interface LockOwner {
-  readonly pid: number;
-  readonly purpose: string;
+/** The live process holding `${path}.lock`, or null (none, or one that is gone). */
+export function fileLockHolder(path: string): FileLockOwner | null {
+  const owner = readOwner(`${path}.lock`);
+  return owner !== null && isProcessAlive(owner.pid) ? owner : null;
 }
 
-function tryCreate(lockPath: string, purpose: string): boolean {
+function tryCreate(lockPath: string, owner: FileLockOwner, cannotCreate: FileLockOptions['cannotCreate']): boolean {
+  const failed = (error: unknown): Error =>
+    cannotCreate?.(error, lockPath) ??
+    new VeilleError('LOCK_TIMEOUT', `lock: cannot create ${lockPath}: ${(error as Error).message}`, { cause: error });
   let fd: number;
   try {
     fd = openSync(lockPath, 'wx', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new VeilleError('LOCK_TIMEOUT', `lock: cannot create ${lockPath}: ${(error as Error).message}`, { cause: error });
+    throw failed(error);
   }
   try {
-    writeSync(fd, `${JSON.stringify({ pid: process.pid, purpose })}\n`);
-  } finally {
+    writeSync(fd, `${JSON.stringify(owner)}\n`);
+  } catch (error) {
+    // An empty lock file would hold the others back until it reads as stale: it goes.
     closeSync(fd);
+    removeQuietly(lockPath);
+    throw failed(error);
   }
+  closeSync(fd);
   return true;
 }
 
@@ -79,10 +105,12 @@ function isStale(lockPath: string): boolean {
   }
 }
 
-function readOwner(lockPath: string): LockOwner | null {
+function readOwner(lockPath: string): FileLockOwner | null {
   try {
-    const owner = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockOwner>;
-    return typeof owner.pid === 'number' ? { pid: owner.pid, purpose: String(owner.purpose) } : null;
+    const owner = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<FileLockOwner>;
+    return typeof owner.pid === 'number'
+      ? { pid: owner.pid, purpose: String(owner.purpose), since: typeof owner.since === 'string' ? owner.since : null }
+      : null;
   } catch {
     return null;
   }

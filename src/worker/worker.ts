@@ -1,5 +1,8 @@
 // The long-lived worker: publishes what is stored, serves the publish folder, runs a cycle at
-// once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM.
+// once and then on the fetch schedule, and stops cleanly on SIGINT/SIGTERM: no new fetch starts,
+// the fetches in flight get fetch.stopGraceMs to finish (then they are abandoned and stay due), what
+// was fetched is stored and published. Each cycle and digest is one write step (app.exclusive),
+// so that `run`, `digest` and `retag` work beside the worker, waiting their turn.
 import { createFeedProcessor } from './process-pool.js';
 import type { App } from '../app/app.js';
 import type { FeedProcessor, FeedProcessorFactory } from '../app/process-feed.js';
@@ -10,6 +13,7 @@ import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import { runScheduledDigest } from '../app/digest.js';
 import { createCycleMetrics, recordFullText, recordResumes, recordSourceResult, renderMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
+import { healthHttpStatus, siteHealth } from '../app/site-health.js';
 
 export interface WorkerDeps {
   /** Built once for the process (src/app/app.ts): the cycles and the digest share its store and translator. */
@@ -24,13 +28,18 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   const { app } = deps;
   const { config, store, logger } = app;
   const metrics = createCycleMetrics();
-  await publishFromStore({ config, store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator });
+  await app.exclusive('publish', () =>
+    publishFromStore({ config, store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator }),
+  );
   const server = await startServer({
     dir: config.publishDir,
     host: config.server.host,
     port: config.server.port,
     routes: {
-      '/healthz': () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok\n' }),
+      '/healthz': () => {
+        const health = siteHealth(store.listSources({ activeOnly: true }), app.clock.now(), config.fetch.staleAfterDays);
+        return { status: healthHttpStatus(health), contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(health)}\n` };
+      },
       '/metrics': () => ({
         status: 200,
         contentType: 'text/plain; version=0.0.4; charset=utf-8',
@@ -46,6 +55,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
 
   const stopping = new AbortController();
   const threads = keepAcrossCycles(createFeedProcessor);
+  const abandon = new AbortController();
   let current: Promise<void> | null = null;
   const cycle = (): Promise<void> => {
     if (current) return current;
@@ -57,6 +67,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
         runOneCycle(app, {
           processors: threads.factory,
           signal: stopping.signal,
+          abandon: abandon.signal,
           onProgress: (event) => recordSourceResult(metrics.fetches, event.result),
         }),
       )
@@ -85,7 +96,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     config.site.timezone,
     'digest',
     () =>
-      runScheduledDigest(app, app.env, stopping.signal).catch(
+      app.exclusive('digest', () => runScheduledDigest(app, app.env, stopping.signal)).catch(
         (error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'),
       ),
     () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'),
@@ -95,10 +106,19 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   logger.info({ schedule: config.schedule.digest, next: digestJob.nextRun()?.toISOString() }, 'digest scheduled');
 
   await deps.stopSignal;
-  logger.info({}, 'stopping: fetches in flight are abandoned, what was fetched is stored and published');
-  await Promise.all([job.stop(), digestJob.stop()]);
+  const graceMs = config.fetch.stopGraceMs;
+  logger.info({ graceMs }, `stopping: no new fetch starts; fetches in flight get ${graceMs / 1000} s to finish, then what was fetched is stored and published`);
   stopping.abort();
-  if (current) await current;
+  const grace = setTimeout(() => {
+    logger.warn({ graceMs }, 'stopping: fetches still in flight are abandoned (their sources stay due)');
+    abandon.abort();
+  }, graceMs);
+  try {
+    await Promise.all([job.stop(), digestJob.stop()]);
+    if (current) await current;
+  } finally {
+    clearTimeout(grace);
+  }
   await threads.close();
   await server.close();
   logger.info({}, 'stopped');

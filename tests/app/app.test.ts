@@ -56,14 +56,46 @@ describe('openApp', () => {
     expect(german.tagger).not.toBe(first.tagger);
   });
 
-  it('holds the data folder: a second app waits for the first to close', () => {
-    const first = open('{ provider: none }');
+  it('the worker holds the data folder: a second worker is refused until the first closes; other commands open beside it', () => {
+    project.writeConfig('sources: []\n');
     const config = loadConfig(project.configFile);
-    expect(() => openApp(config, { command: 'second', clock, env: {}, logger: recordingLogger([]) })).toThrow(expect.objectContaining({ code: 'STORE_LOCKED' }));
-    first.close();
-    opened = [];
-    const second = openApp(config, { command: 'second', clock, env: {}, logger: recordingLogger([]) });
+    const worker = openApp(config, { command: 'start', clock, env: {}, logger: recordingLogger([]), worker: true });
+    opened.push(worker);
+    expect(() => openApp(config, { command: 'start', clock, env: {}, logger: recordingLogger([]), worker: true })).toThrow(
+      expect.objectContaining({ code: 'STORE_LOCKED' }),
+    );
+    const beside = openApp(config, { command: 'digest', clock, env: {}, logger: recordingLogger([]) });
+    opened.push(beside);
+    expect(beside.store.listSources({ activeOnly: false })).toEqual([]);
+    worker.close();
+    opened = [beside];
+    const second = openApp(config, { command: 'start', clock, env: {}, logger: recordingLogger([]), worker: true });
     opened.push(second);
-    expect(second.store.listSources({ activeOnly: false })).toEqual([]);
+  });
+
+  it('runs one write step at a time across apps: the second waits, says so once, then runs', async () => {
+    project.writeConfig('sources: []\n');
+    const config = loadConfig(project.configFile);
+    const waited: string[] = [];
+    const first = openApp(config, { command: 'start', clock, env: {}, logger: recordingLogger([]) });
+    const second = openApp(config, { command: 'retag', clock, env: {}, logger: recordingLogger([]), onStepWait: (holder) => waited.push(holder.purpose) });
+    opened.push(first, second);
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const cycle = first.exclusive('cycle', async () => {
+      order.push('cycle starts');
+      await held;
+      order.push('cycle ends');
+    });
+    const retag = second.exclusive('retag', async () => void order.push('retag'));
+    // The retag is waiting: it said so, and has not run.
+    for (let attempt = 0; attempt < 200 && waited.length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(waited).toEqual(['cycle']);
+    expect(order).toEqual(['cycle starts']);
+    release();
+    await Promise.all([cycle, retag]);
+    expect(order).toEqual(['cycle starts', 'cycle ends', 'retag']);
+    expect(waited).toEqual(['cycle']);
   });
 });

@@ -41,7 +41,7 @@ describe('veille command line: options per command', () => {
 
   it.each([
     ['the whole help', ['--help'], 'Usage: veille <command> [options]'],
-    ['one command’s help', ['digest', '--help'], 'Usage: veille digest [--week YYYY-Www] [--send] [--dry-run] [--force]\n'],
+    ['one command’s help', ['digest', '--help'], 'Usage: veille digest [--week YYYY-Www] [--send] [--dry-run] [--force] [--partial]\n'],
     ['help for an action', ['help', 'sources', 'add'], 'Usage: veille sources add URL [--name N] [--lang L] [--no-check]\n'],
     ['the version', ['-v'], '0.1.0\n'],
   ])('%s exits 0 on stdout', async (_name, argv, text) => {

@@ -54,7 +54,8 @@ describe('a full data disk', () => {
     noSpace.on = true;
     const result = await runCli(['run', '--config', temp.configFile]);
     noSpace.on = false;
-    const lock = join(temp.dir, 'data', 'veille.db.lock');
+    // `run` takes the lock of a write step (beside a running worker, its turn).
+    const lock = join(temp.dir, 'data', 'veille.db.write.lock');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `veille: store: the disk holding ${join(temp.dir, 'data')} is full (ENOSPC) while creating the lock ${lock}; ` +

@@ -132,7 +132,8 @@ describe.runIf(IS_BUILT)('SIGKILL at random moments during veille run', () => {
   it(`${TRIALS} trials: the store stays sound, published files stay whole; then every item exactly once`, async () => {
     const dbPath = join(project.dir, 'data/veille.db');
     const publicDir = join(project.dir, 'public');
-    const lockPath = `${dbPath}.lock`;
+    // `run` holds the lock of a write step, the cycle (issue 17: the worker's lock is `start`'s only).
+    const lockPath = `${dbPath}.write.lock`;
 
     // How long a cycle takes here, on a copy of the same config: kills are spread over it and a bit beyond.
     const calibration = makeTempProject();
@@ -187,11 +188,11 @@ describe.runIf(IS_BUILT)('SIGKILL at random moments during veille run', () => {
 
     // One more killed as soon as it holds the lock, so that the last run below finds it stale.
     const holder = spawnVeille(['run', '--force', '--config', project.configFile], ENV);
-    const lockOwner = () => (JSON.parse(readFileSync(lockPath, 'utf8')) as { pid: number; command: string });
+    const lockOwner = () => (JSON.parse(readFileSync(lockPath, 'utf8')) as { pid: number; purpose: string });
     await waitFor(async () => (lockOwner().pid === holder.child.pid ? true : undefined), 10_000);
     holder.child.kill('SIGKILL');
     expect((await holder.exited).signal).toBe('SIGKILL');
-    expect(lockOwner()).toMatchObject({ pid: holder.child.pid, command: 'run' });
+    expect(lockOwner()).toMatchObject({ pid: holder.child.pid, purpose: 'cycle' });
 
     // The last word: a run nobody kills. It takes over the lock the killed run left.
     const final = await runVeille(['run', '--force', '--config', project.configFile], ENV);
