@@ -30,7 +30,7 @@ describe('veille command line: options per command', () => {
     // Issue 17, finding 8: every unknown flag gets a "did you mean" when one is close.
     ['a short flag for a long one', ['status', '-j'], 'status: unknown option -j; did you mean --json?', 'Usage: veille status'],
     ['a flag in capitals', ['status', '--JSON'], 'status: unknown option --JSON; did you mean --json?', 'Usage: veille status'],
-    ['a misspelt flag before the command', ['--jsno'], 'unknown option --jsno; did you mean --json (an option of status, eval, stories, extract)?', 'veille --help'],
+    ['a misspelt flag before the command', ['--jsno'], 'unknown option --jsno; did you mean --json (an option of status, eval, stories, extract, summarize)?', 'veille --help'],
   ])('%s exits 2 with the command and its usage', async (_name, argv, message, usage) => {
     const result = await runCli(argv, { cwd, env: {} });
     expect(result.code).toBe(2);

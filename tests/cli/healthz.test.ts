@@ -32,14 +32,14 @@ describe('/healthz and the home page when sources fail', () => {
       paths: ['/good.xml', '/gone.xml'],
       http: 200,
       health: { status: 'degraded', sources: 2, failing: 1, stale: 0, new: 0, failingAfter: 3 },
-      notice: '1 source sur 2 ne répond pas en ce moment : les articles ci-dessous peuvent ne pas être à jour.',
+      notice: '1 source sur 2 ne répond pas en ce moment\u202F: les articles ci-dessous peuvent ne pas être à jour.',
     },
     {
       name: 'every source fails',
       paths: ['/gone.xml', '/broken.xml'],
       http: 503,
       health: { status: 'failing', sources: 2, failing: 2, stale: 0, new: 0, failingAfter: 3 },
-      notice: 'Aucune source n’a pu être lue ces derniers temps : cette page n’est plus mise à jour.',
+      notice: 'Aucune source n’a pu être lue ces derniers temps\u202F: cette page n’est plus mise à jour.',
     },
   ])('$name: HTTP $http and the page says so', { timeout: 60_000 }, async ({ paths, http, health, notice }) => {
     feeds = await startFeedServer({

@@ -91,7 +91,7 @@ summarize: ${summarize}
     const page = readFileSync(join(project.dir, 'public', 'index.html'), 'utf8');
     expect(page).toContain('<div class="resume"><p>AIhub publie une synthèse');
     expect(page).toContain('>Lire l’article sur AIhub</a></p>');
-    expect(page).toContain('Titre original : « <span lang="en">Open source AI and federated learning: a recap of two AAAI workshops</span> »');
+    expect(page).toContain('Titre original\u202F: «\u202F<span lang="en">Open source AI and federated learning: a recap of two AAAI workshops</span>\u202F»');
     expect(page).not.toContain('Articles dans une autre langue');
     const atom = readFileSync(join(project.dir, 'public', 'atom.xml'), 'utf8');
     expect(atom).toContain('<title type="text">IA open source et apprentissage fédéré : deux ateliers de l’AAAI</title>');
@@ -202,7 +202,7 @@ sources:
     const [entry] = items();
     expect(entry?.title).toBe('Open source AI and federated learning: a recap of two AAAI workshops (en anglais)');
     const page = readFileSync(join(project.dir, 'public', 'index.html'), 'utf8');
-    expect(page).toContain('<p>Articles dans une autre langue que le français : 1 sur 1. Les résumés en français s’activent avec le bloc « summarize » de la configuration (un modèle local comme Ollama suffit).</p>');
+    expect(page).toContain('<p>Articles dans une autre langue que le français\u202F: 1 sur 1. Les résumés en français s’activent avec le bloc «\u202Fsummarize\u202F» de la configuration (un modèle local comme Ollama suffit).</p>');
     const status = await runCli(['status', '--config', project.configFile], { env: { VEILLE_NOW: NOW } });
     expect(status.stdout).toContain("1 of 1 published entries are not in the site's language; résumés are off: set summarize: { provider: openai, url: http://127.0.0.1:11434/v1, model: MODEL }");
     const [story] = await stories();
