@@ -93,6 +93,7 @@ export function buildIssue(range: WeekRange, items: readonly DigestItemRow[], op
           ...story,
           title: resume.title,
           languageNote: locale.words.resumeNote,
+          writtenByModel: true,
           language: locale.language,
           summaryLanguage: locale.language,
           link: webUrlOrNull(lead ? lead.link : story.link),

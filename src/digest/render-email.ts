@@ -3,7 +3,7 @@
 import type { SiteLocale } from '../domain/site-locale.js';
 import { html, type SafeHtml } from '../publish/html.js';
 import type { DigestIssue, DigestStory } from '../domain/digest.js';
-import { moreInSection, otherThemes, themeLabels } from './render-page.js';
+import { moreInSection, otherThemes, renderReadOn, themeLabels } from './render-page.js';
 
 export interface EmailLinks {
   /** The issue's web page (absolute). */
@@ -47,7 +47,7 @@ function storyHtml(story: DigestStory, labels: ReturnType<typeof themeLabels>, l
   const others = otherThemes(story, labels, locale);
   return html`<h3 style="${S.h3}">${title}${story.languageNote !== null ? html` <span style="font-weight:normal;color:#595959;">${story.languageNote}</span>` : null}</h3>
 <p style="${S.meta}">${sources} · ${story.date}</p>
-${others !== null ? html`<p style="${S.meta}">${others}</p>\n` : null}${story.summary !== '' ? html`<p style="${S.p}"${summaryLang !== null ? html` lang="${summaryLang}"` : null}>${story.summary}</p>\n` : null}`;
+${others !== null ? html`<p style="${S.meta}">${others}</p>\n` : null}${story.summary !== '' ? html`<p style="${S.p}"${summaryLang !== null ? html` lang="${summaryLang}"` : null}>${story.summary}</p>\n` : null}${story.writtenByModel === true ? html`<p style="${S.p}">${renderReadOn(story, locale, S.a)}</p>\n` : null}`;
 }
 
 export function renderEmailHtml(issue: DigestIssue, links: EmailLinks, locale: SiteLocale): string {
@@ -108,7 +108,9 @@ export function renderEmailText(issue: DigestIssue, links: EmailLinks, locale: S
       const others = otherThemes(story, labels, locale);
       if (others !== null) lines.push(`  ${others}`);
       if (story.summary !== '') lines.push(`  ${story.summary}`);
-      if (story.link !== null) lines.push(`  ${story.link}`);
+      if (story.writtenByModel === true) {
+        for (const source of story.sources) lines.push(`  ${locale.words.readArticleOn(source.name)}${source.link !== null ? `${words.colon}${source.link}` : ''}`);
+      } else if (story.link !== null) lines.push(`  ${story.link}`);
       lines.push('');
     }
     if (section.omitted > 0) lines.push(`${moreInSection(section.omitted, locale)}, ${words.readOnlineShort}.`, '');

@@ -18,6 +18,17 @@ export function renderSources(story: DigestStory, locale: SiteLocale): SafeHtml 
   return html`${parts.slice(0, -1).map((part, i) => html`${i > 0 ? ', ' : ''}${part}`)}${locale.words.and}${parts[parts.length - 1]}`;
 }
 
+/** Under a model's résumé: "Lire l’article sur AIhub · Lire l’article sur Le blog", veille's own links. */
+export function renderReadOn(story: DigestStory, locale: SiteLocale, linkStyle: string | null = null): SafeHtml | null {
+  if (story.writtenByModel !== true) return null;
+  const style = linkStyle !== null ? html` style="${linkStyle}"` : null;
+  return html`${story.sources.map((source, i) => {
+    const text = locale.words.readArticleOn(source.name);
+    const part = source.link !== null ? html`<a href="${source.link}"${style}>${text}</a>` : html`${text}`;
+    return i === 0 ? part : html` · ${part}`;
+  })}`;
+}
+
 /** "Aussi : Open source et Sécurité": the story's other themes. */
 export function otherThemes(story: DigestStory, labels: ReadonlyMap<string, ThemeInfo>, locale: SiteLocale): string | null {
   const others = story.themeIds.slice(1).flatMap((id) => labels.get(id)?.label ?? []);
@@ -38,7 +49,7 @@ function renderStory(story: DigestStory, labels: ReadonlyMap<string, ThemeInfo>,
   return html`<article>
 <h3>${title}${story.languageNote !== null ? html` <small>${story.languageNote}</small>` : null}</h3>
 <p class="meta">${renderSources(story, locale)} · <time datetime="${story.publishedAt}">${story.date}</time></p>
-${others !== null ? html`<p class="meta">${others}</p>\n` : null}${story.summary !== '' ? html`<p${summaryLang !== null ? html` lang="${summaryLang}"` : null}>${story.summary}</p>\n` : null}</article>
+${others !== null ? html`<p class="meta">${others}</p>\n` : null}${story.summary !== '' ? html`<p${summaryLang !== null ? html` lang="${summaryLang}"` : null}>${story.summary}</p>\n` : null}${story.writtenByModel === true ? html`<p>${renderReadOn(story, locale)}</p>\n` : null}</article>
 `;
 }
 

@@ -41,6 +41,8 @@ export interface DigestStory {
   readonly summary: string;
   /** Theme ids, the main one first, then by score. */
   readonly themeIds: readonly string[];
+  /** A model's résumé (issue 16): the story ends with "Lire l’article sur …", one link per source. */
+  readonly writtenByModel?: boolean;
 }
 
 export interface DigestSection {

@@ -19,6 +19,7 @@ const digestStorySchema = z.object({
   date: z.string(),
   summary: z.string(),
   themeIds: z.array(z.string()),
+  writtenByModel: z.boolean().optional(),
 });
 
 /** A stored issue's shape; the annotation keeps it in step with DigestIssue. */

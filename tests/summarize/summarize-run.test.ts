@@ -218,6 +218,8 @@ sources:
     const page = readFileSync(join(project.dir, 'public', 'digests', '2026-W48.html'), 'utf8');
     expect(page).toContain('IA open source et apprentissage fédéré : deux ateliers de l’AAAI</a> <small>(résumé écrit par un modèle)</small>');
     expect(page).toContain('AIhub publie une synthèse de deux ateliers');
+    // As the seed post ends: one "Lire l’article sur …" per source, veille's own links.
+    expect(page).toMatch(/<a href="[^"]+">Lire l’article sur AIhub<\/a> · <a href="[^"]+">Lire l’article sur Blog IA<\/a>/);
     expect(model.requests).toHaveLength(1);
   });
 });
