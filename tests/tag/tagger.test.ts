@@ -199,6 +199,19 @@ describe('explainText', () => {
     expect(text).not.toMatch(/"\/|\\b/u);
   });
 
+  // Issue 19: each theme's score and threshold, the weight of each word, and the exclusion that vetoed a theme.
+  it('shows a theme below its threshold and the weight of its words', () => {
+    const text = explainText(tagger, 'A new government report on chips.');
+    expect(text).toMatch(/\(regulation\) — score 0\.\d\d, threshold 0\.50: not tagged: below the threshold/u);
+    expect(text).toMatch(/"government" in the summary, weight 0\.30/u);
+  });
+
+  it('names the exclusion that hid a theme’s words', () => {
+    const text = explainText(tagger, 'A study of the scaling law of transformers.');
+    expect(text).toMatch(/\(regulation\) — score 0\.00, threshold 0\.50: not tagged: every word found was excluded/u);
+    expect(text).toMatch(/"law" in the summary does not count: excluded by "scaling law"/u);
+  });
+
   it('says when no theme matched', () => {
     expect(explainText(tagger, 'Le temps qu’il fait à Brest')).toBe('No theme matched.');
   });
