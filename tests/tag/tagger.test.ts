@@ -180,6 +180,30 @@ describe('the story veille was born from', () => {
   });
 });
 
+// Issue 19: kinds of news the tagger missed or mistook (sentences written for this test, not from any label set).
+describe('senses and look-alikes of issue 19', () => {
+  it.each([
+    ['regulation', 'Tokyo and Ottawa issue a joint statement on frontier AI testing', 'en'],
+    ['regulation', 'Ministers meet at the AI Safety Summit in Delhi', 'en'],
+    ['privacy', 'Gradient inversion attacks rebuild the faces of a training set', 'en'],
+    ['privacy', 'A keyboard that learns while your text never leaves the phone', 'en'],
+    ['privacy', 'Les données ne quittent jamais le cabinet médical', 'fr'],
+    ['open-source', 'An open benchmark for speech recognition in twenty languages', 'en'],
+    ['open-source', 'Un éditeur publie le code de son moteur de recherche', 'fr'],
+  ])('%s: %s', (theme, title, language) => {
+    expect(themesOf({ title, language })).toContain(theme);
+  });
+
+  it.each([
+    ['regulation', 'Les lois d’échelle des réseaux de neurones revisitées', 'fr'],
+    ['regulation', 'A lab rewrites its responsible scaling policy', 'en'],
+    ['regulation', 'Orchestration gets declarative automation', 'en'],
+    ['open-source', 'Le portail open data de la métropole s’enrichit', 'fr'],
+  ])('not %s: %s', (theme, title, language) => {
+    expect(themesOf({ title, language })).not.toContain(theme);
+  });
+});
+
 describe('explainText', () => {
   it('lists themes with labels, scores and evidence', () => {
     const text = explainText(tagger, 'La CNIL publie ses recommandations sur les données personnelles et l’apprentissage fédéré.');
