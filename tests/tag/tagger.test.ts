@@ -188,6 +188,8 @@ describe('senses and look-alikes of issue 19', () => {
     ['privacy', 'Gradient inversion attacks rebuild the faces of a training set', 'en'],
     ['privacy', 'A keyboard that learns while your text never leaves the phone', 'en'],
     ['privacy', 'Les données ne quittent jamais le cabinet médical', 'fr'],
+    ['privacy', 'A sync bug showed other users’ calendars', 'en'],
+    ['privacy', 'Vos publications nourriront le prochain modèle', 'fr'],
     ['open-source', 'An open benchmark for speech recognition in twenty languages', 'en'],
     ['open-source', 'Un éditeur publie le code de son moteur de recherche', 'fr'],
   ])('%s: %s', (theme, title, language) => {
