@@ -185,6 +185,8 @@ describe('senses and look-alikes of issue 19', () => {
   it.each([
     ['regulation', 'Tokyo and Ottawa issue a joint statement on frontier AI testing', 'en'],
     ['regulation', 'Ministers meet at the AI Safety Summit in Delhi', 'en'],
+    ['regulation', 'Court rules that model outputs are no copies', 'en'],
+    ['regulation', 'A federal court blocks the chatbot rule', 'en'],
     ['privacy', 'Gradient inversion attacks rebuild the faces of a training set', 'en'],
     ['privacy', 'A keyboard that learns while your text never leaves the phone', 'en'],
     ['privacy', 'Les données ne quittent jamais le cabinet médical', 'fr'],
@@ -200,6 +202,7 @@ describe('senses and look-alikes of issue 19', () => {
     ['regulation', 'Les lois d’échelle des réseaux de neurones revisitées', 'fr'],
     ['regulation', 'A lab rewrites its responsible scaling policy', 'en'],
     ['regulation', 'Orchestration gets declarative automation', 'en'],
+    ['regulation', 'Venture funds court robotics startups', 'en'],
     ['open-source', 'Le portail open data de la métropole s’enrichit', 'fr'],
   ])('not %s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).not.toContain(theme);
