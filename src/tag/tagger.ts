@@ -49,6 +49,8 @@ interface Hit {
 const MAX_MATCHED = 80;
 
 const taxonomies = new WeakMap<Tagger, Taxonomy>();
+/** Per tagger: every theme's account of an item, exclusions included (explanations only: slower than tag). */
+const explainers = new WeakMap<Tagger, (input: TagInput) => ThemeAccount[]>();
 
 /**
  * Compiles nothing more (the taxonomy is compiled when loaded); `languages` restricts language detection
@@ -60,26 +62,26 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
   const stemLanguages = [...new Set(vocabularies.map((v) => v.language))];
   const slotOf = vocabularies.map((v) => stemLanguages.indexOf(v.language));
   const shared = new Set(taxonomy.sharedLanguages);
-  const tagger: Tagger = {
-    tag(input) {
-      const hits: Hit[] = [];
-      const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
-        title: input.title,
-        summary: input.summary,
-        content: input.content ?? '',
-      };
-      for (const field of TEXT_FIELDS) {
-        const text = fieldTexts[field];
-        if (text === '') continue;
-        // Vocabularies that share a stemmer (a language and its sameLanguage terms) share the keys.
-        const keys = keysOfWordsIn(splitWords(text), stemLanguages);
-        vocabularies.forEach((vocabulary, v) => findHits(vocabulary, keys[slotOf[v] as number] as string[], text, field, hits));
-      }
-      const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
-      return score(taxonomy, input, active === null ? hits : hits.filter((h) => active.has(h.language)));
-    },
+  const found = (input: TagInput): Hit[] => {
+    const hits: Hit[] = [];
+    const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
+      title: input.title,
+      summary: input.summary,
+      content: input.content ?? '',
+    };
+    for (const field of TEXT_FIELDS) {
+      const text = fieldTexts[field];
+      if (text === '') continue;
+      // Vocabularies that share a stemmer (a language and its sameLanguage terms) share the keys.
+      const keys = keysOfWordsIn(splitWords(text), stemLanguages);
+      vocabularies.forEach((vocabulary, v) => findHits(vocabulary, keys[slotOf[v] as number] as string[], text, field, hits));
+    }
+    const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
+    return active === null ? hits : hits.filter((h) => active.has(h.language));
   };
+  const tagger: Tagger = { tag: (input) => score(taxonomy, input, found(input)) };
   taxonomies.set(tagger, taxonomy);
+  explainers.set(tagger, (input) => accounts(taxonomy, input, found(input), true, (account) => account));
   return tagger;
 }
 
@@ -195,13 +197,46 @@ function placeKey(theme: number, field: EvidenceField, start: number): string {
 }
 
 
+/** How one theme fared on an item: what `veille tag --explain` shows. */
+export interface ThemeAccount {
+  readonly id: string;
+  readonly score: number;
+  readonly threshold: number;
+  /** Whether the item gets the theme (score at or above the threshold). */
+  readonly tagged: boolean;
+  readonly evidence: readonly Evidence[];
+  /** Exclusions that hid the theme's words: the exclusion as written, the term it hid and where. */
+  readonly vetoes: readonly { readonly exclusion: string; readonly term: string; readonly field: EvidenceField }[];
+}
+
 function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): ThemeMatch[] {
+  return accounts(taxonomy, input, hits, false, (account) => ({ id: account.id, score: account.score, evidence: account.evidence }));
+}
+
+/**
+ * Every theme with a word found (`all`), or only those that reach their threshold, each made by `make`
+ * (tagging keeps a ThemeMatch, without an account's object to throw away: the 20,000 items/s budget).
+ */
+function accounts<T>(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[], all: boolean, make: (account: ThemeAccount) => T): T[] {
   const { themes, terms } = taxonomy;
   // Exclusions hide the words they cover from the same theme ("private beta" is no privacy term).
-  const excluded = new PlacedHits(hits.filter((h) => h.exclusion));
-  const candidates = hits
-    .filter((h) => !h.exclusion && !excluded.overlaps(h, () => true))
-    .sort((a, b) => b.end - b.start - (a.end - a.start));
+  const exclusions = hits.filter((h) => h.exclusion);
+  const excluded = new PlacedHits(exclusions);
+  const vetoes = new Map<number, ThemeAccount['vetoes'][number][]>();
+  const candidates: Hit[] = [];
+  for (const hit of hits) {
+    if (hit.exclusion) continue;
+    if (!excluded.overlaps(hit, () => true)) candidates.push(hit);
+    else if (all) {
+      const by = exclusions.find((e) => e.theme === hit.theme && e.field === hit.field && e.start < hit.end && hit.start < e.end);
+      const list = vetoes.get(hit.theme) ?? [];
+      const exclusion = taxonomy.exclusionTerms[by?.term ?? -1]?.text ?? '';
+      const term = terms[hit.term]?.text ?? '';
+      if (!list.some((v) => v.exclusion === exclusion && v.term === term && v.field === hit.field)) list.push({ exclusion, term, field: hit.field });
+      vetoes.set(hit.theme, list);
+    }
+  }
+  candidates.sort((a, b) => b.end - b.start - (a.end - a.start));
   // Words count once per theme: a phrase inside a longer one ("open source" within "open source model"),
   // or the same words in two vocabularies (English terms in a French item), add nothing.
   const kept: Hit[] = [];
@@ -216,12 +251,13 @@ function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): Theme
       kept.push({ theme, term, field: 'category', start: 0, end: 0, language: '', exclusion: false });
     }
   }
-  if (kept.length === 0) return [];
+  if (kept.length === 0 && vetoes.size === 0) return [];
   const host = hostOf(input.sourceUrl)?.replace(/^www\./u, '') ?? null;
-  const matches: ThemeMatch[] = [];
+  const result: T[] = [];
   themes.forEach((theme, t) => {
     const mine = kept.filter((h) => h.theme === t);
-    if (mine.length === 0) return;
+    const vetoed = vetoes.get(t) ?? [];
+    if (mine.length === 0 && vetoed.length === 0) return;
     const occurrences = new Map<number, number[]>();
     for (const hit of mine) {
       const weight = hit.field === 'title' ? theme.titleWeight : hit.field === 'content' ? theme.contentWeight : hit.field === 'category' ? taxonomy.categoryWeight : 1;
@@ -237,12 +273,13 @@ function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): Theme
       const repeated = (weights[0] ?? 0) + (weights[1] ?? 0) / 2 + (weights[2] ?? 0) / 4;
       raw += (terms[term]?.weight ?? 1) * repeated;
     }
-    if (host !== null) {
+    if (host !== null && mine.length > 0) {
       for (const hint of theme.hints) if (host === hint.source || host.endsWith(`.${hint.source}`)) raw += hint.boost;
     }
     // 1 − 2^−raw: one body term of weight 1 gives 0.5, one title term (weight 2) 0.75, and more evidence approaches 1.
     const value = Math.round((1 - 2 ** -raw) * 1000) / 1000;
-    if (value < theme.threshold) return;
+    const tagged = mine.length > 0 && value >= theme.threshold;
+    if (!tagged && !all) return;
     mine.sort((a, b) => FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start);
     const evidence: Evidence[] = [];
     const seen = new Set<string>();
@@ -253,25 +290,35 @@ function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): Theme
       seen.add(key);
       evidence.push(hit.matched === undefined ? { term: text, field: hit.field } : { term: text, field: hit.field, matched: hit.matched });
     }
-    matches.push({ id: theme.id, score: value, evidence });
+    result.push(make({ id: theme.id, score: value, threshold: theme.threshold, tagged, evidence, vetoes: vetoed }));
   });
-  return matches;
+  return result;
 }
 
-/** A human-readable account of the themes of `text` (read as an item's body), for `veille tag --explain`. */
+/**
+ * A human-readable account of the themes of `text` (read as an item's body), for `veille tag --explain`:
+ * every theme a word was found for, its score against its threshold, the words that matched with their
+ * weight, and the exclusions that hid words from it. Operator words are English; labels are the taxonomy's.
+ */
 export function explainText(tagger: Tagger, text: string): string {
-  const matches = tagger.tag({ title: '', summary: text, categories: [], language: null });
-  if (matches.length === 0) return 'No theme matched.';
+  const themes = explainers.get(tagger)?.({ title: '', summary: text, categories: [], language: null }) ?? [];
+  if (themes.length === 0) return 'No theme matched.';
   const taxonomy = taxonomyOf(tagger);
   const labels = new Map(taxonomy?.themes.map((t) => [t.id, t] as const) ?? []);
+  const weights = new Map(taxonomy?.terms.map((t) => [`${t.theme}\u0000${t.text}`, t.weight] as const) ?? []);
   const lines: string[] = [];
-  for (const match of matches) {
-    const theme = labels.get(match.id);
-    const name = theme === undefined ? match.id : `${theme.label} (${match.id})`;
-    const threshold = theme === undefined ? '' : `, threshold ${formatScore(theme.threshold)}`;
-    lines.push(`${name} — score ${formatScore(match.score)}${threshold}`);
+  for (const account of themes) {
+    const theme = labels.get(account.id);
+    const name = theme === undefined ? account.id : `${theme.label} (${account.id})`;
+    const verdict = account.tagged ? 'tagged' : account.evidence.length === 0 ? 'not tagged: every word found was excluded' : 'not tagged: below the threshold';
+    lines.push(`${name} — score ${formatScore(account.score)}, threshold ${formatScore(account.threshold)}: ${verdict}`);
+    const t = taxonomy?.themes.findIndex((d) => d.id === account.id) ?? -1;
     // A regular expression is shown by the words it matched, not by its source (issue 17, finding 8).
-    for (const evidence of match.evidence) lines.push(`  "${evidence.matched ?? evidence.term}" in the ${evidence.field}`);
+    for (const evidence of account.evidence) {
+      const weight = weights.get(`${t}\u0000${evidence.term}`);
+      lines.push(`  "${evidence.matched ?? evidence.term}" in the ${evidence.field}${weight === undefined ? '' : `, weight ${formatScore(weight)}`}`);
+    }
+    for (const veto of account.vetoes) lines.push(`  "${veto.term}" in the ${veto.field} does not count: excluded by "${veto.exclusion}"`);
   }
   return lines.join('\n');
 }

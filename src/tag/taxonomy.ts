@@ -87,7 +87,7 @@ export interface ThemeDefinition {
 /** A phrase (one or more word keys) of one theme, in one language. */
 export interface CompiledPhrase {
   readonly theme: number;
-  /** Index in `Taxonomy.terms`, for evidence and per-term scoring. */
+  /** Index in `Taxonomy.terms` (in `Taxonomy.exclusionTerms` for an exclusion), for evidence and per-term scoring. */
   readonly term: number;
   readonly keys: readonly string[];
   readonly exclusion: boolean;
@@ -128,6 +128,8 @@ export interface Taxonomy {
   readonly sharedLanguages: readonly string[];
   readonly categoryWeight: number;
   readonly terms: readonly CompiledTerm[];
+  /** Exclusions as written, by the `term` index their compiled phrases carry (for explanations). */
+  readonly exclusionTerms: readonly CompiledTerm[];
   readonly compiled: ReadonlyMap<string, CompiledLanguage>;
   /** categoryKey(feed category) → themes and the category as written in the taxonomy. */
   readonly categories: ReadonlyMap<string, readonly { readonly theme: number; readonly term: number }[]>;
@@ -215,6 +217,7 @@ function compile(data: z.infer<typeof FILE>, file: string, where: Locate): Taxon
   const { defaults } = data;
   const themes: ThemeDefinition[] = [];
   const terms: CompiledTerm[] = [];
+  const exclusionTerms: CompiledTerm[] = [];
   const languages: string[] = [];
   const phrases = new Map<string, Map<string, CompiledPhrase[]>>();
   const stemLanguages = new Map<string, string>();
@@ -276,7 +279,8 @@ function compile(data: z.infer<typeof FILE>, file: string, where: Locate): Taxon
     for (const [language, entries] of Object.entries(theme.exclusions ?? {})) {
       addLanguage(language);
       entries.forEach((text, e) => {
-        addWords(language, t, -1, text, true, ['themes', t, 'exclusions', language, e]);
+        addWords(language, t, exclusionTerms.length, text, true, ['themes', t, 'exclusions', language, e]);
+        exclusionTerms.push({ theme: t, text, weight: 0 });
       });
     }
     (theme.categories ?? []).forEach((category, c) => {
@@ -322,6 +326,7 @@ function compile(data: z.infer<typeof FILE>, file: string, where: Locate): Taxon
     sharedLanguages: Object.freeze([...new Set([...defaults.sharedLanguages, EXACT])]),
     categoryWeight: defaults.categoryWeight,
     terms: Object.freeze(terms),
+    exclusionTerms: Object.freeze(exclusionTerms),
     compiled,
     categories,
   });

@@ -180,6 +180,35 @@ describe('the story veille was born from', () => {
   });
 });
 
+// Issue 19: kinds of news the tagger missed or mistook (sentences written for this test, not from any label set).
+describe('senses and look-alikes of issue 19', () => {
+  it.each([
+    ['regulation', 'Tokyo and Ottawa issue a joint statement on frontier AI testing', 'en'],
+    ['regulation', 'Ministers meet at the AI Safety Summit in Delhi', 'en'],
+    ['regulation', 'Court rules that model outputs are no copies', 'en'],
+    ['regulation', 'A federal court blocks the chatbot rule', 'en'],
+    ['privacy', 'Gradient inversion attacks rebuild the faces of a training set', 'en'],
+    ['privacy', 'A keyboard that learns while your text never leaves the phone', 'en'],
+    ['privacy', 'Les données ne quittent jamais le cabinet médical', 'fr'],
+    ['privacy', 'A sync bug showed other users’ calendars', 'en'],
+    ['privacy', 'Vos publications nourriront le prochain modèle', 'fr'],
+    ['open-source', 'An open benchmark for speech recognition in twenty languages', 'en'],
+    ['open-source', 'Un éditeur publie le code de son moteur de recherche', 'fr'],
+  ])('%s: %s', (theme, title, language) => {
+    expect(themesOf({ title, language })).toContain(theme);
+  });
+
+  it.each([
+    ['regulation', 'Les lois d’échelle des réseaux de neurones revisitées', 'fr'],
+    ['regulation', 'A lab rewrites its responsible scaling policy', 'en'],
+    ['regulation', 'Orchestration gets declarative automation', 'en'],
+    ['regulation', 'Venture funds court robotics startups', 'en'],
+    ['open-source', 'Le portail open data de la métropole s’enrichit', 'fr'],
+  ])('not %s: %s', (theme, title, language) => {
+    expect(themesOf({ title, language })).not.toContain(theme);
+  });
+});
+
 describe('explainText', () => {
   it('lists themes with labels, scores and evidence', () => {
     const text = explainText(tagger, 'La CNIL publie ses recommandations sur les données personnelles et l’apprentissage fédéré.');
@@ -197,6 +226,19 @@ describe('explainText', () => {
     expect(text).toMatch(/"CVE-2024-12345" in the summary/u);
     expect(text).toMatch(/"ISO 27001" in the summary/u);
     expect(text).not.toMatch(/"\/|\\b/u);
+  });
+
+  // Issue 19: each theme's score and threshold, the weight of each word, and the exclusion that vetoed a theme.
+  it('shows a theme below its threshold and the weight of its words', () => {
+    const text = explainText(tagger, 'A new government report on chips.');
+    expect(text).toMatch(/\(regulation\) — score 0\.\d\d, threshold 0\.50: not tagged: below the threshold/u);
+    expect(text).toMatch(/"government" in the summary, weight 0\.30/u);
+  });
+
+  it('names the exclusion that hid a theme’s words', () => {
+    const text = explainText(tagger, 'A study of the scaling law of transformers.');
+    expect(text).toMatch(/\(regulation\) — score 0\.00, threshold 0\.50: not tagged: every word found was excluded/u);
+    expect(text).toMatch(/"law" in the summary does not count: excluded by "scaling law"/u);
   });
 
   it('says when no theme matched', () => {
