@@ -92,6 +92,8 @@ export interface FetchOptions {
   trustedUrl?: string;
   /** The Accept header: feeds by default (an article page asks for HTML). */
   accept?: string;
+  /** Called with each redirect's target before it is requested; a rejection stops the fetch with its error (robots.txt of an article page's new origin). */
+  beforeRedirect?: (url: string) => Promise<void>;
 }
 
 /** How one hop is requested: trusted, or untrusted (address policy), from the user's own network or not. */
@@ -162,6 +164,7 @@ export async function fetchFeed(
       visited.add(step.next);
       if (!PERMANENT_REDIRECT_STATUSES.has(step.status)) everyRedirectPermanent = false;
       current = step.next;
+      if (options.beforeRedirect) await options.beforeRedirect(current);
     }
   } finally {
     if (options.client === undefined) await client.close();

@@ -1,7 +1,7 @@
 // One article page, fetched politely: robots.txt first (RFC 9309), then the page as a URL that does
 // not come from the config (the address policy on every hop), HTML only, within its own byte cap.
 import { publicUrl } from '../domain/source-url.js';
-import { FetchError } from './fetch-error.js';
+import { FetchError, isFetchError } from './fetch-error.js';
 import { fetchFeed, type FetchOptions, type FetchPolicy } from './fetch-feed.js';
 import { isAllowedByRobots, readRobots, type RobotsCache } from './robots.js';
 
@@ -29,11 +29,24 @@ export async function fetchArticlePage(
   options: FetchOptions & { readonly now: () => Date },
 ): Promise<FetchedPage> {
   const untrusted: FetchPolicy = { ...policy, untrusted: true };
-  const { robotsUrl, body } = await readRobots(url, untrusted, robots, options);
-  if (!isAllowedByRobots(body, robotsUrl, url, untrusted.userAgent)) {
-    throw new FetchError('FETCH_ROBOTS_DISALLOWED', `fetch: ${publicUrl(url)}: the site's robots.txt disallows this page`, { url });
-  }
-  const outcome = await fetchFeed(url, { etag: null, lastModified: null }, untrusted, { ...options, accept: ACCEPT_HTML });
+  // Every URL requested, a redirect's target included (on its own origin's robots.txt), must be allowed.
+  const mayFetch = async (target: string): Promise<void> => {
+    let rules: Awaited<ReturnType<typeof readRobots>>;
+    try {
+      rules = await readRobots(target, untrusted, robots, options);
+    } catch (error) {
+      // A redirect to an address the policy refuses is refused by the hop itself, as a redirect.
+      if (target !== url && isFetchError(error, 'FETCH_BLOCKED_ADDRESS')) return;
+      throw error;
+    }
+    const { robotsUrl, body } = rules;
+    if (!isAllowedByRobots(body, robotsUrl, target, untrusted.userAgent)) {
+      const redirected = target === url ? '' : ` (redirected to ${publicUrl(target)})`;
+      throw new FetchError('FETCH_ROBOTS_DISALLOWED', `fetch: ${publicUrl(url)}${redirected}: the site's robots.txt disallows this page`, { url });
+    }
+  };
+  await mayFetch(url);
+  const outcome = await fetchFeed(url, { etag: null, lastModified: null }, untrusted, { ...options, accept: ACCEPT_HTML, beforeRedirect: mayFetch });
   if (outcome.kind !== 'ok') {
     throw new FetchError('FETCH_HTTP_STATUS', `fetch: ${publicUrl(url)} answered 304 Not Modified to a request without validators`, { url, httpStatus: 304 });
   }

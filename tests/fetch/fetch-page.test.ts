@@ -18,7 +18,7 @@ const USER_AGENT = 'veille/0.1.0 (+https://veille.example.org/)';
 const ARTICLE = '<!doctype html><html lang="en"><head><title>Recap</title></head><body><article><p>Text.</p></article></body></html>';
 
 const DNS: LookupFunction = (hostname, options, callback) => {
-  const table: Record<string, string> = { 'metadata.test': '169.254.169.254', 'intranet.test': '10.1.2.3' };
+  const table: Record<string, string> = { 'metadata.test': '169.254.169.254', 'intranet.test': '10.1.2.3', 'other.test': '127.0.0.1' };
   const address = table[hostname];
   if (address === undefined) {
     callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
@@ -40,7 +40,13 @@ describe('fetchArticlePage', () => {
 
   beforeAll(async () => {
     server = await startServer({
-      '/robots.txt': (_request, response) => response.writeHead(robotsTxt.status, { 'content-type': 'text/plain' }).end(robotsTxt.body),
+      // Another origin on the same server (other.test, resolved to 127.0.0.1) disallows everything.
+      '/robots.txt': (request, response) =>
+        (request.headers.host ?? '').startsWith('other.test')
+          ? response.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /\n')
+          : response.writeHead(robotsTxt.status, { 'content-type': 'text/plain' }).end(robotsTxt.body),
+      '/to-other-origin': (_request, response) => response.writeHead(302, { location: server.url('/article').replace('127.0.0.1', 'other.test') }).end(),
+      '/to-private-path': (_request, response) => response.writeHead(302, { location: '/private/article' }).end(),
       '/article': (_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(ARTICLE),
       '/private/article': (_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(ARTICLE),
       '/paper.pdf': (_request, response) => response.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.7 ...'),
@@ -168,6 +174,21 @@ describe('fetchArticlePage', () => {
     const error = await failure(fetchPage('/private/article'));
     expect(error.code).toBe('FETCH_ROBOTS_DISALLOWED');
     expect(paths()).toEqual(['/robots.txt']);
+  });
+
+  it('honours the robots.txt of a redirect\'s target, on its own origin or another, before requesting it', async () => {
+    robotsTxt = { status: 200, body: 'User-agent: *\nDisallow: /private/\n' };
+    const sameOrigin = await failure(fetchPage('/to-private-path'));
+    expect(sameOrigin.code).toBe('FETCH_ROBOTS_DISALLOWED');
+    expect(sameOrigin.message).toContain('redirected to');
+    expect(paths()).toEqual(['/robots.txt', '/to-private-path']);
+    server.requests.length = 0;
+    const otherOrigin = await failure(fetchPage('/to-other-origin', { allowPrivateHosts: ['127.0.0.1', 'other.test'] }));
+    expect(otherOrigin.code).toBe('FETCH_ROBOTS_DISALLOWED');
+    // The other origin's robots.txt was read; its page never requested.
+    expect(server.requests.map((request) => `${request.headers.host?.split(':')[0]}${request.path}`)).toEqual([
+      '127.0.0.1/robots.txt', '127.0.0.1/to-other-origin', 'other.test/robots.txt',
+    ]);
   });
 
   it('reads the group of its own product token ("veille")', async () => {
