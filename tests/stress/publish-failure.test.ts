@@ -89,6 +89,8 @@ describe.runIf(IS_BUILT)('publishing into a folder that cannot take the files', 
     expect(before.has('feed.xml')).toBe(true);
     if (tmpfs) expect(tryMount(['-o', 'remount,ro', publicDir])).toBe(true);
     else chmodSync(publicDir, 0o555); // stops writes only when not root
+    // Something new to publish: a cycle with nothing new writes no file (issue 15), so it could not fail.
+    feeds.setRoute('/feed.xml', serveBody(feedOf(4, 200), 'application/rss+xml'));
     try {
       const run = await runVeille(['run', '--force', '--config', project.configFile], ENV);
       expect(run.code).toBe(1);
