@@ -8,7 +8,8 @@
 //   sends no ETag/Last-Modified. Wall, CPU (user+sys) and peak RSS of each child (rusage.ts),
 //   veille's ratios to each peer and the issue's targets;
 //   then the soak (soak-cell.ts): the worker's cycles against the same server, RSS every 20.
-// Options: --soak-cycles N (default 200; 0: no soak), --skip-table (the soak only), --feeds N.
+// Options: --soak-cycles N (default 200; 0: no soak), --skip-table (the soak only), --feeds N,
+// --skip-peers (veille's three cycles only, for quick measures while working on veille).
 // Not run by CI (needs newsboat and rss2email for its ratios; minutes of a quiet machine).
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     feeds: { type: 'string', default: '200' },
     'soak-cycles': { type: 'string', default: '200' },
     'skip-table': { type: 'boolean', default: false },
+    'skip-peers': { type: 'boolean', default: false },
   },
 });
 const FEEDS = Number(values.feeds);
@@ -166,8 +168,8 @@ const notes: string[] = [];
 
 /** One reader's three cycles; each line of progress on stderr. */
 async function benchReader(reader: Reader, server: FeedServer, urls: readonly string[]): Promise<ReaderFigures> {
-  if (reader.executable === null) {
-    process.stderr.write(`${reader.name}: skipped (not on PATH)\n`);
+  if (reader.executable === null || (values['skip-peers'] && reader.name !== 'veille')) {
+    process.stderr.write(`${reader.name}: skipped (${reader.executable === null ? 'not on PATH' : '--skip-peers'})\n`);
     return null;
   }
   const dir = mkdtempSync(join(tmpdir(), `veille-peers-${reader.name}-`));
