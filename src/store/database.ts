@@ -153,6 +153,50 @@ const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- The site is rendered only when something it shows changed (issue 15): a write to what the
+  -- published files show sets site.dirty, whoever makes it (a cycle, retag, digest); the
+  -- bookkeeping of a fetch (last_seen_at, raw_hash) does not. After the first write the flag is
+  -- only read (a lookup per row, no write). The sources (each cycle marks them inactive, then the
+  -- configured ones active again) are compared by what the site shows of them (app/publish.ts).
+  INSERT OR IGNORE INTO store_state (key, value) VALUES ('site.dirty', '1');
+  CREATE TRIGGER site_dirty_items_insert AFTER INSERT ON items
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_items_delete AFTER DELETE ON items
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_items_update AFTER UPDATE OF source_id, guid, link, title, summary, content_html, author, published_at, updated_at, date_missing, categories, language, links, image_url, content_hash, changed_at, story_id ON items
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_themes_insert AFTER INSERT ON item_themes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_themes_delete AFTER DELETE ON item_themes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_themes_update AFTER UPDATE ON item_themes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_stories_insert AFTER INSERT ON stories
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_stories_delete AFTER DELETE ON stories
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_stories_update AFTER UPDATE ON stories
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_digests_insert AFTER INSERT ON digests
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_digests_delete AFTER DELETE ON digests
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_digests_update AFTER UPDATE ON digests
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translations_insert AFTER INSERT ON translations
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translations_delete AFTER DELETE ON translations
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translations_update AFTER UPDATE ON translations
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translation_glossaries_insert AFTER INSERT ON translation_glossaries
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translation_glossaries_delete AFTER DELETE ON translation_glossaries
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translation_glossaries_update AFTER UPDATE ON translation_glossaries
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  `,
 ];
 
 export function openDatabase(path: string): Db {
