@@ -3,7 +3,8 @@
 // pool, with the main thread's memory (process.memoryUsage) and CPU printed at each phase the
 // cycle logs (imports, config, store open, every 50 sources, grouping, publish) and the process's
 // peak RSS so far. The processing thread's heap is inside RSS but not in the heap columns.
-// Usage: npm run build && npm run build:tools && node --max-semi-space-size=4 build/tools/bench/cycle-memory.js [--feeds N]
+// Usage: npm run build && npm run build:tools &&
+//   MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 build/tools/bench/cycle-memory.js [--feeds N]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

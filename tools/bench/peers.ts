@@ -38,8 +38,9 @@ import { measureCommand, rusageMethod, type MeasuredRun, type Rusage } from './r
 const SERVER_SCRIPT = fileURLToPath(new URL('./peer-server.js', import.meta.url));
 const SOAK_SCRIPT = fileURLToPath(new URL('./soak-cell.js', import.meta.url));
 const VEILLE_BIN = join(REPO_ROOT, 'bin', 'veille.js');
-/** The flag bin/veille.js's first line gives node (`npm start` too). */
+/** The flag and environment bin/veille.js's first line gives node (`npm start` too). */
 const NODE_FLAGS = ['--max-semi-space-size=4'];
+const NODE_ENV = { MALLOC_ARENA_MAX: '2' };
 const FETCH_YAML = 'fetch: { concurrency: 16, perHostConcurrency: 16, perHostDelayMs: 0 }\n';
 const MB = 1024 * 1024;
 
@@ -124,7 +125,7 @@ const READERS: readonly Reader[] = [
       return (cycle) => ({
         argv: [process.execPath, ...NODE_FLAGS, VEILLE_BIN, 'run', '--config', join(dir, 'veille.yaml'), '--log-format', 'json'],
         // A day later each cycle, so that every source is due again (maxIntervalMinutes: one day).
-        env: { ...homeEnv(dir), VEILLE_NOW: new Date(Date.UTC(2026, 11, 7, 8) + (cycle - 1) * 25 * 3_600_000).toISOString() },
+        env: { ...homeEnv(dir), ...NODE_ENV, VEILLE_NOW: new Date(Date.UTC(2026, 11, 7, 8) + (cycle - 1) * 25 * 3_600_000).toISOString() },
       });
     },
   },
@@ -209,6 +210,7 @@ async function runSoak(server: FeedServer, urls: readonly string[], cycles: numb
     await server.control('reset=1&validators=1');
     const child = spawn(process.execPath, [...NODE_FLAGS, SOAK_SCRIPT, join(dir, 'veille.yaml'), String(server.port), String(cycles), '3'], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...NODE_ENV },
     });
     const samples: SoakSample[] = [];
     let peak = 0;

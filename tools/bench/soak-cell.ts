@@ -2,7 +2,7 @@
 // one app kept open for the whole run, on a clock moved 25 hours per cycle, against the peer feed
 // server, which adds a few items before each cycle after the first. Prints, after each cycle,
 // "cycle <n> <rss bytes> <seconds> <new items>"; then "peak <maxRSS bytes>".
-// Usage: node --max-semi-space-size=4 soak-cell.js CONFIG_FILE PORT CYCLES CHANGES
+// Usage: MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 soak-cell.js CONFIG_FILE PORT CYCLES CHANGES
 import { openApp } from '../../src/app/app.js';
 import { runOneCycle } from '../../src/app/cycle.js';
 import { loadConfig } from '../../src/config/load-config.js';
