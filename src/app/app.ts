@@ -1,6 +1,7 @@
 // The composition root: what one veille process works with, built once from the config (the
 // store under the data folder's lock, the taxonomy, clock, logger, site locale, fetch policies,
 // translator and tagger) and handed to the use cases, which build none of it themselves.
+import { dirname } from 'node:path';
 import { localeOf, type Config } from '../config/load-config.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import type { SiteLocale } from '../domain/site-locale.js';
@@ -10,7 +11,8 @@ import { expectedLanguages } from '../language/item-language.js';
 import { acquireLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
 import { createTagger, type Tagger } from '../tag/tagger.js';
-import { loadTaxonomy, type Taxonomy } from '../tag/taxonomy.js';
+import type { Taxonomy } from '../tag/taxonomy.js';
+import { loadTaxonomyCached } from './taxonomy-cache.js';
 import type { Translator } from '../translate/translator.js';
 import { fetchPolicyFor } from './fetch-policy.js';
 import { userAgentFor } from '../system/version.js';
@@ -80,7 +82,7 @@ export function configureApp(config: Config, options: AppOptions): AppSettings {
  * data folder's lock (one veille at a time writes it, `command` names the holder), then the store.
  */
 export function openApp(config: Config, options: AppOptions & { readonly command: string }): App {
-  const taxonomy = loadTaxonomy(config.themesFile);
+  const taxonomy = loadTaxonomyCached(config.themesFile, dirname(config.storagePath));
   const lock = acquireLock(config.storagePath, options.command, options.clock.now());
   let store: Store;
   try {
