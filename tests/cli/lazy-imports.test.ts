@@ -52,7 +52,8 @@ function loadedWith(entries: readonly string[]): Set<string> {
 describe('what a one-shot command loads', () => {
   it('veille --help and --version load the commands table, the output and the version only', () => {
     const loaded = [...loadedWith(['src/cli/main.ts'])];
-    expect(loaded.filter((name) => !/^src\/(cli\/(main|commands|output)|domain\/[\w-]+|system\/version)\.ts$/.test(name))).toEqual([]);
+    // system/did-you-mean: the table's "did you mean" for a misspelt flag (issue 17, finding 8), no import of its own.
+    expect(loaded.filter((name) => !/^src\/(cli\/(main|commands|output)|domain\/[\w-]+|system\/(version|did-you-mean))\.ts$/.test(name))).toEqual([]);
   });
 
   it('veille run loads neither the mailer, the digest, the web server, the worker, nor the feed parser (run on the threads)', () => {
