@@ -1,6 +1,7 @@
 // The composition root: what one veille process works with, built once from the config (the
 // store under the data folder's lock, the taxonomy, clock, logger, site locale, fetch policies,
 // translator and tagger) and handed to the use cases, which build none of it themselves.
+import { dirname } from 'node:path';
 import { localeOf, type Config } from '../config/load-config.js';
 import type { Clock, Logger } from '../domain/ports.js';
 import type { SiteLocale } from '../domain/site-locale.js';
@@ -9,12 +10,12 @@ import type { FetchPolicy } from '../fetch/fetch-feed.js';
 import { expectedLanguages } from '../language/item-language.js';
 import { acquireLock, writeStepPath } from '../store/lock.js';
 import { withFileLock, type FileLockOwner } from '../system/file-lock.js';
-import { dirname } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
 import { diskFullError, isDiskFull } from '../store/disk-full.js';
 import { Store } from '../store/store.js';
 import { createTagger, type Tagger } from '../tag/tagger.js';
-import { loadTaxonomy, type Taxonomy } from '../tag/taxonomy.js';
+import type { Taxonomy } from '../tag/taxonomy.js';
+import { loadTaxonomyCached } from './taxonomy-cache.js';
 import type { Translator } from '../translate/translator.js';
 import { fetchPolicyFor } from './fetch-policy.js';
 import { userAgentFor } from '../system/version.js';
@@ -106,7 +107,7 @@ export function configureApp(config: Config, options: AppOptions): AppSettings {
  * writes take turns through `exclusive`.
  */
 export function openApp(config: Config, options: OpenAppOptions): App {
-  const taxonomy = loadTaxonomy(config.themesFile);
+  const taxonomy = loadTaxonomyCached(config.themesFile, dirname(config.storagePath));
   const lock = options.worker === true ? acquireLock(config.storagePath, options.command, options.clock.now()) : null;
   let store: Store;
   try {

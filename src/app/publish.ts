@@ -1,5 +1,9 @@
 // Turns stored items into feed entries and writes the site: merged feeds, one set per theme,
-// the OPML of the sources and the index page.
+// the OPML of the sources and the index page. Nothing is read or rendered when nothing the site
+// shows changed since it was last written whole (issue 15).
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { localeOf, type Config } from '../config/load-config.js';
 import type { SiteLocale } from '../domain/site-locale.js';
 import { creditedMembers, inReadersLanguage, leadTelling } from '../domain/story-view.js';
@@ -9,6 +13,7 @@ import { html, rawHtml } from '../publish/html.js';
 import { publishSite } from '../publish/publish-site.js';
 import type { SourcesNotice } from '../publish/sources-notice.js';
 import { siteHealth, type SiteHealth } from './site-health.js';
+import { INDEX_PAGE } from '../publish/site-files.js';
 import { hostOf, webUrlOrNull } from '../domain/web-url.js';
 import { itemGuid } from '../domain/guid.js';
 import type { SourceRecord } from '../domain/source.js';
@@ -36,7 +41,23 @@ export interface PublishInput {
 /** The store_state key of when the site last changed (publishSite's changedAt). */
 const SITE_CHANGED_AT = 'site.changedAt';
 
-/** Writes the published files whose content changed; returns the number of entries in the merged feed. */
+/**
+ * The store_state key of the last publish that ended: what it was made from (publishKey) and its
+ * entry count, as JSON; '' while a publish runs (one cut short leaves it so: the next one renders).
+ */
+const SITE_PUBLISHED = 'site.published';
+/**
+ * '1' once anything the site shows was written to the store: set by the store's triggers (items,
+ * themes, stories, sources, digests, translations; database.ts), cleared here when publishing starts.
+ */
+const SITE_DIRTY = 'site.dirty';
+
+/**
+ * Writes the published files whose content changed; returns the number of entries in the merged
+ * feed. When the store holds nothing new for the site since the last publish ended, with the same
+ * config, themes, translator and veille version, and the site's page is there, nothing is read or
+ * rendered: the files would read the same (publishSite renders them with the builtAt they show).
+ */
 export async function publishFromStore(input: PublishInput): Promise<number> {
   const { config, store } = input;
   const locale = localeOf(config);
@@ -47,6 +68,17 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
   }));
   // The feeds show the active sources only; a removed source's items stay stored, unpublished.
   const sources = store.listSources({ activeOnly: true });
+  // The home page says when sources fail: a change in that is a change of the site.
+  const notice = sourcesNotice(siteHealth(sources, input.builtAt, config.fetch.staleAfterDays));
+  const key = publishKey(config, themes, input.translator != null, sources, notice);
+  const last = store.readState(SITE_PUBLISHED);
+  if (last !== null && last !== '' && store.readState(SITE_DIRTY) === '0' && existsSync(join(config.publishDir, INDEX_PAGE))) {
+    const published = JSON.parse(last) as { readonly key: string; readonly entries: number };
+    if (published.key === key) return published.entries;
+  }
+  // Cleared before reading: a write made while this renders sets it again, and the next cycle renders.
+  store.writeState(SITE_PUBLISHED, '');
+  store.writeState(SITE_DIRTY, '0');
   const sourcesById = new Map(sources.map((source) => [source.id, source]));
   // One entry per story (the same news told by several sources), newest activity first.
   const translate = memoizedLookup(input.translator ?? null);
@@ -86,14 +118,25 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
     builtAt: input.builtAt,
     lastChangedAt: stored === null ? null : new Date(stored),
     digests: store.digests().listDigests(5).map((digest) => ({ week: digest.week, title: digest.title })),
-    sourcesNotice: sourcesNotice(siteHealth(sources, input.builtAt, config.fetch.staleAfterDays)),
+    sourcesNotice: notice,
   });
   if (changedAt.toISOString() !== stored) store.writeState(SITE_CHANGED_AT, changedAt.toISOString());
+  store.writeState(SITE_PUBLISHED, JSON.stringify({ key, entries: entries.length }));
   return entries.length;
 }
 
 function sourcesNotice(health: SiteHealth): SourcesNotice {
   return { failing: health.failing, total: health.sources, noneReadable: health.status === 'failing' };
+}
+
+/**
+ * What the site is made from besides the items, stories, digests, translations, résumés and
+ * article pages (site.dirty): the version, the config, the themes, whether titles are translated,
+ * the active sources as the site shows them, and the line on failing sources.
+ */
+function publishKey(config: Config, themes: readonly ThemeInfo[], translated: boolean, sources: readonly SourceRecord[], notice: SourcesNotice): string {
+  const shown = sources.map((source) => [source.id, source.url, source.name, source.feedTitle, source.lang, source.siteUrl]);
+  return createHash('sha256').update(JSON.stringify([VERSION, config, themes, translated, shown, notice])).digest('hex');
 }
 
 /**

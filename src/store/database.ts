@@ -200,6 +200,66 @@ const MIGRATIONS: readonly string[] = [
   -- delivery log stay (issue 17, finding 4).
   ALTER TABLE digests ADD COLUMN withdrawn_at TEXT;
   `,
+  `
+  -- The site is rendered only when something it shows changed (issue 15): a write to what the
+  -- published files show sets site.dirty, whoever makes it (a cycle, retag, digest); the
+  -- bookkeeping of a fetch (last_seen_at, raw_hash) does not. After the first write the flag is
+  -- only read (a lookup per row, no write). The sources (each cycle marks them inactive, then the
+  -- configured ones active again) are compared by what the site shows of them (app/publish.ts).
+  INSERT OR IGNORE INTO store_state (key, value) VALUES ('site.dirty', '1');
+  CREATE TRIGGER site_dirty_items_insert AFTER INSERT ON items
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_items_delete AFTER DELETE ON items
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_items_update AFTER UPDATE OF source_id, guid, link, title, summary, content_html, author, published_at, updated_at, date_missing, categories, language, links, image_url, content_hash, changed_at, story_id ON items
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_themes_insert AFTER INSERT ON item_themes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_themes_delete AFTER DELETE ON item_themes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_themes_update AFTER UPDATE ON item_themes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_stories_insert AFTER INSERT ON stories
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_stories_delete AFTER DELETE ON stories
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_stories_update AFTER UPDATE ON stories
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_digests_insert AFTER INSERT ON digests
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_digests_delete AFTER DELETE ON digests
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_digests_update AFTER UPDATE ON digests
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translations_insert AFTER INSERT ON translations
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translations_delete AFTER DELETE ON translations
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translations_update AFTER UPDATE ON translations
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translation_glossaries_insert AFTER INSERT ON translation_glossaries
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translation_glossaries_delete AFTER DELETE ON translation_glossaries
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_translation_glossaries_update AFTER UPDATE ON translation_glossaries
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  `,
+  `
+  -- What the site shows also comes from the résumés and, for "fullText: always", the article pages
+  -- (issue 16): a write to either marks the site to be rendered again (issue 15's site.dirty).
+  CREATE TRIGGER site_dirty_resumes_insert AFTER INSERT ON resumes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_resumes_delete AFTER DELETE ON resumes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_resumes_update AFTER UPDATE ON resumes
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_full_texts_insert AFTER INSERT ON item_full_texts
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_full_texts_delete AFTER DELETE ON item_full_texts
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  CREATE TRIGGER site_dirty_item_full_texts_update AFTER UPDATE ON item_full_texts
+    BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
+  `,
 ];
 
 export function openDatabase(path: string): Db {
@@ -213,6 +273,9 @@ export function openDatabase(path: string): Db {
     // A cycle writes many small transactions; checkpointing (and its fsync) once per cycle,
     // through Store.checkpoint(), rather than every 1000 pages makes them several times cheaper.
     db.pragma('wal_autocheckpoint = 20000');
+    // SQLite's own default page cache (2 MB); better-sqlite3 raises it to 16 MB, which a cycle
+    // fills with pages it reads once (about 9 MB of peak RSS on a 200-feed import, same CPU: issue 15).
+    db.pragma('cache_size = -2000');
   } catch (cause) {
     if (isDiskFull(cause)) throw diskFullError(cause, dirname(path), `opening ${path}`);
     throw new VeilleError('STORE_FAILED', `store: cannot open ${path}: ${(cause as Error).message}`, { cause });

@@ -137,17 +137,25 @@ export interface Taxonomy {
 
 /** Reads and compiles a taxonomy file. */
 export function loadTaxonomy(file: string): Taxonomy {
-  let text: string;
+  return parseTaxonomy(readTaxonomyFile(file), file);
+}
+
+/** The taxonomy file's text. */
+export function readTaxonomyFile(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (cause) {
     throw new VeilleError('TAXONOMY_INVALID', `${file}: cannot read the taxonomy file (the config's themes key): ${describeFileError(cause)}`, { cause });
   }
-  return parseTaxonomy(text, file);
 }
 
-/** Parses, validates and compiles taxonomy YAML; `file` names the source in error messages. */
-export function parseTaxonomy(yamlText: string, file: string): Taxonomy {
+/** The YAML document of a taxonomy file, parsed, with what locates its nodes. */
+interface TaxonomyDocument {
+  readonly document: ReturnType<typeof parseDocument>;
+  readonly lineCounter: LineCounter;
+}
+
+function readDocument(yamlText: string, file: string): TaxonomyDocument {
   const lineCounter = new LineCounter();
   const document = parseDocument(yamlText, { lineCounter, prettyErrors: false });
   const yamlError = document.errors[0];
@@ -155,14 +163,33 @@ export function parseTaxonomy(yamlText: string, file: string): Taxonomy {
     const { line, col } = lineCounter.linePos(yamlError.pos[0]);
     throw new VeilleError('TAXONOMY_INVALID', `${file}:${line}:${col}: not valid YAML: ${yamlError.message.split('\n')[0] ?? ''}`);
   }
-  let raw: unknown;
+  return { document, lineCounter };
+}
+
+function documentData({ document }: TaxonomyDocument, file: string): unknown {
   try {
-    raw = document.toJS();
+    return document.toJS();
   } catch (cause) {
     throw new VeilleError('TAXONOMY_INVALID', `${file}: not read: ${(cause as Error).message.split('\n')[0] ?? ''}`, { cause });
   }
+}
+
+/** Taxonomy YAML as plain data (JSON-safe), not yet validated: what parseTaxonomy's `data` takes. */
+export function taxonomyData(yamlText: string, file: string): unknown {
+  return documentData(readDocument(yamlText, file), file);
+}
+
+/**
+ * Parses, validates and compiles taxonomy YAML; `file` names the source in error messages. `data`:
+ * taxonomyData of this same text, kept from an earlier run (app/taxonomy-cache.ts): the YAML is then
+ * parsed only to locate a problem.
+ */
+export function parseTaxonomy(yamlText: string, file: string, data?: unknown): Taxonomy {
+  let parsedDocument: TaxonomyDocument | null = null;
+  const yamlDocument = (): TaxonomyDocument => (parsedDocument ??= readDocument(yamlText, file));
+  const raw = data === undefined ? documentData(yamlDocument(), file) : data;
   // "file:line: path: what", one line per problem, like the config's errors (issue 17, finding 8).
-  const where: Locate = (path) => `${locate(document, lineCounter, path, file)}: ${formatPath(path) || '(root)'}`;
+  const where: Locate = (path) => `${locate(yamlDocument().document, yamlDocument().lineCounter, path, file)}: ${formatPath(path) || '(root)'}`;
   const parsed = FILE.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues;

@@ -116,4 +116,29 @@ describe('store repositories', () => {
     expect(store.sources().listSources({ activeOnly: true })).toEqual(store.listSources({ activeOnly: true }));
     store.close();
   });
+
+  it('site.dirty is set by a write to what the site shows, whoever makes it, and not by a fetch\'s bookkeeping (issue 15)', () => {
+    const { store, aihub } = openStore();
+    const dirty = () => store.readState('site.dirty');
+    expect(dirty()).toBe('1');
+    const clear = () => store.writeState('site.dirty', '0');
+    clear();
+    store.saveItems(aihub, [{ item: item('a'), themes: [] }], NOW);
+    expect(dirty()).toBe('1');
+    clear();
+    // The same item seen again, a source checked: bookkeeping only.
+    store.touchItems(['a'], '2026-11-27T08:00:00Z');
+    store.recordNotModified(aihub, { at: NOW, nextFetchAt: NOW, etag: '"x"', lastModified: null });
+    store.syncSources([{ url: 'https://aihub.org/feed/', name: 'AIhub', lang: 'en' }], NOW);
+    expect(dirty()).toBe('0');
+    store.saveItems(aihub, [{ item: item('a', { summary: 'Edited upstream.' }), themes: [] }], '2026-11-28T08:00:00Z');
+    expect(dirty()).toBe('1');
+    clear();
+    store.replaceThemes([{ itemId: 'a', themes: [{ id: 'events', score: 1, evidence: [] }] }]);
+    expect(dirty()).toBe('1');
+    clear();
+    groupStoredStories(store, new Date('2026-11-28T09:00:00Z'));
+    expect(dirty()).toBe('1');
+    store.close();
+  });
 });

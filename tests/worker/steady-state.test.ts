@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeApp, configureApp } from '../../src/app/app.js';
 import type { FeedJob, ProcessedFeed } from '../../src/app/process-feed.js';
+import { publishFromStore } from '../../src/app/publish.js';
 import { retagStoredItems } from '../../src/app/retag.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
@@ -84,6 +85,28 @@ describe('a steady-state cycle', () => {
     // Same bytes and same mtime: the server's ETag and Last-Modified stay what readers hold.
     expect(snapshotFiles(join(project.dir, 'public'))).toEqual(before);
     expect(project.store.listSources({ activeOnly: true })[0]?.lastSuccessAt).toBe(new Date(START.getTime() + 2 * HOUR).toISOString());
+  });
+
+  it('same body: the site is not even rendered; the next change renders it whole again', async () => {
+    // A file edited by hand shows whether the cycle rendered and compared the site: it would be restored.
+    const feedFile = join(project.dir, 'public/feed.json');
+    writeFileSync(feedFile, 'edited by hand');
+    expect((await cycle()).summary).toMatchObject({ newItems: 0, published: 3 });
+    expect(readFileSync(feedFile, 'utf8')).toBe('edited by hand');
+    body = rssFeed('Example', [
+      { title: 'Federated learning in hospitals', link: 'https://example.org/d', guid: 'd', date: 'Wed, 25 Nov 2026 09:00:00 GMT', description: 'A new item.' },
+      ...ITEMS,
+    ]);
+    expect((await cycle()).summary).toMatchObject({ newItems: 1, published: 4 });
+    expect(published()).toHaveLength(4);
+  });
+
+  it('a source renamed with the same items is published under its new name', async () => {
+    const spec = { url: `${server.base}/feed.xml`, name: 'Renamed Example', lang: null };
+    project.store.syncSources([spec], new Date(START.getTime() + 5 * HOUR).toISOString());
+    const publish = () => publishFromStore({ config: project.config, store: project.store, taxonomy: loadTaxonomy(themesFile), builtAt: new Date(START.getTime() + 5 * HOUR) });
+    expect(await publish()).toBe(3);
+    expect(readFileSync(join(project.dir, 'public/feed.json'), 'utf8')).toContain('Renamed Example');
   });
 
   it('new body with one new item: only that item is cleaned, and it is published', async () => {

@@ -8,7 +8,8 @@
 //   sends no ETag/Last-Modified. Wall, CPU (user+sys) and peak RSS of each child (rusage.ts),
 //   veille's ratios to each peer and the issue's targets;
 //   then the soak (soak-cell.ts): the worker's cycles against the same server, RSS every 20.
-// Options: --soak-cycles N (default 200; 0: no soak), --skip-table (the soak only), --feeds N.
+// Options: --soak-cycles N (default 200; 0: no soak), --skip-table (the soak only), --feeds N,
+// --skip-peers (veille's three cycles only, for quick measures while working on veille).
 // Not run by CI (needs newsboat and rss2email for its ratios; minutes of a quiet machine).
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,8 +38,9 @@ import { measureCommand, rusageMethod, type MeasuredRun, type Rusage } from './r
 const SERVER_SCRIPT = fileURLToPath(new URL('./peer-server.js', import.meta.url));
 const SOAK_SCRIPT = fileURLToPath(new URL('./soak-cell.js', import.meta.url));
 const VEILLE_BIN = join(REPO_ROOT, 'bin', 'veille.js');
-/** The flag bin/veille.js's first line gives node (`npm start` too). */
+/** The flag and environment bin/veille.js's first line gives node (`npm start` too). */
 const NODE_FLAGS = ['--max-semi-space-size=4'];
+const NODE_ENV = { MALLOC_ARENA_MAX: '2' };
 const FETCH_YAML = 'fetch: { concurrency: 16, perHostConcurrency: 16, perHostDelayMs: 0 }\n';
 const MB = 1024 * 1024;
 
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     feeds: { type: 'string', default: '200' },
     'soak-cycles': { type: 'string', default: '200' },
     'skip-table': { type: 'boolean', default: false },
+    'skip-peers': { type: 'boolean', default: false },
   },
 });
 const FEEDS = Number(values.feeds);
@@ -122,7 +125,7 @@ const READERS: readonly Reader[] = [
       return (cycle) => ({
         argv: [process.execPath, ...NODE_FLAGS, VEILLE_BIN, 'run', '--config', join(dir, 'veille.yaml'), '--log-format', 'json'],
         // A day later each cycle, so that every source is due again (maxIntervalMinutes: one day).
-        env: { ...homeEnv(dir), VEILLE_NOW: new Date(Date.UTC(2026, 11, 7, 8) + (cycle - 1) * 25 * 3_600_000).toISOString() },
+        env: { ...homeEnv(dir), ...NODE_ENV, VEILLE_NOW: new Date(Date.UTC(2026, 11, 7, 8) + (cycle - 1) * 25 * 3_600_000).toISOString() },
       });
     },
   },
@@ -166,8 +169,8 @@ const notes: string[] = [];
 
 /** One reader's three cycles; each line of progress on stderr. */
 async function benchReader(reader: Reader, server: FeedServer, urls: readonly string[]): Promise<ReaderFigures> {
-  if (reader.executable === null) {
-    process.stderr.write(`${reader.name}: skipped (not on PATH)\n`);
+  if (reader.executable === null || (values['skip-peers'] && reader.name !== 'veille')) {
+    process.stderr.write(`${reader.name}: skipped (${reader.executable === null ? 'not on PATH' : '--skip-peers'})\n`);
     return null;
   }
   const dir = mkdtempSync(join(tmpdir(), `veille-peers-${reader.name}-`));
@@ -207,6 +210,7 @@ async function runSoak(server: FeedServer, urls: readonly string[], cycles: numb
     await server.control('reset=1&validators=1');
     const child = spawn(process.execPath, [...NODE_FLAGS, SOAK_SCRIPT, join(dir, 'veille.yaml'), String(server.port), String(cycles), '3'], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...NODE_ENV },
     });
     const samples: SoakSample[] = [];
     let peak = 0;

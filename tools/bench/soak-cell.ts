@@ -2,16 +2,19 @@
 // one app kept open for the whole run, on a clock moved 25 hours per cycle, against the peer feed
 // server, which adds a few items before each cycle after the first. Prints, after each cycle,
 // "cycle <n> <rss bytes> <seconds> <new items>"; then "peak <maxRSS bytes>".
-// Usage: node --max-semi-space-size=4 soak-cell.js CONFIG_FILE PORT CYCLES CHANGES
+// Usage: MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 soak-cell.js CONFIG_FILE PORT CYCLES CHANGES
 import { openApp } from '../../src/app/app.js';
 import { runOneCycle } from '../../src/app/cycle.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
+import { keepAcrossCycles } from '../../src/worker/worker.js';
 
 const [configFile = '', port = '', cycles = '200', changes = '3'] = process.argv.slice(2);
 const HOUR = 3_600_000;
 let now = Date.UTC(2026, 11, 7, 8, 0, 0);
+// The worker's pool, kept from one cycle to the next as `veille start` keeps it.
+const threads = keepAcrossCycles(createFeedProcessor);
 const app = openApp(loadConfig(configFile), { command: 'start', clock: { now: () => new Date(now) }, env: process.env, logger: silentLogger });
 try {
   for (let cycle = 1; cycle <= Number(cycles); cycle += 1) {
@@ -20,12 +23,13 @@ try {
       await control.arrayBuffer();
     }
     const started = performance.now();
-    const summary = await runOneCycle(app, { processors: createFeedProcessor });
+    const summary = await runOneCycle(app, { processors: threads.factory });
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(`cycle ${cycle} ${process.memoryUsage().rss} ${seconds.toFixed(2)} ${summary.newItems}\n`);
     now += 25 * HOUR;
   }
   process.stdout.write(`peak ${process.resourceUsage().maxRSS * 1024}\n`);
 } finally {
+  await threads.close();
   app.close();
 }

@@ -1,0 +1,53 @@
+// The taxonomy's YAML is parsed once per change of the file (issue 15: 100 to 200 ms of each
+// one-shot run): its data is kept in the data folder and read back while the file is unchanged.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadTaxonomyCached, TAXONOMY_CACHE_FILE } from '../../src/app/taxonomy-cache.js';
+import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+
+const themesYaml = (label: string): string =>
+  `version: 1\nthemes:\n  - id: events\n    label: ${label}\n    definition: Défini.\n    vocabulary: { en: [workshop] }\n`;
+
+describe('the taxonomy cache', () => {
+  let dir: string;
+  let file: string;
+  let data: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'veille-taxonomy-cache-'));
+    file = join(dir, 'themes.yaml');
+    data = join(dir, 'data');
+    writeFileSync(file, themesYaml('Événements'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the file as the YAML says, then from the kept data while the file is unchanged', () => {
+    // No data folder yet: parsed, nothing kept, nothing fails.
+    expect(loadTaxonomyCached(file, data)).toEqual(loadTaxonomy(file));
+    expect(existsSync(join(data, TAXONOMY_CACHE_FILE))).toBe(false);
+    const first = loadTaxonomyCached(file, dir);
+    expect(existsSync(join(dir, TAXONOMY_CACHE_FILE))).toBe(true);
+    // The kept data is what the second run reads: a label changed there shows (the file is the same).
+    const kept = JSON.parse(readFileSync(join(dir, TAXONOMY_CACHE_FILE), 'utf8')) as { key: string; data: { themes: { label: string }[] } };
+    kept.data.themes[0]!.label = 'Lu du cache';
+    writeFileSync(join(dir, TAXONOMY_CACHE_FILE), JSON.stringify(kept));
+    expect(loadTaxonomyCached(file, dir).themes[0]?.label).toBe('Lu du cache');
+    expect(first.themes[0]?.label).toBe('Événements');
+  });
+
+  it('an edited file, or kept data that no longer validates, is parsed again from the file', () => {
+    loadTaxonomyCached(file, dir);
+    writeFileSync(file, themesYaml('Rencontres'));
+    expect(loadTaxonomyCached(file, dir).themes[0]?.label).toBe('Rencontres');
+    const kept = JSON.parse(readFileSync(join(dir, TAXONOMY_CACHE_FILE), 'utf8')) as { key: string; data: { themes: unknown } };
+    kept.data.themes = 'broken';
+    writeFileSync(join(dir, TAXONOMY_CACHE_FILE), JSON.stringify(kept));
+    expect(loadTaxonomyCached(file, dir).themes[0]?.label).toBe('Rencontres');
+  });
+
+  it('a problem in the file is still told with its line', () => {
+    writeFileSync(file, 'version: 1\nthemes:\n  - id: events\n    label: 3\n');
+    expect(() => loadTaxonomyCached(file, dir)).toThrow(/themes\.yaml:\d+: themes\[0\]/);
+  });
+});

@@ -1,0 +1,23 @@
+// What a veille process keeps resident (issue 15): SQLite's own 2 MB page cache rather than
+// better-sqlite3's 16 MB, and two glibc malloc arenas, set where node starts (the bin's first
+// line and `npm start`), since glibc reads MALLOC_ARENA_MAX once, when the process starts.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
+
+const ROOT = new URL('../../', import.meta.url);
+
+describe('memory settings', () => {
+  it('the store keeps a 2 MB page cache', () => {
+    const db = openDatabase(':memory:');
+    expect(db.pragma('cache_size', { simple: true })).toBe(-2000);
+    db.close();
+  });
+
+  it('veille and npm start run node with two malloc arenas and 4 MB semi-spaces', () => {
+    const shebang = readFileSync(new URL('bin/veille.js', ROOT), 'utf8').split('\n')[0];
+    expect(shebang).toBe('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4');
+    const scripts = (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toBe('MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 bin/veille.js start');
+  });
+});
