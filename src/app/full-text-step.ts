@@ -9,7 +9,7 @@ import type { Clock, Logger } from '../domain/ports.js';
 import type { SourceRecord } from '../domain/source.js';
 import { publicUrl } from '../domain/source-url.js';
 import type { FullTextMode } from '../domain/types.js';
-import { extractArticle, type ExtractedArticle } from '../extract/extract-article.js';
+import type { ExtractedArticle } from '../extract/extract-article.js';
 import { DEFAULT_READ_MORE_PATTERNS, isTeaser, type TeaserRule } from '../extract/teaser.js';
 import { isFetchError } from '../fetch/fetch-error.js';
 import type { FetchPolicy } from '../fetch/fetch-feed.js';
@@ -160,6 +160,8 @@ async function fetchOne(candidate: FullTextCandidate, robots: RobotsCache, deps:
       now: () => deps.clock.now(),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
+    // Readability and linkedom are loaded by the first page a run extracts, not by every run (issue 15).
+    const { extractArticle } = await import('../extract/extract-article.js');
     const article = extractArticle(page.html, publicUrl(page.finalUrl));
     if (article === null) {
       return { kind: 'failed', code: 'EXTRACT_NO_ARTICLE', message: `extract: ${publicUrl(candidate.link)}: no article text found on the page` };
