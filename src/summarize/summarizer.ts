@@ -3,12 +3,12 @@
 // members' texts, the model, the prompt and the glossary; a story that changed is written again
 // at most once per refresh interval; a budget per run and per day; a failing provider is given up
 // for the run, so publishing never waits on it.
-import { createHash } from 'node:crypto';
 import { VeilleError, describeError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import type { ResumeCache, ResumeCandidate, StoredResume } from '../domain/resume.js';
 import { glossaryHash, entriesIn, type GlossaryEntry } from '../translate/glossary.js';
 import { isTranslateError } from '../translate/provider.js';
+import { hashText, sleepFor } from '../translate/translator.js';
 import type { ResumeProvider } from './chat.js';
 import { checkResume, type CheckedResume } from './check.js';
 import { buildMessages, requestCharacters, retryMessages, type ChatMessage } from './prompt.js';
@@ -72,9 +72,9 @@ export function createSummarizer(options: SummarizerOptions): Summarizer {
   const fixed = JSON.stringify([provider.name, provider.model, options.prompt, glossaryHash(options.glossary), options.language, options.minWords, options.maxWords]);
   const inputHash = (candidate: ResumeCandidate): string => {
     const members = candidate.sources
-      .map((source) => [source.itemId, hash(`${source.sourceName}\n${source.title}\n${source.text}`)])
+      .map((source) => [source.itemId, hashText(`${source.sourceName}\n${source.title}\n${source.text}`)])
       .sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1));
-    return hash(`${fixed}\n${JSON.stringify(members)}`);
+    return hashText(`${fixed}\n${JSON.stringify(members)}`);
   };
   const day = (): string => options.now().toISOString().slice(0, 10);
 
@@ -228,19 +228,3 @@ interface Spender {
   readonly characters: number;
 }
 
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}

@@ -261,8 +261,8 @@ export function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-
-function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts (a stopping worker does not wait out a back-off). */
+export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
