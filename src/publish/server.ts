@@ -2,7 +2,7 @@
 // for conditional GET (RFC 9110 §13), no traversal out of the folder, no dotfiles.
 
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, posix, resolve, sep } from 'node:path';
@@ -16,12 +16,48 @@ export interface RouteResponse {
   body: string;
 }
 
+/** What an endpoint is given: the request, its body read whole (empty for GET and HEAD). */
+export interface EndpointRequest {
+  method: 'GET' | 'HEAD' | 'POST';
+  /** The path as sent, without the query (`/unsubscribe/abc`). */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The client's address as the socket sees it (for rate limits). */
+  remoteAddress: string;
+}
+
+export interface EndpointResponse {
+  status: number;
+  contentType?: string;
+  body?: string | Buffer;
+  /** More headers (Location, Allow, a page's own Content-Security-Policy…). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A route with a body or a variable tail (`POST /unsubscribe/TOKEN`, a WebSub callback), answered
+ * before files. HEAD is allowed wherever GET is; any other method gets 405 with `Allow`.
+ */
+export interface Endpoint {
+  /** The exact path, or with `prefix` every path that starts with it. */
+  path: string;
+  prefix?: boolean;
+  methods: readonly ('GET' | 'POST')[];
+  /** Larger bodies get 413 without being read whole; 64 KiB unless said. */
+  maxBodyBytes?: number;
+  handle(request: EndpointRequest): EndpointResponse | Promise<EndpointResponse>;
+}
+
 export interface ServerOptions {
   dir: string;
   host: string;
   port: number;
   /** Extra routes by exact path (e.g. `/healthz`, `/metrics`), answered before files. */
   routes?: Record<string, () => RouteResponse>;
+  /** Endpoints with methods, bodies or path prefixes, matched in order before files. */
+  endpoints?: readonly Endpoint[];
 }
 
 export interface RunningServer {
@@ -32,6 +68,9 @@ export interface RunningServer {
 
 // Pages have no script; the page's own meta CSP narrows styles further.
 const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// An endpoint's page may post a form back to this server, and nowhere else.
+const ENDPOINT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The file a request path names, relative to the folder, or null for anything suspicious:
@@ -160,10 +199,12 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const rawUrl = toOriginForm(request.url ?? '/');
+    const endpoint = findEndpoint(options.endpoints, rawUrl.split(/[?#]/)[0] ?? '');
+    if (endpoint !== undefined) return answerEndpoint(endpoint, request, response, rawUrl);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
     }
-    const rawUrl = toOriginForm(request.url ?? '/');
     const route = options.routes?.[rawUrl.split('?')[0] ?? ''];
     if (route !== undefined) {
       const result = route();
@@ -208,6 +249,71 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
           }),
       });
     });
+  });
+}
+
+function findEndpoint(endpoints: readonly Endpoint[] | undefined, path: string): Endpoint | undefined {
+  return endpoints?.find((endpoint) => (endpoint.prefix === true ? path.startsWith(endpoint.path) : path === endpoint.path));
+}
+
+async function answerEndpoint(endpoint: Endpoint, request: IncomingMessage, response: ServerResponse, rawUrl: string): Promise<void> {
+  const method = request.method;
+  const allowed = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : [...endpoint.methods];
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+    return sendText(response, 405, 'Method not allowed\n', { Allow: allowed.join(', ') });
+  }
+  if (!allowed.includes(method)) return sendText(response, 405, 'Method not allowed\n', { Allow: allowed.join(', ') });
+  let body: Buffer = Buffer.alloc(0);
+  if (method === 'POST') {
+    const read = await readBody(request, endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    if (read === null) {
+      sendText(response, 413, 'Request body too large\n', { Connection: 'close' });
+      request.destroy();
+      return;
+    }
+    body = read;
+  }
+  const queryStart = rawUrl.indexOf('?');
+  const result = await endpoint.handle({
+    method,
+    path: rawUrl.split(/[?#]/)[0] ?? '',
+    query: new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1).split('#')[0]),
+    headers: request.headers,
+    body,
+    remoteAddress: request.socket.remoteAddress ?? '',
+  });
+  const payload = typeof result.body === 'string' ? Buffer.from(result.body, 'utf8') : (result.body ?? Buffer.alloc(0));
+  const contentType = result.contentType ?? 'text/plain; charset=utf-8';
+  response.writeHead(result.status, {
+    'Content-Type': contentType,
+    'Content-Length': String(payload.length),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...(contentType.startsWith('text/html') ? { 'Content-Security-Policy': ENDPOINT_HTML_CSP } : {}),
+    ...result.headers,
+  });
+  response.end(method === 'HEAD' ? undefined : payload);
+}
+
+/** The request body, or null as soon as it passes the limit (declared or sent). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const declared = Number(request.headers['content-length'] ?? '0');
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(null);
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.pause();
+        done(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => done(Buffer.concat(chunks, size)));
+    request.once('error', fail);
   });
 }
 
