@@ -217,6 +217,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65_535).default(8080),
+      /**
+       * The public base URL of this server as readers and other servers reach it (behind a proxy,
+       * say https://veille.example.org/): WebSub callbacks, unsubscribe and sign-up links.
+       * Unset: none of those is offered.
+       */
+      publicUrl: httpUrl
+        .refine((value) => !/[?#]/.test(value), { message: 'expected a base URL without query or fragment' })
+        .transform((value) => (value.endsWith('/') ? value : `${value}/`))
+        .optional(),
     })
     .prefault({}),
   schedule: z

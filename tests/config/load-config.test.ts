@@ -70,6 +70,8 @@ describe('parseConfig', () => {
     ['a key name that is not a variable name', 'translate:\n  provider: deepl\n  apiKeyEnv: "my key"\n', /veille\.yaml:3: translate\.apiKeyEnv: expected an environment variable name/],
     ['a glossary entry without its target', 'translate:\n  glossary:\n    - { source: privacy }\n', /translate\.glossary\[0\]\.target: missing, expected string/],
     ['negative port', 'server:\n  port: -1\n', /server\.port: expected at least 0/],
+    ['a public URL that is not http', 'server:\n  publicUrl: "ftp://veille.example.org/"\n', /veille\.yaml:2: server\.publicUrl: expected an http\(s\) URL/],
+    ['a public URL with a query', 'server:\n  publicUrl: "https://veille.example.org/?a=1"\n', /server\.publicUrl: expected a base URL without query or fragment/],
     // Issue 13: feeds are never parsed on the main thread, where a slow one could not be stopped.
     ['no processing thread', 'processing:\n  threads: 0\n', /veille\.yaml:2: processing\.threads: expected at least 1/],
     ['a parse deadline of zero', 'processing: { parseTimeoutMs: 0 }\n', /processing\.parseTimeoutMs: expected/],
@@ -84,5 +86,12 @@ describe('parseConfig', () => {
     const message = errorOf('publish: { maxItems: 0 }\nserver: { port: "x" }\n');
     expect(message).toMatch(/publish\.maxItems/);
     expect(message).toMatch(/server\.port/);
+  });
+});
+
+describe('server.publicUrl', () => {
+  it('is kept as a base URL ending with a slash', () => {
+    const config = parseConfig('server:\n  publicUrl: "https://veille.example.org/app"\n', FILE);
+    expect(config.server.publicUrl).toBe('https://veille.example.org/app/');
   });
 });
