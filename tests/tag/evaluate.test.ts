@@ -80,10 +80,10 @@ describe('quality on the French and federated-learning set written for veille', 
   it('holds its measured level on the held-out part (42 items, never used for tuning)', () => {
     // Measured when the taxonomy was written: macro-F1 0.688. After the vocabularies were rebuilt (issue #4):
     // 0.831, still below the bar with 1 to 7 positives per theme; regulation, 0.667, rests on one item (found,
-    // with one false positive). Issue 19's vocabulary of federated learning told without the word: 0.868.
+    // with one false positive). Issue 19's vocabularies of federated learning told without the word and of privacy: 0.892.
     // The floors are those measured levels; raise them, never lower them.
     const report = evaluate(ownItems.filter((i) => ownHeldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.86);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.89);
     expect(report.themes['federated-learning']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.85);
     for (const [id, scores] of Object.entries(report.themes)) {
       if (scores.support > 0) expect(scores.f1, `${id}\n${formatEvalTable(report)}`).toBeGreaterThanOrEqual(0.65);
@@ -108,10 +108,11 @@ describe("quality on the items written for issue 19's kinds of misses (tune-2026
     expectBar(evaluate(written.filter((i) => !heldOut.has(i.link))), { macro: 0.9, theme: 0.8 });
   });
 
-  it('holds its measured level on the held-out part (36 items, never used for tuning)', () => {
-    // Measured when the set was written: macro-F1 0.548. Raise the floor, never lower it.
+  it('holds its measured level on the held-out part (62 items, never used for tuning)', () => {
+    // Measured when its first 111 items were written: macro-F1 0.548; with the 87 more, 0.634 before
+    // their vocabulary and 0.687 after. Raise the floor, never lower it.
     const report = evaluate(written.filter((i) => heldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.65);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.68);
   });
 });
 
