@@ -235,6 +235,13 @@ describe('explainText', () => {
     expect(text).toMatch(/"government" in the summary, weight 0\.30/u);
   });
 
+  // Issue 19: the words that matched are the item's own, with the term they matched when the form differs.
+  it('quotes the words of the text, and the term they matched when their form differs', () => {
+    const text = explainText(tagger, 'Les hôpitaux entraînent un modèle commun ; les mises à jour sont agrégées.');
+    expect(text).toMatch(/"agrégées" in the summary \(term "agréger"\), weight 0\.40/u);
+    expect(text).toMatch(/"modèle commun" in the summary, weight 0\.50/u);
+  });
+
   it('names the exclusion that hid a theme’s words', () => {
     const text = explainText(tagger, 'A study of the scaling law of transformers.');
     expect(text).toMatch(/\(regulation\) — score 0\.00, threshold 0\.50: not tagged: every word found was excluded/u);
