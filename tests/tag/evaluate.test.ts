@@ -104,16 +104,17 @@ describe("quality on the items written for issue 19's kinds of misses (tune-2026
   );
 
   it('meets the bar on the tuning part', () => {
-    // Measured on its first 111 items: macro-F1 0.670 (federated learning 0.222, privacy 0.615). On all 180
-    // tuning items after issue 19's vocabulary: 0.894, privacy 0.795 the lowest (French items with one weak clue).
-    expectBar(evaluate(written.filter((i) => !heldOut.has(i.link))), { macro: 0.88, theme: 0.78 });
+    // Measured on its first 111 items: macro-F1 0.670 (federated learning 0.222, privacy 0.615). On all 212
+    // tuning items after issue 19's vocabulary: 0.892, privacy 0.780 the lowest (French items with one weak clue).
+    expectBar(evaluate(written.filter((i) => !heldOut.has(i.link))), { macro: 0.88, theme: 0.77 });
   });
 
-  it('holds its measured level on the held-out part (86 items, never used for tuning)', () => {
+  it('holds its measured level on the held-out part (95 items, never used for tuning)', () => {
     // Measured on its first 111 items: macro-F1 0.548; on 198 items, 0.634 before their vocabulary and 0.687
-    // after; on 266 items, 0.658 before and 0.674 after. Raise the floor, never lower it (for the same items).
+    // after; on 266 items, 0.658 and 0.674; on 307 items, 0.645 and 0.665. Raise the floor, never lower it
+    // (for the same items).
     const report = evaluate(written.filter((i) => heldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.67);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.66);
   });
 });
 
