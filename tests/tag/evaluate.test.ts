@@ -111,10 +111,10 @@ describe("quality on the items written for issue 19's kinds of misses (tune-2026
 
   it('holds its measured level on the held-out part (95 items, never used for tuning)', () => {
     // Measured on its first 111 items: macro-F1 0.548; on 198 items, 0.634 before their vocabulary and 0.687
-    // after; on 266 items, 0.658 and 0.674; on 307 items, 0.645 and 0.665. Raise the floor, never lower it
-    // (for the same items).
+    // after; on 266 items, 0.658 and 0.674; on 307 items, 0.645 and 0.665, then 0.683 with the senses of
+    // issue 19's look-alikes. Raise the floor, never lower it (for the same items).
     const report = evaluate(written.filter((i) => heldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.66);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.68);
   });
 });
 
