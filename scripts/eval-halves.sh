@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tagging quality on each part of the labelled sets: the tuning and held-out halves of labels-dev
-# (30 % by the link's SHA-1, as tests/tag/helpers.ts) and of fr-and-fl (its "split" field), and the
-# unseen set. Run after `npm run build`: bash scripts/eval-halves.sh
+# (30 % by the link's SHA-1, as tests/tag/helpers.ts), of fr-and-fl and tune-2026-12-07 (their "split"
+# field), and the unseen sets. Run after `npm run build`: bash scripts/eval-halves.sh
+# Per theme in French and in English separately: node scripts/eval-by-language.mjs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 parts=$(mktemp -d)
@@ -17,8 +18,11 @@ write("labels-dev-heldout", dev.filter((l) => heldOut(JSON.parse(l).link)));
 const own = lines("tests/fixtures/labels/fr-and-fl.jsonl");
 write("fr-and-fl-tuning", own.filter((l) => JSON.parse(l).split !== "holdout"));
 write("fr-and-fl-heldout", own.filter((l) => JSON.parse(l).split === "holdout"));
+const written = lines("tests/fixtures/labels/tune-2026-12-07.jsonl");
+write("tune-1207-tuning", written.filter((l) => JSON.parse(l).split !== "holdout"));
+write("tune-1207-heldout", written.filter((l) => JSON.parse(l).split === "holdout"));
 ' "$parts"
-for part in labels-dev-tuning labels-dev-heldout fr-and-fl-tuning fr-and-fl-heldout; do
+for part in labels-dev-tuning labels-dev-heldout fr-and-fl-tuning fr-and-fl-heldout tune-1207-tuning tune-1207-heldout; do
   echo "== $part"
   node bin/veille.js eval --labels "$parts/$part.jsonl"
 done

@@ -7,7 +7,7 @@ import { detectLanguage } from '../language/detect-language.js';
 import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
 import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
-import { categoryKey, keysOfWordsIn, splitWords } from './words.js';
+import { categoryKey, foldAccents, keysOfWordsIn, splitWords } from './words.js';
 
 export interface TagInput {
   title: string;
@@ -288,11 +288,20 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[], 
       const key = `${hit.field}\u0000${text}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      evidence.push(hit.matched === undefined ? { term: text, field: hit.field } : { term: text, field: hit.field, matched: hit.matched });
+      // An explanation quotes the item's own words ("agrégées"), which the term ("agréger") only stands for.
+      const matched = hit.matched ?? (all ? wordsOf(input, hit) : undefined);
+      evidence.push(matched === undefined ? { term: text, field: hit.field } : { term: text, field: hit.field, matched });
     }
     result.push(make({ id: theme.id, score: value, threshold: theme.threshold, tagged, evidence, vetoes: vetoed }));
   });
   return result;
+}
+
+/** The words of the item a word hit covers, lowercased as matched; undefined for a category. */
+function wordsOf(input: TagInput, hit: Hit): string | undefined {
+  if (hit.start < 0 || hit.field === 'category') return undefined;
+  const text = hit.field === 'title' ? input.title : hit.field === 'summary' ? input.summary : (input.content ?? '');
+  return splitWords(text).slice(hit.start, hit.end).join(' ').slice(0, MAX_MATCHED);
 }
 
 /**
@@ -316,7 +325,10 @@ export function explainText(tagger: Tagger, text: string): string {
     // A regular expression is shown by the words it matched, not by its source (issue 17, finding 8).
     for (const evidence of account.evidence) {
       const weight = weights.get(`${t}\u0000${evidence.term}`);
-      lines.push(`  "${evidence.matched ?? evidence.term}" in the ${evidence.field}${weight === undefined ? '' : `, weight ${formatScore(weight)}`}`);
+      const words = evidence.matched ?? evidence.term;
+      // A word's own form, and the term it matched when they differ (issue 19): "agrégées" (term "agréger").
+      const term = evidence.term.startsWith('/') || foldAccents(words) === foldAccents(evidence.term.toLowerCase()) ? '' : ` (term "${evidence.term}")`;
+      lines.push(`  "${words}" in the ${evidence.field}${term}${weight === undefined ? '' : `, weight ${formatScore(weight)}`}`);
     }
     for (const veto of account.vetoes) lines.push(`  "${veto.term}" in the ${veto.field} does not count: excluded by "${veto.exclusion}"`);
   }

@@ -80,13 +80,41 @@ describe('quality on the French and federated-learning set written for veille', 
   it('holds its measured level on the held-out part (42 items, never used for tuning)', () => {
     // Measured when the taxonomy was written: macro-F1 0.688. After the vocabularies were rebuilt (issue #4):
     // 0.831, still below the bar with 1 to 7 positives per theme; regulation, 0.667, rests on one item (found,
-    // with one false positive). The floors are those measured levels; raise them, never lower them.
+    // with one false positive). Issue 19's vocabularies of federated learning told without the word and of privacy: 0.892.
+    // The floors are those measured levels; raise them, never lower them.
     const report = evaluate(ownItems.filter((i) => ownHeldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.83);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.89);
     expect(report.themes['federated-learning']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.85);
     for (const [id, scores] of Object.entries(report.themes)) {
       if (scores.support > 0) expect(scores.f1, `${id}\n${formatEvalTable(report)}`).toBeGreaterThanOrEqual(0.65);
     }
+  });
+});
+
+describe("quality on the items written for issue 19's kinds of misses (tune-2026-12-07)", () => {
+  const file = `${FIXTURES}labels/tune-2026-12-07.jsonl`;
+  const written = readLabels(file);
+  const heldOut = new Set(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { link: string; split?: string })
+      .filter((o) => o.split === 'holdout')
+      .map((o) => o.link),
+  );
+
+  it('meets the bar on the tuning part', () => {
+    // Measured on its first 111 items: macro-F1 0.670 (federated learning 0.222, privacy 0.615). On all 212
+    // tuning items after issue 19's vocabulary: 0.892, privacy 0.780 the lowest (French items with one weak clue).
+    expectBar(evaluate(written.filter((i) => !heldOut.has(i.link))), { macro: 0.88, theme: 0.77 });
+  });
+
+  it('holds its measured level on the held-out part (95 items, never used for tuning)', () => {
+    // Measured on its first 111 items: macro-F1 0.548; on 198 items, 0.634 before their vocabulary and 0.687
+    // after; on 266 items, 0.658 and 0.674; on 307 items, 0.645 and 0.665, then 0.683 with the senses of
+    // issue 19's look-alikes. Raise the floor, never lower it (for the same items).
+    const report = evaluate(written.filter((i) => heldOut.has(i.link)));
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.68);
   });
 });
 

@@ -194,6 +194,11 @@ describe('senses and look-alikes of issue 19', () => {
     ['privacy', 'Vos publications nourriront le prochain modèle', 'fr'],
     ['open-source', 'An open benchmark for speech recognition in twenty languages', 'en'],
     ['open-source', 'Un éditeur publie le code de son moteur de recherche', 'fr'],
+    ['privacy', 'Attack recovers training images from gradients', 'en'],
+    ['privacy', 'Une attaque retrouve les données d’entraînement à partir des gradients', 'fr'],
+    ['regulation', 'Algorithm investigators join the city administration', 'en'],
+    ['regulation', 'Des enquêteurs des algorithmes au service de l’État', 'fr'],
+    ['open-source', 'We release Olmo 3 with weights, code and data', 'en'],
   ])('%s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).toContain(theme);
   });
@@ -202,6 +207,12 @@ describe('senses and look-alikes of issue 19', () => {
     ['regulation', 'Les lois d’échelle des réseaux de neurones revisitées', 'fr'],
     ['regulation', 'A lab rewrites its responsible scaling policy', 'en'],
     ['regulation', 'Orchestration gets declarative automation', 'en'],
+    // Issue 19's look-alikes, by sense: a school's or a university's own rule, a mountain's summit, a feat.
+    ['regulation', 'University bans ChatGPT for coursework', 'en'],
+    ['regulation', 'Une université interdit ChatGPT aux étudiants', 'fr'],
+    ['events', 'Climbers reach the summit of K2 in winter', 'en'],
+    ['events', 'Un grimpeur atteint le sommet du K2 en hiver', 'fr'],
+    ['security', "Striker's exploit seals the cup", 'en'],
     ['regulation', 'Venture funds court robotics startups', 'en'],
     ['open-source', 'Le portail open data de la métropole s’enrichit', 'fr'],
   ])('not %s: %s', (theme, title, language) => {
@@ -233,6 +244,13 @@ describe('explainText', () => {
     const text = explainText(tagger, 'A new government report on chips.');
     expect(text).toMatch(/\(regulation\) — score 0\.\d\d, threshold 0\.50: not tagged: below the threshold/u);
     expect(text).toMatch(/"government" in the summary, weight 0\.30/u);
+  });
+
+  // Issue 19: the words that matched are the item's own, with the term they matched when the form differs.
+  it('quotes the words of the text, and the term they matched when their form differs', () => {
+    const text = explainText(tagger, 'Les hôpitaux entraînent un modèle commun ; les mises à jour sont agrégées.');
+    expect(text).toMatch(/"agrégées" in the summary \(term "agréger"\), weight 0\.40/u);
+    expect(text).toMatch(/"modèle commun" in the summary, weight 0\.50/u);
   });
 
   it('names the exclusion that hid a theme’s words', () => {

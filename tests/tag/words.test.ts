@@ -46,6 +46,30 @@ describe('keys: stem first, then fold accents', () => {
     expect(actual).toBe(expected);
   });
 
+  // Issue 19: Snowball leaves French verbs in the third person plural whole, and stems British and
+  // American spellings apart, so a term written one way missed the other.
+  it.each([
+    ['fr', 'contournent', 'contourner'],
+    ['fr', 'entraînent', 'entraîner'],
+    ['fr', 'restent', 'rester'],
+    ['fr', 'publient', 'publier'],
+    ['en', 'decentralised', 'decentralized'],
+    ['en', 'licence', 'license'],
+    ['en', 'anonymisation', 'anonymization'],
+    ['en', 'defence', 'defense'],
+    ['en', 'behaviour', 'behavior'],
+  ])('%s: "%s" gets the key of "%s"', (language, word, other) => {
+    expect(keysOf(word, language)).toEqual(keysOf(other, language));
+  });
+
+  it.each([
+    ['fr', 'agent', 'ager'],
+    ['fr', 'parent', 'parer'],
+    ['en', 'raise', 'raze'],
+  ])('%s: "%s" keeps a key of its own, not the key of "%s"', (language, word, other) => {
+    expect(keysOf(word, language)).not.toEqual(keysOf(other, language));
+  });
+
   it('reduces category labels to letters and digits', () => {
     expect(new Set(['Open Source', 'open-source', 'OpenSource', 'open source'].map(categoryKey))).toEqual(new Set(['opensource']));
   });
