@@ -11,7 +11,7 @@ import type { SourceSpec } from '../domain/types.js';
 import type { FeedProcessorFactory } from './process-feed.js';
 import { dirname } from 'node:path';
 import { diskFullError, isDiskFull } from '../store/disk-full.js';
-import { deliverDue, NO_NOTIFY, queueNewStories, type NotifyDeps, type NotifySummary } from './notify-step.js';
+import { deliverDue, NO_NOTIFY, notifyDepsOf, queueNewStories, type NotifySummary } from './notify-step.js';
 
 export interface CycleOptions {
   /** Fetch every active source, due or not. */
@@ -56,17 +56,7 @@ export function runOneCycle(app: App, options: CycleOptions): Promise<CycleSumma
  * unless the worker stops. A failure is logged, never the cycle's (a full disk aside).
  */
 async function notifyAfterPublish(app: App, startedAt: Date, signal: AbortSignal | undefined): Promise<NotifySummary> {
-  const deps: NotifyDeps = {
-    config: app.config,
-    store: app.store,
-    taxonomy: app.taxonomy,
-    locale: app.locale,
-    clock: app.clock,
-    logger: app.logger,
-    env: app.env,
-    userAgent: app.userAgent,
-    policy: app.fetchPolicy.trusted,
-  };
+  const deps = notifyDepsOf(app);
   try {
     const queued = queueNewStories(deps, startedAt);
     if (signal?.aborted === true) return { ...NO_NOTIFY, queued };

@@ -3,6 +3,7 @@
 // source), then what is due is sent, signed. A row leaves the queue only on a 2xx answer: at least
 // once, with the same idempotency key and body on every attempt. A failing target backs off and,
 // after a day of failures, is paused until `veille notify test` gets through.
+import type { App } from './app.js';
 import type { Config, NotifyTargetConfig } from '../config/load-config.js';
 import { describeError, VeilleError } from '../domain/errors.js';
 import type { NotifyEvent, NotifyTargetState, RenderedNotification } from '../domain/notify.js';
@@ -23,7 +24,7 @@ import type { Taxonomy } from '../tag/taxonomy.js';
 export const NOTIFY_MAX_AGE_MS = 2 * 24 * 3_600_000;
 /** A target failing this long is paused. */
 export const NOTIFY_PAUSE_AFTER_MS = 24 * 3_600_000;
-/** Back-off between attempts of one notification: doubling from a minute, at most six hours. */
+/** A failing target's back-off: doubling from a minute with each failure in a row, at most six hours. */
 const FIRST_RETRY_MS = 60_000;
 const MAX_RETRY_MS = 6 * 3_600_000;
 /** Notifications sent per target and step at most; the rest wait for the next step. */
@@ -51,6 +52,21 @@ export interface NotifySummary {
 }
 
 export const NO_NOTIFY: NotifySummary = Object.freeze({ queued: 0, sent: 0, failed: 0, waitingTargets: [] });
+
+/** The step's dependencies from the app. */
+export function notifyDepsOf(app: App): NotifyDeps {
+  return {
+    config: app.config,
+    store: app.store,
+    taxonomy: app.taxonomy,
+    locale: app.locale,
+    clock: app.clock,
+    logger: app.logger,
+    env: app.env,
+    userAgent: app.userAgent,
+    policy: app.fetchPolicy.trusted,
+  };
+}
 
 /** The notifications of the stories first seen since the cursor, queued in one transaction with the cursor's move. */
 export function queueNewStories(deps: NotifyDeps, startedAt: Date): number {
@@ -140,6 +156,7 @@ export async function deliverDue(deps: NotifyDeps): Promise<Omit<NotifySummary, 
           if (state.pending > 0) waitingTargets.push(target.name);
           return;
         }
+        if (state?.retryAt != null && state.retryAt > clock.now().toISOString()) return;
         let secrets: Secrets;
         try {
           secrets = readSecrets(target, config, deps.env);
@@ -149,7 +166,7 @@ export async function deliverDue(deps: NotifyDeps): Promise<Omit<NotifySummary, 
           logger.error({ target: target.name }, describeError(error));
           return;
         }
-        for (const delivery of store.notify().due(target.name, clock.now().toISOString(), MAX_PER_STEP)) {
+        for (const delivery of store.notify().pending(target.name, MAX_PER_STEP)) {
           const result = await sendNotification(client, requestOf(target, delivery.key, delivery.body), {
             ...secrets,
             key: delivery.key,
@@ -158,6 +175,7 @@ export async function deliverDue(deps: NotifyDeps): Promise<Omit<NotifySummary, 
             now: clock.now(),
             untrusted: !target.allowPrivate,
             timeoutMs: target.timeoutMs,
+            name: target.name,
           });
           const now = clock.now();
           if (result.ok) {
@@ -166,10 +184,10 @@ export async function deliverDue(deps: NotifyDeps): Promise<Omit<NotifySummary, 
             continue;
           }
           failed += 1;
-          const wait = Math.max(Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** delivery.attempts), Math.min(result.retryAfterMs ?? 0, MAX_RETRY_MS));
+          const wait = Math.max(Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (state?.failures ?? 0)), Math.min(result.retryAfterMs ?? 0, MAX_RETRY_MS));
           const after = store.notify().markFailed(delivery, {
-            error: `notify: ${target.name}: ${(result.error ?? '').replace(/^notify: /, '')}`,
-            nextAttemptAt: new Date(now.getTime() + wait).toISOString(),
+            error: result.error ?? `notify: ${target.name}: failed`,
+            retryAt: new Date(now.getTime() + wait).toISOString(),
             now: now.toISOString(),
             pauseBefore: new Date(now.getTime() - NOTIFY_PAUSE_AFTER_MS).toISOString(),
           });
@@ -247,12 +265,12 @@ export async function sendTestNotification(deps: NotifyDeps, name: string): Prom
   const client: HttpClient = createHttpClient(deps.policy);
   let result: SendResult;
   try {
-    result = await sendNotification(client, sent, { ...secrets, key: event.key, event: 'test', userAgent: deps.userAgent, now, untrusted: !target.allowPrivate, timeoutMs: target.timeoutMs });
+    result = await sendNotification(client, sent, { ...secrets, key: event.key, event: 'test', userAgent: deps.userAgent, now, untrusted: !target.allowPrivate, timeoutMs: target.timeoutMs, name: target.name });
   } finally {
     await client.close();
   }
   if (result.ok) store.notify().noteSuccess(target.name, clock.now().toISOString());
-  else store.notify().noteFailure(target.name, `notify: ${target.name}: ${(result.error ?? '').replace(/^notify: /, '')}`, clock.now().toISOString());
+  else store.notify().noteFailure(target.name, result.error ?? `notify: ${target.name}: failed`, clock.now().toISOString());
   return { target, sent, result };
 }
 

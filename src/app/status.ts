@@ -70,7 +70,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
   let sending: Delivery[] = [];
   let fullText: FullTextCounts = { ok: 0, failed: 0, notNeeded: 0, failuresByCode: {} };
   let resumes: ResumeStatus = { provider: config.summarize.provider, written: 0, rejected: 0, notInSiteLanguage: 0, published: 0 };
-  let notify: NotifyTargetState[] = config.notify.map((target) => ({ name: target.name, delivered: 0, pending: 0, lastSuccessAt: null, failingSince: null, pausedAt: null, lastError: null }));
+  let notify: NotifyTargetState[] = config.notify.map((target) => ({ name: target.name, delivered: 0, pending: 0, lastSuccessAt: null, failingSince: null, failures: 0, retryAt: null, pausedAt: null, lastError: null }));
   try {
     stored = store?.listSources({ activeOnly: false }) ?? [];
     deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];

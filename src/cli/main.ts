@@ -140,6 +140,11 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const [{ runSummarizeCommand }, open] = await Promise.all([import('./summarize-command.js'), commandAppOpener(config, 'summarize', clock, ctx)]);
       return runSummarizeCommand(config, { story: options.story ?? '', dryRun: options['dry-run'] === true, json: options.json === true }, { output: ctx.output, open });
     }
+    case 'notify': {
+      const config = loadConfig(configFile);
+      const [{ runNotifyTestCommand }, open] = await Promise.all([import('./notify-command.js'), commandAppOpener(config, 'notify', clock, ctx)]);
+      return runNotifyTestCommand(rest[1] ?? '', { output: ctx.output, open });
+    }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }

@@ -61,7 +61,6 @@ export interface NotifyDelivery {
   readonly event: NotifyEventType;
   readonly storyGuid: string;
   readonly attempts: number;
-  readonly nextAttemptAt: string;
 }
 
 /** A target's health as the store keeps it. */
@@ -72,6 +71,9 @@ export interface NotifyTargetState {
   readonly lastSuccessAt: string | null;
   /** The first failure since the last success; null when the last attempt succeeded. */
   readonly failingSince: string | null;
+  /** Attempts failed in a row, and the time before which none is made (the back-off). */
+  readonly failures: number;
+  readonly retryAt: string | null;
   /** Set once the target failed for notify's pause delay (a day): nothing is sent until `notify test` succeeds. */
   readonly pausedAt: string | null;
   readonly lastError: string | null;

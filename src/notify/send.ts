@@ -17,6 +17,8 @@ export const EVENT_HEADER = 'X-Veille-Event';
 const ANSWER_BYTES = 4_096;
 
 export interface SendOptions {
+  /** The target's name, for messages. */
+  readonly name: string;
   readonly secret: string;
   /** Sent as `Authorization: Bearer …` (Matrix's access token, an ntfy token); null: none. */
   readonly token: string | null;
@@ -52,7 +54,7 @@ export async function sendNotification(client: HttpClient, notification: Rendere
     [SIGNATURE_HEADER]: signBody(options.secret, notification.body, Math.floor(options.now.getTime() / 1000)),
     ...(options.token === null ? {} : { authorization: `Bearer ${options.token}` }),
   };
-  const where = shownTarget(notification.url);
+  const where = `${options.name}: ${shownTarget(notification.url)}`;
   try {
     const response = await client.request({
       url: notification.url,

@@ -273,18 +273,19 @@ const MIGRATIONS: readonly string[] = [
     body TEXT NOT NULL,                  -- rendered once, in the target's format: the same bytes on every attempt
     state TEXT NOT NULL,                 -- pending | sent
     attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at TEXT NOT NULL,
     last_error TEXT,
     created_at TEXT NOT NULL,
     sent_at TEXT,
     UNIQUE (target, key)
   );
-  CREATE INDEX notify_deliveries_due ON notify_deliveries (target, state, next_attempt_at, id);
+  CREATE INDEX notify_deliveries_pending ON notify_deliveries (target, state, id);
   CREATE TABLE notify_targets (
     name TEXT PRIMARY KEY,
     delivered INTEGER NOT NULL DEFAULT 0,
     last_success_at TEXT,
     failing_since TEXT,                  -- the first failure since the last success
+    failures INTEGER NOT NULL DEFAULT 0, -- attempts failed in a row: the back-off doubles with each
+    retry_at TEXT,                       -- nothing is sent to the target before then
     paused_at TEXT,                      -- failing for a day: nothing sent until "veille notify test" succeeds
     last_error TEXT
   );

@@ -26,13 +26,14 @@ interface DeliveryRow {
   story_guid: string;
   body: string;
   attempts: number;
-  next_attempt_at: string;
 }
 
 interface TargetRow {
   delivered: number | null;
   last_success_at: string | null;
   failing_since: string | null;
+  failures: number | null;
+  retry_at: string | null;
   paused_at: string | null;
   last_error: string | null;
   pending: number;
@@ -82,27 +83,27 @@ export class NotifyStore {
   /** Queues the notifications (a key already queued for a target is not queued again) and moves the cursor. */
   enqueue(notifications: readonly QueuedNotification[], seenUntil: string, now: string): number {
     const insert = this.statement(
-      `INSERT INTO notify_deliveries (target, key, event, story_guid, body, state, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (target, key) DO NOTHING`,
+      `INSERT INTO notify_deliveries (target, key, event, story_guid, body, state, created_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (target, key) DO NOTHING`,
     );
     const moveCursor = this.statement('INSERT INTO store_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     return this.db.transaction(() => {
       let queued = 0;
       for (const notification of notifications) {
-        queued += insert.run(notification.target, notification.key, notification.event, notification.storyGuid, notification.body, now, now).changes;
+        queued += insert.run(notification.target, notification.key, notification.event, notification.storyGuid, notification.body, now).changes;
       }
       moveCursor.run(CURSOR_KEY, seenUntil);
       return queued;
     })();
   }
 
-  /** The target's notifications due at `now`, oldest first. */
-  due(target: string, now: string, limit: number): NotifyDelivery[] {
-    return this.statement<[string, string, number], DeliveryRow>(
-      `SELECT id, target, key, event, story_guid, body, attempts, next_attempt_at FROM notify_deliveries
-       WHERE target = ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+  /** The target's queued notifications, oldest first. */
+  pending(target: string, limit: number): NotifyDelivery[] {
+    return this.statement<[string, number], DeliveryRow>(
+      `SELECT id, target, key, event, story_guid, body, attempts FROM notify_deliveries
+       WHERE target = ? AND state = 'pending' ORDER BY id LIMIT ?`,
     )
-      .all(target, now, limit)
+      .all(target, limit)
       .map((row) => ({
         id: row.id,
         target: row.target,
@@ -111,7 +112,6 @@ export class NotifyStore {
         storyGuid: row.story_guid,
         body: row.body,
         attempts: row.attempts,
-        nextAttemptAt: row.next_attempt_at,
       }));
   }
 
@@ -120,16 +120,20 @@ export class NotifyStore {
       this.statement("UPDATE notify_deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").run(now, delivery.id);
       this.ensureTarget(delivery.target);
       this.statement(
-        'UPDATE notify_targets SET delivered = delivered + 1, last_success_at = ?, failing_since = NULL, paused_at = NULL, last_error = NULL WHERE name = ?',
+        'UPDATE notify_targets SET delivered = delivered + 1, last_success_at = ?, failing_since = NULL, failures = 0, retry_at = NULL, paused_at = NULL, last_error = NULL WHERE name = ?',
       ).run(now, delivery.target);
     })();
   }
 
-  /** A failed attempt: the row waits until `nextAttemptAt`; the target is paused once it has failed since `pauseBefore`. */
-  markFailed(delivery: Pick<NotifyDelivery, 'id' | 'target'>, failure: { error: string; nextAttemptAt: string; now: string; pauseBefore: string }): NotifyTargetState {
+  /**
+   * A failed attempt: the row stays queued, the target waits until `retryAt` (its back-off) and is
+   * paused once it has been failing since `pauseBefore`.
+   */
+  markFailed(delivery: Pick<NotifyDelivery, 'id' | 'target'>, failure: { error: string; retryAt: string; now: string; pauseBefore: string }): NotifyTargetState {
     return this.db.transaction(() => {
-      this.statement('UPDATE notify_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?').run(failure.nextAttemptAt, failure.error, delivery.id);
+      this.statement('UPDATE notify_deliveries SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(failure.error, delivery.id);
       this.noteFailure(delivery.target, failure.error, failure.now);
+      this.statement('UPDATE notify_targets SET failures = failures + 1, retry_at = ? WHERE name = ?').run(failure.retryAt, delivery.target);
       this.statement('UPDATE notify_targets SET paused_at = ? WHERE name = ? AND paused_at IS NULL AND failing_since <= ?').run(failure.now, delivery.target, failure.pauseBefore);
       return this.targetState(delivery.target);
     })();
@@ -150,7 +154,7 @@ export class NotifyStore {
   /** A sample that went through (`notify test`): a paused target is resumed. */
   noteSuccess(target: string, now: string): void {
     this.ensureTarget(target);
-    this.statement('UPDATE notify_targets SET last_success_at = ?, failing_since = NULL, paused_at = NULL, last_error = NULL WHERE name = ?').run(now, target);
+    this.statement('UPDATE notify_targets SET last_success_at = ?, failing_since = NULL, failures = 0, retry_at = NULL, paused_at = NULL, last_error = NULL WHERE name = ?').run(now, target);
   }
 
   /** Each named target's health, in the given order (a target never tried reads as new). */
@@ -160,7 +164,7 @@ export class NotifyStore {
 
   private targetState(name: string): NotifyTargetState {
     const row = this.statement<{ name: string }, TargetRow>(
-      `SELECT t.delivered, t.last_success_at, t.failing_since, t.paused_at, t.last_error,
+      `SELECT t.delivered, t.last_success_at, t.failing_since, t.failures, t.retry_at, t.paused_at, t.last_error,
          (SELECT COUNT(*) FROM notify_deliveries d WHERE d.target = @name AND d.state = 'pending') AS pending
        FROM (SELECT 1) AS one LEFT JOIN notify_targets t ON t.name = @name`,
     ).get({ name });
@@ -170,6 +174,8 @@ export class NotifyStore {
       pending: row?.pending ?? 0,
       lastSuccessAt: row?.last_success_at ?? null,
       failingSince: row?.failing_since ?? null,
+      failures: row?.failures ?? 0,
+      retryAt: row?.retry_at ?? null,
       pausedAt: row?.paused_at ?? null,
       lastError: row?.last_error ?? null,
     };
