@@ -159,7 +159,7 @@ export async function deliverDue(deps: NotifyDeps): Promise<Omit<NotifySummary, 
         if (state?.retryAt != null && state.retryAt > clock.now().toISOString()) return;
         let secrets: Secrets;
         try {
-          secrets = readSecrets(target, config, deps.env);
+          secrets = readSecrets(target, config, deps.env, deps.taxonomy);
         } catch (error) {
           waitingTargets.push(target.name);
           store.notify().noteError(target.name, describeError(error));
@@ -208,9 +208,19 @@ interface Secrets {
   readonly token: string | null;
 }
 
-/** The target's secret (and token) from the environment; a missing one is a config error naming where. */
-export function readSecrets(target: NotifyTargetConfig, config: Pick<Config, 'file' | 'notify'>, env: NodeJS.ProcessEnv): Secrets {
+/**
+ * The target's secret (and token) from the environment; a missing one, or a theme the taxonomy does
+ * not have, is a config error naming where.
+ */
+export function readSecrets(target: NotifyTargetConfig, config: Pick<Config, 'file' | 'notify'>, env: NodeJS.ProcessEnv, taxonomy: Pick<Taxonomy, 'themes' | 'file'>): Secrets {
   const index = config.notify.findIndex((candidate) => candidate.name === target.name);
+  const unknown = (target.themes ?? []).filter((id) => !taxonomy.themes.some((theme) => theme.id === id));
+  if (unknown.length > 0) {
+    throw new VeilleError(
+      'CONFIG_INVALID',
+      `config: ${config.file}: notify[${index}].themes: no theme ${unknown.map((id) => `"${id}"`).join(', ')} in ${taxonomy.file} (its themes: ${taxonomy.themes.map((theme) => theme.id).join(', ')})`,
+    );
+  }
   const missing = (key: string, variable: string, what: string) =>
     new VeilleError('CONFIG_INVALID', `config: ${config.file}: notify[${index}].${key}: the environment variable ${variable} is not set (${what} of the webhook "${target.name}")`);
   const secret = env[target.secretEnv];
@@ -243,7 +253,7 @@ export async function sendTestNotification(deps: NotifyDeps, name: string): Prom
     const known = config.notify.map((candidate) => candidate.name);
     throw new VeilleError('USAGE', `notify test: no notify target named "${name}" in ${config.file} (${known.length === 0 ? 'notify: is empty' : `configured: ${known.join(', ')}`})`);
   }
-  const secrets = readSecrets(target, config, deps.env);
+  const secrets = readSecrets(target, config, deps.env, deps.taxonomy);
   const now = clock.now();
   const themes = deps.taxonomy.themes.slice(0, 2).map((theme) => ({ id: theme.id, label: theme.label }));
   const event: NotifyEvent = {
