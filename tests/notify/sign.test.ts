@@ -1,6 +1,8 @@
 // The signature a receiver checks (issue 21): X-Veille-Signature: t=<unix seconds>,v1=<hex>, the
 // HMAC-SHA256 of "<t>.<body>" (Stripe's scheme), verified in constant time within a tolerance.
+import * as crypto from 'node:crypto';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matrixTransactionId, ntfyParts, renderNotification } from '../../src/notify/messages.js';
 import { signBody, verifySignature } from '../../src/notify/sign.js';
@@ -64,5 +66,31 @@ describe('renderNotification', () => {
     const rendered = renderNotification(event, { format: 'ntfy', url: 'https://ntfy.sh/veille-ia' }, fr);
     expect(rendered.url).toBe('https://ntfy.sh/');
     expect(JSON.parse(rendered.body)).toMatchObject({ topic: 'veille-ia', title: 'Nouvel article', click: 'https://example.org/a' });
+  });
+});
+
+describe("the README's verification snippet", () => {
+  // The snippet a receiver copies (README, "Webhooks"), run as written against veille's signature.
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### Webhooks'));
+  const start = section.indexOf('```js\n') + '```js\n'.length;
+  const code = section.slice(start, section.indexOf('\n```', start));
+  const isFromVeille = new Function('crypto', `${code.replace(/^import \{([^}]*)\} from 'node:crypto';$/m, 'const {$1} = crypto;')}\nreturn isFromVeille;`)(crypto) as (
+    secret: string,
+    rawBody: string,
+    header: string,
+  ) => boolean;
+
+  it.each([
+    ['accepts a request veille signed now', 'secret', BODY, true],
+    ['refuses another secret', 'other', BODY, false],
+    ['refuses a changed body', 'secret', '{"type":"story.source"}', false],
+  ])('%s', (_name, secret, body, valid) => {
+    expect(code).toContain('function isFromVeille');
+    expect(isFromVeille(secret, body, signBody('secret', BODY, Math.floor(Date.now() / 1000)))).toBe(valid);
+  });
+
+  it('refuses a signature an hour old', () => {
+    expect(isFromVeille('secret', BODY, signBody('secret', BODY, Math.floor(Date.now() / 1000) - 3600))).toBe(false);
   });
 });
