@@ -60,7 +60,7 @@ async function notifyAfterPublish(app: App, startedAt: Date, signal: AbortSignal
   try {
     const queued = queueNewStories(deps, startedAt);
     if (signal?.aborted === true) return { ...NO_NOTIFY, queued };
-    return { queued, ...(await deliverDue(deps)) };
+    return { queued, ...(await deliverDue(deps, signal)) };
   } catch (error) {
     if (isDiskFull(error)) throw diskFullError(error, dirname(app.config.storagePath), 'queuing the webhooks');
     app.logger.error({ err: error }, `notify: the step failed; what is queued stays queued (${describeError(error)})`);

@@ -140,8 +140,11 @@ function nameOf(source: SourceRecord | undefined): string {
   }
 }
 
-/** Sends each target's due notifications in order; a target's first failure ends its turn (the rest wait). */
-export async function deliverDue(deps: NotifyDeps): Promise<Omit<NotifySummary, 'queued'>> {
+/**
+ * Sends each target's queued notifications in order; a target's first failure ends its turn (the
+ * rest wait). `signal`: the worker stops; no new request starts, the queue keeps the rest.
+ */
+export async function deliverDue(deps: NotifyDeps, signal?: AbortSignal): Promise<Omit<NotifySummary, 'queued'>> {
   const { config, store, clock, logger } = deps;
   const states = new Map(store.notify().targetStates(config.notify.map((target) => target.name)).map((state) => [state.name, state]));
   const client = createHttpClient(deps.policy);
@@ -167,6 +170,7 @@ export async function deliverDue(deps: NotifyDeps): Promise<Omit<NotifySummary, 
           return;
         }
         for (const delivery of store.notify().pending(target.name, MAX_PER_STEP)) {
+          if (signal?.aborted === true) break;
           const result = await sendNotification(client, requestOf(target, delivery.key, delivery.body), {
             ...secrets,
             key: delivery.key,

@@ -42,6 +42,7 @@ describe('notify: a failing target', () => {
         'notify:',
         `  - { name: hook, url: "${receiver.url('/hook')}", format: json, secretEnv: HOOK_SECRET, allowPrivate: true }`,
         `  - { name: unset, url: "${receiver.url('/unset')}", format: slack, secretEnv: NOT_SET_ANYWHERE, allowPrivate: true }`,
+        `  - { name: odd, url: "${receiver.url('/odd')}", format: json, secretEnv: HOOK_SECRET, allowPrivate: true, themes: [privacy, no-such-theme] }`,
       ].join('\n'),
       { env },
     );
@@ -80,6 +81,12 @@ describe('notify: a failing target', () => {
     const unset = readStatus(project.config, now).notify.find((target) => target.name === 'unset');
     expect(unset?.pending).toBe(2);
     expect(unset?.lastError).toBe(`config: ${project.config.file}: notify[1].secretEnv: the environment variable NOT_SET_ANYWHERE is not set (the signing secret of the webhook "unset")`);
+  });
+
+  it('sends nothing for a target with a theme the taxonomy lacks, and says where', () => {
+    expect(receiver.to('/odd')).toHaveLength(0);
+    const odd = readStatus(project.config, now).notify.find((target) => target.name === 'odd');
+    expect(odd?.lastError).toMatch(/^config: .*veille\.yaml: notify\[2\]\.themes: no theme "no-such-theme" in .*themes\.yaml \(its themes: open-source, /);
   });
 
   it('pauses the target after a day of failures; status and /metrics show it', async () => {
@@ -125,7 +132,7 @@ describe('notify: a failing target', () => {
   });
 
   it.each([
-    ['an unknown name', ['notify', 'test', 'nope'], 2, /notify test: no notify target named "nope" in .*\(configured: hook, unset\)/],
+    ['an unknown name', ['notify', 'test', 'nope'], 2, /notify test: no notify target named "nope" in .*\(configured: hook, unset, odd\)/],
     ['a secret not in the environment', ['notify', 'test', 'unset'], 2, /notify\[1\]\.secretEnv: the environment variable NOT_SET_ANYWHERE is not set/],
   ])('veille notify test: %s is a config or usage error', async (_name, argv, code, message) => {
     const run = await runCli([...argv, '--config', project.config.file], { env: { ...env, VEILLE_NOW: now.toISOString() } });
