@@ -229,10 +229,16 @@ export function formatSummary(summary: CycleSummary, publishDir: string): string
     `${summary.failed} failed`,
     ...(summary.deferred > 0 ? [`${summary.deferred} deferred (host asked to wait)`] : []),
   ];
+  const notified = summary.notified;
+  const webhooks =
+    notified === undefined
+      ? ''
+      : `; webhooks: ${notified.queued} queued, ${notified.sent} sent, ${notified.failed} failed` +
+        (notified.waitingTargets.length > 0 ? ` (waiting: ${notified.waitingTargets.join(', ')}; see status)` : '');
   return (
     `Cycle done in ${seconds} s: ${parts.join(', ')}; ` +
     `${summary.newItems} new items, ${summary.updatedItems} updated; ` +
-    `${summary.published} entries published in ${publishDir}\n`
+    `${summary.published} entries published in ${publishDir}${webhooks}\n`
   );
 }
 

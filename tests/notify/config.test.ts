@@ -1,6 +1,7 @@
 // notify[] in config/veille.yaml (issue 21): a bad target is refused when the config loads, with
 // the file, line and key path, and what is expected.
 import { describe, expect, it } from 'vitest';
+import { formatSummary } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config/load-config.js';
 
 const FILE = '/srv/veille/config/veille.yaml';
@@ -39,5 +40,19 @@ describe('notify config', () => {
     expect(errorOf('notify:\n  - { name: a, url: "https://x.example/h", format: json, secretEnv: S }\n  - { name: a, url: "https://y.example/h", format: json, secretEnv: S }')).toContain(
       'veille.yaml:3: notify[1].name: "a" names another target already',
     );
+  });
+});
+
+describe("veille run's summary line", () => {
+  const summary = {
+    startedAt: '2026-12-06T08:00:00.000Z', durationMs: 1200, sources: 2, due: 2, fetched: 2, notModified: 0, failed: 0, deferred: 0,
+    newItems: 3, updatedItems: 0, published: 3, fullText: { fetched: 0, failed: 0, waiting: 0, failures: {} }, failures: [],
+  };
+
+  it('counts the webhooks when notify has targets, and names the ones waiting', () => {
+    expect(formatSummary({ ...summary, notified: { queued: 4, sent: 2, failed: 1, waitingTargets: ['equipe'] } }, 'public')).toBe(
+      'Cycle done in 1.2 s: 2 of 2 sources due, 2 fetched, 0 not modified, 0 failed; 3 new items, 0 updated; 3 entries published in public; webhooks: 4 queued, 2 sent, 1 failed (waiting: equipe; see status)\n',
+    );
+    expect(formatSummary(summary, 'public')).not.toContain('webhooks');
   });
 });
