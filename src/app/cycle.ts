@@ -9,6 +9,9 @@ import { loadConfig } from '../config/load-config.js';
 import { describeError } from '../domain/errors.js';
 import type { SourceSpec } from '../domain/types.js';
 import type { FeedProcessorFactory } from './process-feed.js';
+import { dirname } from 'node:path';
+import { diskFullError, isDiskFull } from '../store/disk-full.js';
+import { deliverDue, NO_NOTIFY, notifyDepsOf, queueNewStories, type NotifySummary } from './notify-step.js';
 
 export interface CycleOptions {
   /** Fetch every active source, due or not. */
@@ -25,10 +28,10 @@ export interface CycleOptions {
 export type { CycleSummary, ProgressEvent };
 
 export function runOneCycle(app: App, options: CycleOptions): Promise<CycleSummary> {
-  return app.exclusive('cycle', () => {
+  return app.exclusive('cycle', async () => {
     const sources = currentSources(app);
     const { tagger, languages } = app.tagging(sources);
-    return runCycle({
+    const summary = await runCycle({
       config: app.config,
       store: app.store,
       taxonomy: app.taxonomy,
@@ -43,7 +46,26 @@ export function runOneCycle(app: App, options: CycleOptions): Promise<CycleSumma
       summarizer: app.summarizer,
       ...options,
     });
+    if (app.config.notify.length === 0) return summary;
+    return { ...summary, notified: await notifyAfterPublish(app, new Date(summary.startedAt), options.signal) };
   });
+}
+
+/**
+ * The webhooks (issue 21), once the cycle's stories are stored and published: queued always, sent
+ * unless the worker stops. A failure is logged, never the cycle's (a full disk aside).
+ */
+async function notifyAfterPublish(app: App, startedAt: Date, signal: AbortSignal | undefined): Promise<NotifySummary> {
+  const deps = notifyDepsOf(app);
+  try {
+    const queued = queueNewStories(deps, startedAt);
+    if (signal?.aborted === true) return { ...NO_NOTIFY, queued };
+    return { queued, ...(await deliverDue(deps, signal)) };
+  } catch (error) {
+    if (isDiskFull(error)) throw diskFullError(error, dirname(app.config.storagePath), 'queuing the webhooks');
+    app.logger.error({ err: error }, `notify: the step failed; what is queued stays queued (${describeError(error)})`);
+    return NO_NOTIFY;
+  }
 }
 
 /**

@@ -35,6 +35,7 @@ import { fetchFullTexts, NO_FULL_TEXT, type FullTextSummary } from './full-text-
 import type { Translator } from '../translate/translator.js';
 import type { SummarizeSummary, Summarizer } from '../summarize/summarizer.js';
 import { summarizeRecent } from './summarize-step.js';
+import type { NotifySummary } from './notify-step.js';
 
 /** `bytes`: feed body bytes received (before decompression); `durationMs`: the fetch, redirects included. */
 export type SourceResult =
@@ -81,6 +82,8 @@ export interface CycleSummary {
   readonly failures: readonly { readonly url: string; readonly name: string | null; readonly code: ErrorCode; readonly message: string }[];
   /** The résumé step's run (issue 16); null when no summarizer is configured. */
   readonly summarized?: SummarizeSummary | null;
+  /** The webhooks' step after publishing (issue 21, app/notify-step.ts); absent without notify targets. */
+  readonly notified?: NotifySummary;
 }
 
 export interface CycleDeps {

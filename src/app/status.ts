@@ -12,6 +12,8 @@ import type { FullTextCounts } from '../store/full-text-store.js';
 import { writeStepHolder } from '../store/lock.js';
 import { Store } from '../store/store.js';
 import { isDue } from './fetch-schedule.js';
+import type { NotifyTargetState } from '../domain/notify.js';
+import { notifyTargetStates } from './notify-step.js';
 import { isStale } from './source-health.js';
 import { resolveSources } from './sources.js';
 
@@ -46,6 +48,8 @@ export interface StatusReport {
   /** Article pages of teaser items (issue 16): fetched, failed by code, not needed. */
   readonly fullText: FullTextCounts;
   readonly resumes: ResumeStatus;
+  /** Webhook targets (issue 21), in config order: delivered, pending, failing since, paused. */
+  readonly notify: readonly NotifyTargetState[];
 }
 
 /** Résumés (issue 16): how many stored, rejected, and how many published entries read in another language. */
@@ -66,12 +70,14 @@ export function readStatus(config: Config, now: Date): StatusReport {
   let sending: Delivery[] = [];
   let fullText: FullTextCounts = { ok: 0, failed: 0, notNeeded: 0, failuresByCode: {} };
   let resumes: ResumeStatus = { provider: config.summarize.provider, written: 0, rejected: 0, notInSiteLanguage: 0, published: 0 };
+  let notify: NotifyTargetState[] = config.notify.map((target) => ({ name: target.name, delivered: 0, pending: 0, lastSuccessAt: null, failingSince: null, failures: 0, retryAt: null, pausedAt: null, lastError: null }));
   try {
     stored = store?.listSources({ activeOnly: false }) ?? [];
     deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];
     sending = store?.digests().listSendingDeliveries() ?? [];
     fullText = store?.fullTexts().counts() ?? fullText;
     if (store) resumes = resumeStatus(config, store);
+    if (store) notify = notifyTargetStates(config, store);
   } finally {
     store?.close();
   }
@@ -92,7 +98,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
       lastError: record === null ? null : shownError(record),
     };
   });
-  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes };
+  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes, notify };
 }
 
 /**

@@ -175,6 +175,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       'schedule.fetch and the digest, built and sent, on schedule.digest',
     options: {},
     positionals: [],
+  },  {
+    name: 'notify test',
+    synopsis: 'NAME',
+    summary:
+      'send a sample to the webhook NAME (notify[].name), signed like the others;\n' +
+      'prints what was sent and the answer; a success resumes a paused target',
+    options: {},
+    positionals: ['NAME'],
   },
 ];
 

@@ -140,6 +140,11 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const [{ runSummarizeCommand }, open] = await Promise.all([import('./summarize-command.js'), commandAppOpener(config, 'summarize', clock, ctx)]);
       return runSummarizeCommand(config, { story: options.story ?? '', dryRun: options['dry-run'] === true, json: options.json === true }, { output: ctx.output, open });
     }
+    case 'notify': {
+      const config = loadConfig(configFile);
+      const [{ runNotifyTestCommand }, open] = await Promise.all([import('./notify-command.js'), commandAppOpener(config, 'notify', clock, ctx)]);
+      return runNotifyTestCommand(rest[1] ?? '', { output: ctx.output, open });
+    }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }
@@ -224,10 +229,16 @@ export function formatSummary(summary: CycleSummary, publishDir: string): string
     `${summary.failed} failed`,
     ...(summary.deferred > 0 ? [`${summary.deferred} deferred (host asked to wait)`] : []),
   ];
+  const notified = summary.notified;
+  const webhooks =
+    notified === undefined
+      ? ''
+      : `; webhooks: ${notified.queued} queued, ${notified.sent} sent, ${notified.failed} failed` +
+        (notified.waitingTargets.length > 0 ? ` (waiting: ${notified.waitingTargets.join(', ')}; see status)` : '');
   return (
     `Cycle done in ${seconds} s: ${parts.join(', ')}; ` +
     `${summary.newItems} new items, ${summary.updatedItems} updated; ` +
-    `${summary.published} entries published in ${publishDir}\n`
+    `${summary.published} entries published in ${publishDir}${webhooks}\n`
   );
 }
 

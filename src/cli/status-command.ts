@@ -3,13 +3,14 @@
 import { readStatus, type SourceStatus, type StatusDelivery } from '../app/status.js';
 import type { Config } from '../config/load-config.js';
 import type { FullTextCounts } from '../store/full-text-store.js';
+import type { NotifyTargetState } from '../domain/notify.js';
 import type { Clock } from '../domain/ports.js';
 import { publicUrl } from '../domain/source-url.js';
 import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
-  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes } = readStatus(config, clock.now());
+  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes, notify } = readStatus(config, clock.now());
   if (json) {
     output.out(
       `${JSON.stringify(
@@ -43,6 +44,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
           },
           fullText: { fetched: fullText.ok, failed: fullText.failed, notNeeded: fullText.notNeeded, failures: fullText.failuresByCode },
           resumes,
+          notify: notify.map((target) => ({ ...target, state: notifyState(target) })),
         },
         null,
         2,
@@ -77,7 +79,28 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   for (const delivery of uncertain) output.out(describeUncertain(delivery.week, delivery.recipient, delivery.updatedAt, zone));
   if (inFlight.length > 0) output.out(`${inFlight.length} digest message(s) being sent now\n`);
   output.out(describeResumes(resumes));
+  output.out(describeNotify(notify, zone));
   return 0;
+}
+
+/** A webhook target: paused (failed for a day, nothing sent until `notify test` succeeds), failing, ok, or new. */
+function notifyState(target: NotifyTargetState): 'paused' | 'failing' | 'ok' | 'new' {
+  if (target.pausedAt !== null) return 'paused';
+  if (target.failingSince !== null) return 'failing';
+  return target.lastSuccessAt === null ? 'new' : 'ok';
+}
+
+/** The webhooks (issue 21): one line per target, its last error below when it fails. */
+function describeNotify(targets: readonly NotifyTargetState[], zone: string): string {
+  if (targets.length === 0) return '';
+  const lines = targets.map((target) => {
+    const state = notifyState(target);
+    const since = state === 'paused' ? ` since ${formatLocalTime(target.pausedAt, zone)}; "veille notify test ${target.name}" resumes it` : state === 'failing' ? ` since ${formatLocalTime(target.failingSince, zone)}` : '';
+    const head = `  ${target.name}: ${state}${since}; ${target.delivered} delivered, ${target.pending} waiting`;
+    return target.lastError === null || state === 'ok' ? head : `${head}
+    ${target.lastError}`;
+  });
+  return `webhooks:\n${lines.join('\n')}\n`;
 }
 
 /** "full text: 12 article pages fetched, 2 failed (FETCH_NOT_HTML 1, FETCH_ROBOTS_DISALLOWED 1)". */

@@ -6,6 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import { siteLocale, type SiteLocale } from '../domain/site-locale.js';
+import type { NotifyTarget } from '../domain/notify.js';
 import type { SourceSpec } from '../domain/types.js';
 import { didYouMean } from '../system/did-you-mean.js';
 import { configSchema, type ParsedConfig } from './schema.js';
@@ -39,7 +40,11 @@ export interface Config {
   readonly log: Readonly<ParsedConfig['log']>;
   readonly fullText: Readonly<ParsedConfig['fullText']>;
   readonly summarize: Readonly<ParsedConfig['summarize']>;
+  /** Webhooks for new stories (issue 21). */
+  readonly notify: readonly NotifyTargetConfig[];
 }
+
+export type NotifyTargetConfig = NotifyTarget & { readonly timeoutMs: number };
 
 /** The words, numbers and dates readers see: `site.language` in `site.timezone`. */
 export function localeOf(config: Pick<Config, 'site'>): SiteLocale {
@@ -120,6 +125,17 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     log: parsed.log,
     fullText: parsed.fullText,
     summarize: parsed.summarize,
+    notify: parsed.notify.map((target) => ({
+      name: target.name,
+      url: target.url,
+      format: target.format,
+      themes: target.themes ?? null,
+      secretEnv: target.secretEnv,
+      tokenEnv: target.tokenEnv ?? null,
+      onNewSource: target.onNewSource,
+      allowPrivate: target.allowPrivate,
+      timeoutMs: target.timeoutMs,
+    })),
   };
 }
 

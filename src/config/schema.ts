@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { NOTIFY_FORMATS } from '../domain/notify.js';
 import { DEFAULT_SITE_LANGUAGE } from '../domain/site-locale.js';
 import { explainCronExpression } from '../schedule/cron.js';
 
@@ -202,6 +203,44 @@ const summarizeSchema = z
     if (value.minWords > value.maxWords) context.addIssue({ code: 'custom', path: ['minWords'], message: `expected at most maxWords (${value.maxWords})` });
   });
 
+/** The Matrix client-server API's send endpoint, the transaction id left for veille to add. */
+const MATRIX_SEND_PATH = /\/_matrix\/client\/(v3|r0)\/rooms\/[^/]+\/send\/m\.room\.message\/?$/;
+
+/**
+ * A webhook for new stories (issue 21): signed with the secret in `secretEnv`, in the form its
+ * `format` expects; `allowPrivate` lets it be on loopback or a private network.
+ */
+const notifyTargetSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'expected a short name of letters, digits, ".", "_" or "-"' }),
+    url: httpUrl,
+    format: z.enum(NOTIFY_FORMATS, { message: `expected one of ${NOTIFY_FORMATS.join(', ')}` }),
+    /** Theme ids; absent: every story. */
+    themes: z.array(z.string().min(1)).min(1).optional(),
+    /** The environment variable holding the HMAC-SHA256 signing secret. */
+    secretEnv: envName,
+    /** Matrix (required): the access token's environment variable; ntfy (optional): a bearer token's. */
+    tokenEnv: envName.optional(),
+    /** Also notify a story that gains a source. */
+    onNewSource: z.boolean().default(false),
+    /** The URL may be on loopback or a private network (the address policy is not applied to it). */
+    allowPrivate: z.boolean().default(false),
+    timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+  })
+  .superRefine((target, context) => {
+    if (!isHttpUrl(target.url)) return;
+    const path = new URL(target.url).pathname;
+    if (target.format === 'matrix') {
+      if (!MATRIX_SEND_PATH.test(path)) {
+        context.addIssue({ code: 'custom', path: ['url'], message: 'expected a Matrix send URL such as https://matrix.example.org/_matrix/client/v3/rooms/!room:example.org/send/m.room.message' });
+      }
+      if (target.tokenEnv === undefined) context.addIssue({ code: 'custom', path: ['tokenEnv'], message: "expected the name of the environment variable that holds the Matrix access token (required with format matrix)" });
+    }
+    if (target.format === 'ntfy' && /\/$/.test(path)) {
+      context.addIssue({ code: 'custom', path: ['url'], message: 'expected an ntfy topic URL such as https://ntfy.sh/my-topic' });
+    }
+  });
+
 export const configSchema = z.strictObject({
   site: siteSchema.prefault({}),
   sources: z.union([z.array(sourceSchema), z.strictObject({ opml: z.string().min(1) })]).default([]),
@@ -260,6 +299,16 @@ export const configSchema = z.strictObject({
     .prefault({}),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
   summarize: summarizeSchema.prefault({}),
+  notify: z
+    .array(notifyTargetSchema)
+    .default([])
+    .superRefine((targets, context) => {
+      const seen = new Set<string>();
+      targets.forEach((target, index) => {
+        if (seen.has(target.name)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `"${target.name}" names another target already` });
+        seen.add(target.name);
+      });
+    }),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -98,6 +98,13 @@ interface Words {
   readonly sourcesFailing: (failing: string, total: string, one: boolean) => string;
   /** The home page's line when no source could be read for several cycles. */
   readonly noSourceReadable: string;
+  /** A webhook's heading for a story first seen (issue 21). */
+  readonly notifyNewStory: string;
+  /** A webhook's heading for a story that gained a source; the source's name follows a colon. */
+  readonly notifyNewSource: string;
+  /** `veille notify test`: the sample's title and text. */
+  readonly notifyTestTitle: string;
+  readonly notifyTestText: string;
 }
 
 export interface DayParts {
@@ -184,6 +191,10 @@ const FRENCH: Words = {
     `${failing} ${one ? 'source' : 'sources'} sur ${total} ${one ? 'ne répond' : 'ne répondent'} pas en ce moment\u202F: ` +
     'les articles ci-dessous peuvent ne pas être à jour.',
   noSourceReadable: 'Aucune source n’a pu être lue ces derniers temps\u202F: cette page n’est plus mise à jour.',
+  notifyNewStory: 'Nouvel article',
+  notifyNewSource: 'Nouvelle source',
+  notifyTestTitle: 'Essai de veille',
+  notifyTestText: `Si vous lisez ceci, le webhook fonctionne${N}!`,
 };
 
 const ENGLISH: Words = {
@@ -255,6 +266,10 @@ const ENGLISH: Words = {
   sourcesFailing: (failing, total, one) =>
     `${failing} of ${total} sources ${one ? 'is' : 'are'} failing at the moment: the articles below may be out of date.`,
   noSourceReadable: 'No source could be read lately: this page is no longer being updated.',
+  notifyNewStory: 'New story',
+  notifyNewSource: 'New source',
+  notifyTestTitle: 'veille test',
+  notifyTestText: 'If you read this, the webhook works!',
 };
 
 /** `site.language` when the config does not say. */

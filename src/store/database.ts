@@ -260,6 +260,36 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER site_dirty_item_full_texts_update AFTER UPDATE ON item_full_texts
     BEGIN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END;
   `,
+  `
+  -- Webhooks for new stories (issue 21): the delivery queue, a row per target and notification
+  -- kept until the target answers 2xx (a crash mid-batch loses nothing; a repeat carries the same
+  -- key and body), and each target's health. Which stories were seen: store_state 'notify.seenUntil'.
+  CREATE TABLE notify_deliveries (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,                -- notify[].name
+    key TEXT NOT NULL,                   -- the idempotency key: the story's GUID (and the joining item's id for story.source)
+    event TEXT NOT NULL,                 -- story.new | story.source
+    story_guid TEXT NOT NULL,
+    body TEXT NOT NULL,                  -- rendered once, in the target's format: the same bytes on every attempt
+    state TEXT NOT NULL,                 -- pending | sent
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    UNIQUE (target, key)
+  );
+  CREATE INDEX notify_deliveries_pending ON notify_deliveries (target, state, id);
+  CREATE TABLE notify_targets (
+    name TEXT PRIMARY KEY,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    last_success_at TEXT,
+    failing_since TEXT,                  -- the first failure since the last success
+    failures INTEGER NOT NULL DEFAULT 0, -- attempts failed in a row: the back-off doubles with each
+    retry_at TEXT,                       -- nothing is sent to the target before then
+    paused_at TEXT,                      -- failing for a day: nothing sent until "veille notify test" succeeds
+    last_error TEXT
+  );
+  `,
 ];
 
 export function openDatabase(path: string): Db {

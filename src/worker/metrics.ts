@@ -1,6 +1,7 @@
 // Prometheus text exposition of the worker's health: cycles, last cycle's results, sources, and
 // counters accumulated over every cycle since the worker started (fetches by result, bytes,
 // durations, items stored).
+import type { NotifyTargetState } from '../domain/notify.js';
 import { publicUrl } from '../domain/source-url.js';
 import type { SourceRecord } from '../domain/source.js';
 import type { FullTextSummary } from '../app/full-text-step.js';
@@ -107,6 +108,8 @@ export function recordSourceResult(counters: FetchCounters, result: SourceResult
 export interface MetricsContext {
   readonly now: Date;
   readonly staleAfterDays: number;
+  /** The webhook targets' health (issue 21), in config order; absent or empty: none configured. */
+  readonly notify?: readonly NotifyTargetState[];
 }
 
 export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRecord[], context: MetricsContext): string {
@@ -171,6 +174,24 @@ export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRec
       '# HELP veille_resume_requests_total Requests sent to the résumé model.',
       '# TYPE veille_resume_requests_total counter',
       `veille_resume_requests_total ${metrics.resumes.requests}`,
+    );
+  }
+  const notify = context.notify ?? [];
+  if (notify.length > 0) {
+    const each = (value: (target: NotifyTargetState) => number) => notify.map((target) => `{target="${escapeLabel(target.name)}"} ${value(target)}`);
+    lines.push(
+      '# HELP veille_notify_delivered_total Webhook notifications a target answered 2xx to (kept in the store).',
+      '# TYPE veille_notify_delivered_total counter',
+      ...each((target) => target.delivered).map((line) => `veille_notify_delivered_total${line}`),
+      '# HELP veille_notify_pending Webhook notifications queued and not yet delivered.',
+      '# TYPE veille_notify_pending gauge',
+      ...each((target) => target.pending).map((line) => `veille_notify_pending${line}`),
+      '# HELP veille_notify_failing 1 while a target\'s last attempt failed.',
+      '# TYPE veille_notify_failing gauge',
+      ...each((target) => (target.failingSince === null ? 0 : 1)).map((line) => `veille_notify_failing${line}`),
+      '# HELP veille_notify_paused 1 once a target failed for a day: nothing is sent until "veille notify test" succeeds.',
+      '# TYPE veille_notify_paused gauge',
+      ...each((target) => (target.pausedAt === null ? 0 : 1)).map((line) => `veille_notify_paused${line}`),
     );
   }
   if (last) {

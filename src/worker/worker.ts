@@ -13,6 +13,7 @@ import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import { runScheduledDigest } from '../app/digest.js';
 import { createCycleMetrics, recordFullText, recordResumes, recordSourceResult, renderMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
+import { notifyTargetStates } from '../app/notify-step.js';
 import { healthHttpStatus, siteHealth } from '../app/site-health.js';
 
 export interface WorkerDeps {
@@ -46,6 +47,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
         body: renderMetrics(metrics, store.listSources({ activeOnly: true }), {
           now: app.clock.now(),
           staleAfterDays: config.fetch.staleAfterDays,
+          notify: notifyTargetStates(config, store),
         }),
       }),
     },

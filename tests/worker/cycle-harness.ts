@@ -37,7 +37,7 @@ export interface RunOptions {
 }
 
 /** `processing`: the YAML value of that key (one thread by default); `themes`: the taxonomy file (the shipped one by default). */
-export function makeCycleProject(yaml: string, options: { processing?: string; themes?: string } = {}): CycleProject {
+export function makeCycleProject(yaml: string, options: { processing?: string; themes?: string; env?: NodeJS.ProcessEnv } = {}): CycleProject {
   const dir = mkdtempSync(join(tmpdir(), 'veille-cycle-'));
   const file = join(dir, 'veille.yaml');
   writeFileSync(
@@ -51,7 +51,7 @@ export function makeCycleProject(yaml: string, options: { processing?: string; t
   const store = Store.open(config.storagePath);
   const taxonomy = loadTaxonomy(config.themesFile);
   let now = new Date(0);
-  const app = composeApp(configureApp(config, { clock: { now: () => now }, env: {}, logger: silentLogger }), { store, taxonomy });
+  const app = composeApp(configureApp(config, { clock: { now: () => now }, env: options.env ?? {}, logger: silentLogger }), { store, taxonomy });
   return {
     dir,
     config,
