@@ -1,6 +1,7 @@
 // Use case "status": each configured source's health from the store (state, next fetch, the host's
 // Retry-After, its last error without secrets) and the digest deliveries a killed send left
 // uncertain. Reads only: it takes no lock, so that it answers while the worker runs.
+import { readWebSubStatus, type WebSubStatus } from './websub.js';
 import { localeOf, type Config } from '../config/load-config.js';
 import { leadTelling } from '../domain/story-view.js';
 import { isSameSourceUrl, publicUrl } from '../domain/source-url.js';
@@ -46,6 +47,8 @@ export interface StatusReport {
   /** Article pages of teaser items (issue 16): fetched, failed by code, not needed. */
   readonly fullText: FullTextCounts;
   readonly resumes: ResumeStatus;
+  /** WebSub (issue 21): pings of the configured hubs, subscriptions to sources' hubs. */
+  readonly websub: WebSubStatus;
 }
 
 /** Résumés (issue 16): how many stored, rejected, and how many published entries read in another language. */
@@ -66,12 +69,14 @@ export function readStatus(config: Config, now: Date): StatusReport {
   let sending: Delivery[] = [];
   let fullText: FullTextCounts = { ok: 0, failed: 0, notNeeded: 0, failuresByCode: {} };
   let resumes: ResumeStatus = { provider: config.summarize.provider, written: 0, rejected: 0, notInSiteLanguage: 0, published: 0 };
+  let websub: WebSubStatus = { pings: [], subscriptions: [] };
   try {
     stored = store?.listSources({ activeOnly: false }) ?? [];
     deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];
     sending = store?.digests().listSendingDeliveries() ?? [];
     fullText = store?.fullTexts().counts() ?? fullText;
     if (store) resumes = resumeStatus(config, store);
+    if (store) websub = readWebSubStatus(store);
   } finally {
     store?.close();
   }
@@ -92,7 +97,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
       lastError: record === null ? null : shownError(record),
     };
   });
-  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes };
+  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes, websub };
 }
 
 /**

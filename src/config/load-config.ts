@@ -39,6 +39,8 @@ export interface Config {
   readonly log: Readonly<ParsedConfig['log']>;
   readonly fullText: Readonly<ParsedConfig['fullText']>;
   readonly summarize: Readonly<ParsedConfig['summarize']>;
+  /** publish.websub: the hubs declared in the published feeds, and subscriptions to sources' hubs (issue 21). */
+  readonly websub: Readonly<ParsedConfig['publish']['websub']>;
 }
 
 /** The words, numbers and dates readers see: `site.language` in `site.timezone`. */
@@ -120,6 +122,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     log: parsed.log,
     fullText: parsed.fullText,
     summarize: parsed.summarize,
+    websub: parsed.publish.websub,
   };
 }
 

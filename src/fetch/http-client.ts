@@ -17,6 +17,9 @@ export interface HttpRequest {
   readonly untrusted?: boolean;
   /** With `untrusted`: reached from a source on the user's own network, so loopback and private addresses pass. */
   readonly ownNetwork?: boolean;
+  /** GET unless said: POST carries `body` (a WebSub hub's form, issue 21). */
+  readonly method?: 'GET' | 'POST';
+  readonly body?: string;
 }
 
 export interface HttpResponse {
@@ -88,8 +91,9 @@ export function createHttpClient(policy: HttpClientPolicy, options: HttpClientOp
       const response = await agent.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
-        method: 'GET',
+        method: request.method ?? 'GET',
         headers: { ...request.headers },
+        ...(request.body !== undefined ? { body: request.body } : {}),
         signal: request.signal ?? null,
       });
       return { status: response.statusCode, headers: response.headers, body: response.body };

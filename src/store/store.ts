@@ -16,6 +16,7 @@ import { SourceStore, type SourceFailure, type SourceNotModified, type SourceSuc
 import { StoryStore } from './story-store.js';
 import { TranslationStore } from './translation-store.js';
 import { ResumeStore } from './resume-store.js';
+import { WebSubStore } from './websub-store.js';
 
 export class Store {
   private sourceStore: SourceStore | null = null;
@@ -25,6 +26,7 @@ export class Store {
   private translationStore: TranslationStore | null = null;
   private fullTextStore: FullTextStore | null = null;
   private resumeStore: ResumeStore | null = null;
+  private webSubStore: WebSubStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
@@ -101,6 +103,12 @@ export class Store {
   resumes(): ResumeStore {
     this.resumeStore ??= new ResumeStore(this.db);
     return this.resumeStore;
+  }
+
+  /** WebSub: the hubs sources declare, veille's subscriptions to them, and the pings of its own hubs. */
+  websub(): WebSubStore {
+    this.webSubStore ??= new WebSubStore(this.db);
+    return this.webSubStore;
   }
 
   // Sources (SourceStore).
