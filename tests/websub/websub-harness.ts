@@ -44,8 +44,8 @@ export interface WebSubProject {
   cleanup(): Promise<void>;
 }
 
-/** `sources`: the YAML list of sources; `extra`: more config keys. */
-export async function makeWebSubProject(sources: string, extra = ''): Promise<WebSubProject> {
+/** `sources`: the YAML list of sources; `publish`: more keys of publish (its dir is the project's); `extra`: more config keys. */
+export async function makeWebSubProject(sources: string, options: { publish?: string; extra?: string } = {}): Promise<WebSubProject> {
   const dir = mkdtempSync(join(tmpdir(), 'veille-websub-'));
   let endpoint: ReturnType<typeof webSubEndpoint> | null = null;
   const server = await startServer({
@@ -65,9 +65,9 @@ export async function makeWebSubProject(sources: string, extra = ''): Promise<We
   writeFileSync(
     file,
     `sources:\n${sources}\nthemes: ${JSON.stringify(THEMES_FILE)}\nstorage: { path: veille.db }\nprocessing: { threads: 1 }\nlog: { level: warn }\n` +
-      `fullText: { maxPerCycle: 0 }\nserver: { port: 0, publicUrl: "${server.url}" }\n` +
+      `fullText: { maxPerCycle: 0 }\nserver: { port: 0, publicUrl: "${server.url}" }\npublish: { dir: public${options.publish === undefined ? '' : `, ${options.publish}`} }\n` +
       // The hub is on loopback: the address policy lets it through only as configured.
-      `fetch: { allowPrivateHosts: ["127.0.0.1"], perHostDelayMs: 0 }\n${extra}`,
+      `fetch: { allowPrivateHosts: ["127.0.0.1"], perHostDelayMs: 0 }\n${options.extra ?? ''}`,
   );
   const config = loadConfig(file);
   const store = Store.open(config.storagePath);
