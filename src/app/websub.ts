@@ -24,8 +24,12 @@ export const HUB_RETRY = { firstMs: 30_000, maxMs: 3_600_000, maxPingAttempts: 8
 const VERIFY_WAIT_MS = 60 * 60_000;
 /** A denied subscription (§5.2) is asked again a day later: the hub may have changed its mind. */
 const DENIED_RETRY_MS = 24 * 60 * 60_000;
-/** A lease is renewed when less than a tenth of it is left (at least a minute before it ends). */
+/**
+ * A lease is renewed when less than a tenth of it is left, and at least 5 minutes before it ends
+ * (the worker looks each minute).
+ */
 const RENEW_FRACTION = 0.1;
+const RENEW_AT_LEAST_MS = 5 * 60_000;
 
 export function retryDelayMs(attempts: number): number {
   return Math.min(HUB_RETRY.firstMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)), HUB_RETRY.maxMs);
@@ -144,7 +148,7 @@ function isDue(subscription: WebSubSubscription, now: Date): boolean {
       return askedLongAgo;
     case 'active': {
       if (subscription.expiresAt === null || subscription.leaseSeconds === null) return false;
-      const renewBy = Date.parse(subscription.expiresAt) - Math.max(60_000, subscription.leaseSeconds * 1000 * RENEW_FRACTION);
+      const renewBy = Date.parse(subscription.expiresAt) - Math.max(RENEW_AT_LEAST_MS, subscription.leaseSeconds * 1000 * RENEW_FRACTION);
       // Renewed once per VERIFY_WAIT while the hub has not verified the renewal.
       const renewalPending = subscription.verifiedAt !== null && subscription.requestedAt > subscription.verifiedAt && !askedLongAgo;
       return at >= renewBy && !renewalPending;

@@ -18,6 +18,9 @@ import { maintainSubscriptions, readWebSubStatus, webSubEndpoint } from '../app/
 import type { PushedFeed } from '../domain/websub.js';
 import { createHttpClient } from '../fetch/http-client.js';
 
+/** How often the worker looks for leases to renew and requests to retry between cycles. */
+const SUBSCRIPTIONS_TICK_MS = 60_000;
+
 export interface WorkerDeps {
   /** Built once for the process (src/app/app.ts): the cycles and the digest share its store and translator. */
   readonly app: App;
@@ -67,10 +70,18 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   let current: Promise<void> | null = null;
   // Subscriptions to sources' hubs after each cycle (a source may have declared one), never a cycle's failure.
   const websubClient = createHttpClient(app.fetchPolicy.untrusted);
+  let maintaining: Promise<void> | null = null;
   const subscribe = (): Promise<void> =>
-    maintainSubscriptions({ config, store, clock: app.clock, logger, userAgent: app.userAgent, client: websubClient, signal: stopping.signal }).catch((error: unknown) =>
-      logger.error({ err: describeError(error) }, 'websub: the subscriptions could not be maintained'),
-    );
+    (maintaining ??= maintainSubscriptions({ config, store, clock: app.clock, logger, userAgent: app.userAgent, client: websubClient, signal: stopping.signal })
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, 'websub: the subscriptions could not be maintained'))
+      .finally(() => {
+        maintaining = null;
+      }));
+  // Leases and retries come due between cycles too (a hub may grant an hour): looked at each minute.
+  const leases = setInterval(() => {
+    if (current === null && config.server.publicUrl !== undefined) void subscribe();
+  }, SUBSCRIPTIONS_TICK_MS);
+  leases.unref();
   let pushing: Promise<void> | null = null;
   receivePush = (sourceId, feed) => {
     pushes.set(sourceId, feed);
@@ -166,7 +177,9 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   } finally {
     clearTimeout(grace);
   }
+  clearInterval(leases);
   await pushing;
+  await maintaining;
   await threads.close();
   await server.close();
   await websubClient.close();

@@ -83,6 +83,18 @@ describe('WebSub subscriber', () => {
     expect(project.store.websub().subscriptions()[0]).toMatchObject({ state: 'active', expiresAt: '2026-11-26T10:55:00.000Z' });
   });
 
+  it('renews a short lease at least 5 minutes before it ends (the worker looks each minute)', async () => {
+    hub.grantSeconds = 600;
+    await subscribe();
+    project.setNow(new Date('2026-11-26T09:04:59Z'));
+    await project.maintain();
+    expect(hub.requests.filter((form) => form.get('hub.mode') === 'subscribe')).toHaveLength(1);
+    project.setNow(new Date('2026-11-26T09:05:00Z'));
+    await project.maintain();
+    await hub.settled();
+    expect(hub.requests.filter((form) => form.get('hub.mode') === 'subscribe')).toHaveLength(2);
+  });
+
   it('unsubscribes when the source is removed, and forgets the subscription once the hub verifies it', async () => {
     const callback = await subscribe();
     project.store.syncSources([], '2026-11-26T09:10:00Z');
