@@ -22,6 +22,8 @@ export const HUB_RETRY = { firstMs: 30_000, maxMs: 3_600_000, maxPingAttempts: 8
 
 /** A hub that has not verified a request in this time is asked again (§5.3 verification may come late, or never). */
 const VERIFY_WAIT_MS = 60 * 60_000;
+/** An unsubscription the hub never verifies is let go after this (its lease ends on its own). */
+const GIVE_UP_UNSUBSCRIBE_MS = 24 * 60 * 60_000;
 /** A denied subscription (§5.2) is asked again a day later: the hub may have changed its mind. */
 const DENIED_RETRY_MS = 24 * 60 * 60_000;
 /**
@@ -128,13 +130,24 @@ export async function maintainSubscriptions(deps: WebSubDeps): Promise<void> {
   }
   for (const subscription of subscriptions) {
     if (wanted.has(subscription.callbackId) || deps.signal?.aborted === true) continue;
-    // Never verified, or denied: the hub holds nothing to end.
-    if (subscription.state === 'denied' || (subscription.state === 'requested' && subscription.verifiedAt === null)) {
+    // Never verified, or denied: the hub holds nothing to end. An unsubscribe the hub has not
+    // verified in a day is let go: the lease ends on its own.
+    const unverifiedFor = now.getTime() - Date.parse(subscription.requestedAt);
+    if (
+      subscription.state === 'denied' ||
+      (subscription.state === 'requested' && subscription.verifiedAt === null) ||
+      (subscription.state === 'unsubscribing' && unverifiedFor >= GIVE_UP_UNSUBSCRIBE_MS)
+    ) {
       websub.remove(subscription.callbackId);
-    } else if (subscription.state !== 'unsubscribing' || isDue(subscription, now)) {
+    } else if (subscription.state === 'unsubscribing' ? isDue(subscription, now) : isRetryDue(subscription, now)) {
       await sendRequest(deps, subscription, 'unsubscribe');
     }
   }
+}
+
+/** No back-off pending: a failed request waits for its nextAttemptAt. */
+function isRetryDue(subscription: WebSubSubscription, now: Date): boolean {
+  return subscription.nextAttemptAt === null || Date.parse(subscription.nextAttemptAt) <= now.getTime();
 }
 
 /** Whether a subscription's hub should be asked again now. */

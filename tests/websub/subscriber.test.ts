@@ -106,6 +106,20 @@ describe('WebSub subscriber', () => {
     expect(project.store.websub().subscriptions()).toEqual([]);
   });
 
+  it('waits out its back-off before asking a failing hub again to unsubscribe', async () => {
+    await subscribe();
+    project.store.syncSources([], '2026-11-26T09:10:00Z');
+    hub.status = 500;
+    await project.maintain();
+    await project.maintain();
+    expect(hub.requests.filter((form) => form.get('hub.mode') === 'unsubscribe')).toHaveLength(1);
+    hub.status = 202;
+    project.setNow(new Date('2026-11-26T09:00:30Z'));
+    await project.maintain();
+    await hub.settled();
+    expect(project.store.websub().subscriptions()).toEqual([]);
+  });
+
   it('records a denial (§5.2) and shows it in status', async () => {
     const callback = await subscribe();
     expect(await hub.deny(callback, topic, 'too many subscribers')).toBe(200);
