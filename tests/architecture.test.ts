@@ -11,7 +11,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src');
 
 /** The pipeline's stages: each receives what it needs and never opens the store itself. */
-const STAGES = ['clean', 'cluster', 'digest', 'email', 'extract', 'fetch', 'language', 'notify', 'parse', 'publish', 'summarize', 'tag', 'translate'];
+const STAGES = ['clean', 'cluster', 'digest', 'email', 'extract', 'fetch', 'language', 'notify', 'parse', 'publish', 'summarize', 'tag', 'translate', 'websub'];
 
 /**
  * Stage files allowed to import src/store/, and the store module each imports: none since the

@@ -2,6 +2,7 @@
 // (`sources add` edits it while the worker runs), fetched, processed, stored and published with
 // what the app built, as one write step (no other process's cycle, digest or retag meanwhile).
 import { runCycle, type CycleSummary, type ProgressEvent } from './pipeline.js';
+import type { PushedFeed } from '../domain/websub.js';
 import { resolveSources } from './sources.js';
 import { existsSync } from 'node:fs';
 import type { App } from './app.js';
@@ -12,6 +13,8 @@ import type { FeedProcessorFactory } from './process-feed.js';
 import { dirname } from 'node:path';
 import { diskFullError, isDiskFull } from '../store/disk-full.js';
 import { deliverDue, NO_NOTIFY, notifyDepsOf, queueNewStories, type NotifySummary } from './notify-step.js';
+import { createHttpClient } from '../fetch/http-client.js';
+import { sendDuePings } from './websub.js';
 
 export interface CycleOptions {
   /** Fetch every active source, due or not. */
@@ -23,12 +26,32 @@ export interface CycleOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Starts the threads feeds are processed on: the worker's pool (createFeedProcessor in worker/process-pool.ts). */
   readonly processors: FeedProcessorFactory;
+  /** Bodies a WebSub hub pushed, by source id: only those sources, from those bodies (issue 21). */
+  readonly pushed?: ReadonlyMap<number, PushedFeed>;
 }
 
 export type { CycleSummary, ProgressEvent };
 
-export function runOneCycle(app: App, options: CycleOptions): Promise<CycleSummary> {
-  return app.exclusive('cycle', async () => {
+/** A cycle, then the pings of the hubs for the feeds it rewrote (outside the write step: the network is slow). */
+export async function runOneCycle(app: App, options: CycleOptions): Promise<CycleSummary> {
+  const summary = await runCycleStep(app, options);
+  await pingHubs(app, options.signal);
+  return summary;
+}
+
+/** Pings the configured hubs for the published feeds queued and due (W3C WebSub, publishing; issue 21). */
+export async function pingHubs(app: App, signal?: AbortSignal): Promise<{ sent: number; failed: number }> {
+  if (app.store.websub().duePings(app.clock.now().toISOString()).length === 0) return { sent: 0, failed: 0 };
+  const client = createHttpClient(app.fetchPolicy.trusted);
+  try {
+    return await sendDuePings({ config: app.config, store: app.store, clock: app.clock, logger: app.logger, userAgent: app.userAgent, client, ...(signal ? { signal } : {}) });
+  } finally {
+    await client.close();
+  }
+}
+
+function runCycleStep(app: App, options: CycleOptions): Promise<CycleSummary> {
+  return app.exclusive(options.pushed !== undefined ? 'push' : 'cycle', async () => {
     const sources = currentSources(app);
     const { tagger, languages } = app.tagging(sources);
     const summary = await runCycle({

@@ -8,6 +8,7 @@ import { describeError, isVeilleError, type ErrorCode } from '../domain/errors.j
 import type { Clock, Logger } from '../domain/ports.js';
 import { publicUrl, sourceUrlKey } from '../domain/source-url.js';
 import type { SourceSpec } from '../domain/types.js';
+import type { PushedFeed } from '../domain/websub.js';
 import { isFetchError } from '../fetch/fetch-error.js';
 import { fetchFeed, type FetchOutcome, type FetchPolicy } from '../fetch/fetch-feed.js';
 import { createHostLimiter, readHostKey, type HostLimiter } from '../fetch/host-limiter.js';
@@ -113,6 +114,11 @@ export interface CycleDeps {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Starts the threads feeds are processed on (the worker's pool: worker/process-pool.ts). */
   readonly processors: FeedProcessorFactory;
+  /**
+   * Bodies a WebSub hub pushed (issue 21), by source id: only these sources are processed, each from
+   * its pushed body instead of a fetch, through the same steps as a fetched feed.
+   */
+  readonly pushed?: ReadonlyMap<number, PushedFeed>;
 }
 
 export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
@@ -120,7 +126,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const started = clock.now();
   const startedMs = performance.now();
   const active = store.syncSources(deps.sources, started.toISOString());
-  const due = active.filter((source) => deps.force === true || isDue(source.nextFetchAt, started));
+  const pushed = deps.pushed ?? null;
+  const due = active.filter((source) => (pushed !== null ? pushed.has(source.id) : deps.force === true || isDue(source.nextFetchAt, started)));
+  // Sources whose hub pushes to veille are polled at the slowest interval, as a safety net (issue 21).
+  const subscribed = store.websub().pushedSourceIds(started.toISOString());
   const { policy, tagger, languages, translator } = deps;
   const hostHolds = new Map(
     store.listHostDeferrals(started.toISOString()).map((deferral) => [deferral.host, Date.parse(deferral.notBefore)]),
@@ -157,7 +166,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     await Promise.all(
       due.map((source) =>
         (async () => {
-          const result = await processSource(source, { ...deps, specs, tagger, languages, client, policy, processor, hostHolds, limiter, permits, diskFull });
+          const result = await processSource(source, { ...deps, specs, tagger, languages, client, policy, processor, hostHolds, limiter, permits, diskFull, subscribed });
           results.set(source.id, result);
           done += 1;
           if (result.kind === 'failed') {
@@ -292,6 +301,8 @@ interface SourceContext extends CycleDeps {
   readonly permits: Permits;
   /** Set by the first source that finds the disk full: the cycle ends, no source is blamed. */
   readonly diskFull: DiskFull;
+  /** The sources a WebSub hub pushes (an active lease): polled at fetch.maxIntervalMinutes. */
+  readonly subscribed: ReadonlySet<number>;
 }
 
 interface DiskFull {
@@ -362,6 +373,8 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       attemptAt = clock.now();
       fetchStarted = performance.now();
       if (context.signal?.aborted) return { kind: 'stopped' };
+      const push = context.pushed?.get(source.id);
+      if (push !== undefined) return pushedOutcome(source, push);
       const heldUntil = context.hostHolds.get(readHostKey(source.url));
       if (heldUntil !== undefined && heldUntil > attemptAt.getTime()) return { kind: 'deferred', until: new Date(heldUntil).toISOString() };
       return fetchFeed(
@@ -428,6 +441,35 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
   }
 }
 
+/**
+ * A pushed body as the fetch step would have returned it: the source's validators and URL stay as
+ * they are (the next poll is still conditional), and it is marked so that nothing is rescheduled.
+ */
+function pushedOutcome(source: SourceRecord, push: PushedFeed): Extract<FetchOutcome, { kind: 'ok' }> {
+  return {
+    kind: 'ok',
+    httpStatus: 200,
+    requestedUrl: source.url,
+    finalUrl: source.url,
+    permanentUrl: null,
+    etag: source.etag,
+    lastModified: source.lastModified,
+    hints: { maxAgeSeconds: null, retryAfterMs: null },
+    durationMs: 0,
+    text: push.text,
+    charset: 'utf-8',
+    contentType: push.contentType,
+    bytes: Buffer.byteLength(push.text),
+    receivedBytes: push.receivedBytes,
+  };
+}
+
+/** The fetch schedule's bounds for a source: the slowest interval when its hub pushes (a safety net). */
+function scheduleBounds(source: SourceRecord, context: SourceContext): Config['fetch'] {
+  const { fetch } = context.config;
+  return context.subscribed.has(source.id) ? { ...fetch, minIntervalMinutes: fetch.maxIntervalMinutes } : fetch;
+}
+
 /** A 304 is not parsed: the feed's own hints come from its last full fetch. */
 function recordNotModified(
   source: SourceRecord,
@@ -437,7 +479,7 @@ function recordNotModified(
 ): SourceResult {
   const { store, config } = context;
   const now = context.clock.now();
-  const nextFetchAt = nextFetchAfterSuccess(now, config.fetch, {
+  const nextFetchAt = nextFetchAfterSuccess(now, scheduleBounds(source, context), {
     ...decodeFeedHints(source.feedHints),
     maxAgeSeconds: outcome.hints.maxAgeSeconds,
   }).toISOString();
@@ -459,9 +501,14 @@ async function storeFeed(
   sourceLang: string | null,
   context: SourceContext,
 ): Promise<SourceResult> {
-  const { store, config } = context;
+  const { store } = context;
   const now = context.clock.now();
-  store.recordAttempt(source.id, attemptAt.toISOString());
+  const isPush = context.pushed?.has(source.id) === true;
+  const bounds = scheduleBounds(source, context);
+  // A push changes nothing of the polling schedule.
+  const nextFetch = (hints: Parameters<typeof nextFetchAfterSuccess>[2]): string =>
+    isPush && source.nextFetchAt !== null ? source.nextFetchAt : nextFetchAfterSuccess(now, bounds, hints).toISOString();
+  if (!isPush) store.recordAttempt(source.id, attemptAt.toISOString());
   const processing = {
     contentType: outcome.contentType,
     // The base of relative links and the name in parse errors: a link resolved against the URL
@@ -477,10 +524,7 @@ async function storeFeed(
   if (key === source.bodyHash) {
     store.recordSuccess(source.id, {
       at: now.toISOString(),
-      nextFetchAt: nextFetchAfterSuccess(now, config.fetch, {
-        ...decodeFeedHints(source.feedHints),
-        maxAgeSeconds: outcome.hints.maxAgeSeconds,
-      }).toISOString(),
+      nextFetchAt: nextFetch({ ...decodeFeedHints(source.feedHints), maxAgeSeconds: outcome.hints.maxAgeSeconds }),
       etag: outcome.etag,
       lastModified: outcome.lastModified,
       movedTo: outcome.permanentUrl,
@@ -506,7 +550,7 @@ async function storeFeed(
   };
   store.recordSuccess(source.id, {
     at: now.toISOString(),
-    nextFetchAt: nextFetchAfterSuccess(now, config.fetch, { ...feedHints, maxAgeSeconds: outcome.hints.maxAgeSeconds }).toISOString(),
+    nextFetchAt: nextFetch({ ...feedHints, maxAgeSeconds: outcome.hints.maxAgeSeconds }),
     etag: outcome.etag,
     lastModified: outcome.lastModified,
     siteUrl: feed.link,
@@ -515,6 +559,13 @@ async function storeFeed(
     feedHints: encodeFeedHints(feedHints),
     bodyHash: key,
   });
+  if (!isPush) {
+    // W3C WebSub §4: the hub and the topic (the self URL, else the URL fetched) the feed declares.
+    const hub = feed.websub?.hubs[0];
+    store.websub().recordDiscovery(source.id, hub === undefined ? null : { hub, topic: feed.websub?.self ?? outcome.finalUrl }, now.toISOString());
+    // A hub that should have pushed these: noticed, shown in status.
+    if (context.subscribed.has(source.id) && saved.inserted > 0) store.websub().recordMissed(source.id, saved.inserted, now.toISOString());
+  }
   return {
     kind: 'ok',
     inserted: saved.inserted,

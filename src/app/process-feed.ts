@@ -28,7 +28,7 @@ export interface FeedJob {
 }
 
 /** The feed's title and link, and its hints for the schedule (ttl, sy:updatePeriod, skipHours, skipDays). */
-export interface ProcessedFeed extends Pick<ParsedFeed, 'title' | 'link' | 'ttlMinutes' | 'updatePeriodMinutes' | 'skipHours' | 'skipDays'> {
+export interface ProcessedFeed extends Pick<ParsedFeed, 'title' | 'link' | 'ttlMinutes' | 'updatePeriodMinutes' | 'skipHours' | 'skipDays' | 'websub'> {
   /** One record per new or changed item, in the feed's order: it crosses to the main thread as plain data (structured clone). */
   readonly items: readonly ProcessedItem[];
   /** The ids of the items the feed carries unchanged (their raw key in job.knownItems): stored as they are. */
@@ -80,6 +80,7 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
     updatePeriodMinutes: feed.updatePeriodMinutes,
     skipHours: [...feed.skipHours],
     skipDays: [...feed.skipDays],
+    ...(feed.websub !== undefined ? { websub: { hubs: [...feed.websub.hubs], self: feed.websub.self } } : {}),
     items,
     unchangedIds,
   };

@@ -26,6 +26,7 @@ import type { StoredResume } from '../domain/resume.js';
 import { summarize as shorten } from '../clean/text.js';
 import { needsResume } from './summarizer.js';
 import { VERSION } from '../system/version.js';
+import { queueFeedPings } from './websub.js';
 
 export interface PublishInput {
   readonly config: Config;
@@ -96,7 +97,7 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
     themes.map((theme) => [theme.id, toEntries(store.recentStories(config.maxItems, { themeId: theme.id }))]),
   );
   const stored = store.readState(SITE_CHANGED_AT);
-  const { changedAt } = await publishSite(config.publishDir, {
+  const { changedAt, files } = await publishSite(config.publishDir, {
     meta: {
       title: config.site.title,
       description: locale.typeset(config.site.description),
@@ -104,6 +105,7 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
       generator: `veille ${VERSION}`,
       locale,
       resumesOff: config.summarize.provider === 'none',
+      hubs: config.websub.hub,
     },
     entries,
     entriesByTheme,
@@ -121,6 +123,8 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
     sourcesNotice: notice,
   });
   if (changedAt.toISOString() !== stored) store.writeState(SITE_CHANGED_AT, changedAt.toISOString());
+  // The feeds whose bytes changed, for the hubs they declare (sent after the write step: app/websub.ts).
+  queueFeedPings(config, store, files, input.builtAt);
   store.writeState(SITE_PUBLISHED, JSON.stringify({ key, entries: entries.length }));
   return entries.length;
 }

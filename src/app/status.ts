@@ -1,6 +1,7 @@
 // Use case "status": each configured source's health from the store (state, next fetch, the host's
 // Retry-After, its last error without secrets) and the digest deliveries a killed send left
 // uncertain. Reads only: it takes no lock, so that it answers while the worker runs.
+import { readWebSubStatus, type WebSubStatus } from './websub.js';
 import { localeOf, type Config } from '../config/load-config.js';
 import { leadTelling } from '../domain/story-view.js';
 import { isSameSourceUrl, publicUrl } from '../domain/source-url.js';
@@ -50,6 +51,8 @@ export interface StatusReport {
   readonly resumes: ResumeStatus;
   /** Webhook targets (issue 21), in config order: delivered, pending, failing since, paused. */
   readonly notify: readonly NotifyTargetState[];
+  /** WebSub (issue 21): pings of the configured hubs, subscriptions to sources' hubs. */
+  readonly websub: WebSubStatus;
 }
 
 /** Résumés (issue 16): how many stored, rejected, and how many published entries read in another language. */
@@ -71,6 +74,8 @@ export function readStatus(config: Config, now: Date): StatusReport {
   let fullText: FullTextCounts = { ok: 0, failed: 0, notNeeded: 0, failuresByCode: {} };
   let resumes: ResumeStatus = { provider: config.summarize.provider, written: 0, rejected: 0, notInSiteLanguage: 0, published: 0 };
   let notify: NotifyTargetState[] = config.notify.map((target) => ({ name: target.name, delivered: 0, pending: 0, lastSuccessAt: null, failingSince: null, failures: 0, retryAt: null, pausedAt: null, lastError: null }));
+
+  let websub: WebSubStatus = { pings: [], subscriptions: [] };
   try {
     stored = store?.listSources({ activeOnly: false }) ?? [];
     deferrals = store?.listHostDeferrals(now.toISOString()) ?? [];
@@ -78,6 +83,8 @@ export function readStatus(config: Config, now: Date): StatusReport {
     fullText = store?.fullTexts().counts() ?? fullText;
     if (store) resumes = resumeStatus(config, store);
     if (store) notify = notifyTargetStates(config, store);
+
+    if (store) websub = readWebSubStatus(store);
   } finally {
     store?.close();
   }
@@ -98,7 +105,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
       lastError: record === null ? null : shownError(record),
     };
   });
-  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes, notify };
+  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes, notify, websub };
 }
 
 /**

@@ -10,7 +10,7 @@ import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
-  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes, notify } = readStatus(config, clock.now());
+  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes, notify, websub } = readStatus(config, clock.now());
   if (json) {
     output.out(
       `${JSON.stringify(
@@ -45,6 +45,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
           fullText: { fetched: fullText.ok, failed: fullText.failed, notNeeded: fullText.notNeeded, failures: fullText.failuresByCode },
           resumes,
           notify: notify.map((target) => ({ ...target, state: notifyState(target) })),
+          websub,
         },
         null,
         2,
@@ -80,6 +81,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   if (inFlight.length > 0) output.out(`${inFlight.length} digest message(s) being sent now\n`);
   output.out(describeResumes(resumes));
   output.out(describeNotify(notify, zone));
+  output.out(describeWebSub(websub, zone));
   return 0;
 }
 
@@ -101,6 +103,31 @@ function describeNotify(targets: readonly NotifyTargetState[], zone: string): st
     ${target.lastError}`;
   });
   return `webhooks:\n${lines.join('\n')}\n`;
+}
+
+/** WebSub (issue 21): a line per hub pinged and per subscription to a source's hub; nothing when none. */
+function describeWebSub(websub: ReturnType<typeof readStatus>['websub'], zone: string): string {
+  const lines: string[] = [];
+  const hubs = [...new Set(websub.pings.map((ping) => ping.hub))];
+  for (const hub of hubs) {
+    const pings = websub.pings.filter((ping) => ping.hub === hub);
+    const pending = pings.filter((ping) => ping.pending);
+    const failed = pings.filter((ping) => ping.lastErrorAt !== null && (ping.lastOkAt === null || ping.lastErrorAt > ping.lastOkAt));
+    const sent = pings.reduce((sum, ping) => sum + ping.sent, 0);
+    let line = `websub: hub ${publicUrl(hub)}: ${sent} pings sent, ${pending.length} pending`;
+    const last = failed.sort((a, b) => ((a.lastErrorAt ?? '') < (b.lastErrorAt ?? '') ? 1 : -1))[0];
+    if (last) line += `, ${failed.length} failing (${formatLocalTime(last.lastErrorAt, zone)}: ${last.lastError ?? ''}${last.pending ? `; next try ${formatLocalTime(last.nextAttemptAt, zone)}` : '; given up until the feed changes again'})`;
+    lines.push(line);
+  }
+  for (const subscription of websub.subscriptions) {
+    const what = subscription.state === 'active' ? `active until ${formatLocalTime(subscription.expiresAt, zone)}` : subscription.state;
+    let line = `websub: ${subscription.sourceUrl ?? subscription.topic} via ${subscription.hub}: ${what}, ${subscription.pushes} pushes, ${subscription.ignoredPushes} ignored`;
+    if (subscription.lastError !== null) line += `; last error: ${subscription.lastError}`;
+    if (subscription.hubSilent) line += `; hub silent: polling found ${subscription.missedItems} new items it did not push since ${formatLocalTime(subscription.missedSince, zone)}`;
+    lines.push(line);
+  }
+  return lines.map((line) => `${line}
+`).join('');
 }
 
 /** "full text: 12 article pages fetched, 2 failed (FETCH_NOT_HTML 1, FETCH_ROBOTS_DISALLOWED 1)". */

@@ -42,6 +42,8 @@ export interface Config {
   readonly summarize: Readonly<ParsedConfig['summarize']>;
   /** Webhooks for new stories (issue 21). */
   readonly notify: readonly NotifyTargetConfig[];
+  /** publish.websub: the hubs declared in the published feeds, and subscriptions to sources' hubs (issue 21). */
+  readonly websub: Readonly<ParsedConfig['publish']['websub']>;
 }
 
 export type NotifyTargetConfig = NotifyTarget & { readonly timeoutMs: number };
@@ -136,6 +138,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
       allowPrivate: target.allowPrivate,
       timeoutMs: target.timeoutMs,
     })),
+    websub: parsed.publish.websub,
   };
 }
 

@@ -250,6 +250,22 @@ export const configSchema = z.strictObject({
     .strictObject({
       dir: z.string().min(1).default('../public'),
       maxItems: z.number().int().positive().max(10_000).default(100),
+      /**
+       * WebSub (https://www.w3.org/TR/websub/): `hub` (one URL or a list) is declared in every
+       * published feed and pinged when a feed's bytes change; sources whose feeds declare a hub are
+       * subscribed to when `server.publicUrl` is set and `subscribe` is on.
+       */
+      websub: z
+        .strictObject({
+          hub: z
+            .union([httpUrl, z.array(httpUrl)])
+            .default([])
+            .transform((value) => (typeof value === 'string' ? [value] : value)),
+          subscribe: z.boolean().default(true),
+          /** The lease asked of a source's hub (§5.1 hub.lease_seconds); the hub may grant another. */
+          leaseSeconds: z.number().int().min(60).max(365 * 24 * 3600).default(10 * 24 * 3600),
+        })
+        .prefault({}),
     })
     .prefault({}),
   server: z

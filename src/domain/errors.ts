@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'FETCH_NOT_HTML',
   'FETCH_ROBOTS_DISALLOWED',
   'EXTRACT_NO_ARTICLE',
+  'WEBSUB_HUB_FAILED',
   'INTERNAL',
 ] as const;
 

@@ -34,7 +34,18 @@ export interface ParsedFeed {
   readonly skipHours: readonly number[];
   /** RSS 2.0 `<skipDays>`: English day names (Monday … Sunday) when the feed need not be read. */
   readonly skipDays: readonly string[];
+  /**
+   * The WebSub hubs the feed declares and its own URL (rel="hub" and rel="self" links in RSS and
+   * Atom, `hubs` and `feed_url` in JSON Feed; W3C WebSub §4): absolute http(s) URLs; absent: none.
+   */
+  readonly websub?: WebSubLinks;
   readonly items: readonly ParsedItem[];
+}
+
+/** A feed's WebSub discovery (W3C WebSub §4): the hubs, and the topic URL they know it by. */
+export interface WebSubLinks {
+  readonly hubs: readonly string[];
+  readonly self: string | null;
 }
 
 export interface ParsedItem {
@@ -168,6 +179,8 @@ export interface FeedMeta {
   /** ISO 8601: the newest entry's update time, or the build time when empty. */
   readonly updatedAt: string;
   readonly generator: string;
+  /** WebSub hubs the feed declares (rel="hub", W3C WebSub §4); absent or empty: none. */
+  readonly hubs?: readonly string[];
 }
 
 /** An item's title and summary translated into the site's language, with the language they came from. */

@@ -3,6 +3,7 @@
 
 import type { ParsedFeed, ParsedItem } from '../domain/types.js';
 import { VeilleError } from '../domain/errors.js';
+import { webSubLinksOf, type DeclaredLink } from './websub-links.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,6 +20,7 @@ export function convertJsonFeed(doc: Json, url: string): ParsedFeed {
     throw new VeilleError('PARSE_INVALID_FEED', `parse: ${url}: JSON Feed without an "items" array`);
   }
   const feedAuthor = authorName(doc);
+  const websub = webSubLinksOf(jsonFeedLinks(doc), url);
   return {
     format: 'json',
     title: str(doc.title),
@@ -30,8 +32,21 @@ export function convertJsonFeed(doc: Json, url: string): ParsedFeed {
     updatePeriodMinutes: null,
     skipHours: [],
     skipDays: [],
+    ...(websub !== undefined ? { websub } : {}),
     items: doc.items.filter(isRecord).map((item) => convertItem(item, feedAuthor)),
   };
+}
+
+/** JSON Feed 1.1 `hubs` of type WebSub (rssCloud is another protocol) and `feed_url` as the self link. */
+function jsonFeedLinks(doc: Json): DeclaredLink[] {
+  const hubs = Array.isArray(doc.hubs) ? doc.hubs.filter(isRecord) : [];
+  const links: DeclaredLink[] = hubs.flatMap((hub) => {
+    const type = str(hub.type);
+    const url = str(hub.url);
+    return type !== null && url !== null && type.toLowerCase() === 'websub' ? [{ rel: 'hub', href: url }] : [];
+  });
+  const self = str(doc.feed_url);
+  return self === null ? links : [...links, { rel: 'self', href: self }];
 }
 
 function convertItem(item: Json, feedAuthor: string | null): ParsedItem {

@@ -3,6 +3,7 @@
 
 import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
+import { webSubLinksOf, type DeclaredLink } from './websub-links.js';
 import type { ParsedFeed, ParsedItem } from '../domain/types.js';
 
 /**
@@ -33,6 +34,9 @@ const FEED_FIELDS = [
   ['sy:updateFrequency', 'veilleUpdateFrequency', { keepArray: true }],
   ['skipHours', 'veilleSkipHours', { keepArray: true }],
   ['skipDays', 'veilleSkipDays', { keepArray: true }],
+  // Atom's <link> and RSS's <atom:link>: the WebSub hub and self links (W3C WebSub §4).
+  ['link', 'veilleLinks', { keepArray: true }],
+  ['atom:link', 'veilleAtomLinks', { keepArray: true }],
 ];
 
 const ITEM_FIELDS = [
@@ -223,10 +227,14 @@ function toParsedFeed(feed: Loose, format: XmlFeedFormat, documentUrl: string): 
     const scope = withXmlBase(feedBase, itemAttrs['xml:base']);
     return scope.declared ? scope.url : null;
   };
+  const links = declaredLinks([feed.veilleLinks, feed.veilleAtomLinks]);
+  const websub = webSubLinksOf(links, feedBase.url);
   return {
     format,
     title: atom ? textConstruct(first(feed.veilleTitle)) : text(feed.title),
-    link: text(feed.link),
+    // rss-parser takes an Atom feed's first <link>, which may be its hub or self link (RFC 4287
+    // §4.2.7.2: the site is rel="alternate", the default).
+    link: atom ? (links.find((link) => link.rel === 'alternate' || link.rel === '')?.href ?? text(feed.link)) : text(feed.link),
     description: atom
       ? textConstruct(first(feed.veilleSubtitle) ?? first(feed.veilleTagline))
       : text(feed.description),
@@ -236,10 +244,26 @@ function toParsedFeed(feed: Loose, format: XmlFeedFormat, documentUrl: string): 
     updatePeriodMinutes: parseUpdatePeriod(first(feed.veilleUpdatePeriod), first(feed.veilleUpdateFrequency)),
     skipHours: parseSkipHours(first(feed.veilleSkipHours)),
     skipDays: parseSkipDays(first(feed.veilleSkipDays)),
+    ...(websub !== undefined ? { websub } : {}),
     items: rawItems
       .filter(isRecord)
       .map((item) => ({ ...(atom ? toAtomItem(item) : toRssItem(item)), base: itemBase(item) })),
   };
+}
+
+/** The feed-level link elements with an href: rel as written ('' when absent). */
+function declaredLinks(lists: readonly unknown[]): DeclaredLink[] {
+  const links: DeclaredLink[] = [];
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const element of list) {
+      const attrs = isRecord(element) && isRecord(element.$) ? element.$ : null;
+      const href = attrs === null ? null : text(attrs.href);
+      if (attrs === null || href === null) continue;
+      links.push({ rel: (text(attrs.rel) ?? '').toLowerCase(), href });
+    }
+  }
+  return links;
 }
 
 interface BaseScope {

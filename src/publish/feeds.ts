@@ -132,6 +132,8 @@ export function renderRss(meta: FeedMeta, entries: readonly FeedEntry[], options
     xmlElement('lastBuildDate', {}, toRfc822(meta.updatedAt, 'feed')),
     xmlElement('generator', {}, meta.generator),
     xmlElement('atom:link', { href: meta.feedUrl, rel: 'self', type: 'application/rss+xml' }, null),
+    // W3C WebSub §4: the hub link beside the self link, which names the topic.
+    ...(meta.hubs ?? []).map((hub) => xmlElement('atom:link', { href: hub, rel: 'hub' }, null)),
   ];
   const rssAttributes = xmlAttributes({
     version: '2.0',
@@ -189,6 +191,7 @@ export function renderAtom(meta: FeedMeta, entries: readonly FeedEntry[], option
     xmlElement('subtitle', { type: 'text' }, meta.description),
     xmlElement('updated', {}, toRfc3339(meta.updatedAt, 'feed')),
     xmlElement('link', { rel: 'self', type: 'application/atom+xml', href: meta.feedUrl }, null),
+    ...(meta.hubs ?? []).map((hub) => xmlElement('link', { rel: 'hub', href: hub }, null)),
     xmlElement('link', { rel: 'alternate', type: 'text/html', href: meta.siteUrl }, null),
     xmlElement('generator', {}, meta.generator),
   ];
@@ -237,6 +240,8 @@ export function renderJsonFeed(meta: FeedMeta, entries: readonly FeedEntry[]): s
     feed_url: meta.feedUrl,
     description: meta.description,
     language: meta.language,
+    // JSON Feed 1.1 `hubs`: the WebSub hubs, with feed_url as the topic.
+    hubs: meta.hubs !== undefined && meta.hubs.length > 0 ? meta.hubs.map((url) => ({ type: 'WebSub', url })) : undefined,
     items: entries.map(jsonItem),
   };
   // JSON could carry control characters, but the same text should read the same in every format.

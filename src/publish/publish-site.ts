@@ -16,7 +16,7 @@ import type { SourcesNotice } from './sources-notice.js';
 import { INDEX_PAGE, SITE_FEEDS, SITE_FOLDERS, SOURCES_OPML, themeFeeds, themePage, type FeedFile } from './site-files.js';
 
 export interface SiteSnapshot {
-  meta: { title: string; description: string; siteUrl: string; generator: string; locale: SiteLocale; resumesOff?: boolean };
+  meta: { title: string; description: string; siteUrl: string; generator: string; locale: SiteLocale; resumesOff?: boolean; hubs?: readonly string[] };
   /** The merged feed, newest first, already capped. */
   entries: readonly FeedEntry[];
   /**
@@ -61,6 +61,7 @@ function feedMeta(snapshot: SiteSnapshot, title: string, description: string, pa
     language: meta.locale.language,
     updatedAt: newestUpdate(entries, snapshot.builtAt),
     generator: meta.generator,
+    ...(meta.hubs !== undefined && meta.hubs.length > 0 ? { hubs: meta.hubs } : {}),
   };
 }
 

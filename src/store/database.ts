@@ -288,6 +288,54 @@ const MIGRATIONS: readonly string[] = [
     retry_at TEXT,                       -- nothing is sent to the target before then
     paused_at TEXT,                      -- failing for a day: nothing sent until "veille notify test" succeeds
     last_error TEXT
+
+  );
+  `,
+  `
+  -- WebSub (issue 21, W3C WebSub). The hub and topic each source's feed declares (section 4).
+  CREATE TABLE websub_discovered (
+    source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+    hub TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+  );
+  -- veille's subscriptions to sources' hubs (sections 5.1 to 5.3): callback_id is the opaque last
+  -- segment of the callback URL; secret is hub.secret, chosen per subscription.
+  CREATE TABLE websub_subscriptions (
+    source_id INTEGER NOT NULL,
+    callback_id TEXT PRIMARY KEY,
+    hub TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    state TEXT NOT NULL,
+    lease_seconds INTEGER,
+    expires_at TEXT,
+    requested_at TEXT NOT NULL,
+    verified_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error TEXT,
+    pushes INTEGER NOT NULL DEFAULT 0,
+    ignored_pushes INTEGER NOT NULL DEFAULT 0,
+    last_push_at TEXT,
+    missed_items INTEGER NOT NULL DEFAULT 0,
+    missed_since TEXT
+  );
+  CREATE INDEX websub_subscriptions_source ON websub_subscriptions (source_id);
+  -- Pings of the configured hubs for the published feeds that changed (hub.mode=publish).
+  CREATE TABLE websub_pings (
+    hub TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    pending INTEGER NOT NULL,
+    queued_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_ok_at TEXT,
+    last_error TEXT,
+    last_error_at TEXT,
+    PRIMARY KEY (hub, topic)
   );
   `,
 ];

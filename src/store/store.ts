@@ -17,6 +17,7 @@ import { StoryStore } from './story-store.js';
 import { TranslationStore } from './translation-store.js';
 import { ResumeStore } from './resume-store.js';
 import { NotifyStore } from './notify-store.js';
+import { WebSubStore } from './websub-store.js';
 
 export class Store {
   private sourceStore: SourceStore | null = null;
@@ -27,6 +28,7 @@ export class Store {
   private fullTextStore: FullTextStore | null = null;
   private resumeStore: ResumeStore | null = null;
   private notifyStore: NotifyStore | null = null;
+  private webSubStore: WebSubStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
@@ -109,6 +111,13 @@ export class Store {
   notify(): NotifyStore {
     this.notifyStore ??= new NotifyStore(this.db);
     return this.notifyStore;
+
+  }
+
+  /** WebSub: the hubs sources declare, veille's subscriptions to them, and the pings of its own hubs. */
+  websub(): WebSubStore {
+    this.webSubStore ??= new WebSubStore(this.db);
+    return this.webSubStore;
   }
 
   // Sources (SourceStore).

@@ -2,6 +2,7 @@
 // counters accumulated over every cycle since the worker started (fetches by result, bytes,
 // durations, items stored).
 import type { NotifyTargetState } from '../domain/notify.js';
+import type { WebSubStatus } from '../app/websub.js';
 import { publicUrl } from '../domain/source-url.js';
 import type { SourceRecord } from '../domain/source.js';
 import type { FullTextSummary } from '../app/full-text-step.js';
@@ -215,4 +216,35 @@ export function renderMetrics(metrics: CycleMetrics, sources: readonly SourceRec
 
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/**
+ * WebSub (issue 21), from the store (the pings and subscriptions outlive the process): pings of the
+ * configured hubs sent, failed and pending; subscriptions by state; pushes accepted and ignored;
+ * subscriptions whose hub went silent. Nothing when neither is in use.
+ */
+export function renderWebSubMetrics(websub: WebSubStatus): string {
+  if (websub.pings.length === 0 && websub.subscriptions.length === 0) return '';
+  const sum = <T>(rows: readonly T[], value: (row: T) => number): number => rows.reduce((total, row) => total + value(row), 0);
+  const states = ['requested', 'active', 'denied', 'unsubscribing'] as const;
+  const lines = [
+    '# HELP veille_websub_pings_total Pings of the configured hubs (hub.mode=publish) by result.',
+    '# TYPE veille_websub_pings_total counter',
+    `veille_websub_pings_total{result="ok"} ${sum(websub.pings, (ping) => ping.sent)}`,
+    `veille_websub_pings_total{result="failed"} ${sum(websub.pings, (ping) => ping.failures)}`,
+    '# HELP veille_websub_pings_pending Feeds whose change a hub has not yet been told of (retried with back-off).',
+    '# TYPE veille_websub_pings_pending gauge',
+    `veille_websub_pings_pending ${websub.pings.filter((ping) => ping.pending).length}`,
+    '# HELP veille_websub_subscriptions Subscriptions to sources\' hubs by state.',
+    '# TYPE veille_websub_subscriptions gauge',
+    ...states.map((state) => `veille_websub_subscriptions{state="${state}"} ${websub.subscriptions.filter((row) => row.state === state).length}`),
+    '# HELP veille_websub_pushes_total Content distributions received, by result (ignored: bad signature or another topic, W3C WebSub §8).',
+    '# TYPE veille_websub_pushes_total counter',
+    `veille_websub_pushes_total{result="accepted"} ${sum(websub.subscriptions, (row) => row.pushes)}`,
+    `veille_websub_pushes_total{result="ignored"} ${sum(websub.subscriptions, (row) => row.ignoredPushes)}`,
+    '# HELP veille_websub_hubs_silent Subscriptions whose hub did not push new items that polling found.',
+    '# TYPE veille_websub_hubs_silent gauge',
+    `veille_websub_hubs_silent ${websub.subscriptions.filter((row) => row.hubSilent).length}`,
+  ];
+  return `${lines.join('\n')}\n`;
 }

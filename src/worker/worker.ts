@@ -11,10 +11,16 @@ import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import { runScheduledDigest } from '../app/digest.js';
-import { createCycleMetrics, recordFullText, recordResumes, recordSourceResult, renderMetrics } from './metrics.js';
+import { createCycleMetrics, recordFullText, recordResumes, recordSourceResult, renderMetrics, renderWebSubMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
 import { notifyTargetStates } from '../app/notify-step.js';
 import { healthHttpStatus, siteHealth } from '../app/site-health.js';
+import { maintainSubscriptions, readWebSubStatus, webSubEndpoint } from '../app/websub.js';
+import type { PushedFeed } from '../domain/websub.js';
+import { createHttpClient } from '../fetch/http-client.js';
+
+/** How often the worker looks for leases to renew and requests to retry between cycles. */
+const SUBSCRIPTIONS_TICK_MS = 60_000;
 
 export interface WorkerDeps {
   /** Built once for the process (src/app/app.ts): the cycles and the digest share its store and translator. */
@@ -32,6 +38,9 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   await app.exclusive('publish', () =>
     publishFromStore({ config, store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator }),
   );
+  // Bodies pushed by WebSub hubs (issue 21), by source id: processed at once, a cycle of their own.
+  const pushes = new Map<number, PushedFeed>();
+  let receivePush = (_sourceId: number, _feed: PushedFeed): void => undefined;
   const server = await startServer({
     dir: config.publishDir,
     host: config.server.host,
@@ -44,13 +53,15 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
       '/metrics': () => ({
         status: 200,
         contentType: 'text/plain; version=0.0.4; charset=utf-8',
-        body: renderMetrics(metrics, store.listSources({ activeOnly: true }), {
-          now: app.clock.now(),
-          staleAfterDays: config.fetch.staleAfterDays,
-          notify: notifyTargetStates(config, store),
-        }),
+        body:
+          renderMetrics(metrics, store.listSources({ activeOnly: true }), {
+            now: app.clock.now(),
+            staleAfterDays: config.fetch.staleAfterDays,
+            notify: notifyTargetStates(config, store),
+          }) + renderWebSubMetrics(readWebSubStatus(store)),
       }),
     },
+    endpoints: [webSubEndpoint(app, (sourceId, feed) => receivePush(sourceId, feed))],
   });
   logger.info({ url: server.url, publishDir: config.publishDir }, 'serving the publish folder');
   deps.onListening?.(server.url);
@@ -59,6 +70,52 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   const threads = keepAcrossCycles(createFeedProcessor);
   const abandon = new AbortController();
   let current: Promise<void> | null = null;
+  // Subscriptions to sources' hubs after each cycle (a source may have declared one), never a cycle's failure.
+  const websubClient = createHttpClient(app.fetchPolicy.untrusted);
+  let maintaining: Promise<void> | null = null;
+  const subscribe = (): Promise<void> =>
+    (maintaining ??= maintainSubscriptions({ config, store, clock: app.clock, logger, userAgent: app.userAgent, client: websubClient, signal: stopping.signal })
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, 'websub: the subscriptions could not be maintained'))
+      .finally(() => {
+        maintaining = null;
+      }));
+  // Leases and retries come due between cycles too (a hub may grant an hour): looked at each minute.
+  const leases = setInterval(() => {
+    if (current === null && config.server.publicUrl !== undefined) void subscribe();
+  }, SUBSCRIPTIONS_TICK_MS);
+  leases.unref();
+  let pushing: Promise<void> | null = null;
+  receivePush = (sourceId, feed) => {
+    pushes.set(sourceId, feed);
+    pushing ??= drainPushes().finally(() => {
+      pushing = null;
+    });
+  };
+  // One push cycle at a time, after the cycle running if any; pushes that arrive meanwhile go in the next.
+  const drainPushes = async (): Promise<void> => {
+    while (pushes.size > 0 && !stopping.signal.aborted) {
+      if (current) await current;
+      if (current) continue;
+      const batch = new Map(pushes);
+      pushes.clear();
+      await runTracked(() => runOneCycle(app, { processors: threads.factory, signal: stopping.signal, abandon: abandon.signal, pushed: batch }), 'push cycle');
+    }
+  };
+  const runTracked = (run: () => Promise<CycleSummary>, what: string): Promise<void> => {
+    metrics.running = true;
+    current = Promise.resolve()
+      .then(run)
+      .then((summary) => {
+        logger.info({ ...summary, failures: summary.failures.length }, `${what} done`);
+        deps.onCycle?.(summary);
+      })
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, `${what} failed`))
+      .finally(() => {
+        metrics.running = false;
+        current = null;
+      });
+    return current;
+  };
   const cycle = (): Promise<void> => {
     if (current) return current;
     metrics.running = true;
@@ -80,6 +137,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
         recordResumes(metrics.resumes, summary);
         logger.info({ ...summary, failures: summary.failures.length }, 'cycle done');
         deps.onCycle?.(summary);
+        return subscribe();
       })
       .catch((error: unknown) => logger.error({ err: describeError(error) }, 'cycle failed'))
       .finally(() => {
@@ -121,8 +179,12 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
   } finally {
     clearTimeout(grace);
   }
+  clearInterval(leases);
+  await pushing;
+  await maintaining;
   await threads.close();
   await server.close();
+  await websubClient.close();
   logger.info({}, 'stopped');
 }
 
