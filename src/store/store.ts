@@ -19,6 +19,7 @@ import { StoryStore } from './story-store.js';
 import { TranslationStore } from './translation-store.js';
 import { ResumeStore } from './resume-store.js';
 import { openPostgres } from './postgres.js';
+import { copyState, type CopyReport } from './store-copy.js';
 import type { StorageLocation } from './storage-location.js';
 
 export class Store {
@@ -77,6 +78,14 @@ export class Store {
     } finally {
       this.db.close();
     }
+  }
+
+  /**
+   * Copies every row of this store into `target` (`veille store copy`), ids, GUIDs and delivery
+   * log included; a target holding rows is refused unless `replace`.
+   */
+  copyTo(target: Store, options: { readonly replace: boolean }): CopyReport {
+    return copyState(this.db, target.db, options);
   }
 
   /** Moves SQLite's write-ahead log into the database file; run after each cycle. PostgreSQL checkpoints by itself. */

@@ -9,6 +9,7 @@ import { afterEach } from 'vitest';
 import { openSqlite } from '../../src/store/database.js';
 import type { Db } from '../../src/store/db.js';
 import { openPostgres } from '../../src/store/postgres.js';
+import { PostgresBridge } from '../../src/store/postgres-bridge.js';
 import type { StorageLocation } from '../../src/store/storage-location.js';
 import { Store } from '../../src/store/store.js';
 
@@ -16,6 +17,8 @@ export const PG_URL_ENV = 'VEILLE_TEST_PG_URL';
 
 export interface TestState {
   readonly location: StorageLocation;
+  /** How a command line or a config names it: a path, or a postgres:// URL (its schema as a connection option). */
+  readonly argument: string;
   /** Opens the state (again). */
   open(): Store;
   /** Writes a row as another version of veille (or a hand) would, with the store closed. */
@@ -53,7 +56,7 @@ function sqliteBackend(): StoreBackend {
       const folder = mkdtempSync(join(tmpdir(), 'veille-store-'));
       folders.push(folder);
       const location: StorageLocation = { kind: 'sqlite', path: join(folder, 'veille.db') };
-      return { location, open: () => track(Store.open(location)), writeRaw: (sql, ...params) => withDb(openSqlite(location.path), sql, params) };
+      return { location, argument: location.path, open: () => track(Store.open(location)), writeRaw: (sql, ...params) => withDb(openSqlite(location.path), sql, params) };
     },
   };
 }
@@ -65,8 +68,14 @@ function postgresBackend(url: string): StoreBackend {
       schemas += 1;
       const schema = `test_${process.pid}_${schemas}`;
       const location: StorageLocation = { kind: 'postgres', url, passwordEnv: null, schema };
+      // The schema exists, empty, for a command line to name it.
+      const bridge = new PostgresBridge({ url, password: null, schema, timeoutMs: 30_000 });
+      bridge.exec('SELECT 1');
+      bridge.close();
+      const options = encodeURIComponent(`-c search_path=${schema}`);
       return {
         location,
+        argument: `${url}${url.includes('?') ? '&' : '?'}options=${options}`,
         open: () => track(Store.open(location)),
         writeRaw: (sql, ...params) => withDb(openPostgres({ url, password: null, schema }), sql, params),
       };
