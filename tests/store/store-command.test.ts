@@ -1,9 +1,11 @@
 // `veille migrate` says what it did to the schema; `veille store copy --from A --to B` copies a
 // state and refuses a target holding rows unless --force; a password never shows (issue 20).
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
+import { rssFeed, serveBody, startFeedServer } from '../helpers/feed-server.js';
 import { backend } from './backend.js';
 
 const NOW = '2026-11-26T08:00:00Z';
@@ -63,5 +65,33 @@ describe(`veille store copy (SQLite → ${backend.name})`, () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain('s3cret');
+  });
+});
+
+describe(`veille run on ${backend.name}`, () => {
+  it('fetches, stores and publishes a feed, its data folder made even when the state is not in it', async () => {
+    const server = await startFeedServer({
+      '/feed.xml': serveBody(rssFeed('FL', [{ title: 'Federated learning at AAAI', link: 'https://example.org/fl', date: 'Wed, 25 Nov 2026 08:00:00 GMT' }]), 'application/rss+xml'),
+    });
+    try {
+      const temp = project();
+      const state = backend.fresh();
+      const storage = backend.name === 'sqlite' ? `storage: { path: ${JSON.stringify(state.argument)} }` : `storage: { url: ${JSON.stringify(state.argument)} }`;
+      // The config in a folder of its own: the data folder, ../data from it, does not exist yet.
+      const configFile = join(temp.dir, 'config', 'veille.yaml');
+      mkdirSync(dirname(configFile));
+      renameSync(temp.writeConfig(`sources:\n  - { url: "${server.base}/feed.xml" }\n${storage}`), configFile);
+      const run = await runCli(['run', '--config', configFile]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      // The data folder: the SQLite file's, else ../data from the config's folder.
+      expect(existsSync(backend.name === 'sqlite' ? dirname(state.argument) : join(temp.dir, 'data'))).toBe(true);
+      const status = JSON.parse((await runCli(['status', '--json', '--config', configFile])).stdout) as { sources: { items: number }[] };
+      expect(status.sources.map((source) => source.items)).toEqual([1]);
+      const store = state.open();
+      expect(store.recentStories(10).map((story) => story.members.map((member) => member.title))).toEqual([['Federated learning at AAAI']]);
+    } finally {
+      await server.close();
+    }
   });
 });
