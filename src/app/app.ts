@@ -1,6 +1,7 @@
 // The composition root: what one veille process works with, built once from the config (the
 // store under the data folder's lock, the taxonomy, clock, logger, site locale, fetch policies,
 // translator and tagger) and handed to the use cases, which build none of it themselves.
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { localeOf, type Config } from '../config/load-config.js';
 import type { Clock, Logger } from '../domain/ports.js';
@@ -107,11 +108,13 @@ export function configureApp(config: Config, options: AppOptions): AppSettings {
  * writes take turns through `exclusive`.
  */
 export function openApp(config: Config, options: OpenAppOptions): App {
+  // The data folder holds the locks and caches; a SQLite store makes it, a PostgreSQL one does not.
+  mkdirSync(dirname(config.storagePath), { recursive: true });
   const taxonomy = loadTaxonomyCached(config.themesFile, dirname(config.storagePath));
   const lock = options.worker === true ? acquireLock(config.storagePath, options.command, options.clock.now()) : null;
   let store: Store;
   try {
-    store = Store.open(config.storagePath);
+    store = Store.open(config.storage);
   } catch (error) {
     lock?.release();
     throw error;

@@ -145,6 +145,22 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const [{ runNotifyTestCommand }, open] = await Promise.all([import('./notify-command.js'), commandAppOpener(config, 'notify', clock, ctx)]);
       return runNotifyTestCommand(rest[1] ?? '', { output: ctx.output, open });
     }
+    case 'migrate': {
+      const { runMigrateCommand } = await import('./store-command.js');
+      return runMigrateCommand(loadConfig(configFile), ctx);
+    }
+    case 'store': {
+      const { runStoreCopyCommand } = await import('./store-command.js');
+      // The config only lends its storage.passwordEnv to its own URL: a copy needs none.
+      let config: Config | null = null;
+      try {
+        config = loadConfig(configFile);
+      } catch (error) {
+        if (!isVeilleError(error, 'CONFIG_NOT_FOUND')) throw error;
+      }
+      const text = (value: unknown) => (typeof value === 'string' ? value : '');
+      return runStoreCopyCommand(config, { from: text(options.from), to: text(options.to), force: options.force === true }, ctx);
+    }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }

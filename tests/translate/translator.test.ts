@@ -4,7 +4,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/domain/ports.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { openTestStore } from '../store/backend.js';
 import type { TranslationCandidate } from '../../src/domain/translation.js';
 import { createLibreTranslate } from '../../src/translate/libretranslate.js';
 import { createOpenAiCompatible } from '../../src/translate/openai.js';
@@ -28,7 +29,7 @@ afterAll(() => server.close());
 let store: Store;
 let waits: number[];
 beforeEach(() => {
-  store = Store.open(':memory:');
+  store = openTestStore();
   waits = [];
   libre.calls.length = 0;
   chat.calls.length = 0;

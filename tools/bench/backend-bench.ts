@@ -1,0 +1,107 @@
+// `npm run bench:backends`: the same cycles on SQLite and on PostgreSQL (issue 20): a first import
+// of 200 loopback feeds of 50 items, then a cycle where every feed answers 304 (run --force), each
+// `veille run` in a fresh process, median of `rounds` interleaved rounds; prints the ratio
+// PostgreSQL/SQLite. PostgreSQL is the database at VEILLE_BENCH_PG_URL (its password, if any, in
+// PGPASSWORD); each round takes a schema of its own there.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { PostgresBridge } from '../../src/store/postgres-bridge.js';
+import { REPO_ROOT, THEMES_FILE } from '../repo-paths.js';
+import { benchFeedUrl, FEED_SERVER_SCRIPT } from './bench-config.js';
+
+const FEEDS = 200;
+const ITEMS = 50;
+const HOSTS = 50;
+const VEILLE_BIN = join(REPO_ROOT, 'bin', 'veille.js');
+
+interface Cycles {
+  readonly importSeconds: number;
+  readonly notModifiedSeconds: number;
+}
+
+async function startFeedServer(): Promise<{ port: number; stop(): void }> {
+  const child = spawn(process.execPath, [FEED_SERVER_SCRIPT, String(FEEDS), String(ITEMS), String(HOSTS), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench: the feed server exited with ${code}`)));
+    lines.on('line', (line) => {
+      const match = /^ready (\d+)$/.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return { port, stop: () => child.kill('SIGTERM') };
+}
+
+/** One `veille run`, its wall time in seconds. */
+function timeRun(configFile: string, force: boolean): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--max-semi-space-size=4', VEILLE_BIN, 'run', '--config', configFile, '--log-format', 'json', ...(force ? ['--force'] : [])], {
+    encoding: 'utf8',
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+    timeout: 600_000,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`bench: veille run exited with ${result.status}: ${result.stderr.slice(-2000)}`);
+  return seconds;
+}
+
+/** The bench config (bench-config.ts's, with this storage), its cycles timed. */
+function runCycles(urls: readonly string[], storageYaml: string): Cycles {
+  const dir = mkdtempSync(join(tmpdir(), 'veille-backend-bench-'));
+  try {
+    const file = join(dir, 'veille.yaml');
+    writeFileSync(
+      file,
+      `sources:\n${urls.map((url) => `  - { url: "${url}" }`).join('\n')}\nthemes: ${JSON.stringify(THEMES_FILE)}\n` +
+        `${storageYaml}\npublish: { dir: public, maxItems: 100 }\nfullText: { maxPerCycle: 0 }\nlog: { level: warn }\n`,
+    );
+    return { importSeconds: timeRun(file, false), notModifiedSeconds: timeRun(file, true) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const pgUrl = process.env.VEILLE_BENCH_PG_URL;
+  if (pgUrl === undefined || pgUrl === '') {
+    process.stderr.write('bench: set VEILLE_BENCH_PG_URL to a PostgreSQL database (postgres://user@host:port/database)\n');
+    process.exitCode = 2;
+    return;
+  }
+  const rounds = Number(process.argv[2] ?? '3');
+  const server = await startFeedServer();
+  const urls = Array.from({ length: FEEDS }, (_, index) => benchFeedUrl(index, HOSTS, server.port));
+  const sqlite: Cycles[] = [];
+  const postgres: Cycles[] = [];
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      sqlite.push(runCycles(urls, 'storage: { path: veille.db }'));
+      const schema = `bench_${process.pid}_${round}`;
+      const bridge = new PostgresBridge({ url: pgUrl, password: process.env.PGPASSWORD ?? null, schema, timeoutMs: 30_000 });
+      bridge.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+      bridge.close();
+      const url = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      postgres.push(runCycles(urls, `storage: { url: ${JSON.stringify(url)} }`));
+    }
+  } finally {
+    server.stop();
+  }
+  const figure = (cycles: Cycles[], key: keyof Cycles) => median(cycles.map((cycle) => cycle[key]));
+  const lines = (['importSeconds', 'notModifiedSeconds'] as const).map((key) => {
+    const lite = figure(sqlite, key);
+    const pg = figure(postgres, key);
+    const what = key === 'importSeconds' ? `first import (${FEEDS} feeds × ${ITEMS} items)` : `all-304 cycle (${FEEDS} feeds)`;
+    return `${what}: SQLite ${lite.toFixed(2)} s, PostgreSQL ${pg.toFixed(2)} s, ratio ${(pg / lite).toFixed(2)}`;
+  });
+  process.stdout.write(`veille run, median of ${rounds} rounds:\n${lines.join('\n')}\n`);
+}
+
+await main();
