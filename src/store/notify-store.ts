@@ -4,8 +4,8 @@
 import type { NotifyDelivery, NotifyEventType, NotifyTargetState } from '../domain/notify.js';
 import { storyGuid } from '../domain/guid.js';
 import type { StoredStory } from '../domain/story.js';
-import { prepared, type Db, type Statement } from './database.js';
-import { ITEM_COLUMNS, toStoredItem, type ItemRow } from './item-store.js';
+import { jsonListValues, prepared, type Db, type Statement } from './db.js';
+import { itemColumns, toStoredItem, type ItemRow } from './item-store.js';
 
 /** store_state's key: the first_seen_at up to which items were considered. */
 const CURSOR_KEY = 'notify.seenUntil';
@@ -64,10 +64,10 @@ export class NotifyStore {
     const storyIds = [...new Set(heads.flatMap((head) => (head.story_id === null ? [] : [head.story_id])))];
     const loose = heads.flatMap((head) => (head.story_id === null ? [head.id] : []));
     const rows = this.statement<{ stories: string; items: string }, ItemRow & { story_id: number | null; story_guid: string | null }>(
-      `SELECT ${ITEM_COLUMNS}, st.guid AS story_guid FROM items i JOIN sources s ON s.id = i.source_id
+      `SELECT ${itemColumns(this.db)}, st.guid AS story_guid FROM items i JOIN sources s ON s.id = i.source_id
        LEFT JOIN stories st ON st.id = i.story_id
-       WHERE s.active = 1 AND (i.story_id IN (SELECT value FROM json_each(@stories))
-         OR (i.story_id IS NULL AND i.id IN (SELECT value FROM json_each(@items))))
+       WHERE s.active = 1 AND (i.story_id IN ${jsonListValues(this.db, '@stories', { integers: true })}
+         OR (i.story_id IS NULL AND i.id IN ${jsonListValues(this.db, '@items')}))
        ORDER BY i.first_seen_at, i.published_at, i.id`,
     ).all({ stories: JSON.stringify(storyIds), items: JSON.stringify(loose) });
     const stories = new Map<string, { id: number | null; guid: string; members: ReturnType<typeof toStoredItem>[] }>();

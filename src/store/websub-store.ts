@@ -1,7 +1,7 @@
 // WebSub's repository (issue 21): the hub each source's feed declares, veille's subscriptions to
 // those hubs, and the pings of the hubs veille's own feeds declare.
 import type { SubscriptionState, WebSubPing, WebSubSubscription } from '../domain/websub.js';
-import { prepared, type Db, type Statement } from './database.js';
+import { prepared, type Db, type Statement } from './db.js';
 
 interface SubscriptionRow {
   source_id: number;
