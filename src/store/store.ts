@@ -16,6 +16,7 @@ import { SourceStore, type SourceFailure, type SourceNotModified, type SourceSuc
 import { StoryStore } from './story-store.js';
 import { TranslationStore } from './translation-store.js';
 import { ResumeStore } from './resume-store.js';
+import { SubscriberStore } from './subscriber-store.js';
 
 export class Store {
   private sourceStore: SourceStore | null = null;
@@ -25,6 +26,7 @@ export class Store {
   private translationStore: TranslationStore | null = null;
   private fullTextStore: FullTextStore | null = null;
   private resumeStore: ResumeStore | null = null;
+  private subscriberStore: SubscriberStore | null = null;
 
   private constructor(private readonly db: Db) {}
 
@@ -101,6 +103,12 @@ export class Store {
   resumes(): ResumeStore {
     this.resumeStore ??= new ResumeStore(this.db);
     return this.resumeStore;
+  }
+
+  /** Sign-ups, theme changes and unsubscriptions (issue 23), and the secret their links are signed with. */
+  subscribers(): SubscriberStore {
+    this.subscriberStore ??= new SubscriberStore(this.db);
+    return this.subscriberStore;
   }
 
   // Sources (SourceStore).
