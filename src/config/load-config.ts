@@ -39,6 +39,7 @@ export interface Config {
   readonly log: Readonly<ParsedConfig['log']>;
   readonly fullText: Readonly<ParsedConfig['fullText']>;
   readonly summarize: Readonly<ParsedConfig['summarize']>;
+  readonly subscribe: Readonly<ParsedConfig['subscribe']>;
 }
 
 /** The words, numbers and dates readers see: `site.language` in `site.timezone`. */
@@ -120,6 +121,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     log: parsed.log,
     fullText: parsed.fullText,
     summarize: parsed.summarize,
+    subscribe: parsed.subscribe,
   };
 }
 
