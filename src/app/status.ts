@@ -1,6 +1,7 @@
 // Use case "status": each configured source's health from the store (state, next fetch, the host's
 // Retry-After, its last error without secrets) and the digest deliveries a killed send left
 // uncertain. Reads only: it takes no lock, so that it answers while the worker runs.
+import { digestAudience } from './subscribers.js';
 import { localeOf, type Config } from '../config/load-config.js';
 import { leadTelling } from '../domain/story-view.js';
 import { isSameSourceUrl, publicUrl } from '../domain/source-url.js';
@@ -46,6 +47,8 @@ export interface StatusReport {
   /** Article pages of teaser items (issue 16): fetched, failed by code, not needed. */
   readonly fullText: FullTextCounts;
   readonly resumes: ResumeStatus;
+  /** Who the digest goes to (issue 23): how many, and the config's recipients who unsubscribed. */
+  readonly recipients: { readonly count: number; readonly unsubscribedInConfig: readonly string[] };
 }
 
 /** Résumés (issue 16): how many stored, rejected, and how many published entries read in another language. */
@@ -65,6 +68,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
   let deferrals: HostDeferral[] = [];
   let sending: Delivery[] = [];
   let fullText: FullTextCounts = { ok: 0, failed: 0, notNeeded: 0, failuresByCode: {} };
+  let recipients: StatusReport['recipients'] = { count: config.email.recipients.length, unsubscribedInConfig: [] };
   let resumes: ResumeStatus = { provider: config.summarize.provider, written: 0, rejected: 0, notInSiteLanguage: 0, published: 0 };
   try {
     stored = store?.listSources({ activeOnly: false }) ?? [];
@@ -72,6 +76,10 @@ export function readStatus(config: Config, now: Date): StatusReport {
     sending = store?.digests().listSendingDeliveries() ?? [];
     fullText = store?.fullTexts().counts() ?? fullText;
     if (store) resumes = resumeStatus(config, store);
+    if (store) {
+      const audience = digestAudience(config, store);
+      recipients = { count: audience.recipients.length, unsubscribedInConfig: audience.left };
+    }
   } finally {
     store?.close();
   }
@@ -92,7 +100,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
       lastError: record === null ? null : shownError(record),
     };
   });
-  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes };
+  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes, recipients };
 }
 
 /**

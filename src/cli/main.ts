@@ -83,7 +83,7 @@ async function dispatch(ctx: CliContext): Promise<number> {
       return startWorker(loadConfig(configFile), clock, ctx, format);
     }
     case 'serve':
-      return serveOnly(loadConfig(configFile), ctx);
+      return serveOnly(loadConfig(configFile), clock, ctx);
     case 'status': {
       const { runStatusCommand } = await import('./status-command.js');
       return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
@@ -139,6 +139,16 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const config = loadConfig(configFile);
       const [{ runSummarizeCommand }, open] = await Promise.all([import('./summarize-command.js'), commandAppOpener(config, 'summarize', clock, ctx)]);
       return runSummarizeCommand(config, { story: options.story ?? '', dryRun: options['dry-run'] === true, json: options.json === true }, { output: ctx.output, open });
+    }
+    case 'recipients': {
+      const config = loadConfig(configFile);
+      const [{ runRecipientsCommand }, open] = await Promise.all([import('./recipients-command.js'), commandAppOpener(config, 'recipients', clock, ctx)]);
+      const app = open();
+      try {
+        return runRecipientsCommand(app, rest, { themes: typeof options.themes === 'string' ? options.themes : undefined, mailto: options.mailto === true }, ctx.output);
+      } finally {
+        app.close();
+      }
     }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
@@ -252,9 +262,13 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext, format
   }
 }
 
-async function serveOnly(config: Config, ctx: CliContext): Promise<number> {
-  const [{ serveSite }, { displayPath }] = await Promise.all([import('../app/serve.js'), import('../config/load-config.js')]);
-  const server = await serveSite(config);
+async function serveOnly(config: Config, clock: Clock, ctx: CliContext): Promise<number> {
+  const [{ serveSite }, { displayPath }, { createLogger }] = await Promise.all([
+    import('../app/serve.js'),
+    import('../config/load-config.js'),
+    import('../system/logger.js'),
+  ]);
+  const server = await serveSite(config, { env: ctx.env, clock, logger: createLogger(config.log.level, ctx.output.err) });
   ctx.output.err(`veille ${VERSION}: serving ${displayPath(config.publishDir)} at ${server.url} (Ctrl-C stops)\n`);
   await (ctx.stopSignal ?? waitForSignal());
   await server.close();

@@ -9,7 +9,7 @@ import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
-  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes } = readStatus(config, clock.now());
+  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes, recipients } = readStatus(config, clock.now());
   if (json) {
     output.out(
       `${JSON.stringify(
@@ -43,6 +43,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
           },
           fullText: { fetched: fullText.ok, failed: fullText.failed, notNeeded: fullText.notNeeded, failures: fullText.failuresByCode },
           resumes,
+          recipients,
         },
         null,
         2,
@@ -77,6 +78,11 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   for (const delivery of uncertain) output.out(describeUncertain(delivery.week, delivery.recipient, delivery.updatedAt, zone));
   if (inFlight.length > 0) output.out(`${inFlight.length} digest message(s) being sent now\n`);
   output.out(describeResumes(resumes));
+  if (recipients.unsubscribedInConfig.length > 0) {
+    output.out(
+      `recipients: ${recipients.count} get the digest; unsubscribed, never written to again though still in email.recipients: ${recipients.unsubscribedInConfig.join(', ')}\n`,
+    );
+  }
   return 0;
 }
 

@@ -10,7 +10,8 @@ import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
-import { runScheduledDigest } from '../app/digest.js';
+import { createMailer, runScheduledDigest } from '../app/digest.js';
+import { subscriberRoutes } from '../app/subscribers.js';
 import { createCycleMetrics, recordFullText, recordResumes, recordSourceResult, renderMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
 import { healthHttpStatus, siteHealth } from '../app/site-health.js';
@@ -35,6 +36,8 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     dir: config.publishDir,
     host: config.server.host,
     port: config.server.port,
+    // With server.publicUrl: one-click unsubscribe, themes and sign-up (issue 23).
+    endpoints: subscriberRoutes({ ...app, mailer: () => createMailer(config, app.env) }),
     routes: {
       '/healthz': () => {
         const health = siteHealth(store.listSources({ activeOnly: true }), app.clock.now(), config.fetch.staleAfterDays);
