@@ -1,5 +1,7 @@
 // `veille recipients list|add|remove|export` and `status` (issue 23): the config's recipients plus
 // the store's sign-ups and departures; one who left is named by status and never written to again.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { makeDigestProject, NOW, type DigestProject } from '../digest/digest-fixture.js';
@@ -53,6 +55,20 @@ describe('veille recipients', () => {
     expect(sent.stdout).toContain('2 sent');
     const dry = await cli('digest', '--dry-run');
     expect(dry.stdout).not.toContain('lea@example.org');
+  });
+
+  it('remove TOKEN --mailto: the token in the subject of an unsubscribe mail names its recipient', async () => {
+    project = makeDigestProject(YAML);
+    expect((await cli('digest', '--send')).code).toBe(0);
+    const letter = readFileSync(join(project.dir, 'outbox', '2026-W47', 'marc@example.org.eml'), 'latin1');
+    const token = /mailto:veille@example\.org\?subject=d%C3%A9sabonnement%20([A-Za-z0-9_-]{34})>/.exec(letter.replace(/\r?\n\s+/g, ' '))?.[1] ?? '';
+    expect(token).not.toBe('');
+    const removed = await cli('recipients', 'remove', token, '--mailto');
+    expect(removed.stdout).toContain('marc@example.org: unsubscribed');
+    expect((await cli('recipients', 'export')).stdout).toContain('marc@example.org,config,unsubscribed,,mailto,');
+    // A token with one character changed names nobody.
+    const forged = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    expect((await cli('recipients', 'remove', forged)).code).toBe(2);
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EndpointRequest } from '../../src/publish/server.js';
 import { startServer, type RunningServer } from '../../src/publish/server.js';
 import { createRateLimiter } from '../../src/email/rate-limit.js';
-import { formFields, isMailAddress, subscriberEndpoints } from '../../src/email/subscriber-endpoints.js';
+import { formFields, isMailAddress, LETTERS_PER_ADDRESS_PER_DAY, subscriberEndpoints } from '../../src/email/subscriber-endpoints.js';
 import { unsubscribeToken } from '../../src/email/subscriber-token.js';
 import { siteLocale } from '../../src/domain/site-locale.js';
 import { silentLogger } from '../../src/domain/ports.js';
@@ -63,7 +63,7 @@ describe('the readers’ routes on the server', () => {
     store.close();
   });
 
-  async function start(): Promise<void> {
+  async function start(signup: Parameters<typeof subscriberEndpoints>[0]['signup'] = null): Promise<void> {
     store = Store.open(':memory:');
     server = await startServer({
       dir: '/nonexistent',
@@ -79,7 +79,7 @@ describe('the readers’ routes on the server', () => {
         themes: [{ id: 'privacy', label: 'Confidentialité', definition: null }],
         now: () => new Date('2026-11-26T08:00:00Z'),
         logger: silentLogger,
-        signup: null,
+        signup,
       }),
     });
   }
@@ -96,6 +96,27 @@ describe('the readers’ routes on the server', () => {
     expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.headers.get('set-cookie')).toBeNull();
+  });
+
+  it(`sends at most ${LETTERS_PER_ADDRESS_PER_DAY} confirmation letters a day to one address, whoever asks, and answers each the same`, async () => {
+    const sent: string[] = [];
+    await start({
+      from: 'Veille IA <veille@example.org>',
+      confirmDays: 3,
+      limiter: createRateLimiter({ limit: 100, windowMs: 60_000, maxKeys: 10 }),
+      send: (message) => {
+        sent.push(message.to);
+        return Promise.resolve();
+      },
+    });
+    const answers = new Set<string>();
+    for (let i = 0; i < 5; i += 1) {
+      const response = await fetch(`${server.url}subscribe`, { method: 'POST', body: 'address=lea%40example.org', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(response.status).toBe(200);
+      answers.add(await response.text());
+    }
+    expect(answers.size).toBe(1);
+    expect(sent).toEqual(Array.from({ length: LETTERS_PER_ADDRESS_PER_DAY }, () => 'lea@example.org'));
   });
 
   it('a re-subscription starts a new epoch: the old token no longer unsubscribes; history keeps how each change was made', async () => {
