@@ -102,7 +102,8 @@ export function subscriberRoutes(deps: SubscriberRouteDeps): Endpoint[] {
   const { config, store } = deps;
   const publicUrl = config.server.publicUrl;
   if (publicUrl === undefined) return [];
-  let secret: string | null = null;
+  // A configured secret that is missing fails the start, not a reader's first click.
+  let secret: string | null = config.subscribe.secretEnv !== undefined ? subscriberSecret(config, deps.env, store) : null;
   return subscriberEndpoints({
     book: store.subscribers(),
     secret: () => (secret ??= subscriberSecret(config, deps.env, store)),

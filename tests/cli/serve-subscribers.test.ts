@@ -54,3 +54,19 @@ describe.each(['serve', 'start'] as const)('veille %s', (command) => {
     });
   });
 });
+
+describe('subscribe.secretEnv', () => {
+  it('named but not set: serve stops at once (exit 2) with the variable’s name, before any reader clicks', async () => {
+    project = makeTempProject();
+    project.writeConfig('sources: []\nserver: { host: 127.0.0.1, port: 0, publicUrl: "https://veille.example.org/" }\nsubscribe: { secretEnv: VEILLE_TEST_LINK_SECRET }');
+    const { main } = await import('../../src/cli/main.js');
+    let stderr = '';
+    const code = await main(['serve', '--config', project.configFile], {
+      env: {},
+      output: { out: () => undefined, err: (text) => (stderr += text), isTerminal: false },
+      stopSignal: Promise.resolve(),
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('subscribe.secretEnv: the environment variable VEILLE_TEST_LINK_SECRET is not set');
+  });
+});
