@@ -21,6 +21,7 @@ import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import { publishFromStore } from './publish.js';
 import { translateRecent } from './translate-step.js';
 import { VERSION } from '../system/version.js';
+import { digestAudience, unsubscribePages, type UnsubscribePages } from './subscribers.js';
 
 export interface DigestDeps {
   readonly config: Config;
@@ -161,7 +162,7 @@ export function createMailer(config: Config, env: NodeJS.ProcessEnv): Mailer {
   });
 }
 
-function composerFor(deps: Pick<DigestDeps, 'config' | 'locale'>, issue: DigestIssue, now: Date): (recipient: Recipient) => OutgoingMessage {
+function composerFor(deps: Pick<DigestDeps, 'config' | 'locale'>, issue: DigestIssue, now: Date, pages: UnsubscribePages | null): (recipient: Recipient) => OutgoingMessage {
   const { config, locale } = deps;
   const pageUrl = issuePageUrl(config.site.url, issue.week);
   const selectOptions = {
@@ -175,17 +176,21 @@ function composerFor(deps: Pick<DigestDeps, 'config' | 'locale'>, issue: DigestI
       from: config.email.from,
       pageUrl,
       unsubscribeUrl: config.email.unsubscribeUrl ?? null,
+      unsubscribePage: pages?.(recipient.address) ?? undefined,
       date: now,
       locale,
     });
 }
 
-/** Every recipient's message, rendered as it would be sent; nothing is sent or recorded. */
-export async function renderDigestMessages(deps: Pick<DigestDeps, 'config' | 'locale' | 'clock'>, issue: DigestIssue): Promise<Array<{ message: OutgoingMessage; bytes: Buffer }>> {
-  const { config } = deps;
-  const compose = composerFor(deps, issue, deps.clock.now());
+/**
+ * Every recipient's message, rendered as it would be sent; nothing is sent or recorded (a recipient
+ * the store has no row for yet shows the letter without its own unsubscribe page).
+ */
+export async function renderDigestMessages(deps: Pick<DigestDeps, 'config' | 'locale' | 'clock' | 'store'> & { env: NodeJS.ProcessEnv }, issue: DigestIssue): Promise<Array<{ message: OutgoingMessage; bytes: Buffer }>> {
+  const { config, store } = deps;
+  const compose = composerFor(deps, issue, deps.clock.now(), unsubscribePages(config, deps.env, store, deps.clock, { create: false }));
   const out: Array<{ message: OutgoingMessage; bytes: Buffer }> = [];
-  for (const recipient of config.email.recipients) {
+  for (const recipient of digestAudience(config, store).recipients) {
     const message = compose(recipient);
     out.push({ message, bytes: await renderMessage(message) });
   }
@@ -202,7 +207,8 @@ export async function sendDigest(
   return withMailer(config, options, async (mailer) => {
     const summary = await sendIssue({
       ...deliveryParts(deps, issue, mailer, options),
-      recipients: config.email.recipients,
+      // The config's recipients and the confirmed sign-ups, never anyone who unsubscribed (issue 23).
+      recipients: digestAudience(config, deps.store).recipients,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return { ...summary, target: mailer.target };
@@ -210,12 +216,12 @@ export async function sendDigest(
 }
 
 /** What sending one issue takes, whether to every recipient or again to one. */
-function deliveryParts(deps: DigestDeps, issue: DigestIssue, mailer: Mailer, options: { sleep?: (ms: number) => Promise<void> }) {
+function deliveryParts(deps: DigestDeps, issue: DigestIssue, mailer: Mailer, options: { env: NodeJS.ProcessEnv; sleep?: (ms: number) => Promise<void> }) {
   return {
     issue,
     digests: deps.store.digests(),
     mailer,
-    compose: composerFor(deps, issue, deps.clock.now()),
+    compose: composerFor(deps, issue, deps.clock.now(), unsubscribePages(deps.config, options.env, deps.store, deps.clock, { create: true })),
     now: () => deps.clock.now(),
     logger: deps.logger,
     retry: deps.config.email.retry,
@@ -258,6 +264,9 @@ export async function resendDigest(
 ): Promise<DeliveryOutcome & { target: string; recipient: string }> {
   const { config } = deps;
   const recipient = configuredRecipient(config, address);
+  if (digestAudience(config, deps.store).left.includes(recipient.address.toLowerCase())) {
+    throw new VeilleError('USAGE', `digest: --to ${address}: this recipient unsubscribed and is never written to again ("veille recipients add" subscribes them again)`);
+  }
   const digests = deps.store.digests();
   const weekId = formatIsoWeek(week);
   const stored = digests.getDigest(weekId);
@@ -281,7 +290,7 @@ export async function resendDigest(
 export async function runScheduledDigest(deps: DigestDeps, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   const built = await buildDigest(deps, { force: false, dryRun: false });
   deps.logger.info({ week: built.range.id, outcome: built.outcome, stories: built.issue?.storyCount ?? 0 }, 'digest built');
-  if (built.issue === null || deps.config.email.recipients.length === 0) return;
+  if (built.issue === null || digestAudience(deps.config, deps.store).recipients.length === 0) return;
   const summary = await sendDigest(deps, built.issue, { env, ...(signal ? { signal } : {}) });
   deps.logger.info(
     { week: built.range.id, sent: summary.sent.length, skipped: summary.skipped.length, uncertain: summary.uncertain.length, failed: summary.failed.length, pending: summary.pending.length },

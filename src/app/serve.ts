@@ -1,7 +1,50 @@
-// Use case "serve": the publish folder over HTTP, as published, with nothing fetched.
-import type { Config } from '../config/load-config.js';
+// Use case "serve": the publish folder over HTTP, as published, with nothing fetched; with
+// server.publicUrl, also the readers' unsubscribe, theme and sign-up routes (issue 23), which read
+// and write the store.
+import { dirname } from 'node:path';
+import { localeOf, type Config } from '../config/load-config.js';
+import type { Clock, Logger } from '../domain/ports.js';
 import { startServer, type RunningServer } from '../publish/server.js';
+import { Store } from '../store/store.js';
+import { createMailer } from './digest.js';
+import { subscriberRoutes } from './subscribers.js';
+import { loadTaxonomyCached } from './taxonomy-cache.js';
 
-export function serveSite(config: Config): Promise<RunningServer> {
-  return startServer({ dir: config.publishDir, host: config.server.host, port: config.server.port });
+export interface ServeOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export async function serveSite(config: Config, options?: ServeOptions): Promise<RunningServer> {
+  const base = { dir: config.publishDir, host: config.server.host, port: config.server.port };
+  if (options === undefined || config.server.publicUrl === undefined) return startServer(base);
+  const taxonomy = loadTaxonomyCached(config.themesFile, dirname(config.storagePath));
+  const store = Store.open(config.storagePath);
+  try {
+    const endpoints = subscriberRoutes({
+      config,
+      env: options.env,
+      store,
+      taxonomy,
+      locale: localeOf(config),
+      clock: options.clock,
+      logger: options.logger,
+      mailer: () => createMailer(config, options.env),
+    });
+    const server = await startServer({ ...base, endpoints });
+    return {
+      ...server,
+      close: async () => {
+        try {
+          await server.close();
+        } finally {
+          store.close();
+        }
+      },
+    };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@
 // Retry-After, its last error without secrets) and the digest deliveries a killed send left
 // uncertain. Reads only: it takes no lock, so that it answers while the worker runs.
 import { readWebSubStatus, type WebSubStatus } from './websub.js';
+import { digestAudience } from './subscribers.js';
 import { localeOf, type Config } from '../config/load-config.js';
 import { leadTelling } from '../domain/story-view.js';
 import { isSameSourceUrl, publicUrl } from '../domain/source-url.js';
@@ -53,6 +54,8 @@ export interface StatusReport {
   readonly notify: readonly NotifyTargetState[];
   /** WebSub (issue 21): pings of the configured hubs, subscriptions to sources' hubs. */
   readonly websub: WebSubStatus;
+  /** Who the digest goes to (issue 23): how many, and the config's recipients who unsubscribed. */
+  readonly recipients: { readonly count: number; readonly unsubscribedInConfig: readonly string[] };
 }
 
 /** Résumés (issue 16): how many stored, rejected, and how many published entries read in another language. */
@@ -72,6 +75,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
   let deferrals: HostDeferral[] = [];
   let sending: Delivery[] = [];
   let fullText: FullTextCounts = { ok: 0, failed: 0, notNeeded: 0, failuresByCode: {} };
+  let recipients: StatusReport['recipients'] = { count: config.email.recipients.length, unsubscribedInConfig: [] };
   let resumes: ResumeStatus = { provider: config.summarize.provider, written: 0, rejected: 0, notInSiteLanguage: 0, published: 0 };
   let notify: NotifyTargetState[] = config.notify.map((target) => ({ name: target.name, delivered: 0, pending: 0, lastSuccessAt: null, failingSince: null, failures: 0, retryAt: null, pausedAt: null, lastError: null }));
 
@@ -85,6 +89,11 @@ export function readStatus(config: Config, now: Date): StatusReport {
     if (store) notify = notifyTargetStates(config, store);
 
     if (store) websub = readWebSubStatus(store);
+
+    if (store) {
+      const audience = digestAudience(config, store);
+      recipients = { count: audience.recipients.length, unsubscribedInConfig: audience.left };
+    }
   } finally {
     store?.close();
   }
@@ -105,7 +114,7 @@ export function readStatus(config: Config, now: Date): StatusReport {
       lastError: record === null ? null : shownError(record),
     };
   });
-  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes, notify, websub };
+  return { now, staleAfterDays, sources, ...splitSending(sending, config.storagePath), fullText, resumes, notify, websub, recipients };
 }
 
 /**

@@ -202,6 +202,34 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     required: { from: 'A', to: 'B' },
   },
+  {
+    name: 'recipients list',
+    synopsis: '',
+    summary: "who gets the digest: email.recipients, sign-ups and who left (when, how)",
+    options: {},
+    positionals: [],
+  },
+  {
+    name: 'recipients add',
+    synopsis: 'ADDRESS [--themes ID,ID]',
+    summary: 'subscribe an address (again), with these themes or all',
+    options: { themes: text },
+    positionals: ['ADDRESS'],
+  },
+  {
+    name: 'recipients remove',
+    synopsis: 'ADDRESS|TOKEN [--mailto]',
+    summary: 'unsubscribe an address (or the token of an unsubscribe mail); --mailto\nrecords that the reader asked by mail',
+    options: { mailto: flag },
+    positionals: ['ADDRESS|TOKEN'],
+  },
+  {
+    name: 'recipients export',
+    synopsis: '',
+    summary: 'print every recipient and change as CSV',
+    options: {},
+    positionals: [],
+  },
 ];
 
 /** The commands that take an action word ("sources add"). */

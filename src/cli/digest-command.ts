@@ -5,6 +5,7 @@ import type { App } from '../app/app.js';
 import { displayPath, type Config } from '../config/load-config.js';
 import { formatIsoWeek, lastCompleteWeek, parseIsoWeek, weekRange, type IsoWeek } from '../digest/iso-week.js';
 import { VeilleError } from '../domain/errors.js';
+import { digestAudience } from '../app/subscribers.js';
 import { buildDigest, configuredRecipient, createMailer, renderDigestMessages, resendDigest, sendDigest, withdrawDigest, type BuildResult } from '../app/digest.js';
 import { formatLocalTime, type Output } from './output.js';
 
@@ -77,15 +78,15 @@ async function buildAndSend(config: Config, app: App, week: IsoWeek | undefined,
   if (!options.dryRun) ctx.output.out(`  ${displayPath(`${config.publishDir}/digests/${issue.week}.html`)}\n`);
   if (options.dryRun) {
     const messages = await renderDigestMessages(app, issue);
-    if (messages.length === 0) ctx.output.out('No recipient in email.recipients.\n');
+    if (messages.length === 0) ctx.output.out('No recipient in email.recipients nor among the sign-ups.\n');
     for (const { message, bytes } of messages) {
       ctx.output.out(`  would send to ${message.to}: "${message.subject}", ${message.messageId}, ${bytes.length} bytes\n`);
     }
     return 0;
   }
   if (!options.send) return 0;
-  if (config.email.recipients.length === 0) {
-    ctx.output.out('No recipient in email.recipients: nothing to send.\n');
+  if (digestAudience(config, app.store).recipients.length === 0) {
+    ctx.output.out('No recipient in email.recipients nor among the sign-ups: nothing to send.\n');
     return 0;
   }
   const summary = await sendDigest(app, issue, { env: ctx.env });

@@ -83,7 +83,7 @@ async function dispatch(ctx: CliContext): Promise<number> {
       return startWorker(loadConfig(configFile), clock, ctx, format);
     }
     case 'serve':
-      return serveOnly(loadConfig(configFile), ctx);
+      return serveOnly(loadConfig(configFile), clock, ctx);
     case 'status': {
       const { runStatusCommand } = await import('./status-command.js');
       return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
@@ -160,6 +160,16 @@ async function dispatch(ctx: CliContext): Promise<number> {
       }
       const text = (value: unknown) => (typeof value === 'string' ? value : '');
       return runStoreCopyCommand(config, { from: text(options.from), to: text(options.to), force: options.force === true }, ctx);
+    }
+    case 'recipients': {
+      const config = loadConfig(configFile);
+      const [{ runRecipientsCommand }, open] = await Promise.all([import('./recipients-command.js'), commandAppOpener(config, 'recipients', clock, ctx)]);
+      const app = open();
+      try {
+        return runRecipientsCommand(app, rest, { themes: typeof options.themes === 'string' ? options.themes : undefined, mailto: options.mailto === true }, ctx.output);
+      } finally {
+        app.close();
+      }
     }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
@@ -279,9 +289,13 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext, format
   }
 }
 
-async function serveOnly(config: Config, ctx: CliContext): Promise<number> {
-  const [{ serveSite }, { displayPath }] = await Promise.all([import('../app/serve.js'), import('../config/load-config.js')]);
-  const server = await serveSite(config);
+async function serveOnly(config: Config, clock: Clock, ctx: CliContext): Promise<number> {
+  const [{ serveSite }, { displayPath }, { createLogger }] = await Promise.all([
+    import('../app/serve.js'),
+    import('../config/load-config.js'),
+    import('../system/logger.js'),
+  ]);
+  const server = await serveSite(config, { env: ctx.env, clock, logger: createLogger(config.log.level, ctx.output.err) });
   ctx.output.err(`veille ${VERSION}: serving ${displayPath(config.publishDir)} at ${server.url} (Ctrl-C stops)\n`);
   await (ctx.stopSignal ?? waitForSignal());
   await server.close();

@@ -10,7 +10,7 @@ import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
 export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
-  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes, notify, websub } = readStatus(config, clock.now());
+  const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes, notify, websub, recipients } = readStatus(config, clock.now());
   if (json) {
     output.out(
       `${JSON.stringify(
@@ -46,6 +46,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
           resumes,
           notify: notify.map((target) => ({ ...target, state: notifyState(target) })),
           websub,
+          recipients,
         },
         null,
         2,
@@ -82,6 +83,11 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   output.out(describeResumes(resumes));
   output.out(describeNotify(notify, zone));
   output.out(describeWebSub(websub, zone));
+  if (recipients.unsubscribedInConfig.length > 0) {
+    output.out(
+      `recipients: ${recipients.count} get the digest; unsubscribed, never written to again though still in email.recipients: ${recipients.unsubscribedInConfig.join(', ')}\n`,
+    );
+  }
   return 0;
 }
 

@@ -51,6 +51,7 @@ export interface Config {
   readonly notify: readonly NotifyTargetConfig[];
   /** publish.websub: the hubs declared in the published feeds, and subscriptions to sources' hubs (issue 21). */
   readonly websub: Readonly<ParsedConfig['publish']['websub']>;
+  readonly subscribe: Readonly<ParsedConfig['subscribe']>;
 }
 
 export type NotifyTargetConfig = NotifyTarget & { readonly timeoutMs: number };
@@ -150,6 +151,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
       timeoutMs: target.timeoutMs,
     })),
     websub: parsed.publish.websub,
+    subscribe: parsed.subscribe,
   };
 }
 

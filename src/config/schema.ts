@@ -353,6 +353,18 @@ export const configSchema = z.strictObject({
         seen.add(target.name);
       });
     }),
+  /**
+   * Public sign-up with double opt-in (issue 23), served with server.publicUrl: GET/POST /subscribe,
+   * a confirmation letter whose link is valid confirmDays. The unsubscribe and confirmation links
+   * are signed with the secret in secretEnv, or else one made on first use and kept in the store.
+   */
+  subscribe: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).optional(),
+      confirmDays: z.number().int().min(1).max(30).default(3),
+    })
+    .prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

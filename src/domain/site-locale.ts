@@ -105,6 +105,47 @@ interface Words {
   /** `veille notify test`: the sample's title and text. */
   readonly notifyTestTitle: string;
   readonly notifyTestText: string;
+  /** The unsubscribe, theme and sign-up pages and the confirmation letter (issue 23). */
+  readonly subscribers: SubscriberWords;
+}
+
+/** Words of the pages veille serves to its readers about their subscription (issue 23). */
+export interface SubscriberWords {
+  readonly unsubscribeTitle: string;
+  readonly unsubscribeQuestion: string;
+  readonly unsubscribeButton: string;
+  readonly changeThemesInstead: string;
+  readonly unsubscribedTitle: string;
+  readonly unsubscribedText: string;
+  readonly themesTitle: string;
+  readonly themesIntro: string;
+  readonly themesLegend: string;
+  readonly saveThemes: string;
+  readonly themesSavedTitle: string;
+  readonly themesSavedText: string;
+  readonly subscribeTitle: string;
+  readonly subscribeIntro: string;
+  readonly addressLabel: string;
+  readonly subscribeButton: string;
+  readonly invalidAddress: string;
+  readonly checkMailboxTitle: string;
+  /** "valable 3 jours": the days already counted in words. */
+  readonly checkMailboxText: (days: string) => string;
+  readonly tooManyTitle: string;
+  readonly tooManyText: string;
+  readonly confirmTitle: string;
+  readonly confirmText: string;
+  readonly confirmButton: string;
+  readonly confirmedTitle: string;
+  readonly confirmedText: string;
+  readonly linkInvalidTitle: string;
+  readonly linkInvalidText: string;
+  readonly day: readonly [string, string];
+  readonly confirmSubject: (siteTitle: string) => string;
+  /** The confirmation letter's paragraphs before and after its link. */
+  readonly confirmLetter: (siteTitle: string, days: string) => readonly [string, string];
+  readonly confirmLink: string;
+  readonly backToSite: string;
 }
 
 export interface DayParts {
@@ -195,6 +236,45 @@ const FRENCH: Words = {
   notifyNewSource: 'Nouvelle source',
   notifyTestTitle: 'Essai de veille',
   notifyTestText: `Si vous lisez ceci, le webhook fonctionne${N}!`,
+  subscribers: {
+    unsubscribeTitle: 'Se désabonner',
+    unsubscribeQuestion: `Ne plus recevoir la lettre hebdomadaire${N}?`,
+    unsubscribeButton: 'Me désabonner',
+    changeThemesInstead: 'Choisir plutôt les thèmes reçus',
+    unsubscribedTitle: 'Désabonnement enregistré',
+    unsubscribedText: 'Aucune autre lettre ne sera envoyée à l’adresse de ce lien.',
+    themesTitle: 'Choisir les thèmes reçus',
+    themesIntro: 'La lettre ne contiendra que les thèmes cochés.',
+    themesLegend: `Thèmes (aucun coché${N}: tous)`,
+    saveThemes: 'Enregistrer',
+    themesSavedTitle: 'Thèmes enregistrés',
+    themesSavedText: 'La prochaine lettre suivra ce choix.',
+    subscribeTitle: 'S’abonner à la lettre hebdomadaire',
+    subscribeIntro: `Une lettre par semaine, par courriel. Un message vous demandera de confirmer${N}: rien d’autre n’est envoyé avant.`,
+    addressLabel: 'Adresse électronique',
+    subscribeButton: 'M’abonner',
+    invalidAddress: `Cette adresse n’est pas valide${N}: vérifiez-la.`,
+    checkMailboxTitle: 'Vérifiez votre messagerie',
+    checkMailboxText: (days) =>
+      `Si cette adresse peut recevoir la lettre, un message vient d’y être envoyé avec un lien de confirmation, valable ${days}. Rien d’autre n’est envoyé avant que ce lien soit suivi.`,
+    tooManyTitle: 'Trop de demandes',
+    tooManyText: 'Trop de demandes sont venues de votre connexion. Réessayez dans une heure.',
+    confirmTitle: 'Confirmer l’abonnement',
+    confirmText: 'Un clic sur le bouton ci-dessous confirme l’abonnement à la lettre hebdomadaire.',
+    confirmButton: 'Confirmer mon abonnement',
+    confirmedTitle: 'Abonnement confirmé',
+    confirmedText: 'La prochaine lettre hebdomadaire vous sera envoyée.',
+    linkInvalidTitle: 'Lien non valide',
+    linkInvalidText: `Ce lien n’est pas valide ou a expiré${N}: vous pouvez refaire la demande.`,
+    day: ['jour', 'jours'],
+    confirmSubject: (siteTitle) => `Confirmez votre abonnement à ${siteTitle}`,
+    confirmLetter: (siteTitle, days) => [
+      `Quelqu’un, sans doute vous, a demandé à recevoir la lettre hebdomadaire de ${siteTitle} à cette adresse. Pour confirmer, suivez ce lien (valable ${days})${N}:`,
+      'Sans confirmation, vous ne recevrez rien et cette adresse ne sera pas gardée.',
+    ],
+    confirmLink: 'Confirmer mon abonnement',
+    backToSite: 'Retour au site',
+  },
 };
 
 const ENGLISH: Words = {
@@ -270,6 +350,45 @@ const ENGLISH: Words = {
   notifyNewSource: 'New source',
   notifyTestTitle: 'veille test',
   notifyTestText: 'If you read this, the webhook works!',
+  subscribers: {
+    unsubscribeTitle: 'Unsubscribe',
+    unsubscribeQuestion: 'Stop receiving the weekly letter?',
+    unsubscribeButton: 'Unsubscribe me',
+    changeThemesInstead: 'Choose the themes you receive instead',
+    unsubscribedTitle: 'Unsubscribed',
+    unsubscribedText: 'No other letter will be sent to the address of this link.',
+    themesTitle: 'Choose the themes you receive',
+    themesIntro: 'The letter will hold the checked themes only.',
+    themesLegend: 'Themes (none checked: all)',
+    saveThemes: 'Save',
+    themesSavedTitle: 'Themes saved',
+    themesSavedText: 'The next letter will follow this choice.',
+    subscribeTitle: 'Subscribe to the weekly letter',
+    subscribeIntro: 'One letter a week, by email. A message will ask you to confirm: nothing else is sent before.',
+    addressLabel: 'Email address',
+    subscribeButton: 'Subscribe me',
+    invalidAddress: 'This address is not valid: please check it.',
+    checkMailboxTitle: 'Check your mailbox',
+    checkMailboxText: (days) =>
+      `If this address can receive the letter, a message has just been sent to it with a confirmation link, valid for ${days}. Nothing else is sent until the link is followed.`,
+    tooManyTitle: 'Too many requests',
+    tooManyText: 'Too many requests came from your connection. Please try again in an hour.',
+    confirmTitle: 'Confirm your subscription',
+    confirmText: 'The button below confirms your subscription to the weekly letter.',
+    confirmButton: 'Confirm my subscription',
+    confirmedTitle: 'Subscription confirmed',
+    confirmedText: 'The next weekly letter will be sent to you.',
+    linkInvalidTitle: 'Link not valid',
+    linkInvalidText: 'This link is not valid or has expired: you may ask again.',
+    day: ['day', 'days'],
+    confirmSubject: (siteTitle) => `Confirm your subscription to ${siteTitle}`,
+    confirmLetter: (siteTitle, days) => [
+      `Someone, probably you, asked to receive the weekly letter of ${siteTitle} at this address. To confirm, follow this link (valid for ${days}):`,
+      'Without confirmation you will receive nothing and this address will not be kept.',
+    ],
+    confirmLink: 'Confirm my subscription',
+    backToSite: 'Back to the site',
+  },
 };
 
 /** `site.language` when the config does not say. */

@@ -13,6 +13,11 @@ export interface ComposeOptions {
   readonly pageUrl: string;
   /** With "{email}" replaced by the recipient's address (URL-encoded). */
   readonly unsubscribeUrl: string | null;
+  /**
+   * This recipient's unsubscribe page on veille's own server (server.publicUrl, issue 23): an opaque
+   * token, never the address; it wins over unsubscribeUrl, and the mailto: subject names the token.
+   */
+  readonly unsubscribePage?: { readonly url: string; readonly token: string } | undefined;
   readonly date: Date;
   /** The site's language: the letter's words and the unsubscribe subject. */
   readonly locale: SiteLocale;
@@ -35,7 +40,10 @@ export function unsubscribeUrlFor(template: string | null, recipient: string): s
   return template === null ? null : template.replaceAll('{email}', encodeURIComponent(recipient));
 }
 
-/** The sender's address, with a subject naming the recipient ("désabonnement lea@example.org"), as a mailto: URI (RFC 6068). */
+/**
+ * The sender's address, with a subject naming the recipient ("désabonnement lea@example.org", or
+ * their unsubscribe token when veille serves the page), as a mailto: URI (RFC 6068).
+ */
 export function unsubscribeMailFor(from: string, recipient: string, locale: SiteLocale): UnsubscribeMail {
   const address = addressOf(from);
   const subject = `${locale.words.unsubscribeSubject} ${recipient}`;
@@ -44,14 +52,16 @@ export function unsubscribeMailFor(from: string, recipient: string, locale: Site
 
 /** `issue` already holds only the recipient's themes (selectThemes). */
 export function composeMessage(issue: DigestIssue, recipient: string, options: ComposeOptions): OutgoingMessage {
-  const unsubscribe = unsubscribeUrlFor(options.unsubscribeUrl, recipient);
-  const mail = unsubscribeMailFor(options.from, recipient, options.locale);
+  const page = options.unsubscribePage;
+  const unsubscribe = page?.url ?? unsubscribeUrlFor(options.unsubscribeUrl, recipient);
+  const mail = unsubscribeMailFor(options.from, page?.token ?? recipient, options.locale);
   // Without a page, the footer says how to stop by mail; with one, its link says it.
   const links = { pageUrl: options.pageUrl, unsubscribeUrl: unsubscribe, unsubscribeMail: unsubscribe === null ? mail : null };
   // RFC 2369 §3.2: a mailto: the list's readers (and their mail clients' "unsubscribe" button) can always use.
   const headers: Record<string, string> = { 'List-Unsubscribe': `<${mail.uri}>` };
   if (unsubscribe !== null) {
-    headers['List-Unsubscribe'] = `<${mail.uri}>, <${unsubscribe}>`;
+    // Veille's own page first: the one-click URI a mail client should prefer (RFC 2369 §2).
+    headers['List-Unsubscribe'] = page !== undefined ? `<${unsubscribe}>, <${mail.uri}>` : `<${mail.uri}>, <${unsubscribe}>`;
     // RFC 8058: the https URI accepts a POST with this body, no confirmation page needed.
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }

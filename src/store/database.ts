@@ -347,6 +347,40 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (hub, topic)
   );
   `,
+  `
+  -- Recipients as state (issue 23): the config's list stays the editor's; sign-ups, theme changes
+  -- and unsubscriptions are kept here, each change with when and how.
+  CREATE TABLE subscribers (
+    id INTEGER PRIMARY KEY,
+    address TEXT NOT NULL UNIQUE,        -- lowercased
+    public_id TEXT NOT NULL UNIQUE,      -- random; the first part of the unsubscribe token
+    epoch INTEGER NOT NULL DEFAULT 0,    -- raised by each re-subscription: older tokens are stale
+    origin TEXT NOT NULL,                -- config, signup or operator
+    state TEXT NOT NULL,                 -- subscribed or unsubscribed
+    themes TEXT,                         -- JSON array; NULL: the config's themes, or all
+    how TEXT NOT NULL,                   -- how the last change was made
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE subscriber_events (
+    id INTEGER PRIMARY KEY,
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,                  -- subscribed, unsubscribed or themes
+    how TEXT NOT NULL,                   -- config, signup, operator, one-click, page or mailto
+    themes TEXT
+  );
+  CREATE INDEX subscriber_events_by_subscriber ON subscriber_events (subscriber_id, id);
+  CREATE TABLE signup_requests (
+    id TEXT PRIMARY KEY,                 -- random; in the confirmation link
+    address TEXT NOT NULL,
+    themes TEXT NOT NULL,                -- JSON array
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    confirmed_at TEXT
+  );
+  CREATE INDEX signup_requests_by_address ON signup_requests (address, created_at);
+  `,
 ];
 
 export function openDatabase(path: string): SqliteDatabase {

@@ -23,6 +23,7 @@ import { WebSubStore } from './websub-store.js';
 import { openPostgres } from './postgres.js';
 import { copyState, type CopyReport } from './store-copy.js';
 import type { StorageLocation } from './storage-location.js';
+import { SubscriberStore } from './subscriber-store.js';
 
 export class Store {
   private sourceStore: SourceStore | null = null;
@@ -34,6 +35,7 @@ export class Store {
   private resumeStore: ResumeStore | null = null;
   private notifyStore: NotifyStore | null = null;
   private webSubStore: WebSubStore | null = null;
+  private subscriberStore: SubscriberStore | null = null;
 
   private constructor(
     private readonly db: Db,
@@ -148,13 +150,18 @@ export class Store {
   notify(): NotifyStore {
     this.notifyStore ??= new NotifyStore(this.db);
     return this.notifyStore;
-
   }
 
   /** WebSub: the hubs sources declare, veille's subscriptions to them, and the pings of its own hubs. */
   websub(): WebSubStore {
     this.webSubStore ??= new WebSubStore(this.db);
     return this.webSubStore;
+  }
+
+  /** Sign-ups, theme changes and unsubscriptions (issue 23), and the secret their links are signed with. */
+  subscribers(): SubscriberStore {
+    this.subscriberStore ??= new SubscriberStore(this.db);
+    return this.subscriberStore;
   }
 
   // Sources (SourceStore).

@@ -10,7 +10,8 @@ import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
 import { scheduleCron, type CronJob } from '../schedule/cron.js';
-import { runScheduledDigest } from '../app/digest.js';
+import { createMailer, runScheduledDigest } from '../app/digest.js';
+import { subscriberRoutes } from '../app/subscribers.js';
 import { createCycleMetrics, recordFullText, recordResumes, recordSourceResult, renderMetrics, renderWebSubMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
 import { notifyTargetStates } from '../app/notify-step.js';
@@ -61,7 +62,11 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
           }) + renderWebSubMetrics(readWebSubStatus(store)),
       }),
     },
-    endpoints: [webSubEndpoint(app, (sourceId, feed) => receivePush(sourceId, feed))],
+    endpoints: [
+      // With server.publicUrl: one-click unsubscribe, themes and sign-up (issue 23).
+      ...subscriberRoutes({ ...app, mailer: () => createMailer(config, app.env) }),
+      webSubEndpoint(app, (sourceId, feed) => receivePush(sourceId, feed)),
+    ],
   });
   logger.info({ url: server.url, publishDir: config.publishDir }, 'serving the publish folder');
   deps.onListening?.(server.url);

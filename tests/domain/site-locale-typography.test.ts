@@ -15,8 +15,17 @@ function everyPhrase(locale: ReturnType<typeof siteLocale>): string[] {
   for (const value of Object.values(words)) {
     if (typeof value === 'string') out.push(value);
     else if (Array.isArray(value)) out.push(...value.map(String));
-    else if (value !== null && typeof value === 'object') out.push(...Object.values(value as Record<string, string>));
+    else if (value !== null && typeof value === 'object') {
+      // A table of words (the theme names, the subscription pages'): its strings and pairs; its functions are called below.
+      for (const inner of Object.values(value as Record<string, unknown>)) {
+        if (typeof inner === 'string') out.push(inner);
+        else if (Array.isArray(inner)) out.push(...inner.map(String));
+      }
+    }
   }
+  const subscribers = locale.words.subscribers;
+  const days = locale.count(3, subscribers.day);
+  out.push(subscribers.checkMailboxText(days), subscribers.confirmSubject('Veille IA'), ...subscribers.confirmLetter('Veille IA', days));
   out.push(
     locale.translatedFrom('en'),
     locale.translatedFrom('qaa'),

@@ -15,6 +15,8 @@ import { Store } from '../../src/store/store.js';
 import { makeDigestProject, NOW, WEEK, type DigestProject } from '../digest/digest-fixture.js';
 import { runCli } from '../helpers/cli.js';
 import { Browser, type AxeViolation } from './browser.js';
+import { siteLocale } from '../../src/domain/site-locale.js';
+import * as readerPages from '../../src/email/subscriber-pages.js';
 
 /** Where the screenshots stay, from one run to the next, for a person to look at. */
 const SCREENSHOTS = resolve(process.env.SCREENSHOT_DIR ?? 'build/screenshots');
@@ -99,6 +101,36 @@ describe('axe-core in headless Chromium', () => {
     // ask a page for its landmarks do not apply to it.
     expect(described(await page.axe(['landmark-one-main', 'region']))).toEqual([]);
   });
+});
+
+/** The pages veille's server shows readers about their subscription (issue 23), in French. */
+function subscriberPages(): Array<[string, string]> {
+  const site = { locale: siteLocale('fr', 'Europe/Paris'), siteTitle: 'Veille IA', siteUrl: 'https://veille.example.org/' };
+  const themes = [
+    { id: 'privacy', label: 'Confidentialité et données personnelles', definition: null },
+    { id: 'security', label: 'Sécurité', definition: null },
+  ];
+  return [
+    ['unsubscribe page', readerPages.unsubscribePage(site, '../preferences/abc')],
+    ['unsubscribed page', readerPages.unsubscribedPage(site)],
+    ['themes page', readerPages.preferencesPage(site, themes, new Set(['privacy']))],
+    ['sign-up form', readerPages.subscribePage(site, themes, { address: '', themes: new Set(), error: false })],
+    ['sign-up form with an error', readerPages.subscribePage(site, themes, { address: 'lea@', themes: new Set(['security']), error: true })],
+    ['check-your-mailbox page', readerPages.checkMailboxPage(site, 3)],
+    ['confirmation page', readerPages.confirmPage(site)],
+    ['invalid link page', readerPages.linkInvalidPage(site)],
+  ];
+}
+
+describe('axe-core on the readers’ subscription pages (issue 23)', () => {
+  it.each(subscriberPages().flatMap(([name, html]) => WIDTHS.map(([device, width, height, scheme]) => [name, device, html, width, height, scheme] as const)))(
+    'finds no violation on the %s (%s)',
+    async (_name, _device, html, width, height, scheme) => {
+      const page = await browser.newPage(width, height, scheme);
+      await page.setContent(html);
+      expect(described(await page.axe())).toEqual([]);
+    },
+  );
 });
 
 describe('the pages fit a 320 px phone', () => {

@@ -212,3 +212,26 @@ export function surfaceViolations(surface: Surface): string[] {
       return [...raw, ...emailViolations(surface.text)];
   }
 }
+
+/**
+ * A page of veille's own server for readers (issue 23: unsubscribe, themes, sign-up): the page
+ * shell above, plus forms that post back to the page itself (no action attribute, method post,
+ * the server's form-action 'self'); one inline `<style>` in the head, no CSP meta (the server sends it).
+ */
+export function formPageViolations(html: string): string[] {
+  const out = htmlViolations(html, 'page').filter((line) => line !== 'page: <style>' && line !== 'page: <form>');
+  const document = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const count = (name: string): number => DomUtils.getElementsByTagName(name, document.children, true).length;
+  if (count('style') !== 1) out.push(`page: ${count('style')} <style> elements`);
+  for (const form of DomUtils.getElementsByTagName('form', document.children, true)) {
+    if (form.attribs.action !== undefined) out.push(`page: <form action="${form.attribs.action}">`);
+    if (form.attribs.method?.toLowerCase() !== 'post') out.push('page: <form> not posted');
+    for (const attribute of ['target', 'enctype']) if (form.attribs[attribute] !== undefined) out.push(`page: <form ${attribute}>`);
+  }
+  const body = DomUtils.getElementsByTagName('body', document.children, true)[0];
+  for (const element of body === undefined ? [] : DomUtils.getElementsByTagName(() => true, body.children, true)) {
+    if (['link', 'meta', 'style'].includes(element.name)) out.push(`page body: <${element.name}>`);
+    if (element.attribs.formaction !== undefined) out.push(`page body: <${element.name} formaction>`);
+  }
+  return out;
+}
