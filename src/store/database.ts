@@ -297,7 +297,6 @@ const MIGRATIONS: readonly string[] = [
     retry_at TEXT,                       -- nothing is sent to the target before then
     paused_at TEXT,                      -- failing for a day: nothing sent until "veille notify test" succeeds
     last_error TEXT
-
   );
   `,
   `

@@ -20,6 +20,14 @@ const KNOWN_TABLES: readonly (readonly [string, string])[] = [
   ['robots_txt', 'origin'],
   ['resumes', 'story_guid'],
   ['resume_spending', 'day'],
+  ['notify_deliveries', 'id'],
+  ['notify_targets', 'name'],
+  ['websub_discovered', 'source_id'],
+  ['websub_subscriptions', 'callback_id'],
+  ['websub_pings', 'hub, topic'],
+  ['subscribers', 'id'],
+  ['subscriber_events', 'id'],
+  ['signup_requests', 'id'],
   // Last: the triggers of the tables above set site.dirty while they are copied.
   ['store_state', 'key'],
 ];
@@ -28,7 +36,7 @@ const KNOWN_TABLES: readonly (readonly [string, string])[] = [
 const OWN_TABLES = new Set(['veille_schema']);
 
 /** Tables whose ids PostgreSQL hands out from a sequence: moved past the copied ids. */
-const IDENTITY_TABLES = ['sources', 'stories'];
+const IDENTITY_TABLES = ['sources', 'stories', 'notify_deliveries', 'subscribers', 'subscriber_events'];
 
 /** Values bound per INSERT: well under both backends' limits (SQLite 32,766, PostgreSQL 65,535). */
 const VALUES_PER_INSERT = 2_000;
