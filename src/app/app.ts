@@ -22,7 +22,6 @@ import { userAgentFor } from '../system/version.js';
 import { configuredTranslator } from './translator.js';
 import type { Summarizer } from '../summarize/summarizer.js';
 import { configuredSummarizer } from './summarizer.js';
-import { limitHeapGrowth } from './heap-growth.js';
 
 /** What the process brings: the clock (VEILLE_NOW), the environment (keys, passwords) and where logs go. */
 export interface AppOptions {
@@ -108,7 +107,6 @@ export function configureApp(config: Config, options: AppOptions): AppSettings {
  * writes take turns through `exclusive`.
  */
 export function openApp(config: Config, options: OpenAppOptions): App {
-  limitHeapGrowth();
   const taxonomy = loadTaxonomyCached(config.themesFile, dirname(config.storagePath));
   const lock = options.worker === true ? acquireLock(config.storagePath, options.command, options.clock.now()) : null;
   let store: Store;
