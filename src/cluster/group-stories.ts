@@ -260,6 +260,98 @@ export function groupItems(
   return assignments;
 }
 
+/**
+ * Which stored items grouping `fresh` reads (issue 15: a cycle held and prepared the whole window,
+ * 17,680 items after an import, to group a few new ones). groupItems reads a stored item only
+ * through a list of the items that hold one key (a page, an outbound link, a title, an LSH band, a
+ * name): a list a fresh item looks up, or the page list of a link of an item that links to a fresh
+ * item's page (linksOneStory). It reads at most the latest maxPostings items of a list, or skips a
+ * list longer than that; so the latest maxPostings + 1 stored holders of each such key, in the
+ * window's order, give the decisions of the whole window.
+ */
+export interface CandidateCollector {
+  /** Takes each stored item of the window, in the order the window is read (first seen, then id). */
+  offer(item: ClusterItem): void;
+  /** The items kept, in the order they were offered. */
+  candidates(): ClusterItem[];
+}
+
+/** The first read of the window: the holders of the keys the fresh items look up. */
+export function collectCandidates(fresh: readonly ClusterItem[], options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): CandidateCollector {
+  const lookups = new Set<string>();
+  for (const item of fresh) {
+    const entry = prepare(item, 0, options);
+    for (const key of keysOf(entry, options)) lookups.add(key);
+    // A fresh item's links are looked up among the stored items' pages.
+    for (const link of entry.links) lookups.add(`u ${link}`);
+    if (entry.storyLink !== null) lookups.add(`o ${entry.storyLink}`);
+  }
+  return holdersOf(lookups, (item) => keysOf(prepare(item, 0, options), options), new Set(), options);
+}
+
+/**
+ * The second read of the window, or null when none is needed: the candidates again, and the holders
+ * of the pages linked by the candidates that link to a fresh item's page.
+ */
+export function collectLinkedPages(
+  fresh: readonly ClusterItem[],
+  candidates: readonly ClusterItem[],
+  options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS,
+): CandidateCollector | null {
+  const freshPages = new Set(fresh.flatMap((item) => (isStoryUrl(item.link) ? [item.link] : [])));
+  const lookups = new Set<string>();
+  for (const item of candidates) {
+    const entry = prepare(item, 0, options);
+    if ([...entry.links].some((link) => freshPages.has(link))) for (const link of entry.links) lookups.add(`u ${link}`);
+  }
+  if (lookups.size === 0) return null;
+  const pinned = new Set(candidates.map((item) => item.id));
+  return holdersOf(lookups, (item) => (isStoryUrl(item.link) ? [`u ${item.link}`] : []), pinned, options);
+}
+
+/** The keys of the lists an item is in (insert in groupItems), each once. */
+function keysOf(entry: Prepared, options: ClusterOptions): string[] {
+  const keys: string[] = [];
+  if (entry.storyLink !== null) keys.push(`u ${entry.storyLink}`);
+  for (const link of entry.links) keys.push(`o ${link}`);
+  if (entry.titleWords >= options.minTitleWords) keys.push(`t ${entry.title}`);
+  for (const band of entry.bands) keys.push(`b ${band}`);
+  for (const name of entry.names) keys.push(`n ${name}`);
+  return keys;
+}
+
+function holdersOf(
+  lookups: ReadonlySet<string>,
+  keysOfItem: (item: ClusterItem) => readonly string[],
+  pinned: ReadonlySet<string>,
+  options: ClusterOptions,
+): CandidateCollector {
+  const limit = options.maxPostings + 1;
+  /** The latest holders of each key looked up, oldest first. */
+  const holders = new Map<string, ClusterItem[]>();
+  /** Each item kept, with the number of lists that keep it (Infinity: pinned); in the order offered. */
+  const kept = new Map<ClusterItem, number>();
+  return {
+    offer(item) {
+      if (pinned.has(item.id)) kept.set(item, Infinity);
+      for (const key of keysOfItem(item)) {
+        if (!lookups.has(key)) continue;
+        let list = holders.get(key);
+        if (list === undefined) holders.set(key, (list = []));
+        list.push(item);
+        kept.set(item, (kept.get(item) ?? 0) + 1);
+        if (list.length > limit) {
+          const dropped = list.shift() as ClusterItem;
+          const count = (kept.get(dropped) as number) - 1;
+          if (count === 0) kept.delete(dropped);
+          else kept.set(dropped, count);
+        }
+      }
+    },
+    candidates: () => [...kept.keys()],
+  };
+}
+
 function prepare(item: ClusterItem, index: number, options: ClusterOptions): Prepared {
   const text =
     (item.textSignature ? decodeTextSignature(item.textSignature) : null) ?? computeTextSignature(item.title, item.summary);

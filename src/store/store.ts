@@ -243,13 +243,12 @@ export class Store {
 
   // Stories (StoryStore).
 
-  /** True when an item waits for the cluster stage (stored and not yet in a story). */
-  hasUngroupedItems(): boolean {
-    return prepared<[], unknown>(this.db, 'SELECT 1 FROM items WHERE story_id IS NULL LIMIT 1').get() !== undefined;
+  listUngroupedItems(): ClusterItem[] {
+    return this.stories().listUngroupedItems();
   }
 
-  listGroupingItems(since: string): { stored: ClusterItem[]; fresh: ClusterItem[] } {
-    return this.stories().listGroupingItems(since);
+  eachGroupedSince(since: string, visit: (item: ClusterItem) => void): void {
+    this.stories().eachGroupedSince(since, visit);
   }
 
   applyStoryAssignments(assignments: readonly Omit<StoryAssignment, 'reasons'>[], now: string): void {

@@ -26,6 +26,25 @@ function withFullTextLinks(links: string[], fullTextLinks: string | null, itemId
   return [...links, ...readStringList(fullTextLinks, itemId, 'full text links').filter((link) => !seen.has(link))];
 }
 
+const GROUPING_COLUMNS = `id, source_id, link, links, title, summary, language, published_at, story_id, text_signature,
+  (SELECT f.links FROM item_full_texts f WHERE f.item_id = items.id AND f.state = 'ok') AS full_text_links`;
+
+function toClusterItem(row: GroupingRow): ClusterItem {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    link: row.link,
+    // The article page's links too: a teaser rarely names the article it retells.
+    links: withFullTextLinks(readStringList(row.links, row.id, 'links'), row.full_text_links, row.id),
+    title: row.title,
+    summary: row.summary,
+    language: row.language,
+    publishedAt: row.published_at,
+    storyId: row.story_id,
+    textSignature: row.text_signature,
+  };
+}
+
 interface StoryHeadRow {
   story_id: number | null;
   item_id: string;
@@ -41,34 +60,24 @@ export class StoryStore {
     return prepared<P, R>(this.db, sql);
   }
 
-  /** Items to group: the stored ones grouped since `since` (first seen or published), and every ungrouped one. */
-  listGroupingItems(since: string): { stored: ClusterItem[]; fresh: ClusterItem[] } {
+  /** Items waiting for the cluster stage (stored and not yet in a story). */
+  listUngroupedItems(): ClusterItem[] {
+    return this.statement<[], GroupingRow>(`SELECT ${GROUPING_COLUMNS} FROM items WHERE story_id IS NULL ORDER BY first_seen_at, id`)
+      .all()
+      .map(toClusterItem);
+  }
+
+  /**
+   * Hands each grouped item first seen or published since `since` to `visit`, in the order they were
+   * first seen, one row at a time: the caller keeps what it needs, never the whole window (issue 15).
+   */
+  eachGroupedSince(since: string, visit: (item: ClusterItem) => void): void {
     const rows = this.statement<{ since: string }, GroupingRow>(
-        `SELECT id, source_id, link, links, title, summary, language, published_at, story_id, text_signature,
-           (SELECT f.links FROM item_full_texts f WHERE f.item_id = items.id AND f.state = 'ok') AS full_text_links FROM items
-         WHERE story_id IS NULL OR published_at >= @since OR first_seen_at >= @since
-         ORDER BY first_seen_at, id`,
-      )
-      .all({ since });
-    const stored: ClusterItem[] = [];
-    const fresh: ClusterItem[] = [];
-    for (const row of rows) {
-      const item: ClusterItem = {
-        id: row.id,
-        sourceId: row.source_id,
-        link: row.link,
-        // The article page's links too: a teaser rarely names the article it retells.
-        links: withFullTextLinks(readStringList(row.links, row.id, 'links'), row.full_text_links, row.id),
-        title: row.title,
-        summary: row.summary,
-        language: row.language,
-        publishedAt: row.published_at,
-        storyId: row.story_id,
-        textSignature: row.text_signature,
-      };
-      (row.story_id === null ? fresh : stored).push(item);
-    }
-    return { stored, fresh };
+      `SELECT ${GROUPING_COLUMNS} FROM items
+       WHERE story_id IS NOT NULL AND (published_at >= @since OR first_seen_at >= @since)
+       ORDER BY first_seen_at, id`,
+    ).iterate({ since });
+    for (const row of rows) visit(toClusterItem(row));
   }
 
   /** Records the grouping: new stories, items joining stories, younger stories merged into older ones. */

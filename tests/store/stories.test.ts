@@ -63,12 +63,32 @@ describe(`stories in the store (${backend.name})`, () => {
     const { store, aihub } = openStore();
     save(store, aihub, [item('recap'), item('other', { title: 'Something else entirely' })]);
     groupStoredStories(store, new Date(NOW));
-    const read = vi.spyOn(store, 'listGroupingItems');
+    const read = vi.spyOn(store, 'eachGroupedSince');
     expect(groupStoredStories(store, new Date(NOW))).toEqual({ grouped: 0, joined: 0, merged: 0 });
     expect(read).not.toHaveBeenCalled();
     save(store, aihub, [item('new')]);
     expect(groupStoredStories(store, new Date(NOW))).toMatchObject({ grouped: 1 });
     expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('a new page that a stored item links to, beside a page of its own story, stays alone: the window read bounded reads that page too (issue 15)', () => {
+    const { store, aihub, blog } = openStore();
+    save(store, aihub, [item('page', { title: 'kiwi orchard pruning notes', summary: 'about kiwi pruning only' })]);
+    groupStoredStories(store, new Date(NOW));
+    // The blog's post links to that page and to one not yet seen: it joins the page's story.
+    save(store, blog, [
+      item('post', {
+        title: 'lime grafting diary entries',
+        summary: 'about lime grafting only',
+        links: ['https://example.org/page', 'https://example.org/later'],
+        publishedAt: '2026-11-25T09:00:00Z',
+      }),
+    ]);
+    expect(groupStoredStories(store, new Date(NOW))).toEqual({ grouped: 1, joined: 1, merged: 0 });
+    // The page it links to appears: the post covers two pages, so it joins neither to the other.
+    save(store, aihub, [item('later', { title: 'quince frost warnings tonight', summary: 'about quince frost only', publishedAt: '2026-11-25T10:00:00Z' })]);
+    expect(groupStoredStories(store, new Date(NOW))).toEqual({ grouped: 1, joined: 0, merged: 0 });
+    expect(store.recentStories(10).map((story) => story.members.map((member) => member.id).sort())).toEqual([['later'], ['page', 'post']]);
   });
 
   it('when a new item bridges two stories, the older story and its GUID stay', () => {
@@ -115,7 +135,7 @@ describe(`text signatures in the store (${backend.name})`, () => {
   it('are stored with the item and given back for grouping; an edit without one clears it', () => {
     const { store, aihub } = openStore();
     store.saveItems(aihub, [{ item: item('a'), themes: [], textSignature: signature }], NOW);
-    const stored = () => store.listGroupingItems('2026-11-01T00:00:00Z').fresh.find((entry) => entry.id === 'a');
+    const stored = () => store.listUngroupedItems().find((entry) => entry.id === 'a');
     expect(Uint8Array.from(stored()?.textSignature ?? [])).toEqual(signature);
     // An edit upstream changes title or summary: the old signature no longer describes them.
     store.saveItems(aihub, [{ item: item('a', { title: 'Edited' }), themes: [] }], NOW);
