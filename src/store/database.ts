@@ -483,6 +483,10 @@ class SqliteStatement {
     return this.statement.all(...params);
   }
 
+  iterate(...params: unknown[]): IterableIterator<unknown> {
+    return this.statement.iterate(...params);
+  }
+
   values(...params: unknown[]): unknown[][] {
     this.rawStatement ??= this.statement.database.prepare(this.statement.source).raw(true);
     return this.rawStatement.all(...params) as unknown[][];

@@ -17,6 +17,8 @@ export interface Statement<P extends unknown[] | {} = unknown[], R = unknown> {
   run(...params: Params<P>): RunResult;
   get(...params: Params<P>): R | undefined;
   all(...params: Params<P>): R[];
+  /** The rows one at a time: SQLite reads each as it is asked for; PostgreSQL's bridge hands over the answer it received whole. */
+  iterate(...params: Params<P>): IterableIterator<R>;
   /** Rows as arrays of values, in the order of the SELECT's columns. */
   values(...params: Params<P>): unknown[][];
 }

@@ -420,6 +420,10 @@ class PostgresStatement {
     return this.bridge.query(this.text, this.bind(params), { name: this.name }).rows;
   }
 
+  iterate(...params: unknown[]): IterableIterator<unknown> {
+    return this.all(...params)[Symbol.iterator]();
+  }
+
   values(...params: unknown[]): unknown[][] {
     return this.bridge.query(this.text, this.bind(params), { arrays: true }).rows as unknown[][];
   }
