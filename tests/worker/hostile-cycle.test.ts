@@ -178,9 +178,14 @@ describe('runCycle against hostile servers', () => {
     expect(codeOf(first.results.get(feedUrl(name)))).toBe(code);
   });
 
-  it('finishes within the longest timeout and a margin, every source accounted for', () => {
+  it('accounts for every source', () => {
     expect(first.summary.due).toBe(HOSTILE.length + 3);
     expect(first.results.size).toBe(HOSTILE.length + 3);
+  });
+
+  // A wall-clock bound: checked by `npm run test:stress` (which runs this file on a quiet machine,
+  // one file at a time), not by the default suite, where other tests share the cores.
+  it.runIf(process.env.VEILLE_TIMING_CHECKS === '1')('finishes within the longest timeout and a margin', () => {
     expect(firstMs).toBeLessThan(LIMITS.headersTimeoutMs + LIMITS.bodyTimeoutMs + MARGIN_MS);
   });
 
