@@ -80,7 +80,7 @@ async function dispatch(ctx: CliContext): Promise<number> {
     }
     case 'start': {
       const format = (await logFormatOption(options['log-format'], command)) ?? (ctx.output.isTerminal ? 'text' : 'json');
-      return startWorker(loadConfig(configFile), clock, ctx, format);
+      return startWorker(loadConfig(configFile), clock, ctx, format, roleOption(options.role));
     }
     case 'serve':
       return serveOnly(loadConfig(configFile), ctx);
@@ -231,7 +231,7 @@ export function formatSummary(summary: CycleSummary, publishDir: string): string
   );
 }
 
-async function startWorker(config: Config, clock: Clock, ctx: CliContext, format: LogFormat): Promise<number> {
+async function startWorker(config: Config, clock: Clock, ctx: CliContext, format: LogFormat, role: 'fetch' | 'publish' | 'all'): Promise<number> {
   const [{ openApp }, { runWorker }, { createLogger }, { displayPath }] = await Promise.all([
     import('../app/app.js'),
     import('../worker/worker.js'),
@@ -239,6 +239,25 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext, format
     import('../config/load-config.js'),
   ]);
   const logger = createLogger(config.log.level, ctx.output.err, format);
+  if (role !== 'all' || config.storageUrl !== null) {
+    if (config.storageUrl === null) {
+      throw new VeilleError('USAGE', `start: --role ${role} needs storage.url (a PostgreSQL shared by the processes); with SQLite, start runs every role in one process`);
+    }
+    // Several processes share the database: no data folder lock (the publisher is elected instead).
+    const { runRoles } = await import('../worker/roles.js');
+    const shared = openApp(config, { command: `start --role ${role}`, clock, env: ctx.env, logger });
+    try {
+      await runRoles({
+        app: shared,
+        role,
+        stopSignal: ctx.stopSignal ?? waitForSignal(),
+        onListening: (url) => ctx.output.err(`veille ${VERSION}: role ${role}, /metrics at ${url}metrics (Ctrl-C stops)\n`),
+      });
+      return 0;
+    } finally {
+      shared.close();
+    }
+  }
   const app = openApp(config, { command: 'start', clock, env: ctx.env, logger, worker: true });
   try {
     await runWorker({
@@ -259,6 +278,13 @@ async function serveOnly(config: Config, ctx: CliContext): Promise<number> {
   await (ctx.stopSignal ?? waitForSignal());
   await server.close();
   return 0;
+}
+
+/** `--role`: fetch, publish or all (the default). */
+function roleOption(value: string | boolean | undefined): 'fetch' | 'publish' | 'all' {
+  if (value === undefined) return 'all';
+  if (value === 'fetch' || value === 'publish' || value === 'all') return value;
+  throw new VeilleError('USAGE', `start: --role "${String(value)}": expected fetch, publish or all`);
 }
 
 function waitForSignal(): Promise<void> {

@@ -27,6 +27,8 @@ export interface Config {
   /** Absolute paths, resolved from the config file's folder. */
   readonly themesFile: string;
   readonly storagePath: string;
+  /** PostgreSQL shared by several processes (storage.url), its password read from storage.passwordEnv; null: SQLite alone. */
+  readonly storageUrl: { readonly url: string; readonly passwordEnv: string | null } | null;
   readonly publishDir: string;
   readonly maxItems: number;
   readonly server: Readonly<ParsedConfig['server']>;
@@ -39,6 +41,7 @@ export interface Config {
   readonly log: Readonly<ParsedConfig['log']>;
   readonly fullText: Readonly<ParsedConfig['fullText']>;
   readonly summarize: Readonly<ParsedConfig['summarize']>;
+  readonly roles: Readonly<ParsedConfig['roles']>;
 }
 
 /** The words, numbers and dates readers see: `site.language` in `site.timezone`. */
@@ -108,6 +111,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     sources,
     themesFile: resolve(folder, parsed.themes),
     storagePath: resolve(folder, parsed.storage.path),
+    storageUrl: parsed.storage.url === undefined ? null : { url: parsed.storage.url, passwordEnv: parsed.storage.passwordEnv ?? null },
     publishDir: resolve(folder, parsed.publish.dir),
     maxItems: parsed.publish.maxItems,
     server: parsed.server,
@@ -120,6 +124,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     log: parsed.log,
     fullText: parsed.fullText,
     summarize: parsed.summarize,
+    roles: parsed.roles,
   };
 }
 

@@ -206,7 +206,14 @@ export const configSchema = z.strictObject({
   site: siteSchema.prefault({}),
   sources: z.union([z.array(sourceSchema), z.strictObject({ opml: z.string().min(1) })]).default([]),
   themes: z.string().min(1).default('themes.yaml'),
-  storage: z.strictObject({ path: z.string().min(1).default('../data/veille.db') }).prefault({}),
+  storage: z
+    .strictObject({
+      path: z.string().min(1).default('../data/veille.db'),
+      /** PostgreSQL (issue 20): the shared database of several processes (`veille start --role`); its password from passwordEnv. */
+      url: z.string().regex(/^postgres(?:ql)?:\/\//, 'a postgres:// URL').optional(),
+      passwordEnv: z.string().min(1).optional(),
+    })
+    .prefault({}),
   publish: z
     .strictObject({
       dir: z.string().min(1).default('../public'),
@@ -251,6 +258,15 @@ export const configSchema = z.strictObject({
     .prefault({}),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
   summarize: summarizeSchema.prefault({}),
+  /** Several processes on one PostgreSQL (storage.url, `veille start --role`, issue 20). */
+  roles: z
+    .strictObject({
+      /** A fetch job whose worker is silent this long (it died) is taken again by another worker. */
+      jobLeaseSeconds: z.number().int().min(2).max(3600).default(120),
+      /** How often a standby publisher tries to take over (and the publisher checks its session). */
+      electionRetrySeconds: z.number().int().min(1).max(60).default(10),
+    })
+    .prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
