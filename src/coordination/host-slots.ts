@@ -3,7 +3,7 @@
 // (veille_take_host_slot), leased: a worker that dies holding one frees it when the lease ends.
 // Waits are bounded: a host busy past maxWaitMs is an error of that fetch, never a hang.
 import { randomUUID } from 'node:crypto';
-import { VeilleError } from '../domain/errors.js';
+import { describeError, VeilleError } from '../domain/errors.js';
 import type { SqlPool } from './postgres.js';
 
 export interface SharedHostLimits {
@@ -22,6 +22,8 @@ export interface SharedHostLimiter {
 
 /** Polling step while a host's slots are all taken (a slot frees when a fetch ends, ~100 ms on loopback). */
 const BUSY_POLL_MS = 25;
+/** Between tries while the database does not answer. */
+const UNREACHABLE_RETRY_MS = 500;
 
 export function createSharedHostLimiter(pool: SqlPool, holder: string, limits: SharedHostLimits): SharedHostLimiter {
   const concurrency = Math.max(1, Math.floor(limits.perHostConcurrency));
@@ -30,19 +32,28 @@ export function createSharedHostLimiter(pool: SqlPool, holder: string, limits: S
       const slot = randomUUID();
       const started = performance.now();
       for (let attempt = 0; ; attempt += 1) {
-        const [row] = await pool.query<{ wait: number }>('SELECT veille_take_host_slot($1, $2, $3, $4, $5, $6) AS wait', [
-          host,
-          slot,
-          holder,
-          concurrency,
-          limits.perHostDelayMs,
-          limits.leaseMs,
-        ]);
-        const wait = Number(row?.wait ?? -1);
+        let wait: number;
+        let lastError: unknown = null;
+        try {
+          const [row] = await pool.query<{ wait: number }>('SELECT veille_take_host_slot($1, $2, $3, $4, $5, $6) AS wait', [
+            host,
+            slot,
+            holder,
+            concurrency,
+            limits.perHostDelayMs,
+            limits.leaseMs,
+          ]);
+          wait = Number(row?.wait ?? -1);
+        } catch (error) {
+          // The database restarting: the fetch waits for it (bounded like a busy host), it is no failure of the source.
+          lastError = error;
+          wait = UNREACHABLE_RETRY_MS;
+        }
         if (wait === 0) break;
         const waited = performance.now() - started;
         if (waited >= limits.maxWaitMs) {
-          throw new VeilleError('COORDINATION_FAILED', `coordination: no slot on ${host} after ${Math.round(waited)} ms (${attempt + 1} tries); the source stays due`);
+          const why = lastError === null ? '' : ` (the database: ${describeError(lastError)})`;
+          throw new VeilleError('COORDINATION_FAILED', `coordination: no slot on ${host} after ${Math.round(waited)} ms (${attempt + 1} tries)${why}`, { cause: lastError });
         }
         await sleep(Math.min(wait > 0 ? Math.ceil(wait) : BUSY_POLL_MS, limits.maxWaitMs - waited));
       }

@@ -46,7 +46,6 @@ export async function openJobQueue(settings: QueueSettings): Promise<JobQueue> {
     // The lease's check: an expired job goes back to the queue within a beat of its lease.
     maintenanceIntervalSeconds: Math.max(1, Math.min(30, Math.floor(settings.leaseSeconds / 2))),
     archiveCompletedAfterSeconds: 3600,
-    monitorStateIntervalSeconds: undefined,
   });
   // The database going away (a restart) is told here and retried by pg-boss's own loops.
   boss.on('error', (error: Error) => settings.logger.warn({ err: describeError(error) }, 'coordination: job queue error (retried)'));
@@ -78,11 +77,18 @@ export async function openJobQueue(settings: QueueSettings): Promise<JobQueue> {
 }
 
 async function ensureQueue(boss: PgBoss, leaseSeconds: number): Promise<void> {
-  if ((await boss.getQueue(FETCH_QUEUE)) !== null) return;
-  try {
-    await boss.createQueue(FETCH_QUEUE, { name: FETCH_QUEUE, policy: 'stately', expireInSeconds: leaseSeconds, retryLimit: 5, retryDelay: 5 });
-  } catch (error) {
-    // Another process created it at the same moment.
-    if ((await boss.getQueue(FETCH_QUEUE)) === null) throw error;
+  // Processes starting at once may create it together: one wins, the others (a deadlock or a
+  // duplicate key) find it on the next try.
+  for (let attempt = 1; ; attempt += 1) {
+    if ((await boss.getQueue(FETCH_QUEUE)) !== null) return;
+    try {
+      await boss.createQueue(FETCH_QUEUE, { name: FETCH_QUEUE, policy: 'stately', expireInSeconds: leaseSeconds, retryLimit: 5, retryDelay: 1 });
+      return;
+    } catch (error) {
+      if (attempt >= QUEUE_CREATE_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
   }
 }
+
+const QUEUE_CREATE_TRIES = 10;

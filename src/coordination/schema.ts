@@ -21,7 +21,7 @@ const STATEMENTS = [
      publishing boolean NOT NULL DEFAULT false)`,
   `CREATE TABLE IF NOT EXISTS veille_hosts (
      host text PRIMARY KEY,
-     last_start_at timestamptz NOT NULL DEFAULT '-infinity')`,
+     last_start_at timestamptz)`,
   `CREATE TABLE IF NOT EXISTS veille_host_slots (
      id uuid PRIMARY KEY,
      host text NOT NULL REFERENCES veille_hosts (host) ON DELETE CASCADE,
@@ -47,7 +47,7 @@ const STATEMENTS = [
      IF v_running >= p_concurrency THEN
        RETURN -1;
      END IF;
-     v_wait := extract(epoch FROM (v_last + p_delay_ms * interval '1 millisecond' - v_now)) * 1000;
+     v_wait := coalesce(extract(epoch FROM (v_last + p_delay_ms * interval '1 millisecond' - v_now)) * 1000, 0);
      IF v_wait > 0 THEN
        RETURN v_wait;
      END IF;

@@ -45,6 +45,14 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
   if (config.storageUrl === null) {
     throw new VeilleError('USAGE', `start: --role ${role} needs a shared PostgreSQL (storage.url in the config); with SQLite, veille start runs everything in one process`);
   }
+  const fetchMaxMs = config.fetch.connectTimeoutMs + config.fetch.headersTimeoutMs + config.fetch.bodyTimeoutMs;
+  if (config.roles.jobLeaseSeconds * 1000 <= fetchMaxMs) {
+    // A job (and its host slot) taken again while its fetch may still run would fetch the source twice at once.
+    throw new VeilleError(
+      'CONFIG_INVALID',
+      `config: roles.jobLeaseSeconds (${config.roles.jobLeaseSeconds}) must exceed a fetch's longest run, fetch.connectTimeoutMs + headersTimeoutMs + bodyTimeoutMs (${fetchMaxMs / 1000} s)`,
+    );
+  }
   const connection = connectionString(config.storageUrl, app.env);
   const pool = openPool(connection, Math.max(4, Math.ceil(config.fetch.concurrency / 2)));
   await untilReachable(() => ensureCoordinationSchema(pool), logger);
@@ -148,8 +156,8 @@ function sharedLimiter(app: App, pool: SqlPool, holder: string): HostLimiter {
   const shared = createSharedHostLimiter(pool, holder, {
     perHostConcurrency: fetch.perHostConcurrency,
     perHostDelayMs: fetch.perHostDelayMs,
-    // A slot outlives a dead holder by the longest a fetch may take, then some.
-    leaseMs: fetch.connectTimeoutMs + fetch.headersTimeoutMs + fetch.bodyTimeoutMs,
+    // A dead holder's slot is free again when its job is taken again (a fetch never runs longer: checked at start).
+    leaseMs: app.config.roles.jobLeaseSeconds * 1000,
     maxWaitMs: HOST_WAIT_MS,
   });
   return { run: (url, task) => local.run(url, () => shared.run(readHostKey(url), task)) };

@@ -6,12 +6,15 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 const BIN = process.env.VEILLE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 export interface PgCluster {
   readonly url: string;
   readonly port: number;
+  /** A new empty database on the cluster (one per test: nothing shared but the server); its URL. */
+  createDatabase(name: string): Promise<string>;
   /** Stops the server (fast shutdown: sessions are cut, as when the database restarts) and starts it again. */
   restart(pauseMs?: number): Promise<void>;
   stopServer(): void;
@@ -48,6 +51,17 @@ export async function startPgCluster(): Promise<PgCluster> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    async createDatabase(name) {
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`pg-cluster: bad database name ${name}`);
+      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
     startServer,
     stopServer,
     async restart(pauseMs = 0) {
