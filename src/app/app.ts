@@ -111,7 +111,7 @@ export function openApp(config: Config, options: OpenAppOptions): App {
   const lock = options.worker === true ? acquireLock(config.storagePath, options.command, options.clock.now()) : null;
   let store: Store;
   try {
-    store = Store.open(config.storagePath);
+    store = Store.open(config.storage);
   } catch (error) {
     lock?.release();
     throw error;

@@ -117,7 +117,7 @@ export function describeNoFeed(contentType: string | null, text: string): string
 }
 
 function storedSiteUrls(config: Config): Map<string, string> {
-  const store = Store.openIfExists(config.storagePath);
+  const store = Store.openIfExists(config.storage);
   if (!store) return new Map();
   try {
     return new Map(

@@ -60,7 +60,7 @@ export interface ResumeStatus {
 
 export function readStatus(config: Config, now: Date): StatusReport {
   const specs = resolveSources(config);
-  const store = Store.openIfExists(config.storagePath); // none before the first run
+  const store = Store.openIfExists(config.storage); // none before the first run
   let stored: SourceRecord[] = [];
   let deferrals: HostDeferral[] = [];
   let sending: Delivery[] = [];

@@ -27,7 +27,7 @@ export interface StoryView {
 }
 
 export function listStories(config: Config, since: Date, clock: Clock = { now: () => new Date() }): StoryView[] {
-  const store = Store.openIfExists(config.storagePath); // none before the first run
+  const store = Store.openIfExists(config.storage); // none before the first run
   let stories: StoredStory[] = [];
   let sourceNames = new Map<number, string>();
   const resumes = new Map<string, ResumeView>();

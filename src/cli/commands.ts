@@ -177,6 +177,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {},
     positionals: [],
   },
+  {
+    name: 'migrate',
+    synopsis: '',
+    summary: "create or upgrade the store's schema (storage.path or storage.url) and say\nwhat was done",
+    options: {},
+    positionals: [],
+  },
+  {
+    name: 'store copy',
+    synopsis: '--from A --to B [--force]',
+    summary:
+      'copy every row of one store into another (A, B: a SQLite file or a\n' +
+      'postgres:// URL): same ids, GUIDs and delivery log; a target holding rows\n' +
+      'is refused unless --force, which replaces them',
+    options: { from: { type: 'string', value: 'a SQLite file or a postgres:// URL' }, to: { type: 'string', value: 'a SQLite file or a postgres:// URL' }, force: flag },
+    positionals: [],
+    required: { from: 'A', to: 'B' },
+  },
 ];
 
 /** The commands that take an action word ("sources add"). */

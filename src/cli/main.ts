@@ -140,6 +140,22 @@ async function dispatch(ctx: CliContext): Promise<number> {
       const [{ runSummarizeCommand }, open] = await Promise.all([import('./summarize-command.js'), commandAppOpener(config, 'summarize', clock, ctx)]);
       return runSummarizeCommand(config, { story: options.story ?? '', dryRun: options['dry-run'] === true, json: options.json === true }, { output: ctx.output, open });
     }
+    case 'migrate': {
+      const { runMigrateCommand } = await import('./store-command.js');
+      return runMigrateCommand(loadConfig(configFile), ctx);
+    }
+    case 'store': {
+      const { runStoreCopyCommand } = await import('./store-command.js');
+      // The config only lends its storage.passwordEnv to its own URL: a copy needs none.
+      let config: Config | null = null;
+      try {
+        config = loadConfig(configFile);
+      } catch (error) {
+        if (!isVeilleError(error, 'CONFIG_NOT_FOUND')) throw error;
+      }
+      const text = (value: unknown) => (typeof value === 'string' ? value : '');
+      return runStoreCopyCommand(config, { from: text(options.from), to: text(options.to), force: options.force === true }, ctx);
+    }
     default:
       throw new VeilleError('USAGE', `unknown command "${command}"\nRun "veille --help" for the commands.`);
   }
@@ -239,8 +255,8 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext, format
     import('../config/load-config.js'),
   ]);
   const logger = createLogger(config.log.level, ctx.output.err, format);
-  if (role !== 'all' || config.storageUrl !== null) {
-    if (config.storageUrl === null) {
+  if (role !== 'all' || config.storage.kind === 'postgres') {
+    if (config.storage.kind !== 'postgres') {
       throw new VeilleError('USAGE', `start: --role ${role} needs storage.url (a PostgreSQL shared by the processes); with SQLite, start runs every role in one process`);
     }
     // Several processes share the database: no data folder lock (the publisher is elected instead).

@@ -7,10 +7,14 @@ import type { z } from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import { siteLocale, type SiteLocale } from '../domain/site-locale.js';
 import type { SourceSpec } from '../domain/types.js';
+import type { StorageLocation } from '../store/storage-location.js';
 import { didYouMean } from '../system/did-you-mean.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/veille.yaml';
+
+/** storage.path when the config names none, from the config file's folder. */
+const DEFAULT_STORAGE_PATH = '../data/veille.db';
 
 /** A config needs few aliases, if any; yaml's own default, said here so that it stays. */
 const MAX_ALIAS_COUNT = 100;
@@ -26,9 +30,10 @@ export interface Config {
   readonly sources: SourceList;
   /** Absolute paths, resolved from the config file's folder. */
   readonly themesFile: string;
+  /** The SQLite file; with storage.url, where the data folder (locks, caches) is. */
   readonly storagePath: string;
-  /** PostgreSQL shared by several processes (storage.url), its password read from storage.passwordEnv; null: SQLite alone. */
-  readonly storageUrl: { readonly url: string; readonly passwordEnv: string | null } | null;
+  /** Where the state is: storage.path (SQLite, the default) or storage.url (PostgreSQL). */
+  readonly storage: StorageLocation;
   readonly publishDir: string;
   readonly maxItems: number;
   readonly server: Readonly<ParsedConfig['server']>;
@@ -110,8 +115,11 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     site: parsed.site,
     sources,
     themesFile: resolve(folder, parsed.themes),
-    storagePath: resolve(folder, parsed.storage.path),
-    storageUrl: parsed.storage.url === undefined ? null : { url: parsed.storage.url, passwordEnv: parsed.storage.passwordEnv ?? null },
+    storagePath: resolve(folder, parsed.storage.path ?? DEFAULT_STORAGE_PATH),
+    storage:
+      parsed.storage.url === undefined
+        ? { kind: 'sqlite', path: resolve(folder, parsed.storage.path ?? DEFAULT_STORAGE_PATH) }
+        : { kind: 'postgres', url: parsed.storage.url, passwordEnv: parsed.storage.passwordEnv ?? null },
     publishDir: resolve(folder, parsed.publish.dir),
     maxItems: parsed.publish.maxItems,
     server: parsed.server,

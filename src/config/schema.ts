@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_SITE_LANGUAGE } from '../domain/site-locale.js';
 import { explainCronExpression } from '../schedule/cron.js';
+import { checkPostgresUrl } from '../store/storage-location.js';
 
 const httpUrl = z.string().refine(isHttpUrl, { message: 'expected an http(s) URL' });
 
@@ -202,18 +203,38 @@ const summarizeSchema = z
     if (value.minWords > value.maxWords) context.addIssue({ code: 'custom', path: ['minWords'], message: `expected at most maxWords (${value.maxWords})` });
   });
 
+/**
+ * The state: a SQLite file (`path`, the default) or a PostgreSQL database (`url`, its password in
+ * the environment variable `passwordEnv`, never in the file). The SQLite path also places the
+ * data folder (locks, caches) when the state is in PostgreSQL.
+ */
+const storageSchema = z
+  .strictObject({
+    path: z.string().min(1).optional(),
+    url: z
+      .string()
+      .superRefine((value, context) => {
+        const problem = checkPostgresUrl(value);
+        if (problem !== null) context.addIssue({ code: 'custom', message: `expected postgres://user@host:port/database: ${problem}` });
+      })
+      .optional(),
+    passwordEnv: envName.optional(),
+  })
+  .superRefine((value, context) => {
+    if (value.url !== undefined && value.path !== undefined) {
+      context.addIssue({ code: 'custom', path: ['url'], message: 'give path (SQLite) or url (PostgreSQL), not both' });
+    }
+    if (value.passwordEnv !== undefined && value.url === undefined) {
+      context.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'only used with url (PostgreSQL)' });
+    }
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   site: siteSchema.prefault({}),
   sources: z.union([z.array(sourceSchema), z.strictObject({ opml: z.string().min(1) })]).default([]),
   themes: z.string().min(1).default('themes.yaml'),
-  storage: z
-    .strictObject({
-      path: z.string().min(1).default('../data/veille.db'),
-      /** PostgreSQL (issue 20): the shared database of several processes (`veille start --role`); its password from passwordEnv. */
-      url: z.string().regex(/^postgres(?:ql)?:\/\//, 'a postgres:// URL').optional(),
-      passwordEnv: z.string().min(1).optional(),
-    })
-    .prefault({}),
+  storage: storageSchema,
   publish: z
     .strictObject({
       dir: z.string().min(1).default('../public'),

@@ -1,12 +1,21 @@
 // Adapter for better-sqlite3: the only module that imports it. Opens the state file in WAL
-// mode and brings its schema up to date, one numbered migration at a time.
+// mode and brings its schema up to date, one numbered migration at a time; SqliteDb gives it to
+// the repositories as the backends' common Db (db.ts).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { VeilleError } from '../domain/errors.js';
+import type { Db, RunResult, Statement } from './db.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 
-export type Db = Database.Database;
+/** better-sqlite3's own connection, for what only SQLite has (pragmas, checkpoints). */
+export type SqliteDatabase = Database.Database;
+
+/** What bringing a schema up to date did: the version found and the version left. */
+export interface SchemaMigration {
+  readonly from: number;
+  readonly to: number;
+}
 
 /** Each entry moves the schema from version i to i + 1; never edit a shipped one. */
 const MIGRATIONS: readonly string[] = [
@@ -262,8 +271,13 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-export function openDatabase(path: string): Db {
-  let db: Db;
+export function openDatabase(path: string): SqliteDatabase {
+  return openSqlite(path).database;
+}
+
+/** Opens (creating when missing) the SQLite state at `path`, its schema brought up to date. */
+export function openSqlite(path: string): SqliteDb {
+  let db: SqliteDatabase;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { timeout: 5_000 });
@@ -280,17 +294,21 @@ export function openDatabase(path: string): Db {
     if (isDiskFull(cause)) throw diskFullError(cause, dirname(path), `opening ${path}`);
     throw new VeilleError('STORE_FAILED', `store: cannot open ${path}: ${(cause as Error).message}`, { cause });
   }
+  let migration: SchemaMigration;
   try {
-    migrate(db);
+    migration = migrate(db);
   } catch (cause) {
     db.close();
     if (isDiskFull(cause)) throw diskFullError(cause, dirname(path), `bringing the schema of ${path} up to date`);
     throw cause;
   }
-  return db;
+  return new SqliteDb(db, migration);
 }
 
-function migrate(db: Db): void {
+/** The number of SQLite migrations: the schema version this veille writes. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+function migrate(db: SqliteDatabase): SchemaMigration {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new VeilleError(
@@ -304,21 +322,58 @@ function migrate(db: Db): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+  return { from: current, to: MIGRATIONS.length };
 }
 
-export type Statement<P extends unknown[] | {} = unknown[], R = unknown> = Database.Statement<P, R>;
+/** better-sqlite3 as the repositories' Db. */
+export class SqliteDb implements Db {
+  readonly dialect = 'sqlite' as const;
 
-/** Statements by SQL text, per connection: the store and its repositories prepare each once. */
-const preparedByDb = new WeakMap<Db, Map<string, Statement>>();
+  constructor(
+    readonly database: SqliteDatabase,
+    readonly migration: SchemaMigration,
+  ) {}
 
-/** The statement for `sql` on `db`, prepared on first use. */
-export function prepared<P extends unknown[] | {} = unknown[], R = unknown>(db: Db, sql: string): Statement<P, R> {
-  let statements = preparedByDb.get(db);
-  if (!statements) preparedByDb.set(db, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql) as Statement;
-    statements.set(sql, statement);
+  get open(): boolean {
+    return this.database.open;
   }
-  return statement as unknown as Statement<P, R>;
+
+  prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    return new SqliteStatement(this.database.prepare(sql)) as unknown as Statement<P, R>;
+  }
+
+  transaction<T>(fn: () => T): () => T {
+    return this.database.transaction(fn);
+  }
+
+  exec(sql: string): void {
+    this.database.exec(sql);
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}
+
+class SqliteStatement {
+  private rawStatement: Database.Statement | null = null;
+
+  constructor(private readonly statement: Database.Statement) {}
+
+  run(...params: unknown[]): RunResult {
+    return this.statement.run(...params);
+  }
+
+  get(...params: unknown[]): unknown {
+    return this.statement.get(...params);
+  }
+
+  all(...params: unknown[]): unknown[] {
+    return this.statement.all(...params);
+  }
+
+  values(...params: unknown[]): unknown[][] {
+    this.rawStatement ??= this.statement.database.prepare(this.statement.source).raw(true);
+    return this.rawStatement.all(...params) as unknown[][];
+  }
 }

@@ -4,7 +4,7 @@ import type { ClaimOutcome, Delivery, DeliveryRecord, DeliveryStatus } from '../
 import type { DigestItemRow } from '../domain/digest.js';
 import type { DeliveryLog } from '../domain/ports.js';
 import { hostOf } from '../domain/web-url.js';
-import { prepared, type Db, type Statement } from './database.js';
+import { jsonListValues, prepared, type Db, type Statement } from './db.js';
 
 /** An issue as stored: its JSON is read back with readDigestIssue (digest-issue-json.ts), which checks it. */
 export interface StoredDigest {
@@ -58,8 +58,6 @@ export class DigestStore implements DeliveryLog {
    * Without `texts`, title, link and summary are left empty: read the few needed with itemTexts.
    */
   itemsBetween(from: string, to: string, options: { texts: boolean } = { texts: true }): DigestItemRow[] {
-    // Story clustering may add items.story_id: group by it when it is there.
-    const hasStory = (this.db.pragma('table_info(items)') as { name: string }[]).some((column) => column.name === 'story_id');
     const sources = new Map(
       this.statement<[], { id: number; name: string | null; url: string }>('SELECT id, COALESCE(name, feed_title) AS name, url FROM sources')
         .all()
@@ -67,13 +65,14 @@ export class DigestStore implements DeliveryLog {
     );
     // One query, rows as arrays, no join and no ORDER BY (the sources are few, the issue does not
     // depend on the order), themes as one "id score,id score" string: the cheapest read of a big week.
+    const themes = this.db.dialect === 'sqlite' ? "group_concat(t.theme_id || ' ' || t.score)" : "string_agg(t.theme_id || ' ' || CAST(t.score AS text), ',')";
     const statement = this.statement<[string, string], RawItemRow>(
-      `SELECT i.id, ${hasStory ? 'i.story_id' : 'NULL'}, i.source_id, i.language, i.published_at,
+      `SELECT i.id, i.story_id, i.source_id, i.language, i.published_at,
          ${options.texts ? 'i.title, i.link, i.summary' : "'', NULL, ''"},
-         (SELECT group_concat(t.theme_id || ' ' || t.score) FROM item_themes t WHERE t.item_id = i.id)
+         (SELECT ${themes} FROM item_themes t WHERE t.item_id = i.id)
        FROM items i WHERE i.published_at >= ? AND i.published_at < ?`,
     );
-    const rows = (statement.raw(true) as unknown as Statement<[string, string], RawItemRow>).all(from, to);
+    const rows = statement.values(from, to) as RawItemRow[];
     const noSource = { name: '', url: '' };
     return rows.map(([id, storyId, sourceId, language, publishedAt, title, link, summary, themeList]) => {
       const source = sources.get(sourceId) ?? noSource;
@@ -95,7 +94,7 @@ export class DigestStore implements DeliveryLog {
   /** Title, link and summary of the given items, by id. */
   itemTexts(ids: readonly string[]): Map<string, { title: string; link: string | null; summary: string }> {
     const rows = this.statement<[string], { id: string; title: string; link: string | null; summary: string }>(
-      'SELECT id, title, link, summary FROM items WHERE id IN (SELECT value FROM json_each(?))',
+      `SELECT id, title, link, summary FROM items WHERE id IN ${jsonListValues(this.db, '?')}`,
     ).all(JSON.stringify(ids));
     return new Map(rows.map((row) => [row.id, { title: row.title, link: row.link, summary: row.summary }]));
   }
@@ -173,7 +172,7 @@ export class DigestStore implements DeliveryLog {
       `INSERT INTO deliveries (week, recipient, message_id, status, attempts, updated_at, resends, resent_at)
          VALUES (@week, @recipient, @messageId, 'sending', 0, @now, 1, @now)
        ON CONFLICT (week, recipient) DO UPDATE SET status = 'sending', updated_at = excluded.updated_at,
-         resends = resends + 1, resent_at = excluded.resent_at`,
+         resends = deliveries.resends + 1, resent_at = excluded.resent_at`,
     ).run({ week, recipient, messageId, now });
   }
 

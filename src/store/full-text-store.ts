@@ -1,7 +1,7 @@
 // The full-text stage's repository: what was decided and fetched for each item's article page, and
 // the robots.txt of the origins asked (RFC 9309 §2.4: kept at most a day).
 import type { FullTextMode } from '../domain/types.js';
-import { prepared, type Db, type Statement } from './database.js';
+import { prepared, type Db, type Statement } from './db.js';
 import { readStringList } from './item-store.js';
 
 /** A recent item as the full-text stage weighs it, with what was decided for it before. */
@@ -114,11 +114,11 @@ export class FullTextStore {
       `INSERT INTO item_full_texts (item_id, state, mode, content_hash, attempted_at, publish, title, text, html, links, error_code)
        VALUES (@itemId, @state, @mode, @contentHash, @attemptedAt, @publish, @title, @text, @html, @links, @errorCode)
        ON CONFLICT (item_id) DO UPDATE SET state = @state, mode = @mode, content_hash = @contentHash,
-         attempted_at = COALESCE(@attemptedAt, attempted_at), publish = @publish,
-         title = CASE WHEN @state = 'ok' THEN @title ELSE title END,
-         text = CASE WHEN @state = 'ok' THEN @text ELSE text END,
-         html = CASE WHEN @state = 'ok' THEN @html ELSE html END,
-         links = CASE WHEN @state = 'ok' THEN @links ELSE links END,
+         attempted_at = COALESCE(@attemptedAt, item_full_texts.attempted_at), publish = @publish,
+         title = CASE WHEN @state = 'ok' THEN @title ELSE item_full_texts.title END,
+         text = CASE WHEN @state = 'ok' THEN @text ELSE item_full_texts.text END,
+         html = CASE WHEN @state = 'ok' THEN @html ELSE item_full_texts.html END,
+         links = CASE WHEN @state = 'ok' THEN @links ELSE item_full_texts.links END,
          error_code = @errorCode`,
     ).run({
       itemId,

@@ -5,7 +5,7 @@ import { VeilleError } from '../domain/errors.js';
 import { findRepublishedId } from '../domain/item-identity.js';
 import type { StoredItem } from '../domain/story.js';
 import type { Item, ThemeMatch } from '../domain/types.js';
-import { prepared, type Db, type Statement } from './database.js';
+import { jsonListValues, prepared, type Db, type Statement } from './db.js';
 import { hashItemContent } from './item-hash.js';
 
 export interface TaggedItem {
@@ -51,7 +51,7 @@ interface RawTaggingRow {
   full_text: string | null;
 }
 
-/** An items row read with ITEM_COLUMNS. */
+/** An items row read with itemColumns. */
 export interface ItemRow {
   id: string;
   source_id: number;
@@ -75,12 +75,22 @@ export interface ItemRow {
   full_text_html: string | null;
 }
 
+/** The themes of the item `i` as one JSON array of {id, score, evidence}, by theme id ('[]' when none). */
+export function themesJson(db: Db): string {
+  return db.dialect === 'sqlite'
+    ? `(SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
+        FROM item_themes t WHERE t.item_id = i.id)`
+    : `(SELECT CAST(COALESCE(json_agg(json_build_object('id', t.theme_id, 'score', t.score, 'evidence', CAST(t.evidence AS json))
+          ORDER BY t.theme_id), '[]') AS text)
+        FROM item_themes t WHERE t.item_id = i.id)`;
+}
+
 /** Every column of `items i`, and its themes as one JSON array. */
-export const ITEM_COLUMNS = `i.*, (
-  SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
-  FROM item_themes t WHERE t.item_id = i.id) AS themes,
+export function itemColumns(db: Db): string {
+  return `i.*, ${themesJson(db)} AS themes,
   (SELECT f.text FROM item_full_texts f WHERE f.item_id = i.id AND f.state = 'ok') AS full_text,
   (SELECT f.html FROM item_full_texts f WHERE f.item_id = i.id AND f.state = 'ok' AND f.publish = 1) AS full_text_html`;
+}
 
 export class ItemStore {
 
@@ -177,7 +187,7 @@ export class ItemStore {
   /** Items the feed still carries, unchanged: seen now, nothing else written. */
   touchItems(ids: readonly string[], now: string): void {
     if (ids.length === 0) return;
-    this.statement('UPDATE items SET last_seen_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(ids));
+    this.statement(`UPDATE items SET last_seen_at = ? WHERE id IN ${jsonListValues(this.db, '?')}`).run(now, JSON.stringify(ids));
   }
 
   /** Newest items of active sources first; with `themeId`, only the items tagged with it. */
@@ -186,7 +196,7 @@ export class ItemStore {
       ? 'AND EXISTS (SELECT 1 FROM item_themes t WHERE t.item_id = i.id AND t.theme_id = @themeId)'
       : '';
     const rows = this.statement<{ limit: number; themeId: string | null }, ItemRow>(
-        `SELECT ${ITEM_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id
+        `SELECT ${itemColumns(this.db)} FROM items i JOIN sources s ON s.id = i.source_id
          WHERE s.active = 1 ${themeFilter}
          ORDER BY i.published_at DESC, i.id LIMIT @limit`,
       )
@@ -201,11 +211,10 @@ export class ItemStore {
   itemsForTagging(afterId: string | null, limit: number): TaggingRow[] {
     const rows = this.statement<{ after: string | null; limit: number }, RawTaggingRow>(
         `SELECT i.id, s.url AS source_url, i.title, i.summary, i.content_html, i.categories, i.language,
-           (SELECT json_group_array(json_object('id', t.theme_id, 'score', t.score, 'evidence', json(t.evidence)))
-            FROM item_themes t WHERE t.item_id = i.id) AS themes,
+           ${themesJson(this.db)} AS themes,
            (SELECT f.text FROM item_full_texts f WHERE f.item_id = i.id AND f.state = 'ok') AS full_text
          FROM items i JOIN sources s ON s.id = i.source_id
-         WHERE @after IS NULL OR i.id > @after ORDER BY i.id LIMIT @limit`,
+         WHERE CAST(@after AS TEXT) IS NULL OR i.id > @after ORDER BY i.id LIMIT @limit`,
       )
       .all({ after: afterId, limit });
     return rows.map((row) => ({

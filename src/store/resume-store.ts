@@ -2,7 +2,7 @@
 // made from), and the requests and characters sent to the résumé provider per day.
 import { itemGuid } from '../domain/guid.js';
 import type { ResumeCache, StoredResume } from '../domain/resume.js';
-import { prepared, type Db, type Statement } from './database.js';
+import { prepared, type Db, type Statement } from './db.js';
 
 interface ResumeRow {
   story_guid: string;
@@ -82,7 +82,8 @@ export class ResumeStore implements ResumeCache {
   addSpent(day: string, requests: number, characters: number): void {
     this.statement(
       `INSERT INTO resume_spending (day, requests, characters) VALUES (?, ?, ?)
-       ON CONFLICT (day) DO UPDATE SET requests = requests + excluded.requests, characters = characters + excluded.characters`,
+       ON CONFLICT (day) DO UPDATE SET requests = resume_spending.requests + excluded.requests,
+         characters = resume_spending.characters + excluded.characters`,
     ).run(day, requests, characters);
   }
 }

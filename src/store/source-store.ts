@@ -4,7 +4,7 @@ import { ERROR_CODES, type ErrorCode } from '../domain/errors.js';
 import type { HostDeferral, SourceRecord } from '../domain/source.js';
 import { sourceUrlKey } from '../domain/source-url.js';
 import type { SourceSpec } from '../domain/types.js';
-import { prepared, type Db, type Statement } from './database.js';
+import { prepared, type Db, type Statement } from './db.js';
 
 export interface SourceNotModified {
   readonly at: string;
@@ -84,8 +84,8 @@ export class SourceStore {
     const find = this.statement<[string, string], { id: number }>(
       'SELECT id FROM sources WHERE key = ? OR url = ? ORDER BY id LIMIT 1',
     );
-    const insert = this.statement<[string, string, string | null, string | null, string]>(
-      'INSERT INTO sources (key, url, name, lang, active, created_at) VALUES (?, ?, ?, ?, 1, ?)',
+    const insert = this.statement<[string, string, string | null, string | null, string], { id: number }>(
+      'INSERT INTO sources (key, url, name, lang, active, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING id',
     );
     const update = this.statement('UPDATE sources SET name = ?, lang = ?, active = 1 WHERE id = ?');
     const groups = new Map<string, SourceSpec[]>();
@@ -114,7 +114,7 @@ export class SourceStore {
         const existing = findStored(key, group);
         if (existing !== null) update.run(spec.name, spec.lang, existing);
         else {
-          const id = Number(insert.run(spec.url, spec.url, spec.name, spec.lang, now).lastInsertRowid);
+          const id = Number(insert.get(spec.url, spec.url, spec.name, spec.lang, now)?.id);
           storedByKey?.set(key, id);
         }
       }
@@ -202,7 +202,8 @@ export class SourceStore {
       this.statement('DELETE FROM hosts WHERE not_before <= ?').run(at);
       this.statement(
           `INSERT INTO hosts (host, not_before, reason, updated_at) VALUES (@host, @notBefore, @reason, @at)
-           ON CONFLICT (host) DO UPDATE SET not_before = MAX(not_before, excluded.not_before),
+           ON CONFLICT (host) DO UPDATE SET
+             not_before = CASE WHEN excluded.not_before > hosts.not_before THEN excluded.not_before ELSE hosts.not_before END,
              reason = excluded.reason, updated_at = excluded.updated_at`,
         )
         .run({ ...deferral, at });

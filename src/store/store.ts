@@ -1,13 +1,15 @@
-// The project's state, one repository per entity on one SQLite connection: sources and hosts,
-// items and their themes, stories, digests and deliveries, translations. The Store opens the
-// database, hands out the repositories, and answers the calls the stages make most (each one
-// line to its repository). Every write that belongs together happens in one transaction, so a
-// crash loses nothing stored.
+// The project's state, one repository per entity on one connection (a SQLite file or a
+// PostgreSQL database): sources and hosts, items and their themes, stories, digests and
+// deliveries, translations. The Store opens the database, hands out the repositories, and
+// answers the calls the stages make most (each one line to its repository). Every write that
+// belongs together happens in one transaction, so a crash loses nothing stored.
 import { existsSync } from 'node:fs';
+import { VeilleError } from '../domain/errors.js';
 import type { HostDeferral, SourceRecord } from '../domain/source.js';
 import type { ClusterItem, StoredItem, StoredStory, StoryAssignment } from '../domain/story.js';
 import type { SourceSpec, ThemeMatch } from '../domain/types.js';
-import { openDatabase, prepared, type Db } from './database.js';
+import { openSqlite, SqliteDb, type SchemaMigration } from './database.js';
+import { prepared, type Db } from './db.js';
 import { DigestStore } from './digest-store.js';
 import { isDiskFull } from './disk-full.js';
 import { FullTextStore } from './full-text-store.js';
@@ -16,6 +18,9 @@ import { SourceStore, type SourceFailure, type SourceNotModified, type SourceSuc
 import { StoryStore } from './story-store.js';
 import { TranslationStore } from './translation-store.js';
 import { ResumeStore } from './resume-store.js';
+import { openPostgres } from './postgres.js';
+import { copyState, type CopyReport } from './store-copy.js';
+import type { StorageLocation } from './storage-location.js';
 
 export class Store {
   private sourceStore: SourceStore | null = null;
@@ -26,15 +31,39 @@ export class Store {
   private fullTextStore: FullTextStore | null = null;
   private resumeStore: ResumeStore | null = null;
 
-  private constructor(private readonly db: Db) {}
+  private constructor(
+    private readonly db: Db,
+    /** What opening did to the schema: created (from 0), upgraded, or nothing (from = to). */
+    readonly migration: SchemaMigration,
+  ) {}
 
-  static open(path: string): Store {
-    return new Store(openDatabase(path));
+  /**
+   * Opens the state at `location` (a SQLite path, or a PostgreSQL database whose password is read
+   * from `env`), its schema created or brought up to date.
+   */
+  static open(location: string | StorageLocation, env: NodeJS.ProcessEnv = process.env): Store {
+    const where: StorageLocation = typeof location === 'string' ? { kind: 'sqlite', path: location } : location;
+    if (where.kind === 'sqlite') {
+      const db = openSqlite(where.path);
+      return new Store(db, db.migration);
+    }
+    const db = openPostgres({ url: where.url, password: readPassword(where.passwordEnv, env), schema: where.schema ?? null });
+    return new Store(db, db.migration);
   }
 
-  /** The store when its file exists, else null: commands that only read never create one. */
-  static openIfExists(path: string): Store | null {
+  /**
+   * The store when its file exists, else null: commands that only read never create one. A
+   * PostgreSQL database is always there to open.
+   */
+  static openIfExists(location: string | StorageLocation, env: NodeJS.ProcessEnv = process.env): Store | null {
+    if (typeof location !== 'string' && location.kind === 'postgres') return Store.open(location, env);
+    const path = typeof location === 'string' ? location : location.path;
     return existsSync(path) ? Store.open(path) : null;
+  }
+
+  /** The backend this store runs on. */
+  get dialect(): Db['dialect'] {
+    return this.db.dialect;
   }
 
   close(): void {
@@ -51,14 +80,22 @@ export class Store {
     }
   }
 
-  /** Moves the write-ahead log into the database file; run after each cycle. */
-  checkpoint(): void {
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  /**
+   * Copies every row of this store into `target` (`veille store copy`), ids, GUIDs and delivery
+   * log included; a target holding rows is refused unless `replace`.
+   */
+  copyTo(target: Store, options: { readonly replace: boolean }): CopyReport {
+    return copyState(this.db, target.db, options);
   }
 
-  /** SQLite's own check of the file: "ok" when whole. */
+  /** Moves SQLite's write-ahead log into the database file; run after each cycle. PostgreSQL checkpoints by itself. */
+  checkpoint(): void {
+    if (this.db instanceof SqliteDb) this.db.database.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** SQLite's own check of the file: "ok" when whole. PostgreSQL keeps its own (amcheck, checksums): "ok". */
   checkIntegrity(): string {
-    return this.db.pragma('integrity_check', { simple: true }) as string;
+    return this.db instanceof SqliteDb ? (this.db.database.pragma('integrity_check', { simple: true }) as string) : 'ok';
   }
 
   /** Configured sources with their HTTP state and health, and the hosts deferred. */
@@ -202,4 +239,14 @@ export class Store {
   recentStories(limit: number, options: { themeId?: string; since?: string } = {}): StoredStory[] {
     return this.stories().recentStories(limit, options);
   }
+}
+
+/** The password of a PostgreSQL location, from the environment variable it names. */
+function readPassword(passwordEnv: string | null, env: NodeJS.ProcessEnv): string | null {
+  if (passwordEnv === null) return null;
+  const password = env[passwordEnv];
+  if (password === undefined || password === '') {
+    throw new VeilleError('STORE_FAILED', `store: the environment variable ${passwordEnv} (storage.passwordEnv) holds no password`);
+  }
+  return password;
 }

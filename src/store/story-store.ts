@@ -2,8 +2,8 @@
 // stories read back newest first for the feeds (an item not yet grouped is a story of its own).
 import { ITEM_GUID_PREFIX, storyGuid } from '../domain/guid.js';
 import type { ClusterItem, StoredItem, StoredStory, StoryAssignment } from '../domain/story.js';
-import { prepared, type Db, type Statement } from './database.js';
-import { ITEM_COLUMNS, readStringList, toStoredItem, type ItemRow } from './item-store.js';
+import { jsonListValues, prepared, type Db, type Statement } from './db.js';
+import { itemColumns, readStringList, toStoredItem, type ItemRow } from './item-store.js';
 
 interface GroupingRow {
   id: string;
@@ -73,8 +73,8 @@ export class StoryStore {
 
   /** Records the grouping: new stories, items joining stories, younger stories merged into older ones. */
   applyStoryAssignments(assignments: readonly Omit<StoryAssignment, 'reasons'>[], now: string): void {
-    const insertStory = this.statement<[string, string, string, string], unknown>(
-      'INSERT INTO stories (guid, first_item_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
+    const insertStory = this.statement<[string, string, string, string], { id: number }>(
+      'INSERT INTO stories (guid, first_item_id, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id',
     );
     const findStory = this.statement<[string], { id: number }>('SELECT id FROM stories WHERE guid = ?');
     const join = this.statement('UPDATE items SET story_id = ? WHERE id = ?');
@@ -87,7 +87,7 @@ export class StoryStore {
         if (storyId === null) {
           // The GUID the first item was (or would have been) published under: it stays the story's.
           const guid = storyGuid(assignment.firstItemId);
-          storyId = findStory.get(guid)?.id ?? Number(insertStory.run(guid, assignment.firstItemId, now, now).lastInsertRowid);
+          storyId = findStory.get(guid)?.id ?? Number(insertStory.get(guid, assignment.firstItemId, now, now)?.id);
         } else {
           touch.run(now, storyId);
         }
@@ -113,20 +113,20 @@ export class StoryStore {
            OR (i.story_id IS NULL AND i.id IN (SELECT t.item_id FROM item_themes t WHERE t.theme_id = @themeId)))`
       : '';
     const heads = this.statement<{ limit: number; themeId: string | null; since: string | null; itemGuidPrefix: string }, StoryHeadRow>(
-        `SELECT i.story_id AS story_id, MIN(i.id) AS item_id, st.guid AS guid, MAX(i.published_at) AS latest
+        `SELECT MIN(i.story_id) AS story_id, MIN(i.id) AS item_id, MIN(st.guid) AS guid, MAX(i.published_at) AS latest
          FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN stories st ON st.id = i.story_id
          WHERE s.active = 1 ${themeFilter}
          GROUP BY COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id)
-         HAVING @since IS NULL OR MAX(i.published_at) >= @since
-         ORDER BY latest DESC, COALESCE(st.guid, @itemGuidPrefix || MIN(i.id)) LIMIT @limit`,
+         HAVING CAST(@since AS TEXT) IS NULL OR MAX(i.published_at) >= @since
+         ORDER BY latest DESC, COALESCE(MIN(st.guid), @itemGuidPrefix || MIN(i.id)) LIMIT @limit`,
       )
       .all({ limit, themeId: options.themeId ?? null, since: options.since ?? null, itemGuidPrefix: ITEM_GUID_PREFIX });
     const storyIds = heads.flatMap((head) => (head.story_id === null ? [] : [head.story_id]));
     const loose = heads.flatMap((head) => (head.story_id === null ? [head.item_id] : []));
     const members = this.statement<{ stories: string; items: string }, ItemRow & { story_id: number | null }>(
-        `SELECT ${ITEM_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id
-         WHERE s.active = 1 AND (i.story_id IN (SELECT value FROM json_each(@stories))
-           OR (i.story_id IS NULL AND i.id IN (SELECT value FROM json_each(@items))))
+        `SELECT ${itemColumns(this.db)} FROM items i JOIN sources s ON s.id = i.source_id
+         WHERE s.active = 1 AND (i.story_id IN ${jsonListValues(this.db, '@stories', { integers: true })}
+           OR (i.story_id IS NULL AND i.id IN ${jsonListValues(this.db, '@items')}))
          ORDER BY i.published_at, i.id`,
       )
       .all({ stories: JSON.stringify(storyIds), items: JSON.stringify(loose) });

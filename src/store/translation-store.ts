@@ -3,7 +3,7 @@
 // provider-side glossaries veille created.
 import type { TranslationCache } from '../domain/ports.js';
 import type { CachedTranslation, TranslationCandidate, TranslationKey } from '../domain/translation.js';
-import { prepared, type Db, type Statement } from './database.js';
+import { prepared, type Db, type Statement } from './db.js';
 
 const KEY_WHERE = 'source_hash = ? AND provider = ? AND model = ? AND source_lang = ? AND target_lang = ? AND glossary_hash = ?';
 
@@ -26,7 +26,7 @@ export class TranslationStore implements TranslationCache {
     this.statement(
       `INSERT INTO translations (source_hash, provider, model, source_lang, target_lang, glossary_hash, text, glossary_misses, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT DO UPDATE SET text = excluded.text, glossary_misses = excluded.glossary_misses, created_at = excluded.created_at`,
+       ON CONFLICT (source_hash, provider, model, source_lang, target_lang, glossary_hash) DO UPDATE SET text = excluded.text, glossary_misses = excluded.glossary_misses, created_at = excluded.created_at`,
     ).run(...keyValues(key), translation.text, JSON.stringify(translation.glossaryMisses), now);
   }
 
@@ -70,7 +70,7 @@ export class TranslationStore implements TranslationCache {
     }
     this.statement(
       `INSERT INTO translation_glossaries (endpoint, source_lang, target_lang, glossary_hash, remote_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT DO UPDATE SET remote_id = excluded.remote_id, created_at = excluded.created_at`,
+       ON CONFLICT (endpoint, source_lang, target_lang, glossary_hash) DO UPDATE SET remote_id = excluded.remote_id, created_at = excluded.created_at`,
     ).run(endpoint, sourceLang, targetLang, glossaryHash, remoteId, now);
   }
 }

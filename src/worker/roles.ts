@@ -42,7 +42,7 @@ const HOST_WAIT_MS = 5 * 60_000;
 export async function runRoles(deps: RolesDeps): Promise<void> {
   const { app, role } = deps;
   const { config, logger } = app;
-  if (config.storageUrl === null) {
+  if (config.storage.kind !== 'postgres') {
     throw new VeilleError('USAGE', `start: --role ${role} needs a shared PostgreSQL (storage.url in the config); with SQLite, veille start runs everything in one process`);
   }
   const fetchMaxMs = config.fetch.connectTimeoutMs + config.fetch.headersTimeoutMs + config.fetch.bodyTimeoutMs;
@@ -53,7 +53,7 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
       `config: roles.jobLeaseSeconds (${config.roles.jobLeaseSeconds}) must exceed a fetch's longest run, fetch.connectTimeoutMs + headersTimeoutMs + bodyTimeoutMs (${fetchMaxMs / 1000} s)`,
     );
   }
-  const connection = connectionString(config.storageUrl, app.env);
+  const connection = connectionString(config.storage, app.env);
   const pool = openPool(connection, Math.max(4, Math.ceil(config.fetch.concurrency / 2)));
   await untilReachable(() => ensureCoordinationSchema(pool), logger);
   const queue = await openJobQueue({ connection, leaseSeconds: config.roles.jobLeaseSeconds, logger });

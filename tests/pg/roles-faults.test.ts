@@ -60,12 +60,12 @@ describe.runIf(IS_BUILT && hasPostgres())('roles over PostgreSQL', () => {
     expect(feeds.requests.filter((path) => path === '/held.xml')).toHaveLength(1);
 
     const second = project.start('fetch');
-    await waitFor(async () => (project.countItems("link LIKE 'https://aihub.org/%'") === 2 ? true : undefined), 45_000);
+    await waitFor(async () => ((await project.countItems("link LIKE 'https://aihub.org/%'")) === 2 ? true : undefined), 45_000);
     // The publisher waited for the queue to drain, then published what the workers stored.
     await waitFor(async () => (logLines(publisher, 'published what the fetch workers stored').length > 0 ? true : undefined), 30_000);
     expect(existsSync(join(project.dir, 'public/feed.xml'))).toBe(true);
     expect(feeds.requests.filter((path) => path === '/held.xml')).toHaveLength(2);
-    expect(project.countItems()).toBe(2);
+    expect(await project.countItems()).toBe(2);
 
     const workers = await project.query<{ role: string; jobs_done: string }>('SELECT role, jobs_done FROM veille_workers ORDER BY role');
     expect(workers.map((row) => row.role)).toEqual(expect.arrayContaining(['fetch', 'publish']));

@@ -1,19 +1,15 @@
-// What the roles' fault tests share (issue 20): a project whose store is a SQLite file in a
-// temporary folder shared by the processes of one machine and whose coordination is a throwaway
-// PostgreSQL cluster, the compiled `veille start --role …` in child processes, and reads of both.
-import Database from 'better-sqlite3';
+// What the roles' fault tests share (issue 20): a project whose store and coordination are one
+// database of a throwaway PostgreSQL cluster, the compiled `veille start --role …` in child
+// processes, and reads of the database.
 import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
-import { join } from 'node:path';
 import { makeTempProject, type TempProject } from '../helpers/cli.js';
-import { Store } from '../../src/store/store.js';
-import { mkdirSync } from 'node:fs';
 import { spawnVeille, type Veille } from '../stress/processes.js';
 
 export interface RolesProject extends TempProject {
   start(role: 'fetch' | 'publish' | 'all', timeoutMs?: number): Veille;
-  /** Items stored per feed link prefix (the store read with SQLite, read-only). */
-  countItems(where?: string): number;
+  /** Items stored (where: an SQL condition on the items table). */
+  countItems(where?: string): Promise<number>;
   /** Rows of the coordination tables. */
   query<Row>(text: string): Promise<Row[]>;
   /** What the children printed, for a failing test's report. */
@@ -24,7 +20,7 @@ export function makeRolesProject(pgUrl: string, lines: readonly string[]): Roles
   const project = makeTempProject();
   project.writeConfig(
     [
-      `storage: { path: data/veille.db, url: "${pgUrl}" }`,
+      `storage: { url: "${pgUrl}" }`,
       'server: { host: 127.0.0.1, port: 0 }',
       'roles: { jobLeaseSeconds: 3, electionRetrySeconds: 1 }',
       ...lines,
@@ -32,9 +28,6 @@ export function makeRolesProject(pgUrl: string, lines: readonly string[]): Roles
   );
   // The tests read the roles' info lines (elected, published).
   writeFileSync(project.configFile, readFileSync(project.configFile, 'utf8').replace('log: { level: warn }', 'log: { level: info }'));
-  // The SQLite store made before the processes start, which would otherwise race to migrate a new file.
-  mkdirSync(join(project.dir, 'data'), { recursive: true });
-  Store.open(join(project.dir, 'data/veille.db')).close();
   const children: Veille[] = [];
   return {
     ...project,
@@ -43,29 +36,27 @@ export function makeRolesProject(pgUrl: string, lines: readonly string[]): Roles
       children.push(child);
       return child;
     },
-    countItems(where = '1 = 1') {
-      const db = new Database(join(project.dir, 'data/veille.db'), { readonly: true, fileMustExist: true });
-      try {
-        return (db.prepare(`SELECT count(*) AS n FROM items WHERE ${where}`).get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
+    async countItems(where = '1 = 1') {
+      const [row] = await query<{ n: string }>(pgUrl, `SELECT count(*) AS n FROM items WHERE ${where}`);
+      return Number(row?.n ?? 0);
     },
-    async query<Row>(text: string): Promise<Row[]> {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      try {
-        return (await client.query(text)).rows as Row[];
-      } finally {
-        await client.end();
-      }
-    },
+    query: (text) => query(pgUrl, text),
     dump: () => children.map((child) => `--- pid ${child.child.pid}\n${child.stdout()}${child.stderr()}`.slice(-6000)).join('\n'),
     cleanup() {
       for (const child of children) if (child.child.exitCode === null) child.child.kill('SIGKILL');
       project.cleanup();
     },
   };
+}
+
+async function query<Row>(url: string, text: string): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as Row[];
+  } finally {
+    await client.end();
+  }
 }
 
 /** Log lines (JSON) of a child whose message contains `text`. */

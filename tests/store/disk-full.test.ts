@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Db } from '../../src/store/database.js';
+import type { SqliteDb } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
 import { makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
 import { rssFeed, serveBody, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
@@ -67,7 +67,7 @@ describe('a full data disk', () => {
   it('filling during a cycle (SQLITE_FULL): the cycle ends with STORE_DISK_FULL and the source is not put in back-off', async () => {
     server = await feedServer();
     cycle = makeCycleProject(`sources:\n  - { url: "${server.base}/feed.xml" }`);
-    const db = (cycle.store as unknown as { db: Db }).db;
+    const db = (cycle.store as unknown as { db: SqliteDb }).db.database;
     // The store as it is, plus a few pages: the feed's items do not fit.
     const pages = db.pragma('page_count', { simple: true }) as number;
     db.pragma(`max_page_count = ${pages + 2}`);
@@ -106,7 +106,7 @@ describe('a full data disk', () => {
 /** SQLite's own error for a full database: an in-memory one limited to a few pages, filled. */
 function sqliteFullError(): unknown {
   const store = Store.open(':memory:');
-  const db = (store as unknown as { db: Db }).db;
+  const db = (store as unknown as { db: SqliteDb }).db.database;
   db.pragma(`max_page_count = ${(db.pragma('page_count', { simple: true }) as number) + 1}`);
   try {
     db.exec("CREATE TABLE filler (x); INSERT INTO filler VALUES (randomblob(100000));");

@@ -1,14 +1,11 @@
 // The store's repositories read back what they wrote, in the domain's types: error codes as the
-// current codes, story ids as numbers everywhere, JSON columns checked.
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+// current codes, story ids as numbers everywhere, JSON columns checked. Run on both backends.
+import { describe, expect, it } from 'vitest';
 import type { Item } from '../../src/domain/types.js';
 import { isVeilleError } from '../../src/domain/errors.js';
 import { Store } from '../../src/store/store.js';
 import { groupStoredStories } from '../../src/app/group-stored-stories.js';
+import { backend, type TestState } from './backend.js';
 
 const NOW = '2026-11-26T08:00:00Z';
 
@@ -30,17 +27,10 @@ const item = (id: string, fields: Partial<Item> = {}): Item => ({
   ...fields,
 });
 
-let dir: string | null = null;
-afterEach(() => {
-  if (dir !== null) rmSync(dir, { recursive: true, force: true });
-  dir = null;
-});
-
-/** A store in a file, so that a test can write rows as another version of veille would have. */
-function openStore(): { store: Store; path: string; aihub: number; blog: number } {
-  dir = mkdtempSync(join(tmpdir(), 'veille-repos-'));
-  const path = join(dir, 'veille.db');
-  const store = Store.open(path);
+/** A store of its own, so that a test can write rows as another version of veille would have. */
+function openStore(): { store: Store; state: TestState; aihub: number; blog: number } {
+  const state = backend.fresh();
+  const store = state.open();
   const [aihub, blog] = store
     .syncSources(
       [
@@ -50,26 +40,20 @@ function openStore(): { store: Store; path: string; aihub: number; blog: number 
       NOW,
     )
     .map((source) => source.id);
-  return { store, path, aihub: aihub!, blog: blog! };
+  return { store, state, aihub: aihub!, blog: blog! };
 }
 
-function writeRaw(path: string, sql: string, ...params: unknown[]): void {
-  const db = new Database(path);
-  db.prepare(sql).run(...params);
-  db.close();
-}
-
-describe('store repositories', () => {
+describe(`store repositories (${backend.name})`, () => {
   it.each([
     ['a current code', 'FETCH_TIMEOUT', 'FETCH_TIMEOUT'],
     // Stored by another version: a code since renamed or removed.
     ['a code no longer known', 'FETCH_GONE_AWAY', 'INTERNAL'],
   ])('a source\'s stored error code reads as an ErrorCode: %s', (_name, stored, expected) => {
-    const { store, path, aihub } = openStore();
+    const { store, state, aihub } = openStore();
     store.recordFailure(aihub, { at: NOW, nextFetchAt: NOW, code: 'FETCH_TIMEOUT', message: 'fetch: timed out' });
     store.close();
-    writeRaw(path, 'UPDATE sources SET last_error_code = ? WHERE id = ?', stored, aihub);
-    const again = Store.open(path);
+    state.writeRaw('UPDATE sources SET last_error_code = ? WHERE id = ?', stored, aihub);
+    const again = state.open();
     const source = again.listSources({ activeOnly: true }).find((record) => record.id === aihub);
     expect(source).toMatchObject({ lastErrorCode: expected, lastError: 'fetch: timed out' });
     again.close();
@@ -92,11 +76,11 @@ describe('store repositories', () => {
     ['links', '{"a":1}'],
     ['categories', '[1,2]'],
   ])('refuses an item whose stored %s is %s, naming the item and the column', (column, value) => {
-    const { store, path, aihub } = openStore();
+    const { store, state, aihub } = openStore();
     store.saveItems(aihub, [{ item: item('broken'), themes: [] }], NOW);
     store.close();
-    writeRaw(path, `UPDATE items SET ${column} = ? WHERE id = ?`, value, 'broken');
-    const again = Store.open(path);
+    state.writeRaw(`UPDATE items SET ${column} = ? WHERE id = ?`, value, 'broken');
+    const again = state.open();
     let thrown: unknown = null;
     try {
       again.recentItems(10);

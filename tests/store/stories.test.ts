@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Item } from '../../src/domain/types.js';
 import { Store } from '../../src/store/store.js';
 import { groupStoredStories } from '../../src/app/group-stored-stories.js';
+import { backend, openTestStore } from './backend.js';
 
 const NOW = '2026-11-26T08:00:00Z';
 
@@ -26,7 +27,7 @@ const item = (id: string, fields: Partial<Item> = {}): Item => ({
 });
 
 function openStore(): { store: Store; aihub: number; blog: number; letter: number } {
-  const store = Store.open(':memory:');
+  const store = openTestStore();
   const [aihub, blog, letter] = store
     .syncSources(
       [
@@ -43,7 +44,7 @@ function openStore(): { store: Store; aihub: number; blog: number; letter: numbe
 const save = (store: Store, sourceId: number, items: Item[]) =>
   store.saveItems(sourceId, items.map((entry) => ({ item: entry, themes: [] })), NOW);
 
-describe('stories in the store', () => {
+describe(`stories in the store (${backend.name})`, () => {
   it('a single-item story keeps the GUID its item had; a joining item does not change it', () => {
     const { store, aihub, blog } = openStore();
     save(store, aihub, [item('recap')]);
@@ -108,7 +109,7 @@ describe('stories in the store', () => {
   });
 });
 
-describe('text signatures in the store', () => {
+describe(`text signatures in the store (${backend.name})`, () => {
   const signature = Uint8Array.from({ length: 260 }, (_, index) => index % 251);
 
   it('are stored with the item and given back for grouping; an edit without one clears it', () => {

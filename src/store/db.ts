@@ -1,0 +1,58 @@
+// The little the repositories ask of a database, implemented by both backends: SQLite through
+// better-sqlite3 (database.ts) and PostgreSQL through node-postgres on a worker thread
+// (postgres.ts). Statements take `?` or `@name` placeholders; SQL that differs between the two
+// asks `db.dialect`.
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface RunResult {
+  /** Rows the statement inserted, updated or deleted. */
+  readonly changes: number;
+}
+
+/** Positional values, or one object of named values for `@name` placeholders. */
+export type Params<P> = P extends unknown[] ? P : [P];
+
+export interface Statement<P extends unknown[] | {} = unknown[], R = unknown> {
+  run(...params: Params<P>): RunResult;
+  get(...params: Params<P>): R | undefined;
+  all(...params: Params<P>): R[];
+  /** Rows as arrays of values, in the order of the SELECT's columns. */
+  values(...params: Params<P>): unknown[][];
+}
+
+export interface Db {
+  readonly dialect: Dialect;
+  /** False once closed. */
+  readonly open: boolean;
+  prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R>;
+  /** `fn` wrapped in one transaction (a savepoint when nested): committed when it returns, rolled back when it throws. */
+  transaction<T>(fn: () => T): () => T;
+  /** Runs SQL text (several statements, no parameters). */
+  exec(sql: string): void;
+  close(): void;
+}
+
+/** Statements by SQL text, per connection: the store and its repositories prepare each once. */
+const preparedByDb = new WeakMap<Db, Map<string, Statement>>();
+
+/** The statement for `sql` on `db`, prepared on first use. */
+export function prepared<P extends unknown[] | {} = unknown[], R = unknown>(db: Db, sql: string): Statement<P, R> {
+  let statements = preparedByDb.get(db);
+  if (!statements) preparedByDb.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement as unknown as Statement<P, R>;
+}
+
+/**
+ * A subquery of the values of a JSON array of strings bound at `placeholder`, cast to integers
+ * when `integers`: SQLite's json_each, PostgreSQL's json_array_elements_text.
+ */
+export function jsonListValues(db: Db, placeholder: string, options: { integers?: boolean } = {}): string {
+  if (db.dialect === 'sqlite') return `(SELECT value FROM json_each(${placeholder}))`;
+  return `(SELECT value${options.integers === true ? '::bigint' : ''} FROM json_array_elements_text(CAST(${placeholder} AS json)))`;
+}
