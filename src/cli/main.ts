@@ -85,8 +85,11 @@ async function dispatch(ctx: CliContext): Promise<number> {
     case 'serve':
       return serveOnly(loadConfig(configFile), ctx);
     case 'status': {
+      const config = loadConfig(configFile);
       const { runStatusCommand } = await import('./status-command.js');
-      return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
+      // The processes and the queue on a shared PostgreSQL (issue 20); nothing to load with SQLite.
+      const coordination = config.storage.kind === 'postgres' ? await (await import('../app/coordination-status.js')).readCoordinationStatus(config, ctx.env) : null;
+      return runStatusCommand(config, clock, ctx.output, options.json === true, coordination);
     }
     case 'sources': {
       const [{ runSourcesCommand }, { configureApp }] = await Promise.all([import('./sources-command.js'), import('../app/app.js')]);

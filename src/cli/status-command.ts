@@ -2,13 +2,14 @@
 // the digest deliveries a killed send left uncertain.
 import { readStatus, type SourceStatus, type StatusDelivery } from '../app/status.js';
 import type { Config } from '../config/load-config.js';
+import type { CoordinationStatus } from '../app/coordination-status.js';
 import type { FullTextCounts } from '../store/full-text-store.js';
 import type { Clock } from '../domain/ports.js';
 import { publicUrl } from '../domain/source-url.js';
 import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
-export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
+export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean, coordination: CoordinationStatus | null = null): number {
   const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes } = readStatus(config, clock.now());
   if (json) {
     output.out(
@@ -43,6 +44,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
           },
           fullText: { fetched: fullText.ok, failed: fullText.failed, notNeeded: fullText.notNeeded, failures: fullText.failuresByCode },
           resumes,
+          ...(coordination === null ? {} : { coordination }),
         },
         null,
         2,
@@ -77,8 +79,22 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
   for (const delivery of uncertain) output.out(describeUncertain(delivery.week, delivery.recipient, delivery.updatedAt, zone));
   if (inFlight.length > 0) output.out(`${inFlight.length} digest message(s) being sent now\n`);
   output.out(describeResumes(resumes));
+  if (coordination !== null) output.out(describeCoordination(coordination, zone));
   return 0;
 }
+
+/** The processes on the shared database (issue 20): one line each, then the queue. */
+function describeCoordination({ workers, queue }: CoordinationStatus, zone: string): string {
+  const lines = workers.map(
+    (worker) =>
+      `worker ${worker.id}: ${worker.role}${worker.publishing ? ', publishing' : ''}, ${worker.jobsRunning} job(s) running, ${worker.jobsDone} done, ${worker.jobsFailed} failed; ` +
+      `last heartbeat ${formatLocalTime(worker.beatAt, zone)}${worker.silentSeconds > SILENT_AFTER_SECONDS ? ` (silent for ${worker.silentSeconds} s: stopped or unreachable)` : ''}`,
+  );
+  return `${[`${workers.length} worker(s) on the shared database; fetch queue: ${queue.waiting} waiting, ${queue.active} running`, ...lines].join('\n')}\n`;
+}
+
+/** Three missed heartbeats (coordination/workers.ts beats every 5 s). */
+const SILENT_AFTER_SECONDS = 15;
 
 /** "full text: 12 article pages fetched, 2 failed (FETCH_NOT_HTML 1, FETCH_ROBOTS_DISALLOWED 1)". */
 function describeFullText(counts: FullTextCounts): string {

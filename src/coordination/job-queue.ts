@@ -92,3 +92,20 @@ async function ensureQueue(boss: PgBoss, leaseSeconds: number): Promise<void> {
 }
 
 const QUEUE_CREATE_TRIES = 10;
+
+/** The queue's depth read by a process that takes no job (`veille status`): nothing supervised, nothing created. */
+export async function readQueueDepth(connection: string): Promise<QueueDepth> {
+  const boss = new PgBoss({ connectionString: connection, schema: 'veille_jobs', max: 1, supervise: false, schedule: false, migrate: false });
+  boss.on('error', () => undefined);
+  await boss.start();
+  try {
+    if ((await boss.getQueue(FETCH_QUEUE)) === null) return { waiting: 0, active: 0 };
+    const [waiting, unfinished] = await Promise.all([
+      boss.getQueueSize(FETCH_QUEUE, { before: 'active' }),
+      boss.getQueueSize(FETCH_QUEUE, { before: 'completed' }),
+    ]);
+    return { waiting, active: Math.max(0, unfinished - waiting) };
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { hasPostgres, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { rssFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
-import { IS_BUILT, waitFor } from '../stress/processes.js';
+import { IS_BUILT, runVeille, waitFor } from '../stress/processes.js';
 import { logLines, makeRolesProject, type RolesProject } from './roles-harness.js';
 
 /** Timeouts within the tests' 3 s job lease (roles.jobLeaseSeconds must exceed a fetch's longest run). */
@@ -67,8 +67,15 @@ describe.runIf(IS_BUILT && hasPostgres())('roles over PostgreSQL', () => {
     expect(feeds.requests.filter((path) => path === '/held.xml')).toHaveLength(2);
     expect(await project.countItems()).toBe(2);
 
-    const workers = await project.query<{ role: string; jobs_done: string }>('SELECT role, jobs_done FROM veille_workers ORDER BY role');
-    expect(workers.map((row) => row.role)).toEqual(expect.arrayContaining(['fetch', 'publish']));
+    // veille status shows the processes (the killed one silent, until its row ages out) and the queue.
+    const status = await runVeille(['status', '--json', '--config', project.configFile]);
+    expect(status.code, status.stderr).toBe(0);
+    const { coordination } = JSON.parse(status.stdout) as { coordination: { workers: { role: string; pid: number; jobsDone: number }[]; queue: { waiting: number; active: number } } };
+    expect(coordination.queue).toEqual({ waiting: 0, active: 0 });
+    expect(coordination.workers.find((worker) => worker.pid === second.child.pid)).toMatchObject({ role: 'fetch', jobsDone: 1 });
+    expect(coordination.workers.find((worker) => worker.pid === publisher.child.pid)).toMatchObject({ role: 'publish' });
+    const text = await runVeille(['status', '--config', project.configFile]);
+    expect(text.stdout).toMatch(/worker\(s\) on the shared database; fetch queue: 0 waiting, 0 running/);
     second.child.kill('SIGTERM');
     publisher.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
