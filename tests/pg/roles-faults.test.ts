@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { hasPostgres, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { hasPostgres, startPgCluster, type PgCluster } from '../../tools/bench/pg-cluster.js';
 import { rssFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { IS_BUILT, runVeille, waitFor } from '../stress/processes.js';
 import { logLines, makeRolesProject, type RolesProject } from './roles-harness.js';

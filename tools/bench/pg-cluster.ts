@@ -1,6 +1,6 @@
-// A throwaway PostgreSQL cluster for the coordination tests (issue 20): Debian's postgresql 15
-// initialised in a temporary folder, run as the unprivileged `postgres` user (we may be root),
-// listening on 127.0.0.1 on a free port only; `stop` removes it. Restartable for the fault tests.
+// A throwaway PostgreSQL cluster for the roles (issue 20): Debian's postgresql 15 initialised in a
+// temporary folder, run as the unprivileged `postgres` user (we may be root), listening on
+// 127.0.0.1 on a free port only; `stop` removes it. Restartable (fault tests); bench:scale uses it too.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
