@@ -95,7 +95,7 @@ async function notifyAfterPublish(app: App, startedAt: Date, signal: AbortSignal
  * The sources of the config file as it is now; the ones loaded at start when it cannot be read
  * or no longer loads (said in the log: the cycle goes on with what it had).
  */
-function currentSources(app: App): SourceSpec[] {
+export function currentSources(app: App): SourceSpec[] {
   if (!existsSync(app.config.file)) return resolveSources(app.config);
   try {
     return resolveSources(loadConfig(app.config.file));

@@ -134,86 +134,40 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   const hostHolds = new Map(
     store.listHostDeferrals(started.toISOString()).map((deferral) => [deferral.host, Date.parse(deferral.notBefore)]),
   );
-  const client = createHttpClient(policy);
   const limiter = createHostLimiter({
     globalConcurrency: config.fetch.concurrency,
     perHostConcurrency: config.fetch.perHostConcurrency,
     perHostDelayMs: config.fetch.perHostDelayMs,
   });
-  // The host limiter covers the network only: its slot is free again once the body is in, while
-  // parsing, tagging and storing go on. A fetch also takes a permit, kept until its items are
-  // stored, so that slow processing holds back new fetches instead of piling up bodies in memory.
-  const permits = createPermits(config.fetch.concurrency * PERMITS_PER_FETCH_SLOT);
-  // Each fetch in flight listens to the stop signal until it ends, so fetch.concurrency listeners at
-  // once is the design, not a leak: Node's warning past 10 ("MaxListenersExceededWarning") would
-  // say otherwise on every `veille start` with the default 16.
-  const inFlight = deps.abandon ?? deps.signal;
-  if (inFlight) setMaxListeners(Math.max(defaultMaxListeners, config.fetch.concurrency + STOP_LISTENERS_BESIDE_FETCHES), inFlight);
-  // Always threads, even for one due source: a feed that overruns its deadline is stopped there
-  // while the main thread goes on answering HTTP and processing the other sources.
-  const processor = deps.processors({
-    threads: config.processing.threads,
-    deadlineMs: (job) => parseDeadlineMs(config.processing, job.text),
-  });
   const specs = new Map(deps.sources.map((spec) => [sourceUrlKey(spec.url), spec]));
+  const fetcher = createSourceFetcher({ ...deps, specs, limiter, hostHolds, subscribed });
 
   let done = 0;
   let failedCount = 0;
   const results = new Map<number, SourceResult>();
   const failures: CycleSummary['failures'][number][] = [];
-  const diskFull: DiskFull = { error: null };
   try {
     await Promise.all(
       due.map((source) =>
         (async () => {
-          const result = await processSource(source, { ...deps, specs, tagger, languages, client, policy, processor, hostHolds, limiter, permits, diskFull, subscribed });
+          const result = await fetcher.fetch(source);
           results.set(source.id, result);
           done += 1;
           if (result.kind === 'failed') {
             failedCount += 1;
             failures.push({ url: publicUrl(source.url), name: source.name, code: result.code, message: result.message });
-            logger.warn({ source: publicUrl(source.url), code: result.code }, result.message);
-          } else {
-            logger.info({ source: publicUrl(source.url), ...result, result: result.kind }, 'source done');
           }
           deps.onProgress?.({ source, result, done, total: due.length, failed: failedCount });
         })(),
       ),
     );
   } finally {
-    await Promise.all([client.close(), processor.close()]);
+    await fetcher.close();
   }
+  const diskFull = fetcher.diskFull;
   const dataFolder = dirname(config.storagePath);
   if (diskFull.error !== null) throw diskFullError(diskFull.error, dataFolder, "storing the sources' items");
-
-  // Before grouping: the article pages' text and links feed the tagger and the story grouping.
-  const fullText = await fetchCycleFullTexts({ ...deps, active, specs, limiter, hostHolds }, dataFolder);
-
-  let published: number;
-  let summarized: SummarizeSummary | null = null;
-  try {
-    // Same story across sources and languages: new items join stories before they are published.
-    const grouping = groupStoredStories(store, clock.now());
-    logger.info({ ...grouping }, 'stories grouped');
-    // Titles and summaries in the site's language before they are published (a failing provider only delays them).
-    if (translator !== null && deps.signal?.aborted !== true) await translateRecent(translator, deps, deps.signal ? { signal: deps.signal } : {});
-    // Résumés from all the members' texts, checked before they are stored (a failing provider only delays them).
-    const summarizer = deps.summarizer ?? null;
-    if (summarizer !== null && deps.signal?.aborted !== true) summarized = await summarizeRecent(summarizer, deps, deps.signal ? { signal: deps.signal } : {});
-    published = await publishFromStore({
-      config,
-      store,
-      taxonomy: deps.taxonomy,
-      builtAt: clock.now(),
-      translator,
-      summarizer,
-    });
-    store.checkpoint();
-  } catch (error) {
-    // Publishing wraps its own write errors (PUBLISH_FAILED); SQLite's "database or disk is full" is the store's.
-    if (isDiskFull(error) && !isVeilleError(error)) throw diskFullError(error, dataFolder, 'grouping and publishing the stored items');
-    throw error;
-  }
+  const { fullText, published, summarized } = await publishFetched({ ...deps, active, specs, limiter, hostHolds });
 
   let newItems = 0;
   let updatedItems = 0;
@@ -246,6 +200,114 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
     fullText,
     failures,
     ...(summarized !== null ? { summarized } : {}),
+  };
+}
+
+/** What a cycle does once its sources are fetched (the publisher's part with several processes, issue 20). */
+export interface PublishFetchedDeps extends CycleDeps {
+  readonly active: readonly SourceRecord[];
+  readonly specs: ReadonlyMap<string, SourceSpec>;
+  readonly limiter: HostLimiter;
+  readonly hostHolds: Map<string, number>;
+}
+
+/**
+ * The article pages of teaser items, the stories, translations and résumés of what was stored,
+ * then the site: the second half of a cycle.
+ */
+export async function publishFetched(
+  deps: PublishFetchedDeps,
+): Promise<{ readonly fullText: FullTextSummary; readonly published: number; readonly summarized: SummarizeSummary | null }> {
+  const { config, store, clock, logger, translator } = deps;
+  const dataFolder = dirname(config.storagePath);
+
+  // Before grouping: the article pages' text and links feed the tagger and the story grouping.
+  const fullText = await fetchCycleFullTexts(deps, dataFolder);
+
+  let published: number;
+  let summarized: SummarizeSummary | null = null;
+  try {
+    // Same story across sources and languages: new items join stories before they are published.
+    const grouping = groupStoredStories(store, clock.now());
+    logger.info({ ...grouping }, 'stories grouped');
+    // Titles and summaries in the site's language before they are published (a failing provider only delays them).
+    if (translator !== null && deps.signal?.aborted !== true) await translateRecent(translator, deps, deps.signal ? { signal: deps.signal } : {});
+    // Résumés from all the members' texts, checked before they are stored (a failing provider only delays them).
+    const summarizer = deps.summarizer ?? null;
+    if (summarizer !== null && deps.signal?.aborted !== true) summarized = await summarizeRecent(summarizer, deps, deps.signal ? { signal: deps.signal } : {});
+    published = await publishFromStore({
+      config,
+      store,
+      taxonomy: deps.taxonomy,
+      builtAt: clock.now(),
+      translator,
+      summarizer,
+    });
+    store.checkpoint();
+  } catch (error) {
+    // Publishing wraps its own write errors (PUBLISH_FAILED); SQLite's "database or disk is full" is the store's.
+    if (isDiskFull(error) && !isVeilleError(error)) throw diskFullError(error, dataFolder, 'grouping and publishing the stored items');
+    throw error;
+  }
+
+  return { fullText, published, summarized };
+}
+
+/** What fetching sources one by one needs: the cycle's parts, and the politeness and holds it shares. */
+export interface FetcherDeps
+  extends Pick<CycleDeps, 'config' | 'store' | 'clock' | 'logger' | 'policy' | 'tagger' | 'languages' | 'signal' | 'abandon' | 'processors' | 'pushed'> {
+  /** The configured sources by sourceUrlKey of their URL. */
+  readonly specs: ReadonlyMap<string, SourceSpec>;
+  /** Politeness: this process's own (a cycle), or one shared through the database (fetch workers, issue 20). */
+  readonly limiter: HostLimiter;
+  /** Host key → epoch ms before which it is not contacted (Retry-After); filled from the store and by the fetches. */
+  readonly hostHolds: Map<string, number>;
+  /** The sources a WebSub hub pushes (an active lease): polled at fetch.maxIntervalMinutes. None if absent. */
+  readonly subscribed?: ReadonlySet<number>;
+}
+
+/** Fetches, processes and stores one source at a time, many at once; `close` ends its client and threads. */
+export interface SourceFetcher {
+  fetch(source: SourceRecord): Promise<SourceResult>;
+  /** Set by the first source that finds the disk full: no source is blamed, the caller ends. */
+  readonly diskFull: { readonly error: unknown };
+  close(): Promise<void>;
+}
+
+export function createSourceFetcher(deps: FetcherDeps): SourceFetcher {
+  const { config, logger } = deps;
+  const client = createHttpClient(deps.policy);
+  // The host limiter covers the network only: its slot is free again once the body is in, while
+  // parsing, tagging and storing go on. A fetch also takes a permit, kept until its items are
+  // stored, so that slow processing holds back new fetches instead of piling up bodies in memory.
+  const permits = createPermits(config.fetch.concurrency * PERMITS_PER_FETCH_SLOT);
+  // Each fetch in flight listens to the stop signal until it ends, so fetch.concurrency listeners at
+  // once is the design, not a leak: Node's warning past 10 ("MaxListenersExceededWarning") would
+  // say otherwise on every `veille start` with the default 16.
+  const inFlight = deps.abandon ?? deps.signal;
+  if (inFlight) setMaxListeners(Math.max(defaultMaxListeners, config.fetch.concurrency + STOP_LISTENERS_BESIDE_FETCHES), inFlight);
+  // Always threads, even for one due source: a feed that overruns its deadline is stopped there
+  // while the main thread goes on answering HTTP and processing the other sources.
+  const processor = deps.processors({
+    threads: config.processing.threads,
+    deadlineMs: (job) => parseDeadlineMs(config.processing, job.text),
+  });
+  const diskFull: DiskFull = { error: null };
+  const context: SourceContext = { ...deps, client, processor, permits, diskFull, subscribed: deps.subscribed ?? new Set() };
+  return {
+    diskFull,
+    async fetch(source) {
+      const result = await processSource(source, context);
+      if (result.kind === 'failed') {
+        logger.warn({ source: publicUrl(source.url), code: result.code }, result.message);
+      } else {
+        logger.info({ source: publicUrl(source.url), ...result, result: result.kind }, 'source done');
+      }
+      return result;
+    },
+    close: async () => {
+      await Promise.all([client.close(), processor.close()]);
+    },
   };
 }
 
@@ -285,19 +347,9 @@ async function fetchCycleFullTexts(
   }
 }
 
-interface SourceContext extends CycleDeps {
-  /** The configured sources by sourceUrlKey of their URL. */
-  readonly specs: ReadonlyMap<string, SourceSpec>;
-  readonly tagger: Tagger;
-  /** The languages detection chooses among (the language stage and the tagger alike). */
-  readonly languages: readonly string[];
+interface SourceContext extends FetcherDeps {
   readonly client: HttpClient;
-  readonly policy: FetchPolicy;
   readonly processor: FeedProcessor;
-  /** Host key → epoch ms before which it is not contacted; filled from the store and by this cycle. */
-  readonly hostHolds: Map<string, number>;
-  /** Politeness: wraps each fetch, not the processing after it. */
-  readonly limiter: HostLimiter;
   readonly permits: Permits;
   /** Set by the first source that finds the disk full: the cycle ends, no source is blamed. */
   readonly diskFull: DiskFull;

@@ -55,11 +55,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'start',
-    synopsis: '[--log-format json|text]',
+    synopsis: '[--role fetch|publish|all] [--log-format json|text]',
     summary:
       'the worker: a cycle now, then on schedule.fetch; serves the publish folder;\n' +
-      'logs readable lines on a terminal, JSON lines otherwise (or as --log-format says)',
-    options: { 'log-format': text },
+      'logs readable lines on a terminal, JSON lines otherwise (or as --log-format says);\n' +
+      'with storage.url, --role fetch takes due sources as jobs, publish is elected (default all)',
+    options: { 'log-format': text, role: { type: 'string', value: 'the role (fetch, publish or all)' } },
     positionals: [],
   },
   { name: 'serve', synopsis: '', summary: 'serve the publish folder only', options: {}, positionals: [] },

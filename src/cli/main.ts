@@ -80,13 +80,16 @@ async function dispatch(ctx: CliContext): Promise<number> {
     }
     case 'start': {
       const format = (await logFormatOption(options['log-format'], command)) ?? (ctx.output.isTerminal ? 'text' : 'json');
-      return startWorker(loadConfig(configFile), clock, ctx, format);
+      return startWorker(loadConfig(configFile), clock, ctx, format, roleOption(options.role));
     }
     case 'serve':
       return serveOnly(loadConfig(configFile), clock, ctx);
     case 'status': {
+      const config = loadConfig(configFile);
       const { runStatusCommand } = await import('./status-command.js');
-      return runStatusCommand(loadConfig(configFile), clock, ctx.output, options.json === true);
+      // The processes and the queue on a shared PostgreSQL (issue 20); nothing to load with SQLite.
+      const coordination = config.storage.kind === 'postgres' ? await (await import('../app/coordination-status.js')).readCoordinationStatus(config, ctx.env) : null;
+      return runStatusCommand(config, clock, ctx.output, options.json === true, coordination);
     }
     case 'sources': {
       const [{ runSourcesCommand }, { configureApp }] = await Promise.all([import('./sources-command.js'), import('../app/app.js')]);
@@ -268,7 +271,7 @@ export function formatSummary(summary: CycleSummary, publishDir: string): string
   );
 }
 
-async function startWorker(config: Config, clock: Clock, ctx: CliContext, format: LogFormat): Promise<number> {
+async function startWorker(config: Config, clock: Clock, ctx: CliContext, format: LogFormat, role: 'fetch' | 'publish' | 'all'): Promise<number> {
   const [{ openApp }, { runWorker }, { createLogger }, { displayPath }] = await Promise.all([
     import('../app/app.js'),
     import('../worker/worker.js'),
@@ -276,6 +279,25 @@ async function startWorker(config: Config, clock: Clock, ctx: CliContext, format
     import('../config/load-config.js'),
   ]);
   const logger = createLogger(config.log.level, ctx.output.err, format);
+  if (role !== 'all' || config.storage.kind === 'postgres') {
+    if (config.storage.kind !== 'postgres') {
+      throw new VeilleError('USAGE', `start: --role ${role} needs storage.url (a PostgreSQL shared by the processes); with SQLite, start runs every role in one process`);
+    }
+    // Several processes share the database: no data folder lock (the publisher is elected instead).
+    const { runRoles } = await import('../worker/roles.js');
+    const shared = openApp(config, { command: `start --role ${role}`, clock, env: ctx.env, logger });
+    try {
+      await runRoles({
+        app: shared,
+        role,
+        stopSignal: ctx.stopSignal ?? waitForSignal(),
+        onListening: (url) => ctx.output.err(`veille ${VERSION}: role ${role}, /metrics at ${url}metrics (Ctrl-C stops)\n`),
+      });
+      return 0;
+    } finally {
+      shared.close();
+    }
+  }
   const app = openApp(config, { command: 'start', clock, env: ctx.env, logger, worker: true });
   try {
     await runWorker({
@@ -300,6 +322,13 @@ async function serveOnly(config: Config, clock: Clock, ctx: CliContext): Promise
   await (ctx.stopSignal ?? waitForSignal());
   await server.close();
   return 0;
+}
+
+/** `--role`: fetch, publish or all (the default). */
+function roleOption(value: string | boolean | undefined): 'fetch' | 'publish' | 'all' {
+  if (value === undefined) return 'all';
+  if (value === 'fetch' || value === 'publish' || value === 'all') return value;
+  throw new VeilleError('USAGE', `start: --role "${String(value)}": expected fetch, publish or all`);
 }
 
 function waitForSignal(): Promise<void> {

@@ -2,6 +2,7 @@
 // the digest deliveries a killed send left uncertain.
 import { readStatus, type SourceStatus, type StatusDelivery } from '../app/status.js';
 import type { Config } from '../config/load-config.js';
+import type { CoordinationStatus } from '../app/coordination-status.js';
 import type { FullTextCounts } from '../store/full-text-store.js';
 import type { NotifyTargetState } from '../domain/notify.js';
 import type { Clock } from '../domain/ports.js';
@@ -9,7 +10,7 @@ import { publicUrl } from '../domain/source-url.js';
 import { describeUncertain } from './digest-command.js';
 import { formatLocalTime, formatTable, truncate, type Output } from './output.js';
 
-export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean): number {
+export function runStatusCommand(config: Config, clock: Clock, output: Output, json: boolean, coordination: CoordinationStatus | null = null): number {
   const { now, staleAfterDays, sources: rows, uncertain, inFlight, fullText, resumes, notify, websub, recipients } = readStatus(config, clock.now());
   if (json) {
     output.out(
@@ -47,6 +48,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
           notify: notify.map((target) => ({ ...target, state: notifyState(target) })),
           websub,
           recipients,
+          ...(coordination === null ? {} : { coordination }),
         },
         null,
         2,
@@ -88,6 +90,7 @@ export function runStatusCommand(config: Config, clock: Clock, output: Output, j
       `recipients: ${recipients.count} get the digest; unsubscribed, never written to again though still in email.recipients: ${recipients.unsubscribedInConfig.join(', ')}\n`,
     );
   }
+  if (coordination !== null) output.out(describeCoordination(coordination, zone));
   return 0;
 }
 
@@ -135,6 +138,20 @@ function describeWebSub(websub: ReturnType<typeof readStatus>['websub'], zone: s
   return lines.map((line) => `${line}
 `).join('');
 }
+
+
+/** The processes on the shared database (issue 20): one line each, then the queue. */
+function describeCoordination({ workers, queue }: CoordinationStatus, zone: string): string {
+  const lines = workers.map(
+    (worker) =>
+      `worker ${worker.id}: ${worker.role}${worker.publishing ? ', publishing' : ''}, ${worker.jobsRunning} job(s) running, ${worker.jobsDone} done, ${worker.jobsFailed} failed; ` +
+      `last heartbeat ${formatLocalTime(worker.beatAt, zone)}${worker.silentSeconds > SILENT_AFTER_SECONDS ? ` (silent for ${worker.silentSeconds} s: stopped or unreachable)` : ''}`,
+  );
+  return `${[`${workers.length} worker(s) on the shared database; fetch queue: ${queue.waiting} waiting, ${queue.active} running`, ...lines].join('\n')}\n`;
+}
+
+/** Three missed heartbeats (coordination/workers.ts beats every 5 s). */
+const SILENT_AFTER_SECONDS = 15;
 
 /** "full text: 12 article pages fetched, 2 failed (FETCH_NOT_HTML 1, FETCH_ROBOTS_DISALLOWED 1)". */
 function describeFullText(counts: FullTextCounts): string {

@@ -52,6 +52,7 @@ export interface Config {
   /** publish.websub: the hubs declared in the published feeds, and subscriptions to sources' hubs (issue 21). */
   readonly websub: Readonly<ParsedConfig['publish']['websub']>;
   readonly subscribe: Readonly<ParsedConfig['subscribe']>;
+  readonly roles: Readonly<ParsedConfig['roles']>;
 }
 
 export type NotifyTargetConfig = NotifyTarget & { readonly timeoutMs: number };
@@ -152,6 +153,7 @@ function toConfig(parsed: ParsedConfig, file: string): Config {
     })),
     websub: parsed.publish.websub,
     subscribe: parsed.subscribe,
+    roles: parsed.roles,
   };
 }
 

@@ -365,6 +365,15 @@ export const configSchema = z.strictObject({
       confirmDays: z.number().int().min(1).max(30).default(3),
     })
     .prefault({}),
+  /** Several processes on one PostgreSQL (storage.url, `veille start --role`, issue 20). */
+  roles: z
+    .strictObject({
+      /** A fetch job whose worker is silent this long (it died) is taken again by another worker. */
+      jobLeaseSeconds: z.number().int().min(2).max(3600).default(120),
+      /** How often a standby publisher tries to take over (and the publisher checks its session). */
+      electionRetrySeconds: z.number().int().min(1).max(60).default(10),
+    })
+    .prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -150,17 +150,19 @@ export class DigestStore implements DeliveryLog {
    * sends that message again, on purpose.
    */
   claimDelivery(week: string, recipient: string, messageId: string, now: string): ClaimOutcome {
-    return this.db.transaction((): ClaimOutcome => {
-      const existing = this.statement<[string, string], { status: DeliveryStatus }>(
-        'SELECT status FROM deliveries WHERE week = ? AND recipient = ?',
-      ).get(week, recipient);
-      if (existing && existing.status !== 'pending') return existing.status;
-      this.statement(
-        `INSERT INTO deliveries (week, recipient, message_id, status, attempts, updated_at) VALUES (?, ?, ?, 'sending', 0, ?)
-         ON CONFLICT (week, recipient) DO UPDATE SET status = 'sending', updated_at = excluded.updated_at`,
-      ).run(week, recipient, messageId, now);
-      return 'claimed';
-    })();
+    // One statement (issue 20): with two publishers on PostgreSQL, a claim read first and written
+    // after let both claim (the second INSERT waited for the first's commit, then updated the row
+    // anyway). Here the second one's update finds the row 'sending' and leaves it: no row returned.
+    const claimed = this.statement<[string, string, string, string], { status: DeliveryStatus }>(
+      `INSERT INTO deliveries (week, recipient, message_id, status, attempts, updated_at) VALUES (?, ?, ?, 'sending', 0, ?)
+       ON CONFLICT (week, recipient) DO UPDATE SET status = 'sending', updated_at = excluded.updated_at
+       WHERE deliveries.status = 'pending'
+       RETURNING status`,
+    ).get(week, recipient, messageId, now);
+    if (claimed !== undefined) return 'claimed';
+    const existing = this.statement<[string, string], { status: DeliveryStatus }>('SELECT status FROM deliveries WHERE week = ? AND recipient = ?').get(week, recipient);
+    // Not found, or 'pending' again by now: another claim is under way; never sent twice.
+    return existing === undefined || existing.status === 'pending' ? 'sending' : existing.status;
   }
 
   /**

@@ -135,6 +135,12 @@ export class SourceStore {
     return byKey;
   }
 
+  /** The active source whose key is `key` (sourceUrlKey), read now: a fetch job's source (issue 20). */
+  findActiveSource(key: string): SourceRecord | null {
+    const row = this.statement<[string], SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources s WHERE s.active = 1 AND s.key = ?`).get(key);
+    return row === undefined ? null : toSourceRecord(row);
+  }
+
   listSources(options: { activeOnly: boolean }): SourceRecord[] {
     const where = options.activeOnly ? 'WHERE s.active = 1' : '';
     const rows = this.statement<[], SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources s ${where} ORDER BY s.id`).all();

@@ -170,6 +170,10 @@ export class Store {
     return this.sources().syncSources(specs, now);
   }
 
+  findActiveSource(key: string): SourceRecord | null {
+    return this.sources().findActiveSource(key);
+  }
+
   listSources(options: { activeOnly: boolean }): SourceRecord[] {
     return this.sources().listSources(options);
   }

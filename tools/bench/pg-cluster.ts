@@ -1,0 +1,93 @@
+// A throwaway PostgreSQL cluster for the roles (issue 20): Debian's postgresql 15 initialised in a
+// temporary folder, run as the unprivileged `postgres` user (we may be root), listening on
+// 127.0.0.1 on a free port only; `stop` removes it. Restartable (fault tests); bench:scale uses it too.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const BIN = process.env.VEILLE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+export interface PgCluster {
+  readonly url: string;
+  readonly port: number;
+  /** A new empty database on the cluster (one per test: nothing shared but the server); its URL. */
+  createDatabase(name: string): Promise<string>;
+  /** Stops the server (fast shutdown: sessions are cut, as when the database restarts) and starts it again. */
+  restart(pauseMs?: number): Promise<void>;
+  stopServer(): void;
+  startServer(): void;
+  stop(): void;
+}
+
+/** True when Debian's PostgreSQL binaries are installed (the tests skip otherwise). */
+export function hasPostgres(): boolean {
+  return existsSync(join(BIN, 'initdb')) && existsSync(join(BIN, 'pg_ctl'));
+}
+
+export async function startPgCluster(): Promise<PgCluster> {
+  const root = mkdtempSync(join(tmpdir(), 'veille-pg-'));
+  chmodSync(root, 0o755);
+  const data = join(root, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(root, uid, gid);
+  }
+  const run = (program: string, args: string[]): void => {
+    const command = join(BIN, program);
+    if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'pipe', timeout: 60_000 });
+    else execFileSync(command, args, { stdio: 'pipe', timeout: 60_000 });
+  };
+  const port = await freePort();
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const startServer = (): void => run('pg_ctl', ['-D', data, '-w', '-t', '30', '-l', join(root, 'log'), '-o', options, 'start']);
+  const stopServer = (): void => run('pg_ctl', ['-D', data, '-w', '-t', '30', '-m', 'fast', 'stop']);
+  startServer();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    async createDatabase(name) {
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`pg-cluster: bad database name ${name}`);
+      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    startServer,
+    stopServer,
+    async restart(pauseMs = 0) {
+      stopServer();
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      startServer();
+    },
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-w', '-t', '30', '-m', 'immediate', 'stop']);
+      } catch {
+        // already stopped
+      }
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
