@@ -14,6 +14,7 @@ import { runScheduledDigest } from '../app/digest.js';
 import { createCycleMetrics, recordFullText, recordResumes, recordSourceResult, renderMetrics } from './metrics.js';
 import { publishFromStore } from '../app/publish.js';
 import { healthHttpStatus, siteHealth } from '../app/site-health.js';
+import { cacheMaxAgeSeconds } from '../app/serve.js';
 
 export interface WorkerDeps {
   /** Built once for the process (src/app/app.ts): the cycles and the digest share its store and translator. */
@@ -35,6 +36,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     dir: config.publishDir,
     host: config.server.host,
     port: config.server.port,
+    maxAgeSeconds: cacheMaxAgeSeconds(config),
     routes: {
       '/healthz': () => {
         const health = siteHealth(store.listSources({ activeOnly: true }), app.clock.now(), config.fetch.staleAfterDays);
@@ -81,6 +83,8 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
       })
       .catch((error: unknown) => logger.error({ err: describeError(error) }, 'cycle failed'))
       .finally(() => {
+        // What the cycle published is served at once, not after the server's next look at the files.
+        server.refresh();
         metrics.running = false;
         current = null;
       });
@@ -96,9 +100,10 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     config.site.timezone,
     'digest',
     () =>
-      app.exclusive('digest', () => runScheduledDigest(app, app.env, stopping.signal)).catch(
-        (error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'),
-      ),
+      app
+        .exclusive('digest', () => runScheduledDigest(app, app.env, stopping.signal))
+        .catch((error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'))
+        .finally(() => server.refresh()),
     () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'),
   );
   void cycle();
