@@ -9,6 +9,19 @@ import { Store } from '../store/store.js';
 import { createMailer } from './digest.js';
 import { subscriberRoutes } from './subscribers.js';
 import { loadTaxonomyCached } from './taxonomy-cache.js';
+import { cronIntervalSeconds } from '../schedule/cron.js';
+
+/** The longest a reader's cache keeps a file without asking again, whatever the schedule. */
+const MAX_AGE_CAP_SECONDS = 3600;
+
+/**
+ * Cache-Control max-age of the published files: the interval between two fetch runs (a file
+ * changes no more often), at most an hour; 0 when the schedule has no regular interval.
+ */
+export function cacheMaxAgeSeconds(config: Config): number {
+  const interval = cronIntervalSeconds(config.schedule.fetch, config.site.timezone);
+  return interval === null ? 0 : Math.min(interval, MAX_AGE_CAP_SECONDS);
+}
 
 export interface ServeOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -17,7 +30,7 @@ export interface ServeOptions {
 }
 
 export async function serveSite(config: Config, options?: ServeOptions): Promise<RunningServer> {
-  const base = { dir: config.publishDir, host: config.server.host, port: config.server.port };
+  const base = { dir: config.publishDir, host: config.server.host, port: config.server.port, maxAgeSeconds: cacheMaxAgeSeconds(config) };
   if (options === undefined || config.server.publicUrl === undefined) return startServer(base);
   const taxonomy = loadTaxonomyCached(config.themesFile, dirname(config.storagePath));
   const store = Store.open(config.storagePath);

@@ -1,9 +1,10 @@
 // Writes the digest's files beside the site: digest.xml / .atom / .json (one entry per issue,
-// full HTML content), digests/<week>.html for each issue and digests/index.html. Atomic writes.
+// full HTML content), digests/<week>.html for each issue and digests/index.html. Atomic writes,
+// each file with its compressed forms.
 import { join } from 'node:path';
 import type { SiteLocale } from '../domain/site-locale.js';
 import type { FeedEntry, FeedMeta } from '../domain/types.js';
-import { writeFileAtomic } from '../publish/atomic-write.js';
+import { writeWithCompressedForms } from '../publish/compressed-forms.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../publish/feeds.js';
 import { DIGEST_FEEDS, DIGEST_LIST_PAGE, digestPage } from '../publish/site-files.js';
 import type { DigestIssue } from '../domain/digest.js';
@@ -75,6 +76,6 @@ export async function publishDigests(dir: string, issues: readonly PublishedIssu
   files.push([json.path, renderJsonFeed(feedMeta(json.path), entries)]);
 
   // Pages before the feeds that link to them.
-  for (const [path, content] of files) await writeFileAtomic(join(dir, path), content);
+  for (const [path, content] of files) await writeWithCompressedForms(join(dir, path), path, content);
   return files.map(([path]) => path);
 }

@@ -28,9 +28,15 @@ async function syncDirectory(path: string): Promise<void> {
 /**
  * Replaces `path` atomically, creating missing parent folders. On failure the previous file is
  * untouched, the temporary file is removed, and a VeilleError('PUBLISH_FAILED') is thrown.
- * `mode`: the new file's permissions (default 0644 less the umask).
+ * `mode`: the new file's permissions (default 0644 less the umask). `durable: false` skips the
+ * fsyncs, for a file whose loss in a power cut costs nothing (a compressed form: the server checks it).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number | undefined } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number | undefined; durable?: boolean } = {},
+): Promise<void> {
+  const durable = options.durable ?? true;
   const folder = dirname(path);
   // A dotfile, so the HTTP server never serves a half-written temporary file.
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -43,7 +49,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     try {
       if (options.mode !== undefined) await handle.chmod(options.mode);
       await handle.writeFile(data);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -53,7 +59,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     if (created) await unlink(temporary).catch(() => undefined);
     throw new VeilleError('PUBLISH_FAILED', `publish: cannot write ${path}: ${reasonOf(error)}`, { cause: error });
   }
-  await syncDirectory(folder);
+  if (durable) await syncDirectory(folder);
 }
 
 /** The temporary name writeFileAtomic uses; the number is the writer's pid. */

@@ -1,14 +1,15 @@
 // Writes the whole published site from one snapshot: merged feeds, one set per theme, the
 // sources' OPML, the home page and one page per theme. Everything is rendered first, then each
 // file whose content changed is replaced atomically; an unchanged file keeps its bytes, its mtime
-// and so its ETag.
+// and so its ETag. Each text file is written with its compressed forms (compressed-forms.ts).
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SiteLocale } from '../domain/site-locale.js';
 import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
 import { VeilleError } from '../domain/errors.js';
-import { removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
+import { removeStaleTemporaries } from './atomic-write.js';
+import { lacksCompressedForms, writeCompressedForms, writeWithCompressedForms } from './compressed-forms.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds.js';
 import { renderOpml, type OpmlSource } from './opml.js';
 import { renderIndexPage, renderThemePage, type ReadingSite } from './pages.js';
@@ -97,8 +98,13 @@ export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<
   const written: string[] = [];
   // Feeds before the page that links to them.
   for (const [path, content] of files) {
-    if (await fileReads(join(dir, path), content)) continue;
-    await writeFileAtomic(join(dir, path), content);
+    if (await fileReads(join(dir, path), content)) {
+      // Published before veille wrote compressed forms: they are added, the file keeps its mtime.
+      if (await lacksCompressedForms(join(dir, path), path, Buffer.byteLength(content))) await writeCompressedForms(join(dir, path), path, content);
+      continue;
+    }
+    // Each text file with its gzip and brotli forms (issue 22), the forms first.
+    await writeWithCompressedForms(join(dir, path), path, content);
     written.push(path);
   }
   return { files: written, changedAt: written.length > 0 || previous === null ? snapshot.builtAt : previous };

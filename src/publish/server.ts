@@ -1,14 +1,16 @@
 // The built-in HTTP server for the published folder: feeds with their media types, validators
 // for conditional GET (RFC 9110 §13), no traversal out of the folder, no dotfiles.
 
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { join, posix, resolve, sep } from 'node:path';
+import { open } from 'node:fs/promises';
+import { posix, resolve } from 'node:path';
 import { VeilleError } from '../domain/errors.js';
 import { parseHttpDate } from './http-date.js';
 import { mediaTypeOf } from './site-files.js';
+import { COMPRESSED_FORMS } from './compressed-forms.js';
+import { chooseCoding, parseRange, rangeStillApplies } from './content-negotiation.js';
+import { createFileTable, type Representation, type ServedFile } from './served-files.js';
 
 export interface RouteResponse {
   status: number;
@@ -58,11 +60,20 @@ export interface ServerOptions {
   routes?: Record<string, () => RouteResponse>;
   /** Endpoints with methods, bodies or path prefixes, matched in order before files. */
   endpoints?: readonly Endpoint[];
+  /**
+   * `Cache-Control: max-age` of files, in seconds (cacheMaxAge: the fetch schedule's interval);
+   * absent: `no-cache`, every use revalidated.
+   */
+  maxAgeSeconds?: number;
+  /** How long a file held in memory is trusted before its stat is looked at again (1 s unless said). */
+  recheckMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** Forgets the files held in memory: a publish in this process calls it, so the next request reads them. */
+  refresh(): void;
   close(): Promise<void>;
 }
 
@@ -94,23 +105,6 @@ export function resolveRequestPath(rawUrl: string): string | null {
   return segments.join('/');
 }
 
-interface CachedTag {
-  readonly key: string;
-  readonly etag: string;
-}
-
-/** Strong ETag from the content, cached by size and mtime so unchanged files are not rehashed. */
-function createEtagCache(): (path: string, key: string, body: Buffer) => string {
-  const cache = new Map<string, CachedTag>();
-  return (path, key, body) => {
-    const hit = cache.get(path);
-    if (hit !== undefined && hit.key === key) return hit.etag;
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    cache.set(path, { key, etag });
-    return etag;
-  };
-}
-
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2). */
 function matchesEtag(header: string, etag: string): boolean {
   if (header.trim() === '*') return true;
@@ -118,7 +112,7 @@ function matchesEtag(header: string, etag: string): boolean {
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);
 }
 
-function isNotModified(request: IncomingMessage, etag: string, modified: Date, now: Date): boolean {
+function isNotModified(request: IncomingMessage, etag: string, modifiedMs: number): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
   // If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 §13.2.2).
   if (ifNoneMatch !== undefined) return matchesEtag(ifNoneMatch, etag);
@@ -126,10 +120,11 @@ function isNotModified(request: IncomingMessage, etag: string, modified: Date, n
   if (ifModifiedSince === undefined) return false;
   // RFC 9110 §13.1.3: a value that is not an HTTP-date is ignored, and so is a date later than
   // the server's clock (the client cannot have seen the file then): both get the file.
+  const now = new Date();
   const since = parseHttpDate(ifModifiedSince, now);
   if (since === null || since > now.getTime()) return false;
   // HTTP dates have one-second precision.
-  return Math.floor(modified.getTime() / 1000) * 1000 <= since;
+  return Math.floor(modifiedMs / 1000) * 1000 <= since;
 }
 
 /**
@@ -157,45 +152,60 @@ function sendText(response: ServerResponse, status: number, body: string, header
 
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const root = resolve(options.dir);
-  const etagOf = createEtagCache();
+  const cacheControl = options.maxAgeSeconds === undefined ? 'no-cache' : `public, max-age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`;
+  const files = createFileTable({
+    root,
+    recheckMs: options.recheckMs ?? 1000,
+    headersOf: (relativePath) => ({
+      'Content-Type': mediaTypeOf(relativePath),
+      'Cache-Control': cacheControl,
+      ...(relativePath.endsWith('.html') ? { 'Content-Security-Policy': HTML_CSP } : {}),
+    }),
+  });
 
-  async function serveFile(request: IncomingMessage, response: ServerResponse, relativePath: string): Promise<void> {
-    const path = join(root, ...relativePath.split('/'));
-    let real: string;
-    let body: Buffer;
-    let modified: Date;
-    try {
-      // Symbolic links must not lead out of the folder either.
-      const realRoot = await realpath(root);
-      real = await realpath(path);
-      if (!real.startsWith(realRoot + sep)) return sendText(response, 404, 'Not found\n');
-      const info = await stat(real);
-      if (!info.isFile()) return sendText(response, 404, 'Not found\n');
-      body = await readFile(real);
-      modified = info.mtime;
-      const etag = etagOf(real, `${info.size}:${info.mtimeMs}:${info.ino}`, body);
-      const headers = {
-        'Content-Type': mediaTypeOf(relativePath),
-        ETag: etag,
-        'Last-Modified': modified.toUTCString(),
-        'Cache-Control': 'no-cache',
-        'X-Content-Type-Options': 'nosniff',
-        ...(relativePath.endsWith('.html') ? { 'Content-Security-Policy': HTML_CSP } : {}),
-      };
-      if (isNotModified(request, etag, modified, new Date())) {
-        response.writeHead(304, headers);
-        response.end();
-        return;
-      }
-      response.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
-      response.end(request.method === 'HEAD' ? undefined : body);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG') {
-        return sendText(response, 404, 'Not found\n');
-      }
-      return sendText(response, 500, 'Internal error\n');
+  /** Answers from memory when the file is held and unchanged: no promise, no read, no hash. */
+  function serveFile(request: IncomingMessage, response: ServerResponse, relativePath: string): void | Promise<void> {
+    const held = files.fresh(relativePath, Date.now());
+    if (held !== undefined) return answerFile(request, response, relativePath, held, true);
+    return files.load(relativePath).then((loaded) => (loaded === null ? sendText(response, 404, 'Not found\n') : answerFile(request, response, relativePath, loaded, true)));
+  }
+
+  function answerFile(request: IncomingMessage, response: ServerResponse, relativePath: string, file: ServedFile, retry: boolean): void | Promise<void> {
+    const coding = chooseCoding(request.headers['accept-encoding'], file.codings);
+    if (coding === null) return sendText(response, 406, 'Not acceptable: this request refuses every content coding of the file\n', { Vary: 'Accept-Encoding' });
+    const chosen = coding === 'identity' ? file.plain : (file.forms.find((form) => form.coding === coding) ?? file.plain);
+    if (isNotModified(request, chosen.etag, file.modifiedMs)) {
+      const keepAlive10 = request.httpVersion === '1.0' && request.headers.connection?.toLowerCase() === 'keep-alive';
+      response.writeHead(304, keepAlive10 ? chosen.notModifiedKeepAliveHeaders : chosen.notModifiedHeaders);
+      response.end();
+      return;
     }
+    // Range applies to GET only (RFC 9110 §14.2), to the representation chosen (its coding's bytes).
+    const rangeHeader = request.method === 'GET' ? request.headers.range : undefined;
+    const ifRange = request.headers['if-range'];
+    // If-Range sent twice names no one validator: the whole file.
+    const applies = ifRange === undefined || (typeof ifRange === 'string' && rangeStillApplies(ifRange, chosen.etag, file.lastModified));
+    const range = rangeHeader !== undefined && applies ? parseRange(rangeHeader, chosen.size) : null;
+    if (range === 'unsatisfiable') {
+      return sendText(response, 416, 'Range not satisfiable\n', { 'Content-Range': `bytes */${chosen.size}`, Vary: 'Accept-Encoding' });
+    }
+    const [status, start, end] = range === null ? [200, 0, chosen.size - 1] : [206, range.start, range.end];
+    const headers =
+      range === null
+        ? chosen.fullHeaders
+        : { ...chosen.fullHeaders, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${chosen.size}` };
+    if (chosen.body !== null) {
+      response.writeHead(status, headers);
+      response.end(request.method === 'HEAD' ? undefined : range === null ? chosen.body : chosen.body.subarray(start, end + 1));
+      return;
+    }
+    return sendFromDisk(request, response, chosen, status, headers, start, end).then((sent) => {
+      if (sent) return;
+      // Replaced since it was read: read it again, once.
+      files.forget(relativePath);
+      if (!retry) return sendText(response, 503, 'File changing, try again\n', { 'Retry-After': '1' });
+      return files.load(relativePath).then((loaded) => (loaded === null ? sendText(response, 404, 'Not found\n') : answerFile(request, response, relativePath, loaded, false)));
+    });
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -219,7 +229,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       return;
     }
     const relativePath = resolveRequestPath(rawUrl);
-    if (relativePath === null || posix.normalize(relativePath) !== relativePath) {
+    // The compressed forms are sent in place of their file, never as files of their own.
+    if (relativePath === null || posix.normalize(relativePath) !== relativePath || isCompressedForm(relativePath)) {
       return sendText(response, 404, 'Not found\n');
     }
     await serveFile(request, response, relativePath);
@@ -241,6 +252,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       resolvePromise({
         url: `http://${host}:${port}/`,
         port,
+        refresh: () => files.clear(),
         close: () =>
           new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
@@ -250,6 +262,43 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       });
     });
   });
+}
+
+function isCompressedForm(relativePath: string): boolean {
+  return COMPRESSED_FORMS.some(({ suffix }) => relativePath.endsWith(suffix));
+}
+
+/** A large representation from disk, while the file is the one that was read (false: it was replaced). */
+async function sendFromDisk(
+  request: IncomingMessage,
+  response: ServerResponse,
+  chosen: Representation,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  start: number,
+  end: number,
+): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(chosen.path, 'r');
+  } catch {
+    return false;
+  }
+  const info = await handle.stat();
+  if (info.ino !== chosen.ino || info.size !== chosen.size || info.mtimeMs !== chosen.mtimeMs) {
+    await handle.close();
+    return false;
+  }
+  response.writeHead(status, headers);
+  if (request.method === 'HEAD' || chosen.size === 0) {
+    await handle.close();
+    response.end();
+    return true;
+  }
+  const stream = handle.createReadStream({ start, end });
+  stream.on('error', () => response.destroy());
+  stream.pipe(response);
+  return true;
 }
 
 function findEndpoint(endpoints: readonly Endpoint[] | undefined, path: string): Endpoint | undefined {

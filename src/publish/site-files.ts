@@ -87,3 +87,8 @@ export function mediaTypeOf(relativePath: string): string {
   if (type === undefined) return 'application/octet-stream';
   return TEXT_TYPES.has(type) ? `${type}; charset=utf-8` : type;
 }
+
+/** True for the files the site writes as text (feeds, pages, OPML, CSS): the ones worth compressing. */
+export function isTextFile(relativePath: string): boolean {
+  return mediaTypeOf(relativePath).endsWith('; charset=utf-8');
+}

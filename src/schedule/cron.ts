@@ -34,3 +34,22 @@ export function scheduleCron(
     },
   };
 }
+
+/**
+ * The shortest time between the next few runs of `expression` in `timeZone`, in seconds (1800 for
+ * `*\/30 * * * *`), or null when it runs fewer than twice more. The task is never started.
+ */
+export function cronIntervalSeconds(expression: string, timeZone: string): number | null {
+  const task = cron.createTask(expression, () => undefined, { timezone: timeZone });
+  try {
+    const runs = task.getNextRuns(6).map((run) => run.getTime());
+    let shortest: number | null = null;
+    for (let index = 1; index < runs.length; index += 1) {
+      const gap = (runs[index] ?? 0) - (runs[index - 1] ?? 0);
+      if (gap > 0 && (shortest === null || gap < shortest)) shortest = gap;
+    }
+    return shortest === null ? null : Math.round(shortest / 1000);
+  } finally {
+    void task.destroy();
+  }
+}

@@ -22,6 +22,7 @@ import { createHttpClient } from '../fetch/http-client.js';
 
 /** How often the worker looks for leases to renew and requests to retry between cycles. */
 const SUBSCRIPTIONS_TICK_MS = 60_000;
+import { cacheMaxAgeSeconds } from '../app/serve.js';
 
 export interface WorkerDeps {
   /** Built once for the process (src/app/app.ts): the cycles and the digest share its store and translator. */
@@ -46,6 +47,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     dir: config.publishDir,
     host: config.server.host,
     port: config.server.port,
+    maxAgeSeconds: cacheMaxAgeSeconds(config),
     routes: {
       '/healthz': () => {
         const health = siteHealth(store.listSources({ activeOnly: true }), app.clock.now(), config.fetch.staleAfterDays);
@@ -146,6 +148,8 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
       })
       .catch((error: unknown) => logger.error({ err: describeError(error) }, 'cycle failed'))
       .finally(() => {
+        // What the cycle published is served at once, not after the server's next look at the files.
+        server.refresh();
         metrics.running = false;
         current = null;
       });
@@ -161,9 +165,10 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     config.site.timezone,
     'digest',
     () =>
-      app.exclusive('digest', () => runScheduledDigest(app, app.env, stopping.signal)).catch(
-        (error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'),
-      ),
+      app
+        .exclusive('digest', () => runScheduledDigest(app, app.env, stopping.signal))
+        .catch((error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'))
+        .finally(() => server.refresh()),
     () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'),
   );
   void cycle();

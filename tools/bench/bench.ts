@@ -6,7 +6,8 @@
 //   SQLite read of the same rows (digest-bench.ts, target < 1 s), and grouping 10,000 items into
 //   stories (cluster-bench.ts, target < 2 s). Then the article pages a new item costs (full-text-bench.ts;
 //   alone: node build/tools/bench/bench.js fulltext), and résumé requests per cycle in steady state
-//   (resume-bench.ts, target 0; alone: node build/tools/bench/bench.js resumes).
+//   (resume-bench.ts, target 0; alone: node build/tools/bench/bench.js resumes). Last, serving feed.xml
+//   against nginx (serving-bench.ts; alone: node build/tools/bench/bench.js serving [--serving-seconds N]).
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -142,6 +143,14 @@ async function main(): Promise<void> {
     await (await import('./resume-bench.js')).runResumeBench();
     return;
   }
+  if (mode === 'serve-site') {
+    await (await import('./serving-bench.js')).serveBenchSite(threadsArgument ?? '');
+    return;
+  }
+  if (mode === 'serving') {
+    await (await import('./serving-bench.js')).runServingBench(servingSeconds());
+    return;
+  }
   if (mode === 'stages') {
     process.stdout.write(JSON.stringify(await (await import('./stage-bench.js')).measureStages()));
     return;
@@ -186,6 +195,15 @@ async function main(): Promise<void> {
   await printTagBench();
   await (await import('./full-text-bench.js')).runFullTextBench();
   await (await import('./resume-bench.js')).runResumeBench();
+  await (await import('./serving-bench.js')).runServingBench(servingSeconds());
+}
+
+/** `--serving-seconds N`: the length of each load run of the serving section (4 s unless said). */
+function servingSeconds(): number {
+  const index = process.argv.indexOf('--serving-seconds');
+  const seconds = index === -1 ? 4 : Number(process.argv[index + 1]);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) throw new Error('bench: --serving-seconds takes a whole number of seconds, 1 to 60');
+  return seconds;
 }
 
 /** Tagging alone on the real AI-news items, against splitting the same texts into words. */
