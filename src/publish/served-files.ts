@@ -99,7 +99,9 @@ export function createFileTable(options: FileTableOptions): FileTable {
     const path = join(options.root, ...relativePath.split('/'));
     // Taken before reading: a file replaced meanwhile differs from it at the next check, and is read again.
     const key = statKey(path);
-    const realRoot = await realpath(options.root);
+    const realRoot = await realRootOf(options.root);
+    // A folder not published yet holds no file.
+    if (realRoot === null) return null;
     const plain = await readInside(path, realRoot);
     if (plain === null) return null;
     const hash = createHash('sha256').update(plain.bytes).digest('base64url').slice(0, 27);
@@ -195,6 +197,16 @@ function statKey(path: string): string {
     }
   }
   return key;
+}
+
+/** The folder's real path, or null while it does not exist. */
+async function realRootOf(root: string): Promise<string | null> {
+  try {
+    return await realpath(root);
+  } catch (error) {
+    if (NOT_FOUND.has((error as NodeJS.ErrnoException).code ?? '')) return null;
+    throw error;
+  }
 }
 
 /** The file's bytes and stat, or null when it is missing, not a regular file, or (through a link) outside the folder. */

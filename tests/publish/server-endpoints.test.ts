@@ -117,3 +117,15 @@ describe('endpoints', () => {
     expect((await send('/websub/other', 'POST', 'x')).status).toBe(405);
   });
 });
+
+describe('a folder not published yet', () => {
+  it('answers 404 for a file, not an internal error', async () => {
+    const other = await startServer({ dir: join(dir, 'not-yet'), host: '127.0.0.1', port: 0 });
+    try {
+      const reply = await fetch(`${other.url}feed.xml`);
+      expect(reply.status).toBe(404);
+    } finally {
+      await other.close();
+    }
+  });
+});
