@@ -19,6 +19,7 @@ import type { Store } from '../store/store.js';
 import type { Translator } from '../translate/translator.js';
 import { themeInfos, type Taxonomy } from '../tag/taxonomy.js';
 import { publishFromStore } from './publish.js';
+import { queueFeedPings } from './websub.js';
 import { translateRecent } from './translate-step.js';
 import { VERSION } from '../system/version.js';
 import { digestAudience, unsubscribePages, type UnsubscribePages } from './subscribers.js';
@@ -60,6 +61,7 @@ function digestSiteMeta(config: Config, locale: SiteLocale): DigestSiteMeta {
     siteUrl: config.site.url,
     locale,
     generator: `veille ${VERSION}`,
+    hubs: config.websub.hub,
   };
 }
 
@@ -127,7 +129,9 @@ export async function publishAllDigests(deps: DigestDeps): Promise<void> {
     .digests()
     .listDigests(520)
     .map((row) => ({ issue: readDigestIssue(row.week, row.issue), publishedAt: row.publishedAt, updatedAt: row.updatedAt }));
-  await publishDigests(config.publishDir, issues, digestSiteMeta(config, deps.locale), deps.clock.now());
+  const written = await publishDigests(config.publishDir, issues, digestSiteMeta(config, deps.locale), deps.clock.now());
+  // The digest feeds whose bytes changed, for the hubs they declare (sent by the next cycle's pings).
+  queueFeedPings(config, store, written, deps.clock.now());
   await publishFromStore({
     config,
     store,

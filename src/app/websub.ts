@@ -11,7 +11,7 @@ import { publicUrl } from '../domain/source-url.js';
 import type { PushedFeed, WebSubPing, WebSubSubscription } from '../domain/websub.js';
 import { decodeFeedBytes } from '../fetch/charset.js';
 import type { HttpClient } from '../fetch/http-client.js';
-import { SITE_FEEDS } from '../publish/site-files.js';
+import { DIGEST_FEEDS, SITE_FEEDS } from '../publish/site-files.js';
 import type { Endpoint } from '../publish/server.js';
 import type { Store } from '../store/store.js';
 import { CALLBACK_PATH, judgeDistribution, judgeVerification, sameTopic } from '../websub/callback.js';
@@ -39,7 +39,7 @@ export function retryDelayMs(attempts: number): number {
 
 /** The published feeds (merged and per theme), the ones whose changes are worth a ping. */
 function isPublishedFeed(path: string): boolean {
-  return SITE_FEEDS.some((feed) => feed.path === path) || /^themes\/[a-z0-9][a-z0-9_-]*\.(?:xml|atom|json)$/i.test(path);
+  return SITE_FEEDS.some((feed) => feed.path === path) || DIGEST_FEEDS.some((feed) => feed.path === path) || /^themes\/[a-z0-9][a-z0-9_-]*\.(?:xml|atom|json)$/i.test(path);
 }
 
 /** After a publish: each feed it rewrote is to be pinged on each configured hub. Its topic is its self URL. */

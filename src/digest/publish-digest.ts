@@ -1,10 +1,11 @@
 // Writes the digest's files beside the site: digest.xml / .atom / .json (one entry per issue,
 // full HTML content), digests/<week>.html for each issue and digests/index.html. Atomic writes,
 // each file with its compressed forms.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SiteLocale } from '../domain/site-locale.js';
 import type { FeedEntry, FeedMeta } from '../domain/types.js';
-import { writeWithCompressedForms } from '../publish/compressed-forms.js';
+import { lacksCompressedForms, writeCompressedForms, writeWithCompressedForms } from '../publish/compressed-forms.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../publish/feeds.js';
 import { DIGEST_FEEDS, DIGEST_LIST_PAGE, digestPage } from '../publish/site-files.js';
 import type { DigestIssue } from '../domain/digest.js';
@@ -23,6 +24,8 @@ export interface DigestSiteMeta {
   readonly siteUrl: string;
   readonly locale: SiteLocale;
   readonly generator: string;
+  /** WebSub hubs the digest feeds declare (publish.websub.hub, issue 21). */
+  readonly hubs?: readonly string[];
 }
 
 /** Issues in the digest feeds. */
@@ -67,6 +70,7 @@ export async function publishDigests(dir: string, issues: readonly PublishedIssu
     language: meta.locale.language,
     updatedAt,
     generator: meta.generator,
+    ...(meta.hubs !== undefined && meta.hubs.length > 0 ? { hubs: meta.hubs } : {}),
   });
   const [rss, atom, json] = DIGEST_FEEDS;
   // The issues are the digest's own entries, copied from no other feed: no <source>.
@@ -75,7 +79,25 @@ export async function publishDigests(dir: string, issues: readonly PublishedIssu
   files.push([atom.path, renderAtom(feedMeta(atom.path), entries, own)]);
   files.push([json.path, renderJsonFeed(feedMeta(json.path), entries)]);
 
-  // Pages before the feeds that link to them.
-  for (const [path, content] of files) await writeWithCompressedForms(join(dir, path), path, content);
-  return files.map(([path]) => path);
+  // Pages before the feeds that link to them. A file whose bytes are the same is left as it is
+  // (its validators kept) and not returned: only the files that changed are pinged (WebSub).
+  const changed: string[] = [];
+  for (const [path, content] of files) {
+    if (await sameContent(join(dir, path), content)) {
+      // Published by a veille without compressed forms: they are added, the file left as it is.
+      if (await lacksCompressedForms(join(dir, path), path, Buffer.byteLength(content))) await writeCompressedForms(join(dir, path), path, content);
+      continue;
+    }
+    await writeWithCompressedForms(join(dir, path), path, content);
+    changed.push(path);
+  }
+  return changed;
+}
+
+async function sameContent(path: string, content: string): Promise<boolean> {
+  try {
+    return (await readFile(path, 'utf8')) === content;
+  } catch {
+    return false;
+  }
 }
