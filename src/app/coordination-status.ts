@@ -17,7 +17,9 @@ export async function readCoordinationStatus(config: Config, env: NodeJS.Process
   const pool = openPool(connection, 1);
   try {
     await ensureCoordinationSchema(pool);
-    const [workers, queue] = await Promise.all([listWorkers(pool), readQueueDepth(connection)]);
+    // The job queue's schema exists once a `start --role` process made it; before, nothing is queued.
+    const jobs = await pool.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = 'veille_jobs'");
+    const [workers, queue] = await Promise.all([listWorkers(pool), jobs.length === 0 ? { waiting: 0, active: 0 } : readQueueDepth(connection)]);
     return { workers, queue };
   } finally {
     await pool.end();

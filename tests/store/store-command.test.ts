@@ -86,7 +86,9 @@ describe(`veille run on ${backend.name}`, () => {
       expect(run.code).toBe(0);
       // The data folder: the SQLite file's, else ../data from the config's folder.
       expect(existsSync(backend.name === 'sqlite' ? dirname(state.argument) : join(temp.dir, 'data'))).toBe(true);
-      const status = JSON.parse((await runCli(['status', '--json', '--config', configFile])).stdout) as { sources: { items: number }[] };
+      const statusRun = await runCli(['status', '--json', '--config', configFile]);
+      expect(statusRun.stderr).toBe('');
+      const status = JSON.parse(statusRun.stdout) as { sources: { items: number }[] };
       expect(status.sources.map((source) => source.items)).toEqual([1]);
       const store = state.open();
       expect(store.recentStories(10).map((story) => story.members.map((member) => member.title))).toEqual([['Federated learning at AAAI']]);
