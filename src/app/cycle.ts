@@ -52,33 +52,36 @@ export async function pingHubs(app: App, signal?: AbortSignal): Promise<{ sent: 
 
 function runCycleStep(app: App, options: CycleOptions): Promise<CycleSummary> {
   return app.exclusive(options.pushed !== undefined ? 'push' : 'cycle', async () => {
-    const sources = currentSources(app);
-    const { tagger, languages } = app.tagging(sources);
-    const summary = await runCycle({
-      config: app.config,
-      store: app.store,
-      taxonomy: app.taxonomy,
-      sources,
-      clock: app.clock,
-      logger: app.logger,
-      policy: app.fetchPolicy.trusted,
-      untrustedPolicy: app.fetchPolicy.untrusted,
-      tagger,
-      languages,
-      translator: app.translator,
-      summarizer: app.summarizer,
-      ...options,
-    });
+    const summary = await runCycle({ ...cycleParts(app, currentSources(app)), ...options });
     if (app.config.notify.length === 0) return summary;
     return { ...summary, notified: await notifyAfterPublish(app, new Date(summary.startedAt), options.signal) };
   });
+}
+
+/** What a cycle takes from the app, for these sources: one process's cycle, or the elected publisher's half (shared-cycle.ts). */
+export function cycleParts(app: App, sources: SourceSpec[]) {
+  const { tagger, languages } = app.tagging(sources);
+  return {
+    config: app.config,
+    store: app.store,
+    taxonomy: app.taxonomy,
+    sources,
+    clock: app.clock,
+    logger: app.logger,
+    policy: app.fetchPolicy.trusted,
+    untrustedPolicy: app.fetchPolicy.untrusted,
+    tagger,
+    languages,
+    translator: app.translator,
+    summarizer: app.summarizer,
+  };
 }
 
 /**
  * The webhooks (issue 21), once the cycle's stories are stored and published: queued always, sent
  * unless the worker stops. A failure is logged, never the cycle's (a full disk aside).
  */
-async function notifyAfterPublish(app: App, startedAt: Date, signal: AbortSignal | undefined): Promise<NotifySummary> {
+export async function notifyAfterPublish(app: App, startedAt: Date, signal: AbortSignal | undefined): Promise<NotifySummary> {
   const deps = notifyDepsOf(app);
   try {
     const queued = queueNewStories(deps, startedAt);

@@ -3,7 +3,7 @@
 // per job (createJobFetcher), and the publisher then groups, translates and publishes what was
 // stored (publishStored). With SQLite alone, runOneCycle (cycle.ts) does all three in one process.
 import type { App } from './app.js';
-import { currentSources } from './cycle.js';
+import { currentSources, cycleParts } from './cycle.js';
 import { isDue } from './fetch-schedule.js';
 import { createSourceFetcher, publishFetched, type SourceResult } from './pipeline.js';
 import type { FeedProcessorFactory } from './process-feed.js';
@@ -87,20 +87,8 @@ export async function publishStored(
   options: { readonly limiter: HostLimiter; readonly signal: AbortSignal; readonly processors: FeedProcessorFactory },
 ): Promise<{ readonly fullText: FullTextSummary; readonly published: number }> {
   const sources = currentSources(app);
-  const { tagger, languages } = app.tagging(sources);
   const result = await publishFetched({
-    config: app.config,
-    store: app.store,
-    taxonomy: app.taxonomy,
-    sources,
-    clock: app.clock,
-    logger: app.logger,
-    policy: app.fetchPolicy.trusted,
-    untrustedPolicy: app.fetchPolicy.untrusted,
-    tagger,
-    languages,
-    translator: app.translator,
-    summarizer: app.summarizer,
+    ...cycleParts(app, sources),
     signal: options.signal,
     processors: options.processors,
     active: app.store.listSources({ activeOnly: true }),

@@ -5,6 +5,7 @@
 // publishes what the fetch workers stored once the queue is drained, and sends the digest on
 // schedule.digest; `all` does both. With SQLite alone, `start` is runWorker (worker.ts), unchanged.
 import type { App } from '../app/app.js';
+import { notifyAfterPublish, pingHubs } from '../app/cycle.js';
 import { runScheduledDigest } from '../app/digest.js';
 import { publishFromStore } from '../app/publish.js';
 import { createJobFetcher, dueSourceKeys, publishStored } from '../app/shared-cycle.js';
@@ -187,6 +188,7 @@ async function lead(app: App, parts: LeadParts): Promise<void> {
     return running;
   };
   const cycle = guarded('cycle', async () => {
+    const startedAt = app.clock.now();
     const keys = dueSourceKeys(app);
     await parts.queue.enqueue(keys);
     logger.info({ due: keys.length }, 'due sources enqueued');
@@ -194,6 +196,9 @@ async function lead(app: App, parts: LeadParts): Promise<void> {
     if (signal.aborted) return;
     const result = await publishStored(app, { limiter: parts.limiter, signal, processors: parts.processors });
     logger.info({ published: result.published }, 'published what the fetch workers stored');
+    // The webhooks and the hubs' pings, as a one-process cycle sends them (issue 21): by the publisher only.
+    if (config.notify.length > 0) await notifyAfterPublish(app, startedAt, signal);
+    await pingHubs(app, signal);
   });
   const digest = guarded('digest', () => runScheduledDigest(app, app.env, signal));
   const jobs: CronJob[] = [

@@ -24,6 +24,7 @@ describe.runIf(IS_BUILT && hasPostgres())('roles over PostgreSQL', () => {
   let feeds: FeedServer;
   let held: ServerResponse | null = null;
   const projects: RolesProject[] = [];
+  const hooks: { key: string | undefined; signature: string | undefined }[] = [];
 
   beforeAll(async () => {
     cluster = await startPgCluster();
@@ -33,6 +34,14 @@ describe.runIf(IS_BUILT && hasPostgres())('roles over PostgreSQL', () => {
         if (held === null) held = response;
         else response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Held', ITEMS));
       },
+      // A webhook receiver (issue 21): what the elected publisher sends after publishing.
+      '/hook': (request, response) => {
+        hooks.push({ key: request.headers['idempotency-key'] as string | undefined, signature: request.headers['x-veille-signature'] as string | undefined });
+        request.resume();
+        request.on('end', () => response.writeHead(204).end());
+      },
+      '/fresh.xml': (_request, response) =>
+        response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Fresh', [{ title: 'A new privacy law for AI models', link: 'https://fresh.example/1', guid: 'fresh-1' }])),
       '/other.xml': (_request, response) =>
         response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Other', [{ title: 'Privacy news', link: 'https://other.example/p', guid: 'p' }])),
     });
@@ -68,9 +77,14 @@ describe.runIf(IS_BUILT && hasPostgres())('roles over PostgreSQL', () => {
     expect(await project.countItems()).toBe(2);
 
     // veille status shows the processes (the killed one silent, until its row ages out) and the queue.
-    const status = await runVeille(['status', '--json', '--config', project.configFile]);
-    expect(status.code, status.stderr).toBe(0);
-    const { coordination } = JSON.parse(status.stdout) as { coordination: { workers: { role: string; pid: number; jobsDone: number }[]; queue: { waiting: number; active: number } } };
+    // The counters reach the database with the next heartbeat (every 5 s): read until they have.
+    type Coordination = { workers: { role: string; pid: number; jobsDone: number }[]; queue: { waiting: number; active: number } };
+    const coordination = await waitFor(async () => {
+      const status = await runVeille(['status', '--json', '--config', project.configFile]);
+      expect(status.code, status.stderr).toBe(0);
+      const read = (JSON.parse(status.stdout) as { coordination: Coordination }).coordination;
+      return read.workers.find((worker) => worker.pid === second.child.pid)?.jobsDone === 1 ? read : undefined;
+    }, 20_000);
     expect(coordination.queue).toEqual({ waiting: 0, active: 0 });
     expect(coordination.workers.find((worker) => worker.pid === second.child.pid)).toMatchObject({ role: 'fetch', jobsDone: 1 });
     expect(coordination.workers.find((worker) => worker.pid === publisher.child.pid)).toMatchObject({ role: 'publish' });
@@ -107,5 +121,25 @@ describe.runIf(IS_BUILT && hasPostgres())('roles over PostgreSQL', () => {
     expect(logLines(standby, 'this process is the publisher')).toHaveLength(1);
     standby.child.kill('SIGTERM');
     expect((await standby.exited).code).toBe(0);
+  });
+
+  it('the elected publisher sends the webhooks after publishing what the fetch workers stored', async () => {
+    const project = makeRolesProject(await cluster.createDatabase('publisher_webhooks'), [
+      `sources:\n  - { url: "${feeds.base}/fresh.xml", name: Fresh }`,
+      FETCH,
+      `notify:\n  - { name: chat, url: "${feeds.base}/hook", format: json, secretEnv: VEILLE_TEST_HOOK_SECRET, allowPrivate: true }`,
+    ]);
+    projects.push(project);
+    onTestFailed(() => console.log(project.dump()));
+    const env = { VEILLE_TEST_HOOK_SECRET: 'a secret of the test' };
+    const publisher = project.start('publish', 90_000, env);
+    const worker = project.start('fetch', 90_000, env);
+    await waitFor(async () => (hooks.length > 0 ? true : undefined), 45_000);
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]?.key).toMatch(/\S/);
+    expect(hooks[0]?.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    // Stopping cleanly is the first test's to check; these two are ended by the project's cleanup if need be.
+    worker.child.kill('SIGTERM');
+    publisher.child.kill('SIGTERM');
   });
 });
