@@ -1,14 +1,24 @@
 // A throwaway PostgreSQL cluster for the roles (issue 20): Debian's postgresql 15 initialised in a
 // temporary folder, run as the unprivileged `postgres` user (we may be root), listening on
-// 127.0.0.1 on a free port only; `stop` removes it. Restartable (fault tests); bench:scale uses it too.
+// 127.0.0.1 on a free port only; `stop` removes it. Restartable (fault tests); bench:scale and
+// `npm run test:pg`'s global setup (tests/helpers/postgres-setup.ts) use it too.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-const BIN = process.env.VEILLE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** The folder holding initdb and pg_ctl: VEILLE_PG_BIN, else Debian's newest /usr/lib/postgresql/N/bin. */
+function postgresBinDir(): string {
+  const configured = process.env.VEILLE_PG_BIN;
+  if (configured !== undefined && configured !== '') return configured;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a)) : [];
+  return versions.map((version) => join(root, version, 'bin')).find((dir) => existsSync(join(dir, 'initdb'))) ?? join(root, '15', 'bin');
+}
+
+const BIN = postgresBinDir();
 
 export interface PgCluster {
   readonly url: string;
@@ -28,6 +38,7 @@ export function hasPostgres(): boolean {
 }
 
 export async function startPgCluster(): Promise<PgCluster> {
+  if (!hasPostgres()) throw new Error(`pg-cluster: no PostgreSQL in ${BIN} (apt-get install postgresql, or set VEILLE_PG_BIN)`);
   const root = mkdtempSync(join(tmpdir(), 'veille-pg-'));
   chmodSync(root, 0o755);
   const data = join(root, 'data');
