@@ -3,14 +3,13 @@
 // `veille run` in a fresh process, median of `rounds` interleaved rounds; prints the ratio
 // PostgreSQL/SQLite. PostgreSQL is the database at VEILLE_BENCH_PG_URL (its password, if any, in
 // PGPASSWORD); each round takes a schema of its own there.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { PostgresBridge } from '../../src/store/postgres-bridge.js';
 import { REPO_ROOT, THEMES_FILE } from '../repo-paths.js';
-import { benchFeedUrl, FEED_SERVER_SCRIPT } from './bench-config.js';
+import { benchFeedUrl, spawnFeedServer } from './bench-config.js';
 
 const FEEDS = 200;
 const ITEMS = 50;
@@ -20,19 +19,6 @@ const VEILLE_BIN = join(REPO_ROOT, 'bin', 'veille.js');
 interface Cycles {
   readonly importSeconds: number;
   readonly notModifiedSeconds: number;
-}
-
-async function startFeedServer(): Promise<{ port: number; stop(): void }> {
-  const child = spawn(process.execPath, [FEED_SERVER_SCRIPT, String(FEEDS), String(ITEMS), String(HOSTS), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench: the feed server exited with ${code}`)));
-    lines.on('line', (line) => {
-      const match = /^ready (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { port, stop: () => child.kill('SIGTERM') };
 }
 
 /** One `veille run`, its wall time in seconds. */
@@ -77,7 +63,7 @@ async function main(): Promise<void> {
     return;
   }
   const rounds = Number(process.argv[2] ?? '3');
-  const server = await startFeedServer();
+  const server = await spawnFeedServer(FEEDS, ITEMS, HOSTS, 0);
   const urls = Array.from({ length: FEEDS }, (_, index) => benchFeedUrl(index, HOSTS, server.port));
   const sqlite: Cycles[] = [];
   const postgres: Cycles[] = [];

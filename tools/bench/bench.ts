@@ -14,36 +14,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { createBareRssParser } from '../../src/parse/rss-parser-adapter.js';
 import type { StageSeconds } from './stage-bench.js';
-import { benchFeedUrl, FEED_SERVER_SCRIPT, writeBenchConfig } from './bench-config.js';
+import { benchFeedUrl, writeBenchConfig, spawnFeedServer } from './bench-config.js';
 import { AI_NEWS_ITEMS_FILE, CONFIG_FILE } from '../repo-paths.js';
 import { syntheticFeed } from './synthetic-feeds.js';
 
 const FEEDS = 200;
 const ITEMS = 50;
 const HOSTS = 50;
-
-interface FeedServer {
-  port: number;
-  stop(): void;
-}
-
-async function startFeedServer(feeds: number, items: number, hosts: number, latencyMs: number): Promise<FeedServer> {
-  const child = spawn(process.execPath, [FEED_SERVER_SCRIPT, String(feeds), String(items), String(hosts), String(latencyMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`feed server exited with ${code}`)));
-    lines.on('line', (line) => {
-      const match = /^ready (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { port, stop: () => child.kill('SIGTERM') };
-}
 
 function trackPeakRss(): { stop(): number } {
   let peak = process.memoryUsage().rss;
@@ -76,7 +55,7 @@ async function runPipelineOnce(threads: number): Promise<PipelineFigures> {
     import('../../src/app/app.js'),
     import('../../src/app/cycle.js'),
   ]);
-  const server = await startFeedServer(FEEDS, ITEMS, HOSTS, 0);
+  const server = await spawnFeedServer(FEEDS, ITEMS, HOSTS, 0);
   const dir = mkdtempSync(join(tmpdir(), 'veille-bench-'));
   try {
     const urls = Array.from({ length: FEEDS }, (_, index) => benchFeedUrl(index, HOSTS, server.port));

@@ -4,17 +4,15 @@
 //   second cycle, every source forced due, all answering 304: wall time and feed bytes received
 //   (targets: no feed body, under 20% of the first cycle).
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { composeApp, configureApp } from '../../src/app/app.js';
 import { runOneCycle, type CycleSummary } from '../../src/app/cycle.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { benchFeedUrl, FEED_SERVER_SCRIPT, writeBenchConfig } from './bench-config.js';
+import { benchFeedUrl, writeBenchConfig, spawnFeedServer } from './bench-config.js';
 
 const FEEDS = 500;
 const HOSTS = 50;
@@ -32,7 +30,7 @@ export interface FetchBenchFigures {
 
 /** Runs the two cycles and prints the figures; returns them for whoever wants to check targets. */
 export async function runFetchBench(): Promise<FetchBenchFigures> {
-  const server = await startBenchFeedServer();
+  const server = await spawnFeedServer(FEEDS, ITEMS, HOSTS, LATENCY_MS);
   const dir = mkdtempSync(join(tmpdir(), 'veille-fetch-bench-'));
   try {
     // The politeness defaults of the schema: nothing under fetch: is set.
@@ -107,19 +105,3 @@ export async function runFetchBench(): Promise<FetchBenchFigures> {
   }
 }
 
-async function startBenchFeedServer(): Promise<{ port: number; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    [FEED_SERVER_SCRIPT, String(FEEDS), String(ITEMS), String(HOSTS), String(LATENCY_MS)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench: feed server exited with ${code}`)));
-    lines.on('line', (line) => {
-      const match = /^ready (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { port, stop: () => child.kill('SIGTERM') };
-}

@@ -2,20 +2,18 @@
 // model on loopback that counts its requests. The first cycle writes (or rejects) a résumé for
 // each recent story in another language than the site's; the second, nothing having changed, must
 // send none.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { composeApp, configureApp } from '../../src/app/app.js';
 import { runOneCycle } from '../../src/app/cycle.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { Store } from '../../src/store/store.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
-import { benchFeedUrl, FEED_SERVER_SCRIPT, writeBenchConfig } from './bench-config.js';
+import { benchFeedUrl, writeBenchConfig, spawnFeedServer } from './bench-config.js';
 
 const FEEDS = 200;
 const ITEMS = 50;
@@ -37,7 +35,7 @@ export async function runResumeBench(): Promise<void> {
     });
   });
   await new Promise<void>((resolve) => model.listen(0, '127.0.0.1', resolve));
-  const feeds = await startFeeds();
+  const feeds = await spawnFeedServer(FEEDS, ITEMS, HOSTS, 0);
   const dir = mkdtempSync(join(tmpdir(), 'veille-resume-bench-'));
   try {
     const urls = Array.from({ length: FEEDS }, (_, index) => benchFeedUrl(index, HOSTS, feeds.port));
@@ -75,16 +73,3 @@ export async function runResumeBench(): Promise<void> {
   }
 }
 
-/** The bench feed server in its own process (its memory is not veille's). */
-async function startFeeds(): Promise<{ port: number; stop(): void }> {
-  const child = spawn(process.execPath, [FEED_SERVER_SCRIPT, String(FEEDS), String(ITEMS), String(HOSTS), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench: the feed server exited with ${code}`)));
-    lines.on('line', (line) => {
-      const match = /^ready (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { port, stop: () => child.kill('SIGTERM') };
-}
