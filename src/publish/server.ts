@@ -210,8 +210,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const rawUrl = toOriginForm(request.url ?? '/');
-    const endpoint = findEndpoint(options.endpoints, rawUrl.split(/[?#]/)[0] ?? '');
-    if (endpoint !== undefined) return answerEndpoint(endpoint, request, response, rawUrl);
+    if (options.endpoints !== undefined && options.endpoints.length > 0) {
+      const path = pathOf(rawUrl);
+      const endpoint = findEndpoint(options.endpoints, path);
+      if (endpoint !== undefined) return answerEndpoint(endpoint, request, response, rawUrl, path);
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
     }
@@ -301,11 +304,19 @@ async function sendFromDisk(
   return true;
 }
 
-function findEndpoint(endpoints: readonly Endpoint[] | undefined, path: string): Endpoint | undefined {
-  return endpoints?.find((endpoint) => (endpoint.prefix === true ? path.startsWith(endpoint.path) : path === endpoint.path));
+/** The path of an origin-form target: what comes before its query or fragment. */
+function pathOf(rawUrl: string): string {
+  const query = rawUrl.indexOf('?');
+  const fragment = rawUrl.indexOf('#');
+  const end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment);
+  return end === -1 ? rawUrl : rawUrl.slice(0, end);
 }
 
-async function answerEndpoint(endpoint: Endpoint, request: IncomingMessage, response: ServerResponse, rawUrl: string): Promise<void> {
+function findEndpoint(endpoints: readonly Endpoint[], path: string): Endpoint | undefined {
+  return endpoints.find((endpoint) => (endpoint.prefix === true ? path.startsWith(endpoint.path) : path === endpoint.path));
+}
+
+async function answerEndpoint(endpoint: Endpoint, request: IncomingMessage, response: ServerResponse, rawUrl: string, path: string): Promise<void> {
   const method = request.method;
   const allowed = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : [...endpoint.methods];
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
@@ -325,7 +336,7 @@ async function answerEndpoint(endpoint: Endpoint, request: IncomingMessage, resp
   const queryStart = rawUrl.indexOf('?');
   const result = await endpoint.handle({
     method,
-    path: rawUrl.split(/[?#]/)[0] ?? '',
+    path,
     query: new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1).split('#')[0]),
     headers: request.headers,
     body,
