@@ -265,7 +265,7 @@ export async function resendDigest(
   week: IsoWeek,
   address: string,
   options: { env: NodeJS.ProcessEnv; mailer?: Mailer; sleep?: (ms: number) => Promise<void> },
-): Promise<DeliveryOutcome & { target: string; recipient: string }> {
+): Promise<DeliveryOutcome & { target: string; recipient: string; sentBefore: boolean }> {
   const { config } = deps;
   const recipient = configuredRecipient(config, address);
   if (digestAudience(config, deps.store).left.includes(recipient.address.toLowerCase())) {
@@ -284,9 +284,11 @@ export async function resendDigest(
     );
   }
   const issue = readDigestIssue(stored.week, stored.issue);
+  const lowered = recipient.address.toLowerCase();
+  const sentBefore = digests.listDeliveries(weekId).some((delivery) => delivery.recipient === lowered && delivery.sentAt !== null);
   return withMailer(config, options, async (mailer) => {
     const outcome = await resendIssue({ ...deliveryParts(deps, issue, mailer, options), recipient });
-    return { ...outcome, target: mailer.target, recipient: recipient.address.toLowerCase() };
+    return { ...outcome, target: mailer.target, recipient: lowered, sentBefore };
   });
 }
 

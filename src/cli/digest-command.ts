@@ -168,7 +168,11 @@ async function runResend(config: Config, options: DigestCommandOptions, ctx: Dig
       ctx.output.out(`${formatIsoWeek(week)}: sent again to ${outcome.recipient} through ${outcome.target} (recorded as a resend)\n`);
       return 0;
     }
-    const next = outcome.status === 'failed' ? 'refused for good' : 'not sent; the next "digest --send" tries again';
+    const next = outcome.sentBefore
+      ? `not sent again; the earlier delivery stays recorded as sent, and only another --resend tries again`
+      : outcome.status === 'failed'
+        ? 'refused for good'
+        : 'not sent; the next "digest --send" tries again';
     ctx.output.err(`✗ ${outcome.recipient}: ${outcome.error} (${next})\n`);
     return 1;
   } finally {

@@ -178,9 +178,13 @@ export class DigestStore implements DeliveryLog {
     ).run({ week, recipient, messageId, now });
   }
 
+  /**
+   * Records a send's outcome. A message the server once accepted stays 'sent' whatever a later
+   * resend comes to: a failed resend keeps its error in last_error, and no run sends it by itself.
+   */
   recordDelivery(week: string, recipient: string, outcome: DeliveryRecord, now: string): void {
     this.statement(
-      `UPDATE deliveries SET status = @status, attempts = attempts + @attempts, last_error = @error, updated_at = @now,
+      `UPDATE deliveries SET status = CASE WHEN sent_at IS NOT NULL THEN 'sent' ELSE @status END, attempts = attempts + @attempts, last_error = @error, updated_at = @now,
          sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END
        WHERE week = @week AND recipient = @recipient`,
     ).run({ week, recipient, now, ...outcome });

@@ -113,6 +113,23 @@ describe('a send interrupted between the claim and the answer', () => {
     expect(smtp.received).toHaveLength(5);
   });
 
+  it('a resend that fails leaves a sent message recorded as sent: the next run does not send it again', async () => {
+    const first = await runCli(['digest', '--send', '--config', project.configFile], { env: ENV });
+    expect(first.stdout).toContain('5 sent, 0 already done');
+    smtp.reply = (address) => (address === 'a@example.org' ? { code: 451, message: 'try again later' } : null);
+
+    const resend = await runCli(['digest', '--resend', WEEK, '--to', 'a@example.org', '--config', project.configFile], { env: ENV });
+    expect(resend.code).toBe(1);
+    expect(resend.stderr).toContain('✗ a@example.org: ');
+    expect(resend.stderr).toContain('(not sent again; the earlier delivery stays recorded as sent, and only another --resend tries again)');
+    expect(deliveries().find((delivery) => delivery.recipient === 'a@example.org')).toEqual({ recipient: 'a@example.org', status: 'sent', resends: 1 });
+
+    smtp.reply = () => null;
+    const next = await runCli(['digest', '--send', '--config', project.configFile], { env: ENV });
+    expect(next.stdout).toContain('0 sent, 5 already done, 0 refused, 0 left for the next run\n');
+    expect(countTo('a@example.org')).toBe(1);
+  });
+
   it.each([
     ['a week with no published issue', ['--resend', '2026-W40', '--to', UNCERTAIN], 'digest: --resend 2026-W40: no issue is published for that week (latest: 2026-W47)'],
     ['an address not among the recipients', ['--resend', WEEK, '--to', 'mallory@example.org'], 'digest: --to mallory@example.org: not a recipient in email.recipients of'],
