@@ -235,6 +235,9 @@ function originOf(url: string): string {
   }
 }
 
+/** The answers that ask a client to come back later (RFC 9110 §15.6.4, RFC 6585 §4). */
+const SLOW_DOWN_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
 /**
  * The error shown for an untrusted hop that failed: the caller's abort passes through; a refusal
  * by the address policy keeps its code; anything else becomes FETCH_UNTRUSTED_FAILED. `followed`:
@@ -252,7 +255,10 @@ function concealUntrustedFailure(error: unknown, requestedUrl: string, hopUrl: s
   }
   // A link's own first hop passed the address policy: its status and Retry-After stay on the error
   // (not in the message), so that a 404 robots.txt allows and a 429 defers the host (issue 16).
-  const answer = !followed && error !== null ? { httpStatus: error.httpStatus, retryAfterMs: error.retryAfterMs } : {};
+  // A redirect target's answer stays hidden, except "slow down" (429, 503) with its Retry-After:
+  // the host that said it is deferred, as politeness asks, and nothing of it reaches a message.
+  const keepsAnswer = error !== null && (!followed || SLOW_DOWN_STATUSES.has(error.httpStatus ?? 0));
+  const answer = keepsAnswer ? { httpStatus: error.httpStatus, retryAfterMs: error.retryAfterMs } : {};
   return new FetchError('FETCH_UNTRUSTED_FAILED', followed
     ? `fetch: ${shown}: the redirect target could not be fetched (it is on another origin, so its answer is not shown)`
     : `fetch: ${shown}: could not be fetched (a URL that does not come from the config: its answer is not shown)`,

@@ -55,6 +55,9 @@ describe('fetchFeed: redirects leaving the origin of the configured URL', () => 
       '/to-closed-port': redirect(() => `http://127.0.0.1:${closedPort}/feed`),
       '/to-loop': redirect(() => `http://127.0.0.1:${port}/loop`),
       '/loop': redirect(() => `http://127.0.0.1:${port}/loop`),
+      '/to-busy': redirect(() => `http://127.0.0.1:${port}/busy`),
+      '/busy': (_request, response) =>
+        response.writeHead(429, { 'content-type': 'text/plain', 'retry-after': '120' }).end('slow down, internal note'),
       '/forbidden': (_request, response) =>
         response.writeHead(403, { 'content-type': 'text/plain', 'retry-after': '120' }).end('internal admin console'),
     });
@@ -119,6 +122,15 @@ describe('fetchFeed: redirects leaving the origin of the configured URL', () => 
     );
     expect(error.httpStatus).toBeNull();
     expect(error.retryAfterMs).toBeNull();
+  });
+
+  it('a redirect target that says "slow down" (429, Retry-After) keeps its status and delay for the scheduler, not in the message', async () => {
+    const error = await failure(fetchWith(publicSource('/to-busy'), ['127.0.0.1']));
+    expect(error.code).toBe('FETCH_UNTRUSTED_FAILED');
+    expect(error.message).toBe(
+      `fetch: ${publicSource('/to-busy')}: the redirect target could not be fetched (it is on another origin, so its answer is not shown)`,
+    );
+    expect(error).toMatchObject({ httpStatus: 429, retryAfterMs: 120_000, url: `http://127.0.0.1:${port}/busy` });
   });
 
   it('a source on loopback may redirect to another loopback origin (the user\'s own network)', async () => {
