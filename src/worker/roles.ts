@@ -6,7 +6,7 @@
 // schedule.digest; `all` does both. With SQLite alone, `start` is runWorker (worker.ts), unchanged.
 import type { App } from '../app/app.js';
 import { notifyAfterPublish, pingHubs } from '../app/cycle.js';
-import { runScheduledDigest } from '../app/digest.js';
+import { resumeDigest, runScheduledDigest } from '../app/digest.js';
 import { publishFromStore } from '../app/publish.js';
 import { createJobFetcher, dueSourceKeys, publishStored } from '../app/shared-cycle.js';
 import { healthHttpStatus, siteHealth } from '../app/site-health.js';
@@ -172,7 +172,7 @@ interface LeadParts {
   readonly processors: Parameters<typeof publishStored>[1]['processors'];
 }
 
-/** The publisher's term: the site at once, then each tick of schedule.fetch and schedule.digest, until the term ends. */
+/** The publisher's term: the site and a partly sent digest at once, then each tick of schedule.fetch and schedule.digest, until the term ends. */
 async function lead(app: App, parts: LeadParts): Promise<void> {
   const { config, logger } = app;
   const { signal } = parts.leadership;
@@ -201,12 +201,17 @@ async function lead(app: App, parts: LeadParts): Promise<void> {
     await pingHubs(app, signal);
   });
   const digest = guarded('digest', () => runScheduledDigest(app, app.env, signal));
+  // An issue a dead publisher left partly sent is finished now, not at the next digest tick.
+  const resume = guarded('digest', async () => {
+    await resumeDigest(app, app.env, signal);
+  });
   const jobs: CronJob[] = [
     scheduleCron(config.schedule.fetch, config.site.timezone, 'fetch', cycle, () => logger.warn({}, 'the previous cycle is still running; this tick is skipped')),
     scheduleCron(config.schedule.digest, config.site.timezone, 'digest', digest, () => logger.warn({}, 'the previous digest run is still going; this tick is skipped')),
   ];
   try {
     await publishFromStore({ config, store: app.store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator });
+    await resume();
     await cycle();
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
