@@ -180,8 +180,12 @@ async function lead(app: App, parts: LeadParts): Promise<void> {
   let running: Promise<void> | null = null;
   const guarded = (name: string, work: () => Promise<void>) => (): Promise<void> => {
     if (signal.aborted) return Promise.resolve();
-    running = work()
-      .catch((error: unknown) => logger.error({ err: describeError(error) }, `${name} failed`))
+    // The write steps' lock on the database: a `veille run`, `digest` or `retag` on another machine takes turns with it.
+    running = app
+      .exclusive(name, work, { signal })
+      .catch((error: unknown) =>
+        signal.aborted ? logger.info({ err: describeError(error) }, `${name} ended: this process is no longer the publisher`) : logger.error({ err: describeError(error) }, `${name} failed`),
+      )
       .finally(() => {
         running = null;
       });
