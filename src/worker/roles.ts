@@ -13,8 +13,9 @@ import { healthHttpStatus, siteHealth } from '../app/site-health.js';
 import { campaign, type Leadership } from '../coordination/election.js';
 import { openJobQueue, type JobQueue, type QueueDepth } from '../coordination/job-queue.js';
 import { createSharedHostLimiter } from '../coordination/host-slots.js';
-import { connectionString, openPool, type SqlPool } from '../coordination/postgres.js';
+import { connectionString, databaseLabel, openPool, type SqlPool } from '../coordination/postgres.js';
 import { ensureCoordinationSchema } from '../coordination/schema.js';
+import { tolerateLostDatabase } from '../coordination/lost-database.js';
 import { beat, HEARTBEAT_MS, leave, listWorkers, newWorkerId, type Role, type WorkerCounters, type WorkerRow } from '../coordination/workers.js';
 import { describeError, VeilleError } from '../domain/errors.js';
 import { createHostLimiter, readHostKey, type HostLimiter } from '../fetch/host-limiter.js';
@@ -55,6 +56,8 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
     );
   }
   const connection = connectionString(config.storage, app.env);
+  const database = databaseLabel(connection);
+  const untolerate = tolerateLostDatabase(logger, database);
   const pool = openPool(connection, Math.max(4, Math.ceil(config.fetch.concurrency / 2)));
   await untilReachable(() => ensureCoordinationSchema(pool), logger);
   const queue = await openJobQueue({ connection, leaseSeconds: config.roles.jobLeaseSeconds, logger });
@@ -67,7 +70,7 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
       await beat(pool, id, role, counters);
       [seen.workers, seen.depth] = await Promise.all([listWorkers(pool), queue.depth()]);
     } catch (error) {
-      logger.warn({ err: describeError(error) }, 'coordination: heartbeat failed (the database is unreachable?); retrying');
+      logger.warn({ err: describeError(error), database }, 'coordination: heartbeat failed (the database is unreachable?); retrying');
     }
   };
   await heartbeat();
@@ -147,6 +150,7 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
   await leave(pool, id).catch(() => undefined);
   await pool.end();
   await server.close();
+  untolerate();
   logger.info({}, 'stopped');
 }
 
