@@ -67,9 +67,10 @@ export interface App extends AppSettings {
   tagging(sources: readonly SourceSpec[]): Tagging;
   /**
    * Runs one write step (a cycle, a digest, a retag) while no other process on the data folder
-   * runs one: waits for the running one (said once through onStepWait), never refuses.
+   * (on a PostgreSQL store: on the database, from any machine) runs one: waits for the running
+   * one (said once through onStepWait), never refuses; `signal` (PostgreSQL) ends the wait.
    */
-  exclusive<T>(purpose: string, work: () => Promise<T>): Promise<T>;
+  exclusive<T>(purpose: string, work: () => Promise<T>, options?: { readonly signal?: AbortSignal }): Promise<T>;
   /** Closes the store and releases the data folder's lock. */
   close(): void;
 }
@@ -125,12 +126,15 @@ export function openApp(config: Config, options: OpenAppOptions): App {
   return composeApp(configureApp(config, options), {
     store,
     taxonomy,
-    exclusive: (purpose, work) =>
-      withFileLock(
-        writeStepPath(config.storagePath),
-        { purpose, timeoutMs: STEP_WAIT_MS, since: options.clock.now().toISOString(), onWait, cannotCreate: lockFileError },
-        work,
-      ),
+    // PostgreSQL: processes on other machines too (issue 20), through the database; SQLite: the data folder's lock.
+    exclusive: (purpose, work, step) =>
+      config.storage.kind === 'postgres'
+        ? store.withStepLock({ purpose, timeoutMs: STEP_WAIT_MS, since: options.clock.now().toISOString(), onWait, ...(step?.signal ? { signal: step.signal } : {}) }, work)
+        : withFileLock(
+            writeStepPath(config.storagePath),
+            { purpose, timeoutMs: STEP_WAIT_MS, since: options.clock.now().toISOString(), onWait, cannotCreate: lockFileError },
+            work,
+          ),
     close: () => {
       try {
         store.close();
@@ -156,7 +160,7 @@ export function composeApp(
     readonly taxonomy: Taxonomy;
     readonly close?: () => void;
     /** Default: the step runs at once (a store of the caller's own, no other process on it). */
-    readonly exclusive?: <T>(purpose: string, work: () => Promise<T>) => Promise<T>;
+    readonly exclusive?: <T>(purpose: string, work: () => Promise<T>, options?: { readonly signal?: AbortSignal }) => Promise<T>;
   },
 ): App {
   const { config } = settings;

@@ -303,3 +303,31 @@ export async function runScheduledDigest(deps: DigestDeps, env: NodeJS.ProcessEn
     'digest delivered',
   );
 }
+
+/**
+ * A publisher's first act when it takes office (issue 20): the last complete week's issue, when an
+ * earlier publisher began sending it (its delivery log has rows) and left recipients unsent or
+ * pending, goes to them at once rather than at the next schedule.digest tick. A recipient whose
+ * claim was left in flight ('sending': the dead publisher may or may not have handed the message
+ * over) is not sent again (at most once): it is reported uncertain, and `digest --resend` sends it
+ * on purpose. Returns null when there was nothing to finish.
+ */
+export async function resumeDigest(deps: DigestDeps, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<SendSummary | null> {
+  const { config, store } = deps;
+  const week = weekRange(lastCompleteWeek(deps.clock.now(), config.site.timezone), config.site.timezone).id;
+  const digests = store.digests();
+  const stored = digests.getDigest(week);
+  if (stored === null || stored.withdrawnAt != null) return null;
+  const log = digests.listDeliveries(week);
+  if (log.length === 0) return null;
+  const settled = new Set(log.filter((delivery) => delivery.status !== 'pending').map((delivery) => delivery.recipient));
+  const left = digestAudience(config, store).recipients.filter((recipient) => !settled.has(recipient.address.toLowerCase()));
+  if (left.length === 0) return null;
+  deps.logger.info({ week, left: left.length }, 'digest: finishing the issue an earlier run left partly sent');
+  const summary = await sendDigest(deps, readDigestIssue(stored.week, stored.issue), { env, ...(signal ? { signal } : {}) });
+  deps.logger.info(
+    { week, sent: summary.sent.length, skipped: summary.skipped.length, uncertain: summary.uncertain.length, failed: summary.failed.length, pending: summary.pending.length },
+    'digest delivered',
+  );
+  return summary;
+}

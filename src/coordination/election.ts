@@ -6,7 +6,7 @@
 import { describeError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
 import { LOCK_KEYS } from './schema.js';
-import { openSession, type SqlSession } from './postgres.js';
+import { databaseLabel, openSession, type SqlSession } from './postgres.js';
 
 export interface Leadership {
   /** Aborted when this process stops being the publisher (its session was lost). */
@@ -26,13 +26,14 @@ export interface ElectionOptions {
 /** Campaigns until `stop`: each term runs `lead` once; a lost term is followed by a new campaign. */
 export async function campaign(options: ElectionOptions): Promise<void> {
   const { logger, stop } = options;
+  const database = databaseLabel(options.connection);
   while (!stop.aborted) {
     let session: SqlSession | null = null;
     try {
       session = await openSession(options.connection);
       const term = new AbortController();
       session.onLost((error) => {
-        logger.warn({ err: describeError(error) }, 'coordination: the publisher session was lost');
+        logger.warn({ err: describeError(error), database }, 'coordination: the publisher session was lost');
         term.abort();
       });
       while (!stop.aborted && !term.signal.aborted) {
@@ -55,7 +56,7 @@ export async function campaign(options: ElectionOptions): Promise<void> {
         }
       }
     } catch (error) {
-      logger.warn({ err: describeError(error) }, 'coordination: cannot reach the database for the election; trying again');
+      logger.warn({ err: describeError(error), database }, 'coordination: cannot reach the database for the election; trying again');
     } finally {
       await session?.end();
     }

@@ -6,6 +6,7 @@
 import PgBoss from 'pg-boss';
 import { describeError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports.js';
+import { databaseLabel } from './postgres.js';
 
 export const FETCH_QUEUE = 'veille-fetch-source';
 
@@ -48,7 +49,8 @@ export async function openJobQueue(settings: QueueSettings): Promise<JobQueue> {
     archiveCompletedAfterSeconds: 3600,
   });
   // The database going away (a restart) is told here and retried by pg-boss's own loops.
-  boss.on('error', (error: Error) => settings.logger.warn({ err: describeError(error) }, 'coordination: job queue error (retried)'));
+  const database = databaseLabel(settings.connection);
+  boss.on('error', (error: Error) => settings.logger.warn({ err: describeError(error), database }, 'coordination: job queue error (retried)'));
   await boss.start();
   await ensureQueue(boss, settings.leaseSeconds);
   return {

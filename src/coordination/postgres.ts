@@ -39,6 +39,16 @@ export function connectionString(storage: StorageUrl, env: NodeJS.ProcessEnv): s
   return url.toString();
 }
 
+/** Where the database is, for log lines (host:port/database; never the user or password). */
+export function databaseLabel(connection: string): string {
+  try {
+    const url = new URL(connection);
+    return `${url.hostname}:${url.port === '' ? '5432' : url.port}${url.pathname}`;
+  } catch {
+    return 'the database';
+  }
+}
+
 /**
  * Keepalives, so that a session on a machine that vanished (no FIN) is noticed: the server's side
  * is tcp_keepalives_* in postgresql.conf (the README's page on several machines).

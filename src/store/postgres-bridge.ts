@@ -53,7 +53,7 @@ async function connected() {
     query_timeout: workerData.timeoutMs,
     application_name: 'veille',
   });
-  next.on('error', () => { if (client === next) client = null; });
+  next.on('error', () => { if (client === next) dropConnection(); });
   await next.connect();
   if (workerData.schema !== null) {
     const schema = '"' + workerData.schema.replace(/"/g, '""') + '"';
@@ -69,7 +69,42 @@ function toParam(value) {
   return value === undefined ? null : value;
 }
 
+// A transaction whose connection was lost is over: the server rolled it back. Its later statements
+// must not run on a new connection in autocommit (half a transaction written): each fails until
+// the caller's ROLLBACK, which has nothing left to undo, ends it.
+let transaction = 'none';
+
+function dropConnection() {
+  if (client !== null) client.end().catch(() => {});
+  client = null;
+  if (transaction === 'open') transaction = 'lost';
+}
+
+function transactionVerb(request) {
+  return request.kind === 'exec' ? request.sql.trim().toUpperCase() : '';
+}
+
+/** The answer for a request of a transaction that was lost, or null when the request may run. */
+function lostTransactionAnswer(request) {
+  if (transaction !== 'lost' || request.kind === 'close') return null;
+  const verb = transactionVerb(request);
+  if (verb === 'ROLLBACK' || verb === 'COMMIT' || verb === 'BEGIN') transaction = 'none';
+  if (verb === 'ROLLBACK') return { ok: true, rows: [], changes: 0 };
+  return verb === 'BEGIN' ? null : LOST_TRANSACTION;
+}
+
+/** After a request ran (or, for COMMIT and ROLLBACK, failed): whether a transaction is open. */
+function followTransaction(request, succeeded) {
+  const verb = transactionVerb(request);
+  if (verb === 'BEGIN' && succeeded) transaction = 'open';
+  else if (verb === 'COMMIT' || verb === 'ROLLBACK') transaction = 'none';
+}
+
+const LOST_TRANSACTION = { ok: false, message: 'the connection was lost in the middle of a transaction, which PostgreSQL rolled back', sqlState: '08006' };
+
 async function answer(request) {
+  const lost = lostTransactionAnswer(request);
+  if (lost !== null) return lost;
   if (request.kind === 'close') {
     if (client !== null) await client.end().catch(() => {});
     client = null;
@@ -78,6 +113,7 @@ async function answer(request) {
   const connection = await connected();
   if (request.kind === 'exec') {
     await connection.query(request.sql);
+    followTransaction(request, true);
     return { ok: true, rows: [], changes: 0 };
   }
   const query = { text: request.sql, values: request.params.map(toParam) };
@@ -92,10 +128,8 @@ port.on('message', (request) => {
     .catch((error) => {
       // A lost connection (no SQLSTATE, class 08, or the server shutting down): the next request reconnects.
       const code = (error && error.code) || '';
-      if (client !== null && (code === '' || code.startsWith('08') || code.startsWith('57P'))) {
-        client.end().catch(() => {});
-        client = null;
-      }
+      if (client !== null && (code === '' || code.startsWith('08') || code.startsWith('57P'))) dropConnection();
+      followTransaction(request, false);
       return { ok: false, message: String(error && error.message || error), sqlState: (error && error.code) || null };
     })
     .then((result) => {

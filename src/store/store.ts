@@ -24,6 +24,7 @@ import { openPostgres } from './postgres.js';
 import { copyState, type CopyReport } from './store-copy.js';
 import type { StorageLocation } from './storage-location.js';
 import { SubscriberStore } from './subscriber-store.js';
+import { withStepLock, type StepLockOptions } from './step-lock.js';
 
 export class Store {
   private sourceStore: SourceStore | null = null;
@@ -92,6 +93,16 @@ export class Store {
    */
   copyTo(target: Store, options: { readonly replace: boolean }): CopyReport {
     return copyState(this.db, target.db, options);
+  }
+
+  /**
+   * Runs a write step (a cycle, a digest, a retag) while no other process on this PostgreSQL
+   * database runs one (step-lock.ts); a SQLite store's steps take turns through the data folder's
+   * file lock instead (app.ts).
+   */
+  withStepLock<T>(options: StepLockOptions, work: () => Promise<T>): Promise<T> {
+    if (this.db.dialect !== 'postgres') throw new VeilleError('INTERNAL', 'store: the step lock is PostgreSQL\'s; a SQLite store uses the data folder\'s lock');
+    return withStepLock(this.db, options, work);
   }
 
   /** Moves SQLite's write-ahead log into the database file; run after each cycle. PostgreSQL checkpoints by itself. */

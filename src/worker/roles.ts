@@ -6,15 +6,16 @@
 // schedule.digest; `all` does both. With SQLite alone, `start` is runWorker (worker.ts), unchanged.
 import type { App } from '../app/app.js';
 import { notifyAfterPublish, pingHubs } from '../app/cycle.js';
-import { runScheduledDigest } from '../app/digest.js';
+import { resumeDigest, runScheduledDigest } from '../app/digest.js';
 import { publishFromStore } from '../app/publish.js';
 import { createJobFetcher, dueSourceKeys, publishStored } from '../app/shared-cycle.js';
 import { healthHttpStatus, siteHealth } from '../app/site-health.js';
 import { campaign, type Leadership } from '../coordination/election.js';
 import { openJobQueue, type JobQueue, type QueueDepth } from '../coordination/job-queue.js';
 import { createSharedHostLimiter } from '../coordination/host-slots.js';
-import { connectionString, openPool, type SqlPool } from '../coordination/postgres.js';
+import { connectionString, databaseLabel, openPool, type SqlPool } from '../coordination/postgres.js';
 import { ensureCoordinationSchema } from '../coordination/schema.js';
+import { tolerateLostDatabase } from '../coordination/lost-database.js';
 import { beat, HEARTBEAT_MS, leave, listWorkers, newWorkerId, type Role, type WorkerCounters, type WorkerRow } from '../coordination/workers.js';
 import { describeError, VeilleError } from '../domain/errors.js';
 import { createHostLimiter, readHostKey, type HostLimiter } from '../fetch/host-limiter.js';
@@ -55,6 +56,8 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
     );
   }
   const connection = connectionString(config.storage, app.env);
+  const database = databaseLabel(connection);
+  const untolerate = tolerateLostDatabase(logger, database);
   const pool = openPool(connection, Math.max(4, Math.ceil(config.fetch.concurrency / 2)));
   await untilReachable(() => ensureCoordinationSchema(pool), logger);
   const queue = await openJobQueue({ connection, leaseSeconds: config.roles.jobLeaseSeconds, logger });
@@ -67,7 +70,7 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
       await beat(pool, id, role, counters);
       [seen.workers, seen.depth] = await Promise.all([listWorkers(pool), queue.depth()]);
     } catch (error) {
-      logger.warn({ err: describeError(error) }, 'coordination: heartbeat failed (the database is unreachable?); retrying');
+      logger.warn({ err: describeError(error), database }, 'coordination: heartbeat failed (the database is unreachable?); retrying');
     }
   };
   await heartbeat();
@@ -147,6 +150,7 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
   await leave(pool, id).catch(() => undefined);
   await pool.end();
   await server.close();
+  untolerate();
   logger.info({}, 'stopped');
 }
 
@@ -172,7 +176,7 @@ interface LeadParts {
   readonly processors: Parameters<typeof publishStored>[1]['processors'];
 }
 
-/** The publisher's term: the site at once, then each tick of schedule.fetch and schedule.digest, until the term ends. */
+/** The publisher's term: the site and a partly sent digest at once, then each tick of schedule.fetch and schedule.digest, until the term ends. */
 async function lead(app: App, parts: LeadParts): Promise<void> {
   const { config, logger } = app;
   const { signal } = parts.leadership;
@@ -180,8 +184,12 @@ async function lead(app: App, parts: LeadParts): Promise<void> {
   let running: Promise<void> | null = null;
   const guarded = (name: string, work: () => Promise<void>) => (): Promise<void> => {
     if (signal.aborted) return Promise.resolve();
-    running = work()
-      .catch((error: unknown) => logger.error({ err: describeError(error) }, `${name} failed`))
+    // The write steps' lock on the database: a `veille run`, `digest` or `retag` on another machine takes turns with it.
+    running = app
+      .exclusive(name, work, { signal })
+      .catch((error: unknown) =>
+        signal.aborted ? logger.info({ err: describeError(error) }, `${name} ended: this process is no longer the publisher`) : logger.error({ err: describeError(error) }, `${name} failed`),
+      )
       .finally(() => {
         running = null;
       });
@@ -201,12 +209,17 @@ async function lead(app: App, parts: LeadParts): Promise<void> {
     await pingHubs(app, signal);
   });
   const digest = guarded('digest', () => runScheduledDigest(app, app.env, signal));
+  // An issue a dead publisher left partly sent is finished now, not at the next digest tick.
+  const resume = guarded('digest', async () => {
+    await resumeDigest(app, app.env, signal);
+  });
   const jobs: CronJob[] = [
     scheduleCron(config.schedule.fetch, config.site.timezone, 'fetch', cycle, () => logger.warn({}, 'the previous cycle is still running; this tick is skipped')),
     scheduleCron(config.schedule.digest, config.site.timezone, 'digest', digest, () => logger.warn({}, 'the previous digest run is still going; this tick is skipped')),
   ];
   try {
     await publishFromStore({ config, store: app.store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator });
+    await resume();
     await cycle();
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();

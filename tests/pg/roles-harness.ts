@@ -7,7 +7,8 @@ import { makeTempProject, type TempProject } from '../helpers/cli.js';
 import { spawnVeille, type Veille } from '../stress/processes.js';
 
 export interface RolesProject extends TempProject {
-  start(role: 'fetch' | 'publish' | 'all', timeoutMs?: number, env?: NodeJS.ProcessEnv): Veille;
+  /** `configFile`: another config on the same database (a process on another machine), default the project's. */
+  start(role: 'fetch' | 'publish' | 'all', timeoutMs?: number, env?: NodeJS.ProcessEnv, configFile?: string): Veille;
   /** Items stored (where: an SQL condition on the items table). */
   countItems(where?: string): Promise<number>;
   /** Rows of the coordination tables. */
@@ -31,8 +32,8 @@ export function makeRolesProject(pgUrl: string, lines: readonly string[]): Roles
   const children: Veille[] = [];
   return {
     ...project,
-    start(role, timeoutMs = 90_000, env = {}) {
-      const child = spawnVeille(['start', '--role', role, '--config', project.configFile, '--log-format', 'json'], env, timeoutMs);
+    start(role, timeoutMs = 90_000, env = {}, configFile = project.configFile) {
+      const child = spawnVeille(['start', '--role', role, '--config', configFile, '--log-format', 'json'], env, timeoutMs);
       children.push(child);
       return child;
     },
