@@ -77,23 +77,28 @@ function childPids(parent: number): number[] {
 }
 
 interface CpuReading {
+  /** The fetch workers (with SQLite: the one `veille run`, which does everything). */
   readonly veille: number;
+  /** The elected publisher (enqueues, then publishes what was stored). */
+  readonly publisher: number;
   readonly postgres: number;
   readonly feeds: number;
 }
 
-/** CPU seconds so far of the veille processes, of PostgreSQL's server (its ended backends too, reaped by it), of this process. */
-function readCpu(children: readonly ChildProcess[], postmaster: number | null): CpuReading {
+/** CPU seconds so far of the fetch workers, the publisher, PostgreSQL's server (its ended backends too, reaped by it), this process. */
+function readCpu(workers: readonly ChildProcess[], publisher: ChildProcess | null, postmaster: number | null): CpuReading {
   const own = process.cpuUsage();
+  const cpuOf = (child: ChildProcess | null): number => (child?.pid === undefined ? 0 : processCpu(child.pid));
   return {
-    veille: children.reduce((sum, child) => sum + (child.pid === undefined ? 0 : processCpu(child.pid)), 0),
+    veille: workers.reduce((sum, child) => sum + cpuOf(child), 0),
+    publisher: cpuOf(publisher),
     postgres: postmaster === null ? 0 : processCpu(postmaster) + childPids(postmaster).reduce((sum, pid) => sum + processCpu(pid), 0),
     feeds: (own.user + own.system) / 1e6,
   };
 }
 
 function cpuSince(start: CpuReading, end: CpuReading): CpuReading {
-  return { veille: end.veille - start.veille, postgres: end.postgres - start.postgres, feeds: end.feeds - start.feeds };
+  return { veille: end.veille - start.veille, publisher: end.publisher - start.publisher, postgres: end.postgres - start.postgres, feeds: end.feeds - start.feeds };
 }
 
 interface HostCounter {
@@ -231,7 +236,7 @@ const CORES = availableParallelism();
 
 /** CPU milliseconds per fetch, all processes of the phase together. */
 function cpuPerFetch(row: Row): number {
-  return row.requests === 0 ? 0 : ((row.cpu.veille + row.cpu.postgres + row.cpu.feeds) * 1000) / row.requests;
+  return row.requests === 0 ? 0 : ((row.cpu.veille + row.cpu.publisher + row.cpu.postgres + row.cpu.feeds) * 1000) / row.requests;
 }
 
 async function benchPostgres(feeds: Feeds, url: string, workers: number, rows: Row[], postmaster: number | null): Promise<void> {
@@ -244,7 +249,7 @@ async function benchPostgres(feeds: Feeds, url: string, workers: number, rows: R
     resetHosts(feeds);
     for (let index = 0; index < workers; index += 1) children.push(spawnVeille(['start', '--role', 'fetch', '--config', config]));
     children.push(spawnVeille(['start', '--role', 'publish', '--config', config]));
-    const cpu = (): CpuReading => readCpu(children, postmaster);
+    const cpu = (): CpuReading => readCpu(children.slice(0, -1), children[children.length - 1] ?? null, postmaster);
     const first = await measurePhase(feeds, FEEDS, cpu);
     rows.push({ backend: 'PostgreSQL', workers, phase: 'first import', requests: first.requests, rate: first.rate, ideal: ideal(workers), maxPerHost: Math.max(...feeds.hosts.map((host) => host.maxInFlight)), cpu: first.cpu, load: loadavg()[0]! });
     changeSome(feeds);
@@ -275,14 +280,14 @@ async function benchSqlite(feeds: Feeds, rows: Row[]): Promise<void> {
       if (phase !== 'first import') changeSome(feeds);
       resetHosts(feeds);
       const start = feeds.times.length;
-      const ownAtStart = readCpu([], null);
+      const ownAtStart = readCpu([], null, null);
       const reapedAtStart = processCpu(process.pid, true);
       // Not spawnSync: the feeds are served by this process's event loop.
       const child = spawnVeille([...args]);
       const timer = setTimeout(() => child.kill('SIGKILL'), PHASE_LIMIT_MS);
       const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
       clearTimeout(timer);
-      const own = cpuSince(ownAtStart, readCpu([], null));
+      const own = cpuSince(ownAtStart, readCpu([], null, null));
       // The child's CPU: this process's reaped children's time grew by it.
       const veilleCpu = processCpu(process.pid, true) - reapedAtStart;
       if (status !== 0) throw new Error(`bench:scale: veille ${args[0]} exited ${status}`);
@@ -296,7 +301,7 @@ async function benchSqlite(feeds: Feeds, rows: Row[]): Promise<void> {
         rate: seconds === 0 ? 0 : times.length / seconds,
         ideal: ideal(1),
         maxPerHost: Math.max(...feeds.hosts.map((host) => host.maxInFlight)),
-        cpu: { veille: veilleCpu, postgres: 0, feeds: own.feeds },
+        cpu: { veille: veilleCpu, publisher: 0, postgres: 0, feeds: own.feeds },
         load: loadavg()[0]!,
       });
     }
@@ -321,14 +326,14 @@ async function main(): Promise<void> {
     cluster.stop();
     await feeds.close();
   }
-  console.log(`CPU ms/fetch: the phase's CPU time (veille + PostgreSQL + feed servers) per fetch; CPU ceiling/s: ${CORES} cores / that (the most this machine can do; other work on it takes its share: load is the 1-minute load average)`);
-  console.log('backend     workers  phase          fetches  fetches/s  ideal/s  ratio  max per host  CPU ms/fetch (veille+pg+feeds)  CPU ceiling/s  ratio to min(ideal, ceiling)  load');
+  console.log(`CPU ms/fetch: the phase's CPU time (fetch workers + publisher + PostgreSQL + feed servers) per fetch; CPU ceiling/s: ${CORES} cores / that (the most this machine can do; other work on it takes its share: load is the 1-minute load average)`);
+  console.log('backend     workers  phase          fetches  fetches/s  ideal/s  ratio  max per host  CPU ms/fetch (workers+publisher+pg+feeds)  CPU ceiling/s  ratio to min(ideal, ceiling)  load');
   for (const row of rows) {
     const perFetch = cpuPerFetch(row);
     const ceiling = perFetch === 0 ? Number.POSITIVE_INFINITY : (CORES * 1000) / perFetch;
-    const parts = [row.cpu.veille, row.cpu.postgres, row.cpu.feeds].map((seconds) => ((seconds * 1000) / Math.max(1, row.requests)).toFixed(1)).join('+');
+    const parts = [row.cpu.veille, row.cpu.publisher, row.cpu.postgres, row.cpu.feeds].map((seconds) => ((seconds * 1000) / Math.max(1, row.requests)).toFixed(1)).join('+');
     console.log(
-      `${row.backend.padEnd(11)} ${String(row.workers).padStart(7)}  ${row.phase.padEnd(13)} ${String(row.requests).padStart(8)} ${row.rate.toFixed(1).padStart(10)} ${row.ideal.toFixed(0).padStart(8)} ${(row.rate / row.ideal).toFixed(2).padStart(6)} ${String(row.maxPerHost).padStart(13)}  ${`${perFetch.toFixed(1)} (${parts})`.padStart(30)} ${ceiling.toFixed(0).padStart(14)} ${(row.rate / Math.min(row.ideal, ceiling)).toFixed(2).padStart(29)} ${row.load.toFixed(1).padStart(5)}`,
+      `${row.backend.padEnd(11)} ${String(row.workers).padStart(7)}  ${row.phase.padEnd(13)} ${String(row.requests).padStart(8)} ${row.rate.toFixed(1).padStart(10)} ${row.ideal.toFixed(0).padStart(8)} ${(row.rate / row.ideal).toFixed(2).padStart(6)} ${String(row.maxPerHost).padStart(13)}  ${`${perFetch.toFixed(1)} (${parts})`.padStart(40)} ${ceiling.toFixed(0).padStart(14)} ${(row.rate / Math.min(row.ideal, ceiling)).toFixed(2).padStart(29)} ${row.load.toFixed(1).padStart(5)}`,
     );
   }
   for (const phase of ['first import', 'steady (304s)']) {
