@@ -2,6 +2,8 @@
 // backends: node-postgres (the only module that loads it) runs on a worker thread; the calling
 // thread posts a query, blocks on Atomics.wait until the worker says its answer is posted, and
 // takes that answer with receiveMessageOnPort. One connection per bridge, one query at a time.
+// Statements whose answer nobody reads yet (a transaction's writes) wait in a batch and go in the
+// message of the next call, so that a transaction costs a round trip per read, not per statement.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { VeilleError } from '../domain/errors.js';
@@ -21,14 +23,33 @@ export interface QueryAnswer {
   readonly changes: number;
 }
 
+type QueryRequest = { readonly kind: 'query'; readonly sql: string; readonly name: string | null; readonly params: readonly unknown[]; readonly arrays: boolean };
+
 type Request =
-  | { readonly kind: 'query'; readonly sql: string; readonly name: string | null; readonly params: readonly unknown[]; readonly arrays: boolean }
+  | QueryRequest
   | { readonly kind: 'exec'; readonly sql: string }
   | { readonly kind: 'close' };
 
+/** Deferred statements, run in order before `last` (null: a flush); the first that fails stops the batch. */
+type Batch = { readonly kind: 'batch'; readonly deferred: readonly QueryRequest[]; readonly last: Request | null };
+
 type Answer =
-  | { readonly ok: true; readonly rows: unknown[]; readonly changes: number }
+  | { readonly ok: true; readonly rows: unknown[]; readonly changes: number; readonly deferredChanges?: readonly number[] }
   | { readonly ok: false; readonly message: string; readonly sqlState: string | null };
+
+/** A deferred statement's count of changed rows, known once its batch was sent. */
+export interface DeferredChanges {
+  readonly changes: number;
+}
+
+interface Deferred {
+  readonly request: QueryRequest;
+  changes: number | null;
+  readonly handle: DeferredChanges;
+}
+
+/** At most this many statements wait: a long run of writes goes in several messages. */
+const MAX_DEFERRED = 200;
 
 // The worker's code, evaluated as CommonJS so that it runs the same from src/ (tests) and dist/.
 // It connects on the first request and again after the connection was lost (a restarted server):
@@ -123,8 +144,15 @@ async function answer(request) {
   return { ok: true, rows: result.rows, changes: result.rowCount ?? 0 };
 }
 
+async function answerBatch(batch) {
+  const deferredChanges = [];
+  for (const request of batch.deferred) deferredChanges.push((await answer(request)).changes);
+  const last = batch.last === null ? { ok: true, rows: [], changes: 0 } : await answer(batch.last);
+  return { ...last, deferredChanges };
+}
+
 port.on('message', (request) => {
-  answer(request)
+  (request.kind === 'batch' ? answerBatch(request) : answer(request))
     .catch((error) => {
       // A lost connection (no SQLSTATE, class 08, or the server shutting down): the next request reconnects.
       const code = (error && error.code) || '';
@@ -145,6 +173,8 @@ export class PostgresBridge {
   private readonly port: MessagePort;
   private readonly flag: Int32Array;
   private closed = false;
+  private deferred: Deferred[] = [];
+  private trips = 0;
 
   constructor(private readonly options: BridgeOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -166,9 +196,52 @@ export class PostgresBridge {
     return !this.closed;
   }
 
+  /** Messages sent to the thread so far (each one a wait of the caller): for tests and benches. */
+  get roundTrips(): number {
+    return this.trips;
+  }
+
   /** Runs one statement with `$n` placeholders; a `name` prepares it once per connection. */
   query(sql: string, params: readonly unknown[], options: { name?: string | null; arrays?: boolean } = {}): QueryAnswer {
     return this.call({ kind: 'query', sql, params, name: options.name ?? null, arrays: options.arrays === true });
+  }
+
+  /**
+   * Queues a statement whose rows nobody reads, sent with the next call (a query, exec, flush);
+   * its `changes`, when read, sends the queue first. An error of a queued statement is thrown by
+   * that next call. For statements inside a transaction: one outside would not be committed yet.
+   */
+  defer(sql: string, params: readonly unknown[], options: { name?: string | null } = {}): DeferredChanges {
+    const flush = (): void => this.flush();
+    const entry: Deferred = {
+      request: { kind: 'query', sql, params, name: options.name ?? null, arrays: false },
+      changes: null,
+      handle: {
+        get changes(): number {
+          if (entry.changes === null) flush();
+          return entry.changes ?? 0;
+        },
+      },
+    };
+    this.deferred.push(entry);
+    if (this.deferred.length >= MAX_DEFERRED) this.flush();
+    return entry.handle;
+  }
+
+  /** Sends the queued statements now (their errors thrown here). */
+  flush(): void {
+    if (this.deferred.length > 0) this.call(null);
+  }
+
+  /**
+   * Drops, unsent, the queued statement `from` and those after it (null: all), as a transaction
+   * that failed does; false when `from` is no longer queued (it was sent).
+   */
+  dropFrom(from: DeferredChanges | null): boolean {
+    const index = from === null ? 0 : this.deferred.findIndex((entry) => entry.handle === from);
+    if (index === -1) return false;
+    this.deferred.length = index;
+    return true;
   }
 
   /** Runs SQL text of one or more statements, without parameters. */
@@ -178,6 +251,7 @@ export class PostgresBridge {
 
   close(): void {
     if (this.closed) return;
+    this.deferred = [];
     try {
       this.call({ kind: 'close' });
     } finally {
@@ -187,10 +261,13 @@ export class PostgresBridge {
     }
   }
 
-  private call(request: Request): QueryAnswer {
+  private call(request: Request | null): QueryAnswer {
     if (this.closed) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL connection is closed');
+    const deferred = this.deferred;
+    this.deferred = [];
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(request);
+    this.trips += 1;
+    this.port.postMessage(deferred.length === 0 && request !== null ? request : ({ kind: 'batch', deferred: deferred.map((entry) => entry.request), last: request } satisfies Batch));
     // Atomics.wait returns early on a spurious wake-up: wait out the rest of the time.
     const deadline = Date.now() + this.options.timeoutMs + 1_000;
     while (Atomics.load(this.flag, 0) === 0) {
@@ -205,6 +282,8 @@ export class PostgresBridge {
     const received = receiveMessageOnPort(this.port);
     if (received === undefined) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL thread answered nothing');
     const answer = received.message as Answer;
+    if (answer.ok) answer.deferredChanges?.forEach((changes, index) => ((deferred[index] as Deferred).changes = changes));
+    else for (const entry of deferred) entry.changes ??= 0;
     if (!answer.ok) {
       const state = answer.sqlState === null ? '' : ` (SQLSTATE ${answer.sqlState})`;
       throw new PostgresError(`store: PostgreSQL at ${this.options.url}: ${answer.message}${state}`, answer.sqlState);

@@ -353,29 +353,41 @@ export class PostgresDb implements Db {
     return this.bridge.isOpen;
   }
 
+  /** The bridge's messages so far (a transaction's writes go with its next read or COMMIT). */
+  get roundTrips(): number {
+    return this.bridge.roundTrips;
+  }
+
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    return new PostgresStatement(this.bridge, sql) as unknown as Statement<P, R>;
+    return new PostgresStatement(this.bridge, sql, () => this.depth > 0) as unknown as Statement<P, R>;
   }
 
   transaction<T>(fn: () => T): () => T {
     return () => {
-      const savepoint = this.depth === 0 ? null : `veille_${this.depth}`;
-      this.bridge.exec(savepoint === null ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+      const outer = this.depth;
+      const savepoint = outer === 0 ? null : `veille_${outer}`;
+      // Sent with the transaction's first read, or its COMMIT: no round trip of its own.
+      const begin = this.bridge.defer(savepoint === null ? 'BEGIN' : `SAVEPOINT ${savepoint}`, []);
       this.depth += 1;
       let result: T;
       try {
         result = fn();
+        this.depth = outer;
+        // With the transaction's queued writes: an error of one of them rolls it back like any other.
+        this.bridge.exec(savepoint === null ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
       } catch (error) {
-        this.depth -= 1;
-        try {
-          this.bridge.exec(savepoint === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
-        } catch {
-          // The connection is gone, and the transaction with it: the first error is the one to report.
+        this.depth = outer;
+        // Never sent: nothing to roll back. Else what waits is dropped and the server rolls back the rest.
+        if (!this.bridge.dropFrom(begin)) {
+          this.bridge.dropFrom(null);
+          try {
+            this.bridge.exec(savepoint === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+          } catch {
+            // The connection is gone, and the transaction with it: the first error is the one to report.
+          }
         }
         throw error;
       }
-      this.depth -= 1;
-      this.bridge.exec(savepoint === null ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
       return result;
     };
   }
@@ -401,6 +413,8 @@ class PostgresStatement {
   constructor(
     private readonly bridge: PostgresBridge,
     sql: string,
+    /** True inside a transaction: a write's answer then waits for the next read or the COMMIT (one round trip for many). */
+    private readonly inTransaction: () => boolean,
   ) {
     ({ text: this.text, slots: this.slots } = toNumberedPlaceholders(sql));
     let name = statementNames.get(this.text);
@@ -409,6 +423,7 @@ class PostgresStatement {
   }
 
   run(...params: unknown[]): RunResult {
+    if (this.inTransaction()) return this.bridge.defer(this.text, this.bind(params), { name: this.name });
     return { changes: this.bridge.query(this.text, this.bind(params), { name: this.name }).changes };
   }
 

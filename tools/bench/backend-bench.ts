@@ -2,7 +2,8 @@
 // of 200 loopback feeds of 50 items, then a cycle where every feed answers 304 (run --force), each
 // `veille run` in a fresh process, median of `rounds` interleaved rounds; prints the ratio
 // PostgreSQL/SQLite. PostgreSQL is the database at VEILLE_BENCH_PG_URL (its password, if any, in
-// PGPASSWORD); each round takes a schema of its own there.
+// PGPASSWORD), else a throwaway cluster of Debian's postgresql started for the run (pg-cluster.ts);
+// each round takes a schema of its own there.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { PostgresBridge } from '../../src/store/postgres-bridge.js';
 import { REPO_ROOT, THEMES_FILE } from '../repo-paths.js';
 import { benchFeedUrl, spawnFeedServer } from './bench-config.js';
+import { hasPostgres, startPgCluster, type PgCluster } from './pg-cluster.js';
 
 const FEEDS = 200;
 const ITEMS = 50;
@@ -56,11 +58,16 @@ function median(values: readonly number[]): number {
 }
 
 async function main(): Promise<void> {
-  const pgUrl = process.env.VEILLE_BENCH_PG_URL;
-  if (pgUrl === undefined || pgUrl === '') {
-    process.stderr.write('bench: set VEILLE_BENCH_PG_URL to a PostgreSQL database (postgres://user@host:port/database)\n');
-    process.exitCode = 2;
-    return;
+  let pgUrl = process.env.VEILLE_BENCH_PG_URL ?? '';
+  let cluster: PgCluster | null = null;
+  if (pgUrl === '') {
+    if (!hasPostgres()) {
+      process.stderr.write('bench: set VEILLE_BENCH_PG_URL to a PostgreSQL database (postgres://user@host:port/database), or install Debian\'s postgresql\n');
+      process.exitCode = 2;
+      return;
+    }
+    cluster = await startPgCluster();
+    pgUrl = await cluster.createDatabase('bench_backends');
   }
   const rounds = Number(process.argv[2] ?? '3');
   const server = await spawnFeedServer(FEEDS, ITEMS, HOSTS, 0);
@@ -79,6 +86,7 @@ async function main(): Promise<void> {
     }
   } finally {
     server.stop();
+    cluster?.stop();
   }
   const figure = (cycles: Cycles[], key: keyof Cycles) => median(cycles.map((cycle) => cycle[key]));
   const lines = (['importSeconds', 'notModifiedSeconds'] as const).map((key) => {

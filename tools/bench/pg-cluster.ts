@@ -3,7 +3,7 @@
 // 127.0.0.1 on a free port only; `stop` removes it. Restartable (fault tests); bench:scale and
 // `npm run test:pg`'s global setup (tests/helpers/postgres-setup.ts) use it too.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ const BIN = postgresBinDir();
 export interface PgCluster {
   readonly url: string;
   readonly port: number;
+  /** The server's process id (postmaster.pid's first line), for a bench that reads its CPU time. */
+  serverPid(): number | null;
   /** A new empty database on the cluster (one per test: nothing shared but the server); its URL. */
   createDatabase(name: string): Promise<string>;
   /** Stops the server (fast shutdown: sessions are cut, as when the database restarts) and starts it again. */
@@ -62,6 +64,13 @@ export async function startPgCluster(): Promise<PgCluster> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    serverPid() {
+      try {
+        return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+      } catch {
+        return null;
+      }
+    },
     async createDatabase(name) {
       if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`pg-cluster: bad database name ${name}`);
       const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });

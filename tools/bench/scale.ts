@@ -5,13 +5,16 @@
 // `--role publish` (which enqueues), then `veille run` on SQLite alone (one process) on the same
 // feeds. Each phase: fetches per second, from its first request to its last, against the ideal
 // that the workers' concurrency and the per-host limits allow, and the most requests any host
-// had in flight at once (must not exceed fetch.perHostConcurrency).
+// had in flight at once (must not exceed fetch.perHostConcurrency). And the CPU time each phase
+// cost on this machine (the veille processes, PostgreSQL's server processes, this process's feed
+// servers) per fetch: the cores divided by it is the most fetches per second this machine can do,
+// whatever the workers' concurrency (the CPU-bound ceiling), printed beside the ideal.
 // Options: --feeds N (2000), --hosts H (100), --latency MS (100), --workers 1,2,4,
 // --concurrency C (fetch.concurrency, 16), --per-host P (2), --changed-percent X (2).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -43,6 +46,60 @@ const WORKERS = String(values.workers).split(',').map(Number);
 const CONCURRENCY = Number(values.concurrency);
 const PER_HOST = Number(values['per-host']);
 const CHANGED = Number(values['changed-percent']) / 100;
+
+/** Linux's clock ticks per second (USER_HZ), the unit of /proc/PID/stat's times. */
+const TICKS_PER_SECOND = 100;
+
+/** A process's CPU seconds, its own and its reaped children's (/proc/PID/stat fields 14–17, or only 16–17); 0 once gone. */
+function processCpu(pid: number, onlyReaped = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.slice(onlyReaped ? 13 : 11, 15).reduce((sum, field) => sum + Number(field), 0) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The live children of `parent` (PostgreSQL's backends under its postmaster). */
+function childPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+interface CpuReading {
+  /** The fetch workers (with SQLite: the one `veille run`, which does everything). */
+  readonly veille: number;
+  /** The elected publisher (enqueues, then publishes what was stored). */
+  readonly publisher: number;
+  readonly postgres: number;
+  readonly feeds: number;
+}
+
+/** CPU seconds so far of the fetch workers, the publisher, PostgreSQL's server (its ended backends too, reaped by it), this process. */
+function readCpu(workers: readonly ChildProcess[], publisher: ChildProcess | null, postmaster: number | null): CpuReading {
+  const own = process.cpuUsage();
+  const cpuOf = (child: ChildProcess | null): number => (child?.pid === undefined ? 0 : processCpu(child.pid));
+  return {
+    veille: workers.reduce((sum, child) => sum + cpuOf(child), 0),
+    publisher: cpuOf(publisher),
+    postgres: postmaster === null ? 0 : processCpu(postmaster) + childPids(postmaster).reduce((sum, pid) => sum + processCpu(pid), 0),
+    feeds: (own.user + own.system) / 1e6,
+  };
+}
+
+function cpuSince(start: CpuReading, end: CpuReading): CpuReading {
+  return { veille: end.veille - start.veille, publisher: end.publisher - start.publisher, postgres: end.postgres - start.postgres, feeds: end.feeds - start.feeds };
+}
 
 interface HostCounter {
   inFlight: number;
@@ -131,9 +188,10 @@ function spawnVeille(args: string[]): ChildProcess {
 }
 
 /** Waits for the phase's requests: from the first one until QUIET_MS without any; the rate between first and last. */
-async function measurePhase(feeds: Feeds, expected: number): Promise<{ readonly requests: number; readonly seconds: number; readonly rate: number }> {
+async function measurePhase(feeds: Feeds, expected: number, cpu: () => CpuReading): Promise<{ readonly requests: number; readonly seconds: number; readonly rate: number; readonly cpu: CpuReading }> {
   const start = feeds.times.length;
   const began = performance.now();
+  const cpuAtStart = cpu();
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const last = feeds.times[feeds.times.length - 1] ?? 0;
@@ -142,9 +200,10 @@ async function measurePhase(feeds: Feeds, expected: number): Promise<{ readonly 
     if (count > 0 && performance.now() - last > 6 * QUIET_MS) break;
     if (performance.now() - began > PHASE_LIMIT_MS) break;
   }
+  const used = cpuSince(cpuAtStart, cpu());
   const times = feeds.times.slice(start);
   const seconds = times.length < 2 ? 0 : (times[times.length - 1]! - times[0]!) / 1000 + LATENCY / 1000;
-  return { requests: times.length, seconds, rate: seconds === 0 ? 0 : times.length / seconds };
+  return { requests: times.length, seconds, rate: seconds === 0 ? 0 : times.length / seconds, cpu: used };
 }
 
 function ideal(workers: number): number {
@@ -168,9 +227,19 @@ interface Row {
   readonly rate: number;
   readonly ideal: number;
   readonly maxPerHost: number;
+  readonly cpu: CpuReading;
+  /** The machine's load average over the last minute when the phase ended (other work on it). */
+  readonly load: number;
 }
 
-async function benchPostgres(feeds: Feeds, url: string, workers: number, rows: Row[]): Promise<void> {
+const CORES = availableParallelism();
+
+/** CPU milliseconds per fetch, all processes of the phase together. */
+function cpuPerFetch(row: Row): number {
+  return row.requests === 0 ? 0 : ((row.cpu.veille + row.cpu.publisher + row.cpu.postgres + row.cpu.feeds) * 1000) / row.requests;
+}
+
+async function benchPostgres(feeds: Feeds, url: string, workers: number, rows: Row[], postmaster: number | null): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'veille-scale-'));
   const config = writeConfig(dir, feeds, `storage: { url: "${url}" }`);
   const children: ChildProcess[] = [];
@@ -180,16 +249,17 @@ async function benchPostgres(feeds: Feeds, url: string, workers: number, rows: R
     resetHosts(feeds);
     for (let index = 0; index < workers; index += 1) children.push(spawnVeille(['start', '--role', 'fetch', '--config', config]));
     children.push(spawnVeille(['start', '--role', 'publish', '--config', config]));
-    const first = await measurePhase(feeds, FEEDS);
-    rows.push({ backend: 'PostgreSQL', workers, phase: 'first import', requests: first.requests, rate: first.rate, ideal: ideal(workers), maxPerHost: Math.max(...feeds.hosts.map((host) => host.maxInFlight)) });
+    const cpu = (): CpuReading => readCpu(children.slice(0, -1), children[children.length - 1] ?? null, postmaster);
+    const first = await measurePhase(feeds, FEEDS, cpu);
+    rows.push({ backend: 'PostgreSQL', workers, phase: 'first import', requests: first.requests, rate: first.rate, ideal: ideal(workers), maxPerHost: Math.max(...feeds.hosts.map((host) => host.maxInFlight)), cpu: first.cpu, load: loadavg()[0]! });
     changeSome(feeds);
     resetHosts(feeds);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('UPDATE sources SET next_fetch_at = NULL');
     await client.end();
-    const steady = await measurePhase(feeds, FEEDS);
-    rows.push({ backend: 'PostgreSQL', workers, phase: 'steady (304s)', requests: steady.requests, rate: steady.rate, ideal: ideal(workers), maxPerHost: Math.max(...feeds.hosts.map((host) => host.maxInFlight)) });
+    const steady = await measurePhase(feeds, FEEDS, cpu);
+    rows.push({ backend: 'PostgreSQL', workers, phase: 'steady (304s)', requests: steady.requests, rate: steady.rate, ideal: ideal(workers), maxPerHost: Math.max(...feeds.hosts.map((host) => host.maxInFlight)), cpu: steady.cpu, load: loadavg()[0]! });
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.on('close', resolve) : resolve(null)))));
@@ -210,15 +280,30 @@ async function benchSqlite(feeds: Feeds, rows: Row[]): Promise<void> {
       if (phase !== 'first import') changeSome(feeds);
       resetHosts(feeds);
       const start = feeds.times.length;
+      const ownAtStart = readCpu([], null, null);
+      const reapedAtStart = processCpu(process.pid, true);
       // Not spawnSync: the feeds are served by this process's event loop.
       const child = spawnVeille([...args]);
       const timer = setTimeout(() => child.kill('SIGKILL'), PHASE_LIMIT_MS);
       const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
       clearTimeout(timer);
+      const own = cpuSince(ownAtStart, readCpu([], null, null));
+      // The child's CPU: this process's reaped children's time grew by it.
+      const veilleCpu = processCpu(process.pid, true) - reapedAtStart;
       if (status !== 0) throw new Error(`bench:scale: veille ${args[0]} exited ${status}`);
       const times = feeds.times.slice(start);
       const seconds = times.length < 2 ? 0 : (times[times.length - 1]! - times[0]!) / 1000 + LATENCY / 1000;
-      rows.push({ backend: 'SQLite', workers: 1, phase, requests: times.length, rate: seconds === 0 ? 0 : times.length / seconds, ideal: ideal(1), maxPerHost: Math.max(...feeds.hosts.map((host) => host.maxInFlight)) });
+      rows.push({
+        backend: 'SQLite',
+        workers: 1,
+        phase,
+        requests: times.length,
+        rate: seconds === 0 ? 0 : times.length / seconds,
+        ideal: ideal(1),
+        maxPerHost: Math.max(...feeds.hosts.map((host) => host.maxInFlight)),
+        cpu: { veille: veilleCpu, publisher: 0, postgres: 0, feeds: own.feeds },
+        load: loadavg()[0]!,
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -234,17 +319,21 @@ async function main(): Promise<void> {
   try {
     for (const workers of WORKERS) {
       const url = await cluster.createDatabase(`scale_${workers}_${Date.now() % 100_000}`);
-      await benchPostgres(feeds, url, workers, rows);
+      await benchPostgres(feeds, url, workers, rows, cluster.serverPid());
     }
     await benchSqlite(feeds, rows);
   } finally {
     cluster.stop();
     await feeds.close();
   }
-  console.log('backend     workers  phase          fetches  fetches/s  ideal/s  ratio  max per host');
+  console.log(`CPU ms/fetch: the phase's CPU time (fetch workers + publisher + PostgreSQL + feed servers) per fetch; CPU ceiling/s: ${CORES} cores / that (the most this machine can do; other work on it takes its share: load is the 1-minute load average)`);
+  console.log('backend     workers  phase          fetches  fetches/s  ideal/s  ratio  max per host  CPU ms/fetch (workers+publisher+pg+feeds)  CPU ceiling/s  ratio to min(ideal, ceiling)  load');
   for (const row of rows) {
+    const perFetch = cpuPerFetch(row);
+    const ceiling = perFetch === 0 ? Number.POSITIVE_INFINITY : (CORES * 1000) / perFetch;
+    const parts = [row.cpu.veille, row.cpu.publisher, row.cpu.postgres, row.cpu.feeds].map((seconds) => ((seconds * 1000) / Math.max(1, row.requests)).toFixed(1)).join('+');
     console.log(
-      `${row.backend.padEnd(11)} ${String(row.workers).padStart(7)}  ${row.phase.padEnd(13)} ${String(row.requests).padStart(8)} ${row.rate.toFixed(1).padStart(10)} ${row.ideal.toFixed(0).padStart(8)} ${(row.rate / row.ideal).toFixed(2).padStart(6)} ${String(row.maxPerHost).padStart(13)}`,
+      `${row.backend.padEnd(11)} ${String(row.workers).padStart(7)}  ${row.phase.padEnd(13)} ${String(row.requests).padStart(8)} ${row.rate.toFixed(1).padStart(10)} ${row.ideal.toFixed(0).padStart(8)} ${(row.rate / row.ideal).toFixed(2).padStart(6)} ${String(row.maxPerHost).padStart(13)}  ${`${perFetch.toFixed(1)} (${parts})`.padStart(40)} ${ceiling.toFixed(0).padStart(14)} ${(row.rate / Math.min(row.ideal, ceiling)).toFixed(2).padStart(29)} ${row.load.toFixed(1).padStart(5)}`,
     );
   }
   for (const phase of ['first import', 'steady (304s)']) {
