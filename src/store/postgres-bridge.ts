@@ -101,8 +101,9 @@ function dropConnection() {
   if (transaction === 'open') transaction = 'lost';
 }
 
+// BEGIN may come as an exec or, deferred to the next message, as a statement of a batch.
 function transactionVerb(request) {
-  return request.kind === 'exec' ? request.sql.trim().toUpperCase() : '';
+  return request.kind === 'exec' || request.kind === 'query' ? request.sql.trim().toUpperCase() : '';
 }
 
 /** The answer for a request of a transaction that was lost, or null when the request may run. */
@@ -146,9 +147,15 @@ async function answer(request) {
 
 async function answerBatch(batch) {
   const deferredChanges = [];
-  for (const request of batch.deferred) deferredChanges.push((await answer(request)).changes);
+  for (const request of batch.deferred) {
+    const answered = await answer(request);
+    // The first that fails stops the batch (a lost transaction's statements answer without throwing).
+    if (!answered.ok) return answered;
+    followTransaction(request, true);
+    deferredChanges.push(answered.changes);
+  }
   const last = batch.last === null ? { ok: true, rows: [], changes: 0 } : await answer(batch.last);
-  return { ...last, deferredChanges };
+  return last.ok ? { ...last, deferredChanges } : last;
 }
 
 port.on('message', (request) => {
