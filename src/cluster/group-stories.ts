@@ -318,22 +318,28 @@ export interface CandidateCollector {
   candidates(): ClusterItem[];
 }
 
-/** The first read of the window: the holders of the keys the fresh items look up. */
+/**
+ * The first read of the window: the holders of the keys the fresh items look up. The keys are made
+ * when the first stored item is offered: an empty window (a first import) makes none.
+ */
 export function collectCandidates(
   fresh: readonly ClusterItem[],
   options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS,
   features: ClusterFeatures = createClusterFeatures(options),
 ): CandidateCollector {
   const { of } = features as FeatureCache;
-  const lookups = new Set<string>();
-  for (const item of fresh) {
-    const entry = of(item);
-    for (const key of keysOf(entry, options)) lookups.add(key);
-    // A fresh item's links are looked up among the stored items' pages.
-    for (const link of entry.links) lookups.add(`u ${link}`);
-    if (entry.storyLink !== null) lookups.add(`o ${entry.storyLink}`);
-  }
-  return holdersOf(lookups, (item) => keysOf(of(item), options), new Set(), options);
+  const lookupsOf = (): Set<string> => {
+    const lookups = new Set<string>();
+    for (const item of fresh) {
+      const entry = of(item);
+      for (const key of keysOf(entry, options)) lookups.add(key);
+      // A fresh item's links are looked up among the stored items' pages.
+      for (const link of entry.links) lookups.add(`u ${link}`);
+      if (entry.storyLink !== null) lookups.add(`o ${entry.storyLink}`);
+    }
+    return lookups;
+  };
+  return holdersOf(lookupsOf, (item) => keysOf(of(item), options), new Set(), options);
 }
 
 /**
@@ -354,7 +360,7 @@ export function collectLinkedPages(
   }
   if (lookups.size === 0) return null;
   const pinned = new Set(candidates.map((item) => item.id));
-  return holdersOf(lookups, (item) => (isStoryUrl(item.link) ? [`u ${item.link}`] : []), pinned, options);
+  return holdersOf(() => lookups, (item) => (isStoryUrl(item.link) ? [`u ${item.link}`] : []), pinned, options);
 }
 
 /** The keys of the lists an item is in (insert in groupItems), each once. */
@@ -369,7 +375,7 @@ function keysOf(entry: Features, options: ClusterOptions): string[] {
 }
 
 function holdersOf(
-  lookups: ReadonlySet<string>,
+  lookupsOf: () => ReadonlySet<string>,
   keysOfItem: (item: ClusterItem) => readonly string[],
   pinned: ReadonlySet<string>,
   options: ClusterOptions,
@@ -379,8 +385,10 @@ function holdersOf(
   const holders = new Map<string, ClusterItem[]>();
   /** Each item kept, with the number of lists that keep it (Infinity: pinned); in the order offered. */
   const kept = new Map<ClusterItem, number>();
+  let lookups: ReadonlySet<string> | null = null;
   return {
     offer(item) {
+      lookups ??= lookupsOf();
       if (pinned.has(item.id)) kept.set(item, Infinity);
       for (const key of keysOfItem(item)) {
         if (!lookups.has(key)) continue;

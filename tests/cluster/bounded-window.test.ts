@@ -95,4 +95,16 @@ describe('grouping against the stored items the new ones can meet', () => {
     expect(new Set(stored.map((item) => item.storyId)).size).toBeLessThan(stored.length - 30);
     expect(read).toBeLessThan(stored.length / 10);
   }, 60_000);
+
+  it('reads nothing of the fresh items for an empty window (a first import): grouping computes their features once, itself', () => {
+    const fresh = ITEMS.slice(0, 400).map((item): ClusterItem => ({ ...item, storyId: null }));
+    const features = createClusterFeatures(DEFAULT_CLUSTER_OPTIONS);
+    const first = collectCandidates(fresh, DEFAULT_CLUSTER_OPTIONS, features);
+    expect(first.candidates()).toEqual([]);
+    // Issue 15: the keys the fresh items look up were made for 17,680 items and no stored one.
+    expect(features.computed).toBe(0);
+    expect(collectLinkedPages(fresh, [], DEFAULT_CLUSTER_OPTIONS, features)).toBeNull();
+    expect(groupItems([], fresh, DEFAULT_CLUSTER_OPTIONS, features)).toEqual(groupItems([], fresh));
+    expect(features.computed).toBe(fresh.length);
+  });
 });
