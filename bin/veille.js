@@ -7,6 +7,13 @@
 // libuv's helpers) its own malloc arena, and freed memory stays in them: two arenas take 36 MB
 // off a 200-feed first cycle's peak (300 → 264 MB) and 60 MB off the soak's RSS for the same CPU
 // (issue 15; build/tools/bench/cycle-memory.js). It is read when the process starts, hence here.
-import { main } from '../dist/cli/main.js';
+// module.enableCompileCache (Node ≥ 22.1): V8 keeps the compiled code of veille's modules between
+// runs, in the system's temporary folder, so that a one-shot `veille run` compiles them once (issue
+// 15: loading the modules is most of a cycle whose feeds all answer 304). Node 20 has none: nothing
+// changes there. NODE_DISABLE_COMPILE_CACHE=1 turns it off. Enabled before the CLI is imported.
+import module from 'node:module';
+
+module.enableCompileCache?.();
+const { main } = await import('../dist/cli/main.js');
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,13 @@
 // Runs the cluster stage over the store: items not yet grouped are matched against the items
 // grouped in the recent window, and the decisions are written back in one transaction.
-import { DEFAULT_CLUSTER_OPTIONS, collectCandidates, collectLinkedPages, groupItems, type ClusterOptions } from '../cluster/group-stories.js';
+import {
+  DEFAULT_CLUSTER_OPTIONS,
+  collectCandidates,
+  collectLinkedPages,
+  createClusterFeatures,
+  groupItems,
+  type ClusterOptions,
+} from '../cluster/group-stories.js';
 import type { Store } from '../store/store.js';
 
 export interface GroupingSummary {
@@ -17,15 +24,17 @@ export function groupStoredStories(store: Store, now: Date, options: ClusterOpti
   const since = new Date(now.getTime() - options.windowDays * 86_400_000).toISOString();
   // Only the window's items the fresh ones can meet are held (issue 15: the whole window was, 60 MB
   // of heap after an import of 17,680 items, to group a few new ones), with the same decisions.
-  const first = collectCandidates(fresh, options);
+  // Each item's features are computed once for the three reads below.
+  const features = createClusterFeatures(options);
+  const first = collectCandidates(fresh, options, features);
   store.eachGroupedSince(since, (item) => first.offer(item));
   let stored = first.candidates();
-  const second = collectLinkedPages(fresh, stored, options);
+  const second = collectLinkedPages(fresh, stored, options, features);
   if (second !== null) {
     store.eachGroupedSince(since, (item) => second.offer(item));
     stored = second.candidates();
   }
-  const assignments = groupItems(stored, fresh, options);
+  const assignments = groupItems(stored, fresh, options, features);
   store.applyStoryAssignments(assignments, now.toISOString());
   let joined = 0;
   let merged = 0;

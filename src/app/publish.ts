@@ -10,7 +10,6 @@ import { creditedMembers, inReadersLanguage, leadTelling } from '../domain/story
 import { publicUrl } from '../domain/source-url.js';
 import type { EntrySource, FeedEntry, ThemeInfo, TranslatedTexts } from '../domain/types.js';
 import { html, rawHtml } from '../publish/html.js';
-import { publishSite } from '../publish/publish-site.js';
 import type { SourcesNotice } from '../publish/sources-notice.js';
 import { siteHealth, type SiteHealth } from './site-health.js';
 import { INDEX_PAGE } from '../publish/site-files.js';
@@ -97,6 +96,9 @@ export async function publishFromStore(input: PublishInput): Promise<number> {
     themes.map((theme) => [theme.id, toEntries(store.recentStories(config.maxItems, { themeId: theme.id }))]),
   );
   const stored = store.readState(SITE_CHANGED_AT);
+  // The renderers (feeds, pages, compressed forms) are loaded by the first publish that renders:
+  // a cycle with nothing new for the site loads none of them (issue 15).
+  const { publishSite } = await import('../publish/publish-site.js');
   const { changedAt, files } = await publishSite(config.publishDir, {
     meta: {
       title: config.site.title,

@@ -1,7 +1,9 @@
 // OPML 2.0 import and export of the sources list (http://opml.org/spec2.opml).
 // Parsing is tolerant of real readers' exports; DTD entities are never expanded.
 
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { XMLParser } from 'fast-xml-parser';
 import { VeilleError } from '../domain/errors.js';
 import { webUrlOrNull } from '../domain/web-url.js';
 import { replaceBySlices } from './slices.js';
@@ -76,7 +78,22 @@ interface XmlNode {
   [key: string]: unknown;
 }
 
-const parser = new XMLParser({
+/**
+ * fast-xml-parser is loaded and its parser made on the first OPML read: a cycle whose sources are
+ * listed in the config reads none (issue 15: about 30 modules of a one-shot run). It ships ES
+ * modules too; Node ≥ 20.19 require()s them (as detect-language.ts does eld).
+ */
+let loadedParser: XMLParser | null = null;
+function opmlParser(): XMLParser {
+  if (loadedParser === null) {
+    const require = createRequire(import.meta.url);
+    const { XMLParser: Parser } = require(fileURLToPath(import.meta.resolve('fast-xml-parser'))) as { XMLParser: typeof XMLParser };
+    loadedParser = new Parser(PARSER_OPTIONS);
+  }
+  return loadedParser;
+}
+
+const PARSER_OPTIONS: ConstructorParameters<typeof XMLParser>[0] = {
   ignoreAttributes: false,
   attributeNamePrefix: '',
   // No entity processing at all (no DTD expansion, no billion laughs): `decodeXml` below
@@ -87,7 +104,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: true,
   isArray: (name) => name === 'outline' || name === 'body' || name === 'opml',
-});
+};
 
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -169,7 +186,7 @@ function collect(file: string, outlines: readonly XmlNode[], folders: readonly s
 export function parseOpml(text: string, file: string): OpmlSource[] {
   let document: unknown;
   try {
-    document = parser.parse(text);
+    document = opmlParser().parse(text);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new VeilleError('OPML_INVALID', `${file}: not well-formed XML: ${reason}`, { cause });

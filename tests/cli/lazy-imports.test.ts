@@ -55,7 +55,7 @@ describe('what a one-shot command loads', () => {
     expect(loaded.filter((name) => !/^src\/(cli\/(main|commands|output)|domain\/[\w-]+|system\/(version|did-you-mean))\.ts$/.test(name))).toEqual([]);
   });
 
-  it('veille run loads neither the mailer, the digest, the web server, the worker, the feed parser (run on the threads), nor the article extractor (loaded by the first page a run extracts)', () => {
+  it('veille run loads neither the mailer, the digest, the web server, the worker, the feed parser (run on the threads), the HTML parser (loaded by the first HTML read), the OPML parser (by the first OPML read), the site renderers (by the first publish that renders), nor the article extractor (loaded by the first page a run extracts)', () => {
     // What runOnce imports in src/cli/main.ts, with main itself.
     const loaded = loadedWith([
       'src/cli/main.ts',
@@ -67,7 +67,7 @@ describe('what a one-shot command loads', () => {
       'src/system/logger.ts',
     ]);
     const unused = [...loaded].filter((name) =>
-      /^(src\/(email|digest|parse|extract\/(?!teaser))|src\/worker\/worker\.ts|src\/publish\/server\.ts|src\/cli\/(?!main|commands|output)|package:(nodemailer|rss-parser|linkedom|@mozilla\/readability)$)/.test(name),
+      /^(src\/(email|digest|parse|extract\/(?!teaser))|src\/worker\/worker\.ts|src\/publish\/(server|publish-site)\.ts|src\/cli\/(?!main|commands|output)|package:(nodemailer|rss-parser|linkedom|@mozilla\/readability|htmlparser2|fast-xml-parser)$)/.test(name),
     );
     expect(unused).toEqual([]);
     expect(loaded.has('src/app/pipeline.ts')).toBe(true);

@@ -6,7 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeTextSignature, encodeTextSignature } from '../../src/cluster/features.js';
-import { collectCandidates, collectLinkedPages, DEFAULT_CLUSTER_OPTIONS, groupItems, type ClusterOptions } from '../../src/cluster/group-stories.js';
+import {
+  collectCandidates,
+  collectLinkedPages,
+  createClusterFeatures,
+  DEFAULT_CLUSTER_OPTIONS,
+  groupItems,
+  type ClusterOptions,
+} from '../../src/cluster/group-stories.js';
 import type { ClusterItem, StoryAssignment } from '../../src/domain/story.js';
 import { LABELLED_PAIRS, type PairItem } from './labelled-pairs.js';
 
@@ -58,16 +65,20 @@ describe('grouping against the stored items the new ones can meet', () => {
     for (const [index, start] of starts.entries()) {
       const fresh = ITEMS.slice(start, starts[index + 1] ?? ITEMS.length).map((item): ClusterItem => ({ ...item, storyId: null }));
       const whole = groupItems(stored, fresh, options);
-      // The reads of groupStoredStories (src/app/group-stored-stories.ts), the window in the store's order.
-      const first = collectCandidates(fresh, options);
+      // The reads of groupStoredStories (src/app/group-stored-stories.ts), the window in the store's
+      // order, each item's features computed once for the three of them.
+      const features = createClusterFeatures(options);
+      const first = collectCandidates(fresh, options, features);
       for (const item of stored) first.offer(item);
       let candidates = first.candidates();
-      const second = collectLinkedPages(fresh, candidates, options);
+      const second = collectLinkedPages(fresh, candidates, options, features);
       if (second !== null) {
         for (const item of stored) second.offer(item);
         candidates = second.candidates();
       }
-      expect(asSet(groupItems(candidates, fresh, options))).toEqual(asSet(whole));
+      expect(asSet(groupItems(candidates, fresh, options, features))).toEqual(asSet(whole));
+      // Issue 15: the fresh items' features were computed twice, the candidates' up to three times.
+      expect(features.computed).toBe(fresh.length + stored.length);
       read = candidates.length;
       // The store's side: new stories, members joining, younger stories merged into the oldest.
       const storyOf = new Map<string, number>();
@@ -84,4 +95,16 @@ describe('grouping against the stored items the new ones can meet', () => {
     expect(new Set(stored.map((item) => item.storyId)).size).toBeLessThan(stored.length - 30);
     expect(read).toBeLessThan(stored.length / 10);
   }, 60_000);
+
+  it('reads nothing of the fresh items for an empty window (a first import): grouping computes their features once, itself', () => {
+    const fresh = ITEMS.slice(0, 400).map((item): ClusterItem => ({ ...item, storyId: null }));
+    const features = createClusterFeatures(DEFAULT_CLUSTER_OPTIONS);
+    const first = collectCandidates(fresh, DEFAULT_CLUSTER_OPTIONS, features);
+    expect(first.candidates()).toEqual([]);
+    // Issue 15: the keys the fresh items look up were made for 17,680 items and no stored one.
+    expect(features.computed).toBe(0);
+    expect(collectLinkedPages(fresh, [], DEFAULT_CLUSTER_OPTIONS, features)).toBeNull();
+    expect(groupItems([], fresh, DEFAULT_CLUSTER_OPTIONS, features)).toEqual(groupItems([], fresh));
+    expect(features.computed).toBe(fresh.length);
+  });
 });

@@ -96,6 +96,19 @@ describe('groupItems: stories', () => {
     expect(groupItems([item('a', { storyId: 1 }), item('b', { storyId: 2 })], [])).toEqual([]);
   });
 
+  it('counts shared names across languages only: same-language holders of the names neither join nor hide the match', () => {
+    const names = 'Peter Santhanam, Daniela Annunziata and Marzia Canzaniello on FLUID at AAAI 2025.';
+    // French notes naming the same people, in the fresh item's language: not a match by names.
+    const french = Array.from({ length: 20 }, (_, n) =>
+      item(`fr${n}`, { sourceId: 10 + n, storyId: 100 + n, language: 'fr', title: `Note ${n}`, summary: `Peter Santhanam, Daniela Annunziata et Marzia Canzaniello (FLUID, AAAI 2025), note ${n}.` }),
+    );
+    const [assignment] = groupItems(
+      [item('a', { storyId: 1, title: 'AAAI 2025 workshops', summary: names }), ...french],
+      [item('b', { sourceId: 2, language: 'fr', title: 'Deux ateliers AAAI 2025', summary: 'Peter Santhanam, Daniela Annunziata et Marzia Canzaniello résument FLUID.' })],
+    );
+    expect(assignment).toMatchObject({ storyId: 1, itemIds: ['b'], mergedStoryIds: [], reasons: [{ itemId: 'b', matchedId: 'a', reason: 'shared-names' }] });
+  });
+
   it('says why an item joined', () => {
     const [assignment] = groupItems([item('a', { storyId: 1 })], [item('b', { sourceId: 2, links: ['https://a.example.org/post'] })]);
     expect(assignment?.reasons).toEqual([{ itemId: 'b', matchedId: 'a', reason: 'links-to' }]);
