@@ -1,8 +1,11 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --heap-growing-percent=30
 // The `veille` command: runs the compiled CLI (built by `npm install` through `prepare`).
 // --max-semi-space-size=4: a cycle allocates many short-lived strings and objects, and V8's
 // default 16 MB semi-spaces let them pile up; 4 MB ones keep a 200-feed cycle's peak resident
 // memory lower for no measurable time (npm run bench). It only works on the command line.
+// --heap-growing-percent=30: after each full collection V8 lets a heap grow to about twice its live
+// size (more while it is small); 1.3 times keeps a first import's peak lower (bench:peers, 1st cycle:
+// 257 → 239 MB, 11.7 s CPU either way, two runs each) in every thread, the processing one included.
 // MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (the processing thread, V8's and
 // libuv's helpers) its own malloc arena, and freed memory stays in them: two arenas take 36 MB
 // off a 200-feed first cycle's peak (300 → 264 MB) and 60 MB off the soak's RSS for the same CPU

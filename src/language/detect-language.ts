@@ -1,24 +1,33 @@
 // Language detection adapter: the only module that imports eld. The detector is restricted to the
 // configured languages and says whether it is confident, so that a feed's declared language wins otherwise.
 
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { eld as Eld } from 'eld/extrasmall';
+import { readEldTables, type EldTables } from './eld-tables.js';
 
 type Detector = typeof Eld;
+/** eld's own constructor of a detector (eld/src/languageDetector.js), before any table is loaded. */
+type CreateEld = () => { instance: Detector; loadData: (data: EldTables) => string };
 
 /**
- * eld's n-gram tables cost about 30 MB of heap (60 MB resident) in every thread that loads them,
- * so they are loaded on first use: the main thread of a cycle never detects (the language stage
- * runs on the processing thread). eld ships ES modules only; Node ≥ 20.19 require()s them.
+ * A detector that holds only the n-grams of `allowed` (eld-tables.ts): eld's entry modules load the
+ * 60 languages' tables (about 28 MB of heap, 50 MB resident, in every thread that loads them), so the
+ * detector is built from eld's own constructor and its 'extrasmall' data file, read with the allowed
+ * languages only. Built on first use: items plainly in their declared language never need it
+ * (function-words.ts). eld ships ES modules only; Node ≥ 20.19 require()s them.
  */
-let loaded: Detector | null = null;
-function loadEld(): Detector {
-  if (loaded === null) {
-    const require = createRequire(import.meta.url);
-    loaded = (require(fileURLToPath(import.meta.resolve('eld/extrasmall'))) as { eld: Detector }).eld;
-  }
-  return loaded;
+function buildDetector(allowed: readonly string[]): { readonly detector: Detector; readonly ngrams: number } {
+  const entry = fileURLToPath(import.meta.resolve('eld/extrasmall'));
+  const root = dirname(dirname(entry));
+  const require = createRequire(import.meta.url);
+  const { createEld } = require(join(root, 'languageDetector.js')) as { createEld: CreateEld };
+  const { instance, loadData } = createEld();
+  const tables = readEldTables(readFileSync(join(root, 'ngrams', 'extrasmall.js'), 'utf8'), allowed);
+  loadData(tables);
+  return { detector: instance, ngrams: Object.keys(tables.ngrams).length };
 }
 
 /** Below this gap between the best and second-best language, a reliable-looking result is still a guess. */
@@ -31,18 +40,28 @@ export function detectionWindow(text: string): string {
   return text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
 }
 
-const detectors = new Map<string, Detector | null>();
+interface Built {
+  readonly detector: Detector | null;
+  readonly ngrams: number;
+}
 
-function detectorFor(allowed: readonly string[]): Detector | null {
+const detectors = new Map<string, Built>();
+
+function detectorFor(allowed: readonly string[]): Built {
   const key = [...allowed].sort().join(',');
-  let detector = detectors.get(key);
-  if (detector === undefined) {
-    const instance = loadEld().newInstance();
-    const subset = instance.setLanguageSubset([...allowed]);
-    detector = subset !== null && Object.keys(subset).length > 0 ? instance : null;
-    detectors.set(key, detector);
+  let built = detectors.get(key);
+  if (built === undefined) {
+    const { detector, ngrams } = buildDetector(allowed);
+    const subset = detector.setLanguageSubset([...allowed]);
+    built = { detector: subset !== null && Object.keys(subset).length > 0 ? detector : null, ngrams };
+    detectors.set(key, built);
   }
-  return detector;
+  return built;
+}
+
+/** How many n-grams the detector for `allowed` holds (its memory: issue 15). */
+export function heldNgrams(allowed: readonly string[]): number {
+  return detectorFor(allowed).ngrams;
 }
 
 /**
@@ -56,7 +75,7 @@ export function detectLanguage(
   if (allowed.length === 0) return null;
   const sample = detectionWindow(text);
   if (allowed.length === 1) return { language: allowed[0] as string, confident: false };
-  const detector = detectorFor(allowed);
+  const { detector } = detectorFor(allowed);
   if (detector === null) return null;
   const result = detector.detect(sample);
   if (result.language === '' || !allowed.includes(result.language)) return null;

@@ -10,6 +10,8 @@ import type { FeedJob, FeedProcessor, FeedProcessorOptions, ProcessedFeed } from
 /** What a thread posts: once when its modules are loaded, then one answer per job. */
 export type ThreadMessage =
   | { readonly ready: true }
+  /** After a collection the pool asked for (settle): the thread's heap in use before and after. */
+  | { readonly collected: HeapCollected }
   | { readonly id: number; readonly result: ProcessedFeed }
   | { readonly id: number; readonly error: { readonly code: ErrorCode; readonly message: string } };
 
@@ -41,9 +43,26 @@ interface Slot {
   running: { readonly task: Task; readonly timer: NodeJS.Timeout } | null;
   /** Stopped on purpose (deadline, close): its exit is no death. */
   retired: boolean;
+  /** Collections asked of the thread and not answered yet (settle), oldest first. */
+  readonly collecting: Array<(heap: HeapCollected | null) => void>;
 }
 
-export function createFeedProcessor(options: FeedProcessorOptions): FeedProcessor {
+/** A thread's heap in use before and after a collection, in bytes. */
+export interface HeapCollected {
+  readonly before: number;
+  readonly after: number;
+}
+
+/** The pool a worker keeps across cycles (worker.ts, keepAcrossCycles). */
+export interface SettlingFeedProcessor extends FeedProcessor {
+  /**
+   * Between cycles: each thread with no job collects its garbage (issue 15: a thread kept after a
+   * first import held its peak heap for good). Resolves with each one's heap in use before and after.
+   */
+  settle(): Promise<HeapCollected[]>;
+}
+
+export function createFeedProcessor(options: FeedProcessorOptions): SettlingFeedProcessor {
   const threads = Math.max(1, options.threads);
   const script = options.threadScript ?? defaultThreadScript();
   const slots: Slot[] = [];
@@ -82,6 +101,7 @@ export function createFeedProcessor(options: FeedProcessorOptions): FeedProcesso
     const index = slots.indexOf(slot);
     if (index >= 0) slots.splice(index, 1);
     if (slot.running !== null) clearTimeout(slot.running.timer);
+    for (const answer of slot.collecting.splice(0)) answer(null);
   };
 
   // The thread may be stuck in a regular expression: only terminating it stops the work.
@@ -117,8 +137,12 @@ export function createFeedProcessor(options: FeedProcessorOptions): FeedProcesso
 
   const startSlot = (): Slot => {
     const worker = new Worker(script, { resourceLimits: THREAD_LIMITS });
-    const slot: Slot = { worker, ready: false, running: null, retired: false };
+    const slot: Slot = { worker, ready: false, running: null, retired: false, collecting: [] };
     worker.on('message', (message: ThreadMessage) => {
+      if ('collected' in message) {
+        slot.collecting.shift()?.(message.collected);
+        return;
+      }
       if ('ready' in message) {
         slot.ready = true;
       } else if (slot.running !== null && slot.running.task.id === message.id) {
@@ -150,12 +174,26 @@ export function createFeedProcessor(options: FeedProcessorOptions): FeedProcesso
         pump();
       });
     },
+    async settle() {
+      const idle = slots.filter((slot) => slot.ready && slot.running === null && !slot.retired);
+      const answers = await Promise.all(
+        idle.map(
+          (slot) =>
+            new Promise<HeapCollected | null>((resolve) => {
+              slot.collecting.push(resolve);
+              slot.worker.postMessage({ collect: true });
+            }),
+        ),
+      );
+      return answers.filter((heap): heap is HeapCollected => heap !== null);
+    },
     async close() {
       closing = true;
       for (const task of queue.splice(0)) task.reject(new VeilleError('INTERNAL', 'worker: the feed processor closed before this feed was processed'));
       const stopping = slots.splice(0);
       for (const slot of stopping) {
         slot.retired = true;
+        for (const answer of slot.collecting.splice(0)) answer(null);
         if (slot.running !== null) {
           clearTimeout(slot.running.timer);
           slot.running.task.reject(new VeilleError('INTERNAL', 'worker: the feed processor closed while this feed was processed'));

@@ -4,11 +4,19 @@
 import { parentPort } from 'node:worker_threads';
 import { describeError, isVeilleError } from '../domain/errors.js';
 import { processFeed, type FeedJob } from '../app/process-feed.js';
+import { collectGarbage } from './collect-garbage.js';
 import type { ThreadMessage } from './process-pool.js';
 
 const answer = (message: ThreadMessage): void => parentPort?.postMessage(message);
 
-parentPort?.on('message', (message: { id: number; job: FeedJob }) => {
+parentPort?.on('message', (message: { id: number; job: FeedJob } | { collect: true }) => {
+  // Between cycles (the pool's settle): the thread's heap goes back to its live size.
+  if ('collect' in message) {
+    const before = process.memoryUsage().heapUsed;
+    collectGarbage();
+    answer({ collected: { before, after: process.memoryUsage().heapUsed } });
+    return;
+  }
   processFeed(message.job).then(
     (result) => answer({ id: message.id, result }),
     (error: unknown) =>

@@ -3,9 +3,10 @@
 // the fetches in flight get fetch.stopGraceMs to finish (then they are abandoned and stay due), what
 // was fetched is stored and published. Each cycle and digest is one write step (app.exclusive),
 // so that `run`, `digest` and `retag` work beside the worker, waiting their turn.
-import { createFeedProcessor } from './process-pool.js';
+import { createFeedProcessor, type SettlingFeedProcessor } from './process-pool.js';
 import type { App } from '../app/app.js';
-import type { FeedProcessor, FeedProcessorFactory } from '../app/process-feed.js';
+import type { FeedProcessor, FeedProcessorFactory, FeedProcessorOptions } from '../app/process-feed.js';
+import { collectGarbage } from './collect-garbage.js';
 import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
@@ -147,6 +148,9 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
         return subscribe();
       })
       .catch((error: unknown) => logger.error({ err: describeError(error) }, 'cycle failed'))
+      // The cycle's garbage goes now, not when the next cycle has allocated enough (issue 15).
+      .then(() => threads.settle())
+      .catch((error: unknown) => logger.warn({ err: describeError(error) }, 'the threads could not collect their garbage after the cycle'))
       .finally(() => {
         // What the cycle published is served at once, not after the server's next look at the files.
         server.refresh();
@@ -201,14 +205,23 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
 /**
  * The processing threads and the tables they loaded (eld's, the sanitizer's) kept from one cycle to
  * the next (issue 15): the first cycle starts the pool, each cycle borrows it (its close is the
- * cycle's end, not the pool's), and `close` stops it when the worker stops.
+ * cycle's end, not the pool's), `settle` lets the threads and this one shrink to their live heaps
+ * between cycles, and `close` stops the pool when the worker stops.
  */
-export function keepAcrossCycles(create: FeedProcessorFactory): { readonly factory: FeedProcessorFactory; close(): Promise<void> } {
-  let pool: FeedProcessor | null = null;
+export function keepAcrossCycles(create: (options: FeedProcessorOptions) => FeedProcessor & Partial<Pick<SettlingFeedProcessor, 'settle'>>): {
+  readonly factory: FeedProcessorFactory;
+  settle(): Promise<void>;
+  close(): Promise<void>;
+} {
+  let pool: (FeedProcessor & Partial<Pick<SettlingFeedProcessor, 'settle'>>) | null = null;
   return {
     factory: (options) => {
       const kept = (pool ??= create(options));
       return { threads: kept.threads, process: (job) => kept.process(job), close: () => Promise.resolve() };
+    },
+    settle: async () => {
+      await pool?.settle?.();
+      collectGarbage();
     },
     close: async () => {
       const kept = pool;

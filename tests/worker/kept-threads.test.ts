@@ -41,6 +41,20 @@ describe('keepAcrossCycles', () => {
     expect(started).toHaveLength(2);
   });
 
+  it('settles the kept pool between cycles, and starts none to settle', async () => {
+    const settled = vi.fn(async () => []);
+    let starts = 0;
+    const kept = keepAcrossCycles((options) => {
+      starts += 1;
+      return { threads: options.threads, process: vi.fn(), close: vi.fn(async () => undefined), settle: settled };
+    });
+    await kept.settle();
+    expect(starts).toBe(0);
+    kept.factory(OPTIONS);
+    await kept.settle();
+    expect(settled).toHaveBeenCalledTimes(1);
+  });
+
   it('starts no pool when no cycle asks for one', async () => {
     const { started, create } = fakePools();
     await keepAcrossCycles(create).close();

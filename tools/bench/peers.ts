@@ -38,9 +38,7 @@ import { measureCommand, rusageMethod, type MeasuredRun, type Rusage } from './r
 const SERVER_SCRIPT = fileURLToPath(new URL('./peer-server.js', import.meta.url));
 const SOAK_SCRIPT = fileURLToPath(new URL('./soak-cell.js', import.meta.url));
 const VEILLE_BIN = join(REPO_ROOT, 'bin', 'veille.js');
-/** The flag and environment bin/veille.js's first line gives node (`npm start` too). */
-const NODE_FLAGS = ['--max-semi-space-size=4'];
-const NODE_ENV = { MALLOC_ARENA_MAX: '2' };
+const { flags: NODE_FLAGS, env: NODE_ENV } = readShebang(readFileSync(VEILLE_BIN, 'utf8'));
 const FETCH_YAML = 'fetch: { concurrency: 16, perHostConcurrency: 16, perHostDelayMs: 0 }\n';
 const MB = 1024 * 1024;
 
@@ -215,24 +213,42 @@ async function runSoak(server: FeedServer, urls: readonly string[], cycles: numb
     const samples: SoakSample[] = [];
     let peak = 0;
     let seconds = 0;
+    let cpuSeconds = 0;
     for await (const line of createInterface({ input: child.stdout })) {
       const [kind, ...fields] = line.split(' ');
       if (kind === 'peak') peak = Number(fields[0]);
       if (kind !== 'cycle') continue;
-      const [cycle = 0, rss = 0, cycleSeconds = 0, newItems = 0] = fields.map(Number);
+      const [cycle = 0, rss = 0, cycleSeconds = 0, newItems = 0, cycleCpu = 0] = fields.map(Number);
       samples.push({ cycle, rssBytes: rss });
       seconds += cycleSeconds;
+      cpuSeconds += cycleCpu;
       if (cycle === 1 || cycle % 20 === 0) {
-        process.stdout.write(`| ${cycle} | ${Math.round(rss / MB)} MB | ${cycleSeconds.toFixed(2)} s | ${newItems} |\n`);
+        process.stdout.write(`| ${cycle} | ${Math.round(rss / MB)} MB | ${cycleSeconds.toFixed(2)} s | ${cycleCpu.toFixed(2)} s | ${newItems} |\n`);
       }
     }
     const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
     if (code !== 0) throw new Error(`bench:peers: the soak exited with ${code}`);
-    process.stdout.write(`\n${samples.length} cycles in ${seconds.toFixed(0)} s; process peak RSS ${Math.round(peak / MB)} MB (the first cycle, an import, included).\n`);
+    process.stdout.write(`\n${samples.length} cycles in ${seconds.toFixed(0)} s, ${cpuSeconds.toFixed(1)} s CPU; process peak RSS ${Math.round(peak / MB)} MB (the first cycle, an import, included).\n`);
     return soakVerdict(samples);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The flags and environment bin/veille.js's first line gives node (`env -S NAME=VALUE… node FLAG…`),
+ * so that the bench runs veille (and the soak's worker) as the bin does, whatever the line says.
+ */
+function readShebang(script: string): { flags: string[]; env: Record<string, string> } {
+  const words = (script.split('\n', 1)[0] ?? '').split(' ').filter((word) => word !== '');
+  const node = words.indexOf('node');
+  if (!words[0]?.startsWith('#!') || node < 0) throw new Error(`bench:peers: ${VEILLE_BIN}: the first line does not start node`);
+  const env: Record<string, string> = {};
+  for (const word of words.slice(0, node)) {
+    const equals = word.indexOf('=');
+    if (equals > 0) env[word.slice(0, equals)] = word.slice(equals + 1);
+  }
+  return { flags: words.slice(node + 1), env };
 }
 
 const method = rusageMethod();
@@ -268,7 +284,7 @@ try {
   let soak: SoakVerdict | null = null;
   if (SOAK_CYCLES > 0) {
     process.stdout.write(`\nSoak: ${SOAK_CYCLES} worker cycles, 3 feeds changed before each after the first, clock +25 h per cycle\n\n`);
-    process.stdout.write('| after cycle | RSS | cycle time | new items |\n|---|---|---|---|\n');
+    process.stdout.write('| after cycle | RSS | cycle time | cycle CPU | new items |\n|---|---|---|---|---|\n');
     soak = await runSoak(server, urls, SOAK_CYCLES);
   }
   const [veille = null, newsboat = null, rss2email = null] = targets;

@@ -1,7 +1,8 @@
 // Child process of the bench:peers soak: the worker's cycles (`veille start` without its cron),
 // one app kept open for the whole run, on a clock moved 25 hours per cycle, against the peer feed
 // server, which adds a few items before each cycle after the first. Prints, after each cycle,
-// "cycle <n> <rss bytes> <seconds> <new items>"; then "peak <maxRSS bytes>".
+// "cycle <n> <rss bytes> <seconds> <new items> <CPU seconds>" (the process's, its threads' included);
+// then "peak <maxRSS bytes>".
 // Usage: MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 soak-cell.js CONFIG_FILE PORT CYCLES CHANGES
 import { openApp } from '../../src/app/app.js';
 import { runOneCycle } from '../../src/app/cycle.js';
@@ -23,9 +24,13 @@ try {
       await control.arrayBuffer();
     }
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const summary = await runOneCycle(app, { processors: threads.factory });
+    // As the worker does after each cycle.
+    await threads.settle();
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`cycle ${cycle} ${process.memoryUsage().rss} ${seconds.toFixed(2)} ${summary.newItems}\n`);
+    const { user, system } = process.cpuUsage(cpu);
+    process.stdout.write(`cycle ${cycle} ${process.memoryUsage().rss} ${seconds.toFixed(2)} ${summary.newItems} ${((user + system) / 1e6).toFixed(2)}\n`);
     now += 25 * HOUR;
   }
   process.stdout.write(`peak ${process.resourceUsage().maxRSS * 1024}\n`);
