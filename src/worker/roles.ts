@@ -24,6 +24,9 @@ import { scheduleCron, type CronJob } from '../schedule/cron.js';
 import { createFeedProcessor } from './process-pool.js';
 import { createCycleMetrics, recordSourceResult, renderMetrics } from './metrics.js';
 import { renderCoordinationMetrics } from './coordination-metrics.js';
+
+/** A fetch worker's threads collect their garbage once no job has run for this long. */
+const SETTLE_AFTER_IDLE_MS = 1_000;
 import { keepAcrossCycles } from './worker.js';
 
 export const ROLES: readonly Role[] = ['fetch', 'publish', 'all'];
@@ -103,6 +106,17 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
   const limiter = sharedLimiter(app, pool, id);
   const tasks: Promise<void>[] = [];
   const fetcher = role === 'publish' ? null : createJobFetcher(app, { limiter, processors: threads.factory, signal: stopping.signal, abandon: abandon.signal });
+  // A fetch worker has no cycle's end: its garbage goes when no job has run for a moment (issue 15).
+  let idleTimer: NodeJS.Timeout | null = null;
+  const settleWhenIdle = (): void => {
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idleTimer = null;
+      if (counters.jobsRunning > 0 || stopping.signal.aborted) return;
+      threads.settle().catch((error: unknown) => logger.warn({ err: describeError(error) }, 'the threads could not collect their garbage after the jobs'));
+    }, SETTLE_AFTER_IDLE_MS);
+    idleTimer.unref();
+  };
   if (fetcher !== null) {
     await queue.work(config.fetch.concurrency, async (job) => {
       counters.jobsRunning += 1;
@@ -117,6 +131,7 @@ export async function runRoles(deps: RolesDeps): Promise<void> {
         throw error;
       } finally {
         counters.jobsRunning -= 1;
+        if (counters.jobsRunning === 0) settleWhenIdle();
       }
     });
     logger.info({ concurrency: config.fetch.concurrency, leaseSeconds: config.roles.jobLeaseSeconds }, 'fetch worker taking due sources');
