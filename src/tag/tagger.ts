@@ -292,14 +292,17 @@ export interface ThemeAccount {
   /** The rules' score: 1 − 2^−(weights of the words found); the score itself without a learned part. */
   readonly rules: number;
   /**
-   * The learned part, when the taxonomy has one: score = mix × rules + (1 − mix) × probability, or the rules'
-   * score when they reach their own threshold (`rulesThreshold`) and the theme keeps their verdict.
+   * The learned part, when the taxonomy has one: tagged when combined = mix × rules + (1 − mix) × probability
+   * reaches `threshold` (the score is combined on the rules' scale), or, when the theme keeps the rules'
+   * verdict, when the rules reach the theme's threshold.
    */
   readonly learned?: {
     readonly probability: number;
     readonly mix: number;
+    readonly combined: number;
+    readonly threshold: number;
     readonly words: readonly WordContribution[];
-    readonly rulesThreshold: number | null;
+    readonly keepsRules: boolean;
   };
 }
 
@@ -376,11 +379,14 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
     const rules = mine.length === 0 ? 0 : round3(1 - 2 ** -raw);
     const mixed = model === null || probability === undefined ? null : (model.themes[t] ?? null);
     const ruled = mine.length > 0 && rules >= theme.threshold;
-    const mixedValue = mixed === null || probability === undefined ? rules : round3(mixed.mix * rules + (1 - mixed.mix) * probability);
-    const threshold = mixed === null ? theme.threshold : mixed.threshold;
-    // A theme that keeps the rules' verdict scores at least what the rules give it.
-    const value = mixed !== null && mixed.keepRules && ruled ? Math.max(mixedValue, rules) : mixedValue;
-    const tagged = mixed === null ? ruled : value >= threshold || (mixed.keepRules && ruled);
+    const combined = mixed === null || probability === undefined ? rules : round3(mixed.mix * rules + (1 - mixed.mix) * probability);
+    const tagged = mixed === null ? ruled : combined >= mixed.threshold || (mixed.keepRules && ruled);
+    // The score is told on the rules' scale, whose threshold is the theme's: a tagged theme scores what its
+    // rules give it, or the combined score carried onto that scale when higher; an untagged one stays below
+    // the threshold. Scores stay comparable between themes (the digest files a story under its best-scored theme).
+    const scaled = mixed === null ? combined : onRulesScale(combined, mixed.threshold, theme.threshold);
+    const value = mixed !== null && tagged ? Math.max(scaled, rules) : scaled;
+    const threshold = theme.threshold;
     if (!tagged && (!all || (mine.length === 0 && vetoed.length === 0))) return;
     mine.sort((a, b) => FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start);
     const evidence: Evidence[] = [];
@@ -406,11 +412,20 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
       make(
         mixed === null || probability === undefined
           ? account
-          : { ...account, learned: { probability: round3(probability), mix: mixed.mix, words, rulesThreshold: mixed.keepRules ? theme.threshold : null } },
+          : {
+              ...account,
+              learned: { probability: round3(probability), mix: mixed.mix, combined, threshold: mixed.threshold, words, keepsRules: mixed.keepRules },
+            },
       ),
     );
   });
   return result;
+}
+
+/** A combined score on the rules' scale: [0, from] onto [0, to] and [from, 1] onto [to, 1]. */
+function onRulesScale(value: number, from: number, to: number): number {
+  if (value < from) return round3((value / from) * to);
+  return from >= 1 ? 1 : round3(to + ((value - from) / (1 - from)) * (1 - to));
 }
 
 function round3(value: number): number {
@@ -459,9 +474,10 @@ export function explainText(tagger: Tagger, text: string): string {
     if (learned !== undefined) {
       // The score's two parts (issue 19): the rules' words above, and the words the learned weights favour.
       const words = learned.words.map((w) => `"${w.word}" +${formatScore(w.weight)}`).join(', ');
-      const kept = learned.rulesThreshold === null ? '' : ` (tagged anyway when the rules reach ${formatScore(learned.rulesThreshold)})`;
+      const kept = learned.keepsRules ? `, or the rules reach ${formatScore(account.threshold)}` : '';
       lines.push(
-        `  score = ${formatScore(learned.mix)} × rules ${formatScore(account.rules)} + ${formatScore(1 - learned.mix)} × learned ${formatScore(learned.probability)}${kept}` +
+        `  ${formatScore(learned.mix)} × rules ${formatScore(account.rules)} + ${formatScore(1 - learned.mix)} × learned ${formatScore(learned.probability)} = ` +
+          `${formatScore(learned.combined)}, tagged from ${formatScore(learned.threshold)}${kept}` +
           (words === '' ? '' : `; learned words: ${words}`),
       );
     }
