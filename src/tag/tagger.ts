@@ -6,6 +6,7 @@ import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
 import { detectLanguage } from '../language/detect-language.js';
 import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
+import { featuresOf, featureWords, probabilitiesOfKeys, topWords, type FeatureSettings, type WordContribution } from './learned.js';
 import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
 import { categoryKey, foldAccents, keysOfWordsIn, splitWords } from './words.js';
 
@@ -62,27 +63,108 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
   const stemLanguages = [...new Set(vocabularies.map((v) => v.language))];
   const slotOf = vocabularies.map((v) => stemLanguages.indexOf(v.language));
   const shared = new Set(taxonomy.sharedLanguages);
-  const found = (input: TagInput): Hit[] => {
+  const model = taxonomy.learned;
+  // The learned part reads the keys the vocabularies' stemmers already made, when they cover its languages.
+  const modelSlots = model === null ? [] : model.languages.map((l) => stemLanguages.indexOf(l));
+  const learnedKeys = (words: readonly string[], keys: readonly string[][]): string[][] =>
+    modelSlots.every((slot) => slot >= 0) ? modelSlots.map((slot) => keys[slot] as string[]) : keysOfWordsIn(words, model?.languages ?? []);
+  const found = (input: TagInput): Found => {
     const hits: Hit[] = [];
     const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
       title: input.title,
       summary: input.summary,
       content: input.content ?? '',
     };
+    const words: Record<(typeof TEXT_FIELDS)[number], string[]> = { title: [], summary: [], content: [] };
+    const modelKeys: Record<'title' | 'summary', string[][]> = { title: [], summary: [] };
     for (const field of TEXT_FIELDS) {
       const text = fieldTexts[field];
       if (text === '') continue;
+      words[field] = splitWords(text);
       // Vocabularies that share a stemmer (a language and its sameLanguage terms) share the keys.
-      const keys = keysOfWordsIn(splitWords(text), stemLanguages);
+      const keys = keysOfWordsIn(words[field], stemLanguages);
       vocabularies.forEach((vocabulary, v) => findHits(vocabulary, keys[slotOf[v] as number] as string[], text, field, hits));
+      if (model !== null && field !== 'content') modelKeys[field] = learnedKeys(words[field], keys);
     }
     const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
-    return active === null ? hits : hits.filter((h) => active.has(h.language));
+    const learned = model === null ? null : probabilitiesOfKeys(model, modelKeys.title, modelKeys.summary);
+    return { hits: active === null ? hits : hits.filter((h) => active.has(h.language)), learned, titleWords: words.title, summaryWords: words.summary };
   };
-  const tagger: Tagger = { tag: (input) => score(taxonomy, input, found(input)) };
+  // A round-up's stories are tagged one by one too: a theme is kept when the item or one story earns it.
+  const tagUnits = <T extends { readonly id: string; readonly score: number }>(input: TagInput, all: boolean, make: (account: ThemeAccount) => T): T[] => {
+    const whole = accounts(taxonomy, input, found(input), all, make);
+    const segments = segmentsOf(input);
+    if (segments.length === 0) return whole;
+    const best = new Map(whole.map((m) => [m.id, m] as const));
+    for (const segment of segments) {
+      for (const match of accounts(taxonomy, segment, found(segment), all, make)) {
+        const earlier = best.get(match.id);
+        if (earlier === undefined || match.score > earlier.score) best.set(match.id, match);
+      }
+    }
+    return taxonomy.themes.flatMap((t) => best.get(t.id) ?? []);
+  };
+  const tagger: Tagger = {
+    tag: (input) => tagUnits(input, false, (account) => ({ id: account.id, score: account.score, evidence: account.evidence })),
+  };
   taxonomies.set(tagger, taxonomy);
-  explainers.set(tagger, (input) => accounts(taxonomy, input, found(input), true, (account) => account));
+  explainers.set(tagger, (input) => tagUnits(input, true, (account) => account));
+  units.set(tagger, (input, settings) =>
+    [input, ...segmentsOf(input)].map((unit) => {
+      const result = found(unit);
+      const rules = taxonomy.themes.map(() => 0);
+      for (const account of accounts(taxonomy, unit, { ...result, learned: null }, true, (a) => a)) rules[taxonomy.themes.findIndex((t) => t.id === account.id)] = account.rules;
+      return { rules, features: featuresOf(settings, result.titleWords, result.summaryWords) };
+    }),
+  );
   return tagger;
+}
+
+/** What the tagger found in one text: the hits of the active vocabularies, and the learned probabilities. */
+interface Found {
+  readonly hits: readonly Hit[];
+  /** Per theme, in taxonomy order; null without a learned model. */
+  readonly learned: readonly number[] | null;
+  readonly titleWords: readonly string[];
+  readonly summaryWords: readonly string[];
+}
+
+/** One unit of an item for learning: the rules' score of each theme and the learned part's features. */
+export interface TagUnit {
+  readonly rules: readonly number[];
+  readonly features: readonly string[];
+}
+
+const units = new WeakMap<Tagger, (input: TagInput, settings: FeatureSettings) => TagUnit[]>();
+
+/**
+ * The units an item is tagged as (the item, then each story of a round-up), with the rules' scores
+ * (the learned part left out) and the features `settings` make: what src/tag/learn.ts learns from.
+ */
+export function unitsOf(tagger: Tagger, input: TagInput, settings: FeatureSettings): TagUnit[] {
+  return units.get(tagger)?.(input, settings) ?? [];
+}
+
+/**
+ * Separators of a round-up's stories: ";", "|", a dash or a slash between spaces. Checked one
+ * character at a time by String.split (no backtracking).
+ */
+const STORY_SEPARATOR = /[;|]|\s[–—/-]\s/u;
+/** A story of a round-up has at least this many words; shorter parts are a site's name or a date. */
+const MIN_STORY_WORDS = 3;
+
+/**
+ * The stories of a round-up's title ("EU adopts …; a new open model; a jailbreak …"), each as a title
+ * alone; none when the title is one story.
+ */
+export function segmentsOf(input: TagInput): TagInput[] {
+  if (!STORY_SEPARATOR.test(input.title)) return [];
+  const stories = input.title
+    .split(STORY_SEPARATOR)
+    .map((s) => s.trim())
+    .filter((s) => splitWords(s).length >= MIN_STORY_WORDS);
+  if (stories.length < 2) return [];
+  return stories.map((title) => ({ ...input, title, summary: '', content: '', categories: [] }));
 }
 
 /** The taxonomy a tagger made by createTagger works with (for explanations). */
@@ -207,18 +289,34 @@ export interface ThemeAccount {
   readonly evidence: readonly Evidence[];
   /** Exclusions that hid the theme's words: the exclusion as written, the term it hid and where. */
   readonly vetoes: readonly { readonly exclusion: string; readonly term: string; readonly field: EvidenceField }[];
+  /** The rules' score: 1 − 2^−(weights of the words found); the score itself without a learned part. */
+  readonly rules: number;
+  /**
+   * The learned part, when the taxonomy has one: tagged when combined = mix × rules + (1 − mix) × probability
+   * reaches `threshold` (the score is combined on the rules' scale), or, when the theme keeps the rules'
+   * verdict, when the rules reach the theme's threshold.
+   */
+  readonly learned?: {
+    readonly probability: number;
+    readonly mix: number;
+    readonly combined: number;
+    readonly threshold: number;
+    readonly words: readonly WordContribution[];
+    readonly keepsRules: boolean;
+  };
 }
 
-function score(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[]): ThemeMatch[] {
-  return accounts(taxonomy, input, hits, false, (account) => ({ id: account.id, score: account.score, evidence: account.evidence }));
-}
+/** Words of the learned part an account or an evidence list shows at most. */
+const LEARNED_WORDS = 4;
 
 /**
  * Every theme with a word found (`all`), or only those that reach their threshold, each made by `make`
  * (tagging keeps a ThemeMatch, without an account's object to throw away: the 20,000 items/s budget).
  */
-function accounts<T>(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[], all: boolean, make: (account: ThemeAccount) => T): T[] {
+function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boolean, make: (account: ThemeAccount) => T): T[] {
   const { themes, terms } = taxonomy;
+  const { hits, learned } = found;
+  const model = learned === null ? null : taxonomy.learned;
   // Exclusions hide the words they cover from the same theme ("private beta" is no privacy term).
   const exclusions = hits.filter((h) => h.exclusion);
   const excluded = new PlacedHits(exclusions);
@@ -251,13 +349,14 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[], 
       kept.push({ theme, term, field: 'category', start: 0, end: 0, language: '', exclusion: false });
     }
   }
-  if (kept.length === 0 && vetoes.size === 0) return [];
+  if (kept.length === 0 && vetoes.size === 0 && model === null) return [];
   const host = hostOf(input.sourceUrl)?.replace(/^www\./u, '') ?? null;
   const result: T[] = [];
   themes.forEach((theme, t) => {
     const mine = kept.filter((h) => h.theme === t);
     const vetoed = vetoes.get(t) ?? [];
-    if (mine.length === 0 && vetoed.length === 0) return;
+    const probability = learned?.[t];
+    if (mine.length === 0 && vetoed.length === 0 && (probability === undefined || model === null)) return;
     const occurrences = new Map<number, number[]>();
     for (const hit of mine) {
       const weight = hit.field === 'title' ? theme.titleWeight : hit.field === 'content' ? theme.contentWeight : hit.field === 'category' ? taxonomy.categoryWeight : 1;
@@ -277,9 +376,18 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[], 
       for (const hint of theme.hints) if (host === hint.source || host.endsWith(`.${hint.source}`)) raw += hint.boost;
     }
     // 1 − 2^−raw: one body term of weight 1 gives 0.5, one title term (weight 2) 0.75, and more evidence approaches 1.
-    const value = Math.round((1 - 2 ** -raw) * 1000) / 1000;
-    const tagged = mine.length > 0 && value >= theme.threshold;
-    if (!tagged && !all) return;
+    const rules = mine.length === 0 ? 0 : round3(1 - 2 ** -raw);
+    const mixed = model === null || probability === undefined ? null : (model.themes[t] ?? null);
+    const ruled = mine.length > 0 && rules >= theme.threshold;
+    const combined = mixed === null || probability === undefined ? rules : round3(mixed.mix * rules + (1 - mixed.mix) * probability);
+    const tagged = mixed === null ? ruled : combined >= mixed.threshold || (mixed.keepRules && ruled);
+    // The score is told on the rules' scale, whose threshold is the theme's: a tagged theme scores what its
+    // rules give it, or the combined score carried onto that scale when higher; an untagged one stays below
+    // the threshold. Scores stay comparable between themes (the digest files a story under its best-scored theme).
+    const scaled = mixed === null ? combined : onRulesScale(combined, mixed.threshold, theme.threshold);
+    const value = mixed !== null && tagged ? Math.max(scaled, rules) : scaled;
+    const threshold = theme.threshold;
+    if (!tagged && (!all || (mine.length === 0 && vetoed.length === 0))) return;
     mine.sort((a, b) => FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start);
     const evidence: Evidence[] = [];
     const seen = new Set<string>();
@@ -292,9 +400,36 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, hits: readonly Hit[], 
       const matched = hit.matched ?? (all ? wordsOf(input, hit) : undefined);
       evidence.push(matched === undefined ? { term: text, field: hit.field } : { term: text, field: hit.field, matched });
     }
-    result.push(make({ id: theme.id, score: value, threshold: theme.threshold, tagged, evidence, vetoes: vetoed }));
+    let words: readonly WordContribution[] = [];
+    // The words the learned part weighs most: in an explanation, and as the evidence of a theme no rule found.
+    if (mixed !== null && taxonomy.learned !== null && (all || evidence.length === 0)) {
+      const features = featureWords(taxonomy.learned, found.titleWords, found.summaryWords);
+      words = topWords(taxonomy.learned, t, features, LEARNED_WORDS);
+      if (tagged && evidence.length === 0) for (const w of words) evidence.push({ term: w.word, field: w.field });
+    }
+    const account: ThemeAccount = { id: theme.id, score: value, threshold, tagged, evidence, vetoes: vetoed, rules };
+    result.push(
+      make(
+        mixed === null || probability === undefined
+          ? account
+          : {
+              ...account,
+              learned: { probability: round3(probability), mix: mixed.mix, combined, threshold: mixed.threshold, words, keepsRules: mixed.keepRules },
+            },
+      ),
+    );
   });
   return result;
+}
+
+/** A combined score on the rules' scale: [0, from] onto [0, to] and [from, 1] onto [to, 1]. */
+function onRulesScale(value: number, from: number, to: number): number {
+  if (value < from) return round3((value / from) * to);
+  return from >= 1 ? 1 : round3(to + ((value - from) / (1 - from)) * (1 - to));
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 /** The words of the item a word hit covers, lowercased as matched; undefined for a category. */
@@ -319,7 +454,11 @@ export function explainText(tagger: Tagger, text: string): string {
   for (const account of themes) {
     const theme = labels.get(account.id);
     const name = theme === undefined ? account.id : `${theme.label} (${account.id})`;
-    const verdict = account.tagged ? 'tagged' : account.evidence.length === 0 ? 'not tagged: every word found was excluded' : 'not tagged: below the threshold';
+    const verdict = account.tagged
+      ? 'tagged'
+      : account.evidence.length === 0 && account.vetoes.length > 0
+        ? 'not tagged: every word found was excluded'
+        : 'not tagged: below the threshold';
     lines.push(`${name} — score ${formatScore(account.score)}, threshold ${formatScore(account.threshold)}: ${verdict}`);
     const t = taxonomy?.themes.findIndex((d) => d.id === account.id) ?? -1;
     // A regular expression is shown by the words it matched, not by its source (issue 17, finding 8).
@@ -331,6 +470,17 @@ export function explainText(tagger: Tagger, text: string): string {
       lines.push(`  "${words}" in the ${evidence.field}${term}${weight === undefined ? '' : `, weight ${formatScore(weight)}`}`);
     }
     for (const veto of account.vetoes) lines.push(`  "${veto.term}" in the ${veto.field} does not count: excluded by "${veto.exclusion}"`);
+    const learned = account.learned;
+    if (learned !== undefined) {
+      // The score's two parts (issue 19): the rules' words above, and the words the learned weights favour.
+      const words = learned.words.map((w) => `"${w.word}" +${formatScore(w.weight)}`).join(', ');
+      const kept = learned.keepsRules ? `, or the rules reach ${formatScore(account.threshold)}` : '';
+      lines.push(
+        `  ${formatScore(learned.mix)} × rules ${formatScore(account.rules)} + ${formatScore(1 - learned.mix)} × learned ${formatScore(learned.probability)} = ` +
+          `${formatScore(learned.combined)}, tagged from ${formatScore(learned.threshold)}${kept}` +
+          (words === '' ? '' : `; learned words: ${words}`),
+      );
+    }
   }
   return lines.join('\n');
 }

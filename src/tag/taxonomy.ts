@@ -2,10 +2,12 @@
 // compiles its vocabularies once into lookup tables keyed by word stem, so that tagging is a few Map reads per word.
 
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import type { ThemeInfo } from '../domain/types.js';
+import { loadLearnedModel, type LearnedModel } from './learned.js';
 import { categoryKey, keyOf, splitWords } from './words.js';
 
 const LANGUAGE = z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as "en" or "fr"' });
@@ -60,6 +62,8 @@ const FILE = z.strictObject({
     })
     .prefault({}),
   themes: z.array(THEME, { error: 'expected a list of themes' }).min(1, { error: 'expected at least one theme' }),
+  /** Learned weights (scripts/learn-weights.mjs), a JSON file named relative to this one. */
+  learned: TEXT.optional(),
 });
 
 type TermEntry = z.infer<typeof TERM_ENTRY>;
@@ -133,11 +137,18 @@ export interface Taxonomy {
   readonly compiled: ReadonlyMap<string, CompiledLanguage>;
   /** categoryKey(feed category) → themes and the category as written in the taxonomy. */
   readonly categories: ReadonlyMap<string, readonly { readonly theme: number; readonly term: number }[]>;
+  /** The learned part of the scores (issue 19), when the file names one and it is read. */
+  readonly learned: LearnedModel | null;
+}
+
+export interface TaxonomyOptions {
+  /** Read the learned weights the file names (default true); false for the script that learns them. */
+  readonly learned?: boolean;
 }
 
 /** Reads and compiles a taxonomy file. */
-export function loadTaxonomy(file: string): Taxonomy {
-  return parseTaxonomy(readTaxonomyFile(file), file);
+export function loadTaxonomy(file: string, options?: TaxonomyOptions): Taxonomy {
+  return parseTaxonomy(readTaxonomyFile(file), file, undefined, options);
 }
 
 /** The taxonomy file's text. */
@@ -184,7 +195,7 @@ export function taxonomyData(yamlText: string, file: string): unknown {
  * taxonomyData of this same text, kept from an earlier run (app/taxonomy-cache.ts): the YAML is then
  * parsed only to locate a problem.
  */
-export function parseTaxonomy(yamlText: string, file: string, data?: unknown): Taxonomy {
+export function parseTaxonomy(yamlText: string, file: string, data?: unknown, options?: TaxonomyOptions): Taxonomy {
   let parsedDocument: TaxonomyDocument | null = null;
   const yamlDocument = (): TaxonomyDocument => (parsedDocument ??= readDocument(yamlText, file));
   const raw = data === undefined ? documentData(yamlDocument(), file) : data;
@@ -197,7 +208,7 @@ export function parseTaxonomy(yamlText: string, file: string, data?: unknown): T
     if (issues.length > MAX_ISSUES) lines.push(`(and ${issues.length - MAX_ISSUES} more)`);
     throw new VeilleError('TAXONOMY_INVALID', lines.join('\n'));
   }
-  return compile(parsed.data, file, where);
+  return compile(parsed.data, file, where, options?.learned ?? true);
 }
 
 /** Problems listed at most, of one file. */
@@ -240,7 +251,7 @@ function invalid(where: Locate, path: readonly PropertyKey[], message: string): 
   return new VeilleError('TAXONOMY_INVALID', `${where(path)}: ${message}`);
 }
 
-function compile(data: z.infer<typeof FILE>, file: string, where: Locate): Taxonomy {
+function compile(data: z.infer<typeof FILE>, file: string, where: Locate, withLearned: boolean): Taxonomy {
   const { defaults } = data;
   const themes: ThemeDefinition[] = [];
   const terms: CompiledTerm[] = [];
@@ -356,6 +367,13 @@ function compile(data: z.infer<typeof FILE>, file: string, where: Locate): Taxon
     exclusionTerms: Object.freeze(exclusionTerms),
     compiled,
     categories,
+    learned:
+      withLearned && data.learned !== undefined
+        ? loadLearnedModel(
+            resolve(dirname(file), data.learned),
+            themes.map((t) => t.id),
+          )
+        : null,
   });
 }
 

@@ -20,6 +20,7 @@ describe('veille retag', () => {
     project = makeTempProject();
     themes = join(project.dir, 'themes.yaml');
     copyFileSync(THEMES_FILE, themes);
+    copyFileSync(THEMES_FILE.replace(/themes\.yaml$/u, 'themes.learned.json'), join(project.dir, 'themes.learned.json'));
     writeFileSync(
       project.configFile,
       [`sources:\n  - { url: "${server.base}/feed.xml", name: Lab, lang: en }`, 'storage: { path: data/veille.db }', 'publish: { dir: public }', 'themes: themes.yaml', 'log: { level: warn }', ''].join('\n'),
