@@ -15,9 +15,10 @@ const heldOut = (link) => Number.parseInt(createHash('sha1').update(link).digest
 const dev = readLabels(`${root}tests/fixtures/ai-news/labels-dev.jsonl`);
 const own = readLabels(`${root}tests/fixtures/labels/fr-and-fl.jsonl`);
 const splits = (file) => new Map(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => [JSON.parse(l).link, JSON.parse(l).split]));
-const split = new Map([...splits(`${root}tests/fixtures/labels/fr-and-fl.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-07.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-08.jsonl`)]);
+const split = new Map([...splits(`${root}tests/fixtures/labels/fr-and-fl.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-07.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-08.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-07b.jsonl`)]);
 const written = readLabels(`${root}tests/fixtures/labels/tune-2026-12-07.jsonl`);
 const written08 = readLabels(`${root}tests/fixtures/labels/tune-2026-12-08.jsonl`);
+const written07b = readLabels(`${root}tests/fixtures/labels/tune-2026-12-07b.jsonl`);
 const parts = [
   ['labels-dev-tuning', dev.filter((i) => !heldOut(i.link))],
   ['labels-dev-heldout', dev.filter((i) => heldOut(i.link))],
@@ -27,6 +28,8 @@ const parts = [
   ['tune-1207-heldout', written.filter((i) => split.get(i.link) === 'holdout')],
   ['tune-1208-tuning', written08.filter((i) => split.get(i.link) !== 'holdout')],
   ['tune-1208-heldout', written08.filter((i) => split.get(i.link) === 'holdout')],
+  ['tune-1207b-tuning', written07b.filter((i) => split.get(i.link) !== 'holdout')],
+  ['tune-1207b-heldout', written07b.filter((i) => split.get(i.link) === 'holdout')],
   ['unseen-2026-11-26', readLabels(`${root}tests/fixtures/labels/unseen-2026-11-26.jsonl`)],
   ['unseen-2026-12-06', readLabels(`${root}tests/fixtures/labels/unseen-2026-12-06.jsonl`)],
 ];

@@ -161,6 +161,37 @@ describe('quality on the items written for tuning the learned weights (tune-2026
   });
 });
 
+describe('quality on the items written for security, regulation and events (tune-2026-12-07b)', () => {
+  const file = `${FIXTURES}labels/tune-2026-12-07b.jsonl`;
+  const written = readLabels(file);
+  const heldOut = new Set(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { link: string; split?: string })
+      .filter((o) => o.split === 'holdout')
+      .map((o) => o.link),
+  );
+
+  it('has half its items in French, security, regulation and events in both languages, and look-alikes', () => {
+    expect(written.length).toBeGreaterThanOrEqual(300);
+    expect(written.filter((i) => i.language === 'fr').length * 2).toBe(written.length);
+    for (const language of ['fr', 'en']) {
+      for (const theme of ['security', 'regulation', 'events']) {
+        expect(written.filter((i) => i.language === language && i.labels.includes(theme)).length, `${language} ${theme}`).toBeGreaterThanOrEqual(10);
+      }
+    }
+    expect(written.filter((i) => i.labels.length === 0).length).toBeGreaterThanOrEqual(130);
+  });
+
+  it('holds its measured level on the held-out part (103 items, never looked at while tuning)', () => {
+    // Before its senses (the taxonomy and weights it was written against): 0.737 (security 0.607, events 0.353); with the senses its tuning
+    // misses showed: 0.746. The learned weights do not learn from it yet (see the labels' README).
+    const report = evaluate(written.filter((i) => heldOut.has(i.link)));
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.74);
+  });
+});
+
 describe('quality on items no tuner has seen (written from the theme definitions only)', () => {
   const unseen = readLabels(`${FIXTURES}labels/unseen-2026-11-26.jsonl`);
 
@@ -174,10 +205,11 @@ describe('quality on items no tuner has seen (written from the theme definitions
 
   it('holds its measured level on the 2026-12-06 set, in each language (aggregates only: never tuned on)', () => {
     // Rules alone (issue 19, before the learned weights): French 0.789, English 0.819. With them: French 0.872,
-    // English 0.879, weakest theme security (0.818, 0.766). Issue 19's target is 0.90 and every theme 0.85.
+    // English 0.879, weakest theme security (0.818, 0.766). With the senses of tune-2026-12-07b's tuning misses:
+    // French 0.878, English 0.879. Issue 19's target is 0.90 and every theme 0.85.
     const later = readLabels(`${FIXTURES}labels/unseen-2026-12-06.jsonl`);
-    expectBar(evaluate(later.filter((i) => i.language === 'fr')), { macro: 0.87, theme: 0.8 });
-    expectBar(evaluate(later.filter((i) => i.language === 'en')), { macro: 0.87, theme: 0.75 });
+    expectBar(evaluate(later.filter((i) => i.language === 'fr')), { macro: 0.875, theme: 0.8 });
+    expectBar(evaluate(later.filter((i) => i.language === 'en')), { macro: 0.875, theme: 0.75 });
   });
 });
 

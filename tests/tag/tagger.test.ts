@@ -201,6 +201,9 @@ describe('senses and look-alikes of issue 19', () => {
     ['regulation', 'Algorithm investigators join the city administration', 'en'],
     ['regulation', 'Des enquêteurs des algorithmes au service de l’État', 'fr'],
     ['open-source', 'We release Olmo 3 with weights, code and data', 'en'],
+    // Security told without its usual words, met while tuning on tune-2026-12-07b.
+    ['security', 'Les robots résolvent désormais les captchas', 'fr'],
+    ['security', 'Des bandes varient leurs tentatives de connexion grâce aux modèles de langage', 'fr'],
   ])('%s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).toContain(theme);
   });
@@ -217,6 +220,25 @@ describe('senses and look-alikes of issue 19', () => {
     ['security', "Striker's exploit seals the cup", 'en'],
     ['regulation', 'Venture funds court robotics startups', 'en'],
     ['open-source', 'Le portail open data de la métropole s’enrichit', 'fr'],
+    // Security's look-alikes met while tuning on tune-2026-12-07b: a compromise, a contract, a camera, a
+    // place won, energy, vulnerable people, a lawsuit, piracy of works, capital, attack as a figure of speech.
+    ['security', 'Negotiators reach a compromise on the rules for general-purpose models', 'en'],
+    ['security', 'Voice actors sue a studio for breach of contract', 'en'],
+    ['security', 'Shops install AI security cameras', 'en'],
+    ['security', 'Start-up secures a place in the accelerator', 'en'],
+    ['security', 'Energy security: the grid operator balances wind with AI', 'en'],
+    ['security', 'Chatbots for vulnerable patients need a human in the loop', 'en'],
+    ['security', 'Des maisons de disques attaquent en justice un générateur de chansons', 'fr'],
+    ['security', 'Le procès pour des livres piratés aura lieu', 'fr'],
+    ['security', 'Une injection de capital de 200 millions', 'fr'],
+    ['security', 'L’entreprise passe à l’attaque face aux géants du nuage', 'fr'],
+    ['security', 'Conduire en toute sécurité avec un assistant vocal', 'fr'],
+    ['security', 'Pour les patients vulnérables, un humain dans la boucle', 'fr'],
+    ['events', 'L’atelier de carrosserie adopte un robot de peinture', 'fr'],
+    ['events', 'Au sommet de l’Everest, des capteurs alimentent un modèle météo', 'fr'],
+    ['regulation', 'La loi de Moore ralentit', 'fr'],
+    ['regulation', 'Un modèle améliore la régulation de la glycémie', 'fr'],
+    ['regulation', 'La régulation thermique des centres de données', 'fr'],
   ])('not %s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).not.toContain(theme);
   });
