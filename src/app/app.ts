@@ -145,6 +145,12 @@ export function openApp(config: Config, options: OpenAppOptions): App {
   });
 }
 
+/** A tagger made when it first tags. */
+function deferredTagger(create: () => Tagger): Tagger {
+  let tagger: Tagger | null = null;
+  return { tag: (input) => (tagger ??= create()).tag(input) };
+}
+
 /** A write step's lock file that cannot be written: a full disk named as such (store/disk-full.ts). */
 function lockFileError(error: unknown, lockPath: string): Error {
   return isDiskFull(error)
@@ -183,7 +189,8 @@ export function composeApp(
     tagging(sources) {
       const languages = expectedLanguages(config.site.language, sources.map((source) => source.lang));
       const key = languages.join(' ');
-      if (tagging?.key !== key) tagging = { key, value: { tagger: createTagger(parts.taxonomy, { languages }), languages } };
+      // Made by the first item to tag: a cycle that tags nothing (every feed answered 304) compiles no vocabulary.
+      if (tagging?.key !== key) tagging = { key, value: { tagger: deferredTagger(() => createTagger(parts.taxonomy, { languages })), languages } };
       return tagging.value;
     },
     exclusive: parts.exclusive ?? ((_purpose, work) => work()),

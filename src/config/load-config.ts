@@ -67,6 +67,13 @@ export function resolveConfigFile(option: string | undefined, env: NodeJS.Proces
   return resolve(cwd, option ?? env.VEILLE_CONFIG ?? DEFAULT_CONFIG_FILE);
 }
 
+/**
+ * The config last loaded, with the text it was parsed from: a one-shot run loads the file when the
+ * command starts and again when its cycle starts (the sources, which `sources add` may have edited),
+ * and the worker at each cycle; while the text is the same, the frozen Config is (issue 15: 20 ms).
+ */
+let lastLoaded: { readonly file: string; readonly text: string; readonly config: Config } | null = null;
+
 export function loadConfig(file: string): Config {
   let text: string;
   try {
@@ -74,7 +81,10 @@ export function loadConfig(file: string): Config {
   } catch (cause) {
     throw new VeilleError('CONFIG_NOT_FOUND', `config: cannot read ${displayPath(file)}: ${describeFileError(cause)}`, { cause });
   }
-  return parseConfig(text, file);
+  if (lastLoaded?.file === file && lastLoaded.text === text) return lastLoaded.config;
+  const config = parseConfig(text, file);
+  lastLoaded = { file, text, config };
+  return config;
 }
 
 export function parseConfig(text: string, file: string): Config {

@@ -137,22 +137,30 @@ export class ItemStore {
     const oldestWithLink = (link: string): string | null => byLink.get(sourceId, link)?.id ?? null;
 
     const batchIds = new Set(tagged.map(({ item }) => item.id));
+    // The stored rows of the batch's ids, read in one query (a first import read them one by one).
+    const storedRows = this.statement<[string], { id: string; source_id: number; content_hash: string }>(
+      `SELECT id, source_id, content_hash FROM items WHERE id IN ${jsonListValues(this.db, '?')}`,
+    );
     return this.db.transaction((): SaveResult => {
       let inserted = 0;
       let updated = 0;
       let unchanged = 0;
+      const stored = new Map<string, { source_id: number; content_hash: string }>();
+      for (const row of storedRows.all(JSON.stringify([...batchIds]))) stored.set(row.id, row);
       // A source's first items cannot be re-publications: one query instead of one per item.
       const hadItems = this.statement<[number], unknown>('SELECT 1 FROM items WHERE source_id = ? LIMIT 1').get(sourceId) !== undefined;
       for (const { item: incoming, themes, contentHash: known, textSignature, rawHash } of tagged) {
         let item = incoming;
-        let existing = select.get(item.id);
+        let existing = stored.get(item.id);
         const republishedId = existing || !hadItems ? null : findRepublishedId(item, batchIds, oldestWithLink);
         if (republishedId !== null) {
           item = { ...item, id: republishedId };
-          existing = select.get(republishedId);
+          existing = stored.get(republishedId) ?? select.get(republishedId);
         }
         const contentHash = known ?? hashItemContent(item);
         const row = { ...toItemParams(sourceId, item, contentHash, now, textSignature ?? null), rawHash: rawHash ?? null };
+        // What this batch writes, for an id it holds twice.
+        if (!existing || existing.content_hash !== contentHash) stored.set(item.id, { source_id: existing?.source_id ?? sourceId, content_hash: contentHash });
         if (!existing) {
           insert.run(row);
           saveThemes(item.id, themes, true);

@@ -81,13 +81,11 @@ export class SourceStore {
    * is stored under its URL as configured, which stays its key.
    */
   syncSources(specs: readonly SourceSpec[], now: string): SourceRecord[] {
-    const find = this.statement<[string, string], { id: number }>(
-      'SELECT id FROM sources WHERE key = ? OR url = ? ORDER BY id LIMIT 1',
-    );
     const insert = this.statement<[string, string, string | null, string | null, string], { id: number }>(
       'INSERT INTO sources (key, url, name, lang, active, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING id',
     );
     const update = this.statement('UPDATE sources SET name = ?, lang = ?, active = 1 WHERE id = ?');
+    const deactivate = this.statement('UPDATE sources SET active = 0 WHERE id = ?');
     const groups = new Map<string, SourceSpec[]>();
     for (const spec of specs) {
       const key = sourceUrlKey(spec.url);
@@ -95,44 +93,55 @@ export class SourceStore {
       if (group) group.push(spec);
       else groups.set(key, [spec]);
     }
-    // Built on the first configured URL no row holds as written: every row by the key of both its URLs.
-    let storedByKey: Map<string, number> | null = null;
-    const findStored = (key: string, group: readonly SourceSpec[]): number | null => {
-      let found: number | null = null;
-      for (const spec of group) {
-        const id = find.get(spec.url, spec.url)?.id;
-        if (id !== undefined && (found === null || id < found)) found = id;
-      }
-      if (found !== null) return found;
-      storedByKey ??= this.mapStoredSourcesByKey();
-      return storedByKey.get(key) ?? null;
-    };
     this.db.transaction(() => {
-      this.statement('UPDATE sources SET active = 0').run();
+      // Every row, read once (a cycle read them one per source): a row is written only when the
+      // config changes what it holds, so a cycle with the same sources writes none of them.
+      // Numbers on both backends (PostgreSQL's driver may give a bigint as text).
+      const rows = this.statement<[], { id: number; key: string; url: string; name: string | null; lang: string | null; active: number }>(
+        'SELECT id, key, url, name, lang, active FROM sources ORDER BY id',
+      )
+        .all()
+        .map((row) => ({ ...row, id: Number(row.id), active: Number(row.active) }));
+      const byId = new Map(rows.map((row) => [row.id, { name: row.name, lang: row.lang, active: row.active }]));
+      // The oldest row holding a URL as written, as its key or its URL.
+      const byUrl = new Map<string, number>();
+      for (const row of rows) {
+        if (!byUrl.has(row.key)) byUrl.set(row.key, row.id);
+        if (!byUrl.has(row.url)) byUrl.set(row.url, row.id);
+      }
+      // Built on the first configured URL no row holds as written: every row by the key of both its URLs.
+      let storedByKey = null as Map<string, number> | null;
+      const findStored = (key: string, group: readonly SourceSpec[]): number | null => {
+        let found: number | null = null;
+        for (const spec of group) {
+          const id = byUrl.get(spec.url);
+          if (id !== undefined && (found === null || id < found)) found = id;
+        }
+        if (found !== null) return found;
+        storedByKey ??= storedSourcesByKey(rows);
+        return storedByKey.get(key) ?? null;
+      };
+      const configured = new Set<number>();
       for (const [key, group] of groups) {
         const spec = group[0] as SourceSpec;
         const existing = findStored(key, group);
-        if (existing !== null) update.run(spec.name, spec.lang, existing);
-        else {
+        if (existing !== null) {
+          configured.add(existing);
+          const row = byId.get(existing);
+          if (row === undefined || row.name !== spec.name || row.lang !== spec.lang || row.active !== 1) {
+            update.run(spec.name, spec.lang, existing);
+            byId.set(existing, { name: spec.name, lang: spec.lang, active: 1 });
+          }
+        } else {
           const id = Number(insert.get(spec.url, spec.url, spec.name, spec.lang, now)?.id);
+          configured.add(id);
+          byUrl.set(spec.url, id);
           storedByKey?.set(key, id);
         }
       }
+      for (const row of rows) if (row.active !== 0 && !configured.has(row.id)) deactivate.run(row.id);
     })();
     return this.listSources({ activeOnly: true });
-  }
-
-  /** sourceUrlKey of each row's key and URL → the row's id, the oldest row first. */
-  private mapStoredSourcesByKey(): Map<string, number> {
-    const rows = this.statement<[], { id: number; key: string; url: string }>('SELECT id, key, url FROM sources ORDER BY id').all();
-    const byKey = new Map<string, number>();
-    for (const row of rows) {
-      for (const url of [row.key, row.url]) {
-        const key = sourceUrlKey(url);
-        if (!byKey.has(key)) byKey.set(key, row.id);
-      }
-    }
-    return byKey;
   }
 
   /** The active source whose key is `key` (sourceUrlKey), read now: a fetch job's source (issue 20). */
@@ -268,4 +277,16 @@ function toSourceRecord(row: SourceRow): SourceRecord {
     feedHints: row.feed_hints,
     bodyHash: row.body_hash,
   };
+}
+
+/** sourceUrlKey of each row's key and URL → the row's id, the oldest row first (`rows` by id). */
+function storedSourcesByKey(rows: readonly { readonly id: number; readonly key: string; readonly url: string }[]): Map<string, number> {
+  const byKey = new Map<string, number>();
+  for (const row of rows) {
+    for (const url of [row.key, row.url]) {
+      const key = sourceUrlKey(url);
+      if (!byKey.has(key)) byKey.set(key, row.id);
+    }
+  }
+  return byKey;
 }

@@ -3,9 +3,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadTaxonomyCached, TAXONOMY_CACHE_FILE } from '../../src/app/taxonomy-cache.js';
-import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+import { loadTaxonomy, parseTaxonomy } from '../../src/tag/taxonomy.js';
+
+// parseTaxonomy counted: it compiles the vocabularies.
+vi.mock('../../src/tag/taxonomy.js', async (original) => {
+  const actual = await original<typeof import('../../src/tag/taxonomy.js')>();
+  return { ...actual, parseTaxonomy: vi.fn(actual.parseTaxonomy) };
+});
 
 const themesYaml = (label: string): string =>
   `version: 1\nthemes:\n  - id: events\n    label: ${label}\n    definition: Défini.\n    vocabulary: { en: [workshop] }\n`;
@@ -28,9 +34,9 @@ describe('the taxonomy cache', () => {
     expect(existsSync(join(data, TAXONOMY_CACHE_FILE))).toBe(false);
     const first = loadTaxonomyCached(file, dir);
     expect(existsSync(join(dir, TAXONOMY_CACHE_FILE))).toBe(true);
-    // The kept data is what the second run reads: a label changed there shows (the file is the same).
-    const kept = JSON.parse(readFileSync(join(dir, TAXONOMY_CACHE_FILE), 'utf8')) as { key: string; data: { themes: { label: string }[] } };
-    kept.data.themes[0]!.label = 'Lu du cache';
+    // The kept themes are what the second run reads: a label changed there shows (the file is the same).
+    const kept = JSON.parse(readFileSync(join(dir, TAXONOMY_CACHE_FILE), 'utf8')) as { key: string; themes: { label: string }[] };
+    kept.themes[0]!.label = 'Lu du cache';
     writeFileSync(join(dir, TAXONOMY_CACHE_FILE), JSON.stringify(kept));
     expect(loadTaxonomyCached(file, dir).themes[0]?.label).toBe('Lu du cache');
     expect(first.themes[0]?.label).toBe('Événements');
@@ -44,6 +50,18 @@ describe('the taxonomy cache', () => {
     kept.data.themes = 'broken';
     writeFileSync(join(dir, TAXONOMY_CACHE_FILE), JSON.stringify(kept));
     expect(loadTaxonomyCached(file, dir).themes[0]?.label).toBe('Rencontres');
+  });
+
+  it('read from the kept data, the vocabularies are compiled when first read, once (a run that tags nothing compiles none)', () => {
+    const parsed = loadTaxonomyCached(file, dir);
+    vi.mocked(parseTaxonomy).mockClear();
+    const kept = loadTaxonomyCached(file, dir);
+    expect(kept.themes).toEqual(parsed.themes);
+    expect(kept.file).toBe(parsed.file);
+    expect(parseTaxonomy).not.toHaveBeenCalled();
+    expect(kept.compiled).toEqual(parsed.compiled);
+    expect(kept).toEqual(parsed);
+    expect(parseTaxonomy).toHaveBeenCalledTimes(1);
   });
 
   it('a problem in the file is still told with its line', () => {

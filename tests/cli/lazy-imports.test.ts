@@ -43,6 +43,7 @@ function loadedWith(entries: readonly string[]): Set<string> {
         if (existsSync(target)) queue.push(target);
       } else if (!specifier.startsWith('node:')) {
         loaded.add(`package:${specifier.split('/')[0]}`);
+        loaded.add(`module:${specifier}`);
       }
     }
   }
@@ -71,5 +72,10 @@ describe('what a one-shot command loads', () => {
     );
     expect(unused).toEqual([]);
     expect(loaded.has('src/app/pipeline.ts')).toBe(true);
+  });
+
+  it("veille run loads undici's Agent and request, not its index (fetch, WebSocket, caches, mocks: about 90 ms)", () => {
+    const loaded = loadedWith(['src/cli/main.ts', 'src/app/app.ts', 'src/app/cycle.ts']);
+    expect([...loaded].filter((name) => name.startsWith('module:undici')).sort()).toEqual(['module:undici/lib/api/api-request.js', 'module:undici/lib/dispatcher/agent.js']);
   });
 });

@@ -1,8 +1,10 @@
 // The config contract: defaults, paths resolved from the config's folder, and errors that
 // name the file, the line, the key path and what was expected.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
+import { loadConfig, parseConfig } from '../../src/config/load-config.js';
 import { isVeilleError } from '../../src/domain/errors.js';
 
 const FILE = '/etc/veille/veille.yaml';
@@ -93,5 +95,26 @@ describe('server.publicUrl', () => {
   it('is kept as a base URL ending with a slash', () => {
     const config = parseConfig('server:\n  publicUrl: "https://veille.example.org/app"\n', FILE);
     expect(config.server.publicUrl).toBe('https://veille.example.org/app/');
+  });
+});
+
+describe('loadConfig', () => {
+  it('parses a file again only when its text changed (a run loads it at start and when its cycle starts)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veille-load-config-'));
+    try {
+      const file = join(dir, 'veille.yaml');
+      writeFileSync(file, 'sources:\n  - url: https://example.org/a.xml\n');
+      const first = loadConfig(file);
+      expect(loadConfig(file)).toBe(first);
+      writeFileSync(file, 'sources:\n  - url: https://example.org/b.xml\n');
+      const edited = loadConfig(file);
+      expect(edited).not.toBe(first);
+      expect(edited.sources).toEqual({ kind: 'list', sources: [{ url: 'https://example.org/b.xml', name: null, lang: null }] });
+      expect(loadConfig(file)).toBe(edited);
+      writeFileSync(file, 'sources: 3\n');
+      expect(() => loadConfig(file)).toThrow(/sources/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../src/domain/types.js';
 import { isVeilleError } from '../../src/domain/errors.js';
+import type { Db } from '../../src/store/db.js';
+import { ItemStore } from '../../src/store/item-store.js';
 import { Store } from '../../src/store/store.js';
 import { groupStoredStories } from '../../src/app/group-stored-stories.js';
 import { backend, type TestState } from './backend.js';
@@ -123,6 +125,49 @@ describe(`store repositories (${backend.name})`, () => {
     clear();
     groupStoredStories(store, new Date('2026-11-28T09:00:00Z'));
     expect(dirty()).toBe('1');
+    store.close();
+  });
+});
+
+describe(`saving a batch of items (${backend.name})`, () => {
+  /** An ItemStore on the store's connection that counts the reads of items by id. */
+  function countingItems(store: Store): { items: ItemStore; reads: () => number } {
+    const db = (store as unknown as { db: Db }).db;
+    let reads = 0;
+    const counting = new Proxy(db, {
+      get(target, key, receiver) {
+        if (key !== 'prepare') return Reflect.get(target, key, receiver) as unknown;
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          if (!/^\s*SELECT\b[^]*\bFROM items WHERE id\b/i.test(sql)) return statement;
+          return {
+            run: (...params: unknown[]) => statement.run(...params),
+            get: (...params: unknown[]) => ((reads += 1), statement.get(...params)),
+            all: (...params: unknown[]) => ((reads += 1), statement.all(...params)),
+          };
+        };
+      },
+    });
+    return { items: new ItemStore(counting as Db), reads: () => reads };
+  }
+
+  it('reads the stored rows of a batch in one query, and saves each item as one by one did', () => {
+    const { store, aihub } = openStore();
+    const { items, reads } = countingItems(store);
+    const batch = Array.from({ length: 40 }, (_, index) => ({ item: item(`batch-${index}`), themes: [] }));
+    expect(items.saveItems(aihub, batch, NOW)).toEqual({ inserted: 40, updated: 0, unchanged: 0 });
+    expect(reads()).toBe(1);
+    // The same batch again, one item edited, one new, and one id twice in the batch (the second is an update of the first).
+    const again = [
+      ...batch.slice(0, 38),
+      { item: item('batch-38', { title: 'Edited' }), themes: [] },
+      { item: item('batch-40'), themes: [] },
+      { item: item('batch-40', { title: 'Twice' }), themes: [] },
+    ];
+    expect(items.saveItems(aihub, again, NOW)).toEqual({ inserted: 1, updated: 2, unchanged: 38 });
+    expect(reads()).toBe(2);
+    const titles = new Map(items.recentItems(100).map((stored) => [stored.id, stored.title]));
+    expect([titles.get('batch-38'), titles.get('batch-40'), titles.size]).toEqual(['Edited', 'Twice', 41]);
     store.close();
   });
 });

@@ -2,7 +2,32 @@
 // differ only in scheme or host case, default port or fragment are one source, fetched once;
 // rows stored before, one per spelling, are found again and none is lost or duplicated.
 import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/store/db.js';
+import { SourceStore } from '../../src/store/source-store.js';
+import type { Store } from '../../src/store/store.js';
 import { backend, openTestStore } from './backend.js';
+
+/** A SourceStore on the store's connection that counts the statements run, reads and writes apart. */
+function countingSources(store: Store): { sources: SourceStore; counts: { reads: number; writes: number } } {
+  const db = (store as unknown as { db: Db }).db;
+  const counts = { reads: 0, writes: 0 };
+  const counting = new Proxy(db, {
+    get(target, key, receiver) {
+      if (key !== 'prepare') return Reflect.get(target, key, receiver) as unknown;
+      return (sql: string) => {
+        const statement = target.prepare(sql);
+        const kind = /^\s*SELECT\b/i.test(sql) ? 'reads' : 'writes';
+        const count = <T>(result: T): T => ((counts[kind] += 1), result);
+        return {
+          run: (...params: unknown[]) => count(statement.run(...params)),
+          get: (...params: unknown[]) => count(statement.get(...params)),
+          all: (...params: unknown[]) => count(statement.all(...params)),
+        };
+      };
+    },
+  });
+  return { sources: new SourceStore(counting as Db), counts };
+}
 
 const NOW = '2026-11-26T08:00:00Z';
 const spec = (url: string, name: string | null = null) => ({ url, name, lang: null });
@@ -43,6 +68,28 @@ describe(`Store.syncSources (${backend.name})`, () => {
     // No row holds the config's spelling: the oldest row holding one of the same key.
     expect(store.syncSources([spec('Http://HOST:80/feed#z')], NOW).map((source) => source.key)).toEqual(['http://host/feed']);
     expect(store.listSources({ activeOnly: false })).toHaveLength(4);
+    store.close();
+  });
+
+  it('a cycle with the same sources writes none of them and reads them in one query; a change writes what changed', () => {
+    const store = openTestStore();
+    const { sources, counts } = countingSources(store);
+    const specs = Array.from({ length: 30 }, (_, index) => spec(`https://example.org/${index}.xml`, `Feed ${index}`));
+    expect(sources.syncSources(specs, NOW)).toHaveLength(30);
+    Object.assign(counts, { reads: 0, writes: 0 });
+    const again = sources.syncSources(specs, NOW);
+    expect(again.map((source) => source.name)).toEqual(specs.map((one) => one.name));
+    // One read of the rows, one of the active sources to return.
+    expect(counts).toEqual({ reads: 2, writes: 0 });
+    // One renamed, one removed, one new: three writes, and the removed one is inactive.
+    Object.assign(counts, { reads: 0, writes: 0 });
+    const edited = [spec('https://example.org/0.xml', 'Renamed'), ...specs.slice(1, 29), spec('https://example.org/new.xml')];
+    const active = sources.syncSources(edited, NOW);
+    expect(counts.writes).toBe(3);
+    expect(active.map((source) => source.url).sort()).toEqual(edited.map((one) => one.url).sort());
+    expect(active.find((source) => source.url === 'https://example.org/0.xml')?.name).toBe('Renamed');
+    // Back in the config: active again, as before.
+    expect(sources.syncSources(specs, NOW).map((source) => source.url).sort()).toEqual(specs.map((one) => one.url).sort());
     store.close();
   });
 });
