@@ -3,10 +3,12 @@
 // worker thread.
 import { normalizeChangedItems, normalizeSourceInfo } from '../clean/normalize.js';
 import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
-import type { Item, ParsedFeed } from '../domain/types.js';
+import type { Item, ParsedFeed, ThemeMatch } from '../domain/types.js';
 import { languageSample, settleLanguage } from '../language/item-language.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { hashItemContent } from '../store/item-hash.js';
+import type { TagInput, Tagger } from '../tag/tagger.js';
+import type { Taxonomy } from '../tag/taxonomy.js';
 import { rawItemKeys } from './skip-keys.js';
 
 export interface FeedJob {
@@ -25,6 +27,13 @@ export interface FeedJob {
    * is stored as the feed still carries it, and is only identified, not cleaned, detected or tagged.
    */
   readonly knownItems?: readonly string[];
+  /**
+   * The source's URL as the tagger reads it, when the items are tagged where they are processed
+   * (the processing thread holds the taxonomy the pool posted it): the main thread only stores them.
+   */
+  readonly tagFor?: string;
+  /** The taxonomy to tag with (tagFor): the pool posts it to each thread once and sends the jobs without it. */
+  readonly taxonomy?: Taxonomy;
 }
 
 /** The feed's title and link, and its hints for the schedule (ttl, sy:updatePeriod, skipHours, skipDays). */
@@ -47,9 +56,25 @@ export interface ProcessedItem {
   readonly textSignature: Uint8Array;
   /** Its raw key (skip-keys.ts), stored: the next fetch that finds it unchanged skips it. */
   readonly rawHash: string;
+  /** Its themes from its own content, when the job asked (tagFor) and a tagger was at hand. */
+  readonly themes?: ThemeMatch[];
 }
 
-export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
+/** What the tagger reads of a processed item: its content, or its article page's text when one was fetched. */
+export function tagInput(item: Item, content: string, sourceUrl: string): TagInput {
+  return {
+    title: item.title,
+    summary: item.summary,
+    content,
+    categories: item.categories,
+    // Settled by the language stage, on the processing thread: the tagger does not detect again.
+    language: item.language,
+    languageSettled: true,
+    sourceUrl,
+  };
+}
+
+export async function processFeed(job: FeedJob, tagger?: Tagger): Promise<ProcessedFeed> {
   const feed = await parseFeed(job.text, { contentType: job.contentType, url: job.url });
   const rawHashes = rawItemKeys(feed, job);
   const known = new Set(job.knownItems ?? []);
@@ -69,6 +94,7 @@ export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
       contentHash: hashItemContent(item),
       textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
       rawHash: rawHashes[index] ?? '',
+      ...(tagger !== undefined && job.tagFor !== undefined ? { themes: tagger.tag(tagInput(item, contentText, job.tagFor)) } : {}),
     };
   });
   // The feed's own title and site link reach status, OPML and Atom <source>: text and web URLs only.
