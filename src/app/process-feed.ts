@@ -48,7 +48,7 @@ export interface ProcessedFeed extends Pick<ParsedFeed, 'title' | 'link' | 'ttlM
 export interface ProcessedItem {
   /** Its language settled by the language stage. */
   readonly item: Item;
-  /** Plain text of its content, for the tagger. */
+  /** Plain text of its content, for the tagger; empty when `themes` is set (tagged where it was processed). */
   readonly contentText: string;
   /** hashItemContent(item). */
   readonly contentHash: string;
@@ -88,13 +88,15 @@ export async function processFeed(job: FeedJob, tagger?: Tagger): Promise<Proces
     const text = languageSample(declared.title, declared.summary, contentText);
     const language = settleLanguage(declared.language, text, job.languages);
     const item = language === declared.language ? declared : { ...declared, language };
+    const themes = tagger !== undefined && job.tagFor !== undefined ? tagger.tag(tagInput(item, contentText, job.tagFor)) : undefined;
     return {
       item,
-      contentText,
+      // Tagged already: the text does not cross to the main thread (an article page's text replaces it there).
+      contentText: themes === undefined ? contentText : '',
       contentHash: hashItemContent(item),
       textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
       rawHash: rawHashes[index] ?? '',
-      ...(tagger !== undefined && job.tagFor !== undefined ? { themes: tagger.tag(tagInput(item, contentText, job.tagFor)) } : {}),
+      ...(themes !== undefined ? { themes } : {}),
     };
   });
   // The feed's own title and site link reach status, OPML and Atom <source>: text and web URLs only.

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isVeilleError } from '../../src/domain/errors.js';
 import type { FeedJob } from '../../src/app/process-feed.js';
-import { parseDeadlineMs, tagInput } from '../../src/app/process-feed.js';
+import { parseDeadlineMs, processFeed, tagInput } from '../../src/app/process-feed.js';
 import { createTagger } from '../../src/tag/tagger.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
@@ -116,8 +116,10 @@ describe('createFeedProcessor', () => {
     try {
       const sourceUrl = 'https://tagged.example/feed';
       const feeds = [await processor.process({ ...job('tagged'), text, tagFor: sourceUrl, taxonomy }), await processor.process({ ...job('again'), text, tagFor: sourceUrl, taxonomy })];
+      // The main thread's tagging of the same feed processed inline, untagged.
+      const inline = await processFeed({ ...job('tagged'), text });
+      const expected = inline.items.map(({ item, contentText }) => tagger.tag(tagInput(item, contentText, sourceUrl)));
       for (const feed of feeds) {
-        const expected = feed.items.map(({ item, contentText }) => tagger.tag(tagInput(item, contentText, sourceUrl)));
         expect(expected.flat().length).toBeGreaterThan(0);
         expect(feed.items.map(({ themes }) => themes)).toEqual(expected);
       }
