@@ -1,6 +1,6 @@
-// Feed text → normalized items in their language: the CPU-heavy part of a cycle (parse, sanitize,
-// text, language detection), free of I/O and of shared state, so that it can run inline or in a
-// worker thread.
+// Feed text → normalized items in their language, tagged when given a tagger: the CPU-heavy part of a
+// cycle (parse, sanitize, text, language detection, tagging), free of I/O and of shared state, so
+// that it can run inline or in a worker thread.
 import { normalizeChangedItems, normalizeSourceInfo } from '../clean/normalize.js';
 import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
 import type { Item, ParsedFeed, ThemeMatch } from '../domain/types.js';

@@ -1,6 +1,7 @@
-// Runs processFeed on worker threads, never on the main thread: parsing and sanitizing use every
-// core while the main thread fetches, tags, stores and answers HTTP, and a feed that takes too long
-// is stopped with its thread (a thread can be terminated mid-regex; the main thread cannot).
+// Runs processFeed on worker threads, never on the main thread: parsing, sanitizing, language
+// detection and tagging use every core while the main thread fetches, stores and answers HTTP, and a
+// feed that takes too long is stopped with its thread (a thread can be terminated mid-regex; the main
+// thread cannot).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
