@@ -16,7 +16,7 @@ import { createHttpClient, type HttpClient } from '../fetch/http-client.js';
 import { diskFullError, isDiskFull } from '../store/disk-full.js';
 import type { SourceRecord } from '../domain/source.js';
 import type { Store } from '../store/store.js';
-import { taxonomyOf, type Tagger } from '../tag/tagger.js';
+import type { Tagger } from '../tag/tagger.js';
 import type { Taxonomy } from '../tag/taxonomy.js';
 import {
   capRetryAfter,
@@ -27,7 +27,7 @@ import {
   nextFetchAfterSuccess,
 } from './fetch-schedule.js';
 import { groupStoredStories } from './group-stored-stories.js';
-import { tagInput, type FeedProcessor, type FeedProcessorFactory, type ProcessedFeed } from './process-feed.js';
+import type { FeedProcessor, FeedProcessorFactory, ProcessedFeed } from './process-feed.js';
 import { parseDeadlineMs } from './parse-deadline.js';
 import { publishFromStore } from './publish.js';
 import { bodyKey } from './skip-keys.js';
@@ -583,15 +583,11 @@ async function storeFeed(
     });
     return { kind: 'ok', inserted: 0, updated: 0, items: 0, bytes: outcome.receivedBytes, durationMs: outcome.durationMs, sameBody: true };
   }
-  // Tagged on the processing thread when the tagger is the taxonomy's own (issue 15: it balances the
-  // two cores); the pool posts each thread the taxonomy once.
-  const taxonomy = taxonomyOf(context.tagger);
   const feed = await context.processor.process({
     ...processing,
     text: outcome.text,
     fetchedAt: now.toISOString(),
     knownItems: store.itemRawHashes(source.id),
-    ...(taxonomy !== undefined ? { tagFor: source.url, taxonomy } : {}),
   });
   // An item whose article page was fetched is tagged from it, also when the feed edits the item.
   const fullTexts = store.fullTexts().textsOf(feed.items.map(({ item }) => item.id));
@@ -653,15 +649,20 @@ export function tagProcessedItems(
   sourceUrl: string,
   fullTexts: ReadonlyMap<string, string> = new Map(),
 ) {
-  return items.map(({ item, contentText, contentHash, textSignature, rawHash, themes }) => {
-    const fullText = fullTexts.get(item.id);
-    return {
-      item,
-      contentHash,
-      textSignature,
-      rawHash,
-      // Tagged on the processing thread from the same taxonomy, unless its article page's text is here.
-      themes: themes !== undefined && fullText === undefined ? themes : tagger.tag(tagInput(item, fullText ?? contentText, sourceUrl)),
-    };
-  });
+  return items.map(({ item, contentText, contentHash, textSignature, rawHash }) => ({
+    item,
+    contentHash,
+    textSignature,
+    rawHash,
+    themes: tagger.tag({
+      title: item.title,
+      summary: item.summary,
+      content: fullTexts.get(item.id) ?? contentText,
+      categories: item.categories,
+      // Settled by the language stage, on the processing thread: the tagger does not detect again.
+      language: item.language,
+      languageSettled: true,
+      sourceUrl,
+    }),
+  }));
 }

@@ -1,14 +1,12 @@
-// Feed text → normalized items in their language, tagged when given a tagger: the CPU-heavy part of a
-// cycle (parse, sanitize, text, language detection, tagging), free of I/O and of shared state, so
-// that it can run inline or in a worker thread.
+// Feed text → normalized items in their language: the CPU-heavy part of a cycle (parse, sanitize,
+// text, language detection), free of I/O and of shared state, so that it can run inline or in a
+// worker thread.
 import { normalizeChangedItems, normalizeSourceInfo } from '../clean/normalize.js';
 import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
-import type { Item, ParsedFeed, ThemeMatch } from '../domain/types.js';
+import type { Item, ParsedFeed } from '../domain/types.js';
 import { languageSample, settleLanguage } from '../language/item-language.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { hashItemContent } from '../store/item-hash.js';
-import type { TagInput, Tagger } from '../tag/tagger.js';
-import type { Taxonomy } from '../tag/taxonomy.js';
 import { rawItemKeys } from './skip-keys.js';
 
 export interface FeedJob {
@@ -27,13 +25,6 @@ export interface FeedJob {
    * is stored as the feed still carries it, and is only identified, not cleaned, detected or tagged.
    */
   readonly knownItems?: readonly string[];
-  /**
-   * The source's URL as the tagger reads it, when the items are tagged where they are processed
-   * (the processing thread holds the taxonomy the pool posted it): the main thread only stores them.
-   */
-  readonly tagFor?: string;
-  /** The taxonomy to tag with (tagFor): the pool posts it to each thread once and sends the jobs without it. */
-  readonly taxonomy?: Taxonomy;
 }
 
 /** The feed's title and link, and its hints for the schedule (ttl, sy:updatePeriod, skipHours, skipDays). */
@@ -48,7 +39,7 @@ export interface ProcessedFeed extends Pick<ParsedFeed, 'title' | 'link' | 'ttlM
 export interface ProcessedItem {
   /** Its language settled by the language stage. */
   readonly item: Item;
-  /** Plain text of its content, for the tagger; empty when `themes` is set (tagged where it was processed). */
+  /** Plain text of its content, for the tagger. */
   readonly contentText: string;
   /** hashItemContent(item). */
   readonly contentHash: string;
@@ -56,25 +47,9 @@ export interface ProcessedItem {
   readonly textSignature: Uint8Array;
   /** Its raw key (skip-keys.ts), stored: the next fetch that finds it unchanged skips it. */
   readonly rawHash: string;
-  /** Its themes from its own content, when the job asked (tagFor) and a tagger was at hand. */
-  readonly themes?: ThemeMatch[];
 }
 
-/** What the tagger reads of a processed item: its content, or its article page's text when one was fetched. */
-export function tagInput(item: Item, content: string, sourceUrl: string): TagInput {
-  return {
-    title: item.title,
-    summary: item.summary,
-    content,
-    categories: item.categories,
-    // Settled by the language stage, on the processing thread: the tagger does not detect again.
-    language: item.language,
-    languageSettled: true,
-    sourceUrl,
-  };
-}
-
-export async function processFeed(job: FeedJob, tagger?: Tagger): Promise<ProcessedFeed> {
+export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
   const feed = await parseFeed(job.text, { contentType: job.contentType, url: job.url });
   const rawHashes = rawItemKeys(feed, job);
   const known = new Set(job.knownItems ?? []);
@@ -88,15 +63,12 @@ export async function processFeed(job: FeedJob, tagger?: Tagger): Promise<Proces
     const text = languageSample(declared.title, declared.summary, contentText);
     const language = settleLanguage(declared.language, text, job.languages);
     const item = language === declared.language ? declared : { ...declared, language };
-    const themes = tagger !== undefined && job.tagFor !== undefined ? tagger.tag(tagInput(item, contentText, job.tagFor)) : undefined;
     return {
       item,
-      // Tagged already: the text does not cross to the main thread (an article page's text replaces it there).
-      contentText: themes === undefined ? contentText : '',
+      contentText,
       contentHash: hashItemContent(item),
       textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
       rawHash: rawHashes[index] ?? '',
-      ...(themes !== undefined ? { themes } : {}),
     };
   });
   // The feed's own title and site link reach status, OPML and Atom <source>: text and web URLs only.

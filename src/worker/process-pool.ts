@@ -1,13 +1,11 @@
-// Runs processFeed on worker threads, never on the main thread: parsing, sanitizing, language
-// detection and tagging use every core while the main thread fetches, stores and answers HTTP, and a
-// feed that takes too long is stopped with its thread (a thread can be terminated mid-regex; the main
-// thread cannot).
+// Runs processFeed on worker threads, never on the main thread: parsing and sanitizing use every
+// core while the main thread fetches, tags, stores and answers HTTP, and a feed that takes too long
+// is stopped with its thread (a thread can be terminated mid-regex; the main thread cannot).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VeilleError, type ErrorCode } from '../domain/errors.js';
 import type { FeedJob, FeedProcessor, FeedProcessorOptions, ProcessedFeed } from '../app/process-feed.js';
-import type { Taxonomy } from '../tag/taxonomy.js';
 
 /** What a thread posts: once when its modules are loaded, then one answer per job. */
 export type ThreadMessage =
@@ -48,8 +46,6 @@ interface Slot {
    * without waiting for the main thread to handle that answer (it was idle about 20% of a first import).
    */
   next: Task | null;
-  /** The taxonomy last posted to the thread (jobs carry none): it tags the items it processes with it. */
-  taxonomy: Taxonomy | null;
   /** Stopped on purpose (deadline, close): its exit is no death. */
   retired: boolean;
   /** Collections asked of the thread and not answered yet (settle), oldest first. */
@@ -105,7 +101,7 @@ export function createFeedProcessor(options: FeedProcessorOptions & { readonly a
       if (slot.running === null || slot.next !== null || slot.retired || task.job.text.length > aheadMaxChars) continue;
       queue.shift();
       slot.next = task;
-      post(slot, task);
+      slot.worker.postMessage({ id: task.id, job: task.job });
     }
     // Threads start with the first feed body: a cycle where every source answers 304 starts none.
     const starting = slots.filter((slot) => !slot.ready).length;
@@ -122,22 +118,7 @@ export function createFeedProcessor(options: FeedProcessorOptions & { readonly a
   const run = (slot: Slot, task: Task, posted = false): void => {
     const timer = setTimeout(() => overrun(slot), task.deadlineMs);
     slot.running = { task, timer };
-    if (!posted) post(slot, task);
-  };
-
-  // A compiled taxonomy is large: cloned to a thread once, not with every job.
-  const post = (slot: Slot, task: Task): void => {
-    const { taxonomy, ...job } = task.job;
-    if (taxonomy !== undefined && taxonomy !== slot.taxonomy) {
-      slot.taxonomy = taxonomy;
-      try {
-        slot.worker.postMessage({ taxonomy });
-      } catch {
-        // Not cloneable: the thread drops the one it had, and the main thread tags what it leaves untagged.
-        slot.worker.postMessage({ taxonomy: null });
-      }
-    }
-    slot.worker.postMessage({ id: task.id, job });
+    if (!posted) slot.worker.postMessage({ id: task.id, job: task.job });
   };
 
   const remove = (slot: Slot): void => {
@@ -183,7 +164,7 @@ export function createFeedProcessor(options: FeedProcessorOptions & { readonly a
 
   const startSlot = (): Slot => {
     const worker = new Worker(script, { resourceLimits: THREAD_LIMITS });
-    const slot: Slot = { worker, ready: false, running: null, next: null, taxonomy: null, retired: false, collecting: [] };
+    const slot: Slot = { worker, ready: false, running: null, next: null, retired: false, collecting: [] };
     worker.on('message', (message: ThreadMessage) => {
       if ('collected' in message) {
         slot.collecting.shift()?.(message.collected);

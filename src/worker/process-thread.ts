@@ -4,17 +4,13 @@
 import { parentPort } from 'node:worker_threads';
 import { describeError, isVeilleError } from '../domain/errors.js';
 import { processFeed, type FeedJob } from '../app/process-feed.js';
-import { createTagger, type Tagger } from '../tag/tagger.js';
-import type { Taxonomy } from '../tag/taxonomy.js';
 import { collectGarbage } from './collect-garbage.js';
 import type { ThreadMessage } from './process-pool.js';
 
 const answer = (message: ThreadMessage): void => parentPort?.postMessage(message);
 let jobs: Promise<void> = Promise.resolve();
-/** Made from the taxonomy the pool posted: items are tagged here, not on the main thread (issue 15). */
-let tagger: Tagger | undefined;
 
-parentPort?.on('message', (message: { id: number; job: FeedJob } | { collect: true } | { taxonomy: Taxonomy | null }) => {
+parentPort?.on('message', (message: { id: number; job: FeedJob } | { collect: true }) => {
   // Between cycles (the pool's settle): the thread's heap goes back to its live size.
   if ('collect' in message) {
     const before = process.memoryUsage().heapUsed;
@@ -22,24 +18,11 @@ parentPort?.on('message', (message: { id: number; job: FeedJob } | { collect: tr
     answer({ collected: { before, after: process.memoryUsage().heapUsed } });
     return;
   }
-  // In turn with the jobs: those posted before it are tagged with the taxonomy before it.
-  if ('taxonomy' in message) {
-    const { taxonomy } = message;
-    jobs = jobs.then(() => {
-      try {
-        tagger = taxonomy === null ? undefined : createTagger(taxonomy);
-      } catch {
-        // The main thread tags what this thread leaves untagged.
-        tagger = undefined;
-      }
-    });
-    return;
-  }
   // The pool posts the next job before this one is answered (process-pool.ts): jobs run one after
   // another, in the order posted, never interleaved at processFeed's awaits.
   const { id, job } = message;
   jobs = jobs.then(() =>
-    processFeed(job, tagger).then(
+    processFeed(job).then(
       (result) => answer({ id, result }),
       (error: unknown) => answer({ id, error: { code: isVeilleError(error) ? error.code : 'INTERNAL', message: describeError(error) } }),
     ),

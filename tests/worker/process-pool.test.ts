@@ -5,18 +5,14 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isVeilleError } from '../../src/domain/errors.js';
 import type { FeedJob } from '../../src/app/process-feed.js';
-import { parseDeadlineMs, processFeed, tagInput } from '../../src/app/process-feed.js';
-import { createTagger } from '../../src/tag/tagger.js';
-import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+import { parseDeadlineMs } from '../../src/app/process-feed.js';
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { rssFeed } from '../helpers/feed-server.js';
 
 const STAND_IN = new URL('./stalling-thread.mjs', import.meta.url);
-const THEMES_FILE = fileURLToPath(new URL('../../config/themes.yaml', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'veille-pool-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -100,31 +96,6 @@ describe('createFeedProcessor', () => {
       const first = processor.process(job('first', '<!-- veille-test-wait-next -->')).then((feed) => feed.items.length, codeOf);
       const second = processor.process(job('second')).then((feed) => feed.items.length, codeOf);
       expect(await Promise.all([first, second])).toEqual(['PARSE_TIMEOUT', 1]);
-    } finally {
-      await processor.close();
-    }
-  });
-
-  // Issue 15: tagging took the main thread 2.2 s of a first import while the thread waited. The thread
-  // tags with the taxonomy the pool posts it once, exactly as the main thread's tagger would.
-  it('tags the items on the thread with the taxonomy posted to it, as the main thread would', async () => {
-    const taxonomy = loadTaxonomy(THEMES_FILE);
-    const tagger = createTagger(taxonomy);
-    const titles = ['OpenAI releases a new open-weights language model', 'EU AI Act: the Commission publishes its guidelines', 'A recipe for bread'];
-    const text = rssFeed('tagged', titles.map((title, index) => ({ title, link: `https://tagged.example/${index}`, guid: `tagged-${index}`, description: `<p>${title}.</p>` })));
-    const processor = createFeedProcessor({ threads: 1, deadlineMs: () => 60_000 });
-    try {
-      const sourceUrl = 'https://tagged.example/feed';
-      const feeds = [await processor.process({ ...job('tagged'), text, tagFor: sourceUrl, taxonomy }), await processor.process({ ...job('again'), text, tagFor: sourceUrl, taxonomy })];
-      // The main thread's tagging of the same feed processed inline, untagged.
-      const inline = await processFeed({ ...job('tagged'), text });
-      const expected = inline.items.map(({ item, contentText }) => tagger.tag(tagInput(item, contentText, sourceUrl)));
-      for (const feed of feeds) {
-        expect(expected.flat().length).toBeGreaterThan(0);
-        expect(feed.items.map(({ themes }) => themes)).toEqual(expected);
-      }
-      // A job that asks for no tagging comes back untagged: the main thread tags it.
-      expect((await processor.process(job('untagged'))).items.map(({ themes }) => themes)).toEqual([undefined]);
     } finally {
       await processor.close();
     }

@@ -20,8 +20,6 @@ let received = 0;
 const arrivals = [];
 
 parentPort.on('message', ({ id, job }) => {
-  // The taxonomy the pool posts (this stand-in tags nothing: the main thread does).
-  if (job === undefined) return;
   received += 1;
   const arrived = received;
   for (const waiting of arrivals.splice(0)) waiting(arrived);
