@@ -8,6 +8,7 @@ import { collectGarbage } from './collect-garbage.js';
 import type { ThreadMessage } from './process-pool.js';
 
 const answer = (message: ThreadMessage): void => parentPort?.postMessage(message);
+let jobs: Promise<void> = Promise.resolve();
 
 parentPort?.on('message', (message: { id: number; job: FeedJob } | { collect: true }) => {
   // Between cycles (the pool's settle): the thread's heap goes back to its live size.
@@ -17,10 +18,14 @@ parentPort?.on('message', (message: { id: number; job: FeedJob } | { collect: tr
     answer({ collected: { before, after: process.memoryUsage().heapUsed } });
     return;
   }
-  processFeed(message.job).then(
-    (result) => answer({ id: message.id, result }),
-    (error: unknown) =>
-      answer({ id: message.id, error: { code: isVeilleError(error) ? error.code : 'INTERNAL', message: describeError(error) } }),
+  // The pool posts the next job before this one is answered (process-pool.ts): jobs run one after
+  // another, in the order posted, never interleaved at processFeed's awaits.
+  const { id, job } = message;
+  jobs = jobs.then(() =>
+    processFeed(job).then(
+      (result) => answer({ id, result }),
+      (error: unknown) => answer({ id, error: { code: isVeilleError(error) ? error.code : 'INTERNAL', message: describeError(error) } }),
+    ),
   );
 });
 answer({ ready: true });

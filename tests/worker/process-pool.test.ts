@@ -1,4 +1,4 @@
-// The feed processor: one job per thread, a deadline from when the thread takes it; a thread that
+// The feed processor: one job running per thread and one posted ahead, a deadline from when the thread takes it; a thread that
 // overruns is terminated (even mid-loop) and replaced, one that crashes fails its job with a code,
 // and nothing waits forever (issue 13, finding 1). Threads run a stand-in for the real thread
 // script that stalls or crashes on demand and processes every other feed for real.
@@ -75,6 +75,31 @@ describe('createFeedProcessor', () => {
       await processor.close();
     }
   }, 120_000);
+
+  // Issue 15: the thread waited while the main thread tagged and stored its last answer (about 20%
+  // of a first import). The stand-in answers the first feed only once the second has reached it:
+  // before the job ahead, the pool posted the second only after the first's answer, and it stalled.
+  it('posts the next job to a busy thread, which takes it without waiting for the main thread', async () => {
+    const processor = createFeedProcessor({ threads: 1, deadlineMs: () => 3_000, threadScript: STAND_IN });
+    try {
+      const first = processor.process(job('first', '<!-- veille-test-wait-next -->')).then((feed) => feed.items.length, codeOf);
+      const second = processor.process(job('second')).then((feed) => feed.items.length, codeOf);
+      expect(await Promise.all([first, second])).toEqual([1, 1]);
+    } finally {
+      await processor.close();
+    }
+  });
+
+  it('posts no body ahead past its bound: a larger feed waits for an idle thread', async () => {
+    const processor = createFeedProcessor({ threads: 1, deadlineMs: () => 3_000, threadScript: STAND_IN, aheadMaxChars: 64 });
+    try {
+      const first = processor.process(job('first', '<!-- veille-test-wait-next -->')).then((feed) => feed.items.length, codeOf);
+      const second = processor.process(job('second')).then((feed) => feed.items.length, codeOf);
+      expect(await Promise.all([first, second])).toEqual(['PARSE_TIMEOUT', 1]);
+    } finally {
+      await processor.close();
+    }
+  });
 
   it('starts no thread until the first feed, and no more than the jobs need', async () => {
     const starts = mkdtempSync(join(scratch, 'starts-'));

@@ -13,16 +13,28 @@ if (process.env.VEILLE_TEST_THREAD_STARTS) {
   writeFileSync(`${process.env.VEILLE_TEST_THREAD_STARTS}/${Date.now()}-${Math.random()}`, 'started');
 }
 
+// Jobs run one after another, as in the real thread (the pool posts one ahead). A feed that holds
+// `<!-- veille-test-wait-next -->` is answered only once the thread has received the job after it.
+let jobs = Promise.resolve();
+let received = 0;
+const arrivals = [];
+
 parentPort.on('message', ({ id, job }) => {
-  const at = job.text.indexOf(MARK);
-  if (at >= 0) {
-    writeFileSync(job.text.slice(at + MARK.length, job.text.indexOf(' -->', at)).trim(), 'stalled');
-    for (;;);
-  }
-  if (job.text.includes('<!-- veille-test-exit -->')) process.exit(7);
-  processFeed(job).then(
-    (result) => parentPort.postMessage({ id, result }),
-    (error) => parentPort.postMessage({ id, error: { code: error?.code ?? 'INTERNAL', message: String(error?.message ?? error) } }),
-  );
+  received += 1;
+  const arrived = received;
+  for (const waiting of arrivals.splice(0)) waiting(arrived);
+  jobs = jobs.then(async () => {
+    const at = job.text.indexOf(MARK);
+    if (at >= 0) {
+      writeFileSync(job.text.slice(at + MARK.length, job.text.indexOf(' -->', at)).trim(), 'stalled');
+      for (;;);
+    }
+    if (job.text.includes('<!-- veille-test-exit -->')) process.exit(7);
+    if (job.text.includes('<!-- veille-test-wait-next -->') && received === arrived) await new Promise((resolve) => arrivals.push(resolve));
+    await processFeed(job).then(
+      (result) => parentPort.postMessage({ id, result }),
+      (error) => parentPort.postMessage({ id, error: { code: error?.code ?? 'INTERNAL', message: String(error?.message ?? error) } }),
+    );
+  });
 });
 parentPort.postMessage({ ready: true });
