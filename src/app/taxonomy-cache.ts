@@ -69,6 +69,9 @@ function deferredTaxonomy(file: string, themes: readonly ThemeDefinition[], comp
     get categories() {
       return full().categories;
     },
+    get learned() {
+      return full().learned;
+    },
   };
 }
 
