@@ -27,15 +27,19 @@ function expectBar(report: EvalReport, bar = { macro: 0.85, theme: 0.75 }): void
 
 const devItems = readLabels(`${FIXTURES}ai-news/labels-dev.jsonl`);
 const ownItems = readLabels(`${FIXTURES}labels/fr-and-fl.jsonl`);
-/** The set marks its held-out items itself (`split: "holdout"`), a field LabelledItem does not carry. */
-const ownHeldOut = new Set(
-  readFileSync(`${FIXTURES}labels/fr-and-fl.jsonl`, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { link: string; split?: string })
-    .filter((o) => o.split === 'holdout')
-    .map((o) => o.link),
-);
+const ownHeldOut = heldOutLinks(`${FIXTURES}labels/fr-and-fl.jsonl`);
+
+/** The links a label file marks held out itself (`split: "holdout"`), a field LabelledItem does not carry. */
+function heldOutLinks(file: string): Set<string> {
+  return new Set(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { link: string; split?: string })
+      .filter((o) => o.split === 'holdout')
+      .map((o) => o.link),
+  );
+}
 
 function evaluate(items: LabelledItem[], t: Tagger = tagger): EvalReport {
   return evaluateTagger(t, taxonomy, items);
@@ -106,14 +110,7 @@ describe('quality on the French and federated-learning set written for veille', 
 describe("quality on the items written for issue 19's kinds of misses (tune-2026-12-07)", () => {
   const file = `${FIXTURES}labels/tune-2026-12-07.jsonl`;
   const written = readLabels(file);
-  const heldOut = new Set(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as { link: string; split?: string })
-      .filter((o) => o.split === 'holdout')
-      .map((o) => o.link),
-  );
+  const heldOut = heldOutLinks(file);
 
   it('meets the bar on the tuning part', () => {
     // Measured on its first 111 items: macro-F1 0.670 (federated learning 0.222, privacy 0.615). On all 212
@@ -135,14 +132,7 @@ describe("quality on the items written for issue 19's kinds of misses (tune-2026
 describe('quality on the items written for tuning the learned weights (tune-2026-12-08)', () => {
   const file = `${FIXTURES}labels/tune-2026-12-08.jsonl`;
   const written = readLabels(file);
-  const heldOut = new Set(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as { link: string; split?: string })
-      .filter((o) => o.split === 'holdout')
-      .map((o) => o.link),
-  );
+  const heldOut = heldOutLinks(file);
 
   it('has half its items in French, every theme in both languages, and look-alikes', () => {
     expect(written.length).toBeGreaterThanOrEqual(300);
@@ -164,14 +154,7 @@ describe('quality on the items written for tuning the learned weights (tune-2026
 describe('quality on the items written for security, regulation and events (tune-2026-12-07b)', () => {
   const file = `${FIXTURES}labels/tune-2026-12-07b.jsonl`;
   const written = readLabels(file);
-  const heldOut = new Set(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as { link: string; split?: string })
-      .filter((o) => o.split === 'holdout')
-      .map((o) => o.link),
-  );
+  const heldOut = heldOutLinks(file);
 
   it('has half its items in French, security, regulation and events in both languages, and look-alikes', () => {
     expect(written.length).toBeGreaterThanOrEqual(300);
