@@ -1,23 +1,14 @@
 // Reads HTML fragments as a stream of tags and text (htmlparser2) to get their text, links and
 // images, without building a DOM. It never produces HTML: that is the sanitizer's job
 // (sanitize.ts, on the same parser, which feeds TextReader with what it keeps).
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { Parser as HtmlParser } from 'htmlparser2';
+import { lazyPackage } from '../system/lazy-package.js';
 
 /**
  * htmlparser2 and its entity tables cost a one-shot `veille run` about 50 ms of CPU to load, and a
- * cycle whose feeds all answer 304 reads no HTML (issue 15): loaded on first use. It ships ES
- * modules too; Node ≥ 20.19 require()s them (as detect-language.ts does eld).
+ * cycle whose feeds all answer 304 reads no HTML (issue 15): loaded on first use.
  */
-let loadedParser: typeof HtmlParser | null = null;
-function loadParser(): typeof HtmlParser {
-  if (loadedParser === null) {
-    const require = createRequire(import.meta.url);
-    loadedParser = (require(fileURLToPath(import.meta.resolve('htmlparser2'))) as { Parser: typeof HtmlParser }).Parser;
-  }
-  return loadedParser;
-}
+const htmlparser2 = lazyPackage<{ Parser: typeof HtmlParser }>('htmlparser2');
 
 /** Elements whose boundaries separate text into blocks (lines). Sorted. */
 const BLOCK_ELEMENTS = new Set([
@@ -67,7 +58,7 @@ const STOP = Symbol('too deep or too many attributes');
 export function readHtmlEvents(html: string, events: HtmlEvents): boolean {
   let depth = 0;
   let attributeCount = 0;
-  const Parser = loadParser();
+  const { Parser } = htmlparser2();
   const parser = new Parser(
     {
       onopentagname() {

@@ -1,10 +1,9 @@
 // OPML 2.0 import and export of the sources list (http://opml.org/spec2.opml).
 // Parsing is tolerant of real readers' exports; DTD entities are never expanded.
 
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { XMLParser } from 'fast-xml-parser';
 import { VeilleError } from '../domain/errors.js';
+import { lazyPackage } from '../system/lazy-package.js';
 import { webUrlOrNull } from '../domain/web-url.js';
 import { replaceBySlices } from './slices.js';
 import { XML_DECLARATION, xmlElement } from './xml.js';
@@ -80,17 +79,12 @@ interface XmlNode {
 
 /**
  * fast-xml-parser is loaded and its parser made on the first OPML read: a cycle whose sources are
- * listed in the config reads none (issue 15: about 30 modules of a one-shot run). It ships ES
- * modules too; Node ≥ 20.19 require()s them (as detect-language.ts does eld).
+ * listed in the config reads none (issue 15: about 30 modules of a one-shot run).
  */
+const fastXmlParser = lazyPackage<{ XMLParser: typeof XMLParser }>('fast-xml-parser');
 let loadedParser: XMLParser | null = null;
 function opmlParser(): XMLParser {
-  if (loadedParser === null) {
-    const require = createRequire(import.meta.url);
-    const { XMLParser: Parser } = require(fileURLToPath(import.meta.resolve('fast-xml-parser'))) as { XMLParser: typeof XMLParser };
-    loadedParser = new Parser(PARSER_OPTIONS);
-  }
-  return loadedParser;
+  return (loadedParser ??= new (fastXmlParser().XMLParser)(PARSER_OPTIONS));
 }
 
 const PARSER_OPTIONS: ConstructorParameters<typeof XMLParser>[0] = {
