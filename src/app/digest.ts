@@ -297,9 +297,13 @@ export async function runScheduledDigest(deps: DigestDeps, env: NodeJS.ProcessEn
   const built = await buildDigest(deps, { force: false, dryRun: false });
   deps.logger.info({ week: built.range.id, outcome: built.outcome, stories: built.issue?.storyCount ?? 0 }, 'digest built');
   if (built.issue === null || digestAudience(deps.config, deps.store).recipients.length === 0) return;
-  const summary = await sendDigest(deps, built.issue, { env, ...(signal ? { signal } : {}) });
+  logDelivered(deps, built.range.id, await sendDigest(deps, built.issue, { env, ...(signal ? { signal } : {}) }));
+}
+
+/** The one log line of a scheduled or resumed send: what each recipient came to, counted. */
+function logDelivered(deps: DigestDeps, week: string, summary: SendSummary): void {
   deps.logger.info(
-    { week: built.range.id, sent: summary.sent.length, skipped: summary.skipped.length, uncertain: summary.uncertain.length, failed: summary.failed.length, pending: summary.pending.length },
+    { week, sent: summary.sent.length, skipped: summary.skipped.length, uncertain: summary.uncertain.length, failed: summary.failed.length, pending: summary.pending.length },
     'digest delivered',
   );
 }
@@ -325,9 +329,6 @@ export async function resumeDigest(deps: DigestDeps, env: NodeJS.ProcessEnv, sig
   if (left.length === 0) return null;
   deps.logger.info({ week, left: left.length }, 'digest: finishing the issue an earlier run left partly sent');
   const summary = await sendDigest(deps, readDigestIssue(stored.week, stored.issue), { env, ...(signal ? { signal } : {}) });
-  deps.logger.info(
-    { week, sent: summary.sent.length, skipped: summary.skipped.length, uncertain: summary.uncertain.length, failed: summary.failed.length, pending: summary.pending.length },
-    'digest delivered',
-  );
+  logDelivered(deps, week, summary);
   return summary;
 }
