@@ -137,7 +137,9 @@ describe('createFeedProcessor', () => {
       await processor.process({ ...job('many'), text: rssFeed('many', many) });
       const [heap, ...others] = await processor.settle();
       expect(others).toEqual([]);
-      expect(heap?.after).toBeLessThan(heap?.before ?? 0);
+      // Usually far less than before; V8's memory reducer may have collected first on a busy
+      // machine (a CI run saw after = before + 2 KB), so "not more than before" plus noise.
+      expect(heap?.after).toBeLessThanOrEqual((heap?.before ?? 0) + 1024 * 1024);
       // The thread's modules and the tables it keeps: about 10 MB; a feed's garbage is far more.
       expect(heap?.after).toBeLessThan(24 * 1024 * 1024);
     } finally {
