@@ -6,6 +6,7 @@ import {
   collectLinkedPages,
   createClusterFeatures,
   groupItems,
+  holdForGrouping,
   type ClusterOptions,
 } from '../cluster/group-stories.js';
 import type { Store } from '../store/store.js';
@@ -26,6 +27,8 @@ export function groupStoredStories(store: Store, now: Date, options: ClusterOpti
   // of heap after an import of 17,680 items, to group a few new ones), with the same decisions.
   // Each item's features are computed once for the three reads below.
   const features = createClusterFeatures(options);
+  // The fresh items' texts are let go once their features are known (a first import's 17,680).
+  holdForGrouping(fresh, features);
   const first = collectCandidates(fresh, options, features);
   store.eachGroupedSince(since, (item) => first.offer(item));
   let stored = first.candidates();

@@ -58,18 +58,24 @@ interface Features {
   /** The item's link when it can identify a story (isStoryUrl), else null. */
   readonly storyLink: string | null;
   readonly time: number;
+  /** Its LSH band keys are computed when read (bandsOf): 16 numbers an item, not held. */
   readonly signature: Uint32Array | null;
-  readonly bands: readonly number[];
   readonly title: string;
   readonly titleWords: number;
   readonly numbers: string;
-  readonly names: ReadonlySet<string>;
-  readonly links: ReadonlySet<string>;
+  /** Each once, in the order first met; arrays, not sets: a set costs several times their size. */
+  readonly names: readonly string[];
+  readonly links: readonly string[];
   /** Outbound links to other sites than the item's own. */
   readonly externalLinks: number;
   readonly language: string | null;
 }
 
+/**
+ * An item with its features, as groupItems reads it. Its fields are listed, not spread from the
+ * features (issue 15: V8 gave each object built by `{ ...features, item, index }` a shape of its own,
+ * about 500 bytes an item, 9 MB of a 17,680-item import's grouping).
+ */
 interface Prepared extends Features {
   readonly item: ClusterItem;
   readonly index: number;
@@ -89,6 +95,21 @@ export interface ClusterFeatures {
 
 interface FeatureCache extends ClusterFeatures {
   of(item: ClusterItem): Features;
+  /** The item without its texts, its features computed and kept for the copy. */
+  hold(item: ClusterItem): ClusterItem;
+}
+
+/**
+ * Replaces each item with a copy, its features computed now, without the texts they were computed from
+ * (title, summary, links, stored signature), which grouping reads only through the features: what
+ * a grouping holds of its fresh items (issue 15: a 200-feed import held 17,680 items' texts through
+ * the whole grouping, 22 MB). Pass the copies to collectCandidates, collectLinkedPages and
+ * groupItems with the same `features`: their features are read from it, never computed again.
+ */
+export function holdForGrouping(items: ClusterItem[], features: ClusterFeatures): void {
+  const cache = features as FeatureCache;
+  // In place, so that each item's texts are let go as soon as its copy is made.
+  for (let index = 0; index < items.length; index += 1) items[index] = cache.hold(items[index] as ClusterItem);
 }
 
 /** A cache for one grouping (one set of options): pass the same one to collectCandidates, collectLinkedPages and groupItems. */
@@ -107,6 +128,27 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
         computed += 1;
       }
       return found;
+    },
+    hold(item) {
+      // Computed for the copy alone: the item is let go by the caller.
+      let found = cache.get(item);
+      if (found === undefined) {
+        found = computeFeatures(item, options);
+        computed += 1;
+      }
+      const held: ClusterItem = {
+        id: item.id,
+        sourceId: item.sourceId,
+        link: item.link,
+        links: [],
+        title: '',
+        summary: '',
+        language: item.language,
+        publishedAt: item.publishedAt,
+        storyId: item.storyId,
+      };
+      cache.set(held, found);
+      return held;
     },
   };
   return features;
@@ -155,23 +197,24 @@ export function groupItems(
     else union(first, entry.index);
   }
 
-  const byUrl = new Map<string, number[]>();
-  const byOutbound = new Map<string, number[]>();
-  const byTitle = new Map<string, number[]>();
-  const byBand = new Map<number, number[]>();
-  const byName = new Map<string, number[]>();
+  const byUrl = new Map<string, Postings>();
+  const byOutbound = new Map<string, Postings>();
+  const byTitle = new Map<string, Postings>();
+  const byBand = new Map<number, Postings>();
+  const byName = new Map<string, Postings>();
   const reasons = new Map<number, { matched: number; reason: MatchReason }>();
 
-  const add = <K>(map: Map<K, number[]>, key: K, index: number): void => {
+  const add = <K>(map: Map<K, Postings>, key: K, index: number): void => {
     const list = map.get(key);
-    if (list) list.push(index);
-    else map.set(key, [index]);
+    if (list === undefined) map.set(key, index);
+    else if (typeof list === 'number') map.set(key, [list, index]);
+    else list.push(index);
   };
   const insert = (entry: Prepared): void => {
     if (entry.storyLink !== null) add(byUrl, entry.storyLink, entry.index);
     for (const link of entry.links) add(byOutbound, link, entry.index);
     if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, entry.index);
-    for (const key of entry.bands) add(byBand, key, entry.index);
+    for (const key of bandsOf(entry)) add(byBand, key, entry.index);
     for (const name of entry.names) add(byName, name, entry.index);
   };
 
@@ -180,8 +223,10 @@ export function groupItems(
    * its latest ones join an item to it, and each item reads a bounded number: read whole, 2,000
    * items with one title took 16 times as long as 250.
    */
-  const latest = (list: readonly number[] | undefined): readonly number[] =>
-    list === undefined ? [] : list.length <= options.maxPostings ? list : list.slice(-options.maxPostings);
+  const latest = (postings: Postings | undefined): readonly number[] => {
+    const list = listOf(postings);
+    return list.length <= options.maxPostings ? list : list.slice(-options.maxPostings);
+  };
 
   /**
    * Whether an item's outbound links point at one story only (with `joining`, counted as linked).
@@ -232,8 +277,8 @@ export function groupItems(
     // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
     if (entry.signature) {
       const seen = new Set<number>();
-      for (const key of entry.bands) {
-        const bucket = byBand.get(key) ?? [];
+      for (const key of bandsOf(entry)) {
+        const bucket = listOf(byBand.get(key));
         // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
         if (bucket.length > options.maxPostings) continue;
         for (const other of bucket) {
@@ -247,10 +292,11 @@ export function groupItems(
       }
     }
     // Across languages: rare names and outbound links both mention.
-    if (entry.language !== null && entry.names.size + entry.links.size > 0) {
+    if (entry.language !== null && entry.names.length + entry.links.length > 0) {
       const shared = new Map<number, number>();
-      const count = (postings: readonly number[] | undefined, weight: number): void => {
-        if (!postings || postings.length > options.maxPostings) return;
+      const count = (held: Postings | undefined, weight: number): void => {
+        const postings = listOf(held);
+        if (postings.length > options.maxPostings) return;
         // Only items in another language can match here: the others are not counted (issue 15:
         // counting every holder of every name was a fifth of a 17,680-item import's grouping).
         for (const other of postings) {
@@ -266,7 +312,7 @@ export function groupItems(
         const candidate = all[other] as Prepared;
         if (candidate.language === null || candidate.language === entry.language) continue;
         if (candidate.item.sourceId === entry.item.sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
-        const smaller = Math.min(entry.names.size + 2 * entry.links.size, candidate.names.size + 2 * candidate.links.size);
+        const smaller = Math.min(entry.names.length + 2 * entry.links.length, candidate.names.length + 2 * candidate.links.length);
         if (score >= options.minSharedNames && score / Math.max(1, smaller) >= options.minNameOverlap) consider(other, 'shared-names');
       }
     }
@@ -363,7 +409,7 @@ export function collectLinkedPages(
   const lookups = new Set<string>();
   for (const item of candidates) {
     const entry = (features as FeatureCache).of(item);
-    if ([...entry.links].some((link) => freshPages.has(link))) for (const link of entry.links) lookups.add(`u ${link}`);
+    if (entry.links.some((link) => freshPages.has(link))) for (const link of entry.links) lookups.add(`u ${link}`);
   }
   if (lookups.size === 0) return null;
   const pinned = new Set(candidates.map((item) => item.id));
@@ -376,7 +422,7 @@ function keysOf(entry: Features, options: ClusterOptions): string[] {
   if (entry.storyLink !== null) keys.push(`u ${entry.storyLink}`);
   for (const link of entry.links) keys.push(`o ${link}`);
   if (entry.titleWords >= options.minTitleWords) keys.push(`t ${entry.title}`);
-  for (const band of entry.bands) keys.push(`b ${band}`);
+  for (const band of bandsOf(entry)) keys.push(`b ${band}`);
   for (const name of entry.names) keys.push(`n ${name}`);
   return keys;
 }
@@ -415,8 +461,43 @@ function holdersOf(
   };
 }
 
+/**
+ * The items that hold one key, in the order inserted: a key held by one item keeps its bare index
+ * (issue 15: most keys of a first import, its 283,000 LSH band keys above all, are held by one item,
+ * and an array for each was a third of its grouping's indexes).
+ */
+type Postings = number | number[];
+
+const NO_POSTINGS: readonly number[] = [];
+
+function listOf(postings: Postings | undefined): readonly number[] {
+  return postings === undefined ? NO_POSTINGS : typeof postings === 'number' ? [postings] : postings;
+}
+
+const NO_BANDS: readonly number[] = [];
+
+function bandsOf(entry: Features): readonly number[] {
+  return entry.signature === null ? NO_BANDS : toBandKeys(entry.signature);
+}
+
+const NONE: readonly string[] = [];
+
 function prepare(item: ClusterItem, index: number, features: ClusterFeatures): Prepared {
-  return { ...(features as FeatureCache).of(item), item, index };
+  const found = (features as FeatureCache).of(item);
+  return {
+    storyLink: found.storyLink,
+    time: found.time,
+    signature: found.signature,
+    title: found.title,
+    titleWords: found.titleWords,
+    numbers: found.numbers,
+    names: found.names,
+    links: found.links,
+    externalLinks: found.externalLinks,
+    language: found.language,
+    item,
+    index,
+  };
 }
 
 function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
@@ -439,13 +520,16 @@ function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
     storyLink: isStoryUrl(item.link) ? item.link : null,
     time: Date.parse(item.publishedAt),
     signature,
-    bands: signature ? toBandKeys(signature) : [],
     title,
     titleWords: title === '' ? 0 : title.split(' ').length,
     numbers: readTitleNumbers(item.title),
-    names: extractNames(`${item.title}. ${item.summary}`),
-    links,
+    names: listed(extractNames(`${item.title}. ${item.summary}`)),
+    links: listed(links),
     externalLinks,
     language: item.language === null ? null : (item.language.toLowerCase().split(/[-_]/)[0] ?? null),
   };
+}
+
+function listed(values: ReadonlySet<string>): readonly string[] {
+  return values.size === 0 ? NONE : [...values];
 }
