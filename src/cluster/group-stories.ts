@@ -5,6 +5,7 @@
 import type { ClusterItem, MatchReason, StoryAssignment } from '../domain/story.js';
 import { hostOf, isStoryUrl, storyHostOf } from '../domain/web-url.js';
 import {
+  BANDS,
   toBandKeys,
   estimateJaccard,
   extractNames,
@@ -200,7 +201,6 @@ export function groupItems(
   const byUrl = new Map<string, Postings>();
   const byOutbound = new Map<string, Postings>();
   const byTitle = new Map<string, Postings>();
-  const byBand = new Map<number, Postings>();
   const byName = new Map<string, Postings>();
   const reasons = new Map<number, { matched: number; reason: MatchReason }>();
 
@@ -214,7 +214,6 @@ export function groupItems(
     if (entry.storyLink !== null) add(byUrl, entry.storyLink, entry.index);
     for (const link of entry.links) add(byOutbound, link, entry.index);
     if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, entry.index);
-    for (const key of bandsOf(entry)) add(byBand, key, entry.index);
     for (const name of entry.names) add(byName, name, entry.index);
   };
 
@@ -242,6 +241,7 @@ export function groupItems(
     return roots.size === 1;
   };
 
+  const buckets = indexBands(all);
   const storedCount = stored.length;
   for (const entry of all.slice(0, storedCount)) insert(entry);
 
@@ -277,11 +277,12 @@ export function groupItems(
     // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
     if (entry.signature) {
       const seen = new Set<number>();
-      for (const key of bandsOf(entry)) {
-        const bucket = listOf(byBand.get(key));
+      for (let band = 0; band < BANDS; band += 1) {
+        const { holders, start, end } = buckets.before(entry.index, band);
         // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
-        if (bucket.length > options.maxPostings) continue;
-        for (const other of bucket) {
+        if (end - start > options.maxPostings) continue;
+        for (let at = start; at < end; at += 1) {
+          const other = holders[at] as number;
           if (seen.has(other)) continue;
           seen.add(other);
           const candidate = all[other] as Prepared;
@@ -475,6 +476,74 @@ function listOf(postings: Postings | undefined): readonly number[] {
 }
 
 const NO_BANDS: readonly number[] = [];
+
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+
+/** The entries that share an LSH band with an entry, inserted before it. */
+interface BandBuckets {
+  /** They are holders[start..end), in the order inserted. */
+  before(index: number, band: number): { readonly holders: Int32Array; readonly start: number; readonly end: number };
+}
+
+/**
+ * The LSH buckets of a grouping, built once: for each band, the entries with a signature sorted by
+ * that band's hash, then by index (issue 15: a map of a first import's 283,000 band keys, each a heap
+ * number with its list, took 10 MB; these arrays take 4 bytes an entry a band twice). groupItems
+ * inserts its entries in index order, so the bucket an entry reads, the holders of its band key
+ * inserted before it, is the run of its hash below its own index, in the same order.
+ */
+function indexBands(all: readonly Prepared[]): BandBuckets {
+  const hashes = new Uint32Array(all.length * BANDS);
+  const signed: number[] = [];
+  for (const entry of all) {
+    if (entry.signature === null) continue;
+    signed.push(entry.index);
+    const keys = toBandKeys(entry.signature);
+    for (let band = 0; band < BANDS; band += 1) hashes[entry.index * BANDS + band] = (keys[band] as number) - band * 0x100000000;
+  }
+  // A stable radix sort by hash, of entries listed in index order: sorted by hash, then index.
+  const sorted = Array.from({ length: BANDS }, (_, band) => {
+    let holders = Int32Array.from(signed);
+    let spare = new Int32Array(holders.length);
+    const counts = new Int32Array(RADIX + 1);
+    for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+      counts.fill(0);
+      for (const other of holders) {
+        const next = (((hashes[other * BANDS + band] as number) >>> shift) & (RADIX - 1)) + 1;
+        counts[next] = (counts[next] as number) + 1;
+      }
+      for (let digit = 1; digit <= RADIX; digit += 1) counts[digit] = (counts[digit] as number) + (counts[digit - 1] as number);
+      for (const other of holders) {
+        const digit = ((hashes[other * BANDS + band] as number) >>> shift) & (RADIX - 1);
+        spare[counts[digit] as number] = other;
+        counts[digit] = (counts[digit] as number) + 1;
+      }
+      [holders, spare] = [spare, holders];
+    }
+    return holders;
+  });
+  /** The first position in `holders` whose (hash, index) is not below (hash, index). */
+  const lowerBound = (holders: Int32Array, band: number, hash: number, index: number): number => {
+    let low = 0;
+    let high = holders.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const other = holders[middle] as number;
+      const otherHash = hashes[other * BANDS + band] as number;
+      if (otherHash < hash || (otherHash === hash && other < index)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return {
+    before(index, band) {
+      const holders = sorted[band] as Int32Array;
+      const hash = hashes[index * BANDS + band] as number;
+      return { holders, start: lowerBound(holders, band, hash, -1), end: lowerBound(holders, band, hash, index) };
+    },
+  };
+}
 
 function bandsOf(entry: Features): readonly number[] {
   return entry.signature === null ? NO_BANDS : toBandKeys(entry.signature);
