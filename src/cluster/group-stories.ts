@@ -141,7 +141,7 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
         id: item.id,
         sourceId: item.sourceId,
         link: item.link,
-        links: [],
+        links: NONE,
         title: '',
         summary: '',
         language: item.language,
@@ -464,8 +464,8 @@ function holdersOf(
 
 /**
  * The items that hold one key, in the order inserted: a key held by one item keeps its bare index
- * (issue 15: most keys of a first import, its 283,000 LSH band keys above all, are held by one item,
- * and an array for each was a third of its grouping's indexes).
+ * (issue 15: most names, titles and pages of a first import are held by one item, and an array for
+ * each cost more than its key).
  */
 type Postings = number | number[];
 
