@@ -5,6 +5,7 @@
 import type { ClusterItem, MatchReason, StoryAssignment } from '../domain/story.js';
 import { hostOf, isStoryUrl, storyHostOf } from '../domain/web-url.js';
 import {
+  BANDS,
   toBandKeys,
   estimateJaccard,
   extractNames,
@@ -58,18 +59,24 @@ interface Features {
   /** The item's link when it can identify a story (isStoryUrl), else null. */
   readonly storyLink: string | null;
   readonly time: number;
+  /** Its LSH band keys are computed when read (bandsOf): 16 numbers an item, not held. */
   readonly signature: Uint32Array | null;
-  readonly bands: readonly number[];
   readonly title: string;
   readonly titleWords: number;
   readonly numbers: string;
-  readonly names: ReadonlySet<string>;
-  readonly links: ReadonlySet<string>;
+  /** Each once, in the order first met; arrays, not sets: a set costs several times their size. */
+  readonly names: readonly string[];
+  readonly links: readonly string[];
   /** Outbound links to other sites than the item's own. */
   readonly externalLinks: number;
   readonly language: string | null;
 }
 
+/**
+ * An item with its features, as groupItems reads it. Its fields are listed, not spread from the
+ * features (issue 15: V8 gave each object built by `{ ...features, item, index }` a shape of its own,
+ * about 500 bytes an item, 9 MB of a 17,680-item import's grouping).
+ */
 interface Prepared extends Features {
   readonly item: ClusterItem;
   readonly index: number;
@@ -89,6 +96,21 @@ export interface ClusterFeatures {
 
 interface FeatureCache extends ClusterFeatures {
   of(item: ClusterItem): Features;
+  /** The item without its texts, its features computed and kept for the copy. */
+  hold(item: ClusterItem): ClusterItem;
+}
+
+/**
+ * Replaces each item with a copy, its features computed now, without the texts they were computed from
+ * (title, summary, links, stored signature), which grouping reads only through the features: what
+ * a grouping holds of its fresh items (issue 15: a 200-feed import held 17,680 items' texts through
+ * the whole grouping, 22 MB). Pass the copies to collectCandidates, collectLinkedPages and
+ * groupItems with the same `features`: their features are read from it, never computed again.
+ */
+export function holdForGrouping(items: ClusterItem[], features: ClusterFeatures): void {
+  const cache = features as FeatureCache;
+  // In place, so that each item's texts are let go as soon as its copy is made.
+  for (let index = 0; index < items.length; index += 1) items[index] = cache.hold(items[index] as ClusterItem);
 }
 
 /** A cache for one grouping (one set of options): pass the same one to collectCandidates, collectLinkedPages and groupItems. */
@@ -107,6 +129,27 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
         computed += 1;
       }
       return found;
+    },
+    hold(item) {
+      // Computed for the copy alone: the item is let go by the caller.
+      let found = cache.get(item);
+      if (found === undefined) {
+        found = computeFeatures(item, options);
+        computed += 1;
+      }
+      const held: ClusterItem = {
+        id: item.id,
+        sourceId: item.sourceId,
+        link: item.link,
+        links: NONE,
+        title: '',
+        summary: '',
+        language: item.language,
+        publishedAt: item.publishedAt,
+        storyId: item.storyId,
+      };
+      cache.set(held, found);
+      return held;
     },
   };
   return features;
@@ -155,23 +198,22 @@ export function groupItems(
     else union(first, entry.index);
   }
 
-  const byUrl = new Map<string, number[]>();
-  const byOutbound = new Map<string, number[]>();
-  const byTitle = new Map<string, number[]>();
-  const byBand = new Map<number, number[]>();
-  const byName = new Map<string, number[]>();
+  const byUrl = new Map<string, Postings>();
+  const byOutbound = new Map<string, Postings>();
+  const byTitle = new Map<string, Postings>();
+  const byName = new Map<string, Postings>();
   const reasons = new Map<number, { matched: number; reason: MatchReason }>();
 
-  const add = <K>(map: Map<K, number[]>, key: K, index: number): void => {
+  const add = <K>(map: Map<K, Postings>, key: K, index: number): void => {
     const list = map.get(key);
-    if (list) list.push(index);
-    else map.set(key, [index]);
+    if (list === undefined) map.set(key, index);
+    else if (typeof list === 'number') map.set(key, [list, index]);
+    else list.push(index);
   };
   const insert = (entry: Prepared): void => {
     if (entry.storyLink !== null) add(byUrl, entry.storyLink, entry.index);
     for (const link of entry.links) add(byOutbound, link, entry.index);
     if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, entry.index);
-    for (const key of entry.bands) add(byBand, key, entry.index);
     for (const name of entry.names) add(byName, name, entry.index);
   };
 
@@ -180,8 +222,10 @@ export function groupItems(
    * its latest ones join an item to it, and each item reads a bounded number: read whole, 2,000
    * items with one title took 16 times as long as 250.
    */
-  const latest = (list: readonly number[] | undefined): readonly number[] =>
-    list === undefined ? [] : list.length <= options.maxPostings ? list : list.slice(-options.maxPostings);
+  const latest = (postings: Postings | undefined): readonly number[] => {
+    const list = listOf(postings);
+    return list.length <= options.maxPostings ? list : list.slice(-options.maxPostings);
+  };
 
   /**
    * Whether an item's outbound links point at one story only (with `joining`, counted as linked).
@@ -197,6 +241,7 @@ export function groupItems(
     return roots.size === 1;
   };
 
+  const buckets = indexBands(all);
   const storedCount = stored.length;
   for (const entry of all.slice(0, storedCount)) insert(entry);
 
@@ -232,11 +277,12 @@ export function groupItems(
     // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
     if (entry.signature) {
       const seen = new Set<number>();
-      for (const key of entry.bands) {
-        const bucket = byBand.get(key) ?? [];
+      for (let band = 0; band < BANDS; band += 1) {
+        const { holders, start, end } = buckets.before(entry.index, band);
         // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
-        if (bucket.length > options.maxPostings) continue;
-        for (const other of bucket) {
+        if (end - start > options.maxPostings) continue;
+        for (let at = start; at < end; at += 1) {
+          const other = holders[at] as number;
           if (seen.has(other)) continue;
           seen.add(other);
           const candidate = all[other] as Prepared;
@@ -247,10 +293,11 @@ export function groupItems(
       }
     }
     // Across languages: rare names and outbound links both mention.
-    if (entry.language !== null && entry.names.size + entry.links.size > 0) {
+    if (entry.language !== null && entry.names.length + entry.links.length > 0) {
       const shared = new Map<number, number>();
-      const count = (postings: readonly number[] | undefined, weight: number): void => {
-        if (!postings || postings.length > options.maxPostings) return;
+      const count = (held: Postings | undefined, weight: number): void => {
+        const postings = listOf(held);
+        if (postings.length > options.maxPostings) return;
         // Only items in another language can match here: the others are not counted (issue 15:
         // counting every holder of every name was a fifth of a 17,680-item import's grouping).
         for (const other of postings) {
@@ -266,7 +313,7 @@ export function groupItems(
         const candidate = all[other] as Prepared;
         if (candidate.language === null || candidate.language === entry.language) continue;
         if (candidate.item.sourceId === entry.item.sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
-        const smaller = Math.min(entry.names.size + 2 * entry.links.size, candidate.names.size + 2 * candidate.links.size);
+        const smaller = Math.min(entry.names.length + 2 * entry.links.length, candidate.names.length + 2 * candidate.links.length);
         if (score >= options.minSharedNames && score / Math.max(1, smaller) >= options.minNameOverlap) consider(other, 'shared-names');
       }
     }
@@ -363,7 +410,7 @@ export function collectLinkedPages(
   const lookups = new Set<string>();
   for (const item of candidates) {
     const entry = (features as FeatureCache).of(item);
-    if ([...entry.links].some((link) => freshPages.has(link))) for (const link of entry.links) lookups.add(`u ${link}`);
+    if (entry.links.some((link) => freshPages.has(link))) for (const link of entry.links) lookups.add(`u ${link}`);
   }
   if (lookups.size === 0) return null;
   const pinned = new Set(candidates.map((item) => item.id));
@@ -376,7 +423,7 @@ function keysOf(entry: Features, options: ClusterOptions): string[] {
   if (entry.storyLink !== null) keys.push(`u ${entry.storyLink}`);
   for (const link of entry.links) keys.push(`o ${link}`);
   if (entry.titleWords >= options.minTitleWords) keys.push(`t ${entry.title}`);
-  for (const band of entry.bands) keys.push(`b ${band}`);
+  for (const band of bandsOf(entry)) keys.push(`b ${band}`);
   for (const name of entry.names) keys.push(`n ${name}`);
   return keys;
 }
@@ -415,8 +462,111 @@ function holdersOf(
   };
 }
 
+/**
+ * The items that hold one key, in the order inserted: a key held by one item keeps its bare index
+ * (issue 15: most names, titles and pages of a first import are held by one item, and an array for
+ * each cost more than its key).
+ */
+type Postings = number | number[];
+
+const NO_POSTINGS: readonly number[] = [];
+
+function listOf(postings: Postings | undefined): readonly number[] {
+  return postings === undefined ? NO_POSTINGS : typeof postings === 'number' ? [postings] : postings;
+}
+
+const NO_BANDS: readonly number[] = [];
+
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+
+/** The entries that share an LSH band with an entry, inserted before it. */
+interface BandBuckets {
+  /** They are holders[start..end), in the order inserted. */
+  before(index: number, band: number): { readonly holders: Int32Array; readonly start: number; readonly end: number };
+}
+
+/**
+ * The LSH buckets of a grouping, built once: for each band, the entries with a signature sorted by
+ * that band's hash, then by index (issue 15: a map of a first import's 283,000 band keys, each a heap
+ * number with its list, took 10 MB; these arrays take 4 bytes an entry a band twice). groupItems
+ * inserts its entries in index order, so the bucket an entry reads, the holders of its band key
+ * inserted before it, is the run of its hash below its own index, in the same order.
+ */
+function indexBands(all: readonly Prepared[]): BandBuckets {
+  const hashes = new Uint32Array(all.length * BANDS);
+  const signed: number[] = [];
+  for (const entry of all) {
+    if (entry.signature === null) continue;
+    signed.push(entry.index);
+    const keys = toBandKeys(entry.signature);
+    for (let band = 0; band < BANDS; band += 1) hashes[entry.index * BANDS + band] = (keys[band] as number) - band * 0x100000000;
+  }
+  // A stable radix sort by hash, of entries listed in index order: sorted by hash, then index.
+  const sorted = Array.from({ length: BANDS }, (_, band) => {
+    let holders = Int32Array.from(signed);
+    let spare = new Int32Array(holders.length);
+    const counts = new Int32Array(RADIX + 1);
+    for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+      counts.fill(0);
+      for (const other of holders) {
+        const next = (((hashes[other * BANDS + band] as number) >>> shift) & (RADIX - 1)) + 1;
+        counts[next] = (counts[next] as number) + 1;
+      }
+      for (let digit = 1; digit <= RADIX; digit += 1) counts[digit] = (counts[digit] as number) + (counts[digit - 1] as number);
+      for (const other of holders) {
+        const digit = ((hashes[other * BANDS + band] as number) >>> shift) & (RADIX - 1);
+        spare[counts[digit] as number] = other;
+        counts[digit] = (counts[digit] as number) + 1;
+      }
+      [holders, spare] = [spare, holders];
+    }
+    return holders;
+  });
+  /** The first position in `holders` whose (hash, index) is not below (hash, index). */
+  const lowerBound = (holders: Int32Array, band: number, hash: number, index: number): number => {
+    let low = 0;
+    let high = holders.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const other = holders[middle] as number;
+      const otherHash = hashes[other * BANDS + band] as number;
+      if (otherHash < hash || (otherHash === hash && other < index)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return {
+    before(index, band) {
+      const holders = sorted[band] as Int32Array;
+      const hash = hashes[index * BANDS + band] as number;
+      return { holders, start: lowerBound(holders, band, hash, -1), end: lowerBound(holders, band, hash, index) };
+    },
+  };
+}
+
+function bandsOf(entry: Features): readonly number[] {
+  return entry.signature === null ? NO_BANDS : toBandKeys(entry.signature);
+}
+
+const NONE: readonly string[] = [];
+
 function prepare(item: ClusterItem, index: number, features: ClusterFeatures): Prepared {
-  return { ...(features as FeatureCache).of(item), item, index };
+  const found = (features as FeatureCache).of(item);
+  return {
+    storyLink: found.storyLink,
+    time: found.time,
+    signature: found.signature,
+    title: found.title,
+    titleWords: found.titleWords,
+    numbers: found.numbers,
+    names: found.names,
+    links: found.links,
+    externalLinks: found.externalLinks,
+    language: found.language,
+    item,
+    index,
+  };
 }
 
 function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
@@ -439,13 +589,16 @@ function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
     storyLink: isStoryUrl(item.link) ? item.link : null,
     time: Date.parse(item.publishedAt),
     signature,
-    bands: signature ? toBandKeys(signature) : [],
     title,
     titleWords: title === '' ? 0 : title.split(' ').length,
     numbers: readTitleNumbers(item.title),
-    names: extractNames(`${item.title}. ${item.summary}`),
-    links,
+    names: listed(extractNames(`${item.title}. ${item.summary}`)),
+    links: listed(links),
     externalLinks,
     language: item.language === null ? null : (item.language.toLowerCase().split(/[-_]/)[0] ?? null),
   };
+}
+
+function listed(values: ReadonlySet<string>): readonly string[] {
+  return values.size === 0 ? NONE : [...values];
 }

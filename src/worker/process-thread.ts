@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { describeError, isVeilleError } from '../domain/errors.js';
 import { processFeed, type FeedJob } from '../app/process-feed.js';
-import { collectGarbage } from './collect-garbage.js';
+import { collectGarbage } from '../system/collect-garbage.js';
 import type { ThreadMessage } from './process-pool.js';
 
 const answer = (message: ThreadMessage): void => parentPort?.postMessage(message);
