@@ -27,6 +27,13 @@ describe('plainlyIn', () => {
     expect(plainlyIn(`${FRENCH} ${ENGLISH}`, 'fr', ['fr', 'en'])).toBe(false);
   });
 
+  it('vouches for a short summary with five function words of its language and none of another', () => {
+    // the, how, their, the, of: eld was asked for such texts, and said the same (issue 15).
+    expect(plainlyIn('Researchers at the lab show how their method protects the data of patients', 'en', ['fr', 'en'])).toBe(true);
+    // les, dans, des, et, pour
+    expect(plainlyIn('Les modèles ouverts gagnent du terrain dans les hôpitaux, et pour cause', 'fr', ['fr', 'en'])).toBe(true);
+  });
+
   it('does not vouch for a title: too few words to be plain', () => {
     expect(plainlyIn('OpenAI releases the weights of its new model', 'en', ['fr', 'en'])).toBe(false);
   });
@@ -48,6 +55,10 @@ function realSamples(): string[] {
     'tests/fixtures/ai-news/labels-dev.jsonl',
     'tests/fixtures/labels/fr-and-fl.jsonl',
     'tests/fixtures/labels/unseen-2026-11-26.jsonl',
+    'tests/fixtures/labels/unseen-2026-12-06.jsonl',
+    'tests/fixtures/labels/tune-2026-12-07.jsonl',
+    'tests/fixtures/labels/tune-2026-12-07b.jsonl',
+    'tests/fixtures/labels/tune-2026-12-08.jsonl',
   ];
   return files.flatMap((file) =>
     readFileSync(file, 'utf8')
@@ -95,7 +106,7 @@ function plainlyInBySplit(text: string, language: string, allowed: readonly stri
     if (own.has(word)) hits += 1;
     else others.forEach((words, index) => { if (words?.has(word)) otherHits[index] = (otherHits[index] ?? 0) + 1; });
   }
-  return hits >= 8 && otherHits.every((count) => count * 8 <= hits);
+  return hits >= 5 && otherHits.every((count) => count * 8 <= hits);
 }
 
 describe('plainlyIn reads words as a split on non-letters does', () => {
