@@ -222,6 +222,8 @@ function textField(html: string | null, maxChars: number): string {
 }
 
 function oneLine(text: string): string {
+  // Without a line break nothing is replaced: no callback per run of spaces (most titles; issue 15).
+  if (!text.includes('\n')) return text.trim();
   // Each run of white space read once: `\s*\n\s*` retried a long run without a line break at each of its spaces.
   return text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run)).trim();
 }
