@@ -176,6 +176,8 @@ const NOT_NAMES: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+const CAPITAL = /\p{Lu}/u;
+
 /**
  * Names a text mentions: capitalized words, acronyms and numbers of two digits or more
  * (years, versions), lower-cased. They survive translation: "AAAI 2025", "FLUID", "Santhanam".
@@ -184,11 +186,15 @@ export function extractNames(text: string): Set<string> {
   const names = new Set<string>();
   const tokens = text.match(/[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*/gu) ?? [];
   for (const token of tokens) {
+    const first = token[0] ?? '';
+    // Most words are neither capitalized nor numbers: told from their first character, before any
+    // new string (issue 15: this ran over every item's title and summary at each grouping).
+    const startsWithDigit = first >= '0' && first <= '9';
+    if (!startsWithDigit && (token.length < 2 || !CAPITAL.test(first))) continue;
     const lower = token.toLowerCase();
     if (NOT_NAMES.has(lower)) continue;
-    const first = token[0] ?? '';
-    const isCapitalized = /\p{Lu}/u.test(first);
-    const isNumber = /^\d[\d.]*$/.test(token);
+    const isCapitalized = CAPITAL.test(first);
+    const isNumber = startsWithDigit && /^\d[\d.]*$/.test(token);
     if (isNumber ? token.replace(/\./g, '').length >= 2 : isCapitalized && token.length >= 2) names.add(lower);
   }
   return names;
