@@ -109,10 +109,14 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   const ownTitle = ungluedTitle(titleAsWritten);
   // An item with neither title nor text keeps an empty title: readers get the site's word for it (SiteLocale).
   const title = ownTitle !== '' ? ownTitle : summary === '' ? '' : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
-  if (ownTitle !== '' && (sameText(summary, title) || sameText(summary, titleAsWritten))) {
+  // Whether a text is the title, as written or unglued, once folded (sameText); each title and the
+  // summary are folded once, not once per comparison (issue 15).
+  const foldedTitles = ownTitle === '' ? [] : titleAsWritten === title ? [foldText(title)] : [foldText(title), foldText(titleAsWritten)];
+  const isTitle = (text: string): boolean => text !== '' && foldedTitles.includes(foldText(text));
+  if (ownTitle !== '' && isTitle(summary)) {
     // Many feeds repeat the title as description; the content, if any, says more.
     const fromContent = stripBidiControls(summarize(textOfContent(), SUMMARY_CHARS));
-    summary = fromContent !== '' && !sameText(fromContent, title) && !sameText(fromContent, titleAsWritten) ? fromContent : '';
+    summary = fromContent !== '' && !isTitle(fromContent) ? fromContent : '';
   }
 
   // A glued title repeated as the whole content (a scraped card) is no content either.
@@ -218,13 +222,19 @@ function textField(html: string | null, maxChars: number): string {
 }
 
 function oneLine(text: string): string {
+  // Without a line break nothing is replaced: no callback per run of spaces (most titles; issue 15).
+  if (!text.includes('\n')) return text.trim();
   // Each run of white space read once: `\s*\n\s*` retried a long run without a line break at each of its spaces.
   return text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run)).trim();
 }
 
+/** A text as sameText compares it: lowercase, each run of white space and ellipses one space, trimmed. */
+function foldText(text: string): string {
+  return text.toLowerCase().replace(/[\s…]+/g, ' ').trim();
+}
+
 function sameText(a: string, b: string): boolean {
-  const fold = (s: string): string => s.toLowerCase().replace(/[\s…]+/g, ' ').trim();
-  return a !== '' && fold(a) === fold(b);
+  return a !== '' && foldText(a) === foldText(b);
 }
 
 function absoluteUrl(raw: string, base: string): string | null {

@@ -50,24 +50,33 @@ export function hashShingles(words: readonly string[]): Uint32Array {
   return Uint32Array.from(hashes);
 }
 
-function mix(value: number): number {
-  // murmur3 finalizer: spreads one hash into an independent-looking one per seed.
-  let h = value;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+/** SEEDS read as signed 32-bit integers: the loop below stays in small integers (no heap numbers). */
+const SIGNED_SEEDS = new Int32Array(SEEDS.buffer);
 
+/**
+ * For each seed, the least of murmur3's finalizer over the shingles xor the seed, compared as
+ * unsigned. One seed at a time over all shingles, with the running minimum held in a local and the
+ * values flipped by 2^31 so that a signed comparison orders them as unsigned ones: a third less CPU
+ * than the shingle-major loop over a Uint32Array (issue 15), the same values.
+ */
 export function computeMinHash(shingles: Uint32Array): Uint32Array {
-  const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
-  for (const shingle of shingles) {
-    for (let i = 0; i < SIGNATURE_SIZE; i += 1) {
-      const value = mix(shingle ^ (SEEDS[i] as number));
-      if (value < (signature[i] as number)) signature[i] = value;
+  const signature = new Uint32Array(SIGNATURE_SIZE);
+  const values = new Int32Array(shingles.buffer, shingles.byteOffset, shingles.length);
+  const count = values.length;
+  for (let i = 0; i < SIGNATURE_SIZE; i += 1) {
+    const seed = SIGNED_SEEDS[i] as number;
+    let least = 0x7fffffff; // 0xffffffff, flipped
+    for (let k = 0; k < count; k += 1) {
+      let h = (values[k] as number) ^ seed;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      const flipped = h ^ 0x80000000;
+      if (flipped < least) least = flipped;
     }
+    signature[i] = (least ^ 0x80000000) >>> 0;
   }
   return signature;
 }
@@ -167,6 +176,8 @@ const NOT_NAMES: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+const CAPITAL = /\p{Lu}/u;
+
 /**
  * Names a text mentions: capitalized words, acronyms and numbers of two digits or more
  * (years, versions), lower-cased. They survive translation: "AAAI 2025", "FLUID", "Santhanam".
@@ -175,11 +186,15 @@ export function extractNames(text: string): Set<string> {
   const names = new Set<string>();
   const tokens = text.match(/[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*/gu) ?? [];
   for (const token of tokens) {
+    const first = token[0] ?? '';
+    // Most words are neither capitalized nor numbers: told from their first character, before any
+    // new string (issue 15: this ran over every item's title and summary at each grouping).
+    const startsWithDigit = first >= '0' && first <= '9';
+    if (!startsWithDigit && (token.length < 2 || !CAPITAL.test(first))) continue;
     const lower = token.toLowerCase();
     if (NOT_NAMES.has(lower)) continue;
-    const first = token[0] ?? '';
-    const isCapitalized = /\p{Lu}/u.test(first);
-    const isNumber = /^\d[\d.]*$/.test(token);
+    const isCapitalized = CAPITAL.test(first);
+    const isNumber = startsWithDigit && /^\d[\d.]*$/.test(token);
     if (isNumber ? token.replace(/\./g, '').length >= 2 : isCapitalized && token.length >= 2) names.add(lower);
   }
   return names;

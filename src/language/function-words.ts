@@ -19,12 +19,35 @@ const FUNCTION_WORDS: Readonly<Record<string, ReadonlySet<string>>> = {
   ]),
 };
 
-/** Function words of the declared language, at least, for the text to count as plainly in it. */
-const MIN_HITS = 8;
+/**
+ * Function words of the declared language, at least, for the text to count as plainly in it. Five:
+ * on 8,323 real texts (the tests' AI-news items and label files, and the 3,027 items of bench:peers'
+ * feeds with their content) eld never confidently disagrees with a text vouched for from 3 up (it
+ * does from 2), and a title naming four ("the weights of its new model") still goes to eld. Eight
+ * sent 1,447 of the 34 bench feeds' 3,027 items to eld, five sends 1,096 (issue 15).
+ */
+const MIN_HITS = 5;
 /** ...and at least this many times more than those of any other expected language. */
 const MIN_RATIO = 8;
 
-const NOT_LETTERS = /[^\p{L}]+/u;
+/** The longest function word: longer runs of letters are skipped without being cut out of the text. */
+const LONGEST = Math.max(...Object.values(FUNCTION_WORDS).flatMap((words) => [...words].map((word) => word.length)));
+
+const LETTER = /^\p{L}$/u;
+
+/**
+ * How many UTF-16 units the letter at `index` of `text` takes (1 or 2), or 0 when it is no letter
+ * (\p{L}, as a split on /[^\p{L}]+/u draws words). ASCII and Latin-1, nearly every character of the
+ * feeds, are told without a regular expression.
+ */
+function letterWidth(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a ? 1 : 0;
+  if (code <= 0xff) return code >= 0xc0 ? (code === 0xd7 || code === 0xf7 ? 0 : 1) : code === 0xaa || code === 0xb5 || code === 0xba ? 1 : 0;
+  const point = text.codePointAt(index) as number;
+  const width = point > 0xffff ? 2 : 1;
+  return LETTER.test(text.slice(index, index + width)) ? width : 0;
+}
 
 /**
  * True when `text` is plainly in `language`: it has many of that language's function words and
@@ -44,9 +67,26 @@ export function plainlyIn(text: string, language: string, allowed: readonly stri
   }
   let hits = 0;
   const otherHits = others.map(() => 0);
-  for (const word of text.toLowerCase().split(NOT_LETTERS)) {
+  // The words of the lowercased text, as a split on non-letters gives them; only those short
+  // enough to be function words become strings (issue 15: this ran on every item, and a split
+  // made a string of every word).
+  const lower = text.toLowerCase();
+  let index = 0;
+  while (index < lower.length) {
+    let width = letterWidth(lower, index);
+    if (width === 0) {
+      index += 1;
+      continue;
+    }
+    const start = index;
+    do {
+      index += width;
+      width = index < lower.length ? letterWidth(lower, index) : 0;
+    } while (width > 0);
+    if (index - start > LONGEST) continue;
+    const word = lower.slice(start, index);
     if (own.has(word)) hits += 1;
-    else for (let index = 0; index < others.length; index += 1) if (others[index]?.has(word)) otherHits[index] = (otherHits[index] ?? 0) + 1;
+    else for (let other = 0; other < others.length; other += 1) if (others[other]?.has(word)) otherHits[other] = (otherHits[other] ?? 0) + 1;
   }
   return hits >= MIN_HITS && otherHits.every((count) => count * MIN_RATIO <= hits);
 }

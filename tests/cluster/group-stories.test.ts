@@ -1,5 +1,6 @@
 // The cluster stage on small tables: which signals join items into one story, which never do,
 // and how stored stories merge (the older one stays).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { groupItems } from '../../src/cluster/group-stories.js';
 import type { ClusterItem } from '../../src/domain/story.js';
@@ -130,5 +131,34 @@ describe('features', () => {
     expect([...extractNames('Le site AIhub publie un article sur AAAI 2025 et Claude Opus 4.6. The FLUID workshop')].sort()).toEqual(
       ['2025', '4.6', 'aaai', 'aihub', 'claude', 'fluid', 'opus'].sort(),
     );
+  });
+
+  it('extracts the names every token would give, as when each token was lowercased first (real items)', () => {
+    // The first form of extractNames: every token lowercased and looked up, then its first character tested.
+    const reference = (text: string): string[] => {
+      const stop = new Set(
+        ('a an and are as at be but by for from how in is it its new of on or our the this to we what when why with you your ' +
+          'introducing announcing today how why what our more ai ia ' +
+          'au aux ce ces cet cette dans de des du elle en est et il ils la le les leur lire mais nous on ou par pour que qui sa se ses son sur un une vous ' +
+          'à é ça').split(' '),
+      );
+      const names = new Set<string>();
+      for (const token of text.match(/[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*/gu) ?? []) {
+        const lower = token.toLowerCase();
+        if (stop.has(lower)) continue;
+        const isCapitalized = /\p{Lu}/u.test(token[0] ?? '');
+        const isNumber = /^\d[\d.]*$/.test(token);
+        if (isNumber ? token.replace(/\./g, '').length >= 2 : isCapitalized && token.length >= 2) names.add(lower);
+      }
+      return [...names];
+    };
+    const texts = readFileSync(new URL('../fixtures/ai-news/items.jsonl', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title: string; summary: string })
+      .map((entry) => `${entry.title}. ${entry.summary}`);
+    texts.push('É 1 12 1.2 ١٢ Ǆx 𝐀b On ON À Ça 2.0 x9 .5 A-1 Ab.Cd');
+    const differing = texts.filter((text) => JSON.stringify([...extractNames(text)]) !== JSON.stringify(reference(text)));
+    expect(differing).toEqual([]);
   });
 });

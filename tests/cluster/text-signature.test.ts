@@ -1,5 +1,6 @@
 // The stored text signature: computed once per item and stored, it must give grouping exactly the
 // decisions it makes when it computes the signature itself.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   computeMinHash,
@@ -27,6 +28,55 @@ describe('text signature', () => {
     const signature = computeTextSignature(title, summary);
     expect(signature).toEqual({ shingles: shingles.length, minHash: computeMinHash(shingles) });
     expect(decodeTextSignature(encodeTextSignature(signature))).toEqual(signature);
+  });
+
+  it('keeps the values of version 1 (stored signatures are compared with new ones)', () => {
+    const signature = computeTextSignature('OpenAI releases a new open-weight model', 'The model is available under Apache 2.0 with its weights and code.');
+    expect(signature.shingles).toBe(17);
+    expect([...signature.minHash.slice(0, 8)]).toEqual([28593181, 240390589, 144742482, 189496990, 128712320, 61597709, 999071156, 152491884]);
+    expect([...signature.minHash.slice(56)]).toEqual([55462223, 186166086, 103369693, 87057112, 203049523, 132072251, 45841622, 156112723]);
+  });
+
+  it('computes the MinHash of every real item as the shingle-major loop does', () => {
+    // The first form of computeMinHash: for each shingle, each seed's murmur3 finalizer, compared as unsigned.
+    const seeds = new Uint32Array(64);
+    let state = 0x9e3779b9;
+    for (let i = 0; i < 64; i += 1) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      seeds[i] = state >>> 0;
+    }
+    const reference = (shingles: Uint32Array): Uint32Array => {
+      const signature = new Uint32Array(64).fill(0xffffffff);
+      for (const shingle of shingles) {
+        for (let i = 0; i < 64; i += 1) {
+          let h = shingle ^ (seeds[i] as number);
+          h ^= h >>> 16;
+          h = Math.imul(h, 0x85ebca6b);
+          h ^= h >>> 13;
+          h = Math.imul(h, 0xc2b2ae35);
+          h ^= h >>> 16;
+          if (h >>> 0 < (signature[i] as number)) signature[i] = h >>> 0;
+        }
+      }
+      return signature;
+    };
+    const texts = readFileSync(new URL('../fixtures/ai-news/items.jsonl', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title: string; summary: string })
+      .map((item) => `${item.title} ${item.summary}`);
+    const differing = texts.filter((text) => {
+      const shingles = hashShingles(tokenizeWords(text));
+      // A view into a larger buffer, as a decoded or sliced array may be.
+      const offset = new Uint32Array(shingles.length + 3);
+      offset.set(shingles, 3);
+      const view = offset.subarray(3);
+      return JSON.stringify([...computeMinHash(shingles)]) !== JSON.stringify([...reference(shingles)]) || JSON.stringify([...computeMinHash(view)]) !== JSON.stringify([...reference(shingles)]);
+    });
+    expect(differing).toEqual([]);
+    expect(texts.length).toBe(3027);
   });
 
   it('refuses bytes that are not a signature', () => {

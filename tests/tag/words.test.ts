@@ -33,6 +33,46 @@ describe('splitWords', () => {
   });
 });
 
+/** The expression splitWords used before its scanner (src/tag/words.ts). */
+const WORD =
+  /[\p{L}\p{M}\p{Nd}\p{Pc}]+(?:(?:(?<=[\p{L}\p{M}])['’.:·](?=\p{L})|(?<=\p{Nd})[.,;'’](?=\p{Nd}))[\p{L}\p{M}\p{Nd}\p{Pc}]+)*/gu;
+
+/** splitWords as the WORD expression gives the words (its first form): the oracle of the scanner. */
+function splitWordsByExpression(text: string): string[] {
+  return (text.match(WORD) ?? []).flatMap((raw) => {
+    let word = raw.toLowerCase();
+    if (word.length > 2 && (word.includes("'") || word.includes('’'))) {
+      word = word.replace(/^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’](?=[\p{L}\p{N}])/iu, '').replace(/['’]s$/iu, '').replaceAll('’', "'");
+    }
+    return word === '' ? [] : [word];
+  });
+}
+
+describe('splitWords scans words as the WORD expression matches them', () => {
+  it.each(['ai-news/items.jsonl', 'ai-news/labels-dev.jsonl', 'labels/fr-and-fl.jsonl', 'labels/unseen-2026-11-26.jsonl'])('on the texts of %s', (file) => {
+    const texts = readFileSync(`${FIXTURES}${file}`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title?: string; summary?: string; content?: string })
+      .map((item) => `${item.title ?? ''}\n${item.summary ?? ''}\n${item.content ?? ''}`)
+      .filter((text) => !/[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/u.test(text));
+    const differing = texts.filter((text) => JSON.stringify(splitWords(text)) !== JSON.stringify(splitWordsByExpression(text)));
+    expect(differing).toEqual([]);
+    expect(texts.length).toBeGreaterThan(100);
+  });
+
+  it('on made-up texts of joiners, digits, marks, connectors and astral letters', () => {
+    // Each piece is one the expression treats apart: joiners between letters or digits or neither, a
+    // combining mark, a lone surrogate, astral letters (𝐀) and digits (𝟏), Latin-1 letters and signs.
+    const pieces = ['a', 'É', '3', "'", '’', '.', ':', '·', ',', ';', '-', '_', '‿', ' ', '\u0301', '𝐀', '𝟏', '\ud835', 'ª', '²', '×', 'Ω', '٣', 's', 'l'];
+    let seed = 11;
+    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const texts = Array.from({ length: 5000 }, () => Array.from({ length: 24 }, () => pieces[Math.floor(random() * pieces.length)]).join(''));
+    const differing = texts.filter((text) => JSON.stringify(splitWords(text)) !== JSON.stringify(splitWordsByExpression(text)));
+    expect(differing).toEqual([]);
+  });
+});
+
 describe('keys: stem first, then fold accents', () => {
   it.each([
     ['œ and æ become oe and ae', foldAccents('cœur æther'), 'coeur aether'],

@@ -1,5 +1,7 @@
 // Child process of `npm run bench:peers`: serves the expanded AI-news feeds on 127.0.0.1, so that
-// the bench's figures are the readers' alone. Prints "ready <port>" when listening.
+// the bench's figures are the readers' alone. Prints "ready <port>" when listening. Arguments: the
+// number of feeds (200), and the port (0: any free one; a fixed one gives two runs the same feed URLs,
+// so that import-digest.ts can compare what they stored).
 //   GET  /feeds/<i>.xml   feed i; 304 when If-None-Match or If-Modified-Since matches, while
 //                         validators are on (ETag and Last-Modified are then sent with each 200)
 //   POST /control?validators=0|1     validators off or on
@@ -75,7 +77,7 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
 
 const server = createServer(handle);
 server.keepAliveTimeout = 5000;
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+await new Promise<void>((resolve) => server.listen(Number(process.argv[3] ?? '0'), '127.0.0.1', resolve));
 process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`);
 process.on('SIGTERM', () => {
   server.close();
