@@ -1,5 +1,7 @@
 // Adapter for node-cron: the only module that imports it. Validates expressions and runs
-// schedules in a time zone, never two runs of the same job at once.
+// schedules in a time zone, never two runs of the same job at once. node-cron's own logger (coloured
+// "[NODE-CRON] [WARN]" lines on stderr) is silenced: what it would say reaches the caller as events,
+// which veille logs in its own format (a skipped tick, a missed one).
 import cron from 'node-cron';
 
 /** Why an expression is invalid, or null when it is valid. */
@@ -16,16 +18,25 @@ export interface CronJob {
   stop(): Promise<void>;
 }
 
-/** Runs `job` on `expression` in `timeZone`; a run still in progress makes the next one skip. */
+/** node-cron's logger, quiet: its warnings are the overlap and missed events below, said by the caller. */
+const SILENT_CRON_LOGGER = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+
+/**
+ * Runs `job` on `expression` in `timeZone`; a run still in progress makes the next one skip
+ * (`onSkip`). A tick the process was too busy to start on time (over a second late) is not run
+ * late: `onMissed` is told its planned time, and the next tick runs as planned.
+ */
 export function scheduleCron(
   expression: string,
   timeZone: string,
   name: string,
   job: () => Promise<void>,
   onSkip: () => void,
+  onMissed: (planned: Date) => void = () => undefined,
 ): CronJob {
-  const task = cron.schedule(expression, job, { timezone: timeZone, name, noOverlap: true });
+  const task = cron.schedule(expression, job, { timezone: timeZone, name, noOverlap: true, logger: SILENT_CRON_LOGGER });
   task.on('execution:overlap', () => onSkip());
+  task.on('execution:missed', (context) => onMissed(context.date));
   return {
     nextRun: () => task.getNextRun(),
     stop: async () => {
