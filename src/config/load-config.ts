@@ -11,11 +11,9 @@ import type { SourceSpec } from '../domain/types.js';
 import type { StorageLocation } from '../store/storage-location.js';
 import { didYouMean } from '../system/did-you-mean.js';
 import { configSchema, type ParsedConfig } from './schema.js';
+import { DEFAULT_STORAGE_PATH, freezeDeep, readConfigCache, writeConfigCache } from './config-cache.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/veille.yaml';
-
-/** storage.path when the config names none, from the config file's folder. */
-const DEFAULT_STORAGE_PATH = '../data/veille.db';
 
 /** A config needs few aliases, if any; yaml's own default, said here so that it stays. */
 const MAX_ALIAS_COUNT = 100;
@@ -71,6 +69,8 @@ export function resolveConfigFile(option: string | undefined, env: NodeJS.Proces
  * The config last loaded, with the text it was parsed from: a one-shot run loads the file when the
  * command starts and again when its cycle starts (the sources, which `sources add` may have edited),
  * and the worker at each cycle; while the text is the same, the frozen Config is (issue 15: 20 ms).
+ * A new process reads the config the last one validated from the data folder while the text is the
+ * same (config-cache.ts).
  */
 let lastLoaded: { readonly file: string; readonly text: string; readonly config: Config } | null = null;
 
@@ -82,7 +82,12 @@ export function loadConfig(file: string): Config {
     throw new VeilleError('CONFIG_NOT_FOUND', `config: cannot read ${displayPath(file)}: ${describeFileError(cause)}`, { cause });
   }
   if (lastLoaded?.file === file && lastLoaded.text === text) return lastLoaded.config;
-  const config = parseConfig(text, file);
+  // Across processes: the config the last run validated from this text (config-cache.ts).
+  let config = readConfigCache(file, text);
+  if (config === null) {
+    config = parseConfig(text, file);
+    writeConfigCache(file, text, config);
+  }
   lastLoaded = { file, text, config };
   return config;
 }
@@ -277,12 +282,4 @@ function firstLine(message: string): string {
 export function displayPath(file: string): string {
   const shown = relative(process.cwd(), file);
   return shown === '' || shown.startsWith('..') ? file : shown;
-}
-
-function freezeDeep<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) freezeDeep(child);
-  }
-  return value;
 }
