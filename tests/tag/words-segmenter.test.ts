@@ -4,15 +4,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 describe('the word segmenter', () => {
+  // Intl's members are read-only in the types, not at run time.
+  const intl = Intl as { Segmenter: typeof Intl.Segmenter };
   const Original = Intl.Segmenter;
   afterEach(() => {
-    Intl.Segmenter = Original;
+    intl.Segmenter = Original;
     vi.resetModules();
   });
 
   it('is built by the first text that needs it, once, and not by loading the module or by Latin text', async () => {
     let built = 0;
-    Intl.Segmenter = class extends Original {
+    intl.Segmenter = class extends Original {
       constructor(...args: ConstructorParameters<typeof Original>) {
         super(...args);
         built += 1;
