@@ -10,7 +10,12 @@ import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { VERSION } from '../system/version.js';
-import type { Config } from './load-config.js';
+
+/** What is kept: load-config.ts's Config (not imported here, which would make a circle of imports). */
+interface KeptConfig {
+  readonly file: string;
+  readonly storagePath: string;
+}
 
 /** The entry's file name in the data folder. */
 export const CONFIG_CACHE_FILE = 'config.cache.json';
@@ -47,7 +52,7 @@ function readCode(): string {
 }
 
 /** The validated config kept for `text` of `file`, or null (none, another key, or not a kept entry). */
-export function readConfigCache(file: string, text: string): Config | null {
+export function readConfigCache<T extends KeptConfig>(file: string, text: string): T | null {
   const folder = dataFolderNamedBy(text, file);
   if (folder === null) return null;
   let entry: unknown;
@@ -61,7 +66,7 @@ export function readConfigCache(file: string, text: string): Config | null {
   // The digest of the kept config: an entry edited by hand (a wrong shape, a wrong value) is not used.
   if (!isRecord(config) || digestOf(config) !== entry.digest) return null;
   if (config.file !== file || typeof config.storagePath !== 'string' || dirname(config.storagePath) !== folder) return null;
-  return freezeDeep(config as unknown as Config);
+  return freezeDeep(config as unknown as T);
 }
 
 /**
@@ -69,7 +74,7 @@ export function readConfigCache(file: string, text: string): Config | null {
  * scan finds it; written atomically (a temporary file renamed), and never an error: a folder not
  * made yet or read-only means the next run validates again.
  */
-export function writeConfigCache(file: string, text: string, config: Config): void {
+export function writeConfigCache(file: string, text: string, config: KeptConfig): void {
   const folder = dirname(config.storagePath);
   if (dataFolderNamedBy(text, file) !== folder) return;
   const cacheFile = join(folder, CONFIG_CACHE_FILE);

@@ -83,7 +83,7 @@ export function loadConfig(file: string): Config {
   }
   if (lastLoaded?.file === file && lastLoaded.text === text) return lastLoaded.config;
   // Across processes: the config the last run validated from this text (config-cache.ts).
-  let config = readConfigCache(file, text);
+  let config = readConfigCache<Config>(file, text);
   if (config === null) {
     config = parseConfig(text, file);
     writeConfigCache(file, text, config);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONFIG_CACHE_FILE, dataFolderNamedBy, readConfigCache, writeConfigCache } from '../../src/config/config-cache.js';
-import { loadConfig, parseConfig } from '../../src/config/load-config.js';
+import { loadConfig, parseConfig, type Config } from '../../src/config/load-config.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const SHIPPED = readFileSync(join(REPO, 'config/veille.yaml'), 'utf8');
@@ -44,7 +44,7 @@ describe('the validated config kept in the data folder', () => {
   it('keeps the validated config, read back equal (the same values, no key more or less) and frozen', () => {
     const config = keep();
     expect(existsSync(entryFile())).toBe(true);
-    const read = readConfigCache(file, SHIPPED);
+    const read = readConfigCache<Config>(file, SHIPPED);
     expect(read).toStrictEqual(config);
     expect(Object.isFrozen(read)).toBe(true);
     expect(Object.isFrozen(read?.fetch)).toBe(true);
@@ -69,7 +69,7 @@ describe('the validated config kept in the data folder', () => {
     writeFileSync(file, edited);
     expect(readConfigCache(file, edited)).toBeNull();
     expect(loadConfig(file).site.title).toBe('Veille éditée');
-    expect(readConfigCache(file, edited)?.site.title).toBe('Veille éditée');
+    expect(readConfigCache<Config>(file, edited)?.site.title).toBe('Veille éditée');
     expect(readConfigCache(file, SHIPPED)).toBeNull();
   });
 
