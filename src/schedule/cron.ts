@@ -2,11 +2,18 @@
 // schedules in a time zone, never two runs of the same job at once. node-cron's own logger (coloured
 // "[NODE-CRON] [WARN]" lines on stderr) is silenced: what it would say reaches the caller as events,
 // which veille logs in its own format (a skipped tick, a missed one).
-import cron from 'node-cron';
+import type * as NodeCron from 'node-cron';
+import { lazyPackage } from '../system/lazy-package.js';
+
+/**
+ * node-cron, loaded by the first call (issue 15): the config's validation checks its expressions,
+ * and a one-shot run that reads the validated config from the data folder never loads it (about 20 ms).
+ */
+const nodeCron = lazyPackage<typeof NodeCron>('node-cron');
 
 /** Why an expression is invalid, or null when it is valid. */
 export function explainCronExpression(expression: string): string | null {
-  const result = cron.validateDetailed(expression);
+  const result = nodeCron().validateDetailed(expression);
   if (result.valid) return null;
   const reasons = result.errors.map((error) => `${error.field}: ${error.message}`);
   return reasons.length > 0 ? reasons.join('; ') : 'not a cron expression';
@@ -34,7 +41,7 @@ export function scheduleCron(
   onSkip: () => void,
   onMissed: (planned: Date) => void = () => undefined,
 ): CronJob {
-  const task = cron.schedule(expression, job, { timezone: timeZone, name, noOverlap: true, logger: SILENT_CRON_LOGGER });
+  const task = nodeCron().schedule(expression, job, { timezone: timeZone, name, noOverlap: true, logger: SILENT_CRON_LOGGER });
   task.on('execution:overlap', () => onSkip());
   task.on('execution:missed', (context) => onMissed(context.date));
   return {
@@ -51,7 +58,7 @@ export function scheduleCron(
  * `*\/30 * * * *`), or null when it runs fewer than twice more. The task is never started.
  */
 export function cronIntervalSeconds(expression: string, timeZone: string): number | null {
-  const task = cron.createTask(expression, () => undefined, { timezone: timeZone });
+  const task = nodeCron().createTask(expression, () => undefined, { timezone: timeZone });
   try {
     const runs = task.getNextRuns(6).map((run) => run.getTime());
     let shortest: number | null = null;
