@@ -2,7 +2,7 @@
 // config file's folder, and every error reported with the file, line and key path.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { z } from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import { siteLocale, type SiteLocale } from '../domain/site-locale.js';
@@ -12,6 +12,10 @@ import type { StorageLocation } from '../store/storage-location.js';
 import { didYouMean } from '../system/did-you-mean.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { DEFAULT_STORAGE_PATH, freezeDeep, readConfigCache, writeConfigCache } from './config-cache.js';
+import { lazyPackage } from '../system/lazy-package.js';
+
+/** yaml, loaded by the first parse (issue 15): a run that reads the kept config and taxonomy parses no YAML. */
+const yaml = lazyPackage<typeof Yaml>('yaml');
 
 export const DEFAULT_CONFIG_FILE = 'config/veille.yaml';
 
@@ -94,6 +98,7 @@ export function loadConfig(file: string): Config {
 
 export function parseConfig(text: string, file: string): Config {
   const shown = displayPath(file);
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = document.errors[0];
@@ -254,8 +259,8 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
 /** "file:line" of the key at `path` when the YAML has it, else the file alone. */
 function locate(
   shown: string,
-  document: ReturnType<typeof parseDocument>,
-  lineCounter: LineCounter,
+  document: Yaml.Document,
+  lineCounter: Yaml.LineCounter,
   path: readonly (string | number)[],
 ): string {
   for (let length = path.length; length > 0; length -= 1) {
