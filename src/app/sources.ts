@@ -1,7 +1,7 @@
 // The configured sources: read from the config (a list, or an OPML file it names) and edited
 // in place by `veille sources add|remove|import`, keeping the file's comments and layout.
 import { readFileSync, statSync } from 'node:fs';
-import { Document, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import type * as Yaml from 'yaml';
 import { displayPath, loadConfig, parseConfig, type Config } from '../config/load-config.js';
 import { VeilleError } from '../domain/errors.js';
 import { configuredSourceKey } from '../domain/source-url.js';
@@ -9,6 +9,10 @@ import type { SourceSpec } from '../domain/types.js';
 import { writeFileAtomic } from '../publish/atomic-write.js';
 import { parseOpml, renderOpml, type OpmlSource } from '../publish/opml.js';
 import { withFileLock } from '../system/file-lock.js';
+import { lazyPackage } from '../system/lazy-package.js';
+
+/** yaml, loaded by the first parse (issue 15): a run that reads the kept config and taxonomy parses no YAML. */
+const yaml = lazyPackage<typeof Yaml>('yaml');
 
 export function resolveSources(config: Config): SourceSpec[] {
   if (config.sources.kind === 'list') return [...config.sources.sources];
@@ -99,7 +103,7 @@ async function editSources(
     return;
   }
   const text = readFileSync(config.file, 'utf8');
-  const document = parseDocument(text);
+  const document = yaml().parseDocument(text);
   const before = resolveSources(config);
   const after = change(before);
   const beforeUrls = new Set(before.map((source) => source.url));
@@ -124,8 +128,9 @@ function sourceEntry(spec: SourceSpec): Record<string, string> {
  * as written: the yaml library's printer would re-space the comments aligned in a column (issue
  * 17, finding 7). Null when the list is not a block list of entries each starting its own line.
  */
-function spliceSources(text: string, document: Document, removed: ReadonlySet<string>, added: readonly SourceSpec[]): string | null {
+function spliceSources(text: string, document: Yaml.Document, removed: ReadonlySet<string>, added: readonly SourceSpec[]): string | null {
   const sequence = document.get('sources', true);
+  const { Document, isMap, isSeq } = yaml();
   if (!isSeq(sequence) || sequence.flow === true || sequence.items.length === 0) return null;
   const lines: { start: number; end: number; indent: string; node: unknown }[] = [];
   for (const node of sequence.items) {
@@ -150,7 +155,7 @@ function spliceSources(text: string, document: Document, removed: ReadonlySet<st
     edits.push({ at: last.end, end: last.end, insert: gap + entries.join('') });
   }
   for (const line of lines) {
-    if (isMap(line.node) && removed.has(String((line.node as YAMLMap).get('url')))) edits.push({ at: line.start, end: line.end, insert: '' });
+    if (isMap(line.node) && removed.has(String((line.node as Yaml.YAMLMap).get('url')))) edits.push({ at: line.start, end: line.end, insert: '' });
   }
   if (added.length === 0 && edits.length === lines.length) return null; // an empty list is written `sources: []`
   let result = text;
@@ -159,14 +164,15 @@ function spliceSources(text: string, document: Document, removed: ReadonlySet<st
 }
 
 /** The document printed again with the list changed: for a config whose list spliceSources cannot edit. */
-function rewriteSources(document: Document, removed: ReadonlySet<string>, added: readonly SourceSpec[]): string {
+function rewriteSources(document: Yaml.Document, removed: ReadonlySet<string>, added: readonly SourceSpec[]): string {
+  const { isMap, isSeq } = yaml();
   let sequence = document.get('sources', true);
   if (!isSeq(sequence)) {
     sequence = document.createNode([]);
     document.set('sources', sequence);
   }
   if (!isSeq(sequence)) throw new VeilleError('INTERNAL', 'sources: cannot edit the sources list');
-  sequence.items = sequence.items.filter((node) => !(isMap(node) && removed.has(String((node as YAMLMap).get('url')))));
+  sequence.items = sequence.items.filter((node) => !(isMap(node) && removed.has(String((node as Yaml.YAMLMap).get('url')))));
   for (const spec of added) {
     const node = document.createNode(sourceEntry(spec));
     node.flow = true;

@@ -32,7 +32,9 @@ export function stripBidiControls(text: string): string {
   return text.replace(BIDI_CONTROLS, '');
 }
 
-const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+/** Made by the first text to cut: 15 to 25 ms that a run which cuts none (every feed answered 304) never pays (issue 15). */
+let graphemes: Intl.Segmenter | null = null;
+const graphemeSegmenter = (): Intl.Segmenter => (graphemes ??= new Intl.Segmenter('und', { granularity: 'grapheme' }));
 
 /**
  * `text` when it has at most `maxChars` characters, else its start cut between words (or, in a
@@ -48,7 +50,7 @@ export function capText(text: string, maxChars: number): string {
   let cut = space > 0 && space >= budget / 2 ? space : 0;
   if (cut === 0) {
     // One more unit, so that a surrogate pair at the budget is read whole.
-    for (const { index } of graphemes.segment(text.slice(0, budget + 2))) {
+    for (const { index } of graphemeSegmenter().segment(text.slice(0, budget + 2))) {
       if (index > budget) break;
       cut = index;
     }

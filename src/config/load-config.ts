@@ -2,7 +2,7 @@
 // config file's folder, and every error reported with the file, line and key path.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { z } from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import { siteLocale, type SiteLocale } from '../domain/site-locale.js';
@@ -11,11 +11,13 @@ import type { SourceSpec } from '../domain/types.js';
 import type { StorageLocation } from '../store/storage-location.js';
 import { didYouMean } from '../system/did-you-mean.js';
 import { configSchema, type ParsedConfig } from './schema.js';
+import { DEFAULT_STORAGE_PATH, freezeDeep, readConfigCache, writeConfigCache } from './config-cache.js';
+import { lazyPackage } from '../system/lazy-package.js';
+
+/** yaml, loaded by the first parse (issue 15): a run that reads the kept config and taxonomy parses no YAML. */
+const yaml = lazyPackage<typeof Yaml>('yaml');
 
 export const DEFAULT_CONFIG_FILE = 'config/veille.yaml';
-
-/** storage.path when the config names none, from the config file's folder. */
-const DEFAULT_STORAGE_PATH = '../data/veille.db';
 
 /** A config needs few aliases, if any; yaml's own default, said here so that it stays. */
 const MAX_ALIAS_COUNT = 100;
@@ -71,6 +73,8 @@ export function resolveConfigFile(option: string | undefined, env: NodeJS.Proces
  * The config last loaded, with the text it was parsed from: a one-shot run loads the file when the
  * command starts and again when its cycle starts (the sources, which `sources add` may have edited),
  * and the worker at each cycle; while the text is the same, the frozen Config is (issue 15: 20 ms).
+ * A new process reads the config the last one validated from the data folder while the text is the
+ * same (config-cache.ts).
  */
 let lastLoaded: { readonly file: string; readonly text: string; readonly config: Config } | null = null;
 
@@ -82,13 +86,19 @@ export function loadConfig(file: string): Config {
     throw new VeilleError('CONFIG_NOT_FOUND', `config: cannot read ${displayPath(file)}: ${describeFileError(cause)}`, { cause });
   }
   if (lastLoaded?.file === file && lastLoaded.text === text) return lastLoaded.config;
-  const config = parseConfig(text, file);
+  // Across processes: the config the last run validated from this text (config-cache.ts).
+  let config = readConfigCache<Config>(file, text);
+  if (config === null) {
+    config = parseConfig(text, file);
+    writeConfigCache(file, text, config);
+  }
   lastLoaded = { file, text, config };
   return config;
 }
 
 export function parseConfig(text: string, file: string): Config {
   const shown = displayPath(file);
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = document.errors[0];
@@ -249,8 +259,8 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
 /** "file:line" of the key at `path` when the YAML has it, else the file alone. */
 function locate(
   shown: string,
-  document: ReturnType<typeof parseDocument>,
-  lineCounter: LineCounter,
+  document: Yaml.Document,
+  lineCounter: Yaml.LineCounter,
   path: readonly (string | number)[],
 ): string {
   for (let length = path.length; length > 0; length -= 1) {
@@ -277,12 +287,4 @@ function firstLine(message: string): string {
 export function displayPath(file: string): string {
   const shown = relative(process.cwd(), file);
   return shown === '' || shown.startsWith('..') ? file : shown;
-}
-
-function freezeDeep<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) freezeDeep(child);
-  }
-  return value;
 }

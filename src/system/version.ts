@@ -1,6 +1,5 @@
 // veille's version, read once from package.json (used in the User-Agent and the feeds' generator).
 import { existsSync, readFileSync } from 'node:fs';
-import type { Config } from '../config/load-config.js';
 
 /**
  * The nearest package.json above this module: `../../` from dist/ (and when installed), deeper
@@ -17,6 +16,6 @@ function findPackageJson(): URL {
 export const VERSION: string = (JSON.parse(readFileSync(findPackageJson(), 'utf8')) as { version: string }).version;
 
 /** The configured User-Agent, else `veille/<version> (+<site url>)` so publishers can reach the operator. */
-export function userAgentFor(config: Pick<Config, 'fetch' | 'site'>): string {
+export function userAgentFor(config: { readonly fetch: { readonly userAgent?: string | undefined }; readonly site: { readonly url: string } }): string {
   return config.fetch.userAgent ?? `veille/${VERSION} (+${config.site.url})`;
 }

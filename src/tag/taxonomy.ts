@@ -3,12 +3,16 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import type { ThemeInfo } from '../domain/types.js';
 import { loadLearnedModel, type LearnedModel } from './learned.js';
 import { categoryKey, keyOf, splitWords } from './words.js';
+import { lazyPackage } from '../system/lazy-package.js';
+
+/** yaml, loaded by the first parse (issue 15): a run that reads the kept config and taxonomy parses no YAML. */
+const yaml = lazyPackage<typeof Yaml>('yaml');
 
 const LANGUAGE = z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as "en" or "fr"' });
 const WEIGHT = z.number({ error: 'expected a number' }).positive({ error: 'expected a number above 0' }).max(10, { error: 'expected a number up to 10' });
@@ -162,11 +166,12 @@ export function readTaxonomyFile(file: string): string {
 
 /** The YAML document of a taxonomy file, parsed, with what locates its nodes. */
 interface TaxonomyDocument {
-  readonly document: ReturnType<typeof parseDocument>;
-  readonly lineCounter: LineCounter;
+  readonly document: Yaml.Document;
+  readonly lineCounter: Yaml.LineCounter;
 }
 
 function readDocument(yamlText: string, file: string): TaxonomyDocument {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(yamlText, { lineCounter, prettyErrors: false });
   const yamlError = document.errors[0];
@@ -218,7 +223,7 @@ const MAX_ISSUES = 10;
 type Locate = (path: readonly PropertyKey[]) => string;
 
 /** "file:line" of the deepest node of `path` the document has, else the file alone. */
-function locate(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: readonly PropertyKey[], file: string): string {
+function locate(document: Yaml.Document, lineCounter: Yaml.LineCounter, path: readonly PropertyKey[], file: string): string {
   const keys = path.filter((part): part is string | number => typeof part !== 'symbol');
   for (let length = keys.length; length >= 0; length -= 1) {
     const node = (length === 0 ? document.contents : document.getIn(keys.slice(0, length), true)) as { range?: [number, number, number] } | null | undefined;

@@ -18,7 +18,12 @@ const NEEDS_DICTIONARY = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\
  * expression it replaced is its test's oracle (tests/tag/words.test.ts):
  *   [\p{L}\p{M}\p{Nd}\p{Pc}]+(?:(?:(?<=[\p{L}\p{M}])['’.:·](?=\p{L})|(?<=\p{Nd})[.,;'’](?=\p{Nd}))[\p{L}\p{M}\p{Nd}\p{Pc}]+)* (flags g, u)
  */
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+/**
+ * Made by the first text that needs it: building ICU's word breaker costs 30 to 40 ms, which a run
+ * that tags nothing (every feed answered 304), or only Latin-script text, never pays (issue 15).
+ */
+let segmenter: Intl.Segmenter | null = null;
+const wordSegmenter = (): Intl.Segmenter => (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' }));
 
 /** French elided articles and conjunctions: l'IA, d’une, qu'il, jusqu'au, lorsqu'elle. */
 const ELISION = /^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’](?=[\p{L}\p{N}])/iu;
@@ -29,7 +34,7 @@ const POSSESSIVE = /['’]s$/iu;
 export function splitWords(text: string): string[] {
   const words: string[] = [];
   if (NEEDS_DICTIONARY.test(text)) {
-    for (const segment of segmenter.segment(text)) {
+    for (const segment of wordSegmenter().segment(text)) {
       if (segment.isWordLike === true) pushWord(words, segment.segment);
     }
   } else {
@@ -118,7 +123,7 @@ function isLowSurrogate(code: number): boolean {
 /** Words exactly as Intl.Segmenter returns them (the reference the fast path is tested against). */
 export function segmentWords(text: string): string[] {
   const words: string[] = [];
-  for (const segment of segmenter.segment(text)) {
+  for (const segment of wordSegmenter().segment(text)) {
     if (segment.isWordLike === true) words.push(segment.segment);
   }
   return words;

@@ -12,7 +12,9 @@ import {
 
 const NAME = 'openai';
 
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+/** Made by the first request: a run that translates nothing never builds it (issue 15). */
+let languageNames: Intl.DisplayNames | null = null;
+const englishNames = (): Intl.DisplayNames => (languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' }));
 
 /** The chat completions URL from a base given with or without /v1, or the full URL. */
 export function chatCompletionsUrl(base: string): string {
@@ -23,8 +25,8 @@ export function chatCompletionsUrl(base: string): string {
 }
 
 export function instructionsFor(request: Pick<TranslationRequest, 'from' | 'to' | 'glossary'>): string {
-  const from = languageNames.of(request.from) ?? request.from;
-  const to = languageNames.of(request.to) ?? request.to;
+  const from = englishNames().of(request.from) ?? request.from;
+  const to = englishNames().of(request.to) ?? request.to;
   const lines = [
     `You translate the titles and summaries of AI news from ${from} into ${to}, for a ${to}-language news digest.`,
     `Translate the user's text into ${to}. Answer with the translation only: no quotes, no notes, no explanation.`,

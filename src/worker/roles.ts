@@ -228,9 +228,11 @@ async function lead(app: App, parts: LeadParts): Promise<void> {
   const resume = guarded('digest', async () => {
     await resumeDigest(app, app.env, signal);
   });
+  const missedTick = (job: string) => (planned: Date) =>
+    logger.warn({ planned: planned.toISOString() }, `the process was too busy to start the ${job} tick on time; it is skipped`);
   const jobs: CronJob[] = [
-    scheduleCron(config.schedule.fetch, config.site.timezone, 'fetch', cycle, () => logger.warn({}, 'the previous cycle is still running; this tick is skipped')),
-    scheduleCron(config.schedule.digest, config.site.timezone, 'digest', digest, () => logger.warn({}, 'the previous digest run is still going; this tick is skipped')),
+    scheduleCron(config.schedule.fetch, config.site.timezone, 'fetch', cycle, () => logger.warn({}, 'the previous cycle is still running; this tick is skipped'), missedTick('fetch')),
+    scheduleCron(config.schedule.digest, config.site.timezone, 'digest', digest, () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'), missedTick('digest')),
   ];
   try {
     await publishFromStore({ config, store: app.store, taxonomy: app.taxonomy, builtAt: app.clock.now(), translator: app.translator });

@@ -160,8 +160,15 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
     return current;
   };
 
-  const job: CronJob = scheduleCron(config.schedule.fetch, config.site.timezone, 'fetch', cycle, () =>
-    logger.warn({}, 'the previous cycle is still running; this tick is skipped'),
+  const missedTick = (job: string) => (planned: Date) =>
+    logger.warn({ planned: planned.toISOString() }, `the process was too busy to start the ${job} tick on time; it is skipped`);
+  const job: CronJob = scheduleCron(
+    config.schedule.fetch,
+    config.site.timezone,
+    'fetch',
+    cycle,
+    () => logger.warn({}, 'the previous cycle is still running; this tick is skipped'),
+    missedTick('fetch'),
   );
   // The weekly issue: built from what is stored, sent at most once per recipient (resumed if cut short).
   const digestJob: CronJob = scheduleCron(
@@ -174,6 +181,7 @@ export async function runWorker(deps: WorkerDeps): Promise<void> {
         .catch((error: unknown) => logger.error({ err: describeError(error) }, 'digest failed'))
         .finally(() => server.refresh()),
     () => logger.warn({}, 'the previous digest run is still going; this tick is skipped'),
+    missedTick('digest'),
   );
   void cycle();
   logger.info({ schedule: config.schedule.fetch, timezone: config.site.timezone, next: job.nextRun()?.toISOString() }, 'worker started');

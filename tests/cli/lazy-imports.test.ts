@@ -78,4 +78,13 @@ describe('what a one-shot command loads', () => {
     const loaded = loadedWith(['src/cli/main.ts', 'src/app/app.ts', 'src/app/cycle.ts']);
     expect([...loaded].filter((name) => name.startsWith('module:undici')).sort()).toEqual(['module:undici/lib/api/api-request.js', 'module:undici/lib/dispatcher/agent.js']);
   });
+
+  it('the schedule adapter loads node-cron on first use: a run whose config is kept validated (config-cache.ts) never loads it', () => {
+    expect([...loadedWith(['src/schedule/cron.ts'])].filter((name) => name.startsWith('package:'))).toEqual([]);
+  });
+
+  it('veille run loads no YAML parser: the config and the taxonomy kept in the data folder need none, and yaml is loaded by the first parse', () => {
+    const loaded = loadedWith(['src/cli/main.ts', 'src/config/load-config.ts', 'src/app/app.ts', 'src/app/cycle.ts']);
+    expect([...loaded].filter((name) => name === 'package:yaml')).toEqual([]);
+  });
 });

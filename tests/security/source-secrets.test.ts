@@ -55,7 +55,8 @@ describe('secrets in source URLs', () => {
         'storage: { path: data/veille.db }',
         'publish: { dir: public }',
         `themes: ${JSON.stringify(THEMES_FILE)}`,
-        'log: { level: info }',
+        // debug: each source's own line too (at info a source that did not fail has none).
+        'log: { level: debug }',
         '',
       ].join('\n'),
     );

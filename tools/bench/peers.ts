@@ -9,7 +9,10 @@
 //   veille's ratios to each peer and the issue's targets;
 //   then the soak (soak-cell.ts): the worker's cycles against the same server, RSS every 20.
 // Options: --soak-cycles N (default 200; 0: no soak), --skip-table (the soak only), --feeds N,
-// --skip-peers (veille's three cycles only, for quick measures while working on veille).
+// --skip-peers (veille's three cycles only, for quick measures while working on veille),
+// --rounds-304 N (the all-304 cycle alone, measured closely: each reader imports once, then N
+// rounds of one all-304 cycle each, the readers in turn and in alternating order so that a change
+// of load weighs on all alike; the medians, their ratios, and every round's wall time).
 // Not run by CI (needs newsboat and rss2email for its ratios; minutes of a quiet machine).
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,8 +51,10 @@ const { values } = parseArgs({
     'soak-cycles': { type: 'string', default: '200' },
     'skip-table': { type: 'boolean', default: false },
     'skip-peers': { type: 'boolean', default: false },
+    'rounds-304': { type: 'string', default: '0' },
   },
 });
+const ROUNDS_304 = Number(values['rounds-304']);
 const FEEDS = Number(values.feeds);
 const SOAK_CYCLES = Number(values['soak-cycles']);
 
@@ -251,6 +256,58 @@ function readShebang(script: string): { flags: string[]; env: Record<string, str
   return { flags: words.slice(node + 1), env };
 }
 
+/** The all-304 cycle alone, `rounds` times per reader, the readers interleaved (--rounds-304). */
+async function benchNotModified(server: FeedServer, urls: readonly string[], rounds: number): Promise<void> {
+  const readers = READERS.filter((reader) => {
+    const skipped = reader.executable === null || (values['skip-peers'] && reader.name !== 'veille');
+    if (skipped) process.stderr.write(`${reader.name}: skipped (${reader.executable === null ? 'not on PATH' : '--skip-peers'})\n`);
+    return !skipped;
+  });
+  const prepared = readers.map((reader) => {
+    const dir = mkdtempSync(join(tmpdir(), `veille-peers-304-${reader.name}-`));
+    return { reader, dir, logFile: join(dir, 'output.log'), command: reader.setup(dir, urls), runs: [] as MeasuredRun[] };
+  });
+  try {
+    for (const entry of prepared) {
+      await server.control('reset=1&validators=1');
+      const run = await measureCommand(entry.command(1).argv, { cwd: entry.dir, env: entry.command(1).env, logFile: entry.logFile });
+      if (run.code !== 0) throw new Error(`bench:peers: ${entry.reader.name} exited with ${run.code}; its output: ${entry.logFile}`);
+      process.stderr.write(`${entry.reader.name}, ${CYCLES[0].label}: ${formatCell(run)}\n`);
+    }
+    for (let round = 0; round < rounds; round += 1) {
+      for (const entry of round % 2 === 0 ? prepared : [...prepared].reverse()) {
+        await server.control('reset=1');
+        const { argv, env } = entry.command(2 + round);
+        const run = await measureCommand(argv, { cwd: entry.dir, env, logFile: entry.logFile });
+        const answers = await server.stats();
+        if (run.code !== 0) throw new Error(`bench:peers: ${entry.reader.name} exited with ${run.code}; its output: ${entry.logFile}`);
+        if ((answers['304'] ?? 0) !== urls.length) notes.push(`${entry.reader.name}, round ${round + 1}: the server answered ${JSON.stringify(answers)}`);
+        entry.runs.push(run);
+      }
+    }
+    const median = (numbers: readonly number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? 0;
+    const medians = prepared.map((entry) => ({
+      name: entry.reader.name,
+      figures: {
+        wallSeconds: median(entry.runs.map((run) => run.wallSeconds)),
+        cpuSeconds: median(entry.runs.map((run) => run.cpuSeconds)),
+        peakRssBytes: median(entry.runs.map((run) => run.peakRssBytes)),
+      },
+      walls: entry.runs.map((run) => run.wallSeconds.toFixed(2)).join(' '),
+    }));
+    process.stdout.write(`${CYCLES[1].label}, median of ${rounds} interleaved rounds:\n\n| reader | median | wall of each round (s) |\n|---|---|---|\n`);
+    for (const { name, figures, walls } of medians) process.stdout.write(`| ${name} | ${formatCell(figures)} | ${walls} |\n`);
+    const veille = medians.find((entry) => entry.name === 'veille');
+    for (const peer of medians.filter((entry) => entry.name !== 'veille')) {
+      if (veille !== undefined) process.stdout.write(`\nveille / ${peer.name}: ${formatRatios(veille.figures, peer.figures)}\n`);
+    }
+    for (const note of notes) process.stdout.write(`\nNote: ${note}.\n`);
+    process.stdout.write(`\nload average at the end: ${loadavg()[0]?.toFixed(1)}\n`);
+  } finally {
+    for (const entry of prepared) rmSync(entry.dir, { recursive: true, force: true });
+  }
+}
+
 const method = rusageMethod();
 if (method === null) throw new Error('bench:peers: needs /usr/bin/time or /usr/bin/python3 to measure its children');
 const feeds = expandFeeds(readPeerFeeds(), FEEDS);
@@ -264,6 +321,14 @@ try {
       `node ${process.version}; veille with ${FETCH_YAML.trim()}; newsboat with reload-threads 16; ` +
       `load average ${loadavg()[0]?.toFixed(1)} (the figures mean little on a busy machine)\n\n`,
   );
+  if (ROUNDS_304 > 0) await benchNotModified(server, urls, ROUNDS_304);
+  else await benchAll(server, urls);
+} finally {
+  server.stop();
+}
+
+/** The table of the three cycles, the soak and the targets. */
+async function benchAll(server: FeedServer, urls: readonly string[]): Promise<void> {
   let targets: ReaderFigures[] = [null, null, null];
   if (!values['skip-table']) {
     targets = [];
@@ -291,6 +356,4 @@ try {
   process.stdout.write('\nTargets (issue 15):\n\n| target | measured | |\n|---|---|---|\n');
   for (const line of evaluateTargets(veille, newsboat, rss2email, soak)) process.stdout.write(`${formatTarget(line)}\n`);
   process.stdout.write(`\nload average at the end: ${loadavg()[0]?.toFixed(1)}\n`);
-} finally {
-  server.stop();
 }
