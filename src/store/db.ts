@@ -27,6 +27,8 @@ export interface Db {
   readonly dialect: Dialect;
   /** False once closed. */
   readonly open: boolean;
+  /** True inside `transaction`'s function. */
+  readonly inTransaction: boolean;
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R>;
   /** `fn` wrapped in one transaction (a savepoint when nested): committed when it returns, rolled back when it throws. */
   transaction<T>(fn: () => T): () => T;
@@ -48,6 +50,16 @@ export function prepared<P extends unknown[] | {} = unknown[], R = unknown>(db: 
     statements.set(sql, statement);
   }
   return statement as unknown as Statement<P, R>;
+}
+
+/**
+ * `fn` in a transaction of its own, or, inside one, as part of it: its writes then stand or fall
+ * with that transaction's, and no savepoint is made for them (on PostgreSQL, releasing one costs a
+ * message to the bridge's thread). For a repository's writes that must go together, whose caller
+ * may group them with others (a fetched feed's items and its source's success: issue 20).
+ */
+export function atomically<T>(db: Db, fn: () => T): T {
+  return db.inTransaction ? fn() : db.transaction(fn)();
 }
 
 /**

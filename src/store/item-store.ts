@@ -5,7 +5,7 @@ import { VeilleError } from '../domain/errors.js';
 import { findRepublishedId } from '../domain/item-identity.js';
 import type { StoredItem } from '../domain/story.js';
 import type { Item, ThemeMatch } from '../domain/types.js';
-import { jsonListValues, prepared, type Db, type Statement } from './db.js';
+import { atomically, jsonListValues, prepared, type Db, type Statement } from './db.js';
 import { hashItemContent } from './item-hash.js';
 
 export interface TaggedItem {
@@ -137,18 +137,23 @@ export class ItemStore {
     const oldestWithLink = (link: string): string | null => byLink.get(sourceId, link)?.id ?? null;
 
     const batchIds = new Set(tagged.map(({ item }) => item.id));
-    // The stored rows of the batch's ids, read in one query (a first import read them one by one).
-    const storedRows = this.statement<[string], { id: string; source_id: number; content_hash: string }>(
-      `SELECT id, source_id, content_hash FROM items WHERE id IN ${jsonListValues(this.db, '?')}`,
+    // The stored rows of the batch's ids and one row of the source if it has any, read in one
+    // query (a first import read them one by one; then whether the source had items, in another).
+    const storedRows = this.statement<[string, number], { id: string; source_id: number; content_hash: string }>(
+      `SELECT id, source_id, content_hash FROM items WHERE id IN ${jsonListValues(this.db, '?')}
+       UNION ALL SELECT id, source_id, content_hash FROM (SELECT id, source_id, content_hash FROM items WHERE source_id = ? LIMIT 1) AS one_of_source`,
     );
-    return this.db.transaction((): SaveResult => {
+    return atomically(this.db, (): SaveResult => {
       let inserted = 0;
       let updated = 0;
       let unchanged = 0;
       const stored = new Map<string, { source_id: number; content_hash: string }>();
-      for (const row of storedRows.all(JSON.stringify([...batchIds]))) stored.set(row.id, row);
-      // A source's first items cannot be re-publications: one query instead of one per item.
-      const hadItems = this.statement<[number], unknown>('SELECT 1 FROM items WHERE source_id = ? LIMIT 1').get(sourceId) !== undefined;
+      // A source's first items cannot be re-publications: no look-up by link for them.
+      let hadItems = false;
+      for (const row of storedRows.all(JSON.stringify([...batchIds]), sourceId)) {
+        stored.set(row.id, row);
+        if (Number(row.source_id) === sourceId) hadItems = true;
+      }
       for (const { item: incoming, themes, contentHash: known, textSignature, rawHash } of tagged) {
         let item = incoming;
         let existing = stored.get(item.id);
@@ -176,7 +181,7 @@ export class ItemStore {
       }
       if (inserted > 0) this.statement('UPDATE sources SET last_new_item_at = ? WHERE id = ?').run(now, sourceId);
       return { inserted, updated, unchanged };
-    })();
+    });
   }
 
   /**

@@ -353,6 +353,10 @@ export class PostgresDb implements Db {
     return this.bridge.isOpen;
   }
 
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
   /** The bridge's messages so far (a transaction's writes go with its next read or COMMIT). */
   get roundTrips(): number {
     return this.bridge.roundTrips;
