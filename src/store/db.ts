@@ -63,6 +63,15 @@ export function atomically<T>(db: Db, fn: () => T): T {
 }
 
 /**
+ * A table of the elements of a JSON array bound at `placeholder`, as one column `value` of JSON
+ * (an element that is an array gives its fields with `value ->> 0`, `value ->> 1`…): SQLite's
+ * json_each, PostgreSQL's json_array_elements. For many rows written in one statement.
+ */
+export function jsonArrayElements(db: Db, placeholder: string): string {
+  return db.dialect === 'sqlite' ? `json_each(${placeholder})` : `json_array_elements(CAST(${placeholder} AS json))`;
+}
+
+/**
  * A subquery of the values of a JSON array of strings bound at `placeholder`, cast to integers
  * when `integers`: SQLite's json_each, PostgreSQL's json_array_elements_text.
  */

@@ -2,6 +2,7 @@
 // keep their id (so their GUID and story), and the published view groups members by story.
 import { describe, expect, it, vi } from 'vitest';
 import type { Item } from '../../src/domain/types.js';
+import { storyGuid } from '../../src/domain/guid.js';
 import { Store } from '../../src/store/store.js';
 import { groupStoredStories } from '../../src/app/group-stored-stories.js';
 import { backend, openTestStore } from './backend.js';
@@ -140,5 +141,30 @@ describe(`text signatures in the store (${backend.name})`, () => {
     // An edit upstream changes title or summary: the old signature no longer describes them.
     store.saveItems(aihub, [{ item: item('a', { title: 'Edited' }), themes: [] }], NOW);
     expect(stored()?.textSignature).toBeNull();
+  });
+});
+
+describe(`new stories in the store (${backend.name})`, () => {
+  it('are found and made in one statement each, their GUIDs from their first items, one story per GUID', () => {
+    const { store, aihub } = openStore();
+    const ids = Array.from({ length: 20 }, (_, index) => `n${index}`);
+    save(store, aihub, ids.map((id) => item(id)));
+    // n0 is a story already: found, not made again.
+    store.applyStoryAssignments([{ storyId: null, firstItemId: 'n0', itemIds: ['n0'], mergedStoryIds: [] }], NOW);
+    const before = store.roundTrips;
+    store.applyStoryAssignments(
+      [
+        ...ids.map((id) => ({ storyId: null, firstItemId: id, itemIds: [id], mergedStoryIds: [] })),
+        // Two assignments of one first item: one story.
+        { storyId: null, firstItemId: 'n1', itemIds: ['n1'], mergedStoryIds: [] },
+      ],
+      NOW,
+    );
+    // On PostgreSQL: the look-up, the insert, and the COMMIT with the items' updates (it was two per new story).
+    if (before !== null) expect((store.roundTrips as number) - before).toBeLessThanOrEqual(3);
+    const stories = store.recentStories(50);
+    expect(stories).toHaveLength(20);
+    expect(new Set(stories.map((story) => story.id)).size).toBe(20);
+    for (const story of stories) expect(story.guid).toBe(storyGuid(story.members[0]?.id ?? ''));
   });
 });
