@@ -362,6 +362,11 @@ export class PostgresDb implements Db {
     return this.bridge.roundTrips;
   }
 
+  /** The statements sent to the server so far. */
+  get statements(): number {
+    return this.bridge.statements;
+  }
+
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
     return new PostgresStatement(this.bridge, sql, () => this.depth > 0) as unknown as Statement<P, R>;
   }

@@ -120,6 +120,11 @@ export class Store {
     return this.db instanceof PostgresDb ? this.db.roundTrips : null;
   }
 
+  /** The statements sent to PostgreSQL so far, several in a message (null on SQLite): for tests and benches. */
+  get statementsSent(): number | null {
+    return this.db instanceof PostgresDb ? this.db.statements : null;
+  }
+
   /** Moves SQLite's write-ahead log into the database file; run after each cycle. PostgreSQL checkpoints by itself. */
   checkpoint(): void {
     if (this.db instanceof SqliteDb) this.db.database.pragma('wal_checkpoint(TRUNCATE)');

@@ -89,7 +89,18 @@ export class StoryStore {
       `INSERT INTO stories (guid, first_item_id, created_at, updated_at)
        SELECT value ->> 0, value ->> 1, ?, ? FROM ${jsonArrayElements(this.db, '?')} RETURNING id, guid`,
     );
-    const join = this.statement('UPDATE items SET story_id = ? WHERE id = ?');
+    // Items joining stories, in one statement per run of joins (it was one per item): a run ends
+    // where a merge moves a story's members, which must see the joins before it.
+    const joinAll = this.statement<[string]>(
+      `UPDATE items SET story_id = joining.story_id
+       FROM (SELECT value ->> 0 AS item_id, CAST(value ->> 1 AS BIGINT) AS story_id FROM ${jsonArrayElements(this.db, '?')}) AS joining
+       WHERE items.id = joining.item_id`,
+    );
+    let joins: [string, number][] = [];
+    const join = (): void => {
+      if (joins.length > 0) joinAll.run(JSON.stringify(joins));
+      joins = [];
+    };
     const moveMembers = this.statement('UPDATE items SET story_id = ? WHERE story_id = ?');
     const markMerged = this.statement('UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?');
     const touch = this.statement('UPDATE stories SET updated_at = ? WHERE id = ?');
@@ -114,11 +125,13 @@ export class StoryStore {
           touch.run(now, storyId);
         }
         for (const merged of assignment.mergedStoryIds) {
+          join();
           moveMembers.run(storyId, merged);
           markMerged.run(storyId, now, merged);
         }
-        for (const itemId of assignment.itemIds) join.run(storyId, itemId);
+        for (const itemId of assignment.itemIds) joins.push([itemId, storyId]);
       }
+      join();
     })();
   }
 
