@@ -171,3 +171,34 @@ describe(`new stories in the store (${backend.name})`, () => {
     for (const story of stories) expect(story.guid).toBe(storyGuid(story.members[0]?.id ?? ''));
   });
 });
+
+describe(`new items in the store (${backend.name})`, () => {
+  it('a batch of new items with their themes is written in a few statements on PostgreSQL, and read back whole', () => {
+    const { store, aihub } = openStore();
+    const signature = Uint8Array.from({ length: 40 }, (_, index) => (index * 7) % 256);
+    const batch = Array.from({ length: 20 }, (_, index) => ({
+      item: item(`m${index}`, { categories: ['ai', `c${index}`], dateMissing: index % 2 === 0, links: [`https://example.org/l/${index}`] }),
+      themes: [
+        { id: 'privacy', score: 0.1 + index / 30, evidence: [{ term: `word ${index}`, field: 'title' as const }] },
+        { id: 'security', score: 1 / 3, evidence: [] },
+      ],
+      textSignature: signature,
+      rawHash: `raw-${index}`,
+    }));
+    const before = store.statementsSent;
+    expect(store.saveItems(aihub, batch, NOW)).toEqual({ inserted: 20, updated: 0, unchanged: 0 });
+    // BEGIN, the stored rows, the items, their themes, the source's last new item, COMMIT (it was one INSERT per item and per theme).
+    if (before !== null) expect((store.statementsSent as number) - before).toBeLessThanOrEqual(6);
+    const stored = new Map(store.recentItems(50).map((entry) => [entry.id, entry]));
+    expect(stored.size).toBe(20);
+    for (const { item: saved, themes } of batch) {
+      const entry = stored.get(saved.id);
+      expect(entry?.categories).toEqual(saved.categories);
+      expect(entry?.links).toEqual(saved.links);
+      expect(entry?.dateMissing).toBe(saved.dateMissing);
+      expect(entry?.themes.map((theme) => [theme.id, theme.score, theme.evidence])).toEqual(themes.map((theme) => [theme.id, theme.score, theme.evidence]));
+    }
+    expect(Uint8Array.from(store.listUngroupedItems().find((entry) => entry.id === 'm3')?.textSignature ?? [])).toEqual(signature);
+    expect(store.itemRawHashes(aihub).sort()).toEqual(batch.filter((_, index) => index % 2 === 1).map((entry) => entry.rawHash).sort());
+  });
+});
