@@ -479,12 +479,14 @@ async function processSource(source: SourceRecord, context: SourceContext): Prom
       deferHost(context, readHostKey(error.url), now.getTime() + retryAfterMs, `HTTP ${error.httpStatus} Retry-After`, now);
     }
     try {
-      store.recordAttempt(source.id, attemptAt.toISOString());
-      store.recordFailure(source.id, {
-        at: now.toISOString(),
-        code,
-        message,
-        nextFetchAt: nextFetchAfterFailure(now, config.fetch, source.consecutiveFailures + 1, retryAfterMs).toISOString(),
+      store.transaction(() => {
+        store.recordAttempt(source.id, attemptAt.toISOString());
+        store.recordFailure(source.id, {
+          at: now.toISOString(),
+          code,
+          message,
+          nextFetchAt: nextFetchAfterFailure(now, config.fetch, source.consecutiveFailures + 1, retryAfterMs).toISOString(),
+        });
       });
     } catch (recordError) {
       if (!isDiskFull(recordError)) throw recordError;
@@ -564,7 +566,6 @@ async function storeFeed(
   // A push changes nothing of the polling schedule.
   const nextFetch = (hints: Parameters<typeof nextFetchAfterSuccess>[2]): string =>
     isPush && source.nextFetchAt !== null ? source.nextFetchAt : nextFetchAfterSuccess(now, bounds, hints).toISOString();
-  if (!isPush) store.recordAttempt(source.id, attemptAt.toISOString());
   const processing = {
     contentType: outcome.contentType,
     // The base of relative links and the name in parse errors: a link resolved against the URL
@@ -578,12 +579,15 @@ async function storeFeed(
   // items, stories and site they made are stored already (issue 15). One hash, one row update.
   const key = bodyKey(outcome.text, processing);
   if (key === source.bodyHash) {
-    store.recordSuccess(source.id, {
-      at: now.toISOString(),
-      nextFetchAt: nextFetch({ ...decodeFeedHints(source.feedHints), maxAgeSeconds: outcome.hints.maxAgeSeconds }),
-      etag: outcome.etag,
-      lastModified: outcome.lastModified,
-      movedTo: outcome.permanentUrl,
+    store.transaction(() => {
+      if (!isPush) store.recordAttempt(source.id, attemptAt.toISOString());
+      store.recordSuccess(source.id, {
+        at: now.toISOString(),
+        nextFetchAt: nextFetch({ ...decodeFeedHints(source.feedHints), maxAgeSeconds: outcome.hints.maxAgeSeconds }),
+        etag: outcome.etag,
+        lastModified: outcome.lastModified,
+        movedTo: outcome.permanentUrl,
+      });
     });
     return { kind: 'ok', inserted: 0, updated: 0, items: 0, bytes: outcome.receivedBytes, durationMs: outcome.durationMs, sameBody: true };
   }
@@ -596,32 +600,39 @@ async function storeFeed(
   // An item whose article page was fetched is tagged from it, also when the feed edits the item.
   const fullTexts = store.fullTexts().textsOf(feed.items.map(({ item }) => item.id));
   const tagged = tagProcessedItems(feed.items, context.tagger, source.url, fullTexts);
-  const saved = store.saveItems(source.id, tagged, now.toISOString());
-  store.touchItems(feed.unchangedIds, now.toISOString());
   const feedHints = {
     ttlMinutes: feed.ttlMinutes,
     updatePeriodMinutes: feed.updatePeriodMinutes,
     skipHours: feed.skipHours,
     skipDays: feed.skipDays,
   };
-  store.recordSuccess(source.id, {
-    at: now.toISOString(),
-    nextFetchAt: nextFetch({ ...feedHints, maxAgeSeconds: outcome.hints.maxAgeSeconds }),
-    etag: outcome.etag,
-    lastModified: outcome.lastModified,
-    siteUrl: feed.link,
-    feedTitle: feed.title,
-    movedTo: outcome.permanentUrl,
-    feedHints: encodeFeedHints(feedHints),
-    bodyHash: key,
+  // The items and the source's bookkeeping in one transaction (issue 20): one commit, where each
+  // write was its own (on PostgreSQL, a round trip each). The attempt is recorded here too: a fetch
+  // that fails on the way records it with its failure.
+  const saved = store.transaction(() => {
+    if (!isPush) store.recordAttempt(source.id, attemptAt.toISOString());
+    const result = store.saveItems(source.id, tagged, now.toISOString());
+    store.touchItems(feed.unchangedIds, now.toISOString());
+    store.recordSuccess(source.id, {
+      at: now.toISOString(),
+      nextFetchAt: nextFetch({ ...feedHints, maxAgeSeconds: outcome.hints.maxAgeSeconds }),
+      etag: outcome.etag,
+      lastModified: outcome.lastModified,
+      siteUrl: feed.link,
+      feedTitle: feed.title,
+      movedTo: outcome.permanentUrl,
+      feedHints: encodeFeedHints(feedHints),
+      bodyHash: key,
+    });
+    if (!isPush) {
+      // W3C WebSub §4: the hub and the topic (the self URL, else the URL fetched) the feed declares.
+      const hub = feed.websub?.hubs[0];
+      store.websub().recordDiscovery(source.id, hub === undefined ? null : { hub, topic: feed.websub?.self ?? outcome.finalUrl }, now.toISOString());
+      // A hub that should have pushed these: noticed, shown in status.
+      if (context.subscribed.has(source.id) && result.inserted > 0) store.websub().recordMissed(source.id, result.inserted, now.toISOString());
+    }
+    return result;
   });
-  if (!isPush) {
-    // W3C WebSub §4: the hub and the topic (the self URL, else the URL fetched) the feed declares.
-    const hub = feed.websub?.hubs[0];
-    store.websub().recordDiscovery(source.id, hub === undefined ? null : { hub, topic: feed.websub?.self ?? outcome.finalUrl }, now.toISOString());
-    // A hub that should have pushed these: noticed, shown in status.
-    if (context.subscribed.has(source.id) && saved.inserted > 0) store.websub().recordMissed(source.id, saved.inserted, now.toISOString());
-  }
   return {
     kind: 'ok',
     inserted: saved.inserted,

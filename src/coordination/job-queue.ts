@@ -89,7 +89,8 @@ interface Taking {
  * One loop per worker that keeps `concurrency` jobs running: each free slot is filled as soon as
  * it frees, in one fetch for all the free slots (pg-boss's own work() loops each wait out their
  * polling interval after every job: 16 loops at 0.5 s took at most 32 jobs a second, whatever
- * the fetches' speed). Each job is completed or failed on its own when its handler settles.
+ * the fetches' speed). A job is failed on its own when its handler throws; the jobs whose
+ * handlers end in one turn of the event loop are completed together.
  */
 function takeJobs(boss: PgBoss, concurrency: number, handler: (job: FetchJob) => Promise<void>, logger: Logger): Taking {
   const running = new Map<string, Promise<void>>();
@@ -108,10 +109,24 @@ function takeJobs(boss: PgBoss, concurrency: number, handler: (job: FetchJob) =>
       }
       wake = done;
     });
+  // Jobs done in one turn of the event loop are completed in one statement, not one each.
+  let completing: { readonly ids: string[]; readonly done: Promise<void> } | null = null;
+  const complete = (id: string): Promise<void> => {
+    if (completing === null) {
+      const ids: string[] = [];
+      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        completing = null;
+        await boss.complete(FETCH_QUEUE, ids);
+      });
+      completing = { ids, done };
+    }
+    completing.ids.push(id);
+    return completing.done;
+  };
   const settle = async (id: string, outcome: Promise<void>): Promise<void> => {
     try {
       await outcome;
-      await boss.complete(FETCH_QUEUE, id);
+      await complete(id);
     } catch (error) {
       // The job goes back to the queue (its retry policy), whether the handler or the completion failed.
       await boss.fail(FETCH_QUEUE, id, { message: describeError(error) }).catch((failure: unknown) => {

@@ -449,6 +449,10 @@ export class SqliteDb implements Db {
     return this.database.open;
   }
 
+  get inTransaction(): boolean {
+    return this.database.inTransaction;
+  }
+
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {
     return new SqliteStatement(this.database.prepare(sql)) as unknown as Statement<P, R>;
   }

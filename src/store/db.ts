@@ -27,6 +27,8 @@ export interface Db {
   readonly dialect: Dialect;
   /** False once closed. */
   readonly open: boolean;
+  /** True inside `transaction`'s function. */
+  readonly inTransaction: boolean;
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R>;
   /** `fn` wrapped in one transaction (a savepoint when nested): committed when it returns, rolled back when it throws. */
   transaction<T>(fn: () => T): () => T;
@@ -48,6 +50,25 @@ export function prepared<P extends unknown[] | {} = unknown[], R = unknown>(db: 
     statements.set(sql, statement);
   }
   return statement as unknown as Statement<P, R>;
+}
+
+/**
+ * `fn` in a transaction of its own, or, inside one, as part of it: its writes then stand or fall
+ * with that transaction's, and no savepoint is made for them (on PostgreSQL, releasing one costs a
+ * message to the bridge's thread). For a repository's writes that must go together, whose caller
+ * may group them with others (a fetched feed's items and its source's success: issue 20).
+ */
+export function atomically<T>(db: Db, fn: () => T): T {
+  return db.inTransaction ? fn() : db.transaction(fn)();
+}
+
+/**
+ * A table of the elements of a JSON array bound at `placeholder`, as one column `value` of JSON
+ * (an element that is an array gives its fields with `value ->> 0`, `value ->> 1`…): SQLite's
+ * json_each, PostgreSQL's json_array_elements. For many rows written in one statement.
+ */
+export function jsonArrayElements(db: Db, placeholder: string): string {
+  return db.dialect === 'sqlite' ? `json_each(${placeholder})` : `json_array_elements(CAST(${placeholder} AS json))`;
 }
 
 /**

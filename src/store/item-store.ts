@@ -5,7 +5,7 @@ import { VeilleError } from '../domain/errors.js';
 import { findRepublishedId } from '../domain/item-identity.js';
 import type { StoredItem } from '../domain/story.js';
 import type { Item, ThemeMatch } from '../domain/types.js';
-import { jsonListValues, prepared, type Db, type Statement } from './db.js';
+import { atomically, jsonArrayElements, jsonListValues, prepared, type Db, type Statement } from './db.js';
 import { hashItemContent } from './item-hash.js';
 
 export interface TaggedItem {
@@ -126,35 +126,80 @@ export class ItemStore {
     const insertTheme = this.statement(
       'INSERT INTO item_themes (item_id, theme_id, score, evidence) VALUES (?, ?, ?, ?)',
     );
+    // PostgreSQL's (decode is not SQLite's): prepared on first use.
+    const insertItems = (): Statement<[number, string, string, string]> => this.statement(
+      `INSERT INTO items (id, source_id, guid, link, title, summary, content_html, author, published_at,
+         updated_at, date_missing, categories, language, links, image_url, content_hash, first_seen_at, last_seen_at,
+         text_signature, raw_hash)
+       SELECT value ->> 0, ?, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
+         value ->> 8, CAST(value ->> 9 AS INTEGER), value ->> 10, value ->> 11, value ->> 12, value ->> 13, value ->> 14, ?, ?,
+         decode(value ->> 15, 'hex'), value ->> 16
+       FROM ${jsonArrayElements(this.db, '?')}`,
+    );
+    const insertThemes = (): Statement<[string]> => this.statement(
+      `INSERT INTO item_themes (item_id, theme_id, score, evidence)
+       SELECT value ->> 0, value ->> 1, CAST(value ->> 2 AS DOUBLE PRECISION), value ->> 3 FROM ${jsonArrayElements(this.db, '?')}`,
+    );
+    // On PostgreSQL the batch's new items and their themes are written in one statement each (a
+    // statement each was a round trip of the bridge's thread to the server): kept until the next
+    // statement that could see them. SQLite writes each at once, which is as fast there.
+    const manyAtOnce = this.db.dialect === 'postgres';
+    const newItems: unknown[][] = [];
+    const newThemes: unknown[][] = [];
+    const writeNew = (): void => {
+      if (newItems.length > 0) insertItems().run(sourceId, now, now, JSON.stringify(newItems.splice(0)));
+      if (newThemes.length > 0) insertThemes().run(JSON.stringify(newThemes.splice(0)));
+    };
     const saveThemes = (itemId: string, themes: readonly ThemeMatch[], isNew: boolean): void => {
       if (!isNew) clearThemes.run(itemId);
-      for (const theme of themes) insertTheme.run(itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
+      for (const theme of themes) {
+        if (manyAtOnce) newThemes.push([itemId, theme.id, theme.score, JSON.stringify(theme.evidence)]);
+        else insertTheme.run(itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
+      }
+    };
+    const insertItem = (row: ReturnType<typeof toItemParams> & { rawHash: string | null }): void => {
+      if (!manyAtOnce) {
+        insert.run(row);
+        return;
+      }
+      const signature = row.textSignature === null ? null : Buffer.from(row.textSignature.buffer, row.textSignature.byteOffset, row.textSignature.byteLength).toString('hex');
+      newItems.push([row.id, row.guid, row.link, row.title, row.summary, row.contentHtml, row.author, row.publishedAt, row.updatedAt,
+        row.dateMissing, row.categories, row.language, row.links, row.imageUrl, row.contentHash, signature, row.rawHash]);
     };
 
     const byLink = this.statement<[number, string], { id: string }>(
       'SELECT id FROM items WHERE source_id = ? AND link = ? ORDER BY first_seen_at, id LIMIT 1',
     );
-    const oldestWithLink = (link: string): string | null => byLink.get(sourceId, link)?.id ?? null;
+    const oldestWithLink = (link: string): string | null => {
+      writeNew();
+      return byLink.get(sourceId, link)?.id ?? null;
+    };
 
     const batchIds = new Set(tagged.map(({ item }) => item.id));
-    // The stored rows of the batch's ids, read in one query (a first import read them one by one).
-    const storedRows = this.statement<[string], { id: string; source_id: number; content_hash: string }>(
-      `SELECT id, source_id, content_hash FROM items WHERE id IN ${jsonListValues(this.db, '?')}`,
+    // The stored rows of the batch's ids and one row of the source if it has any, read in one
+    // query (a first import read them one by one; then whether the source had items, in another).
+    const storedRows = this.statement<[string, number], { id: string; source_id: number; content_hash: string }>(
+      `SELECT id, source_id, content_hash FROM items WHERE id IN ${jsonListValues(this.db, '?')}
+       UNION ALL SELECT id, source_id, content_hash FROM (SELECT id, source_id, content_hash FROM items WHERE source_id = ? LIMIT 1) AS one_of_source`,
     );
-    return this.db.transaction((): SaveResult => {
+    return atomically(this.db, (): SaveResult => {
       let inserted = 0;
       let updated = 0;
       let unchanged = 0;
       const stored = new Map<string, { source_id: number; content_hash: string }>();
-      for (const row of storedRows.all(JSON.stringify([...batchIds]))) stored.set(row.id, row);
-      // A source's first items cannot be re-publications: one query instead of one per item.
-      const hadItems = this.statement<[number], unknown>('SELECT 1 FROM items WHERE source_id = ? LIMIT 1').get(sourceId) !== undefined;
+      // A source's first items cannot be re-publications: no look-up by link for them.
+      let hadItems = false;
+      for (const row of storedRows.all(JSON.stringify([...batchIds]), sourceId)) {
+        stored.set(row.id, row);
+        if (Number(row.source_id) === sourceId) hadItems = true;
+      }
       for (const { item: incoming, themes, contentHash: known, textSignature, rawHash } of tagged) {
         let item = incoming;
         let existing = stored.get(item.id);
         const republishedId = existing || !hadItems ? null : findRepublishedId(item, batchIds, oldestWithLink);
         if (republishedId !== null) {
           item = { ...item, id: republishedId };
+          writeNew();
           existing = stored.get(republishedId) ?? select.get(republishedId);
         }
         const contentHash = known ?? hashItemContent(item);
@@ -162,21 +207,25 @@ export class ItemStore {
         // What this batch writes, for an id it holds twice.
         if (!existing || existing.content_hash !== contentHash) stored.set(item.id, { source_id: existing?.source_id ?? sourceId, content_hash: contentHash });
         if (!existing) {
-          insert.run(row);
+          insertItem(row);
           saveThemes(item.id, themes, true);
           inserted += 1;
         } else if (existing.content_hash !== contentHash) {
+          // An id this batch inserted and holds again: its row is written first.
+          writeNew();
           update.run(row);
           saveThemes(item.id, themes, false);
           updated += 1;
         } else {
+          writeNew();
           touch.run(now, rawHash ?? null, item.id);
           unchanged += 1;
         }
       }
+      writeNew();
       if (inserted > 0) this.statement('UPDATE sources SET last_new_item_at = ? WHERE id = ?').run(now, sourceId);
       return { inserted, updated, unchanged };
-    })();
+    });
   }
 
   /**

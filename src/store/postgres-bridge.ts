@@ -182,6 +182,7 @@ export class PostgresBridge {
   private closed = false;
   private deferred: Deferred[] = [];
   private trips = 0;
+  private sent = 0;
 
   constructor(private readonly options: BridgeOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -206,6 +207,11 @@ export class PostgresBridge {
   /** Messages sent to the thread so far (each one a wait of the caller): for tests and benches. */
   get roundTrips(): number {
     return this.trips;
+  }
+
+  /** Statements sent to the server so far (several in a message when deferred): for tests and benches. */
+  get statements(): number {
+    return this.sent;
   }
 
   /** Runs one statement with `$n` placeholders; a `name` prepares it once per connection. */
@@ -274,6 +280,7 @@ export class PostgresBridge {
     this.deferred = [];
     Atomics.store(this.flag, 0, 0);
     this.trips += 1;
+    this.sent += deferred.length + (request === null ? 0 : 1);
     this.port.postMessage(deferred.length === 0 && request !== null ? request : ({ kind: 'batch', deferred: deferred.map((entry) => entry.request), last: request } satisfies Batch));
     // Atomics.wait returns early on a spurious wake-up: wait out the rest of the time.
     const deadline = Date.now() + this.options.timeoutMs + 1_000;

@@ -353,9 +353,18 @@ export class PostgresDb implements Db {
     return this.bridge.isOpen;
   }
 
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
   /** The bridge's messages so far (a transaction's writes go with its next read or COMMIT). */
   get roundTrips(): number {
     return this.bridge.roundTrips;
+  }
+
+  /** The statements sent to the server so far. */
+  get statements(): number {
+    return this.bridge.statements;
   }
 
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R> {

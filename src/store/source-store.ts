@@ -4,7 +4,7 @@ import { ERROR_CODES, type ErrorCode } from '../domain/errors.js';
 import type { HostDeferral, SourceRecord } from '../domain/source.js';
 import { sourceUrlKey } from '../domain/source-url.js';
 import type { SourceSpec } from '../domain/types.js';
-import { prepared, type Db, type Statement } from './db.js';
+import { atomically, prepared, type Db, type Statement } from './db.js';
 
 export interface SourceNotModified {
   readonly at: string;
@@ -161,7 +161,7 @@ export class SourceStore {
   }
 
   recordSuccess(sourceId: number, success: SourceSuccess): void {
-    this.db.transaction(() => {
+    atomically(this.db, () => {
       this.statement(
           `UPDATE sources SET last_success_at = @at, next_fetch_at = @nextFetchAt, etag = @etag,
              last_modified = @lastModified, consecutive_failures = 0,
@@ -187,7 +187,7 @@ export class SourceStore {
             .run(success.at, success.movedTo, sourceId, success.movedTo);
         }
       }
-    })();
+    });
   }
 
   /** A 304: one row update, the check time and what the server said, nothing else. */

@@ -20,7 +20,7 @@ import { TranslationStore } from './translation-store.js';
 import { ResumeStore } from './resume-store.js';
 import { NotifyStore } from './notify-store.js';
 import { WebSubStore } from './websub-store.js';
-import { openPostgres } from './postgres.js';
+import { openPostgres, PostgresDb } from './postgres.js';
 import { copyState, type CopyReport } from './store-copy.js';
 import type { StorageLocation } from './storage-location.js';
 import { SubscriberStore } from './subscriber-store.js';
@@ -103,6 +103,26 @@ export class Store {
   withStepLock<T>(options: StepLockOptions, work: () => Promise<T>): Promise<T> {
     if (this.db.dialect !== 'postgres') throw new VeilleError('INTERNAL', 'store: the step lock is PostgreSQL\'s; a SQLite store uses the data folder\'s lock');
     return withStepLock(this.db, options, work);
+  }
+
+  /**
+   * `work`'s writes in one transaction: committed when it returns, rolled back when it throws
+   * (a savepoint inside another). For writes that belong together across repositories, such as a
+   * fetched feed's items and its source's bookkeeping: one commit, and on PostgreSQL the writes
+   * go in one message with the transaction's next read or its COMMIT. `work` must not await.
+   */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /** The messages sent to PostgreSQL's bridge so far (null on SQLite): for tests and benches. */
+  get roundTrips(): number | null {
+    return this.db instanceof PostgresDb ? this.db.roundTrips : null;
+  }
+
+  /** The statements sent to PostgreSQL so far, several in a message (null on SQLite): for tests and benches. */
+  get statementsSent(): number | null {
+    return this.db instanceof PostgresDb ? this.db.statements : null;
   }
 
   /** Moves SQLite's write-ahead log into the database file; run after each cycle. PostgreSQL checkpoints by itself. */

@@ -2,7 +2,7 @@
 // stories read back newest first for the feeds (an item not yet grouped is a story of its own).
 import { ITEM_GUID_PREFIX, storyGuid } from '../domain/guid.js';
 import type { ClusterItem, StoredItem, StoredStory, StoryAssignment } from '../domain/story.js';
-import { jsonListValues, prepared, type Db, type Statement } from './db.js';
+import { jsonArrayElements, jsonListValues, prepared, type Db, type Statement } from './db.js';
 import { itemColumns, readStringList, toStoredItem, type ItemRow } from './item-store.js';
 
 interface GroupingRow {
@@ -82,30 +82,56 @@ export class StoryStore {
 
   /** Records the grouping: new stories, items joining stories, younger stories merged into older ones. */
   applyStoryAssignments(assignments: readonly Omit<StoryAssignment, 'reasons'>[], now: string): void {
-    const insertStory = this.statement<[string, string, string, string], { id: number }>(
-      'INSERT INTO stories (guid, first_item_id, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id',
+    // New stories are found and made in one statement each, not two per story (on PostgreSQL, each
+    // a round trip: a first import of 17,680 items made 35,360 of them).
+    const findStories = this.statement<[string], { id: number; guid: string }>(`SELECT id, guid FROM stories WHERE guid IN ${jsonListValues(this.db, '?')}`);
+    const insertStories = this.statement<[string, string, string], { id: number; guid: string }>(
+      `INSERT INTO stories (guid, first_item_id, created_at, updated_at)
+       SELECT value ->> 0, value ->> 1, ?, ? FROM ${jsonArrayElements(this.db, '?')} RETURNING id, guid`,
     );
-    const findStory = this.statement<[string], { id: number }>('SELECT id FROM stories WHERE guid = ?');
-    const join = this.statement('UPDATE items SET story_id = ? WHERE id = ?');
+    // Items joining stories, in one statement per run of joins (it was one per item): a run ends
+    // where a merge moves a story's members, which must see the joins before it.
+    const joinAll = this.statement<[string]>(
+      `UPDATE items SET story_id = joining.story_id
+       FROM (SELECT value ->> 0 AS item_id, CAST(value ->> 1 AS BIGINT) AS story_id FROM ${jsonArrayElements(this.db, '?')}) AS joining
+       WHERE items.id = joining.item_id`,
+    );
+    let joins: [string, number][] = [];
+    const join = (): void => {
+      if (joins.length > 0) joinAll.run(JSON.stringify(joins));
+      joins = [];
+    };
     const moveMembers = this.statement('UPDATE items SET story_id = ? WHERE story_id = ?');
     const markMerged = this.statement('UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?');
     const touch = this.statement('UPDATE stories SET updated_at = ? WHERE id = ?');
     this.db.transaction(() => {
+      // The GUID the first item was (or would have been) published under: it stays the story's.
+      const firstItems = new Map<string, string>();
+      for (const assignment of assignments) {
+        const guid = assignment.storyId === null ? storyGuid(assignment.firstItemId) : null;
+        if (guid !== null && !firstItems.has(guid)) firstItems.set(guid, assignment.firstItemId);
+      }
+      const storyIds = new Map<string, number>();
+      if (firstItems.size > 0) {
+        for (const row of findStories.all(JSON.stringify([...firstItems.keys()]))) storyIds.set(row.guid, Number(row.id));
+        const missing = [...firstItems].filter(([guid]) => !storyIds.has(guid));
+        if (missing.length > 0) for (const row of insertStories.all(now, now, JSON.stringify(missing))) storyIds.set(row.guid, Number(row.id));
+      }
       for (const assignment of assignments) {
         let storyId = assignment.storyId;
         if (storyId === null) {
-          // The GUID the first item was (or would have been) published under: it stays the story's.
-          const guid = storyGuid(assignment.firstItemId);
-          storyId = findStory.get(guid)?.id ?? Number(insertStory.get(guid, assignment.firstItemId, now, now)?.id);
+          storyId = storyIds.get(storyGuid(assignment.firstItemId)) as number;
         } else {
           touch.run(now, storyId);
         }
         for (const merged of assignment.mergedStoryIds) {
+          join();
           moveMembers.run(storyId, merged);
           markMerged.run(storyId, now, merged);
         }
-        for (const itemId of assignment.itemIds) join.run(storyId, itemId);
+        for (const itemId of assignment.itemIds) joins.push([itemId, storyId]);
       }
+      join();
     })();
   }
 

@@ -2,6 +2,7 @@
 // keep their id (so their GUID and story), and the published view groups members by story.
 import { describe, expect, it, vi } from 'vitest';
 import type { Item } from '../../src/domain/types.js';
+import { storyGuid } from '../../src/domain/guid.js';
 import { Store } from '../../src/store/store.js';
 import { groupStoredStories } from '../../src/app/group-stored-stories.js';
 import { backend, openTestStore } from './backend.js';
@@ -140,5 +141,64 @@ describe(`text signatures in the store (${backend.name})`, () => {
     // An edit upstream changes title or summary: the old signature no longer describes them.
     store.saveItems(aihub, [{ item: item('a', { title: 'Edited' }), themes: [] }], NOW);
     expect(stored()?.textSignature).toBeNull();
+  });
+});
+
+describe(`new stories in the store (${backend.name})`, () => {
+  it('are found and made in one statement each, their GUIDs from their first items, one story per GUID', () => {
+    const { store, aihub } = openStore();
+    const ids = Array.from({ length: 20 }, (_, index) => `n${index}`);
+    save(store, aihub, ids.map((id) => item(id)));
+    // n0 is a story already: found, not made again.
+    store.applyStoryAssignments([{ storyId: null, firstItemId: 'n0', itemIds: ['n0'], mergedStoryIds: [] }], NOW);
+    const before = store.roundTrips;
+    const statementsBefore = store.statementsSent;
+    store.applyStoryAssignments(
+      [
+        ...ids.map((id) => ({ storyId: null, firstItemId: id, itemIds: [id], mergedStoryIds: [] })),
+        // Two assignments of one first item: one story.
+        { storyId: null, firstItemId: 'n1', itemIds: ['n1'], mergedStoryIds: [] },
+      ],
+      NOW,
+    );
+    // On PostgreSQL: the look-up, the insert, and the COMMIT with the items' updates (it was two per new story).
+    if (before !== null) expect((store.roundTrips as number) - before).toBeLessThanOrEqual(3);
+    // BEGIN, the look-up, the insert, the items joining their stories in one UPDATE, COMMIT (it was one UPDATE per item).
+    if (statementsBefore !== null) expect((store.statementsSent as number) - statementsBefore).toBeLessThanOrEqual(5);
+    const stories = store.recentStories(50);
+    expect(stories).toHaveLength(20);
+    expect(new Set(stories.map((story) => story.id)).size).toBe(20);
+    for (const story of stories) expect(story.guid).toBe(storyGuid(story.members[0]?.id ?? ''));
+  });
+});
+
+describe(`new items in the store (${backend.name})`, () => {
+  it('a batch of new items with their themes is written in a few statements on PostgreSQL, and read back whole', () => {
+    const { store, aihub } = openStore();
+    const signature = Uint8Array.from({ length: 40 }, (_, index) => (index * 7) % 256);
+    const batch = Array.from({ length: 20 }, (_, index) => ({
+      item: item(`m${index}`, { categories: ['ai', `c${index}`], dateMissing: index % 2 === 0, links: [`https://example.org/l/${index}`] }),
+      themes: [
+        { id: 'privacy', score: 0.1 + index / 30, evidence: [{ term: `word ${index}`, field: 'title' as const }] },
+        { id: 'security', score: 1 / 3, evidence: [] },
+      ],
+      textSignature: signature,
+      rawHash: `raw-${index}`,
+    }));
+    const before = store.statementsSent;
+    expect(store.saveItems(aihub, batch, NOW)).toEqual({ inserted: 20, updated: 0, unchanged: 0 });
+    // BEGIN, the stored rows, the items, their themes, the source's last new item, COMMIT (it was one INSERT per item and per theme).
+    if (before !== null) expect((store.statementsSent as number) - before).toBeLessThanOrEqual(6);
+    const stored = new Map(store.recentItems(50).map((entry) => [entry.id, entry]));
+    expect(stored.size).toBe(20);
+    for (const { item: saved, themes } of batch) {
+      const entry = stored.get(saved.id);
+      expect(entry?.categories).toEqual(saved.categories);
+      expect(entry?.links).toEqual(saved.links);
+      expect(entry?.dateMissing).toBe(saved.dateMissing);
+      expect(entry?.themes.map((theme) => [theme.id, theme.score, theme.evidence])).toEqual(themes.map((theme) => [theme.id, theme.score, theme.evidence]));
+    }
+    expect(Uint8Array.from(store.listUngroupedItems().find((entry) => entry.id === 'm3')?.textSignature ?? [])).toEqual(signature);
+    expect(store.itemRawHashes(aihub).sort()).toEqual(batch.filter((_, index) => index % 2 === 1).map((entry) => entry.rawHash).sort());
   });
 });

@@ -3,7 +3,8 @@
 // `veille run` in a fresh process, median of `rounds` interleaved rounds; prints the ratio
 // PostgreSQL/SQLite. PostgreSQL is the database at VEILLE_BENCH_PG_URL (its password, if any, in
 // PGPASSWORD), else a throwaway cluster of Debian's postgresql started for the run (pg-cluster.ts);
-// each round takes a schema of its own there.
+// each round takes a schema of its own there. Beside each wall time, the CPU time of `veille run`
+// and (with the throwaway cluster) of PostgreSQL's server: medians, comparable on a busy machine.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { PostgresBridge } from '../../src/store/postgres-bridge.js';
 import { REPO_ROOT, THEMES_FILE } from '../repo-paths.js';
 import { benchFeedUrl, spawnFeedServer } from './bench-config.js';
-import { hasPostgres, startPgCluster, type PgCluster } from './pg-cluster.js';
+import { hasPostgres, processCpu, startPgCluster, type PgCluster } from './pg-cluster.js';
 
 const FEEDS = 200;
 const ITEMS = 50;
@@ -21,10 +22,18 @@ const VEILLE_BIN = join(REPO_ROOT, 'bin', 'veille.js');
 interface Cycles {
   readonly importSeconds: number;
   readonly notModifiedSeconds: number;
+  /** CPU seconds of `veille run` (all its threads) and of PostgreSQL's server (0 when not ours or SQLite). */
+  readonly importCpu: { readonly veille: number; readonly server: number };
+  readonly notModifiedCpu: { readonly veille: number; readonly server: number };
 }
 
-/** One `veille run`, its wall time in seconds. */
-function timeRun(configFile: string, force: boolean): number {
+/** The server whose CPU time is counted: the throwaway cluster, when this bench started one. */
+let countedServer: PgCluster | null = null;
+
+/** One `veille run`: its wall time in seconds, and the CPU seconds it and PostgreSQL's server took. */
+function timeRun(configFile: string, force: boolean): { seconds: number; cpu: { veille: number; server: number } } {
+  const reapedAtStart = processCpu(process.pid, true);
+  const serverAtStart = countedServer?.serverCpuSeconds() ?? 0;
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['--max-semi-space-size=4', VEILLE_BIN, 'run', '--config', configFile, '--log-format', 'json', ...(force ? ['--force'] : [])], {
     encoding: 'utf8',
@@ -33,7 +42,8 @@ function timeRun(configFile: string, force: boolean): number {
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`bench: veille run exited with ${result.status}: ${result.stderr.slice(-2000)}`);
-  return seconds;
+  // The ended child's CPU is added to this process's reaped children's; the server's backend ended with the run.
+  return { seconds, cpu: { veille: processCpu(process.pid, true) - reapedAtStart, server: (countedServer?.serverCpuSeconds() ?? 0) - serverAtStart } };
 }
 
 /** The bench config (bench-config.ts's, with this storage), its cycles timed. */
@@ -46,7 +56,9 @@ function runCycles(urls: readonly string[], storageYaml: string): Cycles {
       `sources:\n${urls.map((url) => `  - { url: "${url}" }`).join('\n')}\nthemes: ${JSON.stringify(THEMES_FILE)}\n` +
         `${storageYaml}\npublish: { dir: public, maxItems: 100 }\nfullText: { maxPerCycle: 0 }\nlog: { level: warn }\n`,
     );
-    return { importSeconds: timeRun(file, false), notModifiedSeconds: timeRun(file, true) };
+    const first = timeRun(file, false);
+    const again = timeRun(file, true);
+    return { importSeconds: first.seconds, notModifiedSeconds: again.seconds, importCpu: first.cpu, notModifiedCpu: again.cpu };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -67,6 +79,7 @@ async function main(): Promise<void> {
       return;
     }
     cluster = await startPgCluster();
+    countedServer = cluster;
     pgUrl = await cluster.createDatabase('bench_backends');
   }
   const rounds = Number(process.argv[2] ?? '3');
@@ -88,12 +101,18 @@ async function main(): Promise<void> {
     server.stop();
     cluster?.stop();
   }
-  const figure = (cycles: Cycles[], key: keyof Cycles) => median(cycles.map((cycle) => cycle[key]));
+  const figure = (cycles: Cycles[], key: 'importSeconds' | 'notModifiedSeconds') => median(cycles.map((cycle) => cycle[key]));
+  const cpu = (cycles: Cycles[], key: 'importCpu' | 'notModifiedCpu'): string => {
+    const veille = median(cycles.map((cycle) => cycle[key].veille));
+    const server = median(cycles.map((cycle) => cycle[key].server));
+    return server === 0 ? `${veille.toFixed(2)} s CPU` : `${(veille + server).toFixed(2)} s CPU (veille ${veille.toFixed(2)} + server ${server.toFixed(2)})`;
+  };
   const lines = (['importSeconds', 'notModifiedSeconds'] as const).map((key) => {
     const lite = figure(sqlite, key);
     const pg = figure(postgres, key);
+    const cpuKey = key === 'importSeconds' ? 'importCpu' : 'notModifiedCpu';
     const what = key === 'importSeconds' ? `first import (${FEEDS} feeds × ${ITEMS} items)` : `all-304 cycle (${FEEDS} feeds)`;
-    return `${what}: SQLite ${lite.toFixed(2)} s, PostgreSQL ${pg.toFixed(2)} s, ratio ${(pg / lite).toFixed(2)}`;
+    return `${what}: SQLite ${lite.toFixed(2)} s, ${cpu(sqlite, cpuKey)}; PostgreSQL ${pg.toFixed(2)} s, ${cpu(postgres, cpuKey)}; ratio ${(pg / lite).toFixed(2)}`;
   });
   process.stdout.write(`veille run, median of ${rounds} rounds:\n${lines.join('\n')}\n`);
 }

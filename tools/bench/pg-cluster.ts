@@ -20,11 +20,42 @@ function postgresBinDir(): string {
 
 const BIN = postgresBinDir();
 
+/** Linux's clock ticks per second (USER_HZ), the unit of /proc/PID/stat's times. */
+const TICKS_PER_SECOND = 100;
+
+/** A process's CPU seconds, its own and its reaped children's (/proc/PID/stat fields 14–17, or only 16–17); 0 once gone. */
+export function processCpu(pid: number, onlyReaped = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.slice(onlyReaped ? 13 : 11, 15).reduce((sum, field) => sum + Number(field), 0) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The live children of `parent` (PostgreSQL's backends under its postmaster). */
+export function childPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
 export interface PgCluster {
   readonly url: string;
   readonly port: number;
   /** The server's process id (postmaster.pid's first line), for a bench that reads its CPU time. */
   serverPid(): number | null;
+  /** CPU seconds so far of the server's processes, its ended backends included (reaped by it). */
+  serverCpuSeconds(): number;
   /** A new empty database on the cluster (one per test: nothing shared but the server); its URL. */
   createDatabase(name: string): Promise<string>;
   /** Stops the server (fast shutdown: sessions are cut, as when the database restarts) and starts it again. */
@@ -61,15 +92,20 @@ export async function startPgCluster(): Promise<PgCluster> {
   const startServer = (): void => run('pg_ctl', ['-D', data, '-w', '-t', '30', '-l', join(root, 'log'), '-o', options, 'start']);
   const stopServer = (): void => run('pg_ctl', ['-D', data, '-w', '-t', '30', '-m', 'fast', 'stop']);
   startServer();
+  const serverPid = (): number | null => {
+    try {
+      return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+    } catch {
+      return null;
+    }
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    serverPid() {
-      try {
-        return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
-      } catch {
-        return null;
-      }
+    serverPid,
+    serverCpuSeconds() {
+      const pid = serverPid();
+      return pid === null ? 0 : processCpu(pid) + childPids(pid).reduce((sum, child) => sum + processCpu(child), 0);
     },
     async createDatabase(name) {
       if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`pg-cluster: bad database name ${name}`);

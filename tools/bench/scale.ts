@@ -13,13 +13,13 @@
 // --concurrency C (fetch.concurrency, 16), --per-host P (2), --changed-percent X (2).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { REPO_ROOT } from '../repo-paths.js';
-import { hasPostgres, startPgCluster } from './pg-cluster.js';
+import { childPids, hasPostgres, processCpu, startPgCluster } from './pg-cluster.js';
 
 const VEILLE_BIN = join(REPO_ROOT, 'bin', 'veille.js');
 const THEMES = join(REPO_ROOT, 'config', 'themes.yaml');
@@ -46,35 +46,6 @@ const WORKERS = String(values.workers).split(',').map(Number);
 const CONCURRENCY = Number(values.concurrency);
 const PER_HOST = Number(values['per-host']);
 const CHANGED = Number(values['changed-percent']) / 100;
-
-/** Linux's clock ticks per second (USER_HZ), the unit of /proc/PID/stat's times. */
-const TICKS_PER_SECOND = 100;
-
-/** A process's CPU seconds, its own and its reaped children's (/proc/PID/stat fields 14–17, or only 16–17); 0 once gone. */
-function processCpu(pid: number, onlyReaped = false): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields.slice(onlyReaped ? 13 : 11, 15).reduce((sum, field) => sum + Number(field), 0) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-/** The live children of `parent` (PostgreSQL's backends under its postmaster). */
-function childPids(parent: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 interface CpuReading {
   /** The fetch workers (with SQLite: the one `veille run`, which does everything). */
