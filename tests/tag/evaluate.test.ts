@@ -60,8 +60,9 @@ describe('quality on labels-dev (real AI-news items, firm labels)', () => {
     // events 0.800 on 5 positives, so the bar is met; the floor is that measured level. Raise it, never lower it.
     expectBar(evaluate(devItems.filter((i) => isHeldOut(i.link)), rules), { macro: 0.9, theme: 0.8 });
     // Issue 19's learned weights: 0.891 (regulation 0.867 → 0.849, one item), while every other held-out and
-    // unseen set gains (tune-2026-12-07 held-out 0.683 → 0.859, unseen-2026-12-06 0.805 → 0.875).
-    expectBar(evaluate(devItems.filter((i) => isHeldOut(i.link))), { macro: 0.89, theme: 0.8 });
+    // unseen set gains (tune-2026-12-07 held-out 0.683 → 0.859, unseen-2026-12-06 0.805 → 0.875). Learned from
+    // tune-2026-12-07b too, each theme's mix and threshold chosen over five cross-validations: 0.895.
+    expectBar(evaluate(devItems.filter((i) => isHeldOut(i.link))), { macro: 0.895, theme: 0.8 });
   });
 
   it('has no federated-learning story, so that theme is left out of the macro', () => {
@@ -145,9 +146,10 @@ describe('quality on the items written for tuning the learned weights (tune-2026
 
   it('holds its measured level on the held-out part (123 items, never used for learning)', () => {
     // Measured when the set was written, rules alone: 0.794 (on its first 311 items). With the learned
-    // weights (learned from its tuning half and the other sets' tuning halves): 0.873.
+    // weights (learned from its tuning half and the other sets' tuning halves): 0.873; with tune-2026-12-07b's
+    // tuning half and the choice over five cross-validations: 0.884.
     const report = evaluate(written.filter((i) => heldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.87);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.88);
   });
 });
 
@@ -169,9 +171,35 @@ describe('quality on the items written for security, regulation and events (tune
 
   it('holds its measured level on the held-out part (103 items, never looked at while tuning)', () => {
     // Before its senses (the taxonomy and weights it was written against): 0.737 (security 0.607, events 0.353); with the senses its tuning
-    // misses showed: 0.746. The learned weights do not learn from it yet (see the labels' README).
+    // misses showed: 0.746. With the learned weights learned from its tuning half too: 0.833; with the senses of
+    // tune-2026-12-09's tuning misses: 0.850.
     const report = evaluate(written.filter((i) => heldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.74);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.849);
+  });
+});
+
+describe('quality on the items written for the weakest themes (tune-2026-12-09)', () => {
+  const file = `${FIXTURES}labels/tune-2026-12-09.jsonl`;
+  const written = readLabels(file);
+  const heldOut = heldOutLinks(file);
+
+  it('has half its items in French, security, regulation, privacy and events in both languages, and look-alikes', () => {
+    // readLabels leaves out the 39 items marked `doubt`: 435 firm items of 474, 237 written in each language.
+    expect(written.length).toBeGreaterThanOrEqual(400);
+    for (const language of ['fr', 'en']) {
+      expect(written.filter((i) => i.language === language).length, language).toBeGreaterThanOrEqual(200);
+      for (const theme of ['security', 'regulation', 'privacy', 'events']) {
+        expect(written.filter((i) => i.language === language && i.labels.includes(theme)).length, `${language} ${theme}`).toBeGreaterThanOrEqual(20);
+      }
+    }
+    expect(written.filter((i) => i.labels.length === 0).length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('holds its measured level on the held-out part (never looked at while tuning)', () => {
+    // Measured when it came (the learned weights of tune-2026-12-07b, senses of its own tuning misses): 0.873. The
+    // learned weights do not learn from it (see scripts/learn-weights.mjs). Raise the floor, never lower it.
+    const report = evaluate(written.filter((i) => heldOut.has(i.link)));
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.873);
   });
 });
 
@@ -189,10 +217,13 @@ describe('quality on items no tuner has seen (written from the theme definitions
   it('holds its measured level on the 2026-12-06 set, in each language (aggregates only: never tuned on)', () => {
     // Rules alone (issue 19, before the learned weights): French 0.789, English 0.819. With them: French 0.872,
     // English 0.879, weakest theme security (0.818, 0.766). With the senses of tune-2026-12-07b's tuning misses:
-    // French 0.878, English 0.879. Issue 19's target is 0.90 and every theme 0.85.
+    // French 0.878, English 0.879. Learned from tune-2026-12-07b's tuning half too, each theme's mix and threshold
+    // chosen over five cross-validations: French 0.904 (weakest privacy 0.857), English 0.890 (security 0.808).
+    // With the senses of tune-2026-12-09's tuning misses: French 0.907 (privacy 0.857), English 0.896 (security
+    // 0.824). Issue 19's target is 0.90 and every theme 0.85.
     const later = readLabels(`${FIXTURES}labels/unseen-2026-12-06.jsonl`);
-    expectBar(evaluate(later.filter((i) => i.language === 'fr')), { macro: 0.875, theme: 0.8 });
-    expectBar(evaluate(later.filter((i) => i.language === 'en')), { macro: 0.875, theme: 0.75 });
+    expectBar(evaluate(later.filter((i) => i.language === 'fr')), { macro: 0.905, theme: 0.85 });
+    expectBar(evaluate(later.filter((i) => i.language === 'en')), { macro: 0.895, theme: 0.82 });
   });
 });
 

@@ -204,6 +204,15 @@ describe('senses and look-alikes of issue 19', () => {
     // Security told without its usual words, met while tuning on tune-2026-12-07b.
     ['security', 'Les robots résolvent désormais les captchas', 'fr'],
     ['security', 'Des bandes varient leurs tentatives de connexion grâce aux modèles de langage', 'fr'],
+    // Security and regulation told without their usual words, met while tuning on tune-2026-12-09.
+    ['security', 'A honeypot run by a language model keeps intruders busy', 'en'],
+    ['security', 'Membership inference reveals whose records trained the model', 'en'],
+    ['security', 'Inférence d’appartenance : le dossier d’un patient a-t-il servi à l’entraînement ?', 'fr'],
+    ['security', 'Une extraction de modèle copie un classifieur commercial', 'fr'],
+    ['security', 'Vol de modèle dans un laboratoire parisien', 'fr'],
+    ['security', 'Capture du drapeau : dix équipes tentent de débrider des modèles', 'fr'],
+    ['regulation', 'Export rules now cover the weights of closed models', 'en'],
+    ['regulation', 'Twenty firms added to the export blacklist', 'en'],
   ])('%s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).toContain(theme);
   });
@@ -239,6 +248,14 @@ describe('senses and look-alikes of issue 19', () => {
     ['regulation', 'La loi de Moore ralentit', 'fr'],
     ['regulation', 'Un modèle améliore la régulation de la glycémie', 'fr'],
     ['regulation', 'La régulation thermique des centres de données', 'fr'],
+    // Security's look-alikes met while tuning on tune-2026-12-09: an airport's lanes, a shopping day, an
+    // institute's name (regulation), cameras as products, pupils, a funding round.
+    ['security', 'Airport security trials AI scanners for hand luggage', 'en'],
+    ['security', 'Cyber Monday deals on AI laptops', 'en'],
+    ['security', 'The AI Security Institute publishes its yearly report', 'en'],
+    ['security', 'Comparatif des caméras de sécurité connectées', 'fr'],
+    ['security', 'Un assistant de lecture pour les élèves vulnérables', 'fr'],
+    ['security', 'La jeune pousse sécurise une levée de 5 millions', 'fr'],
   ])('not %s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).not.toContain(theme);
   });
