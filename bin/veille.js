@@ -1,11 +1,15 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --heap-growing-percent=30
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc
 // The `veille` command: runs the compiled CLI (built by `npm install` through `prepare`).
 // --max-semi-space-size=4: a cycle allocates many short-lived strings and objects, and V8's
 // default 16 MB semi-spaces let them pile up; 4 MB ones keep a 200-feed cycle's peak resident
 // memory lower for no measurable time (npm run bench). It only works on the command line.
-// --heap-growing-percent=30: after each full collection V8 lets a heap grow to about twice its live
+// --heap-growing-percent=30 --single-threaded-gc: after each full collection V8 lets a heap grow to about twice its live
 // size (more while it is small); 1.3 times keeps a first import's peak lower (bench:peers, 1st cycle:
 // 257 → 239 MB, 11.7 s CPU either way, two runs each) in every thread, the processing one included.
+// --single-threaded-gc: V8 collects each thread's heap on that thread, without helper threads.
+// veille's main and processing threads already keep both cores busy during an import, and the
+// helpers only contended with them: bench:peers' 1st cycle, six interleaved runs, 9.46–10.20 s CPU
+// (median 9.76) → 8.09–9.04 s (median 8.7), wall 6.4–6.8 → 5.6–6.3 s, the same peak RSS and 304 run.
 // MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (the processing thread, V8's and
 // libuv's helpers) its own malloc arena, and freed memory stays in them: two arenas take 36 MB
 // off a 200-feed first cycle's peak (300 → 264 MB) and 60 MB off the soak's RSS for the same CPU

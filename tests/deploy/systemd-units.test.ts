@@ -33,7 +33,7 @@ describe('deploy/ systemd units', () => {
     expect(unit.get('StateDirectory')).toEqual(['veille']);
     expect(unit.get('WorkingDirectory')).toEqual(['/var/lib/veille']);
     expect(unit.has('ReadWritePaths')).toBe(false);
-    expect(unit.get('ExecStart')?.[0]).toMatch(/^\/usr\/bin\/env node --max-semi-space-size=4 --heap-growing-percent=30 \/opt\/veille\/bin\/veille\.js \w+.* --config \/etc\/veille\/veille\.yaml/);
+    expect(unit.get('ExecStart')?.[0]).toMatch(/^\/usr\/bin\/env node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc \/opt\/veille\/bin\/veille\.js \w+.* --config \/etc\/veille\/veille\.yaml/);
   });
 
   it.each([

@@ -24,9 +24,9 @@ export interface Veille {
   stderr(): string;
 }
 
-/** `node --max-semi-space-size=4 --heap-growing-percent=30 bin/veille.js ...args`, as the bin's shebang runs it. */
+/** `node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc bin/veille.js ...args`, as the bin's shebang runs it. */
 export function spawnVeille(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Veille {
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--heap-growing-percent=30', BIN, ...args], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--heap-growing-percent=30', '--single-threaded-gc', BIN, ...args], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
