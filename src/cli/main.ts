@@ -215,6 +215,8 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
     import('../system/logger.js'),
     import('../config/load-config.js'),
   ]);
+  // On PostgreSQL, live `--role fetch` workers fetch the sources: a one-shot cycle beside them is refused (exit 2).
+  if (config.storage.kind === 'postgres') await (await import('../app/coordination-status.js')).refuseBesideFetchWorkers(config, ctx.env);
   const interactive = ctx.output.isTerminal && format === undefined;
   const logger: Logger = interactive ? silentLogger : createLogger(config.log.level, ctx.output.err, format ?? 'json');
   const app = openApp(config, { command: 'run', clock, env: ctx.env, logger, onStepWait: tellWaiting(ctx.output) });

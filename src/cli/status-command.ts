@@ -3,6 +3,7 @@
 import { readStatus, type SourceStatus, type StatusDelivery } from '../app/status.js';
 import type { Config } from '../config/load-config.js';
 import type { CoordinationStatus } from '../app/coordination-status.js';
+import { SILENT_AFTER_SECONDS } from '../coordination/workers.js';
 import type { FullTextCounts } from '../store/full-text-store.js';
 import type { NotifyTargetState } from '../domain/notify.js';
 import type { Clock } from '../domain/ports.js';
@@ -149,9 +150,6 @@ function describeCoordination({ workers, queue }: CoordinationStatus, zone: stri
   );
   return `${[`${workers.length} worker(s) on the shared database; fetch queue: ${queue.waiting} waiting, ${queue.active} running`, ...lines].join('\n')}\n`;
 }
-
-/** Three missed heartbeats (coordination/workers.ts beats every 5 s). */
-const SILENT_AFTER_SECONDS = 15;
 
 /** "full text: 12 article pages fetched, 2 failed (FETCH_NOT_HTML 1, FETCH_ROBOTS_DISALLOWED 1)". */
 function describeFullText(counts: FullTextCounts): string {

@@ -30,6 +30,9 @@ export interface WorkerRow {
 
 export const HEARTBEAT_MS = 5_000;
 
+/** Three missed heartbeats: a process silent for longer stopped or lost the database (`veille status` says so, `veille run` does not count it). */
+export const SILENT_AFTER_SECONDS = 15;
+
 export function newWorkerId(role: Role): string {
   return `${hostname()}:${process.pid}:${role}`;
 }
@@ -55,7 +58,28 @@ export async function listWorkers(sql: Sql): Promise<WorkerRow[]> {
             jobs_running, jobs_done, jobs_failed, publishing
      FROM veille_workers ORDER BY role, hostname, pid`,
   );
-  return rows.map((row) => ({
+  return rows.map(workerRow);
+}
+
+/**
+ * The processes that fetch (roles fetch and all) and beat within SILENT_AFTER_SECONDS, by the
+ * database's clock; none when no process ever beat on this database (no table yet).
+ */
+export async function liveFetchWorkers(sql: Sql): Promise<WorkerRow[]> {
+  const [table] = await sql.query<{ present: boolean }>("SELECT to_regclass('veille_workers') IS NOT NULL AS present");
+  if (table?.present !== true) return [];
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT id, role, hostname, pid, started_at, beat_at, extract(epoch FROM now() - beat_at) AS silent,
+            jobs_running, jobs_done, jobs_failed, publishing
+     FROM veille_workers WHERE role IN ('fetch', 'all') AND beat_at >= now() - $1 * interval '1 second'
+     ORDER BY hostname, pid`,
+    [SILENT_AFTER_SECONDS],
+  );
+  return rows.map(workerRow);
+}
+
+function workerRow(row: Record<string, unknown>): WorkerRow {
+  return {
     id: String(row.id),
     role: String(row.role),
     hostname: String(row.hostname),
@@ -67,5 +91,5 @@ export async function listWorkers(sql: Sql): Promise<WorkerRow[]> {
     jobsDone: Number(row.jobs_done),
     jobsFailed: Number(row.jobs_failed),
     publishing: row.publishing === true,
-  }));
+  };
 }
