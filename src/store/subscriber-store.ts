@@ -3,6 +3,7 @@
 // and how; the sign-up requests waiting for their link; the secret the links are signed with.
 import { randomBytes } from 'node:crypto';
 import type { SignupRequest, SubscriberBook, SubscriberHow, SubscriberRecord } from '../domain/subscriber.js';
+import { randomId } from '../email/subscriber-token.js';
 import { prepared, type Db, type Statement } from './db.js';
 
 interface SubscriberRow {
@@ -192,7 +193,7 @@ export class SubscriberStore implements SubscriberBook {
     const row = this.statement<unknown[], { id: number | string }>(
       `INSERT INTO subscribers (address, public_id, epoch, origin, state, themes, how, created_at, updated_at)
        VALUES (?, ?, 0, ?, 'subscribed', ?, ?, ?, ?) RETURNING id`,
-    ).get(address, randomBytes(9).toString('base64url'), change.origin, themes, change.how, now, now);
+    ).get(address, randomId(), change.origin, themes, change.how, now, now);
     const id = Number(row?.id);
     this.event(id, 'subscribed', change.how, change.themes, now);
     return this.get(address) as SubscriberRecord;
