@@ -11,7 +11,8 @@ import { composeConfirmLetter } from './confirm-letter.js';
 import type { OutgoingMessage } from './mailer.js';
 import type { RateLimiter } from './rate-limit.js';
 import * as pages from './subscriber-pages.js';
-import { confirmToken, randomId, sameToken, tokenId, unsubscribeToken } from './subscriber-token.js';
+import { randomId } from '../system/random-id.js';
+import { confirmToken, sameToken, tokenId, unsubscribeToken } from './subscriber-token.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Confirmation letters to one address per day, whoever asks. */

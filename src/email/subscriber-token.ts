@@ -2,7 +2,7 @@
 // must suffice and must not be guessable): a random public id, then an HMAC-SHA256 over the list,
 // that id, the address and the subscription's epoch, with a secret the store or the environment
 // keeps. The address is never in the token; a token made before a re-subscription no longer matches.
-import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Characters of the random id (9 bytes in base64url) and of the MAC (16 bytes). */
 const ID_LENGTH = 12;
@@ -14,19 +14,6 @@ export interface TokenSubject {
   readonly publicId: string;
   readonly address: string;
   readonly epoch: number;
-}
-
-/** base64url's characters but "-". */
-const NOT_A_DASH = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_';
-
-/**
- * A random id for a subscriber or a sign-up request: 9 bytes in base64url, whose first character is
- * never "-". The id opens the token, and a token opening with "-" was read as an option by
- * `veille recipients remove TOKEN` (one token in 64).
- */
-export function randomId(): string {
-  const id = randomBytes(9).toString('base64url');
-  return id.startsWith('-') ? `${NOT_A_DASH.charAt(randomInt(NOT_A_DASH.length))}${id.slice(1)}` : id;
 }
 
 function mac(secret: string, purpose: string, list: string, id: string, address: string, extra: string): string {

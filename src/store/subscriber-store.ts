@@ -3,7 +3,7 @@
 // and how; the sign-up requests waiting for their link; the secret the links are signed with.
 import { randomBytes } from 'node:crypto';
 import type { SignupRequest, SubscriberBook, SubscriberHow, SubscriberRecord } from '../domain/subscriber.js';
-import { randomId } from '../email/subscriber-token.js';
+import { randomId } from '../system/random-id.js';
 import { prepared, type Db, type Statement } from './db.js';
 
 interface SubscriberRow {
