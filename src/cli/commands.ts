@@ -391,6 +391,16 @@ function findCommand(name: string, action: string | undefined): CommandSpec {
 }
 
 /** Flags that the command does not take: named with the command that does, or the closest one. */
+/**
+ * A word of several letters after one "-", given to a command that takes arguments, may be an
+ * argument that opens with "-" (an unsubscribe token made before such tokens were ruled out): say
+ * how to pass it.
+ */
+function dashedArgumentHint(token: string, spec: CommandSpec | null): string {
+  if (spec === null || spec.positionals.length === 0 || token.length <= 3) return '';
+  return `; an argument that starts with "-" goes after "--": veille ${spec.name} -- ${token}`;
+}
+
 function checkOptionNames(argv: readonly string[], spec: CommandSpec | null, options: Readonly<Record<string, OptionSpec>>): void {
   const shorts = new Map(
     Object.entries(options).flatMap(([name, option]) => (option.short ? [[option.short, name] as const] : [])),
@@ -403,7 +413,7 @@ function checkOptionNames(argv: readonly string[], spec: CommandSpec | null, opt
         if (shorts.has(letter)) continue;
         // `-j` for `--json`: the one long option of the command that starts with the letter.
         const longs = Object.keys(options).filter((name) => name.startsWith(letter.toLowerCase()));
-        throw usageError(spec, `unknown option -${letter}${longs.length === 1 ? `; did you mean --${longs[0] ?? ''}?` : ''}`);
+        throw usageError(spec, `unknown option -${letter}${longs.length === 1 ? `; did you mean --${longs[0] ?? ''}?` : dashedArgumentHint(token, spec)}`);
       }
       continue;
     }

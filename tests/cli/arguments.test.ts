@@ -29,6 +29,7 @@ describe('veille command line: options per command', () => {
     ['an unknown short flag', ['run', '-x'], 'run: unknown option -x\n', 'Usage: veille run'],
     // Issue 17, finding 8: every unknown flag gets a "did you mean" when one is close.
     ['a short flag for a long one', ['status', '-j'], 'status: unknown option -j; did you mean --json?', 'Usage: veille status'],
+    ['an argument opening with "-"', ['recipients', 'remove', '-Xb3_kQ9zLm2Pqr7sT0uVwYx1Za4cDeFgHh'], 'recipients remove: unknown option -X; an argument that starts with "-" goes after "--": veille recipients remove -- -Xb3_kQ9zLm2Pqr7sT0uVwYx1Za4cDeFgHh', 'Usage: veille recipients remove'],
     ['a flag in capitals', ['status', '--JSON'], 'status: unknown option --JSON; did you mean --json?', 'Usage: veille status'],
     ['a misspelt flag before the command', ['--jsno'], 'unknown option --jsno; did you mean --json (an option of status, eval, stories, extract, summarize)?', 'veille --help'],
   ])('%s exits 2 with the command and its usage', async (_name, argv, message, usage) => {
