@@ -545,8 +545,11 @@ function recordNotModified(
   if (outcome.permanentUrl === null) {
     store.recordNotModified(source.id, check);
   } else {
-    store.recordAttempt(source.id, attemptAt.toISOString());
-    store.recordSuccess(source.id, { ...check, movedTo: outcome.permanentUrl });
+    // One commit, as a fetched feed's bookkeeping (storeFeed).
+    store.transaction(() => {
+      store.recordAttempt(source.id, attemptAt.toISOString());
+      store.recordSuccess(source.id, { ...check, movedTo: outcome.permanentUrl });
+    });
   }
   return { kind: 'not-modified', bytes: 0, durationMs: outcome.durationMs };
 }
