@@ -6,9 +6,9 @@ import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
 import { detectLanguage } from '../language/detect-language.js';
 import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
-import { featuresOf, featureWords, probabilitiesOfKeys, topWords, type FeatureSettings, type WordContribution } from './learned.js';
-import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
-import { categoryKey, foldAccents, keysOfWordsIn, splitWords } from './words.js';
+import { featuresOf, featureWords, sigmoid, topWords, type FeatureSettings, type LearnedModel, type WordContribution } from './learned.js';
+import { ownActivation, type CompiledLanguage, type CompiledPhrase, type Taxonomy } from './taxonomy.js';
+import { categoryKey, foldAccents, keyOf, splitWords } from './words.js';
 
 export interface TagInput {
   title: string;
@@ -64,10 +64,7 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
   const slotOf = vocabularies.map((v) => stemLanguages.indexOf(v.language));
   const shared = new Set(taxonomy.sharedLanguages);
   const model = taxonomy.learned;
-  // The learned part reads the keys the vocabularies' stemmers already made, when they cover its languages.
-  const modelSlots = model === null ? [] : model.languages.map((l) => stemLanguages.indexOf(l));
-  const learnedKeys = (words: readonly string[], keys: readonly string[][]): string[][] =>
-    modelSlots.every((slot) => slot >= 0) ? modelSlots.map((slot) => keys[slot] as string[]) : keysOfWordsIn(words, model?.languages ?? []);
+  const infosOf = createWordInfos(vocabularies, stemLanguages, model);
   const found = (input: TagInput): Found => {
     const hits: Hit[] = [];
     const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
@@ -76,18 +73,17 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
       content: input.content ?? '',
     };
     const words: Record<(typeof TEXT_FIELDS)[number], string[]> = { title: [], summary: [], content: [] };
-    const modelKeys: Record<'title' | 'summary', string[][]> = { title: [], summary: [] };
+    const modelWords: Record<'title' | 'summary', readonly WordInfo[]> = { title: [], summary: [] };
     for (const field of TEXT_FIELDS) {
       const text = fieldTexts[field];
       if (text === '') continue;
       words[field] = splitWords(text);
-      // Vocabularies that share a stemmer (a language and its sameLanguage terms) share the keys.
-      const keys = keysOfWordsIn(words[field], stemLanguages);
-      vocabularies.forEach((vocabulary, v) => findHits(vocabulary, keys[slotOf[v] as number] as string[], text, field, hits));
-      if (model !== null && field !== 'content') modelKeys[field] = learnedKeys(words[field], keys);
+      const infos = infosOf(words[field]);
+      findHits(vocabularies, slotOf, infos, text, field, hits);
+      if (model !== null && field !== 'content') modelWords[field] = infos;
     }
     const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
-    const learned = model === null ? null : probabilitiesOfKeys(model, modelKeys.title, modelKeys.summary);
+    const learned = model === null ? null : learnedProbabilitiesOf(model, modelWords.title, modelWords.summary);
     return { hits: active === null ? hits : hits.filter((h) => active.has(h.language)), learned, titleWords: words.title, summaryWords: words.summary };
   };
   // A round-up's stories are tagged one by one too: a theme is kept when the item or one story earns it.
@@ -108,6 +104,7 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
     tag: (input) => tagUnits(input, false, (account) => ({ id: account.id, score: account.score, evidence: account.evidence })),
   };
   taxonomies.set(tagger, taxonomy);
+  learnedOfWords.set(tagger, (title, summary) => (model === null ? null : learnedProbabilitiesOf(model, infosOf(title), infosOf(summary))));
   explainers.set(tagger, (input) => tagUnits(input, true, (account) => account));
   units.set(tagger, (input, settings) =>
     [input, ...segmentsOf(input)].map((unit) => {
@@ -136,6 +133,15 @@ export interface TagUnit {
 }
 
 const units = new WeakMap<Tagger, (input: TagInput, settings: FeatureSettings) => TagUnit[]>();
+const learnedOfWords = new WeakMap<Tagger, (titleWords: readonly string[], summaryWords: readonly string[]) => number[] | null>();
+
+/**
+ * The learned probabilities the tagger gives a title's and a summary's words (splitWords'), in the
+ * taxonomy's order; null without a learned part. For the test that holds them to learnedProbabilities.
+ */
+export function learnedProbabilitiesOfWords(tagger: Tagger, titleWords: readonly string[], summaryWords: readonly string[]): number[] | null {
+  return learnedOfWords.get(tagger)?.(titleWords, summaryWords) ?? null;
+}
 
 /**
  * The units an item is tagged as (the item, then each story of a round-up), with the rules' scores
@@ -172,25 +178,138 @@ export function taxonomyOf(tagger: Tagger): Taxonomy | undefined {
   return taxonomies.get(tagger);
 }
 
-function findHits(vocabulary: CompiledLanguage, keys: readonly string[], text: string, field: EvidenceField, hits: Hit[]): void {
-  const { activation, byFirstKey } = vocabulary;
-  for (let i = 0; i < keys.length; i++) {
-    const candidates = byFirstKey.get(keys[i] as string);
-    if (candidates === undefined) continue;
-    for (const phrase of candidates) {
-      const n = phrase.keys.length;
-      if (i + n > keys.length) continue;
-      let j = 1;
-      while (j < n && keys[i + j] === phrase.keys[j]) j++;
-      if (j === n) hits.push({ theme: phrase.theme, term: phrase.term, field, start: i, end: i + n, language: activation, exclusion: phrase.exclusion });
+/**
+ * What a tagger reads of a lowercase word, found once per word and kept (issue 15): its key for each
+ * stemmer (`keys[slot]`), the phrases of each vocabulary that start with it, and its rows of learned
+ * weights. Tagging a word is then one map read, where it was one per stemmer, vocabulary and model
+ * language (17,680 items: about a million words, most of them in the content).
+ */
+interface WordInfo {
+  readonly keys: readonly string[];
+  /** Per vocabulary, vocabulary.byFirstKey of the word's key; null when no phrase starts with the word. */
+  readonly phrases: readonly (readonly CompiledPhrase[] | undefined)[] | null;
+  /**
+   * model.weights of the word's key in each model language, then model.titleWeights of its key in the
+   * first (the title feature); null when the model has none of them.
+   */
+  readonly weights: readonly (readonly number[] | undefined)[] | null;
+}
+
+/** Word infos kept per tagger at most; a long-running worker clears them when full, as words.ts does its keys. */
+const MAX_WORD_INFOS = 200_000;
+
+function createWordInfos(
+  vocabularies: readonly CompiledLanguage[],
+  stemLanguages: readonly string[],
+  model: LearnedModel | null,
+): (words: readonly string[]) => WordInfo[] {
+  const infos = new Map<string, WordInfo>();
+  const modelLanguages = model?.languages ?? [];
+  const infoOf = (word: string): WordInfo => {
+    const keys = stemLanguages.map((language) => keyOf(word, language));
+    let phrases: (readonly CompiledPhrase[] | undefined)[] | null = null;
+    for (let v = 0; v < vocabularies.length; v++) {
+      const vocabulary = vocabularies[v] as CompiledLanguage;
+      const found = vocabulary.byFirstKey.get(keys[stemLanguages.indexOf(vocabulary.language)] as string);
+      if (found !== undefined) (phrases ??= new Array<readonly CompiledPhrase[] | undefined>(vocabularies.length))[v] = found;
+    }
+    let weights: (readonly number[] | undefined)[] | null = null;
+    if (model !== null) {
+      const modelKeys = modelLanguages.map((language) => {
+        const slot = stemLanguages.indexOf(language);
+        return slot >= 0 ? (keys[slot] as string) : keyOf(word, language);
+      });
+      const rows = [...modelKeys.map((key) => model.weights.get(key)), model.titleWeights.get(modelKeys[0] as string)];
+      if (rows.some((row) => row !== undefined)) weights = rows;
+    }
+    return { keys, phrases, weights };
+  };
+  return (words) => {
+    const out = new Array<WordInfo>(words.length);
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] as string;
+      let info = infos.get(word);
+      if (info === undefined) {
+        info = infoOf(word);
+        if (infos.size >= MAX_WORD_INFOS) infos.clear();
+        infos.set(word, info);
+      }
+      out[i] = info;
+    }
+    return out;
+  };
+}
+
+/**
+ * The learned probability of each theme from the words' infos: learnedProbabilities(model, featuresOf(model,
+ * title, summary)) with the rows the infos hold, added in probabilitiesOfKeys's order (each language's
+ * title keys, the title features, each language's summary keys), each row once. A test checks both agree.
+ */
+function learnedProbabilitiesOf(model: LearnedModel, title: readonly WordInfo[], summary: readonly WordInfo[]): number[] {
+  const z = model.themes.map((t) => t.bias);
+  let added: Set<readonly number[]> | null = null;
+  const add = (row: readonly number[] | undefined): void => {
+    if (row === undefined) return;
+    added ??= new Set();
+    if (added.has(row)) return;
+    added.add(row);
+    for (let t = 0; t < z.length; t++) z[t] = (z[t] as number) + (row[t] as number);
+  };
+  const languages = model.languages.length;
+  const rows = (infos: readonly WordInfo[], column: number, limit: number): void => {
+    const end = Math.min(infos.length, limit);
+    for (let i = 0; i < end; i++) add((infos[i] as WordInfo).weights?.[column]);
+  };
+  for (let l = 0; l < languages; l++) rows(title, l, Infinity);
+  rows(title, languages, Infinity);
+  for (let l = 0; l < languages; l++) rows(summary, l, model.summaryWords ?? Infinity);
+  return z.map(sigmoid);
+}
+
+/**
+ * Each vocabulary's hits in the words, then its regular expressions' in the text, vocabulary by
+ * vocabulary. One pass over the words finds the phrases of all: most words start none.
+ */
+function findHits(
+  vocabularies: readonly CompiledLanguage[],
+  slotOf: readonly number[],
+  infos: readonly WordInfo[],
+  text: string,
+  field: EvidenceField,
+  hits: Hit[],
+): void {
+  const byVocabulary: (Hit[] | undefined)[] = new Array<Hit[] | undefined>(vocabularies.length);
+  for (let i = 0; i < infos.length; i++) {
+    const starting = (infos[i] as WordInfo).phrases;
+    if (starting === null) continue;
+    for (let v = 0; v < vocabularies.length; v++) {
+      const candidates = starting[v];
+      if (candidates === undefined) continue;
+      const slot = slotOf[v] as number;
+      for (const phrase of candidates) {
+        const n = phrase.keys.length;
+        if (i + n > infos.length) continue;
+        let j = 1;
+        while (j < n && (infos[i + j] as WordInfo).keys[slot] === phrase.keys[j]) j++;
+        if (j === n) {
+          const hit: Hit = { theme: phrase.theme, term: phrase.term, field, start: i, end: i + n, language: (vocabularies[v] as CompiledLanguage).activation, exclusion: phrase.exclusion };
+          const list = byVocabulary[v];
+          if (list === undefined) byVocabulary[v] = [hit];
+          else list.push(hit);
+        }
+      }
     }
   }
-  for (const { theme, term, pattern } of vocabulary.regexes) {
-    pattern.lastIndex = 0;
-    const found = pattern.exec(text);
-    if (found !== null) {
-      const matched = found[0].replace(/\s+/g, ' ').trim().slice(0, MAX_MATCHED);
-      hits.push({ theme, term, field, start: -1, end: -1, language: activation, exclusion: false, matched });
+  for (let v = 0; v < vocabularies.length; v++) {
+    const vocabulary = vocabularies[v] as CompiledLanguage;
+    for (const hit of byVocabulary[v] ?? []) hits.push(hit);
+    for (const { theme, term, pattern } of vocabulary.regexes) {
+      pattern.lastIndex = 0;
+      const found = pattern.exec(text);
+      if (found !== null) {
+        const matched = found[0].replace(/\s+/g, ' ').trim().slice(0, MAX_MATCHED);
+        hits.push({ theme, term, field, start: -1, end: -1, language: vocabulary.activation, exclusion: false, matched });
+      }
     }
   }
 }
