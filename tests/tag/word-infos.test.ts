@@ -48,4 +48,38 @@ describe('the word infos of the tagger', () => {
     // Four vocabularies (en, exact, fr, en:own) and a cache read per word were five reads a word.
     expect(reads / words).toBeLessThan(1.5);
   });
+
+  it('tags an item with no word of any theme without a map or set per theme (one at most for the item)', () => {
+    const input: TagInput = {
+      title: 'The weather in Paris stayed sunny all week',
+      summary: 'Museums were full of visitors and the cafés kept their terraces open until late in the evening.',
+      categories: [],
+      language: 'en',
+      languageSettled: true,
+      sourceUrl: 'https://example.org/feed.xml',
+    };
+    expect(tagger.tag(input)).toEqual([]);
+    const made = { maps: 0, sets: 0 };
+    const { Map: RealMap, Set: RealSet } = globalThis;
+    globalThis.Map = class CountedMap<K, V> extends RealMap<K, V> {
+      constructor(entries?: readonly (readonly [K, V])[] | null) {
+        super(entries);
+        made.maps += 1;
+      }
+    } as MapConstructor;
+    globalThis.Set = class CountedSet<T> extends RealSet<T> {
+      constructor(values?: readonly T[] | null) {
+        super(values);
+        made.sets += 1;
+      }
+    } as SetConstructor;
+    try {
+      tagger.tag(input);
+    } finally {
+      globalThis.Map = RealMap;
+      globalThis.Set = RealSet;
+    }
+    // Each theme's occurrences, two indexes of placed words and a set of learned rows were nine or more.
+    expect(made.maps + made.sets).toBeLessThanOrEqual(1);
+  });
 });
