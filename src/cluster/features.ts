@@ -177,27 +177,76 @@ const NOT_NAMES: ReadonlySet<string> = new Set(
 );
 
 const CAPITAL = /\p{Lu}/u;
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+
+/** Latin-1 characters: 1 a letter or number (\p{L}, \p{N}), 2 also an upper-case letter (\p{Lu}); the feeds' nearly every character. */
+const LATIN1_CLASSES: Uint8Array = (() => {
+  const classes = new Uint8Array(256);
+  for (let code = 0; code < 256; code += 1) {
+    const char = String.fromCharCode(code);
+    classes[code] = LETTER_OR_NUMBER.test(char) ? (CAPITAL.test(char) ? 2 : 1) : 0;
+  }
+  return classes;
+})();
+
+/** The length (1 or 2) of the code point at `index` when it is a letter or number, else 0. */
+function letterOrNumberAt(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code < 256) return (LATIN1_CLASSES[code] as number) > 0 ? 1 : 0;
+  const point = text.codePointAt(index) as number;
+  return LETTER_OR_NUMBER.test(String.fromCodePoint(point)) ? (point > 0xffff ? 2 : 1) : 0;
+}
+
+/** Whether the UTF-16 unit at `index` is an upper-case letter (\p{Lu}): the test of a token's first character. */
+function isCapitalAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code < 256 ? LATIN1_CLASSES[code] === 2 : CAPITAL.test(text[index] as string);
+}
 
 /**
  * Names a text mentions: capitalized words, acronyms and numbers of two digits or more
  * (years, versions), lower-cased. They survive translation: "AAAI 2025", "FLUID", "Santhanam".
+ * Its tokens are /[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*\/gu's matches, read in one pass: a token is made
+ * a string only when it can be a name (issue 15: the list of every token of every title and summary
+ * was 43 MB of a first import's allocations on the main thread).
  */
 export function extractNames(text: string): Set<string> {
   const names = new Set<string>();
-  const tokens = text.match(/[\p{L}\p{N}]+(?:[.\-][\p{L}\p{N}]+)*/gu) ?? [];
-  for (const token of tokens) {
-    const first = token[0] ?? '';
-    // Most words are neither capitalized nor numbers: told from their first character, before any
-    // new string (issue 15: this ran over every item's title and summary at each grouping).
-    const startsWithDigit = first >= '0' && first <= '9';
-    if (!startsWithDigit && (token.length < 2 || !CAPITAL.test(first))) continue;
-    const lower = token.toLowerCase();
-    if (NOT_NAMES.has(lower)) continue;
-    const isCapitalized = CAPITAL.test(first);
-    const isNumber = startsWithDigit && /^\d[\d.]*$/.test(token);
-    if (isNumber ? token.replace(/\./g, '').length >= 2 : isCapitalized && token.length >= 2) names.add(lower);
+  const length = text.length;
+  let index = 0;
+  while (index < length) {
+    let width = letterOrNumberAt(text, index);
+    if (width === 0) {
+      index += 1;
+      continue;
+    }
+    const start = index;
+    for (;;) {
+      while (width > 0) {
+        index += width;
+        width = index < length ? letterOrNumberAt(text, index) : 0;
+      }
+      const separator = index + 1 < length ? text.charCodeAt(index) : 0;
+      if ((separator !== 0x2e && separator !== 0x2d) || letterOrNumberAt(text, index + 1) === 0) break;
+      index += 1;
+      width = letterOrNumberAt(text, index);
+    }
+    addName(names, text, start, index);
   }
   return names;
+}
+
+/** The token text[start, end) when it is a name: most words are neither capitalized nor numbers, told before any string is made. */
+function addName(names: Set<string>, text: string, start: number, end: number): void {
+  const first = text.charCodeAt(start);
+  const startsWithDigit = first >= 0x30 && first <= 0x39;
+  if (!startsWithDigit && (end - start < 2 || !isCapitalAt(text, start))) return;
+  const token = text.slice(start, end);
+  const lower = token.toLowerCase();
+  if (NOT_NAMES.has(lower)) return;
+  const isCapitalized = isCapitalAt(text, start);
+  const isNumber = startsWithDigit && /^\d[\d.]*$/.test(token);
+  if (isNumber ? token.replace(/\./g, '').length >= 2 : isCapitalized && token.length >= 2) names.add(lower);
 }
 
 /** Numbers in a title ("1.9544.24", "4.6"): two titles that carry different ones are different releases. */

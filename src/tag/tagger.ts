@@ -6,9 +6,9 @@ import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
 import { detectLanguage } from '../language/detect-language.js';
 import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
-import { featuresOf, featureWords, probabilitiesOfKeys, topWords, type FeatureSettings, type WordContribution } from './learned.js';
-import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
-import { categoryKey, foldAccents, keysOfWordsIn, splitWords } from './words.js';
+import { featuresOf, featureWords, sigmoid, topWords, type FeatureSettings, type LearnedModel, type WordContribution } from './learned.js';
+import { ownActivation, type CompiledLanguage, type CompiledPhrase, type Taxonomy } from './taxonomy.js';
+import { categoryKey, foldAccents, keyOf, splitWords } from './words.js';
 
 export interface TagInput {
   title: string;
@@ -64,10 +64,7 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
   const slotOf = vocabularies.map((v) => stemLanguages.indexOf(v.language));
   const shared = new Set(taxonomy.sharedLanguages);
   const model = taxonomy.learned;
-  // The learned part reads the keys the vocabularies' stemmers already made, when they cover its languages.
-  const modelSlots = model === null ? [] : model.languages.map((l) => stemLanguages.indexOf(l));
-  const learnedKeys = (words: readonly string[], keys: readonly string[][]): string[][] =>
-    modelSlots.every((slot) => slot >= 0) ? modelSlots.map((slot) => keys[slot] as string[]) : keysOfWordsIn(words, model?.languages ?? []);
+  const { infosOf, learnedOf } = createWordInfos(vocabularies, stemLanguages, model);
   const found = (input: TagInput): Found => {
     const hits: Hit[] = [];
     const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
@@ -76,18 +73,17 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
       content: input.content ?? '',
     };
     const words: Record<(typeof TEXT_FIELDS)[number], string[]> = { title: [], summary: [], content: [] };
-    const modelKeys: Record<'title' | 'summary', string[][]> = { title: [], summary: [] };
+    const modelWords: Record<'title' | 'summary', readonly WordInfo[]> = { title: [], summary: [] };
     for (const field of TEXT_FIELDS) {
       const text = fieldTexts[field];
       if (text === '') continue;
       words[field] = splitWords(text);
-      // Vocabularies that share a stemmer (a language and its sameLanguage terms) share the keys.
-      const keys = keysOfWordsIn(words[field], stemLanguages);
-      vocabularies.forEach((vocabulary, v) => findHits(vocabulary, keys[slotOf[v] as number] as string[], text, field, hits));
-      if (model !== null && field !== 'content') modelKeys[field] = learnedKeys(words[field], keys);
+      const infos = infosOf(words[field]);
+      findHits(vocabularies, slotOf, infos, text, field, hits);
+      if (model !== null && field !== 'content') modelWords[field] = infos;
     }
     const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
-    const learned = model === null ? null : probabilitiesOfKeys(model, modelKeys.title, modelKeys.summary);
+    const learned = learnedOf(modelWords.title, modelWords.summary);
     return { hits: active === null ? hits : hits.filter((h) => active.has(h.language)), learned, titleWords: words.title, summaryWords: words.summary };
   };
   // A round-up's stories are tagged one by one too: a theme is kept when the item or one story earns it.
@@ -108,6 +104,7 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
     tag: (input) => tagUnits(input, false, (account) => ({ id: account.id, score: account.score, evidence: account.evidence })),
   };
   taxonomies.set(tagger, taxonomy);
+  learnedOfWords.set(tagger, (title, summary) => learnedOf(infosOf(title), infosOf(summary)));
   explainers.set(tagger, (input) => tagUnits(input, true, (account) => account));
   units.set(tagger, (input, settings) =>
     [input, ...segmentsOf(input)].map((unit) => {
@@ -136,6 +133,15 @@ export interface TagUnit {
 }
 
 const units = new WeakMap<Tagger, (input: TagInput, settings: FeatureSettings) => TagUnit[]>();
+const learnedOfWords = new WeakMap<Tagger, (titleWords: readonly string[], summaryWords: readonly string[]) => number[] | null>();
+
+/**
+ * The learned probabilities the tagger gives a title's and a summary's words (splitWords'), in the
+ * taxonomy's order; null without a learned part. For the test that holds them to learnedProbabilities.
+ */
+export function learnedProbabilitiesOfWords(tagger: Tagger, titleWords: readonly string[], summaryWords: readonly string[]): number[] | null {
+  return learnedOfWords.get(tagger)?.(titleWords, summaryWords) ?? null;
+}
 
 /**
  * The units an item is tagged as (the item, then each story of a round-up), with the rules' scores
@@ -172,25 +178,150 @@ export function taxonomyOf(tagger: Tagger): Taxonomy | undefined {
   return taxonomies.get(tagger);
 }
 
-function findHits(vocabulary: CompiledLanguage, keys: readonly string[], text: string, field: EvidenceField, hits: Hit[]): void {
-  const { activation, byFirstKey } = vocabulary;
-  for (let i = 0; i < keys.length; i++) {
-    const candidates = byFirstKey.get(keys[i] as string);
-    if (candidates === undefined) continue;
-    for (const phrase of candidates) {
-      const n = phrase.keys.length;
-      if (i + n > keys.length) continue;
-      let j = 1;
-      while (j < n && keys[i + j] === phrase.keys[j]) j++;
-      if (j === n) hits.push({ theme: phrase.theme, term: phrase.term, field, start: i, end: i + n, language: activation, exclusion: phrase.exclusion });
+/**
+ * What a tagger reads of a lowercase word, found once per word and kept (issue 15): its key for each
+ * stemmer (`keys[slot]`), the phrases of each vocabulary that start with it, and its rows of learned
+ * weights. Tagging a word is then one map read, where it was one per stemmer, vocabulary and model
+ * language (17,680 items: about a million words, most of them in the content).
+ */
+interface WordInfo {
+  readonly keys: readonly string[];
+  /** Per vocabulary, vocabulary.byFirstKey of the word's key; null when no phrase starts with the word. */
+  readonly phrases: readonly (readonly CompiledPhrase[] | undefined)[] | null;
+  /**
+   * The number of its row of learned weights (LearnedRows) for its key in each model language, then for
+   * its title feature (model.titleWeights of its key in the first language); -1 for none. Null when none.
+   */
+  readonly rows: readonly number[] | null;
+}
+
+/** Word infos kept per tagger at most; a long-running worker clears them when full, as words.ts does its keys. */
+const MAX_WORD_INFOS = 200_000;
+
+/**
+ * The word infos of a tagger's vocabularies and learned model, and the learned probabilities of the words
+ * whose infos they are: learnedProbabilities(model, featuresOf(model, title, summary)), the rows added in
+ * probabilitiesOfKeys's order (each language's title keys, the title features, each language's summary
+ * keys), each row once (told by a stamp per row, not a set per item). A test checks both agree.
+ */
+function createWordInfos(
+  vocabularies: readonly CompiledLanguage[],
+  stemLanguages: readonly string[],
+  model: LearnedModel | null,
+): { infosOf(words: readonly string[]): WordInfo[]; learnedOf(title: readonly WordInfo[], summary: readonly WordInfo[]): number[] | null } {
+  const infos = new Map<string, WordInfo>();
+  const modelLanguages = model?.languages ?? [];
+  // Each row of weights numbered once (a title feature's row is its "t:" feature's, the same array).
+  const rowNumbers = new Map<readonly number[], number>();
+  const rows: (readonly number[])[] = [];
+  for (const row of [...(model?.weights.values() ?? []), ...(model?.titleWeights.values() ?? [])]) {
+    if (!rowNumbers.has(row)) rowNumbers.set(row, rows.push(row) - 1);
+  }
+  const numberOf = (row: readonly number[] | undefined): number => (row === undefined ? -1 : (rowNumbers.get(row) as number));
+  const infoOf = (word: string): WordInfo => {
+    const keys = stemLanguages.map((language) => keyOf(word, language));
+    let phrases: (readonly CompiledPhrase[] | undefined)[] | null = null;
+    for (let v = 0; v < vocabularies.length; v++) {
+      const vocabulary = vocabularies[v] as CompiledLanguage;
+      const found = vocabulary.byFirstKey.get(keys[stemLanguages.indexOf(vocabulary.language)] as string);
+      if (found !== undefined) (phrases ??= new Array<readonly CompiledPhrase[] | undefined>(vocabularies.length))[v] = found;
+    }
+    let numbers: number[] | null = null;
+    if (model !== null) {
+      const modelKeys = modelLanguages.map((language) => {
+        const slot = stemLanguages.indexOf(language);
+        return slot >= 0 ? (keys[slot] as string) : keyOf(word, language);
+      });
+      const found = [...modelKeys.map((key) => numberOf(model.weights.get(key))), numberOf(model.titleWeights.get(modelKeys[0] as string))];
+      if (found.some((number) => number >= 0)) numbers = found;
+    }
+    return { keys, phrases, rows: numbers };
+  };
+  // stamps[row] === stamp: the row was added to this item's sums.
+  const stamps = new Uint32Array(rows.length);
+  let stamp = 0;
+  return {
+    infosOf: (words) => {
+      const out = new Array<WordInfo>(words.length);
+      for (let i = 0; i < words.length; i++) {
+        const word = words[i] as string;
+        let info = infos.get(word);
+        if (info === undefined) {
+          info = infoOf(word);
+          if (infos.size >= MAX_WORD_INFOS) infos.clear();
+          infos.set(word, info);
+        }
+        out[i] = info;
+      }
+      return out;
+    },
+    learnedOf: (title, summary) => {
+      if (model === null) return null;
+      if (stamp === 0xffffffff) {
+        stamps.fill(0);
+        stamp = 0;
+      }
+      stamp += 1;
+      const z = model.themes.map((t) => t.bias);
+      const add = (infos: readonly WordInfo[], column: number, limit: number): void => {
+        const end = Math.min(infos.length, limit);
+        for (let i = 0; i < end; i++) {
+          const number = (infos[i] as WordInfo).rows?.[column] ?? -1;
+          if (number < 0 || stamps[number] === stamp) continue;
+          stamps[number] = stamp;
+          const row = rows[number] as readonly number[];
+          for (let t = 0; t < z.length; t++) z[t] = (z[t] as number) + (row[t] as number);
+        }
+      };
+      const languages = modelLanguages.length;
+      for (let l = 0; l < languages; l++) add(title, l, Infinity);
+      add(title, languages, Infinity);
+      for (let l = 0; l < languages; l++) add(summary, l, model.summaryWords ?? Infinity);
+      return z.map(sigmoid);
+    },
+  };
+}
+
+function findHits(
+  vocabularies: readonly CompiledLanguage[],
+  slotOf: readonly number[],
+  infos: readonly WordInfo[],
+  text: string,
+  field: EvidenceField,
+  hits: Hit[],
+): void {
+  const byVocabulary: (Hit[] | undefined)[] = new Array<Hit[] | undefined>(vocabularies.length);
+  for (let i = 0; i < infos.length; i++) {
+    const starting = (infos[i] as WordInfo).phrases;
+    if (starting === null) continue;
+    for (let v = 0; v < vocabularies.length; v++) {
+      const candidates = starting[v];
+      if (candidates === undefined) continue;
+      const slot = slotOf[v] as number;
+      for (const phrase of candidates) {
+        const n = phrase.keys.length;
+        if (i + n > infos.length) continue;
+        let j = 1;
+        while (j < n && (infos[i + j] as WordInfo).keys[slot] === phrase.keys[j]) j++;
+        if (j === n) {
+          const hit: Hit = { theme: phrase.theme, term: phrase.term, field, start: i, end: i + n, language: (vocabularies[v] as CompiledLanguage).activation, exclusion: phrase.exclusion };
+          const list = byVocabulary[v];
+          if (list === undefined) byVocabulary[v] = [hit];
+          else list.push(hit);
+        }
+      }
     }
   }
-  for (const { theme, term, pattern } of vocabulary.regexes) {
-    pattern.lastIndex = 0;
-    const found = pattern.exec(text);
-    if (found !== null) {
-      const matched = found[0].replace(/\s+/g, ' ').trim().slice(0, MAX_MATCHED);
-      hits.push({ theme, term, field, start: -1, end: -1, language: activation, exclusion: false, matched });
+  for (let v = 0; v < vocabularies.length; v++) {
+    const vocabulary = vocabularies[v] as CompiledLanguage;
+    for (const hit of byVocabulary[v] ?? []) hits.push(hit);
+    for (const { theme, term, pattern } of vocabulary.regexes) {
+      pattern.lastIndex = 0;
+      const found = pattern.exec(text);
+      if (found !== null) {
+        const matched = found[0].replace(/\s+/g, ' ').trim().slice(0, MAX_MATCHED);
+        hits.push({ theme, term, field, start: -1, end: -1, language: vocabulary.activation, exclusion: false, matched });
+      }
     }
   }
 }
@@ -306,6 +437,13 @@ export interface ThemeAccount {
   };
 }
 
+/**
+ * What a theme without words or vetoes is given, shared (issue 15: a list made per item and theme).
+ * NO_HITS is never written: a theme's hits are sorted only when they are more than one.
+ */
+const NO_HITS: Hit[] = [];
+const NO_VETOES: ThemeAccount['vetoes'] = [];
+
 /** Words of the learned part an account or an evidence list shows at most. */
 const LEARNED_WORDS = 4;
 
@@ -318,13 +456,15 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
   const { hits, learned } = found;
   const model = learned === null ? null : taxonomy.learned;
   // Exclusions hide the words they cover from the same theme ("private beta" is no privacy term).
+  // Most items have no word of any theme: nothing below is made for them but the learned part's
+  // accounts (issue 15: the maps and lists of each theme were a tenth of a first import's allocations).
   const exclusions = hits.filter((h) => h.exclusion);
-  const excluded = new PlacedHits(exclusions);
+  const excluded = exclusions.length === 0 ? null : new PlacedHits(exclusions);
   const vetoes = new Map<number, ThemeAccount['vetoes'][number][]>();
   const candidates: Hit[] = [];
   for (const hit of hits) {
     if (hit.exclusion) continue;
-    if (!excluded.overlaps(hit, () => true)) candidates.push(hit);
+    if (excluded === null || !excluded.overlaps(hit, () => true)) candidates.push(hit);
     else if (all) {
       const by = exclusions.find((e) => e.theme === hit.theme && e.field === hit.field && e.start < hit.end && hit.start < e.end);
       const list = vetoes.get(hit.theme) ?? [];
@@ -338,11 +478,11 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
   // Words count once per theme: a phrase inside a longer one ("open source" within "open source model"),
   // or the same words in two vocabularies (English terms in a French item), add nothing.
   const kept: Hit[] = [];
-  const keptWords = new PlacedHits();
+  const keptWords = candidates.length > 1 ? new PlacedHits() : null;
   for (const hit of candidates) {
-    if (keptWords.covers(hit, () => true)) continue;
+    if (keptWords?.covers(hit, () => true) === true) continue;
     kept.push(hit);
-    keptWords.add(hit);
+    keptWords?.add(hit);
   }
   for (const category of input.categories) {
     for (const { theme, term } of taxonomy.categories.get(categoryKey(category)) ?? []) {
@@ -350,30 +490,35 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
     }
   }
   if (kept.length === 0 && vetoes.size === 0 && model === null) return [];
-  const host = hostOf(input.sourceUrl)?.replace(/^www\./u, '') ?? null;
+  // The source's host, read when a theme with source hints has words (a URL parsed per item otherwise).
+  let host: string | null | undefined;
+  const hostOfSource = (): string | null => (host ??= hostOf(input.sourceUrl)?.replace(/^www\./u, '') ?? null);
   const result: T[] = [];
   themes.forEach((theme, t) => {
-    const mine = kept.filter((h) => h.theme === t);
-    const vetoed = vetoes.get(t) ?? [];
+    const mine = kept.length === 0 ? NO_HITS : kept.filter((h) => h.theme === t);
+    const vetoed = vetoes.get(t) ?? NO_VETOES;
     const probability = learned?.[t];
     if (mine.length === 0 && vetoed.length === 0 && (probability === undefined || model === null)) return;
-    const occurrences = new Map<number, number[]>();
-    for (const hit of mine) {
-      const weight = hit.field === 'title' ? theme.titleWeight : hit.field === 'content' ? theme.contentWeight : hit.field === 'category' ? taxonomy.categoryWeight : 1;
-      const list = occurrences.get(hit.term);
-      if (list === undefined) occurrences.set(hit.term, [weight]);
-      else list.push(weight);
-    }
     // Each term counts by its best place, and repeats add less and less (half, then a quarter): a story
     // about a subject names it more than once, a passing mention does not.
     let raw = 0;
-    for (const [term, weights] of occurrences) {
-      weights.sort((a, b) => b - a);
-      const repeated = (weights[0] ?? 0) + (weights[1] ?? 0) / 2 + (weights[2] ?? 0) / 4;
-      raw += (terms[term]?.weight ?? 1) * repeated;
-    }
-    if (host !== null && mine.length > 0) {
-      for (const hint of theme.hints) if (host === hint.source || host.endsWith(`.${hint.source}`)) raw += hint.boost;
+    if (mine.length > 0) {
+      const occurrences = new Map<number, number[]>();
+      for (const hit of mine) {
+        const weight = hit.field === 'title' ? theme.titleWeight : hit.field === 'content' ? theme.contentWeight : hit.field === 'category' ? taxonomy.categoryWeight : 1;
+        const list = occurrences.get(hit.term);
+        if (list === undefined) occurrences.set(hit.term, [weight]);
+        else list.push(weight);
+      }
+      for (const [term, weights] of occurrences) {
+        weights.sort((a, b) => b - a);
+        const repeated = (weights[0] ?? 0) + (weights[1] ?? 0) / 2 + (weights[2] ?? 0) / 4;
+        raw += (terms[term]?.weight ?? 1) * repeated;
+      }
+      const source = theme.hints.length > 0 ? hostOfSource() : null;
+      if (source !== null) {
+        for (const hint of theme.hints) if (source === hint.source || source.endsWith(`.${hint.source}`)) raw += hint.boost;
+      }
     }
     // 1 − 2^−raw: one body term of weight 1 gives 0.5, one title term (weight 2) 0.75, and more evidence approaches 1.
     const rules = mine.length === 0 ? 0 : round3(1 - 2 ** -raw);
@@ -388,14 +533,14 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
     const value = mixed !== null && tagged ? Math.max(scaled, rules) : scaled;
     const threshold = theme.threshold;
     if (!tagged && (!all || (mine.length === 0 && vetoed.length === 0))) return;
-    mine.sort((a, b) => FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start);
+    if (mine.length > 1) mine.sort((a, b) => FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start);
     const evidence: Evidence[] = [];
-    const seen = new Set<string>();
+    const seen = mine.length > 1 ? new Set<string>() : null;
     for (const hit of mine) {
       const text = terms[hit.term]?.text ?? '';
       const key = `${hit.field}\u0000${text}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen?.has(key) === true) continue;
+      seen?.add(key);
       // An explanation quotes the item's own words ("agrégées"), which the term ("agréger") only stands for.
       const matched = hit.matched ?? (all ? wordsOf(input, hit) : undefined);
       evidence.push(matched === undefined ? { term: text, field: hit.field } : { term: text, field: hit.field, matched });

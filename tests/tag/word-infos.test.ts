@@ -1,0 +1,85 @@
+// The tagger reads each word once (issue 15): a word's keys, the phrases that start with it and its
+// learned weights are found the first time it is seen and kept, so that tagging a known word is one
+// map read, where it was one per stemmer, vocabulary and model language. Same themes, same numbers.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { featuresOf, learnedProbabilities } from '../../src/tag/learned.js';
+import { createTagger, learnedProbabilitiesOfWords, type TagInput } from '../../src/tag/tagger.js';
+import { loadTaxonomy } from '../../src/tag/taxonomy.js';
+import { splitWords } from '../../src/tag/words.js';
+import { ROOT, THEMES_FILE } from './helpers.js';
+
+const lines = [`${ROOT}tests/fixtures/ai-news/items.jsonl`, `${ROOT}tests/fixtures/labels/tune-2026-12-08.jsonl`].flatMap((file) =>
+  readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== ''),
+);
+const items = lines.map((line) => JSON.parse(line) as { title?: string; summary?: string });
+
+describe('the word infos of the tagger', () => {
+  const taxonomy = loadTaxonomy(THEMES_FILE);
+  const tagger = createTagger(taxonomy);
+
+  it('give the learned probabilities of the features the learner reads, number for number, on every real and written item', () => {
+    const model = taxonomy.learned;
+    if (model === null) throw new Error('config/themes.yaml names no learned weights');
+    for (const { title = '', summary = '' } of items) {
+      const [titleWords, summaryWords] = [splitWords(title), splitWords(summary)];
+      expect(learnedProbabilitiesOfWords(tagger, titleWords, summaryWords), title).toEqual(learnedProbabilities(model, featuresOf(model, titleWords, summaryWords)));
+    }
+  });
+
+  it('make tagging a known word one map read, not one per stemmer, vocabulary and model language', () => {
+    const content = items.slice(0, 60).map((item) => `${item.title ?? ''}. ${item.summary ?? ''}`).join(' ');
+    const input: TagInput = { title: 'A round-up of the week', summary: '', content, categories: [], language: 'en', languageSettled: true };
+    const words = splitWords(content).length;
+    expect(words).toBeGreaterThan(1_000);
+    tagger.tag(input);
+    const get = Map.prototype.get;
+    let reads = 0;
+    Map.prototype.get = function counted(this: Map<unknown, unknown>, key: unknown) {
+      reads += 1;
+      return get.call(this, key);
+    };
+    try {
+      tagger.tag(input);
+    } finally {
+      Map.prototype.get = get;
+    }
+    // Four vocabularies (en, exact, fr, en:own) and a cache read per word were five reads a word.
+    expect(reads / words).toBeLessThan(1.5);
+  });
+
+  it('tags an item with no word of any theme without a map or set per theme (one at most for the item)', () => {
+    const input: TagInput = {
+      title: 'The weather in Paris stayed sunny all week',
+      summary: 'Museums were full of visitors and the cafés kept their terraces open until late in the evening.',
+      categories: [],
+      language: 'en',
+      languageSettled: true,
+      sourceUrl: 'https://example.org/feed.xml',
+    };
+    expect(tagger.tag(input)).toEqual([]);
+    const made = { maps: 0, sets: 0 };
+    const { Map: RealMap, Set: RealSet } = globalThis;
+    globalThis.Map = class CountedMap<K, V> extends RealMap<K, V> {
+      constructor(entries?: readonly (readonly [K, V])[] | null) {
+        super(entries);
+        made.maps += 1;
+      }
+    } as MapConstructor;
+    globalThis.Set = class CountedSet<T> extends RealSet<T> {
+      constructor(values?: readonly T[] | null) {
+        super(values);
+        made.sets += 1;
+      }
+    } as SetConstructor;
+    try {
+      tagger.tag(input);
+    } finally {
+      globalThis.Map = RealMap;
+      globalThis.Set = RealSet;
+    }
+    // Each theme's occurrences, two indexes of placed words and a set of learned rows were nine or more.
+    expect(made.maps + made.sets).toBeLessThanOrEqual(1);
+  });
+});
