@@ -1,6 +1,7 @@
 // Per-theme F1 of every labelled part (as scripts/eval-halves.sh splits them), in French and in English
 // separately: aggregate figures only, no item is printed. Run after `npm run build`:
 //   node scripts/eval-by-language.mjs [config/themes.yaml]
+//   node scripts/eval-by-language.mjs --tuning-only    leaves the unseen sets out (while choosing a change)
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,8 @@ import { createTagger } from '../dist/tag/tagger.js';
 import { loadTaxonomy } from '../dist/tag/taxonomy.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const taxonomy = loadTaxonomy(process.argv[2] ?? `${root}config/themes.yaml`);
+const tuningOnly = process.argv.includes('--tuning-only');
+const taxonomy = loadTaxonomy(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? `${root}config/themes.yaml`);
 const tagger = createTagger(taxonomy);
 const heldOut = (link) => Number.parseInt(createHash('sha1').update(link).digest('hex').slice(0, 8), 16) % 10 < 3;
 const dev = readLabels(`${root}tests/fixtures/ai-news/labels-dev.jsonl`);
@@ -40,6 +42,7 @@ const ids = taxonomy.themes.map((t) => t.id);
 const cell = (report, id) => (report.themes[id].support === 0 ? '    -' : report.themes[id].f1.toFixed(3));
 console.log(['part', 'lang', 'n', 'macro', ...ids.map((id) => id.slice(0, 8))].join('\t'));
 for (const [name, items] of parts) {
+  if (tuningOnly && name.startsWith('unseen-')) continue;
     // labels-dev gives no language (real feeds, mostly English): only its "all" line is printed.
   const groups = [['all', items], ['fr', items.filter((i) => i.language?.startsWith('fr') === true)], ['en', items.filter((i) => i.language?.startsWith('en') === true)]];
   for (const [language, group] of groups) {
