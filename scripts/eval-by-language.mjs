@@ -17,11 +17,12 @@ const heldOut = (link) => Number.parseInt(createHash('sha1').update(link).digest
 const dev = readLabels(`${root}tests/fixtures/ai-news/labels-dev.jsonl`);
 const own = readLabels(`${root}tests/fixtures/labels/fr-and-fl.jsonl`);
 const splits = (file) => new Map(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => [JSON.parse(l).link, JSON.parse(l).split]));
-const split = new Map([...splits(`${root}tests/fixtures/labels/fr-and-fl.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-07.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-08.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-07b.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-09.jsonl`)]);
+const split = new Map([...splits(`${root}tests/fixtures/labels/fr-and-fl.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-07.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-08.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-07b.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-09.jsonl`), ...splits(`${root}tests/fixtures/labels/tune-2026-12-10.jsonl`)]);
 const written = readLabels(`${root}tests/fixtures/labels/tune-2026-12-07.jsonl`);
 const written08 = readLabels(`${root}tests/fixtures/labels/tune-2026-12-08.jsonl`);
 const written07b = readLabels(`${root}tests/fixtures/labels/tune-2026-12-07b.jsonl`);
 const written09 = readLabels(`${root}tests/fixtures/labels/tune-2026-12-09.jsonl`);
+const written10 = readLabels(`${root}tests/fixtures/labels/tune-2026-12-10.jsonl`);
 const parts = [
   ['labels-dev-tuning', dev.filter((i) => !heldOut(i.link))],
   ['labels-dev-heldout', dev.filter((i) => heldOut(i.link))],
@@ -37,6 +38,8 @@ const parts = [
   ['unseen-2026-12-06', readLabels(`${root}tests/fixtures/labels/unseen-2026-12-06.jsonl`)],
   ['tune-1209-tuning', written09.filter((i) => split.get(i.link) !== 'holdout')],
   ['tune-1209-heldout', written09.filter((i) => split.get(i.link) === 'holdout')],
+  ['tune-1210-tuning', written10.filter((i) => split.get(i.link) !== 'holdout')],
+  ['tune-1210-heldout', written10.filter((i) => split.get(i.link) === 'holdout')],
 ];
 const ids = taxonomy.themes.map((t) => t.id);
 const cell = (report, id) => (report.themes[id].support === 0 ? '    -' : report.themes[id].f1.toFixed(3));
