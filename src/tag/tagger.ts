@@ -6,7 +6,7 @@ import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
 import { detectLanguage } from '../language/detect-language.js';
 import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
-import { featuresOf, featureWords, probabilitiesOfKeys, topWords, type FeatureSettings, type WordContribution } from './learned.js';
+import { featuresOf, featuresOnlyAt, featureWords, probabilitiesOfKeys, topWords, type FeatureSettings, type WordContribution } from './learned.js';
 import { ownActivation, type CompiledLanguage, type Taxonomy } from './taxonomy.js';
 import { categoryKey, foldAccents, keysOfWordsIn, splitWords } from './words.js';
 
@@ -87,8 +87,10 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
       if (model !== null && field !== 'content') modelKeys[field] = learnedKeys(words[field], keys);
     }
     const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
-    const learned = model === null ? null : probabilitiesOfKeys(model, modelKeys.title, modelKeys.summary);
-    return { hits: active === null ? hits : hits.filter((h) => active.has(h.language)), learned, titleWords: words.title, summaryWords: words.summary };
+    const kept = active === null ? hits : hits.filter((h) => active.has(h.language));
+    const hidden = model === null ? null : hiddenFromLearned(model, taxonomy.themes.length, kept, words.title, words.summary);
+    const learned = model === null ? null : probabilitiesOfKeys(model, modelKeys.title, modelKeys.summary, hidden ?? undefined);
+    return { hits: kept, learned, hidden, titleWords: words.title, summaryWords: words.summary };
   };
   // A round-up's stories are tagged one by one too: a theme is kept when the item or one story earns it.
   const tagUnits = <T extends { readonly id: string; readonly score: number }>(input: TagInput, all: boolean, make: (account: ThemeAccount) => T): T[] => {
@@ -125,6 +127,8 @@ interface Found {
   readonly hits: readonly Hit[];
   /** Per theme, in taxonomy order; null without a learned model. */
   readonly learned: readonly number[] | null;
+  /** Per theme, the learned features its exclusions hid (hiddenFromLearned); null when none did. */
+  readonly hidden: readonly (readonly string[])[] | null;
   readonly titleWords: readonly string[];
   readonly summaryWords: readonly string[];
 }
@@ -170,6 +174,31 @@ export function segmentsOf(input: TagInput): TagInput[] {
 /** The taxonomy a tagger made by createTagger works with (for explanations). */
 export function taxonomyOf(tagger: Tagger): Taxonomy | undefined {
   return taxonomies.get(tagger);
+}
+
+/**
+ * Per theme, the learned features that only words covered by the theme's exclusions gave ("job security",
+ * "secures funding"): in tagging, they add nothing to that theme's learned part, as the terms those words hold
+ * add nothing to its rules. The learner still reads them: it learns what look-alikes say, so that a look-alike
+ * no exclusion names still weighs against the theme (hiding them in learning too lowered the held-out French
+ * regulation, whose exclusions then had to be complete). Null when no exclusion matched a title or a summary.
+ */
+function hiddenFromLearned(
+  settings: FeatureSettings,
+  themeCount: number,
+  hits: readonly Hit[],
+  titleWords: readonly string[],
+  summaryWords: readonly string[],
+): (readonly string[])[] | null {
+  let places: { title: Set<number>; summary: Set<number> }[] | null = null;
+  for (const hit of hits) {
+    if (!hit.exclusion || hit.start < 0 || (hit.field !== 'title' && hit.field !== 'summary')) continue;
+    places ??= Array.from({ length: themeCount }, () => ({ title: new Set<number>(), summary: new Set<number>() }));
+    const at = (places[hit.theme] as { title: Set<number>; summary: Set<number> })[hit.field];
+    for (let i = hit.start; i < hit.end; i++) at.add(i);
+  }
+  if (places === null) return null;
+  return places.map((p) => (p.title.size === 0 && p.summary.size === 0 ? [] : featuresOnlyAt(settings, titleWords, summaryWords, p)));
 }
 
 function findHits(vocabulary: CompiledLanguage, keys: readonly string[], text: string, field: EvidenceField, hits: Hit[]): void {
@@ -403,7 +432,8 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
     let words: readonly WordContribution[] = [];
     // The words the learned part weighs most: in an explanation, and as the evidence of a theme no rule found.
     if (mixed !== null && taxonomy.learned !== null && (all || evidence.length === 0)) {
-      const features = featureWords(taxonomy.learned, found.titleWords, found.summaryWords);
+      const hidden = new Set(found.hidden?.[t] ?? []);
+      const features = featureWords(taxonomy.learned, found.titleWords, found.summaryWords).filter((f) => !hidden.has(f.feature));
       words = topWords(taxonomy.learned, t, features, LEARNED_WORDS);
       if (tagged && evidence.length === 0) for (const w of words) evidence.push({ term: w.word, field: w.field });
     }

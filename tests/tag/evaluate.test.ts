@@ -192,11 +192,12 @@ describe('quality on the English security items (tune-2026-12-10)', () => {
   });
 
   it('holds its measured level on the held-out part (never looked at while tuning)', () => {
-    // Measured when it came (with the senses of its tuning misses): 0.9026, security 0.846. The learned weights do
-    // not learn from it (see scripts/learn-weights.mjs). Raise the floors, never lower them.
+    // Measured when it came (with the senses of its tuning misses): 0.9026, security 0.846; with the exclusions'
+    // words hidden from the learned part in tagging: 0.909, security 0.880. The learned weights do not learn from it
+    // (see scripts/learn-weights.mjs). Raise the floors, never lower them.
     const report = evaluate(written.filter((i) => heldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.902);
-    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.84);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.909);
+    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.88);
   });
 });
 
