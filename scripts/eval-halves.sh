@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tagging quality on each part of the labelled sets: the tuning and held-out halves of labels-dev
-# (30 % by the link's SHA-1, as tests/tag/helpers.ts), of fr-and-fl, tune-2026-12-07, tune-2026-12-08, tune-2026-12-07b and tune-2026-12-09 (their "split"
+# (30 % by the link's SHA-1, as tests/tag/helpers.ts), of fr-and-fl, tune-2026-12-07, tune-2026-12-08, tune-2026-12-07b, tune-2026-12-09 and tune-2026-12-10 (their "split"
 # field), and the unseen sets. Run after `npm run build`: bash scripts/eval-halves.sh
 # Per theme in French and in English separately: node scripts/eval-by-language.mjs
 set -euo pipefail
@@ -30,8 +30,11 @@ write("tune-1207b-heldout", written07b.filter((l) => JSON.parse(l).split === "ho
 const written09 = lines("tests/fixtures/labels/tune-2026-12-09.jsonl");
 write("tune-1209-tuning", written09.filter((l) => JSON.parse(l).split !== "holdout"));
 write("tune-1209-heldout", written09.filter((l) => JSON.parse(l).split === "holdout"));
+const written10 = lines("tests/fixtures/labels/tune-2026-12-10.jsonl");
+write("tune-1210-tuning", written10.filter((l) => JSON.parse(l).split !== "holdout"));
+write("tune-1210-heldout", written10.filter((l) => JSON.parse(l).split === "holdout"));
 ' "$parts"
-for part in labels-dev-tuning labels-dev-heldout fr-and-fl-tuning fr-and-fl-heldout tune-1207-tuning tune-1207-heldout tune-1208-tuning tune-1208-heldout tune-1207b-tuning tune-1207b-heldout tune-1209-tuning tune-1209-heldout; do
+for part in labels-dev-tuning labels-dev-heldout fr-and-fl-tuning fr-and-fl-heldout tune-1207-tuning tune-1207-heldout tune-1208-tuning tune-1208-heldout tune-1207b-tuning tune-1207b-heldout tune-1209-tuning tune-1209-heldout tune-1210-tuning tune-1210-heldout; do
   echo "== $part"
   node bin/veille.js eval --labels "$parts/$part.jsonl"
 done

@@ -142,6 +142,23 @@ function addFeatures(seen: Set<string>, languages: readonly string[], words: rea
   }
 }
 
+/** Places of a title's and a summary's words (indexes into their words), e.g. the words a theme's exclusions cover. */
+export interface WordPlaces {
+  readonly title: ReadonlySet<number>;
+  readonly summary: ReadonlySet<number>;
+}
+
+/**
+ * The features that only the words at `places` give: featuresOf without those words, against with them. A theme's
+ * exclusions hide their words from its learned part in tagging, as from its rules ("job security" is no clue of security).
+ */
+export function featuresOnlyAt(settings: FeatureSettings, titleWords: readonly string[], summaryWords: readonly string[], places: WordPlaces): string[] {
+  // An empty word gives no feature (MIN_KEY), and keeps the other words at their places (summaryWords cuts by place).
+  const without = (words: readonly string[], at: ReadonlySet<number>): string[] => words.map((w, i) => (at.has(i) ? '' : w));
+  const kept = new Set(featuresOf(settings, without(titleWords, places.title), without(summaryWords, places.summary)));
+  return featuresOf(settings, titleWords, summaryWords).filter((f) => !kept.has(f));
+}
+
 /** Each feature with the word that gave it first, in the order featuresOf finds them. */
 export function featureWords(settings: FeatureSettings, titleWords: readonly string[], summaryWords: readonly string[]): Feature[] {
   const { languages } = settings;
@@ -179,7 +196,12 @@ export function learnedProbabilities(model: LearnedModel, features: readonly str
  * the model's languages (`titleKeys[l]` in `model.languages[l]`): the tagger's path, with no feature
  * string built per word (the 20,000 items/s budget). A test checks both give the same numbers.
  */
-export function probabilitiesOfKeys(model: LearnedModel, titleKeys: readonly (readonly string[])[], summaryKeys: readonly (readonly string[])[]): number[] {
+export function probabilitiesOfKeys(
+  model: LearnedModel,
+  titleKeys: readonly (readonly string[])[],
+  summaryKeys: readonly (readonly string[])[],
+  hidden?: readonly (readonly string[])[],
+): number[] {
   const z = model.themes.map((t) => t.bias);
   // A feature counts once: its row (one array per feature) is remembered, only for the few keys that have one.
   let added: Set<readonly number[]> | null = null;
@@ -199,6 +221,11 @@ export function probabilitiesOfKeys(model: LearnedModel, titleKeys: readonly (re
   plain(titleKeys, Infinity);
   for (const key of titleKeys[0] ?? []) add(model.titleWeights.get(key));
   plain(summaryKeys, model.summaryWords ?? Infinity);
+  // Features hidden from a theme (featuresOnlyAt: the words its exclusions cover) take back what they added to its
+  // sum: an exclusion only removes evidence, as in the rules, and never raises a theme.
+  hidden?.forEach((features, t) => {
+    for (const feature of features) z[t] = (z[t] as number) - Math.max(0, model.weights.get(feature)?.[t] ?? 0);
+  });
   return z.map(sigmoid);
 }
 

@@ -6,7 +6,7 @@ import type { Evidence, EvidenceField, ThemeMatch } from '../domain/types.js';
 import { detectLanguage } from '../language/detect-language.js';
 import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
-import { featuresOf, featureWords, sigmoid, topWords, type FeatureSettings, type LearnedModel, type WordContribution } from './learned.js';
+import { featuresOf, featuresOnlyAt, featureWords, sigmoid, topWords, type FeatureSettings, type LearnedModel, type WordContribution } from './learned.js';
 import { ownActivation, type CompiledLanguage, type CompiledPhrase, type Taxonomy } from './taxonomy.js';
 import { categoryKey, foldAccents, keyOf, splitWords } from './words.js';
 
@@ -83,8 +83,10 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
       if (model !== null && field !== 'content') modelWords[field] = infos;
     }
     const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
-    const learned = learnedOf(modelWords.title, modelWords.summary);
-    return { hits: active === null ? hits : hits.filter((h) => active.has(h.language)), learned, titleWords: words.title, summaryWords: words.summary };
+    const kept = active === null ? hits : hits.filter((h) => active.has(h.language));
+    const hidden = model === null ? null : hiddenFromLearned(model, taxonomy.themes.length, kept, words.title, words.summary);
+    const learned = learnedOf(modelWords.title, modelWords.summary, hidden);
+    return { hits: kept, learned, hidden, titleWords: words.title, summaryWords: words.summary };
   };
   // A round-up's stories are tagged one by one too: a theme is kept when the item or one story earns it.
   const tagUnits = <T extends { readonly id: string; readonly score: number }>(input: TagInput, all: boolean, make: (account: ThemeAccount) => T): T[] => {
@@ -122,6 +124,8 @@ interface Found {
   readonly hits: readonly Hit[];
   /** Per theme, in taxonomy order; null without a learned model. */
   readonly learned: readonly number[] | null;
+  /** Per theme, the learned features its exclusions hid (hiddenFromLearned); null when none did. */
+  readonly hidden: readonly (readonly string[])[] | null;
   readonly titleWords: readonly string[];
   readonly summaryWords: readonly string[];
 }
@@ -179,6 +183,31 @@ export function taxonomyOf(tagger: Tagger): Taxonomy | undefined {
 }
 
 /**
+ * Per theme, the learned features that only words covered by the theme's exclusions gave ("job security",
+ * "secures funding"): in tagging, they add nothing to that theme's learned part, as the terms those words hold
+ * add nothing to its rules. The learner still reads them: it learns what look-alikes say, so that a look-alike
+ * no exclusion names still weighs against the theme (hiding them in learning too lowered the held-out French
+ * regulation, whose exclusions then had to be complete). Null when no exclusion matched a title or a summary.
+ */
+function hiddenFromLearned(
+  settings: FeatureSettings,
+  themeCount: number,
+  hits: readonly Hit[],
+  titleWords: readonly string[],
+  summaryWords: readonly string[],
+): (readonly string[])[] | null {
+  let places: { title: Set<number>; summary: Set<number> }[] | null = null;
+  for (const hit of hits) {
+    if (!hit.exclusion || hit.start < 0 || (hit.field !== 'title' && hit.field !== 'summary')) continue;
+    places ??= Array.from({ length: themeCount }, () => ({ title: new Set<number>(), summary: new Set<number>() }));
+    const at = (places[hit.theme] as { title: Set<number>; summary: Set<number> })[hit.field];
+    for (let i = hit.start; i < hit.end; i++) at.add(i);
+  }
+  if (places === null) return null;
+  return places.map((p) => (p.title.size === 0 && p.summary.size === 0 ? [] : featuresOnlyAt(settings, titleWords, summaryWords, p)));
+}
+
+/**
  * What a tagger reads of a lowercase word, found once per word and kept (issue 15): its key for each
  * stemmer (`keys[slot]`), the phrases of each vocabulary that start with it, and its rows of learned
  * weights. Tagging a word is then one map read, where it was one per stemmer, vocabulary and model
@@ -208,7 +237,10 @@ function createWordInfos(
   vocabularies: readonly CompiledLanguage[],
   stemLanguages: readonly string[],
   model: LearnedModel | null,
-): { infosOf(words: readonly string[]): WordInfo[]; learnedOf(title: readonly WordInfo[], summary: readonly WordInfo[]): number[] | null } {
+): {
+  infosOf(words: readonly string[]): WordInfo[];
+  learnedOf(title: readonly WordInfo[], summary: readonly WordInfo[], hidden?: readonly (readonly string[])[] | null): number[] | null;
+} {
   const infos = new Map<string, WordInfo>();
   const modelLanguages = model?.languages ?? [];
   // Each row of weights numbered once (a title feature's row is its "t:" feature's, the same array).
@@ -255,7 +287,7 @@ function createWordInfos(
       }
       return out;
     },
-    learnedOf: (title, summary) => {
+    learnedOf: (title, summary, hidden) => {
       if (model === null) return null;
       if (stamp === 0xffffffff) {
         stamps.fill(0);
@@ -277,6 +309,11 @@ function createWordInfos(
       for (let l = 0; l < languages; l++) add(title, l, Infinity);
       add(title, languages, Infinity);
       for (let l = 0; l < languages; l++) add(summary, l, model.summaryWords ?? Infinity);
+      // Features hidden from a theme (hiddenFromLearned: the words its exclusions cover) take back what they added
+      // to its sum: an exclusion only removes evidence, as in the rules, and never raises a theme.
+      hidden?.forEach((features, t) => {
+        for (const feature of features) z[t] = (z[t] as number) - Math.max(0, model.weights.get(feature)?.[t] ?? 0);
+      });
       return z.map(sigmoid);
     },
   };
@@ -548,7 +585,8 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
     let words: readonly WordContribution[] = [];
     // The words the learned part weighs most: in an explanation, and as the evidence of a theme no rule found.
     if (mixed !== null && taxonomy.learned !== null && (all || evidence.length === 0)) {
-      const features = featureWords(taxonomy.learned, found.titleWords, found.summaryWords);
+      const hidden = new Set(found.hidden?.[t] ?? []);
+      const features = featureWords(taxonomy.learned, found.titleWords, found.summaryWords).filter((f) => !hidden.has(f.feature));
       words = topWords(taxonomy.learned, t, features, LEARNED_WORDS);
       if (tagged && evidence.length === 0) for (const w of words) evidence.push({ term: w.word, field: w.field });
     }

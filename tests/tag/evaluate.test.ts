@@ -178,6 +178,29 @@ describe('quality on the items written for security, regulation and events (tune
   });
 });
 
+describe('quality on the English security items (tune-2026-12-10)', () => {
+  const file = `${FIXTURES}labels/tune-2026-12-10.jsonl`;
+  const written = readLabels(file);
+  const heldOut = heldOutLinks(file);
+
+  it('has security told in many ways, and as many look-alikes of it', () => {
+    // readLabels leaves out the 5 items marked `doubt`: 79 firm items of 84, all English.
+    expect(written.length).toBeGreaterThanOrEqual(75);
+    expect(written.every((i) => i.language === 'en')).toBe(true);
+    expect(written.filter((i) => i.labels.includes('security')).length).toBeGreaterThanOrEqual(45);
+    expect(written.filter((i) => !i.labels.includes('security')).length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('holds its measured level on the held-out part (never looked at while tuning)', () => {
+    // Measured when it came (with the senses of its tuning misses): 0.9026, security 0.846; with the exclusions'
+    // words hidden from the learned part in tagging: 0.909, security 0.880. The learned weights do not learn from it
+    // (see scripts/learn-weights.mjs). Raise the floors, never lower them.
+    const report = evaluate(written.filter((i) => heldOut.has(i.link)));
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.909);
+    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.88);
+  });
+});
+
 describe('quality on the items written for the weakest themes (tune-2026-12-09)', () => {
   const file = `${FIXTURES}labels/tune-2026-12-09.jsonl`;
   const written = readLabels(file);

@@ -107,6 +107,24 @@ describe('learned weights of another taxonomy', () => {
     expect(tagger.tag(item({ title: 'Gadget prices and new gadget launches, regulator fines a data broker', language: 'en' }))).toEqual([]);
   });
 
+  it('hides the words of a theme’s exclusions from its learned part, as from its rules', () => {
+    // "data broker" favours privacy; the exclusion "data broker fair" (a trade show) hides its words from privacy only.
+    const excluding = yaml.replace('      en: [personal data]', '      en: [personal data]\n    exclusions:\n      en: [data broker fair]');
+    writeFileSync(join(folder, 'themes.yaml'), excluding);
+    writeFileSync(join(folder, 'weights.json'), JSON.stringify({ version: 1, languages: ['en'], themes: [{ id: 'privacy', bias: -3, mix: 0.5, threshold: 0.4 }, { id: 'events', bias: -3, mix: 0.5, threshold: 0.4 }], weights: { broker: [4.5, 0], fair: [0, 1] } }));
+    const tagger = createTagger(loadTaxonomy(join(folder, 'themes.yaml')));
+    // −3 + 4.5 → 0.82, × 0.5 = 0.41: privacy, from the learned word alone.
+    expect(tagger.tag(item({ summary: 'A data broker sold location histories.', language: 'en' })).map((m) => m.id)).toEqual(['privacy']);
+    // Within the exclusion, "broker" no longer counts for privacy: −3 → 0.05.
+    expect(tagger.tag(item({ summary: 'Visitors met at the data broker fair in Lyon.', language: 'en' })).map((m) => m.id)).toEqual([]);
+    // A word of the exclusion that is also found outside it still counts.
+    expect(tagger.tag(item({ title: 'A broker leaks files', summary: 'Visitors met at the data broker fair.', language: 'en' })).map((m) => m.id)).toEqual(['privacy']);
+    // Hiding never raises a theme: "fair" weighs against privacy here, and the exclusion leaves that weight (taken
+    // away too, −0.5 + 4 would give 0.5 × 0.5 = 0.25, above the threshold 0.2).
+    writeFileSync(join(folder, 'weights.json'), JSON.stringify({ version: 1, languages: ['en'], themes: [{ id: 'privacy', bias: 0, mix: 0.5, threshold: 0.2 }, { id: 'events', bias: -3, mix: 0.5, threshold: 0.4 }], weights: { broker: [0.5, 0], fair: [-4, 0] } }));
+    expect(createTagger(loadTaxonomy(join(folder, 'themes.yaml'))).tag(item({ summary: 'Visitors met at the data broker fair in Lyon.', language: 'en' })).map((m) => m.id)).toEqual([]);
+  });
+
   it('refuses weights learned for other themes, and says how to fix it', () => {
     expect(() => loadTaxonomy(write(weights(['privacy', 'security'])))).toThrow(VeilleError);
     expect(() => loadTaxonomy(write(weights(['privacy', 'security'])))).toThrow(/learned for the themes privacy, security, the taxonomy has privacy, events: run scripts\/learn-weights\.mjs again/u);

@@ -213,6 +213,9 @@ describe('senses and look-alikes of issue 19', () => {
     ['security', 'Capture du drapeau : dix équipes tentent de débrider des modèles', 'fr'],
     ['regulation', 'Export rules now cover the weights of closed models', 'en'],
     ['regulation', 'Twenty firms added to the export blacklist', 'en'],
+    // English security told without its usual words, met while tuning on tune-2026-12-10 (and tune-2026-12-09's tuning half).
+    ['security', 'Bots with vision models now solve most image CAPTCHAs', 'en'],
+    ['security', 'Hidden prompts in papers sway AI reviewers', 'en'],
   ])('%s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).toContain(theme);
   });
@@ -256,6 +259,12 @@ describe('senses and look-alikes of issue 19', () => {
     ['security', 'Comparatif des caméras de sécurité connectées', 'fr'],
     ['security', 'Un assistant de lecture pour les élèves vulnérables', 'fr'],
     ['security', 'La jeune pousse sécurise une levée de 5 millions', 'fr'],
+    // English security's look-alikes met while tuning on tune-2026-12-10: a ticket, a dam, pupils, investors, a
+    // market's supply.
+    ['security', 'Secure your spot: early-bird tickets for the AI summit end Friday', 'en'],
+    ['security', 'Dam breach scenarios simulated in minutes by a neural flood model', 'en'],
+    ['security', 'Vulnerable pupils get extra tutoring from an AI assistant', 'en'],
+    ['security', 'Chipmaker secures supply of advanced packaging capacity', 'en'],
   ])('not %s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).not.toContain(theme);
   });
