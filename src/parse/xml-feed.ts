@@ -19,7 +19,7 @@ import {
   type Loose,
   type XmlFeedFormat,
 } from './feed-fields.js';
-import { scanWellFormed } from './xml-scan.js';
+import { scanWellFormed, type ScanSink } from './xml-scan.js';
 
 interface SaxTag {
   readonly name: string;
@@ -106,7 +106,7 @@ export function parseXmlFeed(xml: string, format: XmlFeedFormat, documentUrl: st
 }
 
 /** Where the parser's events go: the root as `{ [name]: value }`, its kept elements only. */
-interface XmlSink {
+interface XmlSink extends ScanSink {
   open(name: string, attributes: Readonly<Record<string, string>>): void;
   close(): void;
   text(text: string): void;
@@ -122,6 +122,17 @@ class TreeBuilder implements XmlSink {
   private skipDepth = 0;
 
   constructor(private readonly prefixes: ReadonlySet<string>) {}
+
+  keeps(rawName: string): boolean {
+    if (this.result !== null || this.skipDepth > 0) return false;
+    const parent = this.stack.at(-1);
+    if (parent === undefined || parent.keep === ALL) return true;
+    return parent.keep?.has(this.prefixes.size === 0 ? rawName : withoutCorePrefix(rawName, this.prefixes)) === true;
+  }
+
+  readsText(): boolean {
+    return this.result === null && this.skipDepth === 0 && this.stack.length > 0;
+  }
 
   open(rawName: string, attributes: Readonly<Record<string, string>>): void {
     if (this.result !== null) return;
@@ -252,6 +263,11 @@ function assignOrPush(node: Loose, key: string, value: unknown): void {
 
 type Field = string | readonly [string, string] | readonly [string, string, { readonly keepArray?: boolean }];
 
+const RSS_FEED = compiled(RSS_FEED_FIELDS);
+const RSS_ITEM = compiled(RSS_ITEM_FIELDS);
+const FEED = compiled(FEED_FIELDS);
+const ITEM_CUSTOM = compiled(ITEM_FIELDS);
+
 function buildFeed(tree: unknown): Loose {
   if (!isRecord(tree)) throw new Error('Unable to parse XML.');
   if (truthy(tree.feed)) return buildAtomFeed(tree.feed);
@@ -268,16 +284,16 @@ function buildFeed(tree: unknown): Loose {
 
 function buildRss(channel: unknown, items: unknown): Loose {
   const feed: Loose = { items: [] };
-  copyFromXml(channel, feed, RSS_FEED_FIELDS);
-  copyFromXml(channel, feed, FEED_FIELDS);
+  copyFromXml(channel, feed, RSS_FEED);
+  copyFromXml(channel, feed, FEED);
   feed.items = (Array.isArray(items) ? items : []).map(parseItemRss);
   return feed;
 }
 
 function parseItemRss(xmlItem: unknown): Loose {
   const item: Loose = {};
-  copyFromXml(xmlItem, item, RSS_ITEM_FIELDS);
-  copyFromXml(xmlItem, item, ITEM_FIELDS);
+  copyFromXml(xmlItem, item, RSS_ITEM);
+  copyFromXml(xmlItem, item, ITEM_CUSTOM);
   const description = field(xmlItem, 'description');
   if (truthy(description)) item.content = getContent((description as unknown[])[0]);
   const guid = field(xmlItem, 'guid');
@@ -293,7 +309,7 @@ function parseItemRss(xmlItem: unknown): Loose {
 
 function buildAtomFeed(xmlFeed: unknown): Loose {
   const feed: Loose = { items: [] };
-  copyFromXml(xmlFeed, feed, FEED_FIELDS);
+  copyFromXml(xmlFeed, feed, FEED);
   const links = field(xmlFeed, 'link');
   if (truthy(links)) feed.link = getLink(links as readonly unknown[], 'alternate', 0);
   const entries = field(xmlFeed, 'entry');
@@ -303,7 +319,7 @@ function buildAtomFeed(xmlFeed: unknown): Loose {
 
 function parseItemAtom(entry: unknown): Loose {
   const item: Loose = {};
-  copyFromXml(entry, item, ITEM_FIELDS);
+  copyFromXml(entry, item, ITEM_CUSTOM);
   const links = field(entry, 'link');
   if (truthy(links) && truthy(field(links, 'length'))) item.link = getLink(links as readonly unknown[], 'alternate', 0);
   const author = field(entry, 'author');
@@ -319,14 +335,24 @@ function parseItemAtom(entry: unknown): Loose {
 }
 
 /** rss-parser's utils.copyFromXML: the first child (or, with keepArray, all), text unwrapped. */
-function copyFromXml(xml: unknown, dest: Loose, fields: readonly Field[]): void {
-  for (const f of fields) {
-    const [from, to, keepArray] = typeof f === 'string' ? [f, f, false] : [f[0], f[1], f[2]?.keepArray === true];
+function copyFromXml(xml: unknown, dest: Loose, fields: readonly CompiledField[]): void {
+  for (const { from, to, keepArray } of fields) {
     const value = field(xml, from);
     if (value !== undefined) dest[to] = keepArray ? value : field(value, '0');
     const copied = dest[to];
     if (truthy(copied) && typeof field(copied, '_') === 'string') dest[to] = field(copied, '_');
   }
+}
+
+interface CompiledField {
+  readonly from: string;
+  readonly to: string;
+  readonly keepArray: boolean;
+}
+
+/** Each field list read once into objects: copyFromXml runs for every item. */
+function compiled(fields: readonly Field[]): readonly CompiledField[] {
+  return fields.map((f) => (typeof f === 'string' ? { from: f, to: f, keepArray: false } : { from: f[0], to: f[1], keepArray: f[2]?.keepArray === true }));
 }
 
 /** rss-parser's utils.getLink (links carry `$`: guardTree gave each one). */

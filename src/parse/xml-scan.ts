@@ -7,6 +7,10 @@
 // at a bounded number of times, and the first doubt ends the scan.
 
 export interface ScanSink {
+  /** Whether the element `open(name)` would begin is read: when not, its attributes are checked, not kept. */
+  keeps(name: string): boolean;
+  /** Whether text here is read: when not, it is checked, not copied. */
+  readsText(): boolean;
   open(name: string, attributes: Readonly<Record<string, string>>): void;
   close(): void;
   text(text: string): void;
@@ -30,6 +34,7 @@ const SINGLE_QUOTE = 0x27;
 export function scanWellFormed(xml: string, sink: ScanSink): boolean {
   const open: string[] = [];
   const length = xml.length;
+  const references = new ReferenceCursor(xml);
   let i = 0;
   while (i < length) {
     const lt = xml.indexOf('<', i);
@@ -37,10 +42,12 @@ export function scanWellFormed(xml: string, sink: ScanSink): boolean {
     if (textEnd > i) {
       if (open.length === 0) {
         if (!isBlank(xml, i, textEnd)) return false; // sax: "Non-whitespace before first tag."
-      } else {
-        const text = decode(xml, i, textEnd);
+      } else if (sink.readsText()) {
+        const text = references.within(i, textEnd) ? decode(xml, i, textEnd) : xml.slice(i, textEnd);
         if (text === null) return false;
         sink.text(text);
+      } else if (references.within(i, textEnd) && decode(xml, i, textEnd) === null) {
+        return false;
       }
     }
     if (lt < 0) return false; // the root never ended, or never began
@@ -54,7 +61,7 @@ export function scanWellFormed(xml: string, sink: ScanSink): boolean {
       } else if (xml.startsWith('<![CDATA[', lt) && open.length > 0) {
         const end = xml.indexOf(']]>', lt + 9);
         if (end < 0) return false;
-        if (end > lt + 9) sink.cdata(xml.slice(lt + 9, end)); // sax reports no empty section
+        if (end > lt + 9 && sink.readsText()) sink.cdata(xml.slice(lt + 9, end)); // sax reports no empty section
         i = end + 3;
       } else {
         return false; // a DOCTYPE or other declaration: sax's business
@@ -67,18 +74,22 @@ export function scanWellFormed(xml: string, sink: ScanSink): boolean {
       const nameEnd = nameEndAt(xml, lt + 2);
       if (nameEnd === lt + 2) return false;
       const gt = skipBlanks(xml, nameEnd);
-      if (xml.charCodeAt(gt) !== GT || open.pop() !== xml.slice(lt + 2, nameEnd)) return false;
+      const top = open.pop();
+      if (xml.charCodeAt(gt) !== GT || top === undefined || top.length !== nameEnd - lt - 2 || !xml.startsWith(top, lt + 2)) return false;
       sink.close();
       if (open.length === 0) return true;
       i = gt + 1;
     } else {
-      const end = readStartTag(xml, lt, sink);
+      const nameEnd = nameEndAt(xml, lt + 1);
+      if (nameEnd === lt + 1) return false;
+      const name = xml.slice(lt + 1, nameEnd);
+      const end = readStartTag(xml, name, nameEnd, sink, references);
       if (end < 0) return false;
       if (xml.charCodeAt(end - 2) === SLASH) {
         sink.close();
         if (open.length === 0) return true;
       } else {
-        open.push(xml.slice(lt + 1, nameEndAt(xml, lt + 1)));
+        open.push(name);
       }
       i = end;
     }
@@ -86,17 +97,16 @@ export function scanWellFormed(xml: string, sink: ScanSink): boolean {
   return false;
 }
 
-/** Reads the start tag at `lt` and sends it; the index after its '>', or -1 at a doubt. */
-function readStartTag(xml: string, lt: number, sink: ScanSink): number {
-  const nameEnd = nameEndAt(xml, lt + 1);
-  if (nameEnd === lt + 1) return -1;
-  const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
+/** Reads the attributes of the start tag `name` ending at `nameEnd` and sends it; the index after its '>', or -1 at a doubt. */
+function readStartTag(xml: string, name: string, nameEnd: number, sink: ScanSink, references: ReferenceCursor): number {
+  const keeps = sink.keeps(name);
+  const attributes: Record<string, string> = keeps ? (Object.create(null) as Record<string, string>) : NO_ATTRIBUTES;
   let k = nameEnd;
   for (;;) {
     const afterBlanks = skipBlanks(xml, k);
     const c = xml.charCodeAt(afterBlanks);
     if (c === GT || (c === SLASH && xml.charCodeAt(afterBlanks + 1) === GT)) {
-      sink.open(xml.slice(lt + 1, nameEnd), attributes);
+      sink.open(name, attributes);
       return afterBlanks + (c === GT ? 1 : 2);
     }
     if (afterBlanks === k) return -1; // sax: no whitespace between attributes, or a bad character
@@ -109,11 +119,35 @@ function readStartTag(xml: string, lt: number, sink: ScanSink): number {
     if (q !== DOUBLE_QUOTE && q !== SINGLE_QUOTE) return -1;
     const close = xml.indexOf(q === DOUBLE_QUOTE ? '"' : "'", quote + 1);
     if (close < 0) return -1;
-    const value = decode(xml, quote + 1, close);
-    const name = xml.slice(afterBlanks, attributeEnd);
-    if (value === null || name === '__proto__') return -1;
-    if (!Object.hasOwn(attributes, name)) attributes[name] = value; // sax keeps the first of two
     k = close + 1;
+    const hasReference = references.within(quote + 1, close);
+    if (!keeps) {
+      if (hasReference && decode(xml, quote + 1, close) === null) return -1;
+      continue;
+    }
+    const value = hasReference ? decode(xml, quote + 1, close) : xml.slice(quote + 1, close);
+    const attribute = xml.slice(afterBlanks, attributeEnd);
+    if (value === null || attribute === '__proto__') return -1;
+    if (!Object.hasOwn(attributes, attribute)) attributes[attribute] = value; // sax keeps the first of two
+  }
+}
+
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+
+/**
+ * Whether a range holds an '&', for ranges asked in document order: the next '&' is found once
+ * and moved past only when a range starts beyond it, so the whole document is searched once.
+ */
+class ReferenceCursor {
+  private next: number;
+
+  constructor(private readonly xml: string) {
+    this.next = xml.indexOf('&');
+  }
+
+  within(from: number, to: number): boolean {
+    if (this.next >= 0 && this.next < from) this.next = this.xml.indexOf('&', from);
+    return this.next >= 0 && this.next < to;
   }
 }
 

@@ -69,6 +69,12 @@ const SHAPES: Readonly<Record<string, string>> = {
   'Atom under a prefix bound to another namespace': '<x:feed xmlns:x="urn:other"><x:title>T</x:title></x:feed>',
   'an entity sax does not know (&AMP; upper case)': rss('<item><title>a &AMP; b</title></item>'),
   'a numeric reference to NUL': rss('<item><title>a &#0; b</title></item>'),
+  'references and markup inside skipped elements': rss(
+    '<item><enclosure url="https://example.org/a?b=1&amp;c=2" length="1"/><media:content xmlns:media="http://search.yahoo.com/mrss/" url="x"><media:text>a &lt; b &#x110000; &#8217;</media:text></media:content><title>t</title></item>',
+  ),
+  'children named like xml2js keys (_, cdata) beside text and CDATA': rss(
+    '<item><title>a<_>b</_>c</title><description><cdata>q</cdata><![CDATA[z]]></description><guid><_ a="1"/>x</guid></item>',
+  ),
   'CR LF line ends and tabs kept': rss('<item>\r\n\t<title>a\r\n\tb</title>\r\n</item>'),
   'channel fields: ttl, language, skipHours, sy:*, atom:link hub': rss(
     '',
@@ -117,6 +123,8 @@ describe('the fast scanner', () => {
   const events = (xml: string): { ok: boolean; seen: string[] } => {
     const seen: string[] = [];
     const ok = scanWellFormed(xml, {
+      keeps: (name) => name !== 'skipped',
+      readsText: () => true,
       open: (name, attributes) => seen.push(`<${name}${Object.entries(attributes).map(([k, v]) => ` ${k}=${v}`).join('')}>`),
       close: () => seen.push('</>'),
       text: (text) => seen.push(text),
@@ -130,6 +138,12 @@ describe('the fast scanner', () => {
       ok: true,
       seen: ['<rss a=x & é>', '<t>', 'a<b', '[<c>]', '</>', '<e>', '</>', '</>'],
     });
+  });
+
+  it('checks the attributes of an element it does not keep, and passes none', () => {
+    expect(events('<rss><skipped a="&amp;" b="x"/></rss>').seen).toEqual(['<rss>', '<skipped>', '</>', '</>']);
+    expect(events('<rss><skipped a="&bad;"/></rss>').ok).toBe(false);
+    expect(events('<rss><skipped a=1/></rss>').ok).toBe(false);
   });
 
   it.each([
