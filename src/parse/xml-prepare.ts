@@ -67,6 +67,16 @@ const REFERENCE = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{
  * Strict XML accepts only five named entities; French feeds routinely use HTML ones.
  */
 export function normalizeEntities(xml: string): string {
+  // No '&' but the five XML entities (most feeds): nothing to rewrite, no copy of the document.
+  if (!MAY_NEED_REWRITE.test(xml)) return xml;
+  return rewriteReferences(xml);
+}
+
+/** An '&' that does not open one of the five XML entities, wherever it is. Bounded lookahead: linear. */
+const MAY_NEED_REWRITE = /&(?!(?:amp|lt|gt|quot|apos);)/;
+
+/** normalizeEntities without its shortcut: exported for the test that checks they agree. */
+export function rewriteReferences(xml: string): string {
   // Odd indexes of the split are the verbatim sections (the capture group).
   return xml
     .split(VERBATIM)
