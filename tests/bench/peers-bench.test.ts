@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { addSoakItem, copyFeed, countItems, expandFeeds } from '../../tools/bench/peer-feeds.js';
 import { evaluateTargets, soakVerdict } from '../../tools/bench/peers-report.js';
 import { parseRusage, type Rusage } from '../../tools/bench/rusage.js';
+import { sumSmaps } from '../../tools/bench/soak-memory.js';
 
 const FEED = `<?xml version='1.0' encoding='UTF-8'?>
 <rss version="2.0"><channel><title>Lab News</title><link>https://lab.example.org/news</link>
@@ -81,5 +82,37 @@ describe('verdicts', () => {
     expect(lines.map((line) => line.met)).toEqual([true, true, true, true, true, null, null, null]);
     expect(lines[5]?.measured).toBe('skipped');
     expect(lines[1]?.measured).toBe('0.63×');
+  });
+});
+
+describe('sumSmaps', () => {
+  it('sums resident memory by kind of mapping: the node binary (code, data), the brk arena, files, anonymous', () => {
+    const smaps = [
+      '00400000-00600000 r--p 00000000 08:01 1234 /usr/bin/node',
+      'Rss:                1024 kB',
+      '00600000-00800000 r-xp 00200000 08:01 1234 /usr/bin/node',
+      'Rss:                2048 kB',
+      '01000000-02000000 rw-p 00000000 00:00 0 [heap]',
+      'Rss:                4096 kB',
+      '7f0000000000-7f0000100000 rw-p 00000000 00:00 0 ',
+      'Rss:                 512 kB',
+      '7f0000100000-7f0000200000 rw-p 00000000 00:00 0',
+      'Rss:                 256 kB',
+      '7f0000200000-7f0000300000 r-xp 00000000 08:01 99 /opt/veille/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+      'Rss:                 128 kB',
+      '7f0000300000-7f0000400000 r-xp 00000000 08:01 98 /usr/lib/x86_64-linux-gnu/libc.so.6',
+      'Rss:                  64 kB',
+      '7ffd00000000-7ffd00100000 rw-p 00000000 00:00 0 [stack]',
+      'Rss:                  32 kB',
+    ].join('\n');
+    expect(Object.fromEntries(sumSmaps(smaps, '/usr/bin/node'))).toEqual({
+      'node binary, data: ICU, snapshot (file)': 1024 * 1024,
+      'node binary, code (file)': 2048 * 1024,
+      'main malloc arena ([heap])': 4096 * 1024,
+      'anonymous (V8 heaps, thread stacks, mmap arenas)': 768 * 1024,
+      'native addons (file)': 128 * 1024,
+      'other files (libraries)': 64 * 1024,
+      'stacks, vdso': 32 * 1024,
+    });
   });
 });

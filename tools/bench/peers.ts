@@ -12,7 +12,9 @@
 // --skip-peers (veille's three cycles only, for quick measures while working on veille),
 // --rounds-304 N (the all-304 cycle alone, measured closely: each reader imports once, then N
 // rounds of one all-304 cycle each, the readers in turn and in alternating order so that a change
-// of load weighs on all alike; the medians, their ratios, and every round's wall time).
+// of load weighs on all alike; the medians, their ratios, and every round's wall time),
+// --node-line "NAME=VALUE… node FLAG…" (runs veille and the soak with this instead of what the
+// bin's first line says after `env -S`: to compare node flags and malloc settings, A/B).
 // Not run by CI (needs newsboat and rss2email for its ratios; minutes of a quiet machine).
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +43,6 @@ import { measureCommand, rusageMethod, type MeasuredRun, type Rusage } from './r
 const SERVER_SCRIPT = fileURLToPath(new URL('./peer-server.js', import.meta.url));
 const SOAK_SCRIPT = fileURLToPath(new URL('./soak-cell.js', import.meta.url));
 const VEILLE_BIN = join(REPO_ROOT, 'bin', 'veille.js');
-const { flags: NODE_FLAGS, env: NODE_ENV } = readShebang(readFileSync(VEILLE_BIN, 'utf8'));
 const FETCH_YAML = 'fetch: { concurrency: 16, perHostConcurrency: 16, perHostDelayMs: 0 }\n';
 const MB = 1024 * 1024;
 
@@ -52,8 +53,13 @@ const { values } = parseArgs({
     'skip-table': { type: 'boolean', default: false },
     'skip-peers': { type: 'boolean', default: false },
     'rounds-304': { type: 'string', default: '0' },
+    'node-line': { type: 'string' },
   },
 });
+const NODE_LINE = values['node-line'];
+const { flags: NODE_FLAGS, env: NODE_ENV } = readShebang(
+  NODE_LINE === undefined ? readFileSync(VEILLE_BIN, 'utf8') : `#!/usr/bin/env -S ${NODE_LINE}`,
+);
 const ROUNDS_304 = Number(values['rounds-304']);
 const FEEDS = Number(values.feeds);
 const SOAK_CYCLES = Number(values['soak-cycles']);
@@ -219,9 +225,11 @@ async function runSoak(server: FeedServer, urls: readonly string[], cycles: numb
     let peak = 0;
     let seconds = 0;
     let cpuSeconds = 0;
+    const parts: string[] = [];
     for await (const line of createInterface({ input: child.stdout })) {
       const [kind, ...fields] = line.split(' ');
       if (kind === 'peak') peak = Number(fields[0]);
+      if (kind === 'part') parts.push(`${fields.slice(1).join(' ')}: ${(Number(fields[0]) / MB).toFixed(1)} MB`);
       if (kind !== 'cycle') continue;
       const [cycle = 0, rss = 0, cycleSeconds = 0, newItems = 0, cycleCpu = 0] = fields.map(Number);
       samples.push({ cycle, rssBytes: rss });
@@ -234,6 +242,7 @@ async function runSoak(server: FeedServer, urls: readonly string[], cycles: numb
     const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
     if (code !== 0) throw new Error(`bench:peers: the soak exited with ${code}`);
     process.stdout.write(`\n${samples.length} cycles in ${seconds.toFixed(0)} s, ${cpuSeconds.toFixed(1)} s CPU; process peak RSS ${Math.round(peak / MB)} MB (the first cycle, an import, included).\n`);
+    if (parts.length > 0) process.stdout.write(`\nResident memory after the last cycle, by part:\n\n${parts.map((part) => `- ${part}`).join('\n')}\n`);
     return soakVerdict(samples);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -318,7 +327,7 @@ const urls = Array.from({ length: FEEDS }, (_, index) => `http://127.0.0.1:${ser
 try {
   process.stdout.write(
     `bench:peers: ${FEEDS} feeds, ${items} items, ${(bytes / MB).toFixed(1)} MB on 127.0.0.1; figures by ${method}\n` +
-      `node ${process.version}; veille with ${FETCH_YAML.trim()}; newsboat with reload-threads 16; ` +
+      `node ${process.version}${NODE_LINE === undefined ? '' : ` run as "${NODE_LINE}"`}; veille with ${FETCH_YAML.trim()}; newsboat with reload-threads 16; ` +
       `load average ${loadavg()[0]?.toFixed(1)} (the figures mean little on a busy machine)\n\n`,
   );
   if (ROUNDS_304 > 0) await benchNotModified(server, urls, ROUNDS_304);

@@ -2,7 +2,8 @@
 // one app kept open for the whole run, on a clock moved 25 hours per cycle, against the peer feed
 // server, which adds a few items before each cycle after the first. Prints, after each cycle,
 // "cycle <n> <rss bytes> <seconds> <new items> <CPU seconds>" (the process's, its threads' included);
-// then "peak <maxRSS bytes>".
+// then "peak <maxRSS bytes>", and "part <bytes> <name>" for each part of the resident memory at the
+// end (Linux: /proc/self/smaps; soak-memory.ts) and of the main thread's V8 heap.
 // Usage: MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 soak-cell.js CONFIG_FILE PORT CYCLES CHANGES
 import { openApp } from '../../src/app/app.js';
 import { runOneCycle } from '../../src/app/cycle.js';
@@ -10,6 +11,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/domain/ports.js';
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { keepAcrossCycles } from '../../src/worker/worker.js';
+import { residentParts } from './soak-memory.js';
 
 const [configFile = '', port = '', cycles = '200', changes = '3'] = process.argv.slice(2);
 const HOUR = 3_600_000;
@@ -34,6 +36,7 @@ try {
     now += 25 * HOUR;
   }
   process.stdout.write(`peak ${process.resourceUsage().maxRSS * 1024}\n`);
+  for (const [name, bytes] of residentParts()) process.stdout.write(`part ${bytes} ${name}\n`);
 } finally {
   await threads.close();
   app.close();
