@@ -5,7 +5,7 @@
 import { VeilleError } from '../domain/errors.js';
 import type { SchemaMigration } from './database.js';
 import type { Db, RunResult, Statement } from './db.js';
-import { PostgresBridge } from './postgres-bridge.js';
+import { PostgresBridge, type DeferredChanges } from './postgres-bridge.js';
 
 /** Text compared byte by byte, as SQLite does: ids, GUIDs and dates sort the same on both backends. */
 const T = 'TEXT COLLATE "C"';
@@ -386,19 +386,44 @@ export class PostgresDb implements Db {
         this.bridge.exec(savepoint === null ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
       } catch (error) {
         this.depth = outer;
-        // Never sent: nothing to roll back. Else what waits is dropped and the server rolls back the rest.
-        if (!this.bridge.dropFrom(begin)) {
-          this.bridge.dropFrom(null);
-          try {
-            this.bridge.exec(savepoint === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
-          } catch {
-            // The connection is gone, and the transaction with it: the first error is the one to report.
-          }
-        }
+        this.rollBack(begin, savepoint);
         throw error;
       }
       return result;
     };
+  }
+
+  /** Inside another transaction: a savepoint, as `transaction` makes, released at once. */
+  transactionCommitted<T>(fn: () => T): Promise<T> {
+    if (this.depth > 0) return Promise.resolve(this.transaction(fn)());
+    const begin = this.bridge.defer('BEGIN', []);
+    this.depth = 1;
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.depth = 0;
+      this.rollBack(begin, null);
+      return Promise.reject(error);
+    }
+    this.depth = 0;
+    return this.bridge.commitAsync('COMMIT').then(() => result);
+  }
+
+  /** After `fn` threw: what was never sent is dropped; else the server rolls back the rest. */
+  private rollBack(begin: DeferredChanges, savepoint: string | null): void {
+    if (this.bridge.dropFrom(begin)) return;
+    this.bridge.dropFrom(null);
+    try {
+      this.bridge.exec(savepoint === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+    } catch {
+      // The connection is gone, and the transaction with it: the first error is the one to report.
+    }
+  }
+
+  /** Milliseconds the calling thread spent blocked on the bridge so far. */
+  get blockedMs(): number {
+    return this.bridge.blockedMs;
   }
 
   exec(sql: string): void {
@@ -442,6 +467,11 @@ class PostgresStatement {
 
   all(...params: unknown[]): unknown[] {
     return this.bridge.query(this.text, this.bind(params), { name: this.name }).rows;
+  }
+
+  allAsync(...params: unknown[]): Promise<unknown[]> {
+    if (this.inTransaction()) return Promise.reject(new VeilleError('INTERNAL', `store: a read awaited inside a transaction: ${this.text}`));
+    return this.bridge.queryAsync(this.text, this.bind(params), { name: this.name }).then((answer) => answer.rows);
   }
 
   iterate(...params: unknown[]): IterableIterator<unknown> {

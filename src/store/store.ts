@@ -115,6 +115,15 @@ export class Store {
     return this.db.transaction(work)();
   }
 
+  /**
+   * As `transaction`, for a caller that can await its commit: on PostgreSQL the COMMIT is sent
+   * without blocking the thread (the server writes while the caller goes on) and the promise
+   * settles with its answer; on SQLite committed before the promise is made.
+   */
+  transactionCommitted<T>(work: () => T): Promise<T> {
+    return this.db.transactionCommitted(work);
+  }
+
   /** The messages sent to PostgreSQL's bridge so far (null on SQLite): for tests and benches. */
   get roundTrips(): number | null {
     return this.db instanceof PostgresDb ? this.db.roundTrips : null;
@@ -259,7 +268,7 @@ export class Store {
     return this.items().countItems();
   }
 
-  itemRawHashes(sourceId: number): string[] {
+  itemRawHashes(sourceId: number): Promise<string[]> {
     return this.items().rawHashes(sourceId);
   }
 
