@@ -221,6 +221,7 @@ export class PostgresBridge {
   /** True while an Atomics.waitAsync watches for the awaited answers. */
   private watching = false;
   private blockedNs = 0n;
+  private waited = 0;
 
   constructor(private readonly options: BridgeOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -250,6 +251,11 @@ export class PostgresBridge {
   /** Statements sent to the server so far (several in a message when deferred): for tests and benches. */
   get statements(): number {
     return this.sent;
+  }
+
+  /** Messages whose answer the calling thread waited for (the others' answers were awaited): for tests and benches. */
+  get waits(): number {
+    return this.waited;
   }
 
   /** Milliseconds the calling thread spent blocked on answers so far: for tests and benches. */
@@ -384,6 +390,7 @@ export class PostgresBridge {
       deferred.length + (request === null ? 0 : 1),
       (received) => (answer = received),
     );
+    this.waited += 1;
     this.waitFor(() => answer !== null);
     return this.settle(deferred, answer as unknown as Answer);
   }

@@ -421,6 +421,11 @@ export class PostgresDb implements Db {
     }
   }
 
+  /** The bridge's messages whose answer the calling thread waited for (the others' were awaited). */
+  get waits(): number {
+    return this.bridge.waits;
+  }
+
   /** Milliseconds the calling thread spent blocked on the bridge so far. */
   get blockedMs(): number {
     return this.bridge.blockedMs;

@@ -129,6 +129,11 @@ export class Store {
     return this.db instanceof PostgresDb ? this.db.roundTrips : null;
   }
 
+  /** The messages to PostgreSQL's bridge whose answer the thread waited for, blocked (null on SQLite): for tests and benches. */
+  get waitedRoundTrips(): number | null {
+    return this.db instanceof PostgresDb ? this.db.waits : null;
+  }
+
   /** The statements sent to PostgreSQL so far, several in a message (null on SQLite): for tests and benches. */
   get statementsSent(): number | null {
     return this.db instanceof PostgresDb ? this.db.statements : null;
@@ -210,7 +215,7 @@ export class Store {
     return this.sources().syncSources(specs, now);
   }
 
-  findActiveSource(key: string): SourceRecord | null {
+  findActiveSource(key: string): Promise<SourceRecord | null> {
     return this.sources().findActiveSource(key);
   }
 
