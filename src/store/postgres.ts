@@ -288,6 +288,25 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX signup_requests_by_address ON signup_requests (address, created_at);
   `,
+  `
+  -- site.dirty once per statement on the tables a first import fills, not once per row (issue 20:
+  -- 10,000 items with their themes and stories ran the row triggers 40,000 times): an insert, update
+  -- or delete that changed a row (its transition table). Items' updates keep their row trigger: a
+  -- trigger on a column list takes no transition table.
+  CREATE FUNCTION veille_mark_site_dirty_if_changed() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM changed) THEN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END IF;
+      RETURN NULL;
+    END
+  $$;
+  DROP TRIGGER site_dirty_items_insert_delete ON items;
+  DROP TRIGGER site_dirty_item_themes ON item_themes;
+  DROP TRIGGER site_dirty_stories ON stories;
+  ${[['items', ['INSERT', 'DELETE']], ['item_themes', ['INSERT', 'UPDATE', 'DELETE']], ['stories', ['INSERT', 'UPDATE', 'DELETE']]]
+    .flatMap(([table, events]) => (events as string[]).map((event) => `CREATE TRIGGER site_dirty_${table}_${event.toLowerCase()} AFTER ${event} ON ${table}
+    REFERENCING ${event === 'DELETE' ? 'OLD' : 'NEW'} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION veille_mark_site_dirty_if_changed();`))
+    .join('\n  ')}
+  `,
 ];
 
 /** The number of PostgreSQL migrations: the schema version this veille writes. */

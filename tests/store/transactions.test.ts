@@ -138,6 +138,25 @@ describe(`transactions (${backend.name})`, () => {
     expect(count(other)).toBe(before + 1);
   });
 
+  // Issue 20: the site.dirty trigger ran once per row on PostgreSQL (40,000 times for a first import
+  // of 10,000 items); it runs once per statement on items' inserts and deletes, item_themes and
+  // stories, and marks the site only when the statement changed a row.
+  it.runIf(backend.name === 'postgres')('site.dirty: one trigger call for a statement that writes 50 stories, none marking for one that changes nothing', () => {
+    const db = openDb();
+    const dirty = (): string | undefined => db.prepare<[], { value: string }>("SELECT value FROM store_state WHERE key = 'site.dirty'").get()?.value;
+    db.prepare("UPDATE store_state SET value = '0' WHERE key = 'site.dirty'").run();
+    const calls = db.transaction(() => {
+      db.exec("SET LOCAL track_functions = 'pl'");
+      db.prepare("DELETE FROM stories WHERE guid = 'none'").run();
+      expect(dirty()).toBe('0');
+      db.prepare("INSERT INTO stories (guid, first_item_id, created_at, updated_at) SELECT 'g' || n, 'i' || n, 'now', 'now' FROM generate_series(1, 50) AS n").run();
+      const row = db.prepare<[], { calls: number }>("SELECT COALESCE(SUM(calls), 0) AS calls FROM pg_stat_xact_user_functions WHERE funcname LIKE 'veille_mark_site_dirty%'").get();
+      return Number(row?.calls);
+    })();
+    expect(calls).toBeLessThanOrEqual(2);
+    expect(dirty()).toBe('1');
+  });
+
   it.runIf(backend.name === 'postgres')("a transaction's 50 writes cost one message to the bridge's thread, with the COMMIT", () => {
     const db = openDb() as PostgresDb;
     const before = db.roundTrips;
