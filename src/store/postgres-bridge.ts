@@ -220,7 +220,6 @@ export class PostgresBridge {
   private awaited = 0;
   /** True while an Atomics.waitAsync watches for the awaited answers. */
   private watching = false;
-  private blockedNs = 0n;
   private waited = 0;
 
   constructor(private readonly options: BridgeOptions) {
@@ -256,11 +255,6 @@ export class PostgresBridge {
   /** Messages whose answer the calling thread waited for (the others' answers were awaited): for tests and benches. */
   get waits(): number {
     return this.waited;
-  }
-
-  /** Milliseconds the calling thread spent blocked on answers so far: for tests and benches. */
-  get blockedMs(): number {
-    return Number(this.blockedNs / 1000n) / 1000;
   }
 
   /** Runs one statement with `$n` placeholders; a `name` prepares it once per connection. */
@@ -405,28 +399,26 @@ export class PostgresBridge {
 
   /** Blocks until `done`, taking the answers the thread posted (in order) as they come. */
   private waitFor(done: () => boolean): void {
-    const started = process.hrtime.bigint();
     // Atomics.wait returns early on a spurious wake-up: wait out the rest of the time.
     const deadline = Date.now() + this.options.timeoutMs + 1_000;
-    try {
-      while (!done()) {
-        const posted = Atomics.load(this.flag, 0);
-        if (posted !== this.received) {
-          const received = receiveMessageOnPort(this.port);
-          if (received === undefined) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL thread answered nothing');
-          this.take(received.message as Answer);
-          continue;
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          this.closed = true;
-          void this.worker.terminate();
-          throw new VeilleError('STORE_FAILED', `store: PostgreSQL at ${this.options.url} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
-        }
-        Atomics.wait(this.flag, 0, posted, left);
+    while (!done()) {
+      const posted = Atomics.load(this.flag, 0);
+      if (posted !== this.received) {
+        const received = receiveMessageOnPort(this.port);
+        if (received === undefined) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL thread answered nothing');
+        this.take(received.message as Answer);
+        continue;
       }
-    } finally {
-      this.blockedNs += process.hrtime.bigint() - started;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const silence = `did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`;
+        this.closed = true;
+        void this.worker.terminate();
+        // The answers awaited will not come either.
+        for (const taker of this.takers.splice(0)) taker({ ok: false, message: silence, sqlState: null });
+        throw new VeilleError('STORE_FAILED', `store: PostgreSQL at ${this.options.url} ${silence}`);
+      }
+      Atomics.wait(this.flag, 0, posted, left);
     }
   }
 

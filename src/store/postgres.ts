@@ -445,11 +445,6 @@ export class PostgresDb implements Db {
     return this.bridge.waits;
   }
 
-  /** Milliseconds the calling thread spent blocked on the bridge so far. */
-  get blockedMs(): number {
-    return this.bridge.blockedMs;
-  }
-
   exec(sql: string): void {
     this.bridge.exec(sql);
   }
