@@ -598,10 +598,10 @@ async function storeFeed(
     ...processing,
     text: outcome.text,
     fetchedAt: now.toISOString(),
-    knownItems: store.itemRawHashes(source.id),
+    knownItems: await store.itemRawHashes(source.id),
   });
   // An item whose article page was fetched is tagged from it, also when the feed edits the item.
-  const fullTexts = store.fullTexts().textsOf(feed.items.map(({ item }) => item.id));
+  const fullTexts = await store.fullTexts().textsOf(feed.items.map(({ item }) => item.id));
   const tagged = tagProcessedItems(feed.items, context.tagger, source.url, fullTexts);
   const feedHints = {
     ttlMinutes: feed.ttlMinutes,
@@ -611,8 +611,8 @@ async function storeFeed(
   };
   // The items and the source's bookkeeping in one transaction (issue 20): one commit, where each
   // write was its own (on PostgreSQL, a round trip each). The attempt is recorded here too: a fetch
-  // that fails on the way records it with its failure.
-  const saved = store.transaction(() => {
+  // that fails on the way records it with its failure. On PostgreSQL this thread does not wait for the commit.
+  const saved = await store.transactionCommitted(() => {
     if (!isPush) store.recordAttempt(source.id, attemptAt.toISOString());
     const result = store.saveItems(source.id, tagged, now.toISOString());
     store.touchItems(feed.unchangedIds, now.toISOString());

@@ -71,7 +71,7 @@ export function createJobFetcher(app: App, options: JobFetcherOptions): JobFetch
       refresh();
       // Read now, not from a list: a job taken again after its lease finds the source as the dead
       // worker left it (still due), and one fetched meanwhile is left alone.
-      const source = app.store.findActiveSource(key);
+      const source = await app.store.findActiveSource(key);
       if (source === null || !isDue(source.nextFetchAt, app.clock.now())) return null;
       const result = await fetcher.fetch(source);
       if (fetcher.diskFull.error !== null) throw fetcher.diskFull.error;

@@ -461,6 +461,10 @@ export class SqliteDb implements Db {
     return this.database.transaction(fn);
   }
 
+  async transactionCommitted<T>(fn: () => T): Promise<T> {
+    return this.database.transaction(fn)();
+  }
+
   exec(sql: string): void {
     this.database.exec(sql);
   }
@@ -484,6 +488,10 @@ class SqliteStatement {
   }
 
   all(...params: unknown[]): unknown[] {
+    return this.statement.all(...params);
+  }
+
+  async allAsync(...params: unknown[]): Promise<unknown[]> {
     return this.statement.all(...params);
   }
 

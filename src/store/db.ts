@@ -17,6 +17,11 @@ export interface Statement<P extends unknown[] | {} = unknown[], R = unknown> {
   run(...params: Params<P>): RunResult;
   get(...params: Params<P>): R | undefined;
   all(...params: Params<P>): R[];
+  /**
+   * `all` for a caller that can await: on PostgreSQL the thread goes on while the bridge asks (the
+   * query runs after what was sent before it); SQLite reads at once. Not inside a transaction.
+   */
+  allAsync(...params: Params<P>): Promise<R[]>;
   /** The rows one at a time: SQLite reads each as it is asked for; PostgreSQL's bridge hands over the answer it received whole. */
   iterate(...params: Params<P>): IterableIterator<R>;
   /** Rows as arrays of values, in the order of the SELECT's columns. */
@@ -32,6 +37,13 @@ export interface Db {
   prepare<P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Statement<P, R>;
   /** `fn` wrapped in one transaction (a savepoint when nested): committed when it returns, rolled back when it throws. */
   transaction<T>(fn: () => T): () => T;
+  /**
+   * `fn` in one transaction, for a caller that can await its commit: on PostgreSQL the COMMIT is
+   * sent without blocking the thread (the server writes while the caller goes on; what the caller
+   * sends next runs after it) and the promise settles with its answer, rejected and the whole
+   * transaction rolled back when a write failed; SQLite commits before the promise is made.
+   */
+  transactionCommitted<T>(fn: () => T): Promise<T>;
   /** Runs SQL text (several statements, no parameters). */
   exec(sql: string): void;
   close(): void;
@@ -65,10 +77,11 @@ export function atomically<T>(db: Db, fn: () => T): T {
 /**
  * A table of the elements of a JSON array bound at `placeholder`, as one column `value` of JSON
  * (an element that is an array gives its fields with `value ->> 0`, `value ->> 1`…): SQLite's
- * json_each, PostgreSQL's json_array_elements. For many rows written in one statement.
+ * json_each, PostgreSQL's jsonb_array_elements (jsonb: the array is parsed once; json's `->>`
+ * parses an element's text again for each field). For many rows written in one statement.
  */
 export function jsonArrayElements(db: Db, placeholder: string): string {
-  return db.dialect === 'sqlite' ? `json_each(${placeholder})` : `json_array_elements(CAST(${placeholder} AS json))`;
+  return db.dialect === 'sqlite' ? `json_each(${placeholder})` : `jsonb_array_elements(CAST(${placeholder} AS jsonb))`;
 }
 
 /**

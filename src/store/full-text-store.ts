@@ -136,13 +136,14 @@ export class FullTextStore {
   }
 
   /** The stored full texts of these items (those fetched), by item id. */
-  textsOf(itemIds: readonly string[]): Map<string, string> {
+  async textsOf(itemIds: readonly string[]): Promise<Map<string, string>> {
     const texts = new Map<string, string>();
     if (itemIds.length === 0) return texts;
-    // One query for the feed's items (it was one per item: on PostgreSQL, one round trip each).
-    const rows = this.statement<[string], { item_id: string; text: string }>(
+    // One query for the feed's items (it was one per item: on PostgreSQL, one round trip each),
+    // awaited: on PostgreSQL the thread goes on meanwhile.
+    const rows = await this.statement<[string], { item_id: string; text: string }>(
       `SELECT item_id, text FROM item_full_texts WHERE state = 'ok' AND item_id IN ${jsonListValues(this.db, '?')}`,
-    ).all(JSON.stringify(itemIds));
+    ).allAsync(JSON.stringify(itemIds));
     for (const row of rows) texts.set(row.item_id, row.text);
     return texts;
   }

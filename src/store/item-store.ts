@@ -233,12 +233,11 @@ export class ItemStore {
    * still carries unchanged. Items stored without a usable date are left out: their date is the
    * fetch time, and a later fetch may find the feed's date usable (no longer in the future).
    */
-  rawHashes(sourceId: number): string[] {
-    return this.statement<[number], { raw_hash: string }>(
+  async rawHashes(sourceId: number): Promise<string[]> {
+    const rows = await this.statement<[number], { raw_hash: string }>(
       'SELECT raw_hash FROM items WHERE source_id = ? AND raw_hash IS NOT NULL AND date_missing = 0',
-    )
-      .all(sourceId)
-      .map((row) => row.raw_hash);
+    ).allAsync(sourceId);
+    return rows.map((row) => row.raw_hash);
   }
 
   /** Items the feed still carries, unchanged: seen now, nothing else written. */

@@ -4,6 +4,9 @@
 // takes that answer with receiveMessageOnPort. One connection per bridge, one query at a time.
 // Statements whose answer nobody reads yet (a transaction's writes) wait in a batch and go in the
 // message of the next call, so that a transaction costs a round trip per read, not per statement.
+// A COMMIT may also be sent without waiting (commitAsync): the caller goes on while the server
+// writes, and awaits the answer; the thread answers messages one at a time, in order, so that
+// what the caller sends meanwhile runs after that COMMIT.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { VeilleError } from '../domain/errors.js';
@@ -30,8 +33,12 @@ type Request =
   | { readonly kind: 'exec'; readonly sql: string }
   | { readonly kind: 'close' };
 
-/** Deferred statements, run in order before `last` (null: a flush); the first that fails stops the batch. */
-type Batch = { readonly kind: 'batch'; readonly deferred: readonly QueryRequest[]; readonly last: Request | null };
+/**
+ * Deferred statements, run in order before `last` (null: a flush); the first that fails stops the
+ * batch. `ends`: the batch ends a transaction (its last is COMMIT), which the thread rolls back
+ * itself when the batch fails, since the caller did not wait for the answer.
+ */
+type Batch = { readonly kind: 'batch'; readonly deferred: readonly QueryRequest[]; readonly last: Request | null; readonly ends?: true };
 
 type Answer =
   | { readonly ok: true; readonly rows: unknown[]; readonly changes: number; readonly deferredChanges?: readonly number[] }
@@ -47,6 +54,9 @@ interface Deferred {
   changes: number | null;
   readonly handle: DeferredChanges;
 }
+
+/** Atomics.waitAsync (ES2024; in Node since 16), not in the project's ES2023 lib yet. */
+const waitAsync = (Atomics as unknown as { waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string } }).waitAsync.bind(Atomics);
 
 /** At most this many statements wait: a long run of writes goes in several messages. */
 const MAX_DEFERRED = 200;
@@ -146,6 +156,7 @@ async function answer(request) {
 }
 
 async function answerBatch(batch) {
+  if (batch.ends === true) return answerEndingBatch(batch);
   const deferredChanges = [];
   for (const request of batch.deferred) {
     const answered = await answer(request);
@@ -158,18 +169,36 @@ async function answerBatch(batch) {
   return last.ok ? { ...last, deferredChanges } : last;
 }
 
+function failure(request, error) {
+  // A lost connection (no SQLSTATE, class 08, or the server shutting down): the next request reconnects.
+  const code = (error && error.code) || '';
+  if (client !== null && (code === '' || code.startsWith('08') || code.startsWith('57P'))) dropConnection();
+  followTransaction(request, false);
+  return { ok: false, message: String(error && error.message || error), sqlState: (error && error.code) || null };
+}
+
+// A transaction's writes and its COMMIT, whose answer the caller awaits while it goes on: on a
+// failure the transaction is rolled back here, before the caller's next message runs, which must
+// not find it open (nor, its connection lost, find every statement refused until a ROLLBACK).
+async function answerEndingBatch(batch) {
+  const result = await answerBatch({ kind: 'batch', deferred: batch.deferred, last: batch.last }).catch((error) => failure(batch, error));
+  if (!result.ok) {
+    if (transaction === 'open' && client !== null) await client.query('ROLLBACK').catch(() => dropConnection());
+    transaction = 'none';
+  }
+  return result;
+}
+
+// One message at a time, in the order sent: a message sent while a COMMIT runs waits for it.
+let previous = Promise.resolve();
 port.on('message', (request) => {
-  (request.kind === 'batch' ? answerBatch(request) : answer(request))
-    .catch((error) => {
-      // A lost connection (no SQLSTATE, class 08, or the server shutting down): the next request reconnects.
-      const code = (error && error.code) || '';
-      if (client !== null && (code === '' || code.startsWith('08') || code.startsWith('57P'))) dropConnection();
-      followTransaction(request, false);
-      return { ok: false, message: String(error && error.message || error), sqlState: (error && error.code) || null };
-    })
+  previous = previous
+    .then(() => (request.kind === 'batch' ? answerBatch(request) : answer(request)))
+    .catch((error) => failure(request, error))
     .then((result) => {
       port.postMessage(result);
-      Atomics.store(flag, 0, 1);
+      // The count of answers posted: the caller waits for the one it expects.
+      Atomics.add(flag, 0, 1);
       Atomics.notify(flag, 0);
     });
 });
@@ -183,6 +212,15 @@ export class PostgresBridge {
   private deferred: Deferred[] = [];
   private trips = 0;
   private sent = 0;
+  /** Answers taken from the port so far; the thread counts those it posted in `flag`. */
+  private received = 0;
+  /** Who takes each answer not yet received, in the order the messages were sent. */
+  private readonly takers: ((answer: Answer) => void)[] = [];
+  /** Messages whose answer is awaited, not waited for (commitAsync): the port keeps the process alive meanwhile. */
+  private awaited = 0;
+  /** True while an Atomics.waitAsync watches for the awaited answers. */
+  private watching = false;
+  private waited = 0;
 
   constructor(private readonly options: BridgeOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -214,9 +252,19 @@ export class PostgresBridge {
     return this.sent;
   }
 
+  /** Messages whose answer the calling thread waited for (the others' answers were awaited): for tests and benches. */
+  get waits(): number {
+    return this.waited;
+  }
+
   /** Runs one statement with `$n` placeholders; a `name` prepares it once per connection. */
   query(sql: string, params: readonly unknown[], options: { name?: string | null; arrays?: boolean } = {}): QueryAnswer {
     return this.call({ kind: 'query', sql, params, name: options.name ?? null, arrays: options.arrays === true });
+  }
+
+  /** `query` without blocking: the promise settles with the answer; what is sent next runs after it. */
+  queryAsync(sql: string, params: readonly unknown[], options: { name?: string | null } = {}): Promise<QueryAnswer> {
+    return this.sendAwaited({ kind: 'query', sql, params, name: options.name ?? null, arrays: false });
   }
 
   /**
@@ -241,9 +289,62 @@ export class PostgresBridge {
     return entry.handle;
   }
 
-  /** Sends the queued statements now (their errors thrown here). */
+  /** Sends the queued statements now (their errors thrown here), and waits for every answer awaited. */
   flush(): void {
     if (this.deferred.length > 0) this.call(null);
+    else this.waitFor(() => this.takers.length === 0);
+  }
+
+  /**
+   * Sends the queued statements and `sql` (COMMIT, or RELEASE of a savepoint) without waiting: the
+   * promise settles with the answer, and the thread rolls the transaction back itself when it fails.
+   * What is sent next runs after it.
+   */
+  commitAsync(sql: string): Promise<void> {
+    return this.sendAwaited({ kind: 'exec', sql }, true).then(() => undefined);
+  }
+
+  /** Sends the queued statements and `last` without waiting; `ends`: a COMMIT, rolled back by the thread if the batch fails. */
+  private sendAwaited(last: Request, ends = false): Promise<QueryAnswer> {
+    const deferred = this.deferred;
+    this.deferred = [];
+    const message: Request | Batch =
+      deferred.length === 0 && !ends ? last : { kind: 'batch', deferred: deferred.map((entry) => entry.request), last, ...(ends ? { ends } : {}) };
+    return new Promise<QueryAnswer>((resolve, reject) => {
+      this.send(message, deferred.length + 1, (answer) => {
+        this.awaited -= 1;
+        if (this.awaited === 0) this.port.unref();
+        try {
+          resolve(this.settle(deferred, answer));
+        } catch (error) {
+          reject(error);
+        }
+      });
+      this.awaited += 1;
+      this.port.ref();
+      this.watch();
+    });
+  }
+
+  /**
+   * Takes the awaited answers as the thread posts them, without blocking (Atomics.waitAsync on the
+   * count of answers), until none is awaited. Every answer is taken with receiveMessageOnPort, in order.
+   */
+  private watch(): void {
+    if (this.watching || this.awaited === 0 || this.closed) return;
+    this.watching = true;
+    const next = (): void => {
+      this.watching = false;
+      while (Atomics.load(this.flag, 0) !== this.received) {
+        const received = receiveMessageOnPort(this.port);
+        if (received === undefined) break;
+        this.take(received.message as Answer);
+      }
+      this.watch();
+    };
+    const waiting = waitAsync(this.flag, 0, this.received);
+    if (typeof waiting.value === 'string') queueMicrotask(next);
+    else void waiting.value.then(next);
   }
 
   /**
@@ -275,27 +376,60 @@ export class PostgresBridge {
   }
 
   private call(request: Request | null): QueryAnswer {
-    if (this.closed) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL connection is closed');
     const deferred = this.deferred;
     this.deferred = [];
-    Atomics.store(this.flag, 0, 0);
+    let answer: Answer | null = null;
+    this.send(
+      deferred.length === 0 && request !== null ? request : ({ kind: 'batch', deferred: deferred.map((entry) => entry.request), last: request } satisfies Batch),
+      deferred.length + (request === null ? 0 : 1),
+      (received) => (answer = received),
+    );
+    this.waited += 1;
+    this.waitFor(() => answer !== null);
+    return this.settle(deferred, answer as unknown as Answer);
+  }
+
+  private send(message: Request | Batch, statements: number, taker: (answer: Answer) => void): void {
+    if (this.closed) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL connection is closed');
     this.trips += 1;
-    this.sent += deferred.length + (request === null ? 0 : 1);
-    this.port.postMessage(deferred.length === 0 && request !== null ? request : ({ kind: 'batch', deferred: deferred.map((entry) => entry.request), last: request } satisfies Batch));
+    this.sent += statements;
+    this.takers.push(taker);
+    this.port.postMessage(message);
+  }
+
+  /** Blocks until `done`, taking the answers the thread posted (in order) as they come. */
+  private waitFor(done: () => boolean): void {
     // Atomics.wait returns early on a spurious wake-up: wait out the rest of the time.
     const deadline = Date.now() + this.options.timeoutMs + 1_000;
-    while (Atomics.load(this.flag, 0) === 0) {
+    while (!done()) {
+      const posted = Atomics.load(this.flag, 0);
+      if (posted !== this.received) {
+        const received = receiveMessageOnPort(this.port);
+        if (received === undefined) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL thread answered nothing');
+        this.take(received.message as Answer);
+        continue;
+      }
       const left = deadline - Date.now();
       if (left <= 0) {
+        const silence = `did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`;
         this.closed = true;
         void this.worker.terminate();
-        throw new VeilleError('STORE_FAILED', `store: PostgreSQL at ${this.options.url} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
+        // The answers awaited will not come either.
+        for (const taker of this.takers.splice(0)) taker({ ok: false, message: silence, sqlState: null });
+        throw new VeilleError('STORE_FAILED', `store: PostgreSQL at ${this.options.url} ${silence}`);
       }
-      Atomics.wait(this.flag, 0, 0, left);
+      Atomics.wait(this.flag, 0, posted, left);
     }
-    const received = receiveMessageOnPort(this.port);
-    if (received === undefined) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL thread answered nothing');
-    const answer = received.message as Answer;
+  }
+
+  /** An answer, to whoever waits or awaits it (answers come in the order the messages went). */
+  private take(answer: Answer): void {
+    this.received += 1;
+    this.takers.shift()?.(answer);
+  }
+
+  /** The deferred statements' counts from their batch's answer; its error thrown. */
+  private settle(deferred: readonly Deferred[], answer: Answer): QueryAnswer {
     if (answer.ok) answer.deferredChanges?.forEach((changes, index) => ((deferred[index] as Deferred).changes = changes));
     else for (const entry of deferred) entry.changes ??= 0;
     if (!answer.ok) {

@@ -5,7 +5,7 @@
 import { VeilleError } from '../domain/errors.js';
 import type { SchemaMigration } from './database.js';
 import type { Db, RunResult, Statement } from './db.js';
-import { PostgresBridge } from './postgres-bridge.js';
+import { PostgresBridge, type DeferredChanges } from './postgres-bridge.js';
 
 /** Text compared byte by byte, as SQLite does: ids, GUIDs and dates sort the same on both backends. */
 const T = 'TEXT COLLATE "C"';
@@ -288,6 +288,25 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX signup_requests_by_address ON signup_requests (address, created_at);
   `,
+  `
+  -- site.dirty once per statement on the tables a first import fills, not once per row (issue 20:
+  -- 10,000 items with their themes and stories ran the row triggers 40,000 times): an insert, update
+  -- or delete that changed a row (its transition table). Items' updates keep their row trigger: a
+  -- trigger on a column list takes no transition table.
+  CREATE FUNCTION veille_mark_site_dirty_if_changed() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM changed) THEN UPDATE store_state SET value = '1' WHERE key = 'site.dirty' AND value = '0'; END IF;
+      RETURN NULL;
+    END
+  $$;
+  DROP TRIGGER site_dirty_items_insert_delete ON items;
+  DROP TRIGGER site_dirty_item_themes ON item_themes;
+  DROP TRIGGER site_dirty_stories ON stories;
+  ${[['items', ['INSERT', 'DELETE']], ['item_themes', ['INSERT', 'UPDATE', 'DELETE']], ['stories', ['INSERT', 'UPDATE', 'DELETE']]]
+    .flatMap(([table, events]) => (events as string[]).map((event) => `CREATE TRIGGER site_dirty_${table}_${event.toLowerCase()} AFTER ${event} ON ${table}
+    REFERENCING ${event === 'DELETE' ? 'OLD' : 'NEW'} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION veille_mark_site_dirty_if_changed();`))
+    .join('\n  ')}
+  `,
 ];
 
 /** The number of PostgreSQL migrations: the schema version this veille writes. */
@@ -386,19 +405,44 @@ export class PostgresDb implements Db {
         this.bridge.exec(savepoint === null ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
       } catch (error) {
         this.depth = outer;
-        // Never sent: nothing to roll back. Else what waits is dropped and the server rolls back the rest.
-        if (!this.bridge.dropFrom(begin)) {
-          this.bridge.dropFrom(null);
-          try {
-            this.bridge.exec(savepoint === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
-          } catch {
-            // The connection is gone, and the transaction with it: the first error is the one to report.
-          }
-        }
+        this.rollBack(begin, savepoint);
         throw error;
       }
       return result;
     };
+  }
+
+  /** Inside another transaction: a savepoint, as `transaction` makes, released at once. */
+  transactionCommitted<T>(fn: () => T): Promise<T> {
+    if (this.depth > 0) return Promise.resolve(this.transaction(fn)());
+    const begin = this.bridge.defer('BEGIN', []);
+    this.depth = 1;
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.depth = 0;
+      this.rollBack(begin, null);
+      return Promise.reject(error);
+    }
+    this.depth = 0;
+    return this.bridge.commitAsync('COMMIT').then(() => result);
+  }
+
+  /** After `fn` threw: what was never sent is dropped; else the server rolls back the rest. */
+  private rollBack(begin: DeferredChanges, savepoint: string | null): void {
+    if (this.bridge.dropFrom(begin)) return;
+    this.bridge.dropFrom(null);
+    try {
+      this.bridge.exec(savepoint === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+    } catch {
+      // The connection is gone, and the transaction with it: the first error is the one to report.
+    }
+  }
+
+  /** The bridge's messages whose answer the calling thread waited for (the others' were awaited). */
+  get waits(): number {
+    return this.bridge.waits;
   }
 
   exec(sql: string): void {
@@ -442,6 +486,11 @@ class PostgresStatement {
 
   all(...params: unknown[]): unknown[] {
     return this.bridge.query(this.text, this.bind(params), { name: this.name }).rows;
+  }
+
+  allAsync(...params: unknown[]): Promise<unknown[]> {
+    if (this.inTransaction()) return Promise.reject(new VeilleError('INTERNAL', `store: a read awaited inside a transaction: ${this.text}`));
+    return this.bridge.queryAsync(this.text, this.bind(params), { name: this.name }).then((answer) => answer.rows);
   }
 
   iterate(...params: unknown[]): IterableIterator<unknown> {

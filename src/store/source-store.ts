@@ -145,8 +145,9 @@ export class SourceStore {
   }
 
   /** The active source whose key is `key` (sourceUrlKey), read now: a fetch job's source (issue 20). */
-  findActiveSource(key: string): SourceRecord | null {
-    const row = this.statement<[string], SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources s WHERE s.active = 1 AND s.key = ?`).get(key);
+  /** Awaited: on PostgreSQL a fetch worker's thread goes on meanwhile (one read per job). */
+  async findActiveSource(key: string): Promise<SourceRecord | null> {
+    const [row] = await this.statement<[string], SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources s WHERE s.active = 1 AND s.key = ?`).allAsync(key);
     return row === undefined ? null : toSourceRecord(row);
   }
 

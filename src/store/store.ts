@@ -115,9 +115,23 @@ export class Store {
     return this.db.transaction(work)();
   }
 
+  /**
+   * As `transaction`, for a caller that can await its commit: on PostgreSQL the COMMIT is sent
+   * without blocking the thread (the server writes while the caller goes on) and the promise
+   * settles with its answer; on SQLite committed before the promise is made.
+   */
+  transactionCommitted<T>(work: () => T): Promise<T> {
+    return this.db.transactionCommitted(work);
+  }
+
   /** The messages sent to PostgreSQL's bridge so far (null on SQLite): for tests and benches. */
   get roundTrips(): number | null {
     return this.db instanceof PostgresDb ? this.db.roundTrips : null;
+  }
+
+  /** The messages to PostgreSQL's bridge whose answer the thread waited for, blocked (null on SQLite): for tests and benches. */
+  get waitedRoundTrips(): number | null {
+    return this.db instanceof PostgresDb ? this.db.waits : null;
   }
 
   /** The statements sent to PostgreSQL so far, several in a message (null on SQLite): for tests and benches. */
@@ -201,7 +215,7 @@ export class Store {
     return this.sources().syncSources(specs, now);
   }
 
-  findActiveSource(key: string): SourceRecord | null {
+  findActiveSource(key: string): Promise<SourceRecord | null> {
     return this.sources().findActiveSource(key);
   }
 
@@ -259,7 +273,7 @@ export class Store {
     return this.items().countItems();
   }
 
-  itemRawHashes(sourceId: number): string[] {
+  itemRawHashes(sourceId: number): Promise<string[]> {
     return this.items().rawHashes(sourceId);
   }
 

@@ -173,7 +173,7 @@ describe(`new stories in the store (${backend.name})`, () => {
 });
 
 describe(`new items in the store (${backend.name})`, () => {
-  it('a batch of new items with their themes is written in a few statements on PostgreSQL, and read back whole', () => {
+  it('a batch of new items with their themes is written in a few statements on PostgreSQL, and read back whole', async () => {
     const { store, aihub } = openStore();
     const signature = Uint8Array.from({ length: 40 }, (_, index) => (index * 7) % 256);
     const batch = Array.from({ length: 20 }, (_, index) => ({
@@ -199,6 +199,6 @@ describe(`new items in the store (${backend.name})`, () => {
       expect(entry?.themes.map((theme) => [theme.id, theme.score, theme.evidence])).toEqual(themes.map((theme) => [theme.id, theme.score, theme.evidence]));
     }
     expect(Uint8Array.from(store.listUngroupedItems().find((entry) => entry.id === 'm3')?.textSignature ?? [])).toEqual(signature);
-    expect(store.itemRawHashes(aihub).sort()).toEqual(batch.filter((_, index) => index % 2 === 1).map((entry) => entry.rawHash).sort());
+    expect((await store.itemRawHashes(aihub)).sort()).toEqual(batch.filter((_, index) => index % 2 === 1).map((entry) => entry.rawHash).sort());
   });
 });

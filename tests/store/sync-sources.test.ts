@@ -93,3 +93,16 @@ describe(`Store.syncSources (${backend.name})`, () => {
     store.close();
   });
 });
+
+describe(`Store.findActiveSource (${backend.name})`, () => {
+  // Issue 20: a fetch worker reads its job's source first; on PostgreSQL its thread went on waiting for that read.
+  it('finds an active source by key, awaited: on PostgreSQL the thread does not wait for the answer', async () => {
+    const store = openTestStore();
+    const [source] = store.syncSources([spec('https://example.org/feed.xml', 'Feed')], NOW);
+    const waitsBefore = store.waitedRoundTrips;
+    const found = store.findActiveSource(source?.key ?? '');
+    expect(store.waitedRoundTrips).toBe(waitsBefore);
+    expect((await found)?.id).toBe(source?.id);
+    await expect(store.findActiveSource('https://example.org/none.xml')).resolves.toBeNull();
+  });
+});
