@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc
 // The `veille` command: runs the compiled CLI (built by `npm install` through `prepare`).
 // --max-semi-space-size=4: a cycle allocates many short-lived strings and objects, and V8's
 // default 16 MB semi-spaces let them pile up; 4 MB ones keep a 200-feed cycle's peak resident
@@ -14,14 +14,6 @@
 // libuv's helpers) its own malloc arena, and freed memory stays in them: two arenas take 36 MB
 // off a 200-feed first cycle's peak (300 → 264 MB) and 60 MB off the soak's RSS for the same CPU
 // (issue 15; build/tools/bench/cycle-memory.js). It is read when the process starts, hence here.
-// MALLOC_MMAP_THRESHOLD_=32768: a block of 32 KiB or more that the arena has no room for gets a
-// mapping of its own, given back to the system when freed, where an arena keeps the pages of its
-// freed middle for good. V8's compiler zones (32 KiB segments, 44 MB at a first import's peak) are
-// such blocks: they had left the main arena at 37 MB with 11 MB in use, and the other at 16 MB with
-// 0.1 MB (glibc's malloc_stats after a soak's 10th cycle). bench:peers' 1st cycle, 6 interleaved
-// rounds each (load 10–15): peak RSS 159–181 MB (median 174) → 145–151 MB (median 149.5); CPU, median,
-// 10.7 → 11.6 s (the system's part 0.95 → 1.6 s: mappings made and unmade). 8 or 16 KiB: 14 % more
-// CPU; 64 KiB: 157–171 MB. glibc reads it once, at start; other C libraries ignore it.
 // module.enableCompileCache (Node ≥ 22.1): V8 keeps the compiled code of veille's modules between
 // runs, in the system's temporary folder, so that a one-shot `veille run` compiles them once (issue
 // 15: loading the modules is most of a cycle whose feeds all answer 304). Node 20 has none: nothing

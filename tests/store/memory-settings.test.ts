@@ -17,8 +17,8 @@ describe('memory settings', () => {
 
   it('veille and npm start run node with two malloc arenas, 4 MB semi-spaces and heaps grown by 30 %', () => {
     const shebang = readFileSync(new URL('bin/veille.js', ROOT), 'utf8').split('\n')[0];
-    expect(shebang).toBe('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc');
+    expect(shebang).toBe('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc');
     const scripts = (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.start).toBe('MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc bin/veille.js start');
+    expect(scripts.start).toBe('MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc bin/veille.js start');
   });
 });
