@@ -399,14 +399,16 @@ export class PostgresBridge {
 
   /** Blocks until `done`, taking the answers the thread posted (in order) as they come. */
   private waitFor(done: () => boolean): void {
-    // Atomics.wait returns early on a spurious wake-up: wait out the rest of the time.
-    const deadline = Date.now() + this.options.timeoutMs + 1_000;
+    // Atomics.wait returns early on a spurious wake-up: wait out the rest of the time. The time runs from the last
+    // answer taken: messages awaited before this one are answered first, each within the thread's own query timeout.
+    let deadline = Date.now() + this.options.timeoutMs + 1_000;
     while (!done()) {
       const posted = Atomics.load(this.flag, 0);
       if (posted !== this.received) {
         const received = receiveMessageOnPort(this.port);
         if (received === undefined) throw new VeilleError('STORE_FAILED', 'store: the PostgreSQL thread answered nothing');
         this.take(received.message as Answer);
+        deadline = Date.now() + this.options.timeoutMs + 1_000;
         continue;
       }
       const left = deadline - Date.now();
@@ -424,7 +426,8 @@ export class PostgresBridge {
 
   /** An answer, to whoever waits or awaits it (answers come in the order the messages went). */
   private take(answer: Answer): void {
-    this.received += 1;
+    // The thread counts its answers in an Int32Array: the count wraps as it does.
+    this.received = (this.received + 1) | 0;
     this.takers.shift()?.(answer);
   }
 
