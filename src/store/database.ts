@@ -491,7 +491,9 @@ class SqliteStatement {
     return this.statement.all(...params);
   }
 
+  /** Refused inside a transaction, as on PostgreSQL (whose awaited reads run outside it): a misuse fails here too. */
   async allAsync(...params: unknown[]): Promise<unknown[]> {
+    if (this.statement.database.inTransaction) throw new VeilleError('INTERNAL', `store: a read awaited inside a transaction: ${this.statement.source}`);
     return this.statement.all(...params);
   }
 

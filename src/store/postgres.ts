@@ -414,7 +414,14 @@ export class PostgresDb implements Db {
 
   /** Inside another transaction: a savepoint, as `transaction` makes, released at once. */
   transactionCommitted<T>(fn: () => T): Promise<T> {
-    if (this.depth > 0) return Promise.resolve(this.transaction(fn)());
+    if (this.depth > 0) {
+      // A failure rejects, as SQLite's async method does: never thrown at the call.
+      try {
+        return Promise.resolve(this.transaction(fn)());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const begin = this.bridge.defer('BEGIN', []);
     this.depth = 1;
     let result: T;

@@ -112,6 +112,25 @@ describe(`transactions (${backend.name})`, () => {
     expect(db.prepare("SELECT value FROM store_state WHERE key = 'awaited-2'").get()).toBeUndefined();
   });
 
+  // The two backends answer a misuse alike (review of issue 20's awaited reads): a read awaited inside a
+  // transaction is refused on SQLite too, where it would otherwise pass and fail only on PostgreSQL;
+  // a nested awaited transaction whose work throws rejects its promise on both, never throws at the call.
+  it('a read awaited inside a transaction is refused; a nested awaited transaction that fails rejects', async () => {
+    const db = openDb();
+    let awaited: Promise<unknown> | null = null;
+    db.transaction(() => {
+      awaited = db.prepare('SELECT count(*) AS n FROM store_state').allAsync();
+    })();
+    await expect(awaited).rejects.toThrow(/read awaited inside a transaction/);
+    let nested: Promise<unknown> | null = null;
+    db.transaction(() => {
+      nested = db.transactionCommitted(() => {
+        throw new Error('nested work failed');
+      });
+    })();
+    await expect(nested).rejects.toThrow('nested work failed');
+  });
+
   // Issue 20: a fetch worker's thread went on waiting while the server wrote each feed's items. Here
   // another connection holds a lock the COMMIT's batch needs: the caller goes on, and the commit
   // completes (and is visible) once the lock is released. Waiting for it would never end.
