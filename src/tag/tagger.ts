@@ -86,7 +86,7 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
     const kept = active === null ? hits : hits.filter((h) => active.has(h.language));
     const hidden = model === null ? null : hiddenFromLearned(model, taxonomy.themes.length, kept, words.title, words.summary);
     const learned = learnedOf(modelWords.title, modelWords.summary, hidden);
-    return { hits: kept, learned, hidden, titleWords: words.title, summaryWords: words.summary };
+    return { hits: kept, learned, hidden, titleWords: words.title, summaryWords: words.summary, titleInfos: modelWords.title, summaryInfos: modelWords.summary };
   };
   // A round-up's stories are tagged one by one too: a theme is kept when the item or one story earns it.
   const tagUnits = <T extends { readonly id: string; readonly score: number }>(input: TagInput, all: boolean, make: (account: ThemeAccount) => T): T[] => {
@@ -128,6 +128,21 @@ interface Found {
   readonly hidden: readonly (readonly string[])[] | null;
   readonly titleWords: readonly string[];
   readonly summaryWords: readonly string[];
+  /** The word infos of titleWords and summaryWords (empty without a learned model). */
+  readonly titleInfos: readonly WordInfo[];
+  readonly summaryInfos: readonly WordInfo[];
+}
+
+/**
+ * The words of a title or a summary that have learned weights, in order (a summary cut at the model's
+ * summaryWords first, as featuresOf cuts it): the only words whose features an explanation can show.
+ * A long title of numbers and links made a feature of each of its words for a theme tagged by "2025" alone.
+ */
+function weightedWords(words: readonly string[], infos: readonly WordInfo[], limit: number | undefined): string[] {
+  const end = Math.min(words.length, limit ?? Infinity);
+  const out: string[] = [];
+  for (let i = 0; i < end; i++) if ((infos[i] as WordInfo | undefined)?.rows != null) out.push(words[i] as string);
+  return out;
 }
 
 /** One unit of an item for learning: the rules' score of each theme and the learned part's features. */
@@ -586,7 +601,10 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
     // The words the learned part weighs most: in an explanation, and as the evidence of a theme no rule found.
     if (mixed !== null && taxonomy.learned !== null && (all || evidence.length === 0)) {
       const hidden = new Set(found.hidden?.[t] ?? []);
-      const features = featureWords(taxonomy.learned, found.titleWords, found.summaryWords).filter((f) => !hidden.has(f.feature));
+      const settings = taxonomy.learned;
+      const title = weightedWords(found.titleWords, found.titleInfos, undefined);
+      const summary = weightedWords(found.summaryWords, found.summaryInfos, settings.summaryWords);
+      const features = featureWords(settings, title, summary).filter((f) => !hidden.has(f.feature));
       words = topWords(taxonomy.learned, t, features, LEARNED_WORDS);
       if (tagged && evidence.length === 0) for (const w of words) evidence.push({ term: w.word, field: w.field });
     }
