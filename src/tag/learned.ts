@@ -191,44 +191,6 @@ export function learnedProbabilities(model: LearnedModel, features: readonly str
   return z.map(sigmoid);
 }
 
-/**
- * learnedProbabilities(model, featuresOf(model, title, summary)), from the words' keys already made in
- * the model's languages (`titleKeys[l]` in `model.languages[l]`): the tagger's path, with no feature
- * string built per word (the 20,000 items/s budget). A test checks both give the same numbers.
- */
-export function probabilitiesOfKeys(
-  model: LearnedModel,
-  titleKeys: readonly (readonly string[])[],
-  summaryKeys: readonly (readonly string[])[],
-  hidden?: readonly (readonly string[])[],
-): number[] {
-  const z = model.themes.map((t) => t.bias);
-  // A feature counts once: its row (one array per feature) is remembered, only for the few keys that have one.
-  let added: Set<readonly number[]> | null = null;
-  const add = (row: readonly number[] | undefined): void => {
-    if (row === undefined) return;
-    added ??= new Set();
-    if (added.has(row)) return;
-    added.add(row);
-    for (let t = 0; t < z.length; t++) z[t] = (z[t] as number) + (row[t] as number);
-  };
-  const plain = (lists: readonly (readonly string[])[], limit: number): void => {
-    for (const list of lists) {
-      const end = Math.min(list.length, limit);
-      for (let i = 0; i < end; i++) add(model.weights.get(list[i] as string));
-    }
-  };
-  plain(titleKeys, Infinity);
-  for (const key of titleKeys[0] ?? []) add(model.titleWeights.get(key));
-  plain(summaryKeys, model.summaryWords ?? Infinity);
-  // Features hidden from a theme (featuresOnlyAt: the words its exclusions cover) take back what they added to its
-  // sum: an exclusion only removes evidence, as in the rules, and never raises a theme.
-  hidden?.forEach((features, t) => {
-    for (const feature of features) z[t] = (z[t] as number) - Math.max(0, model.weights.get(feature)?.[t] ?? 0);
-  });
-  return z.map(sigmoid);
-}
-
 export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }

@@ -244,9 +244,9 @@ const MAX_WORD_INFOS = 200_000;
 
 /**
  * The word infos of a tagger's vocabularies and learned model, and the learned probabilities of the words
- * whose infos they are: learnedProbabilities(model, featuresOf(model, title, summary)), the rows added in
- * probabilitiesOfKeys's order (each language's title keys, the title features, each language's summary
- * keys), each row once (told by a stamp per row, not a set per item). A test checks both agree.
+ * whose infos they are: learnedProbabilities(model, featuresOf(model, title, summary)), the rows added
+ * each language's title keys first, then the title features, then each language's summary keys, each row
+ * once (told by a stamp per row, not a set per item). Tests check both agree.
  */
 function createWordInfos(
   vocabularies: readonly CompiledLanguage[],

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VeilleError } from '../../src/domain/errors.js';
-import { featuresOf, learnedProbabilities, probabilitiesOfKeys } from '../../src/tag/learned.js';
-import { createTagger, explainText, segmentsOf, type TagInput } from '../../src/tag/tagger.js';
+import { featuresOf, learnedProbabilities } from '../../src/tag/learned.js';
+import { createTagger, explainText, learnedProbabilitiesOfWords, segmentsOf, type TagInput } from '../../src/tag/tagger.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
-import { keysOfWordsIn, splitWords } from '../../src/tag/words.js';
+import { splitWords } from '../../src/tag/words.js';
 import { ROOT, THEMES_FILE } from './helpers.js';
 
 const item = (fields: Partial<TagInput>): TagInput => ({ title: '', summary: '', categories: [], language: null, ...fields });
@@ -49,10 +49,11 @@ describe('the learned part', () => {
   });
 });
 
-describe('probabilitiesOfKeys, the tagger’s path', () => {
+describe('the tagger’s learned path (its word infos)', () => {
   it('gives the numbers of the features the learner reads, on every real and written item', () => {
     const model = loadTaxonomy(THEMES_FILE).learned;
     if (model === null) throw new Error('config/themes.yaml names no learned weights');
+    const tagger = createTagger(loadTaxonomy(THEMES_FILE));
     const lines = [`${ROOT}tests/fixtures/ai-news/items.jsonl`, `${ROOT}tests/fixtures/labels/tune-2026-12-08.jsonl`].flatMap((file) =>
       readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== ''),
     );
@@ -60,7 +61,7 @@ describe('probabilitiesOfKeys, the tagger’s path', () => {
       const { title = '', summary = '' } = JSON.parse(line) as { title?: string; summary?: string };
       const [titleWords, summaryWords] = [splitWords(title), splitWords(summary)];
       const expected = learnedProbabilities(model, featuresOf(model, titleWords, summaryWords));
-      const fast = probabilitiesOfKeys(model, keysOfWordsIn(titleWords, model.languages), keysOfWordsIn(summaryWords, model.languages));
+      const fast = learnedProbabilitiesOfWords(tagger, titleWords, summaryWords) ?? [];
       expect(fast.map((p) => p.toFixed(9)), title).toEqual(expected.map((p) => p.toFixed(9)));
     }
   });
