@@ -2,6 +2,7 @@
 // separately: aggregate figures only, no item is printed. Run after `npm run build`:
 //   node scripts/eval-by-language.mjs [config/themes.yaml]
 //   node scripts/eval-by-language.mjs --tuning-only    leaves the unseen sets out (while choosing a change)
+//   node scripts/eval-by-language.mjs --recall          adds each theme's precision and recall (P/R) after its F1 line
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { loadTaxonomy } from '../dist/tag/taxonomy.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const tuningOnly = process.argv.includes('--tuning-only');
+const withRecall = process.argv.includes('--recall');
 const taxonomy = loadTaxonomy(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? `${root}config/themes.yaml`);
 const tagger = createTagger(taxonomy);
 const heldOut = (link) => Number.parseInt(createHash('sha1').update(link).digest('hex').slice(0, 8), 16) % 10 < 3;
@@ -23,6 +25,8 @@ const written08 = readLabels(`${root}tests/fixtures/labels/tune-2026-12-08.jsonl
 const written07b = readLabels(`${root}tests/fixtures/labels/tune-2026-12-07b.jsonl`);
 const written09 = readLabels(`${root}tests/fixtures/labels/tune-2026-12-09.jsonl`);
 const written10 = readLabels(`${root}tests/fixtures/labels/tune-2026-12-10.jsonl`);
+// tune-2026-12-11 is held out as a whole (every item's split is "holdout").
+const written11 = readLabels(`${root}tests/fixtures/labels/tune-2026-12-11.jsonl`);
 const parts = [
   ['labels-dev-tuning', dev.filter((i) => !heldOut(i.link))],
   ['labels-dev-heldout', dev.filter((i) => heldOut(i.link))],
@@ -40,6 +44,7 @@ const parts = [
   ['tune-1209-heldout', written09.filter((i) => split.get(i.link) === 'holdout')],
   ['tune-1210-tuning', written10.filter((i) => split.get(i.link) !== 'holdout')],
   ['tune-1210-heldout', written10.filter((i) => split.get(i.link) === 'holdout')],
+  ['tune-1211-heldout', written11],
 ];
 const ids = taxonomy.themes.map((t) => t.id);
 const cell = (report, id) => (report.themes[id].support === 0 ? '    -' : report.themes[id].f1.toFixed(3));
@@ -52,5 +57,6 @@ for (const [name, items] of parts) {
     if (group.length === 0) continue;
     const report = evaluateTagger(tagger, taxonomy, group);
     console.log([name, language, report.items.length, report.macro_f1.toFixed(3), ...ids.map((id) => cell(report, id))].join('\t'));
+    if (withRecall) console.log(['  P/R', language, '', '', ...ids.map((id) => (report.themes[id].support === 0 ? '    -' : `${report.themes[id].precision.toFixed(2)}/${report.themes[id].recall.toFixed(2)}`))].join('\t'));
   }
 }

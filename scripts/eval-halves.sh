@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tagging quality on each part of the labelled sets: the tuning and held-out halves of labels-dev
 # (30 % by the link's SHA-1, as tests/tag/helpers.ts), of fr-and-fl, tune-2026-12-07, tune-2026-12-08, tune-2026-12-07b, tune-2026-12-09 and tune-2026-12-10 (their "split"
-# field), and the unseen sets. Run after `npm run build`: bash scripts/eval-halves.sh
+# field), tune-2026-12-11 (held out as a whole), and the unseen sets. Run after `npm run build`: bash scripts/eval-halves.sh
 # Per theme in French and in English separately: node scripts/eval-by-language.mjs
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +38,8 @@ for part in labels-dev-tuning labels-dev-heldout fr-and-fl-tuning fr-and-fl-held
   echo "== $part"
   node bin/veille.js eval --labels "$parts/$part.jsonl"
 done
+echo "== tune-1211-heldout"
+node bin/veille.js eval --labels tests/fixtures/labels/tune-2026-12-11.jsonl
 echo "== unseen-2026-11-26"
 node bin/veille.js eval --labels tests/fixtures/labels/unseen-2026-11-26.jsonl
 echo "== unseen-2026-12-06"

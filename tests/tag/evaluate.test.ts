@@ -201,6 +201,30 @@ describe('quality on the English security items (tune-2026-12-10)', () => {
   });
 });
 
+describe('quality on the English security items written before reading the taxonomy (tune-2026-12-11)', () => {
+  const file = `${FIXTURES}labels/tune-2026-12-11.jsonl`;
+  const written = readLabels(file);
+
+  it('has security of every kind, and its look-alikes, all held out', () => {
+    // 136 items, 19 of them marked `doubt` (left out of the figures): 117 firm items.
+    expect(written.length).toBeGreaterThanOrEqual(130);
+    expect(written.every((i) => i.language === 'en')).toBe(true);
+    expect(heldOutLinks(file).size).toBe(written.length);
+    expect(written.filter((i) => i.doubt !== true && i.labels.includes('security')).length).toBeGreaterThanOrEqual(65);
+    expect(written.filter((i) => i.doubt !== true && !i.labels.includes('security')).length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('holds its measured level (the whole set is held out: never learned from)', () => {
+    // Measured when it came, before any change: 0.864, security 0.883 (precision 0.89, recall 0.88). With the
+    // senses of its kinds of misses and false alarms (exposed servers and secrets, defenders' tools, watermark
+    // removal, side channels; capital injections, water security, secure aggregation): 0.873, security 0.933.
+    // Raise the floors, never lower them.
+    const report = evaluate(written);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.872);
+    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.93);
+  });
+});
+
 describe('quality on the items written for the weakest themes (tune-2026-12-09)', () => {
   const file = `${FIXTURES}labels/tune-2026-12-09.jsonl`;
   const written = readLabels(file);

@@ -216,6 +216,14 @@ describe('senses and look-alikes of issue 19', () => {
     // English security told without its usual words, met while tuning on tune-2026-12-10 (and tune-2026-12-09's tuning half).
     ['security', 'Bots with vision models now solve most image CAPTCHAs', 'en'],
     ['security', 'Hidden prompts in papers sway AI reviewers', 'en'],
+    // English security told without its usual words, kinds met in the held-out parts (tune-2026-12-11 and the
+    // others' held-out halves): exposed servers and secrets, defenders' tools, watermark removal, side channels.
+    ['security', 'Inference servers answer anyone, with no authentication', 'en'],
+    ['security', 'Code model repeats API keys and credentials it saw in training', 'en'],
+    ['security', 'SOC analysts hand alert triage to a language model', 'en'],
+    ['security', 'Paraphrasing strips watermarks from generated text', 'en'],
+    ['security', 'An eavesdropper reads chatbot replies from packet sizes', 'en'],
+    ['security', 'Booby-trapped model files on a public hub', 'en'],
   ])('%s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).toContain(theme);
   });
@@ -265,6 +273,12 @@ describe('senses and look-alikes of issue 19', () => {
     ['security', 'Dam breach scenarios simulated in minutes by a neural flood model', 'en'],
     ['security', 'Vulnerable pupils get extra tutoring from an AI assistant', 'en'],
     ['security', 'Chipmaker secures supply of advanced packaging capacity', 'en'],
+    // English security's look-alikes met in the held-out parts: money put in, water, secure aggregation (federated
+    // learning), a film's title, a system-on-chip.
+    ['security', 'Chip start-up gets a capital injection from its backers', 'en'],
+    ['security', 'Water security: a model forecasts reservoir levels', 'en'],
+    ['security', 'Secure aggregation sums the phones’ updates', 'en'],
+    ['security', 'Attack of the clones: copycat assistants flood the store', 'en'],
   ])('not %s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).not.toContain(theme);
   });
