@@ -22,17 +22,23 @@ const labels = `${root}tests/fixtures/labels/`;
 // most of the items (chosen by nested cross-validation: labels-dev's macro-F1 0.88 → 0.91, all items' unchanged).
 const REAL_WEIGHT = 2;
 const real = readLabels(`${root}tests/fixtures/ai-news/labels-dev.jsonl`).filter((i) => !heldOut(i.link));
-// tune-2026-12-09 is measured, not learned from: with its tuning half, the nested cross-validation of labels-dev's
-// tuning part did not move (0.922 against 0.923), but its held-out half fell 0.895 → 0.860 (see the labels' README).
-// tune-2026-12-10 (English security and its look-alikes) is measured, not learned from either: with its tuning half,
-// the held-out halves' English rose (pooled 0.892 → 0.895) but their French fell (0.860 → 0.855) and labels-dev's
-// held-out half fell 0.895 → 0.888 (the learner raised security's threshold).
+// tune-2026-12-09 and tune-2026-12-10 teach security only (see SECURITY_ONLY). Learned from for every theme, they
+// lowered labels-dev's held-out half: with tune-2026-12-09's tuning half 0.895 → 0.860 (the nested cross-validation
+// of labels-dev's tuning part did not move, 0.922 against 0.923; see the labels' README); with tune-2026-12-10's,
+// 0.895 → 0.888, and the held-out halves' French fell 0.860 → 0.855.
 // tune-2026-12-11 is held out as a whole (written to measure English security): never learned from.
 const WRITTEN = ['fr-and-fl.jsonl', 'tune-2026-12-07.jsonl', 'tune-2026-12-08.jsonl', 'tune-2026-12-07b.jsonl'];
-const items = [...real, ...WRITTEN.flatMap((file) => readLabels(`${labels}${file}`))];
+// The tuning halves of tune-2026-12-09 and tune-2026-12-10 teach security only (its regression, mix and threshold):
+// security and its look-alikes are what most of their items were written for; the other themes are learned without
+// them, exactly as before. Security's threshold rises 0.25 → 0.3 (lone weak words such as "attack", "threat" or
+// "secures" in a title no longer tag it): the held-out halves' security pooled, English 0.943 → 0.959 (precision
+// 0.93 → 0.95), French 0.874 → 0.898 (0.88 → 0.91); tune-2026-12-11 0.933 → 0.953; labels-dev's held-out half 0.895.
+const SECURITY_ONLY = ['tune-2026-12-09.jsonl', 'tune-2026-12-10.jsonl'];
+const securityOnly = new Set(SECURITY_ONLY.flatMap((file) => readLabels(`${labels}${file}`)).map((i) => i.link));
+const items = [...real, ...[...WRITTEN, ...SECURITY_ONLY].flatMap((file) => readLabels(`${labels}${file}`))];
 // readLabels keeps only known fields: the "split" of the written sets is read here.
 const splits = new Map();
-for (const file of WRITTEN) {
+for (const file of [...WRITTEN, ...SECURITY_ONLY]) {
   for (const line of readFileSync(`${labels}${file}`, 'utf8').split('\n')) if (line.trim() !== '') splits.set(JSON.parse(line).link, JSON.parse(line).split);
 }
 const tuning = items.filter((i) => i.doubt !== true && splits.get(i.link) !== 'holdout');
@@ -41,6 +47,7 @@ const learning = tuning.map((item) => ({
   labels: item.labels,
   units: unitsOf(tagger, { title: item.title, summary: item.summary, categories: item.categories ?? [], language: item.language ?? null }, LEARN_OPTIONS),
   weight: real.includes(item) ? REAL_WEIGHT : 1,
+  ...(securityOnly.has(item.link) ? { teaches: ['security'] } : {}),
 }));
 const file = learnWeights(
   taxonomy.themes.map((t) => t.id),

@@ -44,6 +44,11 @@ export interface LearningItem {
   readonly units: readonly TagUnit[];
   /** How much the item counts, in learning and in choosing the mix (default 1). */
   readonly weight?: number;
+  /**
+   * The themes the item teaches (default: every theme): a set written for one theme teaches that theme's
+   * regression, mix and threshold only, and leaves the others as they were learned without it.
+   */
+  readonly teaches?: readonly string[];
 }
 
 interface Model {
@@ -65,17 +70,68 @@ export function learnWeights(
   items: readonly LearningItem[],
   options: LearnOptions = LEARN_OPTIONS,
 ): LearnedFile {
+  // Themes taught by the same items are learned together, each group on its own items (in the given order).
+  const groups = new Map<string, { themes: number[]; items: LearningItem[] }>();
+  themeIds.forEach((id, t) => {
+    const taught = items.filter((item) => item.teaches === undefined || item.teaches.includes(id));
+    const key = taught.map((item) => item.link).join('\u0000');
+    const group = groups.get(key) ?? { themes: [], items: taught };
+    group.themes.push(t);
+    groups.set(key, group);
+  });
+  const themes: LearnedFile['themes'] = [];
+  const bias: number[] = [];
+  const rows = new Map<string, number[]>();
+  for (const group of groups.values()) {
+    const ids = group.themes.map((t) => themeIds[t] as string);
+    const learned = learnGroup(ids, group.themes, group.themes.map((t) => ruleThresholds[t] ?? 1), group.items, options);
+    group.themes.forEach((t, g) => {
+      themes[t] = learned.themes[g] as LearnedFile['themes'][number];
+      bias[t] = learned.bias[g] as number;
+    });
+    for (const [feature, row] of learned.weights) {
+      const merged = rows.get(feature) ?? themeIds.map(() => 0);
+      group.themes.forEach((t, g) => (merged[t] = round3(row[g] as number)));
+      rows.set(feature, merged);
+    }
+  }
+  const weights: Record<string, number[]> = {};
+  for (const feature of [...rows.keys()].sort()) {
+    const row = rows.get(feature) as number[];
+    if (row.some((w) => w !== 0)) weights[feature] = row;
+  }
+  return {
+    version: 1,
+    about: 'Learned by scripts/learn-weights.mjs from the tuning halves of the labelled sets (issue 19); do not edit, run the script again.',
+    languages: [...options.languages],
+    ...(options.summaryWords === undefined ? {} : { summaryWords: options.summaryWords }),
+    options: { lambda: options.lambda, iterations: options.iterations, rate: options.rate, folds: options.folds, repeats: options.repeats, minCount: options.minCount, maxShare: options.maxShare, items: items.length },
+    themes: themes.map(({ id, mix, threshold, keepRules, f1 }, t) => ({ id, bias: round3(bias[t] as number), mix, threshold, keepRules, f1 })),
+    weights,
+  };
+}
+
+/** One group's themes learned on its items: each theme's mix, threshold and cross-validated F1, and the model. */
+function learnGroup(
+  themeIds: readonly string[],
+  /** Each theme's place in the units' rules (the taxonomy's order). */
+  columns: readonly number[],
+  ruleThresholds: readonly number[],
+  items: readonly LearningItem[],
+  options: LearnOptions,
+): { themes: LearnedFile['themes']; bias: readonly number[]; weights: ReadonlyMap<string, readonly number[]> } {
   // Learned probabilities of each unit of each item, by a model that did not see the item: one set per repeat.
   const probabilities = Array.from({ length: options.repeats }, (_, r) => outOfFold(themeIds, items, options, r));
   const themes = themeIds.map((id, t) => {
+    const column = columns[t] as number;
     // The rules' own verdict (their score at the taxonomy's threshold), which a theme may keep whatever the mix says.
-    const ruled = items.map((item) => (item.units[0]?.rules[t] ?? 0) >= (ruleThresholds[t] ?? 1));
+    const ruled = items.map((item) => (item.units[0]?.rules[column] ?? 0) >= (ruleThresholds[t] ?? 1));
     const truth = items.map((item) => item.labels.includes(id));
     let best = { mix: 1, threshold: 0.5, keepRules: false, f1: -1 };
     for (const keepRules of [false, true]) {
       for (const mix of MIXES) {
         const scores = probabilities.map((repeat) =>
-          items.map((item, i) => Math.max(...item.units.map((unit, u) => round3(mix * (unit.rules[t] ?? 0) + (1 - mix) * (repeat[i]?.[u]?.[t] ?? 0))))),
+          items.map((item, i) => Math.max(...item.units.map((unit, u) => round3(mix * (unit.rules[column] ?? 0) + (1 - mix) * (repeat[i]?.[u]?.[t] ?? 0))))),
         );
         for (const threshold of THRESHOLDS) {
           let sum = 0;
@@ -97,23 +153,10 @@ export function learnWeights(
         }
       }
     }
-    return { id, ...best };
+    return { id, bias: 0, mix: best.mix, threshold: best.threshold, keepRules: best.keepRules, f1: round3(best.f1) };
   });
   const model = train(themeIds, items, options);
-  const weights: Record<string, number[]> = {};
-  for (const feature of [...model.weights.keys()].sort()) {
-    const row = (model.weights.get(feature) as number[]).map(round3);
-    if (row.some((w) => w !== 0)) weights[feature] = row;
-  }
-  return {
-    version: 1,
-    about: 'Learned by scripts/learn-weights.mjs from the tuning halves of the labelled sets (issue 19); do not edit, run the script again.',
-    languages: [...options.languages],
-    ...(options.summaryWords === undefined ? {} : { summaryWords: options.summaryWords }),
-    options: { lambda: options.lambda, iterations: options.iterations, rate: options.rate, folds: options.folds, repeats: options.repeats, minCount: options.minCount, maxShare: options.maxShare, items: items.length },
-    themes: themes.map(({ id, mix, threshold, keepRules, f1 }, t) => ({ id, bias: round3(model.bias[t] as number), mix, threshold, keepRules, f1: round3(f1) })),
-    weights,
-  };
+  return { themes, bias: model.bias, weights: model.weights };
 }
 
 /** Each item's units' probabilities by the model learned on the other folds of repeat `repeat`'s split. */

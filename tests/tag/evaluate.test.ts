@@ -193,11 +193,11 @@ describe('quality on the English security items (tune-2026-12-10)', () => {
 
   it('holds its measured level on the held-out part (never looked at while tuning)', () => {
     // Measured when it came (with the senses of its tuning misses): 0.9026, security 0.846; with the exclusions'
-    // words hidden from the learned part in tagging: 0.909, security 0.880. The learned weights do not learn from it
-    // (see scripts/learn-weights.mjs). Raise the floors, never lower them.
+    // words hidden from the learned part in tagging: 0.909, security 0.880. Its tuning half teaches security only
+    // (see scripts/learn-weights.mjs): 0.917, security 0.917. Raise the floors, never lower them.
     const report = evaluate(written.filter((i) => heldOut.has(i.link)));
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.909);
-    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.88);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.916);
+    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.916);
   });
 });
 
@@ -217,11 +217,12 @@ describe('quality on the English security items written before reading the taxon
   it('holds its measured level (the whole set is held out: never learned from)', () => {
     // Measured when it came, before any change: 0.864, security 0.883 (precision 0.89, recall 0.88). With the
     // senses of its kinds of misses and false alarms (exposed servers and secrets, defenders' tools, watermark
-    // removal, side channels; capital injections, water security, secure aggregation): 0.873, security 0.933.
-    // Raise the floors, never lower them.
+    // removal, side channels; capital injections, water security, secure aggregation): 0.873, security 0.933. With
+    // tune-2026-12-09's and tune-2026-12-10's tuning halves teaching security (scripts/learn-weights.mjs): 0.876,
+    // security 0.953. Raise the floors, never lower them.
     const report = evaluate(written);
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.872);
-    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.93);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.875);
+    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.95);
   });
 });
 

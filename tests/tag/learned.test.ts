@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VeilleError } from '../../src/domain/errors.js';
+import { learnWeights, type LearningItem } from '../../src/tag/learn.js';
 import { featuresOf, learnedProbabilities } from '../../src/tag/learned.js';
 import { createTagger, explainText, learnedProbabilitiesOfWords, segmentsOf, type TagInput } from '../../src/tag/tagger.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
@@ -64,6 +65,41 @@ describe('the tagger’s learned path (its word infos)', () => {
       const fast = learnedProbabilitiesOfWords(tagger, titleWords, summaryWords) ?? [];
       expect(fast.map((p) => p.toFixed(9)), title).toEqual(expected.map((p) => p.toFixed(9)));
     }
+  });
+});
+
+describe('learnWeights: items that teach one theme', () => {
+  // Small, deterministic sets: "leak" says privacy, "talk" says events; the look-alikes of privacy ("leak" in a
+  // plumbing story) teach privacy only, so events must come out as learned without them.
+  const unit = (features: string[], rules: number[] = [0, 0]): LearningItem['units'][number] => ({ rules, features });
+  const base: LearningItem[] = Array.from({ length: 20 }, (_, i) => ({
+    link: `base-${i}`,
+    labels: i % 2 === 0 ? ['privacy'] : ['events'],
+    units: [unit(i % 2 === 0 ? ['leak', 'data', `w${i % 5}`] : ['talk', 'stage', `w${i % 5}`])],
+  }));
+  const lookAlikes: LearningItem[] = Array.from({ length: 10 }, (_, i) => ({
+    link: `plumbing-${i}`,
+    labels: i < 3 ? ['events'] : [],
+    units: [unit(['leak', 'pipe', 'talk', `w${i % 5}`])],
+    teaches: ['privacy'],
+  }));
+  const options = { languages: ['en'], lambda: 0.003, iterations: 60, rate: 0.5, folds: 3, repeats: 2, minCount: 2, maxShare: 1 };
+  const learnt = (items: LearningItem[]) => learnWeights(['privacy', 'events'], [0.5, 0.5], items, options);
+  const column = (file: ReturnType<typeof learnt>, t: number) =>
+    Object.fromEntries(Object.entries(file.weights).flatMap(([feature, row]) => (row[t] === 0 ? [] : [[feature, row[t]]])));
+
+  it('learns the other themes exactly as without those items', () => {
+    const without = learnt(base);
+    const withThem = learnt([...base, ...lookAlikes]);
+    expect(withThem.themes[1]).toEqual(without.themes[1]);
+    expect(column(withThem, 1)).toEqual(column(without, 1));
+  });
+
+  it('learns its theme from them', () => {
+    const without = learnt(base);
+    const withThem = learnt([...base, ...lookAlikes]);
+    expect(column(withThem, 0)['pipe']).toBeLessThan(0);
+    expect(column(withThem, 0)['leak']).toBeLessThan(column(without, 0)['leak'] as number);
   });
 });
 

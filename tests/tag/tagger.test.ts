@@ -224,6 +224,9 @@ describe('senses and look-alikes of issue 19', () => {
     ['security', 'Paraphrasing strips watermarks from generated text', 'en'],
     ['security', 'An eavesdropper reads chatbot replies from packet sizes', 'en'],
     ['security', 'Booby-trapped model files on a public hub', 'en'],
+    ['security', 'A calendar invite tricks the assistant into mailing files out', 'en'],
+    ['security', 'Printed patterns fool the vision model of a delivery robot', 'en'],
+    ['security', 'Pen testers chain their findings with an AI copilot', 'en'],
   ])('%s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).toContain(theme);
   });
@@ -279,6 +282,7 @@ describe('senses and look-alikes of issue 19', () => {
     ['security', 'Water security: a model forecasts reservoir levels', 'en'],
     ['security', 'Secure aggregation sums the phones’ updates', 'en'],
     ['security', 'Attack of the clones: copycat assistants flood the store', 'en'],
+    ['security', 'A humanoid robot steals the show at the fair', 'en'],
   ])('not %s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).not.toContain(theme);
   });
