@@ -219,10 +219,11 @@ describe('quality on the English security items written before reading the taxon
     // senses of its kinds of misses and false alarms (exposed servers and secrets, defenders' tools, watermark
     // removal, side channels; capital injections, water security, secure aggregation): 0.873, security 0.933. With
     // tune-2026-12-09's and tune-2026-12-10's tuning halves teaching security (scripts/learn-weights.mjs): 0.876,
-    // security 0.953. Raise the floors, never lower them.
+    // security 0.953; "secures" no longer a term (a headline's "secures" is money, a deal or a place): 0.878, security
+    // 0.966. Raise the floors, never lower them.
     const report = evaluate(written);
-    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.875);
-    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.95);
+    expect(report.macro_f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.877);
+    expect(report.themes['security']?.f1, formatEvalTable(report)).toBeGreaterThanOrEqual(0.96);
   });
 });
 

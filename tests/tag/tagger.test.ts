@@ -283,6 +283,8 @@ describe('senses and look-alikes of issue 19', () => {
     ['security', 'Secure aggregation sums the phones’ updates', 'en'],
     ['security', 'Attack of the clones: copycat assistants flood the store', 'en'],
     ['security', 'A humanoid robot steals the show at the fair', 'en'],
+    ['security', 'Robot maker secures $80 million in new funding round', 'en'],
+    ['security', 'Chip start-up secures $300 million to expand production', 'en'],
   ])('not %s: %s', (theme, title, language) => {
     expect(themesOf({ title, language })).not.toContain(theme);
   });
