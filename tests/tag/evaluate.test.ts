@@ -269,10 +269,12 @@ describe('quality on items no tuner has seen (written from the theme definitions
     // French 0.878, English 0.879. Learned from tune-2026-12-07b's tuning half too, each theme's mix and threshold
     // chosen over five cross-validations: French 0.904 (weakest privacy 0.857), English 0.890 (security 0.808).
     // With the senses of tune-2026-12-09's tuning misses: French 0.907 (privacy 0.857), English 0.896 (security
-    // 0.824). Issue 19's target is 0.90 and every theme 0.85.
+    // 0.824). Issue 19's target is 0.90 and every theme 0.85. With the English security senses of the held-out parts'
+    // kinds and tune-2026-12-09's and tune-2026-12-10's tuning halves teaching security: French 0.913 (privacy 0.857),
+    // English 0.910 (security 0.885, federated learning 0.878).
     const later = readLabels(`${FIXTURES}labels/unseen-2026-12-06.jsonl`);
-    expectBar(evaluate(later.filter((i) => i.language === 'fr')), { macro: 0.905, theme: 0.85 });
-    expectBar(evaluate(later.filter((i) => i.language === 'en')), { macro: 0.895, theme: 0.82 });
+    expectBar(evaluate(later.filter((i) => i.language === 'fr')), { macro: 0.91, theme: 0.85 });
+    expectBar(evaluate(later.filter((i) => i.language === 'en')), { macro: 0.91, theme: 0.875 });
   });
 });
 
