@@ -4,15 +4,22 @@
 // checks that the shipped file is what this script writes. Run after `npm run build`:
 //   node scripts/learn-weights.mjs            writes the file
 //   node scripts/learn-weights.mjs --stdout   prints it instead
+//   node scripts/learn-weights.mjs --cv [--options '{"maxShare":0.3}']
+//       writes nothing: nested cross-validation of the learning itself on the tuning halves (each of five outer
+//       folds tagged by weights, mixes and thresholds learned without it), macro-F1 and per theme, for all items,
+//       the real ones, French and English: how to choose the learner's settings without the held-out halves
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readLabels } from '../dist/tag/evaluate.js';
 import { LEARN_OPTIONS, learnWeights } from '../dist/tag/learn.js';
+import { compileLearned } from '../dist/tag/learned.js';
 import { createTagger, unitsOf } from '../dist/tag/tagger.js';
 import { loadTaxonomy } from '../dist/tag/taxonomy.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+const optionsAt = process.argv.indexOf('--options');
+const options = { ...LEARN_OPTIONS, ...(optionsAt < 0 ? {} : JSON.parse(process.argv[optionsAt + 1] ?? '{}')) };
 const out = `${root}config/themes.learned.json`;
 const taxonomy = loadTaxonomy(`${root}config/themes.yaml`, { learned: false });
 const tagger = createTagger(taxonomy);
@@ -45,15 +52,18 @@ const tuning = items.filter((i) => i.doubt !== true && splits.get(i.link) !== 'h
 const learning = tuning.map((item) => ({
   link: item.link,
   labels: item.labels,
-  units: unitsOf(tagger, { title: item.title, summary: item.summary, categories: item.categories ?? [], language: item.language ?? null }, LEARN_OPTIONS),
+  units: unitsOf(tagger, { title: item.title, summary: item.summary, categories: item.categories ?? [], language: item.language ?? null }, options),
   weight: real.includes(item) ? REAL_WEIGHT : 1,
   ...(securityOnly.has(item.link) ? { teaches: ['security'] } : {}),
 }));
-const file = learnWeights(
-  taxonomy.themes.map((t) => t.id),
-  taxonomy.themes.map((t) => t.threshold),
-  learning,
-);
+const themeIds = taxonomy.themes.map((t) => t.id);
+const ruleThresholds = taxonomy.themes.map((t) => t.threshold);
+if (process.argv.includes('--cv')) {
+  crossValidate();
+  process.exit(0);
+}
+if (optionsAt >= 0) throw new Error('learn-weights: --options is for --cv only (the shipped file is learned with LEARN_OPTIONS)');
+const file = learnWeights(themeIds, ruleThresholds, learning, options);
 const { weights, ...head } = file;
 const rows = Object.entries(weights).map(([feature, row]) => `    ${JSON.stringify(feature)}: ${JSON.stringify(row)}`);
 const text = `${JSON.stringify(head, null, 2).replace(/\n\}$/u, '')},\n  "weights": {\n${rows.join(',\n')}\n  }\n}\n`;
@@ -62,4 +72,44 @@ else {
   writeFileSync(out, text);
   console.log(`${out}: ${tuning.length} tuning items, ${rows.length} features`);
   for (const t of file.themes) console.log(`  ${t.id}: mix ${t.mix}, threshold ${t.threshold}${t.keepRules ? ', keeps the rules\' verdict' : ''}, cross-validated F1 ${t.f1}`);
+}
+
+/** Nested cross-validation: each outer fold (by the link's SHA-1, its own salt) tagged by a tagger learned on the others. */
+function crossValidate() {
+  const FOLDS = 5;
+  const fold = (link) => Number.parseInt(createHash('sha1').update(`outer\u0000${link}`).digest('hex').slice(0, 8), 16) % FOLDS;
+  const predicted = new Map();
+  for (let k = 0; k < FOLDS; k++) {
+    const learned = learnWeights(themeIds, ruleThresholds, learning.filter((l) => fold(l.link) !== k), options);
+    const foldTagger = createTagger({ ...taxonomy, learned: compileLearned(learned, `outer fold ${k}`, themeIds) });
+    for (const item of tuning) {
+      if (fold(item.link) !== k) continue;
+      const input = { title: item.title, summary: item.summary, categories: item.categories ?? [], language: item.language ?? null };
+      predicted.set(item.link, foldTagger.tag(input).map((m) => m.id));
+    }
+  }
+  const line = (name, group) => {
+    const f1s = themeIds.map((id) => {
+      let tp = 0;
+      let fp = 0;
+      let fn = 0;
+      for (const item of group) {
+        const guessed = predicted.get(item.link)?.includes(id) === true;
+        const truth = item.labels.includes(id);
+        if (guessed && truth) tp++;
+        else if (guessed) fp++;
+        else if (truth) fn++;
+      }
+      return tp + fn === 0 ? null : (2 * tp) / (2 * tp + fp + fn);
+    });
+    const present = f1s.filter((f) => f !== null);
+    const macro = present.reduce((a, b) => a + b, 0) / present.length;
+    console.log([name, group.length, macro.toFixed(4), ...f1s.map((f) => (f === null ? '-' : f.toFixed(3)))].join('\t'));
+  };
+  console.log(`nested ${FOLDS}-fold cross-validation of the learning, options ${JSON.stringify(options)}`);
+  console.log(['items', 'n', 'macro', ...themeIds.map((id) => id.slice(0, 8))].join('\t'));
+  line('all', tuning);
+  line('real', tuning.filter((i) => real.includes(i)));
+  line('fr', tuning.filter((i) => i.language?.startsWith('fr') === true));
+  line('en', tuning.filter((i) => i.language?.startsWith('en') === true));
 }
