@@ -8,7 +8,7 @@ import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
 import { featuresOf, featuresOnlyAt, featureWords, sigmoid, topWords, type FeatureSettings, type LearnedModel, type WordContribution } from './learned.js';
 import { ownActivation, type CompiledLanguage, type CompiledPhrase, type Taxonomy } from './taxonomy.js';
-import { categoryKey, foldAccents, keyOf, splitWords } from './words.js';
+import { categoryKey, foldAccents, keyOf, needsDictionary, nextWord, splitWords, wordOf, WordTable, type WordPlace } from './words.js';
 
 export interface TagInput {
   title: string;
@@ -64,7 +64,7 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
   const slotOf = vocabularies.map((v) => stemLanguages.indexOf(v.language));
   const shared = new Set(taxonomy.sharedLanguages);
   const model = taxonomy.learned;
-  const { infosOf, learnedOf } = createWordInfos(vocabularies, stemLanguages, model);
+  const { infosOf, infosOfText, learnedOf } = createWordInfos(vocabularies, stemLanguages, model);
   const found = (input: TagInput): Found => {
     const hits: Hit[] = [];
     const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
@@ -72,13 +72,14 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
       summary: input.summary,
       content: input.content ?? '',
     };
-    const words: Record<(typeof TEXT_FIELDS)[number], string[]> = { title: [], summary: [], content: [] };
+    const words: Record<'title' | 'summary', readonly string[]> = { title: [], summary: [] };
     const modelWords: Record<'title' | 'summary', readonly WordInfo[]> = { title: [], summary: [] };
     for (const field of TEXT_FIELDS) {
       const text = fieldTexts[field];
       if (text === '') continue;
-      words[field] = splitWords(text);
-      const infos = infosOf(words[field]);
+      const infos = infosOfText(text);
+      // The content's words are read only through their infos (the learned part reads the title and summary).
+      if (field !== 'content') words[field] = wordsOfInfos(infos);
       findHits(vocabularies, slotOf, infos, text, field, hits);
       if (model !== null && field !== 'content') modelWords[field] = infos;
     }
@@ -143,6 +144,13 @@ function weightedWords(words: readonly string[], infos: readonly WordInfo[], lim
   const out: string[] = [];
   for (let i = 0; i < end; i++) if ((infos[i] as WordInfo | undefined)?.rows != null) out.push(words[i] as string);
   return out;
+}
+
+/** The words whose infos these are, in order. */
+function wordsOfInfos(infos: readonly WordInfo[]): string[] {
+  const words = new Array<string>(infos.length);
+  for (let i = 0; i < infos.length; i++) words[i] = (infos[i] as WordInfo).word;
+  return words;
 }
 
 /** One unit of an item for learning: the rules' score of each theme and the learned part's features. */
@@ -229,6 +237,8 @@ function hiddenFromLearned(
  * language (17,680 items: about a million words, most of them in the content).
  */
 interface WordInfo {
+  /** The word, as splitWords gives it. */
+  readonly word: string;
   readonly keys: readonly string[];
   /** Per vocabulary, vocabulary.byFirstKey of the word's key; null when no phrase starts with the word. */
   readonly phrases: readonly (readonly CompiledPhrase[] | undefined)[] | null;
@@ -254,9 +264,11 @@ function createWordInfos(
   model: LearnedModel | null,
 ): {
   infosOf(words: readonly string[]): WordInfo[];
+  /** infosOf(splitWords(text)), without making a string for each word of the text whose info is kept. */
+  infosOfText(text: string): WordInfo[];
   learnedOf(title: readonly WordInfo[], summary: readonly WordInfo[], hidden?: readonly (readonly string[])[] | null): number[] | null;
 } {
-  const infos = new Map<string, WordInfo>();
+  const infos = new WordTable<WordInfo>();
   const modelLanguages = model?.languages ?? [];
   // Each row of weights numbered once (a title feature's row is its "t:" feature's, the same array).
   const rowNumbers = new Map<readonly number[], number>();
@@ -282,23 +294,59 @@ function createWordInfos(
       const found = [...modelKeys.map((key) => numberOf(model.weights.get(key))), numberOf(model.titleWeights.get(modelKeys[0] as string))];
       if (found.some((number) => number >= 0)) numbers = found;
     }
-    return { keys, phrases, rows: numbers };
+    return { word, keys, phrases, rows: numbers };
   };
+  // The rows in one array of doubles, row `number` at number × themes (issue 15: the rows as parsed,
+  // arrays of mixed element kinds, made the sum a third of learnedOf).
+  const themeCount = model?.themes.length ?? 0;
+  const weights = new Float64Array(rows.length * themeCount);
+  rows.forEach((row, number) => {
+    for (let t = 0; t < themeCount; t++) weights[number * themeCount + t] = row[t] as number;
+  });
+  const sums = new Float64Array(themeCount);
   // stamps[row] === stamp: the row was added to this item's sums.
   const stamps = new Uint32Array(rows.length);
   let stamp = 0;
+  const wordInfo = (word: string): WordInfo => {
+    let info = infos.get(word);
+    if (info === undefined) {
+      info = infoOf(word);
+      if (infos.size >= MAX_WORD_INFOS) infos.clear();
+      infos.set(word, info);
+    }
+    return info;
+  };
+  const infosOf = (words: readonly string[]): WordInfo[] => {
+    const out = new Array<WordInfo>(words.length);
+    for (let i = 0; i < words.length; i++) out[i] = wordInfo(words[i] as string);
+    return out;
+  };
+  const place: WordPlace = { start: 0, end: 0 };
+  /** Adds to `sums` the rows of the first `limit` infos' `column` not added yet to this item's. */
+  const addRows = (infos: readonly WordInfo[], column: number, limit: number): void => {
+    const end = Math.min(infos.length, limit);
+    for (let i = 0; i < end; i++) {
+      const number = (infos[i] as WordInfo).rows?.[column] ?? -1;
+      if (number < 0 || stamps[number] === stamp) continue;
+      stamps[number] = stamp;
+      const base = number * themeCount;
+      for (let t = 0; t < themeCount; t++) sums[t] = (sums[t] as number) + (weights[base + t] as number);
+    }
+  };
   return {
-    infosOf: (words) => {
-      const out = new Array<WordInfo>(words.length);
-      for (let i = 0; i < words.length; i++) {
-        const word = words[i] as string;
-        let info = infos.get(word);
+    infosOf,
+    infosOfText: (text) => {
+      if (needsDictionary(text)) return infosOf(splitWords(text));
+      const out: WordInfo[] = [];
+      place.end = 0;
+      while (nextWord(text, place.end, place)) {
+        let info = infos.at(text, place.start, place.end);
         if (info === undefined) {
-          info = infoOf(word);
-          if (infos.size >= MAX_WORD_INFOS) infos.clear();
-          infos.set(word, info);
+          const word = wordOf(text.slice(place.start, place.end));
+          if (word.length === 0) continue;
+          info = wordInfo(word);
         }
-        out[i] = info;
+        out.push(info);
       }
       return out;
     },
@@ -309,27 +357,18 @@ function createWordInfos(
         stamp = 0;
       }
       stamp += 1;
-      const z = model.themes.map((t) => t.bias);
-      const add = (infos: readonly WordInfo[], column: number, limit: number): void => {
-        const end = Math.min(infos.length, limit);
-        for (let i = 0; i < end; i++) {
-          const number = (infos[i] as WordInfo).rows?.[column] ?? -1;
-          if (number < 0 || stamps[number] === stamp) continue;
-          stamps[number] = stamp;
-          const row = rows[number] as readonly number[];
-          for (let t = 0; t < z.length; t++) z[t] = (z[t] as number) + (row[t] as number);
-        }
-      };
+      const z = sums;
+      for (let t = 0; t < themeCount; t++) z[t] = (model.themes[t] as LearnedModel['themes'][number]).bias;
       const languages = modelLanguages.length;
-      for (let l = 0; l < languages; l++) add(title, l, Infinity);
-      add(title, languages, Infinity);
-      for (let l = 0; l < languages; l++) add(summary, l, model.summaryWords ?? Infinity);
+      for (let l = 0; l < languages; l++) addRows(title, l, Infinity);
+      addRows(title, languages, Infinity);
+      for (let l = 0; l < languages; l++) addRows(summary, l, model.summaryWords ?? Infinity);
       // Features hidden from a theme (hiddenFromLearned: the words its exclusions cover) take back what they added
       // to its sum: an exclusion only removes evidence, as in the rules, and never raises a theme.
       hidden?.forEach((features, t) => {
         for (const feature of features) z[t] = (z[t] as number) - Math.max(0, model.weights.get(feature)?.[t] ?? 0);
       });
-      return z.map(sigmoid);
+      return Array.from(z, sigmoid);
     },
   };
 }

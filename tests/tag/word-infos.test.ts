@@ -49,6 +49,32 @@ describe('the word infos of the tagger', () => {
     expect(reads / words).toBeLessThan(1.5);
   });
 
+  it('make no string of a known word of a text (a slice and a lowercase of each word were a third of tagging\'s allocations)', () => {
+    const content = items.slice(0, 60).map((item) => `${item.title ?? ''}. ${item.summary ?? ''}`).join(' ');
+    const input: TagInput = { title: 'A round-up of the week', summary: 'Seen this week', content, categories: [], language: 'en', languageSettled: true };
+    const words = splitWords(content).length;
+    expect(words).toBeGreaterThan(1_000);
+    tagger.tag(input);
+    const { slice, toLowerCase } = String.prototype;
+    let made = 0;
+    String.prototype.slice = function counted(this: string, ...args: [number?, number?]) {
+      made += 1;
+      return slice.apply(this, args);
+    };
+    String.prototype.toLowerCase = function counted(this: string) {
+      made += 1;
+      return toLowerCase.call(this);
+    };
+    try {
+      tagger.tag(input);
+    } finally {
+      String.prototype.slice = slice;
+      String.prototype.toLowerCase = toLowerCase;
+    }
+    // Only words with an apostrophe or a letter beyond Latin-1 are made (their elision and lowercase are wordOf's).
+    expect(made / words).toBeLessThan(0.1);
+  });
+
   it('tags an item with no word of any theme without a map or set per theme (one at most for the item)', () => {
     const input: TagInput = {
       title: 'The weather in Paris stayed sunny all week',
