@@ -65,6 +65,7 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
   const shared = new Set(taxonomy.sharedLanguages);
   const model = taxonomy.learned;
   const { infosOf, infosOfText, learnedOf } = createWordInfos(vocabularies, stemLanguages, model);
+  const scratch: WordInfo[] = [];
   const found = (input: TagInput): Found => {
     const hits: Hit[] = [];
     const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
@@ -77,10 +78,12 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
     for (const field of TEXT_FIELDS) {
       const text = fieldTexts[field];
       if (text === '') continue;
-      const infos = infosOfText(text);
-      // The content's words are read only through their infos (the learned part reads the title and summary).
+      // The content's infos are read here only, in a list kept for the next text (issue 15: a list grown
+      // word by word for each text of each item); the title's and summary's are kept by the result.
+      const count = infosOfText(text, scratch);
+      const infos = field === 'content' ? scratch : scratch.slice(0, count);
       if (field !== 'content') words[field] = wordsOfInfos(infos);
-      findHits(vocabularies, slotOf, infos, text, field, hits);
+      findHits(vocabularies, slotOf, infos, count, text, field, hits);
       if (model !== null && field !== 'content') modelWords[field] = infos;
     }
     const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
@@ -264,8 +267,11 @@ function createWordInfos(
   model: LearnedModel | null,
 ): {
   infosOf(words: readonly string[]): WordInfo[];
-  /** infosOf(splitWords(text)), without making a string for each word of the text whose info is kept. */
-  infosOfText(text: string): WordInfo[];
+  /**
+   * infosOf(splitWords(text)) written to `out` from its start (what it held after them is left): their
+   * number. Without making a string for each word of the text whose info is kept.
+   */
+  infosOfText(text: string, out: WordInfo[]): number;
   learnedOf(title: readonly WordInfo[], summary: readonly WordInfo[], hidden?: readonly (readonly string[])[] | null): number[] | null;
 } {
   const infos = new WordTable<WordInfo>();
@@ -335,9 +341,12 @@ function createWordInfos(
   };
   return {
     infosOf,
-    infosOfText: (text) => {
-      if (needsDictionary(text)) return infosOf(splitWords(text));
-      const out: WordInfo[] = [];
+    infosOfText: (text, out) => {
+      let count = 0;
+      if (needsDictionary(text)) {
+        for (const word of splitWords(text)) out[count++] = wordInfo(word);
+        return count;
+      }
       place.end = 0;
       while (nextWord(text, place.end, place)) {
         let info = infos.at(text, place.start, place.end);
@@ -346,9 +355,9 @@ function createWordInfos(
           if (word.length === 0) continue;
           info = wordInfo(word);
         }
-        out.push(info);
+        out[count++] = info;
       }
-      return out;
+      return count;
     },
     learnedOf: (title, summary, hidden) => {
       if (model === null) return null;
@@ -368,7 +377,9 @@ function createWordInfos(
       hidden?.forEach((features, t) => {
         for (const feature of features) z[t] = (z[t] as number) - Math.max(0, model.weights.get(feature)?.[t] ?? 0);
       });
-      return Array.from(z, sigmoid);
+      const probabilities = new Array<number>(themeCount);
+      for (let t = 0; t < themeCount; t++) probabilities[t] = sigmoid(z[t] as number);
+      return probabilities;
     },
   };
 }
@@ -377,12 +388,13 @@ function findHits(
   vocabularies: readonly CompiledLanguage[],
   slotOf: readonly number[],
   infos: readonly WordInfo[],
+  count: number,
   text: string,
   field: EvidenceField,
   hits: Hit[],
 ): void {
   const byVocabulary: (Hit[] | undefined)[] = new Array<Hit[] | undefined>(vocabularies.length);
-  for (let i = 0; i < infos.length; i++) {
+  for (let i = 0; i < count; i++) {
     const starting = (infos[i] as WordInfo).phrases;
     if (starting === null) continue;
     for (let v = 0; v < vocabularies.length; v++) {
@@ -391,7 +403,7 @@ function findHits(
       const slot = slotOf[v] as number;
       for (const phrase of candidates) {
         const n = phrase.keys.length;
-        if (i + n > infos.length) continue;
+        if (i + n > count) continue;
         let j = 1;
         while (j < n && (infos[i + j] as WordInfo).keys[slot] === phrase.keys[j]) j++;
         if (j === n) {
@@ -551,13 +563,14 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
   // accounts (issue 15: the maps and lists of each theme were a tenth of a first import's allocations).
   const exclusions = hits.filter((h) => h.exclusion);
   const excluded = exclusions.length === 0 ? null : new PlacedHits(exclusions);
-  const vetoes = new Map<number, ThemeAccount['vetoes'][number][]>();
+  let vetoes: Map<number, ThemeAccount['vetoes'][number][]> | null = null;
   const candidates: Hit[] = [];
   for (const hit of hits) {
     if (hit.exclusion) continue;
     if (excluded === null || !excluded.overlaps(hit, () => true)) candidates.push(hit);
     else if (all) {
       const by = exclusions.find((e) => e.theme === hit.theme && e.field === hit.field && e.start < hit.end && hit.start < e.end);
+      vetoes ??= new Map();
       const list = vetoes.get(hit.theme) ?? [];
       const exclusion = taxonomy.exclusionTerms[by?.term ?? -1]?.text ?? '';
       const term = terms[hit.term]?.text ?? '';
@@ -565,7 +578,7 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
       vetoes.set(hit.theme, list);
     }
   }
-  candidates.sort((a, b) => b.end - b.start - (a.end - a.start));
+  if (candidates.length > 1) candidates.sort((a, b) => b.end - b.start - (a.end - a.start));
   // Words count once per theme: a phrase inside a longer one ("open source" within "open source model"),
   // or the same words in two vocabularies (English terms in a French item), add nothing.
   const kept: Hit[] = [];
@@ -580,14 +593,17 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
       kept.push({ theme, term, field: 'category', start: 0, end: 0, language: '', exclusion: false });
     }
   }
-  if (kept.length === 0 && vetoes.size === 0 && model === null) return [];
+  if (kept.length === 0 && vetoes === null && model === null) return [];
+  // Each theme's kept hits, in order (one pass, where a filter per theme made a list and a closure each).
+  let byTheme: Hit[][] | null = null;
+  for (const hit of kept) ((byTheme ??= [])[hit.theme] ??= []).push(hit);
   // The source's host, read when a theme with source hints has words (a URL parsed per item otherwise).
   let host: string | null | undefined;
   const hostOfSource = (): string | null => (host ??= hostOf(input.sourceUrl)?.replace(/^www\./u, '') ?? null);
   const result: T[] = [];
   themes.forEach((theme, t) => {
-    const mine = kept.length === 0 ? NO_HITS : kept.filter((h) => h.theme === t);
-    const vetoed = vetoes.get(t) ?? NO_VETOES;
+    const mine = byTheme?.[t] ?? NO_HITS;
+    const vetoed = vetoes?.get(t) ?? NO_VETOES;
     const probability = learned?.[t];
     if (mine.length === 0 && vetoed.length === 0 && (probability === undefined || model === null)) return;
     // Each term counts by its best place, and repeats add less and less (half, then a quarter): a story
@@ -602,7 +618,7 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
         else list.push(weight);
       }
       for (const [term, weights] of occurrences) {
-        weights.sort((a, b) => b - a);
+        if (weights.length > 1) weights.sort((a, b) => b - a);
         const repeated = (weights[0] ?? 0) + (weights[1] ?? 0) / 2 + (weights[2] ?? 0) / 4;
         raw += (terms[term]?.weight ?? 1) * repeated;
       }
