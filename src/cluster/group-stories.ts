@@ -242,13 +242,28 @@ export function groupItems(
   };
 
   const buckets = indexBands(all);
+  // Per entry read, what it met, told by a stamp (its index + 1) per other entry, not a map or set made
+  // for each (issue 15: a first import's grouping made three for each of its 17,680 items).
+  const matchStamps = new Int32Array(all.length);
+  const seenStamps = new Int32Array(all.length);
+  const sharedStamps = new Int32Array(all.length);
+  const shared = new Float64Array(all.length);
+  const sharing: number[] = [];
+  const matched: number[] = [];
+  const matchedReasons: MatchReason[] = [];
   const storedCount = stored.length;
   for (const entry of all.slice(0, storedCount)) insert(entry);
 
   for (const entry of all.slice(storedCount)) {
-    const matches = new Map<number, MatchReason>();
+    // The entries it matches, each once, in the order found, with the first reason found.
+    const stamp = entry.index + 1;
+    matched.length = 0;
+    matchedReasons.length = 0;
     const consider = (other: number, reason: MatchReason): void => {
-      if (other !== entry.index && !matches.has(other)) matches.set(other, reason);
+      if (other === entry.index || matchStamps[other] === stamp) return;
+      matchStamps[other] = stamp;
+      matched.push(other);
+      matchedReasons.push(reason);
     };
     const withinWindow = (other: Prepared, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
 
@@ -276,15 +291,15 @@ export function groupItems(
     }
     // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
     if (entry.signature) {
-      const seen = new Set<number>();
+
       for (let band = 0; band < BANDS; band += 1) {
         const { holders, start, end } = buckets.before(entry.index, band);
         // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
         if (end - start > options.maxPostings) continue;
         for (let at = start; at < end; at += 1) {
           const other = holders[at] as number;
-          if (seen.has(other)) continue;
-          seen.add(other);
+          if (seenStamps[other] === stamp) continue;
+          seenStamps[other] = stamp;
           const candidate = all[other] as Prepared;
           if (candidate.item.sourceId === entry.item.sourceId || candidate.numbers !== entry.numbers) continue;
           if (!withinWindow(candidate, options.textWindowDays) || !candidate.signature) continue;
@@ -294,7 +309,7 @@ export function groupItems(
     }
     // Across languages: rare names and outbound links both mention.
     if (entry.language !== null && entry.names.length + entry.links.length > 0) {
-      const shared = new Map<number, number>();
+      sharing.length = 0;
       const count = (held: Postings | undefined, weight: number): void => {
         const postings = listOf(held);
         if (postings.length > options.maxPostings) return;
@@ -303,13 +318,19 @@ export function groupItems(
         for (const other of postings) {
           const language = languageOf[other];
           if (language === null || language === entry.language) continue;
-          shared.set(other, (shared.get(other) ?? 0) + weight);
+          if (sharedStamps[other] !== stamp) {
+            sharedStamps[other] = stamp;
+            shared[other] = 0;
+            sharing.push(other);
+          }
+          shared[other] = (shared[other] as number) + weight;
         }
       };
       for (const name of entry.names) count(byName.get(name), 1);
       // entry.links holds story URLs only (see prepare).
       for (const link of entry.links) count(byOutbound.get(link), 2);
-      for (const [other, score] of shared) {
+      for (const other of sharing) {
+        const score = shared[other] as number;
         const candidate = all[other] as Prepared;
         if (candidate.language === null || candidate.language === entry.language) continue;
         if (candidate.item.sourceId === entry.item.sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
@@ -318,7 +339,9 @@ export function groupItems(
       }
     }
 
-    for (const [other, reason] of matches) {
+    for (let m = 0; m < matched.length; m += 1) {
+      const other = matched[m] as number;
+      const reason = matchedReasons[m] as MatchReason;
       if (!reasons.has(entry.index)) reasons.set(entry.index, { matched: other, reason });
       union(entry.index, other);
     }
@@ -489,7 +512,7 @@ interface BandBuckets {
 /**
  * The LSH buckets of a grouping, built once: for each band, the entries with a signature sorted by
  * that band's hash, then by index (issue 15: a map of a first import's 283,000 band keys, each a heap
- * number with its list, took 10 MB; these arrays take 4 bytes an entry a band twice). groupItems
+ * number with its list, took 10 MB; these arrays take 4 bytes an entry a band four times). groupItems
  * inserts its entries in index order, so the bucket an entry reads, the holders of its band key
  * inserted before it, is the run of its hash below its own index, in the same order.
  */
@@ -509,12 +532,14 @@ function indexBands(all: readonly Prepared[]): BandBuckets {
     const counts = new Int32Array(RADIX + 1);
     for (let shift = 0; shift < 32; shift += RADIX_BITS) {
       counts.fill(0);
-      for (const other of holders) {
+      for (let at = 0; at < holders.length; at += 1) {
+        const other = holders[at] as number;
         const next = (((hashes[other * BANDS + band] as number) >>> shift) & (RADIX - 1)) + 1;
         counts[next] = (counts[next] as number) + 1;
       }
       for (let digit = 1; digit <= RADIX; digit += 1) counts[digit] = (counts[digit] as number) + (counts[digit - 1] as number);
-      for (const other of holders) {
+      for (let at = 0; at < holders.length; at += 1) {
+        const other = holders[at] as number;
         const digit = ((hashes[other * BANDS + band] as number) >>> shift) & (RADIX - 1);
         spare[counts[digit] as number] = other;
         counts[digit] = (counts[digit] as number) + 1;
@@ -523,24 +548,25 @@ function indexBands(all: readonly Prepared[]): BandBuckets {
     }
     return holders;
   });
-  /** The first position in `holders` whose (hash, index) is not below (hash, index). */
-  const lowerBound = (holders: Int32Array, band: number, hash: number, index: number): number => {
-    let low = 0;
-    let high = holders.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const other = holders[middle] as number;
-      const otherHash = hashes[other * BANDS + band] as number;
-      if (otherHash < hash || (otherHash === hash && other < index)) low = middle + 1;
-      else high = middle;
+  // Each entry's place in each band's order, and where its hash's run starts there: the bucket an entry
+  // reads is the run up to its own place, found by two reads (issue 15: two binary searches an entry
+  // and band, a quarter of groupItems' own time on a first import).
+  const places = new Int32Array(all.length * BANDS);
+  const runs = sorted.map((holders, band) => {
+    const starts = new Int32Array(holders.length);
+    let runStart = 0;
+    for (let at = 0; at < holders.length; at += 1) {
+      const other = holders[at] as number;
+      if (at > 0 && hashes[other * BANDS + band] !== hashes[(holders[at - 1] as number) * BANDS + band]) runStart = at;
+      starts[at] = runStart;
+      places[other * BANDS + band] = at;
     }
-    return low;
-  };
+    return starts;
+  });
   return {
     before(index, band) {
-      const holders = sorted[band] as Int32Array;
-      const hash = hashes[index * BANDS + band] as number;
-      return { holders, start: lowerBound(holders, band, hash, -1), end: lowerBound(holders, band, hash, index) };
+      const end = places[index * BANDS + band] as number;
+      return { holders: sorted[band] as Int32Array, start: (runs[band] as Int32Array)[end] as number, end };
     },
   };
 }
@@ -590,13 +616,20 @@ function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
     time: Date.parse(item.publishedAt),
     signature,
     title,
-    titleWords: title === '' ? 0 : title.split(' ').length,
+    titleWords: title === '' ? 0 : countSpaces(title) + 1,
     numbers: readTitleNumbers(item.title),
     names: listed(extractNames(`${item.title}. ${item.summary}`)),
     links: listed(links),
     externalLinks,
     language: item.language === null ? null : (item.language.toLowerCase().split(/[-_]/)[0] ?? null),
   };
+}
+
+/** title.split(' ').length - 1, without the list. */
+function countSpaces(title: string): number {
+  let count = 0;
+  for (let at = title.indexOf(' '); at >= 0; at = title.indexOf(' ', at + 1)) count += 1;
+  return count;
 }
 
 function listed(values: ReadonlySet<string>): readonly string[] {

@@ -8,7 +8,7 @@ import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
 import { featuresOf, featuresOnlyAt, featureWords, sigmoid, topWords, type FeatureSettings, type LearnedModel, type WordContribution } from './learned.js';
 import { ownActivation, type CompiledLanguage, type CompiledPhrase, type Taxonomy } from './taxonomy.js';
-import { categoryKey, foldAccents, keyOf, splitWords } from './words.js';
+import { categoryKey, foldAccents, keyOf, needsDictionary, nextWord, splitWords, wordOf, WordTable, type WordPlace } from './words.js';
 
 export interface TagInput {
   title: string;
@@ -64,7 +64,8 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
   const slotOf = vocabularies.map((v) => stemLanguages.indexOf(v.language));
   const shared = new Set(taxonomy.sharedLanguages);
   const model = taxonomy.learned;
-  const { infosOf, learnedOf } = createWordInfos(vocabularies, stemLanguages, model);
+  const { infosOf, infosOfText, learnedOf } = createWordInfos(vocabularies, stemLanguages, model);
+  const scratch: WordInfo[] = [];
   const found = (input: TagInput): Found => {
     const hits: Hit[] = [];
     const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
@@ -72,14 +73,17 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
       summary: input.summary,
       content: input.content ?? '',
     };
-    const words: Record<(typeof TEXT_FIELDS)[number], string[]> = { title: [], summary: [], content: [] };
+    const words: Record<'title' | 'summary', readonly string[]> = { title: [], summary: [] };
     const modelWords: Record<'title' | 'summary', readonly WordInfo[]> = { title: [], summary: [] };
     for (const field of TEXT_FIELDS) {
       const text = fieldTexts[field];
       if (text === '') continue;
-      words[field] = splitWords(text);
-      const infos = infosOf(words[field]);
-      findHits(vocabularies, slotOf, infos, text, field, hits);
+      // The content's infos are read here only, in a list kept for the next text (issue 15: a list grown
+      // word by word for each text of each item); the title's and summary's are kept by the result.
+      const count = infosOfText(text, scratch);
+      const infos = field === 'content' ? scratch : scratch.slice(0, count);
+      if (field !== 'content') words[field] = wordsOfInfos(infos);
+      findHits(vocabularies, slotOf, infos, count, text, field, hits);
       if (model !== null && field !== 'content') modelWords[field] = infos;
     }
     const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
@@ -143,6 +147,13 @@ function weightedWords(words: readonly string[], infos: readonly WordInfo[], lim
   const out: string[] = [];
   for (let i = 0; i < end; i++) if ((infos[i] as WordInfo | undefined)?.rows != null) out.push(words[i] as string);
   return out;
+}
+
+/** The words whose infos these are, in order. */
+function wordsOfInfos(infos: readonly WordInfo[]): string[] {
+  const words = new Array<string>(infos.length);
+  for (let i = 0; i < infos.length; i++) words[i] = (infos[i] as WordInfo).word;
+  return words;
 }
 
 /** One unit of an item for learning: the rules' score of each theme and the learned part's features. */
@@ -229,6 +240,8 @@ function hiddenFromLearned(
  * language (17,680 items: about a million words, most of them in the content).
  */
 interface WordInfo {
+  /** The word, as splitWords gives it. */
+  readonly word: string;
   readonly keys: readonly string[];
   /** Per vocabulary, vocabulary.byFirstKey of the word's key; null when no phrase starts with the word. */
   readonly phrases: readonly (readonly CompiledPhrase[] | undefined)[] | null;
@@ -254,9 +267,14 @@ function createWordInfos(
   model: LearnedModel | null,
 ): {
   infosOf(words: readonly string[]): WordInfo[];
+  /**
+   * infosOf(splitWords(text)) written to `out` from its start (what it held after them is left): their
+   * number. Without making a string for each word of the text whose info is kept.
+   */
+  infosOfText(text: string, out: WordInfo[]): number;
   learnedOf(title: readonly WordInfo[], summary: readonly WordInfo[], hidden?: readonly (readonly string[])[] | null): number[] | null;
 } {
-  const infos = new Map<string, WordInfo>();
+  const infos = new WordTable<WordInfo>();
   const modelLanguages = model?.languages ?? [];
   // Each row of weights numbered once (a title feature's row is its "t:" feature's, the same array).
   const rowNumbers = new Map<readonly number[], number>();
@@ -282,25 +300,64 @@ function createWordInfos(
       const found = [...modelKeys.map((key) => numberOf(model.weights.get(key))), numberOf(model.titleWeights.get(modelKeys[0] as string))];
       if (found.some((number) => number >= 0)) numbers = found;
     }
-    return { keys, phrases, rows: numbers };
+    return { word, keys, phrases, rows: numbers };
   };
+  // The rows in one array of doubles, row `number` at number × themes (issue 15: the rows as parsed,
+  // arrays of mixed element kinds, made the sum a third of learnedOf).
+  const themeCount = model?.themes.length ?? 0;
+  const weights = new Float64Array(rows.length * themeCount);
+  rows.forEach((row, number) => {
+    for (let t = 0; t < themeCount; t++) weights[number * themeCount + t] = row[t] as number;
+  });
+  const sums = new Float64Array(themeCount);
   // stamps[row] === stamp: the row was added to this item's sums.
   const stamps = new Uint32Array(rows.length);
   let stamp = 0;
+  const wordInfo = (word: string): WordInfo => {
+    let info = infos.get(word);
+    if (info === undefined) {
+      info = infoOf(word);
+      if (infos.size >= MAX_WORD_INFOS) infos.clear();
+      infos.set(word, info);
+    }
+    return info;
+  };
+  const infosOf = (words: readonly string[]): WordInfo[] => {
+    const out = new Array<WordInfo>(words.length);
+    for (let i = 0; i < words.length; i++) out[i] = wordInfo(words[i] as string);
+    return out;
+  };
+  const place: WordPlace = { start: 0, end: 0 };
+  /** Adds to `sums` the rows of the first `limit` infos' `column` not added yet to this item's. */
+  const addRows = (infos: readonly WordInfo[], column: number, limit: number): void => {
+    const end = Math.min(infos.length, limit);
+    for (let i = 0; i < end; i++) {
+      const number = (infos[i] as WordInfo).rows?.[column] ?? -1;
+      if (number < 0 || stamps[number] === stamp) continue;
+      stamps[number] = stamp;
+      const base = number * themeCount;
+      for (let t = 0; t < themeCount; t++) sums[t] = (sums[t] as number) + (weights[base + t] as number);
+    }
+  };
   return {
-    infosOf: (words) => {
-      const out = new Array<WordInfo>(words.length);
-      for (let i = 0; i < words.length; i++) {
-        const word = words[i] as string;
-        let info = infos.get(word);
-        if (info === undefined) {
-          info = infoOf(word);
-          if (infos.size >= MAX_WORD_INFOS) infos.clear();
-          infos.set(word, info);
-        }
-        out[i] = info;
+    infosOf,
+    infosOfText: (text, out) => {
+      let count = 0;
+      if (needsDictionary(text)) {
+        for (const word of splitWords(text)) out[count++] = wordInfo(word);
+        return count;
       }
-      return out;
+      place.end = 0;
+      while (nextWord(text, place.end, place)) {
+        let info = infos.at(text, place.start, place.end);
+        if (info === undefined) {
+          const word = wordOf(text.slice(place.start, place.end));
+          if (word.length === 0) continue;
+          info = wordInfo(word);
+        }
+        out[count++] = info;
+      }
+      return count;
     },
     learnedOf: (title, summary, hidden) => {
       if (model === null) return null;
@@ -309,27 +366,20 @@ function createWordInfos(
         stamp = 0;
       }
       stamp += 1;
-      const z = model.themes.map((t) => t.bias);
-      const add = (infos: readonly WordInfo[], column: number, limit: number): void => {
-        const end = Math.min(infos.length, limit);
-        for (let i = 0; i < end; i++) {
-          const number = (infos[i] as WordInfo).rows?.[column] ?? -1;
-          if (number < 0 || stamps[number] === stamp) continue;
-          stamps[number] = stamp;
-          const row = rows[number] as readonly number[];
-          for (let t = 0; t < z.length; t++) z[t] = (z[t] as number) + (row[t] as number);
-        }
-      };
+      const z = sums;
+      for (let t = 0; t < themeCount; t++) z[t] = (model.themes[t] as LearnedModel['themes'][number]).bias;
       const languages = modelLanguages.length;
-      for (let l = 0; l < languages; l++) add(title, l, Infinity);
-      add(title, languages, Infinity);
-      for (let l = 0; l < languages; l++) add(summary, l, model.summaryWords ?? Infinity);
+      for (let l = 0; l < languages; l++) addRows(title, l, Infinity);
+      addRows(title, languages, Infinity);
+      for (let l = 0; l < languages; l++) addRows(summary, l, model.summaryWords ?? Infinity);
       // Features hidden from a theme (hiddenFromLearned: the words its exclusions cover) take back what they added
       // to its sum: an exclusion only removes evidence, as in the rules, and never raises a theme.
       hidden?.forEach((features, t) => {
         for (const feature of features) z[t] = (z[t] as number) - Math.max(0, model.weights.get(feature)?.[t] ?? 0);
       });
-      return z.map(sigmoid);
+      const probabilities = new Array<number>(themeCount);
+      for (let t = 0; t < themeCount; t++) probabilities[t] = sigmoid(z[t] as number);
+      return probabilities;
     },
   };
 }
@@ -338,12 +388,13 @@ function findHits(
   vocabularies: readonly CompiledLanguage[],
   slotOf: readonly number[],
   infos: readonly WordInfo[],
+  count: number,
   text: string,
   field: EvidenceField,
   hits: Hit[],
 ): void {
   const byVocabulary: (Hit[] | undefined)[] = new Array<Hit[] | undefined>(vocabularies.length);
-  for (let i = 0; i < infos.length; i++) {
+  for (let i = 0; i < count; i++) {
     const starting = (infos[i] as WordInfo).phrases;
     if (starting === null) continue;
     for (let v = 0; v < vocabularies.length; v++) {
@@ -352,7 +403,7 @@ function findHits(
       const slot = slotOf[v] as number;
       for (const phrase of candidates) {
         const n = phrase.keys.length;
-        if (i + n > infos.length) continue;
+        if (i + n > count) continue;
         let j = 1;
         while (j < n && (infos[i + j] as WordInfo).keys[slot] === phrase.keys[j]) j++;
         if (j === n) {
@@ -512,13 +563,14 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
   // accounts (issue 15: the maps and lists of each theme were a tenth of a first import's allocations).
   const exclusions = hits.filter((h) => h.exclusion);
   const excluded = exclusions.length === 0 ? null : new PlacedHits(exclusions);
-  const vetoes = new Map<number, ThemeAccount['vetoes'][number][]>();
+  let vetoes: Map<number, ThemeAccount['vetoes'][number][]> | null = null;
   const candidates: Hit[] = [];
   for (const hit of hits) {
     if (hit.exclusion) continue;
     if (excluded === null || !excluded.overlaps(hit, () => true)) candidates.push(hit);
     else if (all) {
       const by = exclusions.find((e) => e.theme === hit.theme && e.field === hit.field && e.start < hit.end && hit.start < e.end);
+      vetoes ??= new Map();
       const list = vetoes.get(hit.theme) ?? [];
       const exclusion = taxonomy.exclusionTerms[by?.term ?? -1]?.text ?? '';
       const term = terms[hit.term]?.text ?? '';
@@ -526,7 +578,7 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
       vetoes.set(hit.theme, list);
     }
   }
-  candidates.sort((a, b) => b.end - b.start - (a.end - a.start));
+  if (candidates.length > 1) candidates.sort((a, b) => b.end - b.start - (a.end - a.start));
   // Words count once per theme: a phrase inside a longer one ("open source" within "open source model"),
   // or the same words in two vocabularies (English terms in a French item), add nothing.
   const kept: Hit[] = [];
@@ -541,14 +593,17 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
       kept.push({ theme, term, field: 'category', start: 0, end: 0, language: '', exclusion: false });
     }
   }
-  if (kept.length === 0 && vetoes.size === 0 && model === null) return [];
+  if (kept.length === 0 && vetoes === null && model === null) return [];
+  // Each theme's kept hits, in order (one pass, where a filter per theme made a list and a closure each).
+  let byTheme: Hit[][] | null = null;
+  for (const hit of kept) ((byTheme ??= [])[hit.theme] ??= []).push(hit);
   // The source's host, read when a theme with source hints has words (a URL parsed per item otherwise).
   let host: string | null | undefined;
   const hostOfSource = (): string | null => (host ??= hostOf(input.sourceUrl)?.replace(/^www\./u, '') ?? null);
   const result: T[] = [];
   themes.forEach((theme, t) => {
-    const mine = kept.length === 0 ? NO_HITS : kept.filter((h) => h.theme === t);
-    const vetoed = vetoes.get(t) ?? NO_VETOES;
+    const mine = byTheme?.[t] ?? NO_HITS;
+    const vetoed = vetoes?.get(t) ?? NO_VETOES;
     const probability = learned?.[t];
     if (mine.length === 0 && vetoed.length === 0 && (probability === undefined || model === null)) return;
     // Each term counts by its best place, and repeats add less and less (half, then a quarter): a story
@@ -563,7 +618,7 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
         else list.push(weight);
       }
       for (const [term, weights] of occurrences) {
-        weights.sort((a, b) => b - a);
+        if (weights.length > 1) weights.sort((a, b) => b - a);
         const repeated = (weights[0] ?? 0) + (weights[1] ?? 0) / 2 + (weights[2] ?? 0) / 4;
         raw += (terms[term]?.weight ?? 1) * repeated;
       }

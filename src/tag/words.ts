@@ -86,8 +86,23 @@ const RIGHT_QUOTE = 0x2019;
  * per word: the matcher's lookbehinds cost a third of tagging (issue 15).
  */
 function scanWords(text: string, words: string[]): void {
+  const place: WordPlace = { start: 0, end: 0 };
+  while (nextWord(text, place.end, place)) pushWord(words, text.slice(place.start, place.end));
+}
+
+/** Where nextWord found a word: `text.slice(start, end)`, as WORD matched it. */
+export interface WordPlace {
+  start: number;
+  end: number;
+}
+
+/**
+ * The next match of WORD in `text` at or after `from`, written to `place`; false when there is none.
+ * splitWords' words are these, lowercased by pushWord.
+ */
+export function nextWord(text: string, from: number, place: WordPlace): boolean {
   const length = text.length;
-  let index = 0;
+  let index = from;
   while (index < length) {
     let kind = kindAt(text, index);
     if (kind === NONE) {
@@ -112,8 +127,13 @@ function scanWords(text: string, words: string[]): void {
       index += 1;
       kind = next;
     }
-    pushWord(words, text.slice(start, index));
+    place.start = start;
+    place.end = index;
+    return true;
   }
+  place.start = length;
+  place.end = length;
+  return false;
 }
 
 function isLowSurrogate(code: number): boolean {
@@ -130,11 +150,154 @@ export function segmentWords(text: string): string[] {
 }
 
 function pushWord(words: string[], raw: string): void {
+  const word = wordOf(raw);
+  if (word.length > 0) words.push(word);
+}
+
+/** A raw word as splitWords gives it: lowercased, without its elision or possessive; '' for none. */
+export function wordOf(raw: string): string {
   let word = raw.toLowerCase();
   if (word.length > 2 && (word.includes("'") || word.includes('’'))) {
     word = word.replace(ELISION, '').replace(POSSESSIVE, '').replaceAll('’', "'");
   }
-  if (word.length > 0) words.push(word);
+  return word;
+}
+
+/** Whether splitWords reads `text` with Intl.Segmenter (scripts written without spaces), not nextWord. */
+export function needsDictionary(text: string): boolean {
+  return NEEDS_DICTIONARY.test(text);
+}
+
+/** Lowercase of each Latin-1 character, as toLowerCase gives it (one Latin-1 character each). */
+const LATIN1_LOWER: Uint16Array = (() => {
+  const lower = new Uint16Array(256);
+  for (let code = 0; code < 256; code++) lower[code] = String.fromCharCode(code).toLowerCase().charCodeAt(0);
+  return lower;
+})();
+
+/** Slots a lookup reads at most; a word that finds none free is kept in the table's map instead. */
+const MAX_PROBES = 16;
+
+/**
+ * Values kept per word (splitWords' lowercase form), found from a text's raw word without making its
+ * string (issue 15: a first import's tagging sliced and lowercased a string for each of its million
+ * words to read a map, then let it go: a third of its allocations). Open addressing over the words'
+ * characters, with a seed per process and at most MAX_PROBES slots read a lookup: words that collide
+ * more go to a Map, so crafted text costs no more than linear time.
+ */
+export class WordTable<V> {
+  private readonly seed = Math.floor(Math.random() * 0x100000000) | 0;
+  private keys: (string | undefined)[] = new Array<string | undefined>(1024);
+  private values: (V | undefined)[] = new Array<V | undefined>(1024);
+  private mask = 1023;
+  private count = 0;
+  private readonly overflow = new Map<string, V>();
+
+  /** `probes`: slots a lookup reads at most (fewer in tests, to send words to the map). */
+  constructor(private readonly probes: number = MAX_PROBES) {}
+
+  get size(): number {
+    return this.count + this.overflow.size;
+  }
+
+  clear(): void {
+    this.keys = new Array<string | undefined>(1024);
+    this.values = new Array<V | undefined>(1024);
+    this.mask = 1023;
+    this.count = 0;
+    this.overflow.clear();
+  }
+
+  /** The value of a word (lowercase, as splitWords gives it). */
+  get(word: string): V | undefined {
+    let slot = this.hashOf(word) & this.mask;
+    for (let probe = 0; probe < this.probes; probe++) {
+      const key = this.keys[slot];
+      if (key === undefined) return this.overflow.size === 0 ? undefined : this.overflow.get(word);
+      if (key === word) return this.values[slot];
+      slot = (slot + 1) & this.mask;
+    }
+    return this.overflow.get(word);
+  }
+
+  set(word: string, value: V): void {
+    if (this.count * 2 >= this.mask) this.grow();
+    if (!this.put(word, value)) this.overflow.set(word, value);
+  }
+
+  /**
+   * The value of the raw word `text.slice(start, end)` (a nextWord place), read without making its
+   * string; undefined when the word is not kept, or when it is not plain Latin-1 without an apostrophe
+   * (its lowercase and elision are then wordOf's): the caller makes the word then.
+   */
+  at(text: string, start: number, end: number): V | undefined {
+    let hash = this.seed;
+    for (let index = start; index < end; index++) {
+      const code = text.charCodeAt(index);
+      if (code >= 256 || code === APOSTROPHE) return undefined;
+      hash = Math.imul(hash ^ (LATIN1_LOWER[code] as number), 0x01000193);
+    }
+    let slot = finish(hash) & this.mask;
+    const length = end - start;
+    for (let probe = 0; probe < this.probes; probe++) {
+      const key = this.keys[slot];
+      if (key === undefined) return undefined;
+      if (key.length === length) {
+        let same = true;
+        for (let k = 0; k < length; k++) {
+          if (key.charCodeAt(k) !== LATIN1_LOWER[text.charCodeAt(start + k)]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return this.values[slot];
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    return undefined;
+  }
+
+  private hashOf(word: string): number {
+    let hash = this.seed;
+    for (let index = 0; index < word.length; index++) hash = Math.imul(hash ^ word.charCodeAt(index), 0x01000193);
+    return finish(hash);
+  }
+
+  /** False when no slot is free within `probes`. */
+  private put(word: string, value: V): boolean {
+    let slot = this.hashOf(word) & this.mask;
+    for (let probe = 0; probe < this.probes; probe++) {
+      const key = this.keys[slot];
+      if (key === undefined || key === word) {
+        if (key === undefined) this.count += 1;
+        this.keys[slot] = word;
+        this.values[slot] = value;
+        return true;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    return false;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    const capacity = (this.mask + 1) * 2;
+    this.keys = new Array<string | undefined>(capacity);
+    this.values = new Array<V | undefined>(capacity);
+    this.mask = capacity - 1;
+    this.count = 0;
+    for (let slot = 0; slot < keys.length; slot++) {
+      const key = keys[slot];
+      if (key !== undefined && !this.put(key, values[slot] as V)) this.overflow.set(key, values[slot] as V);
+    }
+  }
+}
+
+/** The last mixing of a word's hash, so that its low bits (the slot) depend on every character. */
+function finish(hash: number): number {
+  let h = hash ^ (hash >>> 16);
+  h = Math.imul(h, 0x7feb352d);
+  return h ^ (h >>> 15);
 }
 
 const LIGATURES: Readonly<Record<string, string>> = { œ: 'oe', æ: 'ae', ß: 'ss', ﬁ: 'fi', ﬂ: 'fl' };

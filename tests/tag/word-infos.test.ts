@@ -49,7 +49,33 @@ describe('the word infos of the tagger', () => {
     expect(reads / words).toBeLessThan(1.5);
   });
 
-  it('tags an item with no word of any theme without a map or set per theme (one at most for the item)', () => {
+  it('make no string of a known word of a text (a slice and a lowercase of each word were a third of tagging\'s allocations)', () => {
+    const content = items.slice(0, 60).map((item) => `${item.title ?? ''}. ${item.summary ?? ''}`).join(' ');
+    const input: TagInput = { title: 'A round-up of the week', summary: 'Seen this week', content, categories: [], language: 'en', languageSettled: true };
+    const words = splitWords(content).length;
+    expect(words).toBeGreaterThan(1_000);
+    tagger.tag(input);
+    const { slice, toLowerCase } = String.prototype;
+    let made = 0;
+    String.prototype.slice = function counted(this: string, ...args: [number?, number?]) {
+      made += 1;
+      return slice.apply(this, args);
+    };
+    String.prototype.toLowerCase = function counted(this: string) {
+      made += 1;
+      return toLowerCase.call(this);
+    };
+    try {
+      tagger.tag(input);
+    } finally {
+      String.prototype.slice = slice;
+      String.prototype.toLowerCase = toLowerCase;
+    }
+    // Only words with an apostrophe or a letter beyond Latin-1 are made (their elision and lowercase are wordOf's).
+    expect(made / words).toBeLessThan(0.1);
+  });
+
+  it('tags an item with no word of any theme without a map or set', () => {
     const input: TagInput = {
       title: 'The weather in Paris stayed sunny all week',
       summary: 'Museums were full of visitors and the cafés kept their terraces open until late in the evening.',
@@ -79,7 +105,32 @@ describe('the word infos of the tagger', () => {
       globalThis.Map = RealMap;
       globalThis.Set = RealSet;
     }
-    // Each theme's occurrences, two indexes of placed words and a set of learned rows were nine or more.
-    expect(made.maps + made.sets).toBeLessThanOrEqual(1);
+    // Each theme's occurrences, two indexes of placed words and a set of learned rows were nine or more;
+    // the map of the vetoes is made only when an exclusion hid a word.
+    expect(made.maps + made.sets).toBe(0);
+  });
+
+  it('tags an item with words of some themes without a list filtered for each theme', () => {
+    const input: TagInput = {
+      title: 'Open-source model audited for GDPR compliance',
+      summary: 'The open source weights and the personal data they were trained on, reviewed by the regulator.',
+      categories: [],
+      language: 'en',
+      languageSettled: true,
+    };
+    expect(tagger.tag(input).length).toBeGreaterThan(0);
+    const { filter } = Array.prototype;
+    let filtered = 0;
+    Array.prototype.filter = function counted(this: unknown[], ...args: Parameters<typeof filter>) {
+      filtered += 1;
+      return filter.apply(this, args);
+    } as typeof filter;
+    try {
+      tagger.tag(input);
+    } finally {
+      Array.prototype.filter = filter;
+    }
+    // One for the exclusions and at most two to settle the language; a filter per theme made six more.
+    expect(filtered).toBeLessThan(taxonomy.themes.length);
   });
 });

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { categoryKey, foldAccents, keysOf, segmentWords, splitWords } from '../../src/tag/words.js';
+import { categoryKey, foldAccents, keysOf, nextWord, segmentWords, splitWords, wordOf, WordTable, type WordPlace } from '../../src/tag/words.js';
 import { FIXTURES } from './helpers.js';
 
 describe('splitWords', () => {
@@ -70,6 +70,63 @@ describe('splitWords scans words as the WORD expression matches them', () => {
     const texts = Array.from({ length: 5000 }, () => Array.from({ length: 24 }, () => pieces[Math.floor(random() * pieces.length)]).join(''));
     const differing = texts.filter((text) => JSON.stringify(splitWords(text)) !== JSON.stringify(splitWordsByExpression(text)));
     expect(differing).toEqual([]);
+  });
+});
+
+/** The raw words of a text, as nextWord places them. */
+function rawWords(text: string): { raw: string; start: number; end: number }[] {
+  const place: WordPlace = { start: 0, end: 0 };
+  const out: { raw: string; start: number; end: number }[] = [];
+  while (nextWord(text, place.end, place)) out.push({ raw: text.slice(place.start, place.end), start: place.start, end: place.end });
+  return out;
+}
+
+describe('WordTable: a word found from its place in a text, without making its string (issue 15)', () => {
+  const pieces = ['a', 'É', 'é', 'Ÿ', 'ÿ', 'ß', 'µ', 'I', 'İ', 'Σ', '3', "'", '’', '.', ' ', 'l', 's', 'T', 'Qu', '\u0301', '𝐀'];
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const texts = [
+    ...readFileSync(`${FIXTURES}ai-news/items.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title: string; summary: string })
+      .map((item) => `${item.title}\n${item.summary}`),
+    ...Array.from({ length: 3000 }, () => Array.from({ length: 16 }, () => pieces[Math.floor(random() * pieces.length)]).join('')),
+  ];
+
+  it('splitWords\' words are wordOf of nextWord\'s places', () => {
+    const differing = texts.filter((text) => JSON.stringify(rawWords(text).flatMap(({ raw }) => (wordOf(raw) === '' ? [] : [wordOf(raw)]))) !== JSON.stringify(splitWords(text)));
+    expect(differing).toEqual([]);
+  });
+
+  it.each([16, 1])('finds each word kept, by its place as by its string, and no other (%i slots a lookup)', (probes) => {
+    // With one slot a lookup, words whose slot is taken are kept in the map: found all the same.
+    const table = new WordTable<string>(probes);
+    const kept = new Set<string>();
+    let plain = 0;
+    let missed = 0;
+    for (const [index, text] of texts.entries()) {
+      for (const { raw, start, end } of rawWords(text)) {
+        const word = wordOf(raw);
+        const found = table.at(text, start, end);
+        // By its place: never another word's value, and none for a word with an apostrophe or beyond Latin-1
+        // (wordOf's then), nor for one kept in the map: the caller then makes the word and reads it by its string.
+        if (found !== undefined) expect(found).toBe(word);
+        if (kept.has(word) && /^[\u0000-\u00ff]*$/u.test(raw) && !raw.includes("'")) {
+          plain += 1;
+          if (found === undefined) missed += 1;
+        } else expect(found).toBeUndefined();
+        expect(table.get(word)).toBe(kept.has(word) ? word : undefined);
+        if (index % 2 === 0 && word !== '' && !kept.has(word)) {
+          table.set(word, word);
+          kept.add(word);
+        }
+      }
+    }
+    expect(table.size).toBe(kept.size);
+    expect(kept.size).toBeGreaterThan(5_000);
+    if (probes > 1) expect(missed / plain).toBeLessThan(0.01);
+    else expect(missed).toBeGreaterThan(0);
   });
 });
 
