@@ -119,14 +119,24 @@ function wordUnitsAt(text: string, index: number): number {
 /** Scratch space of shingleHashesOf, grown as needed: its values never outlive the call. */
 let wordScratch = new Int32Array(1024);
 let shingleScratch = new Int32Array(1024);
+/** The table of distinct shingles: a slot holds its shingle's hash when its stamp is the call's. */
+let slotHashes = new Int32Array(2048);
+let slotStamps = new Uint32Array(2048);
+let stamp = 0;
+/**
+ * The table's slot of a hash is its product by this odd number, top bits (multiply-shift hashing):
+ * drawn per process, so that no feed can choose words whose shingles all want one slot (the table
+ * stays linear); which shingles are distinct, and their order, do not depend on it.
+ */
+const SLOT_MULTIPLIER = (Math.floor(Math.random() * 0x80000000) * 2 + 1) | 0;
 
 /**
  * hashShingles(tokenizeWords(text)) for a lower-cased text, in one pass: each word (a match of
  * tokenizeWords' expression) is hashed where it lies, with no string made of it, and the 3-shingles
  * are told apart by sorting their hashes, not by a set (issue 15: the words of every item's title
- * and summary were a list of strings on the processing thread). The shingles come in another order,
- * which neither their count nor their MinHash depends on. The result is a view into scratch space,
- * read before the next call.
+ * and summary were a list of strings on the processing thread). The shingles are told apart in an
+ * open-addressing table, not a set of numbers, and come in another order, which neither their count
+ * nor their MinHash depends on. The result is a view into scratch space, read before the next call.
  */
 function shingleHashesOf(text: string): Uint32Array {
   const length = text.length;
@@ -157,21 +167,31 @@ function shingleHashesOf(text: string): Uint32Array {
   if (words < 3) return new Uint32Array(wordScratch.buffer.slice(0, 4 * words));
   const count = words - 2;
   if (shingleScratch.length < count) shingleScratch = new Int32Array(count);
+  // A power of two at least twice the shingles: linear probing finds a free slot in a few steps.
+  let slots = slotHashes.length;
+  while (slots < 2 * count) slots *= 2;
+  const shift = 32 - Math.log2(slots);
+  if (slots > slotHashes.length) {
+    slotHashes = new Int32Array(slots);
+    slotStamps = new Uint32Array(slots);
+  }
+  stamp = stamp === 0xffffffff ? 1 : stamp + 1;
+  if (stamp === 1) slotStamps.fill(0);
+  const mask = slots - 1;
+  let unique = 0;
   for (let i = 0; i < count; i += 1) {
     // hashShingles' combination of three words' hashes.
     let h = Math.imul((wordScratch[i] as number) ^ 0x9e3779b9, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 15) ^ (wordScratch[i + 1] as number), 0xc2b2ae35);
     h = Math.imul(h ^ (h >>> 13) ^ (wordScratch[i + 2] as number), 0x27d4eb2f);
-    shingleScratch[i] = h ^ (h >>> 16);
-  }
-  const sorted = shingleScratch.subarray(0, count).sort();
-  let unique = 1;
-  for (let i = 1; i < count; i += 1) {
-    const value = sorted[i] as number;
-    if (value !== sorted[unique - 1]) {
-      sorted[unique] = value;
-      unique += 1;
-    }
+    const shingle = h ^ (h >>> 16);
+    let slot = Math.imul(shingle, SLOT_MULTIPLIER) >>> shift;
+    while (slotStamps[slot] === stamp && slotHashes[slot] !== shingle) slot = (slot + 1) & mask;
+    if (slotStamps[slot] === stamp) continue;
+    slotStamps[slot] = stamp;
+    slotHashes[slot] = shingle;
+    shingleScratch[unique] = shingle;
+    unique += 1;
   }
   return new Uint32Array(shingleScratch.buffer, 0, unique);
 }

@@ -118,6 +118,15 @@ describe('text signature', () => {
       expect(differing).toEqual([]);
     });
 
+    it('tells apart the shingles of a long text, as many as its words, and those of a repeated one', () => {
+      const words = Array.from({ length: 30_000 }, (_, index) => `w${index.toString(36)}`).join(' ');
+      const repeated = 'Open source models and federated learning for privacy. '.repeat(3_000);
+      for (const [title, summary] of [[words, ''], [repeated, words], ['', repeated]] as const) {
+        expect(JSON.stringify(computeTextSignature(title, summary))).toBe(JSON.stringify(reference(title, summary)));
+      }
+      expect(computeTextSignature(words, '').shingles).toBe(30_000 - 2);
+    });
+
     it('makes no list of words', () => {
       const match = vi.spyOn(String.prototype, 'match');
       try {
