@@ -132,11 +132,10 @@ const SLOT_MULTIPLIER = (Math.floor(Math.random() * 0x80000000) * 2 + 1) | 0;
 
 /**
  * hashShingles(tokenizeWords(text)) for a lower-cased text, in one pass: each word (a match of
- * tokenizeWords' expression) is hashed where it lies, with no string made of it, and the 3-shingles
- * are told apart by sorting their hashes, not by a set (issue 15: the words of every item's title
- * and summary were a list of strings on the processing thread). The shingles are told apart in an
- * open-addressing table, not a set of numbers, and come in another order, which neither their count
- * nor their MinHash depends on. The result is a view into scratch space, read before the next call.
+ * tokenizeWords' expression) is hashed where it lies, with no string made of it (issue 15: the words
+ * of every item's title and summary were a list of strings on the processing thread), and the
+ * 3-shingles are told apart in an open-addressing table, not a set of numbers. The shingles come in
+ * the same order; the result is a view into scratch space, read before the next call.
  */
 function shingleHashesOf(text: string): Uint32Array {
   const length = text.length;

@@ -4,9 +4,9 @@ import type { Item } from '../domain/types.js';
 
 /**
  * SHA-256 of the fields, each followed by U+0001 (U+0000 for a missing one), then the dates, the
- * categories' JSON and the image. One string hashed at once (issue 15: a hash object and eleven
- * updates per item were a tenth of the processing thread's hashing); the same digest as the
- * updates it replaced, since no field can join a surrogate pair with its neighbour across U+0001.
+ * categories' JSON and the image, as one string hashed at once (issue 15: a hash object and eighteen
+ * updates per item); the same digest as those updates, since no field can join a surrogate pair
+ * with its neighbour across U+0001.
  */
 export function hashItemContent(item: Item): string {
   let text = '';
