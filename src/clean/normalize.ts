@@ -1,7 +1,7 @@
 // ParsedFeed → Items: stable ids, canonical links, UTC dates, plain-text titles and summaries,
 // sanitized content, outbound links. Untrusted and partial input in; safe, complete items out.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Item, ParsedFeed, ParsedItem } from '../domain/types.js';
 import { primaryLanguage } from '../domain/language-tag.js';
 import { canonicalizeUrl } from './canonical-url.js';
@@ -172,7 +172,7 @@ export function computeItemId(sourceKey: string, item: ParsedItem, canonicalLink
     key = `${item.title?.trim() ?? ''}\n${item.published?.trim() ?? ''}`;
     if (key === '\n') key = `\n\n${item.summary ?? ''}\n${item.content ?? ''}`;
   }
-  return createHash('sha256').update(`${sourceKey}\n${key}`, 'utf8').digest('hex').slice(0, 32);
+  return hash('sha256', `${sourceKey}\n${key}`).slice(0, 32);
 }
 
 function resolveDates(

@@ -92,8 +92,107 @@ export interface TextSignature {
 }
 
 export function computeTextSignature(title: string, summary: string): TextSignature {
-  const shingles = hashShingles(tokenizeWords(`${title} ${summary}`));
+  const shingles = shingleHashesOf(`${title} ${summary}`.toLowerCase());
   return { shingles: shingles.length, minHash: computeMinHash(shingles) };
+}
+
+/** Letters and numbers (\p{L}, \p{N}) of the Basic Multilingual Plane, each told once: 0 not yet, 1 neither, 2 one. */
+const BMP_WORD_CLASSES = new Uint8Array(0x10000);
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+
+/** The UTF-16 units (1 or 2) of the code point at `index` when it is a letter or number, else 0. */
+function wordUnitsAt(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code < 0xd800 || code > 0xdfff) {
+    let known = BMP_WORD_CLASSES[code] as number;
+    if (known === 0) {
+      known = WORD_CHAR.test(String.fromCharCode(code)) ? 2 : 1;
+      BMP_WORD_CLASSES[code] = known;
+    }
+    return known === 2 ? 1 : 0;
+  }
+  const point = text.codePointAt(index) as number;
+  // A lone surrogate is no letter.
+  return point > 0xffff && WORD_CHAR.test(String.fromCodePoint(point)) ? 2 : 0;
+}
+
+/** Scratch space of shingleHashesOf, grown as needed: its values never outlive the call. */
+let wordScratch = new Int32Array(1024);
+let shingleScratch = new Int32Array(1024);
+/** The table of distinct shingles: a slot holds its shingle's hash when its stamp is the call's. */
+let slotHashes = new Int32Array(2048);
+let slotStamps = new Uint32Array(2048);
+let stamp = 0;
+/**
+ * The table's slot of a hash is its product by this odd number, top bits (multiply-shift hashing):
+ * drawn per process, so that no feed can choose words whose shingles all want one slot (the table
+ * stays linear); which shingles are distinct, and their order, do not depend on it.
+ */
+const SLOT_MULTIPLIER = (Math.floor(Math.random() * 0x80000000) * 2 + 1) | 0;
+
+/**
+ * hashShingles(tokenizeWords(text)) for a lower-cased text, in one pass: each word (a match of
+ * tokenizeWords' expression) is hashed where it lies, with no string made of it (issue 15: the words
+ * of every item's title and summary were a list of strings on the processing thread), and the
+ * 3-shingles are told apart in an open-addressing table, not a set of numbers. The shingles come in
+ * the same order; the result is a view into scratch space, read before the next call.
+ */
+function shingleHashesOf(text: string): Uint32Array {
+  const length = text.length;
+  if (wordScratch.length < (length >> 1) + 1) wordScratch = new Int32Array((length >> 1) + 1);
+  let words = 0;
+  let index = 0;
+  while (index < length) {
+    let units = wordUnitsAt(text, index);
+    if (units === 0) {
+      index += 1;
+      continue;
+    }
+    let hash = 0x811c9dc5;
+    for (;;) {
+      for (; units > 0; units -= 1, index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+      units = index < length ? wordUnitsAt(text, index) : 0;
+      if (units > 0) continue;
+      // A '.', an apostrophe or ’ between two words' characters joins them.
+      const separator = index + 1 < length ? text.charCodeAt(index) : 0;
+      if ((separator !== 0x2e && separator !== 0x27 && separator !== 0x2019) || wordUnitsAt(text, index + 1) === 0) break;
+      hash = Math.imul(hash ^ separator, 0x01000193);
+      index += 1;
+      units = wordUnitsAt(text, index);
+    }
+    wordScratch[words] = hash;
+    words += 1;
+  }
+  if (words < 3) return new Uint32Array(wordScratch.buffer.slice(0, 4 * words));
+  const count = words - 2;
+  if (shingleScratch.length < count) shingleScratch = new Int32Array(count);
+  // A power of two at least twice the shingles: linear probing finds a free slot in a few steps.
+  let slots = slotHashes.length;
+  while (slots < 2 * count) slots *= 2;
+  const shift = 32 - Math.log2(slots);
+  if (slots > slotHashes.length) {
+    slotHashes = new Int32Array(slots);
+    slotStamps = new Uint32Array(slots);
+  }
+  stamp = stamp === 0xffffffff ? 1 : stamp + 1;
+  if (stamp === 1) slotStamps.fill(0);
+  const mask = slots - 1;
+  let unique = 0;
+  for (let i = 0; i < count; i += 1) {
+    // hashShingles' combination of three words' hashes.
+    let h = Math.imul((wordScratch[i] as number) ^ 0x9e3779b9, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 15) ^ (wordScratch[i + 1] as number), 0xc2b2ae35);
+    h = Math.imul(h ^ (h >>> 13) ^ (wordScratch[i + 2] as number), 0x27d4eb2f);
+    const shingle = h ^ (h >>> 16);
+    let slot = Math.imul(shingle, SLOT_MULTIPLIER) >>> shift;
+    while (slotStamps[slot] === stamp && slotHashes[slot] !== shingle) slot = (slot + 1) & mask;
+    if (slotStamps[slot] === stamp) continue;
+    slotStamps[slot] = stamp;
+    slotHashes[slot] = shingle;
+    shingleScratch[unique] = shingle;
+    unique += 1;
+  }
+  return new Uint32Array(shingleScratch.buffer, 0, unique);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The stored text signature: computed once per item and stored, it must give grouping exactly the
 // decisions it makes when it computes the signature itself.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   computeMinHash,
   computeTextSignature,
@@ -77,6 +77,66 @@ describe('text signature', () => {
     });
     expect(differing).toEqual([]);
     expect(texts.length).toBe(3027);
+  });
+
+  describe('in one pass (issue 15)', () => {
+    const reference = (title: string, summary: string) => {
+      const shingles = hashShingles(tokenizeWords(`${title} ${summary}`));
+      return { shingles: shingles.length, minHash: computeMinHash(shingles) };
+    };
+    const realItems = readFileSync(new URL('../fixtures/ai-news/items.jsonl', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title: string; summary: string });
+
+    it('gives every real item the signature of its words as tokenizeWords and hashShingles make them', () => {
+      const differing = realItems.filter(({ title, summary }) => JSON.stringify(computeTextSignature(title, summary)) !== JSON.stringify(reference(title, summary)));
+      expect(differing).toEqual([]);
+      expect(realItems.length).toBe(3027);
+    });
+
+    // Letters of several scripts and cases (Σ and İ change length or form when lower-cased), the
+    // separators and what is almost one (a dot before a space, a dash), astral letters and digits, an
+    // emoji, lone surrogates and combining marks.
+    const PIECES = ['a', 'É', 'ß', 'Σ', 'İ', 'ж', '中', '٣', '7', '.', "'", '’', '‘', '-', ' ', '  ', '\n', '𝐀', '𝟙', '😀', '\ud800', '\udc00', '\u0301', 'AI', 'l’IA', 'v2.5', 'U.S.'];
+
+    it.each([1, 2, 3, 4, 5, 6, 7, 8])('gives made-up text %i the same signature (2,000 texts of 0 to 60 pieces)', (seed) => {
+      let state = seed * 0x9e3779b1;
+      const next = (bound: number): number => {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        return (state >>> 0) % bound;
+      };
+      const differing: string[] = [];
+      for (let n = 0; n < 2_000; n += 1) {
+        const text = Array.from({ length: next(61) }, () => PIECES[next(PIECES.length)]).join('');
+        const cut = next(text.length + 1);
+        const [title, summary] = [text.slice(0, cut), text.slice(cut)];
+        if (JSON.stringify(computeTextSignature(title, summary)) !== JSON.stringify(reference(title, summary))) differing.push(text);
+      }
+      expect(differing).toEqual([]);
+    });
+
+    it('tells apart the shingles of a long text, as many as its words, and those of a repeated one', () => {
+      const words = Array.from({ length: 30_000 }, (_, index) => `w${index.toString(36)}`).join(' ');
+      const repeated = 'Open source models and federated learning for privacy. '.repeat(3_000);
+      for (const [title, summary] of [[words, ''], [repeated, words], ['', repeated]] as const) {
+        expect(JSON.stringify(computeTextSignature(title, summary))).toBe(JSON.stringify(reference(title, summary)));
+      }
+      expect(computeTextSignature(words, '').shingles).toBe(30_000 - 2);
+    });
+
+    it('makes no list of words', () => {
+      const match = vi.spyOn(String.prototype, 'match');
+      try {
+        const signature = computeTextSignature(realItems[0]?.title ?? '', realItems[0]?.summary ?? '');
+        expect(signature.shingles).toBeGreaterThan(10);
+        expect(match).not.toHaveBeenCalled();
+      } finally {
+        match.mockRestore();
+      }
+    });
   });
 
   it('refuses bytes that are not a signature', () => {
