@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc
 // The `veille` command: runs the compiled CLI (built by `npm install` through `prepare`).
 // --max-semi-space-size=4: a cycle allocates many short-lived strings and objects, and V8's
 // default 16 MB semi-spaces let them pile up; 4 MB ones keep a 200-feed cycle's peak resident
@@ -14,6 +14,15 @@
 // libuv's helpers) its own malloc arena, and freed memory stays in them: two arenas take 36 MB
 // off a 200-feed first cycle's peak (300 → 264 MB) and 60 MB off the soak's RSS for the same CPU
 // (issue 15; build/tools/bench/cycle-memory.js). It is read when the process starts, hence here.
+// MALLOC_MMAP_THRESHOLD_=131072: glibc's own starting value, held fixed. glibc raises the threshold
+// to the size of each mapped block freed (up to 32 MiB), so that after a first import's large bodies
+// and messages every block below a few MiB came from an arena, whose freed middle stays resident;
+// held at 128 KiB, such blocks get mappings of their own, given back when freed. V8's compiler zones
+// (32 KiB segments) stay in the arenas, which the worker gives back after each cycle
+// (src/system/release-memory.ts); 32 KiB here had cost 17 % more CPU (8886799). bench:peers, two
+// interleaved rounds at load 12–14, the same build with and without: soak RSS after cycle 20 146,
+// 141 → 131, 128 MB (main arena 19, 14 → 13, 11 MB); 1st cycle CPU 9.10, 10.12 → 9.54, 9.65 s,
+// peak 151, 157 → 151, 147 MB.
 // module.enableCompileCache (Node ≥ 22.1): V8 keeps the compiled code of veille's modules between
 // runs, in the system's temporary folder, so that a one-shot `veille run` compiles them once (issue
 // 15: loading the modules is most of a cycle whose feeds all answer 304). Node 20 has none: nothing

@@ -226,16 +226,18 @@ async function runSoak(server: FeedServer, urls: readonly string[], cycles: numb
     let seconds = 0;
     let cpuSeconds = 0;
     const parts: string[] = [];
+    let idle = '';
     for await (const line of createInterface({ input: child.stdout })) {
       const [kind, ...fields] = line.split(' ');
       if (kind === 'peak') peak = Number(fields[0]);
+      if (kind === 'idle') idle = `${fields[0]} s after the last cycle (idle, as between two scheduled cycles of \`start\`): RSS ${Math.round(Number(fields[1]) / MB)} MB`;
       if (kind === 'part') parts.push(`${fields.slice(1).join(' ')}: ${(Number(fields[0]) / MB).toFixed(1)} MB`);
       if (kind !== 'cycle') continue;
       const [cycle = 0, rss = 0, cycleSeconds = 0, newItems = 0, cycleCpu = 0] = fields.map(Number);
       samples.push({ cycle, rssBytes: rss });
       seconds += cycleSeconds;
       cpuSeconds += cycleCpu;
-      if (cycle === 1 || cycle % 20 === 0) {
+      if (cycle === 1 || cycle % 20 === 0 || cycle === cycles) {
         process.stdout.write(`| ${cycle} | ${Math.round(rss / MB)} MB | ${cycleSeconds.toFixed(2)} s | ${cycleCpu.toFixed(2)} s | ${newItems} |\n`);
       }
     }
@@ -243,6 +245,7 @@ async function runSoak(server: FeedServer, urls: readonly string[], cycles: numb
     if (code !== 0) throw new Error(`bench:peers: the soak exited with ${code}`);
     process.stdout.write(`\n${samples.length} cycles in ${seconds.toFixed(0)} s, ${cpuSeconds.toFixed(1)} s CPU; process peak RSS ${Math.round(peak / MB)} MB (the first cycle, an import, included).\n`);
     if (parts.length > 0) process.stdout.write(`\nResident memory after the last cycle, by part:\n\n${parts.map((part) => `- ${part}`).join('\n')}\n`);
+    if (idle !== '') process.stdout.write(`\n${idle}.\n`);
     return soakVerdict(samples);
   } finally {
     rmSync(dir, { recursive: true, force: true });
