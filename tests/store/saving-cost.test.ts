@@ -1,13 +1,35 @@
 // What saving a first import costs on SQLite (issue 15): an inserted item keeps only the indexes
-// some look-up reads. SQLite's own schema, on either suite.
+// some look-up reads, and its values are bound by position. SQLite's own schema, on either suite.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Item } from '../../src/domain/types.js';
 import { openSqlite } from '../../src/store/database.js';
+import { Store } from '../../src/store/store.js';
+
+const NOW = '2026-12-07T08:00:00Z';
+
+const item = (id: string): Item => ({
+  id,
+  guid: id,
+  link: `https://example.org/${id}`,
+  title: `Title ${id}`,
+  summary: `Summary ${id}`,
+  contentHtml: '<p>Text</p>',
+  author: null,
+  publishedAt: '2026-12-06T08:00:00Z',
+  updatedAt: null,
+  dateMissing: false,
+  categories: ['AI'],
+  language: 'en',
+  links: [],
+  imageUrl: null,
+});
 
 const folders: string[] = [];
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -38,5 +60,27 @@ describe('saving items on SQLite (issue 15)', () => {
     const plan = (db.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
     expect(plan).toMatch(/SEARCH i(tems)? USING (COVERING )?INDEX items_by_source_link \(source_id=/);
     db.close();
+  });
+
+  it('an item\'s values are bound by position, not as an object of named values', () => {
+    const store = Store.open(freshPath());
+    const [source] = store.syncSources([{ url: 'https://example.org/feed', name: null, lang: null }], NOW);
+    const probe = openSqlite(':memory:');
+    const statementClass = Object.getPrototypeOf(probe.database.prepare('SELECT 1')) as { run: (...params: unknown[]) => unknown };
+    probe.close();
+    const inserts: unknown[][] = [];
+    const run = statementClass.run;
+    vi.spyOn(statementClass, 'run').mockImplementation(function (this: { source: string }, ...params: unknown[]) {
+      if (/^\s*INSERT INTO items\b/.test(this.source)) inserts.push(params);
+      return run.apply(this, params);
+    });
+    store.saveItems(source!.id, [{ item: item('a'), themes: [] }, { item: item('b'), themes: [] }], NOW);
+    expect(inserts).toHaveLength(2);
+    for (const params of inserts) expect(params.some((param) => typeof param === 'object' && param !== null && !(param instanceof Uint8Array))).toBe(false);
+    expect(store.recentItems(10).map((stored) => [stored.id, stored.categories, stored.firstSeenAt])).toEqual([
+      ['a', ['AI'], NOW],
+      ['b', ['AI'], NOW],
+    ]);
+    store.close();
   });
 });
