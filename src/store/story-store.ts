@@ -150,17 +150,18 @@ export class StoryStore {
     // Without a theme, only members published since the cutoff are read (a theme's filter bounds
     // the read already): a story with one of them has its newest there, and the stories without one
     // come after the `limit` that have. A story's MIN(i.id) read from part of its members is never
-    // used: its GUID is its stories row's. '': every member.
-    const cutoff = options.themeId ? '' : this.newestStoriesFrom(limit);
-    const heads = this.statement<{ limit: number; themeId: string | null; since: string | null; itemGuidPrefix: string; cutoff: string }, StoryHeadRow>(
+    // used: its GUID is its stories row's. '': every member; null: no cutoff in the statement.
+    // PostgreSQL's statement stays as it was (see newestStoriesFrom).
+    const cutoff = options.themeId || this.db.dialect !== 'sqlite' ? null : this.newestStoriesFrom(limit);
+    const heads = this.statement<{ limit: number; themeId: string | null; since: string | null; itemGuidPrefix: string; cutoff?: string }, StoryHeadRow>(
         `SELECT MIN(i.story_id) AS story_id, MIN(i.id) AS item_id, MIN(st.guid) AS guid, MAX(i.published_at) AS latest
          FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN stories st ON st.id = i.story_id
-         WHERE s.active = 1 ${themeFilter} AND i.published_at >= @cutoff
+         WHERE s.active = 1 ${themeFilter} ${cutoff === null ? '' : 'AND i.published_at >= @cutoff'}
          GROUP BY COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id)
          HAVING CAST(@since AS TEXT) IS NULL OR MAX(i.published_at) >= @since
          ORDER BY latest DESC, COALESCE(MIN(st.guid), @itemGuidPrefix || MIN(i.id)) LIMIT @limit`,
       )
-      .all({ limit, themeId: options.themeId ?? null, since: options.since ?? null, itemGuidPrefix: ITEM_GUID_PREFIX, cutoff });
+      .all({ limit, themeId: options.themeId ?? null, since: options.since ?? null, itemGuidPrefix: ITEM_GUID_PREFIX, ...(cutoff === null ? {} : { cutoff }) });
     const storyIds = heads.flatMap((head) => (head.story_id === null ? [] : [head.story_id]));
     const loose = heads.flatMap((head) => (head.story_id === null ? [head.item_id] : []));
     const members = this.statement<{ stories: string; items: string }, ItemRow & { story_id: number | null }>(
@@ -190,7 +191,7 @@ export class StoryStore {
    * bridge hands over a whole answer, and the walk would read every row there.
    */
   private newestStoriesFrom(limit: number): string {
-    if (this.db.dialect !== 'sqlite' || limit <= 0) return '';
+    if (limit <= 0) return '';
     const rows = this.statement<[], { key: string; published_at: string }>(
       `SELECT COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id) AS key, i.published_at
        FROM items i JOIN sources s ON s.id = i.source_id
