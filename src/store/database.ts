@@ -380,6 +380,13 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX signup_requests_by_address ON signup_requests (address, created_at);
   `,
+  `
+  -- Steady state costs nothing (issue 15): every look-up of a source's items is by source_id alone
+  -- or with the link, which items_by_source_link (source_id, link) answers; items_by_source
+  -- (source_id, published_at) served none of them and cost each insert an index entry more (a
+  -- first import of 17,680 items: about a fifth of its saving's CPU).
+  DROP INDEX items_by_source;
+  `,
 ];
 
 export function openDatabase(path: string): SqliteDatabase {

@@ -105,12 +105,14 @@ export class ItemStore {
     const select = this.statement<[string], { source_id: number; content_hash: string }>(
       'SELECT source_id, content_hash FROM items WHERE id = ?',
     );
+    // Values by position: better-sqlite3 binds an object's named values one property lookup each,
+    // and the object was a copy made for it (issue 15: a first import's 17,680 inserts, 2.4 times
+    // the CPU of binding the same values by position).
     const insert = this.statement(
       `INSERT INTO items (id, source_id, guid, link, title, summary, content_html, author, published_at,
          updated_at, date_missing, categories, language, links, image_url, content_hash, first_seen_at, last_seen_at,
          text_signature, raw_hash)
-       VALUES (@id, @sourceId, @guid, @link, @title, @summary, @contentHtml, @author, @publishedAt,
-         @updatedAt, @dateMissing, @categories, @language, @links, @imageUrl, @contentHash, @now, @now, @textSignature, @rawHash)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const update = this.statement(
       `UPDATE items SET guid = @guid, link = @link, title = @title, summary = @summary, content_html = @contentHtml,
@@ -157,9 +159,10 @@ export class ItemStore {
         else insertTheme.run(itemId, theme.id, theme.score, JSON.stringify(theme.evidence));
       }
     };
-    const insertItem = (row: ReturnType<typeof toItemParams> & { rawHash: string | null }): void => {
+    const insertItem = (row: ReturnType<typeof toItemParams>): void => {
       if (!manyAtOnce) {
-        insert.run(row);
+        insert.run(row.id, row.sourceId, row.guid, row.link, row.title, row.summary, row.contentHtml, row.author, row.publishedAt, row.updatedAt,
+          row.dateMissing, row.categories, row.language, row.links, row.imageUrl, row.contentHash, row.now, row.now, row.textSignature, row.rawHash);
         return;
       }
       const signature = row.textSignature === null ? null : Buffer.from(row.textSignature.buffer, row.textSignature.byteOffset, row.textSignature.byteLength).toString('hex');
@@ -203,7 +206,7 @@ export class ItemStore {
           existing = stored.get(republishedId) ?? select.get(republishedId);
         }
         const contentHash = known ?? hashItemContent(item);
-        const row = { ...toItemParams(sourceId, item, contentHash, now, textSignature ?? null), rawHash: rawHash ?? null };
+        const row = toItemParams(sourceId, item, contentHash, now, textSignature ?? null, rawHash ?? null);
         // What this batch writes, for an id it holds twice.
         if (!existing || existing.content_hash !== contentHash) stored.set(item.id, { source_id: existing?.source_id ?? sourceId, content_hash: contentHash });
         if (!existing) {
@@ -303,7 +306,7 @@ export class ItemStore {
   }
 }
 
-function toItemParams(sourceId: number, item: Item, contentHash: string, now: string, textSignature: Uint8Array | null) {
+function toItemParams(sourceId: number, item: Item, contentHash: string, now: string, textSignature: Uint8Array | null, rawHash: string | null) {
   return {
     id: item.id,
     sourceId,
@@ -323,6 +326,7 @@ function toItemParams(sourceId: number, item: Item, contentHash: string, now: st
     contentHash,
     now,
     textSignature,
+    rawHash,
   };
 }
 

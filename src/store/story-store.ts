@@ -147,15 +147,21 @@ export class StoryStore {
              WHERE t.theme_id = @themeId AND x.story_id IS NOT NULL)
            OR (i.story_id IS NULL AND i.id IN (SELECT t.item_id FROM item_themes t WHERE t.theme_id = @themeId)))`
       : '';
-    const heads = this.statement<{ limit: number; themeId: string | null; since: string | null; itemGuidPrefix: string }, StoryHeadRow>(
+    // Without a theme, only members published since the cutoff are read (a theme's filter bounds
+    // the read already): a story with one of them has its newest there, and the stories without one
+    // come after the `limit` that have. A story's MIN(i.id) read from part of its members is never
+    // used: its GUID is its stories row's. '': every member; null: no cutoff in the statement.
+    // PostgreSQL's statement stays as it was (see newestStoriesFrom).
+    const cutoff = options.themeId || this.db.dialect !== 'sqlite' ? null : this.newestStoriesFrom(limit);
+    const heads = this.statement<{ limit: number; themeId: string | null; since: string | null; itemGuidPrefix: string; cutoff?: string }, StoryHeadRow>(
         `SELECT MIN(i.story_id) AS story_id, MIN(i.id) AS item_id, MIN(st.guid) AS guid, MAX(i.published_at) AS latest
          FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN stories st ON st.id = i.story_id
-         WHERE s.active = 1 ${themeFilter}
+         WHERE s.active = 1 ${themeFilter} ${cutoff === null ? '' : 'AND i.published_at >= @cutoff'}
          GROUP BY COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id)
          HAVING CAST(@since AS TEXT) IS NULL OR MAX(i.published_at) >= @since
          ORDER BY latest DESC, COALESCE(MIN(st.guid), @itemGuidPrefix || MIN(i.id)) LIMIT @limit`,
       )
-      .all({ limit, themeId: options.themeId ?? null, since: options.since ?? null, itemGuidPrefix: ITEM_GUID_PREFIX });
+      .all({ limit, themeId: options.themeId ?? null, since: options.since ?? null, itemGuidPrefix: ITEM_GUID_PREFIX, ...(cutoff === null ? {} : { cutoff }) });
     const storyIds = heads.flatMap((head) => (head.story_id === null ? [] : [head.story_id]));
     const loose = heads.flatMap((head) => (head.story_id === null ? [head.item_id] : []));
     const members = this.statement<{ stories: string; items: string }, ItemRow & { story_id: number | null }>(
@@ -176,5 +182,30 @@ export class StoryStore {
       const key = head.story_id === null ? `item:${head.item_id}` : `story:${head.story_id}`;
       return { id: head.story_id, guid: head.guid ?? storyGuid(head.item_id), members: byKey.get(key) ?? [] };
     });
+  }
+
+  /**
+   * The publication time from which at least `limit` stories of active sources have a member, found
+   * by walking the items newest first through items_by_date; '' when fewer stories have any (issue
+   * 15: the merged feed's read grouped every stored item to keep a hundred). SQLite only: PostgreSQL's
+   * bridge hands over a whole answer, and the walk would read every row there.
+   */
+  private newestStoriesFrom(limit: number): string {
+    if (limit <= 0) return '';
+    const rows = this.statement<[], { key: string; published_at: string }>(
+      `SELECT COALESCE(CAST(i.story_id AS TEXT), 'item:' || i.id) AS key, i.published_at
+       FROM items i JOIN sources s ON s.id = i.source_id
+       WHERE s.active = 1 ORDER BY i.published_at DESC`,
+    ).iterate();
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.key);
+      if (seen.size >= limit) {
+        // Ends the statement: the rest is not read.
+        rows.return?.();
+        return row.published_at;
+      }
+    }
+    return '';
   }
 }

@@ -130,6 +130,38 @@ describe(`stories in the store (${backend.name})`, () => {
   });
 });
 
+describe(`the newest stories in the store (${backend.name})`, () => {
+  // recentStories(k) reads only the members published since the k-th story's newest (issue 15):
+  // whatever k, it gives the first k of the whole list, ties and stories reaching past it included.
+  it('the first k of every story, for every k: stories with members on both sides of the k-th, ties, a removed source\'s newer items', () => {
+    const { store, aihub, blog, letter } = openStore();
+    const at = (hour: number) => `2026-11-25T${String(hour).padStart(2, '0')}:00:00Z`;
+    save(store, aihub, [
+      item('a1', { publishedAt: at(1) }), item('a2', { publishedAt: at(9) }), item('a3', { publishedAt: at(5) }),
+      item('b1', { publishedAt: at(7) }), item('b2', { publishedAt: at(7) }), item('c1', { publishedAt: at(7) }),
+      item('d1', { publishedAt: at(3) }), item('d2', { publishedAt: at(8) }),
+    ]);
+    save(store, blog, [item('e1', { publishedAt: at(7) }), item('e2', { publishedAt: at(2) }), item('f1', { publishedAt: at(6) })]);
+    save(store, letter, [item('g1', { publishedAt: at(12) }), item('g2', { publishedAt: at(4) })]);
+    store.applyStoryAssignments([
+      { storyId: null, firstItemId: 'a1', itemIds: ['a1', 'a2', 'a3'], mergedStoryIds: [] },
+      { storyId: null, firstItemId: 'b1', itemIds: ['b1', 'e2'], mergedStoryIds: [] },
+      { storyId: null, firstItemId: 'd1', itemIds: ['d1', 'g2'], mergedStoryIds: [] },
+      { storyId: null, firstItemId: 'g1', itemIds: ['g1', 'f1'], mergedStoryIds: [] },
+    ], NOW);
+    // The letter is removed: its items leave the feeds, g1 the newest of all among them.
+    store.syncSources([{ url: 'https://aihub.org/feed/', name: 'AIhub', lang: 'en' }, { url: 'https://blog.example.fr/feed', name: 'Blog', lang: 'fr' }], NOW);
+    const all = store.recentStories(100);
+    // By newest active member, then GUID: at 07:00, b1's story before the items b2, c1 and e1.
+    expect(all.map((story) => story.members.map((member) => member.id))).toEqual([
+      ['a1', 'a3', 'a2'], ['d2'], ['e2', 'b1'], ['b2'], ['c1'], ['e1'], ['f1'], ['d1'],
+    ]);
+    for (let k = 1; k <= all.length + 1; k += 1) {
+      expect(store.recentStories(k), `k = ${k}`).toEqual(all.slice(0, k));
+    }
+  });
+});
+
 describe(`text signatures in the store (${backend.name})`, () => {
   const signature = Uint8Array.from({ length: 260 }, (_, index) => index % 251);
 
