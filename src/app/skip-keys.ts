@@ -2,7 +2,7 @@
 // was processed, and the key of one item as parsed. Each covers what processing read beside the
 // bytes (veille's version, the base URL, the source's languages), so that a new veille or a changed
 // config processes again what it would process differently.
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { ParsedItem } from '../domain/types.js';
 import { VERSION } from '../system/version.js';
 
@@ -21,9 +21,12 @@ function contextPart(context: ProcessingContext): string {
   return JSON.stringify([VERSION, context.url, context.contentType, context.sourceKey, context.sourceLang, context.languages]);
 }
 
-/** The key stored with a source once its body is processed: the same text and context next time costs this hash only. */
+/**
+ * The key stored with a source once its body is processed: the same text and context next time costs
+ * this hash only. Updated in parts: one string would copy the whole body once more (review).
+ */
 export function bodyKey(text: string, context: ProcessingContext): string {
-  return hash('sha256', `${contextPart(context)}\u0000${text}`, 'base64url');
+  return createHash('sha256').update(contextPart(context)).update('\u0000').update(text).digest('base64url');
 }
 
 /**

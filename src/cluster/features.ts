@@ -1,5 +1,6 @@
 // What the grouping compares: word shingles and their MinHash signature, names (people,
-// projects, conferences, versions), normalized titles and URLs. Pure functions, no state.
+// projects, conferences, versions), normalized titles and URLs. Pure functions; the signature's
+// scratch tables are reused between calls and never outlive one.
 
 /** Number of MinHash functions; BANDS × ROWS. */
 export const SIGNATURE_SIZE = 64;
@@ -19,7 +20,10 @@ const SEEDS: Uint32Array = (() => {
   return seeds;
 })();
 
-/** Lower-case words of letters and digits (accents kept: French text is compared as French). */
+/**
+ * Lower-case words of letters and digits (accents kept: French text is compared as French): the
+ * words shingleHashesOf hashes in place, for tests and benches.
+ */
 export function tokenizeWords(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.'’][\p{L}\p{N}]+)*/gu) ?? [];
 }
@@ -196,8 +200,8 @@ function shingleHashesOf(text: string): Uint32Array {
 }
 
 /**
- * The version of the shingling and MinHash behind a stored signature (tokenizeWords,
- * hashShingles, SEEDS, mix, SIGNATURE_SIZE). Raise it with any change to them: a stored signature
+ * The version of the shingling and MinHash behind a stored signature (shingleHashesOf, which
+ * tokenizeWords and hashShingles spell out step by step, SEEDS, mix, SIGNATURE_SIZE). Raise it with any change to them: a stored signature
  * of another version is never compared with a new one, its item's signature is computed again
  * from its text when grouping.
  */

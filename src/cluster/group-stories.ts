@@ -291,7 +291,6 @@ export function groupItems(
     }
     // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
     if (entry.signature) {
-
       for (let band = 0; band < BANDS; band += 1) {
         const { holders, start, end } = buckets.before(entry.index, band);
         // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.

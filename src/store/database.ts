@@ -385,7 +385,7 @@ const MIGRATIONS: readonly string[] = [
   -- or with the link, which items_by_source_link (source_id, link) answers; items_by_source
   -- (source_id, published_at) served none of them and cost each insert an index entry more (a
   -- first import of 17,680 items: about a fifth of its saving's CPU).
-  DROP INDEX items_by_source;
+  DROP INDEX IF EXISTS items_by_source;
   `,
 ];
 

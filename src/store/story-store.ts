@@ -151,8 +151,9 @@ export class StoryStore {
     // the read already): a story with one of them has its newest there, and the stories without one
     // come after the `limit` that have. A story's MIN(i.id) read from part of its members is never
     // used: its GUID is its stories row's. '': every member; null: no cutoff in the statement.
-    // PostgreSQL's statement stays as it was (see newestStoriesFrom).
-    const cutoff = options.themeId || this.db.dialect !== 'sqlite' ? null : this.newestStoriesFrom(limit);
+    // PostgreSQL's statement stays as it was (see newestStoriesFrom). With `since` the walk is skipped:
+    // its callers ask for thousands of stories, more than the walk would stop at (review).
+    const cutoff = options.themeId || options.since !== undefined || this.db.dialect !== 'sqlite' ? null : this.newestStoriesFrom(limit);
     const heads = this.statement<{ limit: number; themeId: string | null; since: string | null; itemGuidPrefix: string; cutoff?: string }, StoryHeadRow>(
         `SELECT MIN(i.story_id) AS story_id, MIN(i.id) AS item_id, MIN(st.guid) AS guid, MAX(i.published_at) AS latest
          FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN stories st ON st.id = i.story_id

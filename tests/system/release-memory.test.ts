@@ -5,10 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { releaseFreeMemory } from '../../src/system/release-memory.js';
+import { onGlibc, releaseFreeMemory } from '../../src/system/release-memory.js';
 
 const DIST = new URL('../../dist/system/', import.meta.url).href;
-const onGlibc = process.platform === 'linux';
+const glibc = onGlibc();
 
 /**
  * In a child: 1,000 blocks of 40 kB allocated in the main arena (after an 8 MiB block, mmapped and
@@ -41,7 +41,7 @@ process.stdout.write(JSON.stringify({ full, after: arenaKb(), kept: blocks.lengt
 `;
 
 describe('collectGarbage and the C heap', () => {
-  it.skipIf(!onGlibc)('gives the free pages between live blocks back to the system', () => {
+  it.skipIf(!glibc)('gives the free pages between live blocks back to the system', () => {
     const output = execFileSync(process.execPath, ['--single-threaded-gc', '--input-type=module', '-e', CHILD], {
       encoding: 'utf8',
       env: { ...process.env, MALLOC_ARENA_MAX: '2' },
@@ -56,13 +56,13 @@ describe('collectGarbage and the C heap', () => {
 });
 
 describe('releaseFreeMemory', () => {
-  it.skipIf(!onGlibc)('calls malloc_trim from the main thread of a glibc process', () => {
+  it.skipIf(!glibc)('calls malloc_trim from the main thread of a glibc process', () => {
     expect(releaseFreeMemory()).toBe(true);
     // Again: it stays usable (SQLite closed the library after malloc_trim's answer).
     expect(releaseFreeMemory()).toBe(true);
   });
 
-  it.skipIf(onGlibc)('does nothing where there is no glibc', () => {
+  it.skipIf(glibc)('does nothing where there is no glibc', () => {
     expect(releaseFreeMemory()).toBe(false);
   });
 });
