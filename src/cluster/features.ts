@@ -128,6 +128,11 @@ let slotHashes = new Int32Array(2048);
 let slotStamps = new Uint32Array(2048);
 let stamp = 0;
 /**
+ * Slots (and words) kept between calls at most, about 2 MiB of scratch in all: an outsized title
+ * grows the scratch for its own call only, and does not hold it for the thread's life.
+ */
+const KEPT_SLOTS = 1 << 17;
+/**
  * The table's slot of a hash is its product by this odd number, top bits (multiply-shift hashing):
  * drawn per process, so that no feed can choose words whose shingles all want one slot (the table
  * stays linear); which shingles are distinct, and their order, do not depend on it.
@@ -167,7 +172,11 @@ function shingleHashesOf(text: string): Uint32Array {
     wordScratch[words] = hash;
     words += 1;
   }
-  if (words < 3) return new Uint32Array(wordScratch.buffer.slice(0, 4 * words));
+  if (words < 3) {
+    const few = new Uint32Array(wordScratch.buffer.slice(0, 4 * words));
+    if (wordScratch.length > KEPT_SLOTS) releaseScratch();
+    return few;
+  }
   const count = words - 2;
   if (shingleScratch.length < count) shingleScratch = new Int32Array(count);
   // A power of two at least twice the shingles: linear probing finds a free slot in a few steps.
@@ -196,7 +205,17 @@ function shingleHashesOf(text: string): Uint32Array {
     shingleScratch[unique] = shingle;
     unique += 1;
   }
-  return new Uint32Array(shingleScratch.buffer, 0, unique);
+  const shingles = new Uint32Array(shingleScratch.buffer, 0, unique);
+  if (slots > KEPT_SLOTS || wordScratch.length > KEPT_SLOTS) releaseScratch();
+  return shingles;
+}
+
+/** Back to the starting scratch (a view already returned keeps its own buffer). */
+function releaseScratch(): void {
+  wordScratch = new Int32Array(1024);
+  shingleScratch = new Int32Array(1024);
+  slotHashes = new Int32Array(2048);
+  slotStamps = new Uint32Array(2048);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   tokenizeWords,
 } from '../../src/cluster/features.js';
 import { groupItems } from '../../src/cluster/group-stories.js';
+import { collectGarbage } from '../../src/system/collect-garbage.js';
 import type { ClusterItem } from '../../src/domain/story.js';
 import { LABELLED_PAIRS } from './labelled-pairs.js';
 
@@ -187,5 +188,21 @@ describe('text signature', () => {
       // The same bytes as the current version would join them: the test can tell the two apart.
       expect(groupItems([], [current(a), current(b)]).some((assignment) => assignment.itemIds.length === 2)).toBe(true);
     });
+  });
+
+  it('holds no outsized scratch after an outsized title (a hostile feed cannot keep the thread large)', () => {
+    const retained = (): number => {
+      collectGarbage();
+      return process.memoryUsage().arrayBuffers;
+    };
+    // 600,000 distinct words, then one word of 600,000 letters: each grew the scratch by megabytes.
+    const manyWords = Array.from({ length: 600_000 }, (_, i) => `w${i}`).join(' ');
+    const longWord = 'x'.repeat(600_000);
+    const before = retained();
+    for (const title of [manyWords, longWord]) {
+      const shingles = hashShingles(tokenizeWords(title));
+      expect(computeTextSignature(title, '')).toEqual({ shingles: shingles.length, minHash: computeMinHash(shingles) });
+    }
+    expect(retained() - before).toBeLessThan(4 * 1024 * 1024);
   });
 });
