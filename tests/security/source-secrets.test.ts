@@ -11,7 +11,7 @@ import { createCycleMetrics, renderMetrics } from '../../src/worker/metrics.js';
 import { THEMES_FILE, makeTempProject, runCli, type TempProject } from '../helpers/cli.js';
 import { serveBody, serveStatus, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 
-const SECRETS = ['s3cr3t', 'abc', 'hunter2', 'zzz'];
+const SECRETS = ['s3cr3t', 'abcToken42', 'hunter2', 'zzzPass77'];
 
 /** A published file as a reader gets it: its compressed forms decoded (their raw bytes hold any three letters by chance). */
 function readPublished(file: string): string {
@@ -36,13 +36,13 @@ describe('secrets in source URLs', () => {
   beforeAll(async () => {
     server = await startFeedServer({
       // No channel <link>: the item's relative link resolves against the feed's URL, never its credentials.
-      '/feed?token=abc&x=1': serveBody(
+      '/feed?token=abcToken42&x=1': serveBody(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Flux privé</title>' +
           '<item><title>Federated learning at AAAI</title><link>/posts/1</link><guid isPermaLink="false">p1</guid>' +
           '<pubDate>Mon, 23 Nov 2026 09:00:00 +0000</pubDate></item></channel></rss>',
         'application/rss+xml',
       ),
-      '/gone?api_key=zzz': serveStatus(404),
+      '/gone?api_key=zzzPass77': serveStatus(404),
     });
     port = new URL(server.base).port;
     project = makeTempProject();
@@ -50,8 +50,8 @@ describe('secrets in source URLs', () => {
       project.configFile,
       [
         'sources:',
-        `  - { url: "http://alice:s3cr3t@127.0.0.1:${port}/feed?token=abc&x=1" }`,
-        `  - { url: "http://bob:hunter2@127.0.0.1:${port}/gone?api_key=zzz", name: Disparu }`,
+        `  - { url: "http://alice:s3cr3t@127.0.0.1:${port}/feed?token=abcToken42&x=1" }`,
+        `  - { url: "http://bob:hunter2@127.0.0.1:${port}/gone?api_key=zzzPass77", name: Disparu }`,
         'storage: { path: data/veille.db }',
         'publish: { dir: public }',
         `themes: ${JSON.stringify(THEMES_FILE)}`,
@@ -71,15 +71,15 @@ describe('secrets in source URLs', () => {
   });
 
   it('fetches the URL whole: the query reaches the server', () => {
-    expect(server.requests).toContain('/feed?token=abc&x=1');
-    expect(server.requests).toContain('/gone?api_key=zzz');
+    expect(server.requests).toContain('/feed?token=abcToken42&x=1');
+    expect(server.requests).toContain('/gone?api_key=zzzPass77');
   });
 
   it('keeps the URL whole in the store', () => {
     const store = Store.open(join(project.dir, 'data/veille.db'));
     try {
       expect(store.listSources({ activeOnly: true }).map((source) => source.url)).toContain(
-        `http://alice:s3cr3t@127.0.0.1:${port}/feed?token=abc&x=1`,
+        `http://alice:s3cr3t@127.0.0.1:${port}/feed?token=abcToken42&x=1`,
       );
     } finally {
       store.close();
