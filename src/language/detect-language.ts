@@ -5,29 +5,29 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { eld as Eld } from 'eld/extrasmall';
-import { readEldTables, type EldTables } from './eld-tables.js';
-
-type Detector = typeof Eld;
-/** eld's own constructor of a detector (eld/src/languageDetector.js), before any table is loaded. */
-type CreateEld = () => { instance: Detector; loadData: (data: EldTables) => string };
+import { createEldScorer, type EldParts, type EldScorer } from './eld-scorer.js';
+import { readEldTables } from './eld-tables.js';
 
 /**
  * A detector that holds only the n-grams of `allowed` (eld-tables.ts): eld's entry modules load the
  * 60 languages' tables (about 28 MB of heap, 50 MB resident, in every thread that loads them), so the
- * detector is built from eld's own constructor and its 'extrasmall' data file, read with the allowed
- * languages only. Built on first use: items plainly in their declared language never need it
- * (function-words.ts). eld ships ES modules only; Node ≥ 20.19 require()s them.
+ * detector is built from eld's 'extrasmall' data file, read with the allowed languages only, and
+ * eld's own dictionary, separators and average scores. It scores as eld's detect() does
+ * (eld-scorer.ts: the same answers, without an object per text). Built on first use: items plainly
+ * in their declared language never need it (function-words.ts). eld ships ES modules only; Node ≥
+ * 20.19 require()s them.
  */
-function buildDetector(allowed: readonly string[]): { readonly detector: Detector; readonly ngrams: number } {
+function buildDetector(allowed: readonly string[]): { readonly scorer: EldScorer; readonly ngrams: number } {
   const entry = fileURLToPath(import.meta.resolve('eld/extrasmall'));
   const root = dirname(dirname(entry));
   const require = createRequire(import.meta.url);
-  const { createEld } = require(join(root, 'languageDetector.js')) as { createEld: CreateEld };
-  const { instance, loadData } = createEld();
+  const parts: EldParts = {
+    dictionary: (require(join(root, 'dictionary.js')) as { dictionary: string[] }).dictionary,
+    separators: (require(join(root, 'regexPatterns.js')) as { separators: RegExp }).separators,
+    avgScore: (require(join(root, 'avgScore.js')) as { avgScore: Record<string, number> }).avgScore,
+  };
   const tables = readEldTables(readFileSync(join(root, 'ngrams', 'extrasmall.js'), 'utf8'), allowed);
-  loadData(tables);
-  return { detector: instance, ngrams: Object.keys(tables.ngrams).length };
+  return { scorer: createEldScorer(tables, allowed, parts), ngrams: Object.keys(tables.ngrams).length };
 }
 
 /** Below this gap between the best and second-best language, a reliable-looking result is still a guess. */
@@ -41,7 +41,7 @@ export function detectionWindow(text: string): string {
 }
 
 interface Built {
-  readonly detector: Detector | null;
+  readonly scorer: EldScorer;
   readonly ngrams: number;
 }
 
@@ -51,9 +51,7 @@ function detectorFor(allowed: readonly string[]): Built {
   const key = [...allowed].sort().join(',');
   let built = detectors.get(key);
   if (built === undefined) {
-    const { detector, ngrams } = buildDetector(allowed);
-    const subset = detector.setLanguageSubset([...allowed]);
-    built = { detector: subset !== null && Object.keys(subset).length > 0 ? detector : null, ngrams };
+    built = buildDetector(allowed);
     detectors.set(key, built);
   }
   return built;
@@ -75,14 +73,9 @@ export function detectLanguage(
   if (allowed.length === 0) return null;
   const sample = detectionWindow(text);
   if (allowed.length === 1) return { language: allowed[0] as string, confident: false };
-  const { detector } = detectorFor(allowed);
-  if (detector === null) return null;
-  const result = detector.detect(sample);
+  const result = detectorFor(allowed).scorer.detect(sample);
   if (result.language === '' || !allowed.includes(result.language)) return null;
-  let confident = result.isReliable();
-  if (confident) {
-    const scores = Object.values(result.getScores()).sort((a, b) => b - a);
-    confident = (scores[0] ?? 0) - (scores[1] ?? 0) >= MIN_MARGIN;
-  }
+  let confident = result.reliable;
+  if (confident) confident = (result.scores[0] ?? 0) - (result.scores[1] ?? 0) >= MIN_MARGIN;
   return { language: result.language, confident };
 }

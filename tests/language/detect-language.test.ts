@@ -50,11 +50,50 @@ describe('detectLanguage on tables cut to the allowed languages', () => {
     expect(answers.filter((answer) => answer?.confident === true).length).toBeGreaterThan(1000);
   });
 
+  // eld-scorer.ts scores without eld's objects: the same answers on text built to reach each of
+  // its edges (byte cuts at 350 and 380, words past 70 bytes, one to three bytes, apostrophes,
+  // characters of two to four bytes, lone surrogates, letters that lowercase longer, dictionary
+  // bytes written as spaces).
+  it.each([[['fr', 'en']], [['en', 'fr', 'de']], [['es', 'fr', 'en', 'it', 'pt']], [['ru', 'uk', 'en']]])('answers as eld does on 3,000 built texts among %j', (allowed) => {
+    const full = eld.newInstance();
+    full.setLanguageSubset([...allowed]);
+    const texts = builtTexts(3000, 0x5eed + allowed.length);
+    const differences = texts.filter((text) => JSON.stringify(detectLanguage(text, allowed)) !== JSON.stringify(detectWithFullTables(full, text, allowed)));
+    expect(differences).toEqual([]);
+    expect(texts.map((text) => detectLanguage(text, allowed)).filter((answer) => answer !== null).length).toBeGreaterThan(1500);
+  });
+
   it("holds the n-grams of French and English only: 4,331 of eld's 49,553", () => {
     expect(heldNgrams(['fr', 'en'])).toBe(4331);
     expect(heldNgrams(['en', 'fr', 'de'])).toBeLessThan(49553 / 4);
   });
 });
+
+/** `count` texts of words drawn from real items and from characters chosen to reach eld's edges. */
+function builtTexts(count: number, seed: number): string[] {
+  let state = seed;
+  const next = (below: number): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % below;
+  };
+  const pieces = [
+    'a', 'e', 'z', 'é', 'è', 'ç', 'ß', 'ü', 'İ', 'Σ', 'σ', 'ж', 'ї', 'ά', 'ע', 'ش', '中', '語', '😀', '𝔸', '\uD800', '\uDC00',
+    "'", '`', '’', '-', '.', ' ', '  ', '\n', '7', '\u0301', '\u00A0', '\u2028', 'œ', 'Ø', 'ÿ', 'ĳ',
+  ];
+  const realWords = TEXTS.slice(0, 400).join(' ').split(/\s+/).filter((word) => word !== '');
+  return Array.from({ length: count }, () => {
+    let text = '';
+    const target = 1 + next(420);
+    while (text.length < target) {
+      const kind = next(5);
+      if (kind === 0) text += `${realWords[next(realWords.length)] ?? ''} `;
+      else if (kind === 4) for (let letters = next(120); letters > 0; letters -= 1) text += pieces[next(20)] ?? '';
+      else if (kind === 1) text += `${(pieces[next(pieces.length)] ?? '').repeat(1 + next(next(8) === 0 ? 90 : 5))}`;
+      else text += pieces[next(pieces.length)] ?? '';
+    }
+    return text;
+  });
+}
 
 describe('readEldTables', () => {
   const SOURCE = String.raw`/* licence */
