@@ -9,6 +9,7 @@ import { parseFeedDate } from './dates.js';
 import { sanitizeContent } from './sanitize.js';
 import { capText, htmlToText, stripBidiControls, summarize } from './text.js';
 import { ungluedTitle } from './glued-title.js';
+import { sameFoldedText } from './fold-text.js';
 
 export interface NormalizeContext {
   /** Identifies the source for ids (e.g. its feed URL); changing it changes every id. */
@@ -109,10 +110,9 @@ function normalizeItem(parsed: ParsedItem, feed: ParsedFeed, ctx: NormalizeConte
   const ownTitle = ungluedTitle(titleAsWritten);
   // An item with neither title nor text keeps an empty title: readers get the site's word for it (SiteLocale).
   const title = ownTitle !== '' ? ownTitle : summary === '' ? '' : summarize(summary, TITLE_FROM_SUMMARY_CHARS);
-  // Whether a text is the title, as written or unglued, once folded (sameText); each title and the
-  // summary are folded once, not once per comparison (issue 15).
-  const foldedTitles = ownTitle === '' ? [] : titleAsWritten === title ? [foldText(title)] : [foldText(title), foldText(titleAsWritten)];
-  const isTitle = (text: string): boolean => text !== '' && foldedTitles.includes(foldText(text));
+  // Whether a text is the title, as written or unglued, once folded (sameText).
+  const isTitle = (text: string): boolean =>
+    text !== '' && ownTitle !== '' && (sameFoldedText(text, title) || (titleAsWritten !== title && sameFoldedText(text, titleAsWritten)));
   if (ownTitle !== '' && isTitle(summary)) {
     // Many feeds repeat the title as description; the content, if any, says more.
     const fromContent = stripBidiControls(summarize(textOfContent(), SUMMARY_CHARS));
@@ -228,13 +228,8 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run)).trim();
 }
 
-/** A text as sameText compares it: lowercase, each run of white space and ellipses one space, trimmed. */
-function foldText(text: string): string {
-  return text.toLowerCase().replace(/[\s…]+/g, ' ').trim();
-}
-
 function sameText(a: string, b: string): boolean {
-  return a !== '' && foldText(a) === foldText(b);
+  return a !== '' && sameFoldedText(a, b);
 }
 
 function absoluteUrl(raw: string, base: string): string | null {
