@@ -56,20 +56,123 @@ function letterWidth(text: string, index: number): number {
  * `allowed` list with any other language always gives false.
  */
 export function plainlyIn(text: string, language: string, allowed: readonly string[]): boolean {
-  const own = FUNCTION_WORDS[language];
-  if (own === undefined || !allowed.includes(language)) return false;
-  const others: ReadonlySet<string>[] = [];
-  for (const other of allowed) {
-    if (other === language) continue;
-    const words = FUNCTION_WORDS[other];
-    if (words === undefined) return false;
-    others.push(words);
+  const lists = listsFor(language, allowed);
+  if (lists === null) return false;
+  const hits = new Array<number>(lists.sets.length).fill(0);
+  if (!countLatin1(text, lists, hits)) {
+    hits.fill(0);
+    countLowercased(text, lists.sets, hits);
   }
-  let hits = 0;
-  const otherHits = others.map(() => 0);
-  // The words of the lowercased text, as a split on non-letters gives them; only those short
-  // enough to be function words become strings (issue 15: this ran on every item, and a split
-  // made a string of every word).
+  const own = hits[0] ?? 0;
+  return own >= MIN_HITS && hits.every((count, at) => at === 0 || count * MIN_RATIO <= own);
+}
+
+/** The word lists of `language` (first) and of the other allowed languages, and the table of all their words. */
+interface Lists {
+  readonly sets: readonly ReadonlySet<string>[];
+  /** Slot → packed lowercase word (Latin-1 codes, base 256) and slot → list index, -1 when empty. */
+  readonly words: Float64Array;
+  readonly owners: Int8Array;
+  readonly mask: number;
+}
+
+const listsCache = new Map<string, Lists | null>();
+
+/**
+ * null when `language` has no list, is not allowed, or another allowed language has none (then
+ * nothing can be vouched for). A word in two lists would count for the first; the lists share none.
+ */
+function listsFor(language: string, allowed: readonly string[]): Lists | null {
+  const key = `${language}\u0000${allowed.join(',')}`;
+  const cached = listsCache.get(key);
+  if (cached !== undefined) return cached;
+  let lists: Lists | null = null;
+  const own = FUNCTION_WORDS[language];
+  const others = allowed.filter((other) => other !== language).map((other) => FUNCTION_WORDS[other]);
+  if (own !== undefined && allowed.includes(language) && others.every((words) => words !== undefined)) {
+    const sets = [own, ...(others as ReadonlySet<string>[])];
+    const mask = 255; // room for the two lists' 64 words at a load under ¼
+    const words = new Float64Array(mask + 1).fill(-1);
+    const owners = new Int8Array(mask + 1).fill(-1);
+    sets.forEach((set, owner) => {
+      for (const word of set) {
+        let packed = 0;
+        for (let at = 0; at < word.length; at += 1) packed = packed * 256 + word.charCodeAt(at);
+        let slot = slotOf(packed, mask);
+        while ((owners[slot] ?? -1) !== -1 && words[slot] !== packed) slot = (slot + 1) & mask;
+        if ((owners[slot] ?? -1) === -1) {
+          words[slot] = packed;
+          owners[slot] = owner;
+        }
+      }
+    });
+    lists = { sets, words, owners, mask };
+  }
+  listsCache.set(key, lists);
+  return lists;
+}
+
+function slotOf(packed: number, mask: number): number {
+  return Math.imul((packed % 0x7fffffff) | 0, 0x9e3779b1) >>> 24 & mask;
+}
+
+/**
+ * Counts the lists' words in `text` (into hits, by list), reading each letter's lowercase as it
+ * goes: no lowercased copy, no string per word (issue 15). Only for text whose letters are all
+ * Latin-1, where lowercasing maps one letter to one letter whatever its neighbours; false (hits
+ * unfinished) at the first other letter, which countLowercased then reads as before.
+ */
+function countLatin1(text: string, lists: Lists, hits: number[]): boolean {
+  let index = 0;
+  while (index < text.length) {
+    let code = text.charCodeAt(index);
+    if (!isLatin1Letter(code)) {
+      // Other letters lowercase in context (Σ) or into two units (İ): not read here.
+      if (code > 0xff && !isPunctuation(code) && letterWidth(text, index) > 0) return false;
+      index += 1;
+      continue;
+    }
+    let packed = 0;
+    let length = 0;
+    do {
+      if (length < LONGEST) packed = packed * 256 + lowerLatin1(code);
+      length += 1;
+      index += 1;
+      code = index < text.length ? text.charCodeAt(index) : 0;
+    } while (index < text.length && isLatin1Letter(code));
+    if (length > LONGEST) continue;
+    for (let slot = slotOf(packed, lists.mask); ; slot = (slot + 1) & lists.mask) {
+      const owner = lists.owners[slot] ?? -1;
+      if (owner === -1) break;
+      if (lists.words[slot] === packed) {
+        hits[owner] = (hits[owner] ?? 0) + 1;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+/** A letter of Latin-1 (\p{L}): A–Z, a–z, ª, µ, º, À–ÿ but × and ÷. */
+function isLatin1Letter(code: number): boolean {
+  if (code < 0x80) return (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
+  if (code > 0xff) return false;
+  return code >= 0xc0 ? code !== 0xd7 && code !== 0xf7 : code === 0xaa || code === 0xb5 || code === 0xba;
+}
+
+/** Its lowercase, as toLowerCase gives it for a Latin-1 letter (À–Þ but × to à–þ; ß, ÿ, µ, ª, º stay). */
+function lowerLatin1(code: number): number {
+  if (code < 0x80) return code | 0x20;
+  return code >= 0xc0 && code <= 0xde ? code + 0x20 : code;
+}
+
+/** General Punctuation (U+2000–U+206F: spaces, dashes, quotes, …) holds no letter. */
+function isPunctuation(code: number): boolean {
+  return code >= 0x2000 && code <= 0x206f;
+}
+
+/** The words of the lowercased text, as a split on non-letters gives them; only those short enough to be function words become strings. */
+function countLowercased(text: string, sets: readonly ReadonlySet<string>[], hits: number[]): void {
   const lower = text.toLowerCase();
   let index = 0;
   while (index < lower.length) {
@@ -85,8 +188,7 @@ export function plainlyIn(text: string, language: string, allowed: readonly stri
     } while (width > 0);
     if (index - start > LONGEST) continue;
     const word = lower.slice(start, index);
-    if (own.has(word)) hits += 1;
-    else for (let other = 0; other < others.length; other += 1) if (others[other]?.has(word)) otherHits[other] = (otherHits[other] ?? 0) + 1;
+    const owner = sets.findIndex((set) => set.has(word));
+    if (owner >= 0) hits[owner] = (hits[owner] ?? 0) + 1;
   }
-  return hits >= MIN_HITS && otherHits.every((count) => count * MIN_RATIO <= hits);
 }

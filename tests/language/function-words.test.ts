@@ -121,9 +121,17 @@ describe('plainlyIn reads words as a split on non-letters does', () => {
     Array.from({ length: 40 }, () => (random() < 0.5 ? (index % 2 === 0 ? 'the ' : 'les ') : alphabet[Math.floor(random() * alphabet.length)])).join(''),
   );
 
+  // Texts whose letters are all Latin-1 are read without a lowercased copy: capitals, accents, and
+  // punctuation and symbols outside Latin-1 that are no letters (’ … – Ⓐ).
+  const latin1 = ['THE ', 'The ', 'LES ', 'Et ', 'ÉTÉ ', 'Être ', 'À ', 'Þ', 'ÿ', 'ª', 'º', 'µ', '×', '÷', '’', '…', '–', 'Ⓐ', '\u0301', '3', "'", ' ', 'ß', 'AND', 'THEIRS ', 'leursé '];
+  const madeLatin1 = Array.from({ length: 3000 }, (_, index) =>
+    Array.from({ length: 40 }, () => (random() < 0.5 ? (index % 2 === 0 ? 'the ' : 'les ') : latin1[Math.floor(random() * latin1.length)])).join(''),
+  );
+
   it.each([
     ['real items', samples],
     ['made-up texts', made],
+    ['made-up Latin-1 texts', madeLatin1],
   ] as const)('gives the same answers on %s', (_, texts) => {
     for (const language of ['en', 'fr']) {
       for (const allowed of [['fr', 'en'], ['en'], ['fr', 'en', 'de']]) {
