@@ -2,7 +2,7 @@
 // projects, conferences, versions), normalized titles and URLs. Pure functions; the signature's
 // scratch tables are reused between calls and never outlive one.
 
-/** Number of MinHash functions; BANDS × ROWS. */
+/** Number of MinHash functions; BANDS × ROWS, a multiple of 4 (computeMinHash). */
 export const SIGNATURE_SIZE = 64;
 export const BANDS = 16;
 export const ROWS = SIGNATURE_SIZE / BANDS;
@@ -59,28 +59,66 @@ const SIGNED_SEEDS = new Int32Array(SEEDS.buffer);
 
 /**
  * For each seed, the least of murmur3's finalizer over the shingles xor the seed, compared as
- * unsigned. One seed at a time over all shingles, with the running minimum held in a local and the
- * values flipped by 2^31 so that a signed comparison orders them as unsigned ones: a third less CPU
- * than the shingle-major loop over a Uint32Array (issue 15), the same values.
+ * unsigned. Four seeds at a time over all shingles, with the running minima held in locals and the
+ * values flipped by 2^31 so that a signed comparison orders them as unsigned ones: each shingle is
+ * read once per four seeds, and the four finalizers are independent work for the processor (issue
+ * 15: a fifth less CPU than one seed at a time, which was a third less than the shingle-major loop
+ * over a Uint32Array), the same values.
  */
 export function computeMinHash(shingles: Uint32Array): Uint32Array {
   const signature = new Uint32Array(SIGNATURE_SIZE);
   const values = new Int32Array(shingles.buffer, shingles.byteOffset, shingles.length);
   const count = values.length;
-  for (let i = 0; i < SIGNATURE_SIZE; i += 1) {
-    const seed = SIGNED_SEEDS[i] as number;
-    let least = 0x7fffffff; // 0xffffffff, flipped
+  for (let i = 0; i < SIGNATURE_SIZE; i += 4) {
+    const seed0 = SIGNED_SEEDS[i] as number;
+    const seed1 = SIGNED_SEEDS[i + 1] as number;
+    const seed2 = SIGNED_SEEDS[i + 2] as number;
+    const seed3 = SIGNED_SEEDS[i + 3] as number;
+    // 0xffffffff, flipped
+    let least0 = 0x7fffffff;
+    let least1 = 0x7fffffff;
+    let least2 = 0x7fffffff;
+    let least3 = 0x7fffffff;
     for (let k = 0; k < count; k += 1) {
-      let h = (values[k] as number) ^ seed;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      const flipped = h ^ 0x80000000;
-      if (flipped < least) least = flipped;
+      const value = values[k] as number;
+      // murmur3's 32-bit finalizer of the value xor each seed, flipped by 2^31.
+      let h0 = value ^ seed0;
+      h0 ^= h0 >>> 16;
+      h0 = Math.imul(h0, 0x85ebca6b);
+      h0 ^= h0 >>> 13;
+      h0 = Math.imul(h0, 0xc2b2ae35);
+      h0 ^= h0 >>> 16;
+      h0 ^= 0x80000000;
+      if (h0 < least0) least0 = h0;
+      let h1 = value ^ seed1;
+      h1 ^= h1 >>> 16;
+      h1 = Math.imul(h1, 0x85ebca6b);
+      h1 ^= h1 >>> 13;
+      h1 = Math.imul(h1, 0xc2b2ae35);
+      h1 ^= h1 >>> 16;
+      h1 ^= 0x80000000;
+      if (h1 < least1) least1 = h1;
+      let h2 = value ^ seed2;
+      h2 ^= h2 >>> 16;
+      h2 = Math.imul(h2, 0x85ebca6b);
+      h2 ^= h2 >>> 13;
+      h2 = Math.imul(h2, 0xc2b2ae35);
+      h2 ^= h2 >>> 16;
+      h2 ^= 0x80000000;
+      if (h2 < least2) least2 = h2;
+      let h3 = value ^ seed3;
+      h3 ^= h3 >>> 16;
+      h3 = Math.imul(h3, 0x85ebca6b);
+      h3 ^= h3 >>> 13;
+      h3 = Math.imul(h3, 0xc2b2ae35);
+      h3 ^= h3 >>> 16;
+      h3 ^= 0x80000000;
+      if (h3 < least3) least3 = h3;
     }
-    signature[i] = (least ^ 0x80000000) >>> 0;
+    signature[i] = (least0 ^ 0x80000000) >>> 0;
+    signature[i + 1] = (least1 ^ 0x80000000) >>> 0;
+    signature[i + 2] = (least2 ^ 0x80000000) >>> 0;
+    signature[i + 3] = (least3 ^ 0x80000000) >>> 0;
   }
   return signature;
 }
