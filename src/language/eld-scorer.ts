@@ -64,7 +64,8 @@ function pack(codes: ArrayLike<number>, start: number, end: number, into: Packed
 }
 
 function slotOf(high: number, low: number, mask: number): number {
-  return (Math.imul(high ^ Math.imul(low, 0x9e3779b1), 0x85ebca6b) >>> 16) & mask;
+  const mixed = Math.imul(high ^ Math.imul(low, 0x9e3779b1), 0x85ebca6b);
+  return (mixed ^ (mixed >>> 15)) & mask;
 }
 
 export interface EldScorer {
