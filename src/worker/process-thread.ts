@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { describeError, isVeilleError } from '../domain/errors.js';
 import { processFeed, type FeedJob } from '../app/process-feed.js';
-import { collectGarbage } from '../system/collect-garbage.js';
+import { reduceMemory } from '../system/collect-garbage.js';
 import type { ThreadMessage } from './process-pool.js';
 
 const answer = (message: ThreadMessage): void => parentPort?.postMessage(message);
@@ -14,8 +14,7 @@ parentPort?.on('message', (message: { id: number; job: FeedJob } | { collect: tr
   // Between cycles (the pool's settle): the thread's heap goes back to its live size.
   if ('collect' in message) {
     const before = process.memoryUsage().heapUsed;
-    collectGarbage();
-    answer({ collected: { before, after: process.memoryUsage().heapUsed } });
+    void reduceMemory().then(() => answer({ collected: { before, after: process.memoryUsage().heapUsed } }));
     return;
   }
   // The pool posts the next job before this one is answered (process-pool.ts): jobs run one after

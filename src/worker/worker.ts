@@ -6,7 +6,7 @@
 import { createFeedProcessor, type SettlingFeedProcessor } from './process-pool.js';
 import type { App } from '../app/app.js';
 import type { FeedProcessor, FeedProcessorFactory, FeedProcessorOptions } from '../app/process-feed.js';
-import { collectGarbage } from '../system/collect-garbage.js';
+import { reduceMemory } from '../system/collect-garbage.js';
 import { runOneCycle, type CycleSummary } from '../app/cycle.js';
 import { describeError } from '../domain/errors.js';
 import { startServer } from '../publish/server.js';
@@ -229,7 +229,7 @@ export function keepAcrossCycles(create: (options: FeedProcessorOptions) => Feed
     },
     settle: async () => {
       await pool?.settle?.();
-      collectGarbage();
+      await reduceMemory();
     },
     close: async () => {
       const kept = pool;

@@ -6,7 +6,8 @@
 // end (Linux: /proc/self/smaps; soak-memory.ts) and of the main thread's V8 heap, and last
 // "idle <seconds> <rss bytes>": the RSS after that long without a cycle, as between two scheduled
 // cycles of `veille start`, where V8 shrinks its heaps once it sees little allocation (its memory
-// reducer, after about 8 s); the cycles above run back to back and never leave it the time.
+// reducer, after about 8 s); the cycles above run back to back and never leave it the time, so the
+// worker's settle runs that memory-reducing collection itself (src/system/collect-garbage.ts).
 // Usage: MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 soak-cell.js CONFIG_FILE PORT CYCLES CHANGES
 import { openApp } from '../../src/app/app.js';
 import { runOneCycle } from '../../src/app/cycle.js';
