@@ -6,7 +6,7 @@ import {
   collectLinkedPages,
   createClusterFeatures,
   groupItems,
-  holdForGrouping,
+  heldForGrouping,
   type ClusterOptions,
 } from '../cluster/group-stories.js';
 import type { Store } from '../store/store.js';
@@ -36,15 +36,15 @@ export function groupStoredStories(store: Store, now: Date, options: ClusterOpti
 
 function groupFreshItems(store: Store, now: Date, options: ClusterOptions): GroupingSummary {
   // A cycle that stored nothing new reads no grouped item (issue 15: it read the whole window to find none).
-  const fresh = store.listUngroupedItems();
+  // Each item's features are computed once for the three reads below.
+  const features = createClusterFeatures(options);
+  // The fresh items' texts are let go once their features are known (a first import's 17,680),
+  // each as it is read.
+  const fresh = store.listUngroupedItems((item) => heldForGrouping(item, features));
   if (fresh.length === 0) return { grouped: 0, joined: 0, merged: 0 };
   const since = new Date(now.getTime() - options.windowDays * 86_400_000).toISOString();
   // Only the window's items the fresh ones can meet are held (issue 15: the whole window was, 60 MB
   // of heap after an import of 17,680 items, to group a few new ones), with the same decisions.
-  // Each item's features are computed once for the three reads below.
-  const features = createClusterFeatures(options);
-  // The fresh items' texts are let go once their features are known (a first import's 17,680).
-  holdForGrouping(fresh, features);
   const first = collectCandidates(fresh, options, features);
   store.eachGroupedSince(since, (item) => first.offer(item));
   let stored = first.candidates();

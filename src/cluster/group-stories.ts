@@ -108,9 +108,13 @@ interface FeatureCache extends ClusterFeatures {
  * groupItems with the same `features`: their features are read from it, never computed again.
  */
 export function holdForGrouping(items: ClusterItem[], features: ClusterFeatures): void {
-  const cache = features as FeatureCache;
   // In place, so that each item's texts are let go as soon as its copy is made.
-  for (let index = 0; index < items.length; index += 1) items[index] = cache.hold(items[index] as ClusterItem);
+  for (let index = 0; index < items.length; index += 1) items[index] = heldForGrouping(items[index] as ClusterItem, features);
+}
+
+/** One item's copy as holdForGrouping makes it: for a caller that reads the fresh items one at a time. */
+export function heldForGrouping(item: ClusterItem, features: ClusterFeatures): ClusterItem {
+  return (features as FeatureCache).hold(item);
 }
 
 /** A cache for one grouping (one set of options): pass the same one to collectCandidates, collectLinkedPages and groupItems. */

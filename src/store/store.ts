@@ -292,8 +292,8 @@ export class Store {
 
   // Stories (StoryStore).
 
-  listUngroupedItems(): ClusterItem[] {
-    return this.stories().listUngroupedItems();
+  listUngroupedItems(keep?: (item: ClusterItem) => ClusterItem): ClusterItem[] {
+    return this.stories().listUngroupedItems(keep);
   }
 
   eachGroupedSince(since: string, visit: (item: ClusterItem) => void): void {

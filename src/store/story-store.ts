@@ -60,11 +60,17 @@ export class StoryStore {
     return prepared<P, R>(this.db, sql);
   }
 
-  /** Items waiting for the cluster stage (stored and not yet in a story). */
-  listUngroupedItems(): ClusterItem[] {
-    return this.statement<[], GroupingRow>(`SELECT ${GROUPING_COLUMNS} FROM items WHERE story_id IS NULL ORDER BY first_seen_at, id`)
-      .all()
-      .map(toClusterItem);
+  /**
+   * Items waiting for the cluster stage (stored and not yet in a story), each passed through `keep`
+   * as it is read: what the caller keeps of a row, not the row, is what the list holds (issue 15: a
+   * first import's 17,680 rows, texts and signatures, were all held at once before grouping copied
+   * what it reads of them).
+   */
+  listUngroupedItems(keep: (item: ClusterItem) => ClusterItem = (item) => item): ClusterItem[] {
+    const rows = this.statement<[], GroupingRow>(`SELECT ${GROUPING_COLUMNS} FROM items WHERE story_id IS NULL ORDER BY first_seen_at, id`).iterate();
+    const items: ClusterItem[] = [];
+    for (const row of rows) items.push(keep(toClusterItem(row)));
+    return items;
   }
 
   /**

@@ -14,12 +14,14 @@ const file = process.argv[2];
 const now = new Date(process.argv[3]);
 let assignments = [];
 const store = {
-  listUngroupedItems: () =>
-    JSON.parse(readFileSync(file, 'utf8')).map((item) => ({
-      ...item,
-      storyId: null,
-      textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
-    })),
+  listUngroupedItems: (keep = (item) => item) =>
+    JSON.parse(readFileSync(file, 'utf8')).map((item) =>
+      keep({
+        ...item,
+        storyId: null,
+        textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
+      }),
+    ),
   eachGroupedSince: () => undefined,
   applyStoryAssignments: (decided) => {
     assignments = decided;
