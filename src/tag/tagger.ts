@@ -418,7 +418,8 @@ function findHits(
   for (let v = 0; v < vocabularies.length; v++) {
     const vocabulary = vocabularies[v] as CompiledLanguage;
     for (const hit of byVocabulary[v] ?? []) hits.push(hit);
-    for (const { theme, term, pattern } of vocabulary.regexes) {
+    for (const { theme, term, pattern, guard } of vocabulary.regexes) {
+      if (guard !== null && !guard.test(text)) continue;
       pattern.lastIndex = 0;
       const found = pattern.exec(text);
       if (found !== null) {
