@@ -2,7 +2,8 @@
 // import (tag, group, publish) alone, on bench:peers' 200 feeds (17,680 real items), so that a change
 // to one of them shows in figures a whole cycle's noise would drown (issue 15). The feeds are processed
 // and saved untimed; each stage then prints its CPU time and the time V8's collector took in it.
-// Tagging is timed cold (a fresh tagger, as a first cycle runs it) then warm.
+// Tagging is timed cold (a fresh tagger, as a first cycle runs it) then warm; with node --expose-gc,
+// the heap it leaves in use is printed too.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +60,23 @@ try {
   const tagAll = () => feeds.map((feed, index) => tagProcessedItems(feed.items, tagger, urls[index] ?? ''));
   const cold = await measure(tagAll);
   line('tag, cold', cold);
-  for (let round = 0; round < ROUNDS; round++) line('tag, warm', await measure(tagAll));
+  // With node --expose-gc: what tagging keeps (its word infos and caches, and the tagged items).
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect !== undefined) {
+    collect();
+    process.stdout.write(`heap after    ${(process.memoryUsage().heapUsed / 1048576).toFixed(1).padStart(6)} MB used\n`);
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    collect?.();
+    const before = process.memoryUsage().heapUsed;
+    const warm = await measure(tagAll);
+    line('tag, warm', warm);
+    // What a warm round allocated, with a young generation that no round fills (node --expose-gc
+    // --min-semi-space-size=256 --max-semi-space-size=256): otherwise a collection in the round makes the figure smaller.
+    if (collect !== undefined) {
+      process.stdout.write(`heap grew     ${((process.memoryUsage().heapUsed - before) / 1048576).toFixed(1).padStart(6)} MB\n`);
+    }
+  }
   const store = Store.open(config.storagePath);
   try {
     const sources = store.syncSources(urls.map((url) => ({ url, name: null, lang: null })), fetchedAt);
