@@ -8,7 +8,7 @@ import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
 import { featuresOf, featuresOnlyAt, featureWords, sigmoid, topWords, type FeatureSettings, type LearnedModel, type WordContribution } from './learned.js';
 import { ownActivation, type CompiledLanguage, type CompiledPhrase, type Taxonomy } from './taxonomy.js';
-import { categoryKey, foldAccents, keyOf, needsDictionary, nextWord, splitWords, wordOf, WordTable, type WordPlace } from './words.js';
+import { categoryKey, foldAccents, needsDictionary, nextWord, splitWords, uncachedKeyOf, wordOf, WordTable, type WordPlace } from './words.js';
 
 export interface TagInput {
   title: string;
@@ -284,7 +284,8 @@ function createWordInfos(
   }
   const numberOf = (row: readonly number[] | undefined): number => (row === undefined ? -1 : (rowNumbers.get(row) as number));
   const infoOf = (word: string): WordInfo => {
-    const keys = stemLanguages.map((language) => keyOf(word, language));
+    // Not through keyOf's cache: the info keeps the keys, and the table the info.
+    const keys = stemLanguages.map((language) => uncachedKeyOf(word, language));
     let phrases: (readonly CompiledPhrase[] | undefined)[] | null = null;
     for (let v = 0; v < vocabularies.length; v++) {
       const vocabulary = vocabularies[v] as CompiledLanguage;
@@ -295,7 +296,7 @@ function createWordInfos(
     if (model !== null) {
       const modelKeys = modelLanguages.map((language) => {
         const slot = stemLanguages.indexOf(language);
-        return slot >= 0 ? (keys[slot] as string) : keyOf(word, language);
+        return slot >= 0 ? (keys[slot] as string) : uncachedKeyOf(word, language);
       });
       const found = [...modelKeys.map((key) => numberOf(model.weights.get(key))), numberOf(model.titleWeights.get(modelKeys[0] as string))];
       if (found.some((number) => number >= 0)) numbers = found;
@@ -418,7 +419,8 @@ function findHits(
   for (let v = 0; v < vocabularies.length; v++) {
     const vocabulary = vocabularies[v] as CompiledLanguage;
     for (const hit of byVocabulary[v] ?? []) hits.push(hit);
-    for (const { theme, term, pattern } of vocabulary.regexes) {
+    for (const { theme, term, pattern, guard } of vocabulary.regexes) {
+      if (guard !== null && !guard.test(text)) continue;
       pattern.lastIndex = 0;
       const found = pattern.exec(text);
       if (found !== null) {

@@ -9,6 +9,7 @@ import { describeFileError, VeilleError } from '../domain/errors.js';
 import type { ThemeInfo } from '../domain/types.js';
 import { loadLearnedModel, type LearnedModel } from './learned.js';
 import { categoryKey, keyOf, splitWords } from './words.js';
+import { literalGuard } from './required-literals.js';
 import { lazyPackage } from '../system/lazy-package.js';
 
 /** yaml, loaded by the first parse (issue 15): a run that reads the kept config and taxonomy parses no YAML. */
@@ -105,6 +106,8 @@ export interface CompiledRegex {
   readonly theme: number;
   readonly term: number;
   readonly pattern: RegExp;
+  /** A literal the pattern cannot match without (literalGuard), tested first; null when none helps. */
+  readonly guard: RegExp | null;
 }
 
 export interface CompiledLanguage {
@@ -314,7 +317,7 @@ function compile(data: z.infer<typeof FILE>, file: string, where: Locate, withLe
           }
           terms.push({ theme: t, text: `/${entry.regex}/`, weight: entry.weight ?? 1 });
           const list = regexes.get(language) ?? [];
-          list.push({ theme: t, term, pattern });
+          list.push({ theme: t, term, pattern, guard: literalGuard(pattern) });
           regexes.set(language, list);
         }
       });

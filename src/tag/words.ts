@@ -325,11 +325,19 @@ export function keyOf(word: string, language: string): string {
   }
   let key = cache.get(word);
   if (key === undefined) {
-    key = foldAccents(stemWord(word, language));
+    key = uncachedKeyOf(word, language);
     if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(word, key);
   }
   return key;
+}
+
+/**
+ * keyOf's key without its cache: for a caller that keeps what it makes of each word itself (the tagger's
+ * word infos), so that the word is not held twice (issue 15: a first import's content words).
+ */
+export function uncachedKeyOf(word: string, language: string): string {
+  return foldAccents(stemWord(word, language));
 }
 
 const multiCaches = new Map<string, Map<string, readonly string[]>>();

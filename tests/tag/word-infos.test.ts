@@ -75,6 +75,25 @@ describe('the word infos of the tagger', () => {
     expect(made / words).toBeLessThan(0.1);
   });
 
+  it('hold a new word once, in the infos, not again in keyOf\'s cache of each stemmer\'s keys', () => {
+    // A first import's content words were each kept twice: their info, and a key per stemmer language.
+    const words = Array.from({ length: 500 }, (_, i) => `zorvex${i.toString(36)}ique`);
+    const input: TagInput = { title: '', summary: '', content: words.join(' '), categories: [], language: 'fr', languageSettled: true };
+    const fresh = createTagger(taxonomy);
+    const { set } = Map.prototype;
+    let sets = 0;
+    Map.prototype.set = function counted(this: Map<unknown, unknown>, key: unknown, value: unknown) {
+      sets += 1;
+      return set.call(this, key, value);
+    };
+    try {
+      fresh.tag(input);
+    } finally {
+      Map.prototype.set = set;
+    }
+    expect(sets / words.length).toBeLessThan(0.1);
+  });
+
   it('tags an item with no word of any theme without a map or set', () => {
     const input: TagInput = {
       title: 'The weather in Paris stayed sunny all week',
