@@ -101,18 +101,13 @@ interface FeatureCache extends ClusterFeatures {
 }
 
 /**
- * Replaces each item with a copy, its features computed now, without the texts they were computed from
- * (title, summary, links, stored signature), which grouping reads only through the features: what
- * a grouping holds of its fresh items (issue 15: a 200-feed import held 17,680 items' texts through
- * the whole grouping, 22 MB). Pass the copies to collectCandidates, collectLinkedPages and
- * groupItems with the same `features`: their features are read from it, never computed again.
+ * A copy of the item, its features computed now, without the texts they were computed from (title,
+ * summary, links, stored signature), which grouping reads only through the features: what a
+ * grouping holds of its fresh items (issue 15: a 200-feed import held 17,680 items' texts through
+ * the whole grouping, 22 MB). Make it as each item is read, so that its texts are let go at once;
+ * pass the copies to collectCandidates, collectLinkedPages and groupItems with the same `features`:
+ * their features are read from it, never computed again.
  */
-export function holdForGrouping(items: ClusterItem[], features: ClusterFeatures): void {
-  // In place, so that each item's texts are let go as soon as its copy is made.
-  for (let index = 0; index < items.length; index += 1) items[index] = heldForGrouping(items[index] as ClusterItem, features);
-}
-
-/** One item's copy as holdForGrouping makes it: for a caller that reads the fresh items one at a time. */
 export function heldForGrouping(item: ClusterItem, features: ClusterFeatures): ClusterItem {
   return (features as FeatureCache).hold(item);
 }

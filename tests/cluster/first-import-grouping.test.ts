@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeTextSignature, encodeTextSignature } from '../../src/cluster/features.js';
-import { createClusterFeatures, groupItems, holdForGrouping } from '../../src/cluster/group-stories.js';
+import { createClusterFeatures, groupItems, heldForGrouping } from '../../src/cluster/group-stories.js';
 import type { ClusterItem } from '../../src/domain/story.js';
 
 interface FixtureItem {
@@ -89,9 +89,8 @@ describe('grouping a first import', () => {
       storyId: null,
       textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
     }));
-    const held = [...fresh];
     const features = createClusterFeatures();
-    holdForGrouping(held, features);
+    const held = fresh.map((item) => heldForGrouping(item, features));
     expect(held.every((item) => item.summary === '' && item.title === '' && item.textSignature === undefined)).toBe(true);
     expect(features.computed).toBe(fresh.length);
     expect(groupItems([], held, undefined, features)).toEqual(groupItems([], fresh));
