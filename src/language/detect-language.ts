@@ -75,7 +75,6 @@ export function detectLanguage(
   if (allowed.length === 1) return { language: allowed[0] as string, confident: false };
   const result = detectorFor(allowed).scorer.detect(sample);
   if (result.language === '' || !allowed.includes(result.language)) return null;
-  let confident = result.reliable;
-  if (confident) confident = (result.scores[0] ?? 0) - (result.scores[1] ?? 0) >= MIN_MARGIN;
+  const confident = result.reliable && (result.scores[0] ?? 0) - (result.scores[1] ?? 0) >= MIN_MARGIN;
   return { language: result.language, confident };
 }

@@ -32,6 +32,8 @@ const MIN_RATIO = 8;
 
 /** The longest function word: longer runs of letters are skipped without being cut out of the text. */
 const LONGEST = Math.max(...Object.values(FUNCTION_WORDS).flatMap((words) => [...words].map((word) => word.length)));
+// countLatin1 packs a word's letters in base 256 into a double: exact up to six letters (2^48).
+if (LONGEST > 6) throw new Error(`language: function words: a word of ${LONGEST} letters; at most 6 pack exactly`);
 
 const LETTER = /^\p{L}$/u;
 
@@ -74,6 +76,8 @@ interface Lists {
   readonly words: Float64Array;
   readonly owners: Int8Array;
   readonly mask: number;
+  /** 32 less the bits of a slot number (slotOf). */
+  readonly shift: number;
 }
 
 const listsCache = new Map<string, Lists | null>();
@@ -91,14 +95,20 @@ function listsFor(language: string, allowed: readonly string[]): Lists | null {
   const others = allowed.filter((other) => other !== language).map((other) => FUNCTION_WORDS[other]);
   if (own !== undefined && allowed.includes(language) && others.every((words) => words !== undefined)) {
     const sets = [own, ...(others as ReadonlySet<string>[])];
-    const mask = 255; // room for the two lists' 64 words at a load under ¼
-    const words = new Float64Array(mask + 1).fill(-1);
-    const owners = new Int8Array(mask + 1).fill(-1);
+    // A load under ¼, whatever the lists (today two lists of 64 words in all: 256 slots).
+    let slots = 16;
+    while (slots < 4 * sets.reduce((sum, set) => sum + set.size, 0)) slots *= 2;
+    const mask = slots - 1;
+    const shift = 32 - Math.log2(slots);
+    const words = new Float64Array(slots).fill(-1);
+    const owners = new Int8Array(slots).fill(-1);
     sets.forEach((set, owner) => {
       for (const word of set) {
+        // Only a word of Latin-1 letters can be met in text countLatin1 reads; packed in base 256, another would collide.
+        if ([...word].some((letter) => letter.charCodeAt(0) > 0xff)) continue;
         let packed = 0;
         for (let at = 0; at < word.length; at += 1) packed = packed * 256 + word.charCodeAt(at);
-        let slot = slotOf(packed, mask);
+        let slot = slotOf(packed, shift);
         while ((owners[slot] ?? -1) !== -1 && words[slot] !== packed) slot = (slot + 1) & mask;
         if ((owners[slot] ?? -1) === -1) {
           words[slot] = packed;
@@ -106,14 +116,15 @@ function listsFor(language: string, allowed: readonly string[]): Lists | null {
         }
       }
     });
-    lists = { sets, words, owners, mask };
+    lists = { sets, words, owners, mask, shift };
   }
   listsCache.set(key, lists);
   return lists;
 }
 
-function slotOf(packed: number, mask: number): number {
-  return Math.imul((packed % 0x7fffffff) | 0, 0x9e3779b1) >>> 24 & mask;
+/** The top bits of a multiplicative hash, as many as the table's slots need (32 - shift). */
+function slotOf(packed: number, shift: number): number {
+  return Math.imul((packed % 0x7fffffff) | 0, 0x9e3779b1) >>> shift;
 }
 
 /**
@@ -141,7 +152,7 @@ function countLatin1(text: string, lists: Lists, hits: number[]): boolean {
       code = index < text.length ? text.charCodeAt(index) : 0;
     } while (index < text.length && isLatin1Letter(code));
     if (length > LONGEST) continue;
-    for (let slot = slotOf(packed, lists.mask); ; slot = (slot + 1) & lists.mask) {
+    for (let slot = slotOf(packed, lists.shift); ; slot = (slot + 1) & lists.mask) {
       const owner = lists.owners[slot] ?? -1;
       if (owner === -1) break;
       if (lists.words[slot] === packed) {
