@@ -5,3 +5,11 @@
 export function parseDeadlineMs(limits: { parseTimeoutMs: number; parseTimeoutMsPerMiB: number }, text: string): number {
   return Math.round(limits.parseTimeoutMs + (limits.parseTimeoutMsPerMiB * Buffer.byteLength(text, 'utf8')) / (1024 * 1024));
 }
+
+/** The threads and deadline a cycle's feed processor runs with, from the config's `processing`. */
+export function processorOptions(processing: { threads: number; parseTimeoutMs: number; parseTimeoutMsPerMiB: number }): {
+  readonly threads: number;
+  readonly deadlineMs: (job: { readonly text: string }) => number;
+} {
+  return { threads: processing.threads, deadlineMs: (job) => parseDeadlineMs(processing, job.text) };
+}

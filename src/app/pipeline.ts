@@ -28,7 +28,7 @@ import {
 } from './fetch-schedule.js';
 import { groupStoredStories } from './group-stored-stories.js';
 import type { FeedProcessor, FeedProcessorFactory, ProcessedFeed } from './process-feed.js';
-import { parseDeadlineMs } from './parse-deadline.js';
+import { processorOptions } from './parse-deadline.js';
 import { publishFromStore } from './publish.js';
 import { bodyKey } from './skip-keys.js';
 import { translateRecent } from './translate-step.js';
@@ -141,6 +141,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   });
   const specs = new Map(deps.sources.map((spec) => [sourceUrlKey(spec.url), spec]));
   const fetcher = createSourceFetcher({ ...deps, specs, limiter, hostHolds, subscribed });
+  // A source never fetched answers with a body (an import): the threads start now and load their
+  // modules while the first requests are in flight. Every other source may answer 304 or the body
+  // already processed, and a thread starts on the first body that needs one.
+  fetcher.expectBodies(pushed !== null ? due.length : due.filter((source) => source.lastAttemptAt === null).length);
 
   let done = 0;
   let failedCount = 0;
@@ -271,6 +275,8 @@ export interface SourceFetcher {
   fetch(source: SourceRecord): Promise<SourceResult>;
   /** Set by the first source that finds the disk full: no source is blamed, the caller ends. */
   readonly diskFull: { readonly error: unknown };
+  /** At most this many bodies are coming: the processing threads may start now (FeedProcessor.expectBodies). */
+  expectBodies(count: number): void;
   close(): Promise<void>;
 }
 
@@ -288,10 +294,7 @@ export function createSourceFetcher(deps: FetcherDeps): SourceFetcher {
   if (inFlight) setMaxListeners(Math.max(defaultMaxListeners, config.fetch.concurrency + STOP_LISTENERS_BESIDE_FETCHES), inFlight);
   // Always threads, even for one due source: a feed that overruns its deadline is stopped there
   // while the main thread goes on answering HTTP and processing the other sources.
-  const processor = deps.processors({
-    threads: config.processing.threads,
-    deadlineMs: (job) => parseDeadlineMs(config.processing, job.text),
-  });
+  const processor = deps.processors(processorOptions(config.processing));
   const diskFull: DiskFull = { error: null };
   const context: SourceContext = { ...deps, client, processor, permits, diskFull, subscribed: deps.subscribed ?? new Set() };
   return {
@@ -308,6 +311,9 @@ export function createSourceFetcher(deps: FetcherDeps): SourceFetcher {
         logger.debug({ source: publicUrl(source.url), ...result, result: result.kind }, 'source done');
       }
       return result;
+    },
+    expectBodies: (count) => {
+      if (count > 0) processor.expectBodies?.(count);
     },
     close: async () => {
       await Promise.all([client.close(), processor.close()]);

@@ -94,6 +94,12 @@ export interface FeedProcessor {
   /** Most threads in use at once. */
   readonly threads: number;
   process(job: FeedJob): Promise<ProcessedFeed>;
+  /**
+   * At most this many bodies are on their way (an import's sources, none stored yet): the threads
+   * may start now, loading their modules while the first fetches are in flight, instead of on the
+   * first body (issue 15). A cycle that expects none starts nothing.
+   */
+  expectBodies?(count: number): void;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import type { LogFormat } from '../system/logger.js';
 import { VERSION } from '../system/version.js';
 import { processOutput, type Output } from './output.js';
 import type { FileLockOwner } from '../system/file-lock.js';
+import type { FeedProcessorFactory } from '../app/process-feed.js';
 import { COMMANDS, commandHelp, commandUsage, parseCommandLine, type CliOptions } from './commands.js';
 
 export const USAGE =
@@ -207,6 +208,22 @@ async function logFormatOption(value: string | undefined, command: string): Prom
 }
 
 async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boolean, format: LogFormat | undefined): Promise<number> {
+  const ahead = await (await import('./processors-ahead.js')).processorsAhead(config);
+  try {
+    return await runOnceWith(config, clock, ctx, force, format, ahead?.factory);
+  } finally {
+    await ahead?.close();
+  }
+}
+
+async function runOnceWith(
+  config: Config,
+  clock: Clock,
+  ctx: CliContext,
+  force: boolean,
+  format: LogFormat | undefined,
+  processors: FeedProcessorFactory | undefined,
+): Promise<number> {
   // On a terminal without --log-format: a progress line and a summary; else log lines.
   const [{ openApp }, { runOneCycle }, { createFeedProcessor }, { createLogger }, { displayPath }] = await Promise.all([
     import('../app/app.js'),
@@ -223,7 +240,7 @@ async function runOnce(config: Config, clock: Clock, ctx: CliContext, force: boo
   try {
     const summary = await runOneCycle(app, {
       force,
-      processors: createFeedProcessor,
+      processors: processors ?? createFeedProcessor,
       ...(interactive
         ? {
             onProgress: (event) =>

@@ -227,6 +227,10 @@ export function createFeedProcessor(
         pump();
       });
     },
+    expectBodies(count) {
+      if (closing) return;
+      for (let wanted = Math.min(count, threads) - slots.length; wanted > 0 && deaths < MAX_DEATHS; wanted -= 1) slots.push(startSlot());
+    },
     async settle() {
       const idle = slots.filter((slot) => slot.ready && slot.running === null && slot.next === null && !slot.retired);
       const answers = await Promise.all(

@@ -225,7 +225,12 @@ export function keepAcrossCycles(create: (options: FeedProcessorOptions) => Feed
   return {
     factory: (options) => {
       const kept = (pool ??= create(options));
-      return { threads: kept.threads, process: (job) => kept.process(job), close: () => Promise.resolve() };
+      return {
+        threads: kept.threads,
+        process: (job) => kept.process(job),
+        expectBodies: (count) => kept.expectBodies?.(count),
+        close: () => Promise.resolve(),
+      };
     },
     settle: async () => {
       await pool?.settle?.();

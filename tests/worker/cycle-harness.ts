@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Told of each feed a processing thread processed, with what it gave back. */
   readonly onProcessed?: (job: FeedJob, feed: ProcessedFeed) => void;
+  /** Told each time the cycle tells its processor how many bodies are coming (FeedProcessor.expectBodies). */
+  readonly onExpectBodies?: (count: number) => void;
 }
 
 /** `processing`: the YAML value of that key (one thread by default); `themes`: the taxonomy file (the shipped one by default). */
@@ -64,16 +66,26 @@ export function makeCycleProject(yaml: string, options: { processing?: string; t
         ...(options.signal ? { signal: options.signal } : {}),
         processors: (processing) => {
           const processor = createFeedProcessor({ ...processing, ...(options.threadScript ? { threadScript: options.threadScript } : {}) });
-          const { onProcessed } = options;
-          if (!onProcessed) return processor;
+          const { onProcessed, onExpectBodies } = options;
           return {
             ...processor,
-            process: async (job) => {
-              const feed = await processor.process(job);
-              onProcessed(job, feed);
-              return feed;
-            },
-            close: () => processor.close(),
+            ...(onProcessed
+              ? {
+                  process: async (job: FeedJob) => {
+                    const feed = await processor.process(job);
+                    onProcessed(job, feed);
+                    return feed;
+                  },
+                }
+              : {}),
+            ...(onExpectBodies
+              ? {
+                  expectBodies: (count: number) => {
+                    onExpectBodies(count);
+                    processor.expectBodies?.(count);
+                  },
+                }
+              : {}),
           };
         },
         onProgress: (event) => {

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isVeilleError } from '../../src/domain/errors.js';
 import type { FeedJob } from '../../src/app/process-feed.js';
 import { parseDeadlineMs } from '../../src/app/process-feed.js';
@@ -112,6 +112,33 @@ describe('createFeedProcessor', () => {
       await busy.process(job('only'));
       await busy.close();
       expect(readdirSync(starts)).toHaveLength(1);
+    } finally {
+      delete process.env.VEILLE_TEST_THREAD_STARTS;
+    }
+  });
+
+  // Issue 15: on an import the threads loaded their modules only once the first body was in.
+  it('starts its threads ahead of the first feed when bodies are coming: as many as the bodies, at most its threads; none for none', async () => {
+    const starts = mkdtempSync(join(scratch, 'ahead-'));
+    process.env.VEILLE_TEST_THREAD_STARTS = starts;
+    try {
+      const none = createFeedProcessor({ threads: 2, deadlineMs: () => 60_000, threadScript: STAND_IN });
+      none.expectBodies?.(0);
+      await none.close();
+      expect(readdirSync(starts)).toHaveLength(0);
+      const one = createFeedProcessor({ threads: 2, deadlineMs: () => 60_000, threadScript: STAND_IN });
+      one.expectBodies?.(1);
+      await vi.waitFor(() => expect(readdirSync(starts)).toHaveLength(1), { timeout: 10_000, interval: 20 });
+      await one.close();
+      const ahead = createFeedProcessor({ threads: 2, deadlineMs: () => 60_000, threadScript: STAND_IN });
+      ahead.expectBodies?.(5);
+      ahead.expectBodies?.(5);
+      // Both threads start with no feed posted yet; the feeds then run on them, no third is started.
+      await vi.waitFor(() => expect(readdirSync(starts)).toHaveLength(3), { timeout: 10_000, interval: 20 });
+      const feeds = await Promise.all([ahead.process(job('first')), ahead.process(job('second')), ahead.process(job('third'))]);
+      await ahead.close();
+      expect(feeds.map((feed) => feed.items.length)).toEqual([1, 1, 1]);
+      expect(readdirSync(starts)).toHaveLength(3);
     } finally {
       delete process.env.VEILLE_TEST_THREAD_STARTS;
     }
