@@ -10,9 +10,10 @@ import {
   estimateJaccard,
   extractNames,
   computeTextSignature,
-  decodeTextSignature,
+  decodeTextSignatureInto,
   normalizeTitle,
   readTitleNumbers,
+  SIGNATURE_SIZE,
 } from './features.js';
 
 export interface ClusterOptions {
@@ -115,6 +116,7 @@ export function heldForGrouping(item: ClusterItem, features: ClusterFeatures): C
 /** A cache for one grouping (one set of options): pass the same one to collectCandidates, collectLinkedPages and groupItems. */
 export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): ClusterFeatures {
   const cache = new WeakMap<ClusterItem, Features>();
+  const tables = createFeatureTables();
   let computed = 0;
   const features: FeatureCache = {
     get computed() {
@@ -123,7 +125,7 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
     of(item) {
       let found = cache.get(item);
       if (found === undefined) {
-        found = computeFeatures(item, options);
+        found = computeFeatures(item, options, tables);
         cache.set(item, found);
         computed += 1;
       }
@@ -133,7 +135,7 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
       // Computed for the copy alone: the item is let go by the caller.
       let found = cache.get(item);
       if (found === undefined) {
-        found = computeFeatures(item, options);
+        found = computeFeatures(item, options, tables);
         computed += 1;
       }
       const held: ClusterItem = {
@@ -143,8 +145,8 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
         links: NONE,
         title: '',
         summary: '',
-        language: item.language,
-        publishedAt: item.publishedAt,
+        language: item.language === null ? null : tables.intern(item.language),
+        publishedAt: tables.intern(item.publishedAt),
         storyId: item.storyId,
       };
       cache.set(held, found);
@@ -593,11 +595,59 @@ function prepare(item: ClusterItem, index: number, features: ClusterFeatures): P
   };
 }
 
-function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
-  const text =
-    (item.textSignature ? decodeTextSignature(item.textSignature) : null) ?? computeTextSignature(item.title, item.summary);
+/**
+ * Signatures per slab: 256 KiB, above the mmap threshold bin/veille.js holds glibc's at (128 KiB), so
+ * that a slab is a mapping of its own, given back when the grouping lets it go.
+ */
+const SLAB_SIGNATURES = 1024;
+
+/**
+ * What the features of one grouping share (issue 15: a first import's grouping held, for each of its
+ * 17,680 fresh items, its signature in an ArrayBuffer of its own, with the allocator's block behind
+ * it, and its own copy of each name, link, language and date: 120,000 name strings for 7,400 names):
+ * the signatures are views of a few slabs, and equal strings are held once.
+ */
+interface FeatureTables {
+  /** The one string of this grouping equal to `text`. */
+  intern(text: string): string;
+  /** The item's MinHash, from its stored signature or computed, when it has minShingles shingles or more. */
+  signatureOf(item: ClusterItem, minShingles: number): Uint32Array | null;
+}
+
+function createFeatureTables(): FeatureTables {
+  const strings = new Map<string, string>();
+  let slab = new Uint32Array(0);
+  let used = SLAB_SIGNATURES;
+  return {
+    intern(text) {
+      const found = strings.get(text);
+      if (found !== undefined) return found;
+      strings.set(text, text);
+      return text;
+    },
+    signatureOf(item, minShingles) {
+      if (used === SLAB_SIGNATURES) {
+        slab = new Uint32Array(SLAB_SIGNATURES * SIGNATURE_SIZE);
+        used = 0;
+      }
+      // Written at the slab's next place, which a signature left out is overwritten in (all its values).
+      const at = used * SIGNATURE_SIZE;
+      let shingles = item.textSignature ? decodeTextSignatureInto(item.textSignature, slab, at) : null;
+      if (shingles === null) {
+        const text = computeTextSignature(item.title, item.summary);
+        slab.set(text.minHash, at);
+        shingles = text.shingles;
+      }
+      if (shingles < minShingles) return null;
+      used += 1;
+      return slab.subarray(at, at + SIGNATURE_SIZE);
+    },
+  };
+}
+
+function computeFeatures(item: ClusterItem, options: ClusterOptions, tables: FeatureTables): Features {
   const title = normalizeTitle(item.title);
-  const signature = text.shingles >= options.minShingles ? text.minHash : null;
+  const signature = tables.signatureOf(item, options.minShingles);
   // Each URL is parsed once: whether it can identify a story, and its host.
   const links = new Set<string>();
   let externalLinks = 0;
@@ -616,10 +666,10 @@ function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
     title,
     titleWords: title === '' ? 0 : countSpaces(title) + 1,
     numbers: readTitleNumbers(item.title),
-    names: listed(extractNames(`${item.title}. ${item.summary}`)),
-    links: listed(links),
+    names: listed(extractNames(`${item.title}. ${item.summary}`), tables),
+    links: links.size === 0 ? NONE : [...links],
     externalLinks,
-    language: item.language === null ? null : (item.language.toLowerCase().split(/[-_]/)[0] ?? null),
+    language: item.language === null ? null : tables.intern(item.language.toLowerCase().split(/[-_]/)[0] as string),
   };
 }
 
@@ -630,6 +680,11 @@ function countSpaces(title: string): number {
   return count;
 }
 
-function listed(values: ReadonlySet<string>): readonly string[] {
-  return values.size === 0 ? NONE : [...values];
+function listed(values: ReadonlySet<string>, tables: FeatureTables): readonly string[] {
+  if (values.size === 0) return NONE;
+  // Sized at once: pushed, a list of a few names took room for 17.
+  const list = new Array<string>(values.size);
+  let at = 0;
+  for (const value of values) list[at++] = tables.intern(value);
+  return list;
 }
