@@ -234,12 +234,16 @@ export function groupItems(
    */
   const linksOneStory = (entry: Prepared, joining?: number): boolean => {
     if (entry.externalLinks > options.maxStoryLinks) return false;
-    const roots = new Set<number>(joining === undefined ? [] : [find(joining)]);
+    // The one story's root met so far, -1 none: no set made for each item read.
+    let root = joining === undefined ? -1 : find(joining);
     for (const link of entry.links) {
-      for (const target of latest(byUrl.get(link))) roots.add(find(target));
-      if (roots.size > 1) return false;
+      for (const target of latest(byUrl.get(link))) {
+        const other = find(target);
+        if (root === -1) root = other;
+        else if (other !== root) return false;
+      }
     }
-    return roots.size === 1;
+    return root !== -1;
   };
 
   const buckets = indexBands(all);
@@ -348,29 +352,49 @@ export function groupItems(
     insert(entry);
   }
 
-  // One assignment per group holding a fresh item.
-  const groups = new Map<number, { fresh: Prepared[]; stories: Set<number> }>();
-  for (const entry of all) {
-    const root = find(entry.index);
-    let group = groups.get(root);
-    if (!group) {
-      group = { fresh: [], stories: new Set() };
-      groups.set(root, group);
-    }
-    if (entry.item.storyId === null) group.fresh.push(entry);
-    else group.stories.add(entry.item.storyId);
+  // One assignment per group holding a fresh item, in the order of each group's first entry. A group is
+  // a run of one array of entries, not an object, a list and a set each (issue 15: a first import made
+  // 16,346 groups, with the assignments, the height of its grouping's heap).
+  const count = all.length;
+  const groupOf = new Int32Array(count);
+  const groupOfRoot = new Int32Array(count).fill(-1);
+  let groupCount = 0;
+  for (let index = 0; index < count; index += 1) {
+    const root = find(index);
+    if (groupOfRoot[root] === -1) groupOfRoot[root] = groupCount++;
+    groupOf[index] = groupOfRoot[root] as number;
+  }
+  // Group g's entries, in index order, are members[starts[g]..starts[g + 1]).
+  const starts = new Int32Array(groupCount + 1);
+  for (let index = 0; index < count; index += 1) starts[(groupOf[index] as number) + 1] = (starts[(groupOf[index] as number) + 1] as number) + 1;
+  for (let group = 0; group < groupCount; group += 1) starts[group + 1] = (starts[group + 1] as number) + (starts[group] as number);
+  const members = new Int32Array(count);
+  const filled = starts.slice(0, groupCount);
+  for (let index = 0; index < count; index += 1) {
+    const group = groupOf[index] as number;
+    members[filled[group] as number] = index;
+    filled[group] = (filled[group] as number) + 1;
   }
   const assignments: StoryAssignment[] = [];
-  for (const group of groups.values()) {
-    if (group.fresh.length === 0 && group.stories.size < 2) continue;
-    const stories = [...group.stories].sort((a, b) => a - b);
-    const first = group.fresh[0];
+  const groupFresh: Prepared[] = [];
+  for (let group = 0; group < groupCount; group += 1) {
+    groupFresh.length = 0;
+    let stories: Set<number> | null = null;
+    for (let at = starts[group] as number; at < (starts[group + 1] as number); at += 1) {
+      const entry = all[members[at] as number] as Prepared;
+      const storyId = entry.item.storyId;
+      if (storyId === null) groupFresh.push(entry);
+      else (stories ??= new Set()).add(storyId);
+    }
+    if (groupFresh.length === 0 && (stories === null || stories.size < 2)) continue;
+    const sorted = stories === null ? [] : [...stories].sort((a, b) => a - b);
+    const first = groupFresh[0];
     assignments.push({
-      storyId: stories[0] ?? null,
-      firstItemId: stories.length > 0 || !first ? '' : first.item.id,
-      itemIds: group.fresh.map((entry) => entry.item.id),
-      mergedStoryIds: stories.slice(1),
-      reasons: group.fresh.flatMap((entry) => {
+      storyId: sorted[0] ?? null,
+      firstItemId: sorted.length > 0 || !first ? '' : first.item.id,
+      itemIds: groupFresh.map((entry) => entry.item.id),
+      mergedStoryIds: sorted.slice(1),
+      reasons: groupFresh.flatMap((entry) => {
         const reason = reasons.get(entry.index);
         return reason ? [{ itemId: entry.item.id, matchedId: (all[reason.matched] as Prepared).item.id, reason: reason.reason }] : [];
       }),
