@@ -74,16 +74,6 @@ interface Features {
 }
 
 /**
- * An item with its features, as groupItems reads it. Its fields are listed, not spread from the
- * features (issue 15: V8 gave each object built by `{ ...features, item, index }` a shape of its own,
- * about 500 bytes an item, 9 MB of a 17,680-item import's grouping).
- */
-interface Prepared extends Features {
-  readonly item: ClusterItem;
-  readonly index: number;
-}
-
-/**
  * The features of the items one grouping reads, each item's computed once: a cycle reads the fresh
  * items in collectCandidates and again in groupItems, and the candidates in collectLinkedPages and
  * groupItems (issue 15: a 200-feed import computed each of its 17,680 items' names, shingles and
@@ -170,7 +160,10 @@ export function groupItems(
   features: ClusterFeatures = createClusterFeatures(options),
 ): StoryAssignment[] {
   const freshSorted = [...fresh].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id));
-  const all = [...stored, ...freshSorted].map((item, index) => prepare(item, index, features));
+  // Each entry's item and features at its index in two lists: no object per entry joins them (issue 15:
+  // one for each of a first import's 17,680 items, 2 MB of its grouping's height).
+  const items = [...stored, ...freshSorted];
+  const all = items.map((features as FeatureCache).of);
   const parent = all.map((_, index) => index);
   const languageOf = all.map((entry) => entry.language);
   const find = (i: number): number => {
@@ -191,12 +184,12 @@ export function groupItems(
 
   // Stored items keep their stories.
   const firstOfStory = new Map<number, number>();
-  for (const entry of all) {
-    const storyId = entry.item.storyId;
+  for (let index = 0; index < items.length; index += 1) {
+    const storyId = (items[index] as ClusterItem).storyId;
     if (storyId === null) continue;
     const first = firstOfStory.get(storyId);
-    if (first === undefined) firstOfStory.set(storyId, entry.index);
-    else union(first, entry.index);
+    if (first === undefined) firstOfStory.set(storyId, index);
+    else union(first, index);
   }
 
   const byUrl = new Map<string, Postings>();
@@ -211,11 +204,11 @@ export function groupItems(
     else if (typeof list === 'number') map.set(key, [list, index]);
     else list.push(index);
   };
-  const insert = (entry: Prepared): void => {
-    if (entry.storyLink !== null) add(byUrl, entry.storyLink, entry.index);
-    for (const link of entry.links) add(byOutbound, link, entry.index);
-    if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, entry.index);
-    for (const name of entry.names) add(byName, name, entry.index);
+  const insert = (entry: Features, index: number): void => {
+    if (entry.storyLink !== null) add(byUrl, entry.storyLink, index);
+    for (const link of entry.links) add(byOutbound, link, index);
+    if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, index);
+    for (const name of entry.names) add(byName, name, index);
   };
 
   /**
@@ -232,7 +225,7 @@ export function groupItems(
    * Whether an item's outbound links point at one story only (with `joining`, counted as linked).
    * A round-up (links to several known stories, or to many other sites) joins none of them.
    */
-  const linksOneStory = (entry: Prepared, joining?: number): boolean => {
+  const linksOneStory = (entry: Features, joining?: number): boolean => {
     if (entry.externalLinks > options.maxStoryLinks) return false;
     // The one story's root met so far, -1 none: no set made for each item read.
     let root = joining === undefined ? -1 : find(joining);
@@ -257,55 +250,57 @@ export function groupItems(
   const matched: number[] = [];
   const matchedReasons: MatchReason[] = [];
   const storedCount = stored.length;
-  for (const entry of all.slice(0, storedCount)) insert(entry);
+  for (let index = 0; index < storedCount; index += 1) insert(all[index] as Features, index);
 
-  for (const entry of all.slice(storedCount)) {
+  for (let index = storedCount; index < all.length; index += 1) {
+    const entry = all[index] as Features;
+    const sourceId = (items[index] as ClusterItem).sourceId;
     // The entries it matches, each once, in the order found, with the first reason found.
-    const stamp = entry.index + 1;
+    const stamp = index + 1;
     matched.length = 0;
     matchedReasons.length = 0;
     const consider = (other: number, reason: MatchReason): void => {
-      if (other === entry.index || matchStamps[other] === stamp) return;
+      if (other === index || matchStamps[other] === stamp) return;
       matchStamps[other] = stamp;
       matched.push(other);
       matchedReasons.push(reason);
     };
-    const withinWindow = (other: Prepared, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
+    const withinWindow = (other: Features, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
 
     // The same canonical URL: the same page, whoever carries it.
     if (entry.storyLink !== null) {
-      for (const other of latest(byUrl.get(entry.storyLink))) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'same-link');
+      for (const other of latest(byUrl.get(entry.storyLink))) if (withinWindow(all[other] as Features, options.windowDays)) consider(other, 'same-link');
     }
     // One item links to the other's page (a French post's "Lire l'article sur AIhub").
     if (linksOneStory(entry)) {
-      for (const link of entry.links) for (const other of latest(byUrl.get(link))) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'links-to');
+      for (const link of entry.links) for (const other of latest(byUrl.get(link))) if (withinWindow(all[other] as Features, options.windowDays)) consider(other, 'links-to');
     }
     if (entry.storyLink !== null) {
       for (const other of latest(byOutbound.get(entry.storyLink))) {
-        const linker = all[other] as Prepared;
+        const linker = all[other] as Features;
         if (!withinWindow(linker, options.windowDays)) continue;
-        if (linksOneStory(linker, entry.index)) consider(other, 'links-to');
+        if (linksOneStory(linker, index)) consider(other, 'links-to');
       }
     }
     // The same title, long enough to be specific, from another source.
     if (entry.titleWords >= options.minTitleWords) {
       for (const other of latest(byTitle.get(entry.title))) {
-        const candidate = all[other] as Prepared;
-        if (candidate.item.sourceId !== entry.item.sourceId && withinWindow(candidate, options.windowDays)) consider(other, 'same-title');
+        const candidate = all[other] as Features;
+        if ((items[other] as ClusterItem).sourceId !== sourceId && withinWindow(candidate, options.windowDays)) consider(other, 'same-title');
       }
     }
     // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
     if (entry.signature) {
       for (let band = 0; band < BANDS; band += 1) {
-        const { holders, start, end } = buckets.before(entry.index, band);
+        const { holders, start, end } = buckets.before(index, band);
         // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
         if (end - start > options.maxPostings) continue;
         for (let at = start; at < end; at += 1) {
           const other = holders[at] as number;
           if (seenStamps[other] === stamp) continue;
           seenStamps[other] = stamp;
-          const candidate = all[other] as Prepared;
-          if (candidate.item.sourceId === entry.item.sourceId || candidate.numbers !== entry.numbers) continue;
+          const candidate = all[other] as Features;
+          if ((items[other] as ClusterItem).sourceId === sourceId || candidate.numbers !== entry.numbers) continue;
           if (!withinWindow(candidate, options.textWindowDays) || !candidate.signature) continue;
           if (estimateJaccard(entry.signature, candidate.signature) >= options.nearDuplicateJaccard) consider(other, 'near-duplicate');
         }
@@ -331,13 +326,13 @@ export function groupItems(
         }
       };
       for (const name of entry.names) count(byName.get(name), 1);
-      // entry.links holds story URLs only (see prepare).
+      // entry.links holds story URLs only (see computeFeatures).
       for (const link of entry.links) count(byOutbound.get(link), 2);
       for (const other of sharing) {
         const score = shared[other] as number;
-        const candidate = all[other] as Prepared;
+        const candidate = all[other] as Features;
         if (candidate.language === null || candidate.language === entry.language) continue;
-        if (candidate.item.sourceId === entry.item.sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
+        if ((items[other] as ClusterItem).sourceId === sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
         const smaller = Math.min(entry.names.length + 2 * entry.links.length, candidate.names.length + 2 * candidate.links.length);
         if (score >= options.minSharedNames && score / Math.max(1, smaller) >= options.minNameOverlap) consider(other, 'shared-names');
       }
@@ -346,10 +341,10 @@ export function groupItems(
     for (let m = 0; m < matched.length; m += 1) {
       const other = matched[m] as number;
       const reason = matchedReasons[m] as MatchReason;
-      if (!reasons.has(entry.index)) reasons.set(entry.index, { matched: other, reason });
-      union(entry.index, other);
+      if (!reasons.has(index)) reasons.set(index, { matched: other, reason });
+      union(index, other);
     }
-    insert(entry);
+    insert(entry, index);
   }
 
   // One assignment per group holding a fresh item, in the order of each group's first entry. A group is
@@ -376,14 +371,14 @@ export function groupItems(
     filled[group] = (filled[group] as number) + 1;
   }
   const assignments: StoryAssignment[] = [];
-  const groupFresh: Prepared[] = [];
+  const groupFresh: number[] = [];
   for (let group = 0; group < groupCount; group += 1) {
     groupFresh.length = 0;
     let stories: Set<number> | null = null;
     for (let at = starts[group] as number; at < (starts[group + 1] as number); at += 1) {
-      const entry = all[members[at] as number] as Prepared;
-      const storyId = entry.item.storyId;
-      if (storyId === null) groupFresh.push(entry);
+      const index = members[at] as number;
+      const storyId = (items[index] as ClusterItem).storyId;
+      if (storyId === null) groupFresh.push(index);
       else (stories ??= new Set()).add(storyId);
     }
     if (groupFresh.length === 0 && (stories === null || stories.size < 2)) continue;
@@ -391,12 +386,12 @@ export function groupItems(
     const first = groupFresh[0];
     assignments.push({
       storyId: sorted[0] ?? null,
-      firstItemId: sorted.length > 0 || !first ? '' : first.item.id,
-      itemIds: groupFresh.map((entry) => entry.item.id),
+      firstItemId: sorted.length > 0 || first === undefined ? '' : (items[first] as ClusterItem).id,
+      itemIds: groupFresh.map((index) => (items[index] as ClusterItem).id),
       mergedStoryIds: sorted.slice(1),
-      reasons: groupFresh.flatMap((entry) => {
-        const reason = reasons.get(entry.index);
-        return reason ? [{ itemId: entry.item.id, matchedId: (all[reason.matched] as Prepared).item.id, reason: reason.reason }] : [];
+      reasons: groupFresh.flatMap((index) => {
+        const reason = reasons.get(index);
+        return reason ? [{ itemId: (items[index] as ClusterItem).id, matchedId: (items[reason.matched] as ClusterItem).id, reason: reason.reason }] : [];
       }),
     });
   }
@@ -540,14 +535,15 @@ interface BandBuckets {
  * inserts its entries in index order, so the bucket an entry reads, the holders of its band key
  * inserted before it, is the run of its hash below its own index, in the same order.
  */
-function indexBands(all: readonly Prepared[]): BandBuckets {
+function indexBands(all: readonly Features[]): BandBuckets {
   const hashes = new Uint32Array(all.length * BANDS);
   const signed: number[] = [];
-  for (const entry of all) {
-    if (entry.signature === null) continue;
-    signed.push(entry.index);
-    const keys = toBandKeys(entry.signature);
-    for (let band = 0; band < BANDS; band += 1) hashes[entry.index * BANDS + band] = (keys[band] as number) - band * 0x100000000;
+  for (let index = 0; index < all.length; index += 1) {
+    const signature = (all[index] as Features).signature;
+    if (signature === null) continue;
+    signed.push(index);
+    const keys = toBandKeys(signature);
+    for (let band = 0; band < BANDS; band += 1) hashes[index * BANDS + band] = (keys[band] as number) - band * 0x100000000;
   }
   // A stable radix sort by hash, of entries listed in index order: sorted by hash, then index.
   const sorted = Array.from({ length: BANDS }, (_, band) => {
@@ -600,24 +596,6 @@ function bandsOf(entry: Features): readonly number[] {
 }
 
 const NONE: readonly string[] = [];
-
-function prepare(item: ClusterItem, index: number, features: ClusterFeatures): Prepared {
-  const found = (features as FeatureCache).of(item);
-  return {
-    storyLink: found.storyLink,
-    time: found.time,
-    signature: found.signature,
-    title: found.title,
-    titleWords: found.titleWords,
-    numbers: found.numbers,
-    names: found.names,
-    links: found.links,
-    externalLinks: found.externalLinks,
-    language: found.language,
-    item,
-    index,
-  };
-}
 
 /**
  * Signatures per slab: 256 KiB, above the mmap threshold bin/veille.js holds glibc's at (128 KiB), so
