@@ -295,12 +295,23 @@ export function readTextSignatureVersion(bytes: Uint8Array): number | null {
  * another version of the shingling (TEXT_SIGNATURE_VERSION): the caller computes it again.
  */
 export function decodeTextSignature(bytes: Uint8Array): TextSignature | null {
+  const minHash = new Uint32Array(SIGNATURE_SIZE);
+  const shingles = decodeTextSignatureInto(bytes, minHash, 0);
+  return shingles === null ? null : { shingles, minHash };
+}
+
+/**
+ * decodeTextSignature's MinHash values written into `target` from `at` (SIGNATURE_SIZE of them), and
+ * its shingle count returned; null, and nothing written, when the bytes are not a signature of this
+ * version. For a caller that keeps many signatures in one array (issue 15: grouping held an
+ * ArrayBuffer for each of a first import's 17,680).
+ */
+export function decodeTextSignatureInto(bytes: Uint8Array, target: Uint32Array, at: number): number | null {
   if (readTextSignatureVersion(bytes) !== TEXT_SIGNATURE_VERSION) return null;
   const offset = bytes.byteLength - SIGNATURE_BODY_BYTES;
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, SIGNATURE_BODY_BYTES);
-  const minHash = new Uint32Array(SIGNATURE_SIZE);
-  for (let i = 0; i < SIGNATURE_SIZE; i += 1) minHash[i] = view.getUint32(4 * (i + 1), true);
-  return { shingles: view.getUint32(0, true), minHash };
+  for (let i = 0; i < SIGNATURE_SIZE; i += 1) target[at + i] = view.getUint32(4 * (i + 1), true);
+  return view.getUint32(0, true);
 }
 
 /** The share of equal MinHash values: an estimate of the Jaccard similarity of the shingle sets. */

@@ -10,9 +10,10 @@ import {
   estimateJaccard,
   extractNames,
   computeTextSignature,
-  decodeTextSignature,
+  decodeTextSignatureInto,
   normalizeTitle,
   readTitleNumbers,
+  SIGNATURE_SIZE,
 } from './features.js';
 
 export interface ClusterOptions {
@@ -73,16 +74,6 @@ interface Features {
 }
 
 /**
- * An item with its features, as groupItems reads it. Its fields are listed, not spread from the
- * features (issue 15: V8 gave each object built by `{ ...features, item, index }` a shape of its own,
- * about 500 bytes an item, 9 MB of a 17,680-item import's grouping).
- */
-interface Prepared extends Features {
-  readonly item: ClusterItem;
-  readonly index: number;
-}
-
-/**
  * The features of the items one grouping reads, each item's computed once: a cycle reads the fresh
  * items in collectCandidates and again in groupItems, and the candidates in collectLinkedPages and
  * groupItems (issue 15: a 200-feed import computed each of its 17,680 items' names, shingles and
@@ -115,6 +106,7 @@ export function heldForGrouping(item: ClusterItem, features: ClusterFeatures): C
 /** A cache for one grouping (one set of options): pass the same one to collectCandidates, collectLinkedPages and groupItems. */
 export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): ClusterFeatures {
   const cache = new WeakMap<ClusterItem, Features>();
+  const tables = createFeatureTables();
   let computed = 0;
   const features: FeatureCache = {
     get computed() {
@@ -123,7 +115,7 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
     of(item) {
       let found = cache.get(item);
       if (found === undefined) {
-        found = computeFeatures(item, options);
+        found = computeFeatures(item, options, tables);
         cache.set(item, found);
         computed += 1;
       }
@@ -133,7 +125,7 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
       // Computed for the copy alone: the item is let go by the caller.
       let found = cache.get(item);
       if (found === undefined) {
-        found = computeFeatures(item, options);
+        found = computeFeatures(item, options, tables);
         computed += 1;
       }
       const held: ClusterItem = {
@@ -143,8 +135,8 @@ export function createClusterFeatures(options: ClusterOptions = DEFAULT_CLUSTER_
         links: NONE,
         title: '',
         summary: '',
-        language: item.language,
-        publishedAt: item.publishedAt,
+        language: item.language === null ? null : tables.intern(item.language),
+        publishedAt: tables.intern(item.publishedAt),
         storyId: item.storyId,
       };
       cache.set(held, found);
@@ -168,7 +160,10 @@ export function groupItems(
   features: ClusterFeatures = createClusterFeatures(options),
 ): StoryAssignment[] {
   const freshSorted = [...fresh].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id));
-  const all = [...stored, ...freshSorted].map((item, index) => prepare(item, index, features));
+  // Each entry's item and features at its index in two lists: no object per entry joins them (issue 15:
+  // one for each of a first import's 17,680 items, 2 MB of its grouping's height).
+  const items = [...stored, ...freshSorted];
+  const all = items.map((features as FeatureCache).of);
   const parent = all.map((_, index) => index);
   const languageOf = all.map((entry) => entry.language);
   const find = (i: number): number => {
@@ -189,12 +184,12 @@ export function groupItems(
 
   // Stored items keep their stories.
   const firstOfStory = new Map<number, number>();
-  for (const entry of all) {
-    const storyId = entry.item.storyId;
+  for (let index = 0; index < items.length; index += 1) {
+    const storyId = (items[index] as ClusterItem).storyId;
     if (storyId === null) continue;
     const first = firstOfStory.get(storyId);
-    if (first === undefined) firstOfStory.set(storyId, entry.index);
-    else union(first, entry.index);
+    if (first === undefined) firstOfStory.set(storyId, index);
+    else union(first, index);
   }
 
   const byUrl = new Map<string, Postings>();
@@ -209,11 +204,11 @@ export function groupItems(
     else if (typeof list === 'number') map.set(key, [list, index]);
     else list.push(index);
   };
-  const insert = (entry: Prepared): void => {
-    if (entry.storyLink !== null) add(byUrl, entry.storyLink, entry.index);
-    for (const link of entry.links) add(byOutbound, link, entry.index);
-    if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, entry.index);
-    for (const name of entry.names) add(byName, name, entry.index);
+  const insert = (entry: Features, index: number): void => {
+    if (entry.storyLink !== null) add(byUrl, entry.storyLink, index);
+    for (const link of entry.links) add(byOutbound, link, index);
+    if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, index);
+    for (const name of entry.names) add(byName, name, index);
   };
 
   /**
@@ -230,14 +225,18 @@ export function groupItems(
    * Whether an item's outbound links point at one story only (with `joining`, counted as linked).
    * A round-up (links to several known stories, or to many other sites) joins none of them.
    */
-  const linksOneStory = (entry: Prepared, joining?: number): boolean => {
+  const linksOneStory = (entry: Features, joining?: number): boolean => {
     if (entry.externalLinks > options.maxStoryLinks) return false;
-    const roots = new Set<number>(joining === undefined ? [] : [find(joining)]);
+    // The one story's root met so far, -1 none: no set made for each item read.
+    let root = joining === undefined ? -1 : find(joining);
     for (const link of entry.links) {
-      for (const target of latest(byUrl.get(link))) roots.add(find(target));
-      if (roots.size > 1) return false;
+      for (const target of latest(byUrl.get(link))) {
+        const other = find(target);
+        if (root === -1) root = other;
+        else if (other !== root) return false;
+      }
     }
-    return roots.size === 1;
+    return root !== -1;
   };
 
   const buckets = indexBands(all);
@@ -251,55 +250,57 @@ export function groupItems(
   const matched: number[] = [];
   const matchedReasons: MatchReason[] = [];
   const storedCount = stored.length;
-  for (const entry of all.slice(0, storedCount)) insert(entry);
+  for (let index = 0; index < storedCount; index += 1) insert(all[index] as Features, index);
 
-  for (const entry of all.slice(storedCount)) {
+  for (let index = storedCount; index < all.length; index += 1) {
+    const entry = all[index] as Features;
+    const sourceId = (items[index] as ClusterItem).sourceId;
     // The entries it matches, each once, in the order found, with the first reason found.
-    const stamp = entry.index + 1;
+    const stamp = index + 1;
     matched.length = 0;
     matchedReasons.length = 0;
     const consider = (other: number, reason: MatchReason): void => {
-      if (other === entry.index || matchStamps[other] === stamp) return;
+      if (other === index || matchStamps[other] === stamp) return;
       matchStamps[other] = stamp;
       matched.push(other);
       matchedReasons.push(reason);
     };
-    const withinWindow = (other: Prepared, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
+    const withinWindow = (other: Features, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
 
     // The same canonical URL: the same page, whoever carries it.
     if (entry.storyLink !== null) {
-      for (const other of latest(byUrl.get(entry.storyLink))) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'same-link');
+      for (const other of latest(byUrl.get(entry.storyLink))) if (withinWindow(all[other] as Features, options.windowDays)) consider(other, 'same-link');
     }
     // One item links to the other's page (a French post's "Lire l'article sur AIhub").
     if (linksOneStory(entry)) {
-      for (const link of entry.links) for (const other of latest(byUrl.get(link))) if (withinWindow(all[other] as Prepared, options.windowDays)) consider(other, 'links-to');
+      for (const link of entry.links) for (const other of latest(byUrl.get(link))) if (withinWindow(all[other] as Features, options.windowDays)) consider(other, 'links-to');
     }
     if (entry.storyLink !== null) {
       for (const other of latest(byOutbound.get(entry.storyLink))) {
-        const linker = all[other] as Prepared;
+        const linker = all[other] as Features;
         if (!withinWindow(linker, options.windowDays)) continue;
-        if (linksOneStory(linker, entry.index)) consider(other, 'links-to');
+        if (linksOneStory(linker, index)) consider(other, 'links-to');
       }
     }
     // The same title, long enough to be specific, from another source.
     if (entry.titleWords >= options.minTitleWords) {
       for (const other of latest(byTitle.get(entry.title))) {
-        const candidate = all[other] as Prepared;
-        if (candidate.item.sourceId !== entry.item.sourceId && withinWindow(candidate, options.windowDays)) consider(other, 'same-title');
+        const candidate = all[other] as Features;
+        if ((items[other] as ClusterItem).sourceId !== sourceId && withinWindow(candidate, options.windowDays)) consider(other, 'same-title');
       }
     }
     // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
     if (entry.signature) {
       for (let band = 0; band < BANDS; band += 1) {
-        const { holders, start, end } = buckets.before(entry.index, band);
+        const { holders, start, end } = buckets.before(index, band);
         // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
         if (end - start > options.maxPostings) continue;
         for (let at = start; at < end; at += 1) {
           const other = holders[at] as number;
           if (seenStamps[other] === stamp) continue;
           seenStamps[other] = stamp;
-          const candidate = all[other] as Prepared;
-          if (candidate.item.sourceId === entry.item.sourceId || candidate.numbers !== entry.numbers) continue;
+          const candidate = all[other] as Features;
+          if ((items[other] as ClusterItem).sourceId === sourceId || candidate.numbers !== entry.numbers) continue;
           if (!withinWindow(candidate, options.textWindowDays) || !candidate.signature) continue;
           if (estimateJaccard(entry.signature, candidate.signature) >= options.nearDuplicateJaccard) consider(other, 'near-duplicate');
         }
@@ -325,13 +326,13 @@ export function groupItems(
         }
       };
       for (const name of entry.names) count(byName.get(name), 1);
-      // entry.links holds story URLs only (see prepare).
+      // entry.links holds story URLs only (see computeFeatures).
       for (const link of entry.links) count(byOutbound.get(link), 2);
       for (const other of sharing) {
         const score = shared[other] as number;
-        const candidate = all[other] as Prepared;
+        const candidate = all[other] as Features;
         if (candidate.language === null || candidate.language === entry.language) continue;
-        if (candidate.item.sourceId === entry.item.sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
+        if ((items[other] as ClusterItem).sourceId === sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
         const smaller = Math.min(entry.names.length + 2 * entry.links.length, candidate.names.length + 2 * candidate.links.length);
         if (score >= options.minSharedNames && score / Math.max(1, smaller) >= options.minNameOverlap) consider(other, 'shared-names');
       }
@@ -340,37 +341,57 @@ export function groupItems(
     for (let m = 0; m < matched.length; m += 1) {
       const other = matched[m] as number;
       const reason = matchedReasons[m] as MatchReason;
-      if (!reasons.has(entry.index)) reasons.set(entry.index, { matched: other, reason });
-      union(entry.index, other);
+      if (!reasons.has(index)) reasons.set(index, { matched: other, reason });
+      union(index, other);
     }
-    insert(entry);
+    insert(entry, index);
   }
 
-  // One assignment per group holding a fresh item.
-  const groups = new Map<number, { fresh: Prepared[]; stories: Set<number> }>();
-  for (const entry of all) {
-    const root = find(entry.index);
-    let group = groups.get(root);
-    if (!group) {
-      group = { fresh: [], stories: new Set() };
-      groups.set(root, group);
-    }
-    if (entry.item.storyId === null) group.fresh.push(entry);
-    else group.stories.add(entry.item.storyId);
+  // One assignment per group holding a fresh item, in the order of each group's first entry. A group is
+  // a run of one array of entries, not an object, a list and a set each (issue 15: a first import made
+  // 16,346 groups, with the assignments, the height of its grouping's heap).
+  const count = all.length;
+  const groupOf = new Int32Array(count);
+  const groupOfRoot = new Int32Array(count).fill(-1);
+  let groupCount = 0;
+  for (let index = 0; index < count; index += 1) {
+    const root = find(index);
+    if (groupOfRoot[root] === -1) groupOfRoot[root] = groupCount++;
+    groupOf[index] = groupOfRoot[root] as number;
+  }
+  // Group g's entries, in index order, are members[starts[g]..starts[g + 1]).
+  const starts = new Int32Array(groupCount + 1);
+  for (let index = 0; index < count; index += 1) starts[(groupOf[index] as number) + 1] = (starts[(groupOf[index] as number) + 1] as number) + 1;
+  for (let group = 0; group < groupCount; group += 1) starts[group + 1] = (starts[group + 1] as number) + (starts[group] as number);
+  const members = new Int32Array(count);
+  const filled = starts.slice(0, groupCount);
+  for (let index = 0; index < count; index += 1) {
+    const group = groupOf[index] as number;
+    members[filled[group] as number] = index;
+    filled[group] = (filled[group] as number) + 1;
   }
   const assignments: StoryAssignment[] = [];
-  for (const group of groups.values()) {
-    if (group.fresh.length === 0 && group.stories.size < 2) continue;
-    const stories = [...group.stories].sort((a, b) => a - b);
-    const first = group.fresh[0];
+  const groupFresh: number[] = [];
+  for (let group = 0; group < groupCount; group += 1) {
+    groupFresh.length = 0;
+    let stories: Set<number> | null = null;
+    for (let at = starts[group] as number; at < (starts[group + 1] as number); at += 1) {
+      const index = members[at] as number;
+      const storyId = (items[index] as ClusterItem).storyId;
+      if (storyId === null) groupFresh.push(index);
+      else (stories ??= new Set()).add(storyId);
+    }
+    if (groupFresh.length === 0 && (stories === null || stories.size < 2)) continue;
+    const sorted = stories === null ? [] : [...stories].sort((a, b) => a - b);
+    const first = groupFresh[0];
     assignments.push({
-      storyId: stories[0] ?? null,
-      firstItemId: stories.length > 0 || !first ? '' : first.item.id,
-      itemIds: group.fresh.map((entry) => entry.item.id),
-      mergedStoryIds: stories.slice(1),
-      reasons: group.fresh.flatMap((entry) => {
-        const reason = reasons.get(entry.index);
-        return reason ? [{ itemId: entry.item.id, matchedId: (all[reason.matched] as Prepared).item.id, reason: reason.reason }] : [];
+      storyId: sorted[0] ?? null,
+      firstItemId: sorted.length > 0 || first === undefined ? '' : (items[first] as ClusterItem).id,
+      itemIds: groupFresh.map((index) => (items[index] as ClusterItem).id),
+      mergedStoryIds: sorted.slice(1),
+      reasons: groupFresh.flatMap((index) => {
+        const reason = reasons.get(index);
+        return reason ? [{ itemId: (items[index] as ClusterItem).id, matchedId: (items[reason.matched] as ClusterItem).id, reason: reason.reason }] : [];
       }),
     });
   }
@@ -514,14 +535,15 @@ interface BandBuckets {
  * inserts its entries in index order, so the bucket an entry reads, the holders of its band key
  * inserted before it, is the run of its hash below its own index, in the same order.
  */
-function indexBands(all: readonly Prepared[]): BandBuckets {
+function indexBands(all: readonly Features[]): BandBuckets {
   const hashes = new Uint32Array(all.length * BANDS);
   const signed: number[] = [];
-  for (const entry of all) {
-    if (entry.signature === null) continue;
-    signed.push(entry.index);
-    const keys = toBandKeys(entry.signature);
-    for (let band = 0; band < BANDS; band += 1) hashes[entry.index * BANDS + band] = (keys[band] as number) - band * 0x100000000;
+  for (let index = 0; index < all.length; index += 1) {
+    const signature = (all[index] as Features).signature;
+    if (signature === null) continue;
+    signed.push(index);
+    const keys = toBandKeys(signature);
+    for (let band = 0; band < BANDS; band += 1) hashes[index * BANDS + band] = (keys[band] as number) - band * 0x100000000;
   }
   // A stable radix sort by hash, of entries listed in index order: sorted by hash, then index.
   const sorted = Array.from({ length: BANDS }, (_, band) => {
@@ -575,29 +597,59 @@ function bandsOf(entry: Features): readonly number[] {
 
 const NONE: readonly string[] = [];
 
-function prepare(item: ClusterItem, index: number, features: ClusterFeatures): Prepared {
-  const found = (features as FeatureCache).of(item);
+/**
+ * Signatures per slab: 256 KiB, above the mmap threshold bin/veille.js holds glibc's at (128 KiB), so
+ * that a slab is a mapping of its own, given back when the grouping lets it go.
+ */
+const SLAB_SIGNATURES = 1024;
+
+/**
+ * What the features of one grouping share (issue 15: a first import's grouping held, for each of its
+ * 17,680 fresh items, its signature in an ArrayBuffer of its own, with the allocator's block behind
+ * it, and its own copy of each name, link, language and date: 120,000 name strings for 7,400 names):
+ * the signatures are views of a few slabs, and equal strings are held once.
+ */
+interface FeatureTables {
+  /** The one string of this grouping equal to `text`. */
+  intern(text: string): string;
+  /** The item's MinHash, from its stored signature or computed, when it has minShingles shingles or more. */
+  signatureOf(item: ClusterItem, minShingles: number): Uint32Array | null;
+}
+
+function createFeatureTables(): FeatureTables {
+  const strings = new Map<string, string>();
+  let slab = new Uint32Array(0);
+  let used = SLAB_SIGNATURES;
   return {
-    storyLink: found.storyLink,
-    time: found.time,
-    signature: found.signature,
-    title: found.title,
-    titleWords: found.titleWords,
-    numbers: found.numbers,
-    names: found.names,
-    links: found.links,
-    externalLinks: found.externalLinks,
-    language: found.language,
-    item,
-    index,
+    intern(text) {
+      const found = strings.get(text);
+      if (found !== undefined) return found;
+      strings.set(text, text);
+      return text;
+    },
+    signatureOf(item, minShingles) {
+      if (used === SLAB_SIGNATURES) {
+        slab = new Uint32Array(SLAB_SIGNATURES * SIGNATURE_SIZE);
+        used = 0;
+      }
+      // Written at the slab's next place, which a signature left out is overwritten in (all its values).
+      const at = used * SIGNATURE_SIZE;
+      let shingles = item.textSignature ? decodeTextSignatureInto(item.textSignature, slab, at) : null;
+      if (shingles === null) {
+        const text = computeTextSignature(item.title, item.summary);
+        slab.set(text.minHash, at);
+        shingles = text.shingles;
+      }
+      if (shingles < minShingles) return null;
+      used += 1;
+      return slab.subarray(at, at + SIGNATURE_SIZE);
+    },
   };
 }
 
-function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
-  const text =
-    (item.textSignature ? decodeTextSignature(item.textSignature) : null) ?? computeTextSignature(item.title, item.summary);
+function computeFeatures(item: ClusterItem, options: ClusterOptions, tables: FeatureTables): Features {
   const title = normalizeTitle(item.title);
-  const signature = text.shingles >= options.minShingles ? text.minHash : null;
+  const signature = tables.signatureOf(item, options.minShingles);
   // Each URL is parsed once: whether it can identify a story, and its host.
   const links = new Set<string>();
   let externalLinks = 0;
@@ -616,10 +668,10 @@ function computeFeatures(item: ClusterItem, options: ClusterOptions): Features {
     title,
     titleWords: title === '' ? 0 : countSpaces(title) + 1,
     numbers: readTitleNumbers(item.title),
-    names: listed(extractNames(`${item.title}. ${item.summary}`)),
-    links: listed(links),
+    names: listed(extractNames(`${item.title}. ${item.summary}`), tables),
+    links: links.size === 0 ? NONE : [...links],
     externalLinks,
-    language: item.language === null ? null : (item.language.toLowerCase().split(/[-_]/)[0] ?? null),
+    language: item.language === null ? null : tables.intern(item.language.toLowerCase().split(/[-_]/)[0] as string),
   };
 }
 
@@ -630,6 +682,11 @@ function countSpaces(title: string): number {
   return count;
 }
 
-function listed(values: ReadonlySet<string>): readonly string[] {
-  return values.size === 0 ? NONE : [...values];
+function listed(values: ReadonlySet<string>, tables: FeatureTables): readonly string[] {
+  if (values.size === 0) return NONE;
+  // Sized at once: pushed, a list of a few names took room for 17.
+  const list = new Array<string>(values.size);
+  let at = 0;
+  for (const value of values) list[at++] = tables.intern(value);
+  return list;
 }

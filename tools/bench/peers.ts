@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from '../repo-paths.js';
 import { writeBenchConfig } from './bench-config.js';
+import { readNodeLine } from './node-line.js';
 import { countItems, expandFeeds, readPeerFeeds } from './peer-feeds.js';
 import {
   CYCLES,
@@ -57,8 +58,9 @@ const { values } = parseArgs({
   },
 });
 const NODE_LINE = values['node-line'];
-const { flags: NODE_FLAGS, env: NODE_ENV } = readShebang(
+const { flags: NODE_FLAGS, env: NODE_ENV } = readNodeLine(
   NODE_LINE === undefined ? readFileSync(VEILLE_BIN, 'utf8') : `#!/usr/bin/env -S ${NODE_LINE}`,
+  VEILLE_BIN,
 );
 const ROUNDS_304 = Number(values['rounds-304']);
 const FEEDS = Number(values.feeds);
@@ -255,22 +257,6 @@ async function runSoak(server: FeedServer, urls: readonly string[], cycles: numb
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * The flags and environment bin/veille.js's first line gives node (`env -S NAME=VALUE… node FLAG…`),
- * so that the bench runs veille (and the soak's worker) as the bin does, whatever the line says.
- */
-function readShebang(script: string): { flags: string[]; env: Record<string, string> } {
-  const words = (script.split('\n', 1)[0] ?? '').split(' ').filter((word) => word !== '');
-  const node = words.indexOf('node');
-  if (!words[0]?.startsWith('#!') || node < 0) throw new Error(`bench:peers: ${VEILLE_BIN}: the first line does not start node`);
-  const env: Record<string, string> = {};
-  for (const word of words.slice(0, node)) {
-    const equals = word.indexOf('=');
-    if (equals > 0) env[word.slice(0, equals)] = word.slice(equals + 1);
-  }
-  return { flags: words.slice(node + 1), env };
 }
 
 /** The all-304 cycle alone, `rounds` times per reader, the readers interleaved (--rounds-304). */
