@@ -27,9 +27,23 @@
 // runs, in the system's temporary folder, so that a one-shot `veille run` compiles them once (issue
 // 15: loading the modules is most of a cycle whose feeds all answer 304). Node 20 has none: nothing
 // changes there. NODE_DISABLE_COMPILE_CACHE=1 turns it off. Enabled before the CLI is imported.
+// tuneTiering (src/system/v8-tiering.ts), on Node 20 only: --interrupt-budget=540672, 8 times V8
+// 11.3's budget of bytecode a function runs before V8 compiles it with TurboFan on its helper
+// threads. A first import runs most of its code briefly; by default it made 547 compiles and 94
+// deoptimizations (most for code compiled before its branches had run: "insufficient type
+// feedback"); with the larger budget 238 and 35 (--trace-opt --trace-deopt), and the helper
+// threads' CPU about halved (perf record -F 999: 2,069 and 2,139 samples → 1,110 and 1,155). One
+// first cycle, base and flag interleaved in six series at load 8–10: CPU −6 % (median of 32 paired
+// rounds' ratios, lower in 20; 4 times the budget: −3 % over 32), peak −1.4 MB, wall within the
+// load's noise; the soak's later cycles are not slower (bench:peers, 40 cycles: median cycle CPU
+// 0.84 → 0.74 s). V8 12 and later (Node 22, 24) count invocations instead and refuse an
+// --interrupt-budget on node's command line, hence set here, for V8 11.3 alone, not in the first
+// line; the processing thread shares the process's flags.
 import module from 'node:module';
 
 module.enableCompileCache?.();
+const { tuneTiering } = await import('../dist/system/v8-tiering.js');
+tuneTiering();
 const { main } = await import('../dist/cli/main.js');
 
 process.exitCode = await main(process.argv.slice(2));

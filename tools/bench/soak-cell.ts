@@ -13,10 +13,13 @@ import { openApp } from '../../src/app/app.js';
 import { runOneCycle } from '../../src/app/cycle.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/domain/ports.js';
+import { tuneTiering } from '../../src/system/v8-tiering.js';
 import { createFeedProcessor } from '../../src/worker/process-pool.js';
 import { keepAcrossCycles } from '../../src/worker/worker.js';
 import { residentParts } from './soak-memory.js';
 
+// As bin/veille.js does before it loads the CLI.
+tuneTiering();
 const [configFile = '', port = '', cycles = '200', changes = '3'] = process.argv.slice(2);
 const HOUR = 3_600_000;
 const IDLE_SECONDS = 20;
