@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { computeTextSignature, encodeTextSignature } from '../../src/cluster/features.js';
 import { createClusterFeatures, groupItems, heldForGrouping } from '../../src/cluster/group-stories.js';
 import type { ClusterItem, StoryAssignment } from '../../src/domain/story.js';
+import { countMapsAndSets } from '../helpers/count-collections.js';
 
 const ITEMS = 300;
 
@@ -35,26 +36,8 @@ function items(): ClusterItem[] {
 function countCollections(all: readonly ClusterItem[]): { made: { maps: number; sets: number }; assignments: StoryAssignment[] } {
   const features = createClusterFeatures();
   const fresh = all.map((item) => heldForGrouping(item, features));
-  const made = { maps: 0, sets: 0 };
-  const { Map: RealMap, Set: RealSet } = globalThis;
-  globalThis.Map = class CountedMap<K, V> extends RealMap<K, V> {
-    constructor(entries?: readonly (readonly [K, V])[] | null) {
-      super(entries);
-      made.maps += 1;
-    }
-  } as MapConstructor;
-  globalThis.Set = class CountedSet<T> extends RealSet<T> {
-    constructor(values?: readonly T[] | null) {
-      super(values);
-      made.sets += 1;
-    }
-  } as SetConstructor;
-  try {
-    return { made, assignments: groupItems([], fresh, undefined, features) };
-  } finally {
-    globalThis.Map = RealMap;
-    globalThis.Set = RealSet;
-  }
+  const { made, result } = countMapsAndSets(() => groupItems([], fresh, undefined, features));
+  return { made, assignments: result };
 }
 
 describe('groupItems', () => {

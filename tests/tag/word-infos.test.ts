@@ -9,6 +9,7 @@ import { createTagger, learnedProbabilitiesOfWords, type TagInput } from '../../
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
 import { splitWords } from '../../src/tag/words.js';
 import { ROOT, THEMES_FILE } from './helpers.js';
+import { countMapsAndSets } from '../helpers/count-collections.js';
 
 const lines = [`${ROOT}tests/fixtures/ai-news/items.jsonl`, `${ROOT}tests/fixtures/labels/tune-2026-12-08.jsonl`].flatMap((file) =>
   readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== ''),
@@ -104,26 +105,7 @@ describe('the word infos of the tagger', () => {
       sourceUrl: 'https://example.org/feed.xml',
     };
     expect(tagger.tag(input)).toEqual([]);
-    const made = { maps: 0, sets: 0 };
-    const { Map: RealMap, Set: RealSet } = globalThis;
-    globalThis.Map = class CountedMap<K, V> extends RealMap<K, V> {
-      constructor(entries?: readonly (readonly [K, V])[] | null) {
-        super(entries);
-        made.maps += 1;
-      }
-    } as MapConstructor;
-    globalThis.Set = class CountedSet<T> extends RealSet<T> {
-      constructor(values?: readonly T[] | null) {
-        super(values);
-        made.sets += 1;
-      }
-    } as SetConstructor;
-    try {
-      tagger.tag(input);
-    } finally {
-      globalThis.Map = RealMap;
-      globalThis.Set = RealSet;
-    }
+    const { made } = countMapsAndSets(() => tagger.tag(input));
     // Each theme's occurrences, two indexes of placed words and a set of learned rows were nine or more;
     // the map of the vetoes is made only when an exclusion hid a word.
     expect(made.maps + made.sets).toBe(0);
