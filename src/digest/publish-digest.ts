@@ -1,11 +1,9 @@
 // Writes the digest's files beside the site: digest.xml / .atom / .json (one entry per issue,
 // full HTML content), digests/<week>.html for each issue and digests/index.html. Atomic writes,
 // each file with its compressed forms.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { SiteLocale } from '../domain/site-locale.js';
 import type { FeedEntry, FeedMeta } from '../domain/types.js';
-import { lacksCompressedForms, writeCompressedForms, writeWithCompressedForms } from '../publish/compressed-forms.js';
+import { writeChangedFiles } from '../publish/compressed-forms.js';
 import { renderAtom, renderJsonFeed, renderRss } from '../publish/feeds.js';
 import { DIGEST_FEEDS, DIGEST_LIST_PAGE, digestPage } from '../publish/site-files.js';
 import type { DigestIssue } from '../domain/digest.js';
@@ -81,23 +79,5 @@ export async function publishDigests(dir: string, issues: readonly PublishedIssu
 
   // Pages before the feeds that link to them. A file whose bytes are the same is left as it is
   // (its validators kept) and not returned: only the files that changed are pinged (WebSub).
-  const changed: string[] = [];
-  for (const [path, content] of files) {
-    if (await sameContent(join(dir, path), content)) {
-      // Published by a veille without compressed forms: they are added, the file left as it is.
-      if (await lacksCompressedForms(join(dir, path), path, Buffer.byteLength(content))) await writeCompressedForms(join(dir, path), path, content);
-      continue;
-    }
-    await writeWithCompressedForms(join(dir, path), path, content);
-    changed.push(path);
-  }
-  return changed;
-}
-
-async function sameContent(path: string, content: string): Promise<boolean> {
-  try {
-    return (await readFile(path, 'utf8')) === content;
-  } catch {
-    return false;
-  }
+  return writeChangedFiles(dir, files);
 }

@@ -36,6 +36,31 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: { mode?: number | undefined; durable?: boolean } = {},
 ): Promise<void> {
+  const staged = await stageFile(path, data, options);
+  await staged.commit();
+  if (options.durable ?? true) await syncDirectory(dirname(path));
+}
+
+/** A file written in full under a temporary name beside its target, not yet in its place. */
+export interface StagedFile {
+  /** Renames it over its target: readers see the old file or the new one. */
+  commit(): Promise<void>;
+  /** Removes the temporary file, when it is not to be committed. */
+  discard(): Promise<void>;
+}
+
+/**
+ * The first half of writeFileAtomic: the temporary file written (and, durable, synced); `commit`
+ * puts it in place, and the caller syncs its folder then (syncFolders), once for all the files it
+ * put there. Many files are staged at once and committed in the order their readers need (a
+ * publish, compressed-forms.ts: writeChangedFiles).
+ * Fails as writeFileAtomic does, with no temporary file left.
+ */
+export async function stageFile(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number | undefined; durable?: boolean } = {},
+): Promise<StagedFile> {
   const durable = options.durable ?? true;
   const folder = dirname(path);
   // A dotfile, so the HTTP server never serves a half-written temporary file.
@@ -53,13 +78,33 @@ export async function writeFileAtomic(
     } finally {
       await handle.close();
     }
-    await rename(temporary, path);
-    created = false;
   } catch (error) {
     if (created) await unlink(temporary).catch(() => undefined);
     throw new VeilleError('PUBLISH_FAILED', `publish: cannot write ${path}: ${reasonOf(error)}`, { cause: error });
   }
-  if (durable) await syncDirectory(folder);
+  let pending = true;
+  return {
+    async commit() {
+      if (!pending) return;
+      pending = false;
+      try {
+        await rename(temporary, path);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        throw new VeilleError('PUBLISH_FAILED', `publish: cannot write ${path}: ${reasonOf(error)}`, { cause: error });
+      }
+    },
+    async discard() {
+      if (!pending) return;
+      pending = false;
+      await unlink(temporary).catch(() => undefined);
+    },
+  };
+}
+
+/** Flushes the entries of these folders (each once), after renames into them: see syncDirectory. */
+export async function syncFolders(folders: Iterable<string>): Promise<void> {
+  await Promise.all([...new Set(folders)].map(syncDirectory));
 }
 
 /** The temporary name writeFileAtomic uses; the number is the writer's pid. */

@@ -3,13 +3,12 @@
 // file whose content changed is replaced atomically; an unchanged file keeps its bytes, its mtime
 // and so its ETag. Each text file is written with its compressed forms (compressed-forms.ts).
 
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SiteLocale } from '../domain/site-locale.js';
 import type { FeedEntry, FeedMeta, ThemeInfo } from '../domain/types.js';
 import { VeilleError } from '../domain/errors.js';
 import { removeStaleTemporaries } from './atomic-write.js';
-import { lacksCompressedForms, writeCompressedForms, writeWithCompressedForms } from './compressed-forms.js';
+import { fileReads, writeChangedFiles } from './compressed-forms.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds.js';
 import { renderOpml, type OpmlSource } from './opml.js';
 import { renderIndexPage, renderThemePage, type ReadingSite } from './pages.js';
@@ -95,35 +94,14 @@ export async function publishSite(dir: string, snapshot: SiteSnapshot): Promise<
   const files = renderSite(snapshot);
   // Temporary files of a publish that was killed half-way (never served, but they add up).
   for (const folder of [dir, ...SITE_FOLDERS.map((name) => join(dir, name))]) await removeStaleTemporaries(folder);
-  const written: string[] = [];
-  // Feeds before the page that links to them.
-  for (const [path, content] of files) {
-    if (await fileReads(join(dir, path), content)) {
-      // Published before veille wrote compressed forms: they are added, the file keeps its mtime.
-      if (await lacksCompressedForms(join(dir, path), path, Buffer.byteLength(content))) await writeCompressedForms(join(dir, path), path, content);
-      continue;
-    }
-    // Each text file with its gzip and brotli forms (issue 22), the forms first.
-    await writeWithCompressedForms(join(dir, path), path, content);
-    written.push(path);
-  }
+  // Feeds before the page that links to them: writeChangedFiles puts them in place in this order.
+  const written = await writeChangedFiles(dir, files);
   return { files: written, changedAt: written.length > 0 || previous === null ? snapshot.builtAt : previous };
 }
 
 async function everyFileReads(dir: string, files: ReadonlyArray<readonly [string, string]>): Promise<boolean> {
   for (const [path, content] of files) if (!(await fileReads(join(dir, path), content))) return false;
   return true;
-}
-
-/** True when the file at `path` holds exactly `content` (UTF-8); a missing or unreadable file does not. */
-async function fileReads(path: string, content: string): Promise<boolean> {
-  const expected = Buffer.from(content, 'utf8');
-  try {
-    const found = await readFile(path);
-    return found.length === expected.length && found.equals(expected);
-  } catch {
-    return false;
-  }
 }
 
 /** Every file of the site, rendered: [path relative to the site folder, content]. */

@@ -36,7 +36,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   };
 });
 
-const { removeStaleTemporaries, writeFileAtomic } = await import('../../src/publish/atomic-write.js');
+const { removeStaleTemporaries, stageFile, writeFileAtomic } = await import('../../src/publish/atomic-write.js');
 
 let dir: string;
 
@@ -100,6 +100,38 @@ describe('writeFileAtomic', () => {
     await writeFile(join(dir, 'themes'), 'not a folder');
     const path = join(dir, 'themes', 'a.xml');
     await expectPublishFailed(writeFileAtomic(path, 'data'), path, /ENOTDIR|EEXIST/);
+  });
+});
+
+describe('stageFile', () => {
+  it('leaves the target as it was until commit, then replaces it', async () => {
+    const path = join(dir, 'feed.xml');
+    await writeFile(path, 'old');
+    const staged = await stageFile(path, 'new');
+    expect(await readFile(path, 'utf8')).toBe('old');
+    await staged.commit();
+    expect(await readFile(path, 'utf8')).toBe('new');
+    expect(await readdir(dir)).toEqual(['feed.xml']);
+  });
+
+  it('leaves no temporary file and the old file when discarded', async () => {
+    const path = join(dir, 'feed.xml');
+    await writeFile(path, 'old');
+    const staged = await stageFile(path, 'new');
+    await staged.discard();
+    await staged.commit();
+    expect(await readFile(path, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['feed.xml']);
+  });
+
+  it('keeps the old file and removes the temporary one when the rename fails', async () => {
+    const path = join(dir, 'feed.xml');
+    await writeFile(path, 'old');
+    const staged = await stageFile(path, 'new');
+    faults.rename = Object.assign(new Error('EXDEV: cross-device link'), { code: 'EXDEV' });
+    await expectPublishFailed(staged.commit(), path, /EXDEV/);
+    expect(await readFile(path, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['feed.xml']);
   });
 });
 

@@ -1,12 +1,13 @@
 // The compressed forms a publish writes beside each text file (issue 22): they decompress to the
 // file, they are left out when they would not shrink it, and a stale one never outlives a rewrite.
 
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeWithCompressedForms } from '../../src/publish/compressed-forms.js';
+import { writeChangedFiles, writeWithCompressedForms } from '../../src/publish/compressed-forms.js';
+import { isVeilleError } from '../../src/domain/errors.js';
 import { publishSite } from '../../src/publish/publish-site.js';
 import { sampleSnapshot } from './sample-site.js';
 
@@ -69,5 +70,58 @@ describe('writeWithCompressedForms', () => {
     await writeWithCompressedForms(path, 'feed.xml', noise);
     expect(await exists(`${path}.gz`)).toBe(false);
     expect(await exists(`${path}.br`)).toBe(false);
+  });
+});
+
+describe('writeChangedFiles', () => {
+  const feed = (title: string) => `<rss><channel><title>${title}</title>${'<item><title>news</title></item>'.repeat(20)}</channel></rss>`;
+
+  it('writes the changed files with their forms, in order, and leaves an unchanged file as it was', async () => {
+    await writeChangedFiles(dir, [['feed.xml', feed('one')]]);
+    const before = (await stat(join(dir, 'feed.xml'))).mtimeMs;
+    const files: Array<[string, string]> = [
+      ['themes/a.xml', feed('a')],
+      ['feed.xml', feed('one')],
+      ['index.html', `<p>${'page '.repeat(100)}</p>`],
+    ];
+    expect(await writeChangedFiles(dir, files)).toEqual(['themes/a.xml', 'index.html']);
+    expect((await stat(join(dir, 'feed.xml'))).mtimeMs).toBe(before);
+    for (const [path, content] of files) {
+      expect(await readFile(join(dir, path), 'utf8')).toBe(content);
+      expect(brotliDecompressSync(await readFile(join(dir, `${path}.br`))).toString()).toBe(content);
+      expect(gunzipSync(await readFile(join(dir, `${path}.gz`))).toString()).toBe(content);
+    }
+  });
+
+  // The files are prepared at once, then put in place: a file that cannot be prepared (its folder
+  // is a file) fails the publish before any file changes (one after another, those before it were
+  // replaced already).
+  it('changes no file when one cannot be written, and leaves no temporary file', async () => {
+    await writeFile(join(dir, 'feed.xml'), 'previous feed');
+    await writeFile(join(dir, 'themes'), 'not a folder');
+    const error = await writeChangedFiles(dir, [
+      ['feed.xml', feed('new')],
+      ['themes/a.xml', feed('a')],
+      ['index.html', feed('page')],
+    ]).catch((e: unknown) => e);
+    expect(isVeilleError(error, 'PUBLISH_FAILED')).toBe(true);
+    expect(await readFile(join(dir, 'feed.xml'), 'utf8')).toBe('previous feed');
+    expect((await readdir(dir)).sort()).toEqual(['feed.xml', 'themes']);
+  });
+
+  it('puts the files before a file that cannot be replaced in place, and not those after it', async () => {
+    await writeFile(join(dir, 'index.html'), 'previous page');
+    // A folder stands where atom.xml goes: its rename fails.
+    await mkdir(join(dir, 'atom.xml'));
+    await writeFile(join(dir, 'atom.xml', 'keep'), '');
+    const error = await writeChangedFiles(dir, [
+      ['feed.xml', feed('new')],
+      ['atom.xml', feed('atom')],
+      ['index.html', feed('page')],
+    ]).catch((e: unknown) => e);
+    expect(isVeilleError(error, 'PUBLISH_FAILED')).toBe(true);
+    expect(await readFile(join(dir, 'feed.xml'), 'utf8')).toBe(feed('new'));
+    expect(await readFile(join(dir, 'index.html'), 'utf8')).toBe('previous page');
+    expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 });
