@@ -164,8 +164,23 @@ export function groupItems(
   // one for each of a first import's 17,680 items, 2 MB of its grouping's height).
   const items = [...stored, ...freshSorted];
   const all = items.map((features as FeatureCache).of);
-  const parent = all.map((_, index) => index);
-  const languageOf = all.map((entry) => entry.language);
+  // Each phase is a function of its own (issue 15: as one 5 KB function, groupItems was compiled by
+  // TurboFan once per hot loop, four times on a first import, each time whole).
+  const forest = createForest(all.length);
+  joinStoredStories(items, forest);
+  const reasons = matchFreshItems(items, all, stored.length, options, forest);
+  return toAssignments(items, forest, reasons);
+}
+
+/** Union-find over the entries' indexes: each group is named by its smallest index. */
+interface Forest {
+  find(index: number): number;
+  union(a: number, b: number): void;
+}
+
+function createForest(count: number): Forest {
+  const parent = new Int32Array(count);
+  for (let index = 0; index < count; index += 1) parent[index] = index;
   const find = (i: number): number => {
     let root = i;
     while (parent[root] !== root) root = parent[root] as number;
@@ -176,39 +191,80 @@ export function groupItems(
     }
     return root;
   };
-  const union = (a: number, b: number): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  return {
+    find,
+    union(a, b) {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    },
   };
+}
 
-  // Stored items keep their stories.
+/** Stored items keep their stories. */
+function joinStoredStories(items: readonly ClusterItem[], forest: Forest): void {
   const firstOfStory = new Map<number, number>();
   for (let index = 0; index < items.length; index += 1) {
     const storyId = (items[index] as ClusterItem).storyId;
     if (storyId === null) continue;
     const first = firstOfStory.get(storyId);
     if (first === undefined) firstOfStory.set(storyId, index);
-    else union(first, index);
+    else forest.union(first, index);
   }
+}
 
+/** Per fresh entry that matched another, the first entry it matched and why. */
+type MatchReasons = Map<number, { readonly matched: number; readonly reason: MatchReason }>;
+
+/**
+ * Each fresh entry, in index order, is matched against the entries before it (stored first), joined
+ * to the groups of those it matches, then indexed for the entries after it.
+ */
+function matchFreshItems(items: readonly ClusterItem[], all: readonly Features[], storedCount: number, options: ClusterOptions, forest: Forest): MatchReasons {
+  const matcher = createMatcher(items, all, options, forest);
+  for (let index = 0; index < storedCount; index += 1) matcher.insert(index);
+  for (let index = storedCount; index < all.length; index += 1) {
+    matcher.match(index);
+    matcher.insert(index);
+  }
+  return matcher.reasons;
+}
+
+interface Matcher {
+  /** Indexes an entry (its page, outbound links, title, names) for the entries after it. */
+  insert(index: number): void;
+  /** Finds the entries before `index` it matches, joins their groups, and records its first reason. */
+  match(index: number): void;
+  readonly reasons: MatchReasons;
+}
+
+function createMatcher(items: readonly ClusterItem[], all: readonly Features[], options: ClusterOptions, forest: Forest): Matcher {
+  const { find } = forest;
   const byUrl = new Map<string, Postings>();
   const byOutbound = new Map<string, Postings>();
   const byTitle = new Map<string, Postings>();
   const byName = new Map<string, Postings>();
-  const reasons = new Map<number, { matched: number; reason: MatchReason }>();
+  const reasons: MatchReasons = new Map();
+  const languageOf = all.map((entry) => entry.language);
+  const buckets = indexBands(all);
+  // Per entry read, what it met, told by a stamp (its index + 1) per other entry, not a map or set made
+  // for each (issue 15: a first import's grouping made three for each of its 17,680 items).
+  const matchStamps = new Int32Array(all.length);
+  const seenStamps = new Int32Array(all.length);
+  const sharedStamps = new Int32Array(all.length);
+  const shared = new Float64Array(all.length);
+  const sharing: number[] = [];
+  // The entry being matched: the entries it matches, each once, in the order found, with the first reason found.
+  let current = -1;
+  let stamp = 0;
+  const matched: number[] = [];
+  const matchedReasons: MatchReason[] = [];
 
   const add = <K>(map: Map<K, Postings>, key: K, index: number): void => {
     const list = map.get(key);
     if (list === undefined) map.set(key, index);
     else if (typeof list === 'number') map.set(key, [list, index]);
     else list.push(index);
-  };
-  const insert = (entry: Features, index: number): void => {
-    if (entry.storyLink !== null) add(byUrl, entry.storyLink, index);
-    for (const link of entry.links) add(byOutbound, link, index);
-    if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, index);
-    for (const name of entry.names) add(byName, name, index);
   };
 
   /**
@@ -239,123 +295,135 @@ export function groupItems(
     return root !== -1;
   };
 
-  const buckets = indexBands(all);
-  // Per entry read, what it met, told by a stamp (its index + 1) per other entry, not a map or set made
-  // for each (issue 15: a first import's grouping made three for each of its 17,680 items).
-  const matchStamps = new Int32Array(all.length);
-  const seenStamps = new Int32Array(all.length);
-  const sharedStamps = new Int32Array(all.length);
-  const shared = new Float64Array(all.length);
-  const sharing: number[] = [];
-  const matched: number[] = [];
-  const matchedReasons: MatchReason[] = [];
-  const storedCount = stored.length;
-  for (let index = 0; index < storedCount; index += 1) insert(all[index] as Features, index);
+  const consider = (other: number, reason: MatchReason): void => {
+    if (other === current || matchStamps[other] === stamp) return;
+    matchStamps[other] = stamp;
+    matched.push(other);
+    matchedReasons.push(reason);
+  };
 
-  for (let index = storedCount; index < all.length; index += 1) {
-    const entry = all[index] as Features;
-    const sourceId = (items[index] as ClusterItem).sourceId;
-    // The entries it matches, each once, in the order found, with the first reason found.
-    const stamp = index + 1;
-    matched.length = 0;
-    matchedReasons.length = 0;
-    const consider = (other: number, reason: MatchReason): void => {
-      if (other === index || matchStamps[other] === stamp) return;
-      matchStamps[other] = stamp;
-      matched.push(other);
-      matchedReasons.push(reason);
-    };
-    const withinWindow = (other: Features, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
+  const withinWindow = (entry: Features, other: Features, days: number): boolean => Math.abs(other.time - entry.time) <= days * DAY_MS;
 
+  const matchLinks = (entry: Features): void => {
     // The same canonical URL: the same page, whoever carries it.
     if (entry.storyLink !== null) {
-      for (const other of latest(byUrl.get(entry.storyLink))) if (withinWindow(all[other] as Features, options.windowDays)) consider(other, 'same-link');
+      for (const other of latest(byUrl.get(entry.storyLink))) if (withinWindow(entry, all[other] as Features, options.windowDays)) consider(other, 'same-link');
     }
     // One item links to the other's page (a French post's "Lire l'article sur AIhub").
     if (linksOneStory(entry)) {
-      for (const link of entry.links) for (const other of latest(byUrl.get(link))) if (withinWindow(all[other] as Features, options.windowDays)) consider(other, 'links-to');
+      for (const link of entry.links) for (const other of latest(byUrl.get(link))) if (withinWindow(entry, all[other] as Features, options.windowDays)) consider(other, 'links-to');
     }
     if (entry.storyLink !== null) {
       for (const other of latest(byOutbound.get(entry.storyLink))) {
         const linker = all[other] as Features;
-        if (!withinWindow(linker, options.windowDays)) continue;
-        if (linksOneStory(linker, index)) consider(other, 'links-to');
+        if (!withinWindow(entry, linker, options.windowDays)) continue;
+        if (linksOneStory(linker, current)) consider(other, 'links-to');
       }
     }
-    // The same title, long enough to be specific, from another source.
-    if (entry.titleWords >= options.minTitleWords) {
-      for (const other of latest(byTitle.get(entry.title))) {
-        const candidate = all[other] as Features;
-        if ((items[other] as ClusterItem).sourceId !== sourceId && withinWindow(candidate, options.windowDays)) consider(other, 'same-title');
-      }
-    }
-    // Near-duplicate text, from another source: LSH candidates, then the signature's estimate.
-    if (entry.signature) {
-      for (let band = 0; band < BANDS; band += 1) {
-        const { holders, start, end } = buckets.before(index, band);
-        // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
-        if (end - start > options.maxPostings) continue;
-        for (let at = start; at < end; at += 1) {
-          const other = holders[at] as number;
-          if (seenStamps[other] === stamp) continue;
-          seenStamps[other] = stamp;
-          const candidate = all[other] as Features;
-          if ((items[other] as ClusterItem).sourceId === sourceId || candidate.numbers !== entry.numbers) continue;
-          if (!withinWindow(candidate, options.textWindowDays) || !candidate.signature) continue;
-          if (estimateJaccard(entry.signature, candidate.signature) >= options.nearDuplicateJaccard) consider(other, 'near-duplicate');
-        }
-      }
-    }
-    // Across languages: rare names and outbound links both mention.
-    if (entry.language !== null && entry.names.length + entry.links.length > 0) {
-      sharing.length = 0;
-      const count = (held: Postings | undefined, weight: number): void => {
-        const postings = listOf(held);
-        if (postings.length > options.maxPostings) return;
-        // Only items in another language can match here: the others are not counted (issue 15:
-        // counting every holder of every name was a fifth of a 17,680-item import's grouping).
-        for (const other of postings) {
-          const language = languageOf[other];
-          if (language === null || language === entry.language) continue;
-          if (sharedStamps[other] !== stamp) {
-            sharedStamps[other] = stamp;
-            shared[other] = 0;
-            sharing.push(other);
-          }
-          shared[other] = (shared[other] as number) + weight;
-        }
-      };
-      for (const name of entry.names) count(byName.get(name), 1);
-      // entry.links holds story URLs only (see computeFeatures).
-      for (const link of entry.links) count(byOutbound.get(link), 2);
-      for (const other of sharing) {
-        const score = shared[other] as number;
-        const candidate = all[other] as Features;
-        if (candidate.language === null || candidate.language === entry.language) continue;
-        if ((items[other] as ClusterItem).sourceId === sourceId || !withinWindow(candidate, options.textWindowDays)) continue;
-        const smaller = Math.min(entry.names.length + 2 * entry.links.length, candidate.names.length + 2 * candidate.links.length);
-        if (score >= options.minSharedNames && score / Math.max(1, smaller) >= options.minNameOverlap) consider(other, 'shared-names');
-      }
-    }
+  };
 
-    for (let m = 0; m < matched.length; m += 1) {
-      const other = matched[m] as number;
-      const reason = matchedReasons[m] as MatchReason;
-      if (!reasons.has(index)) reasons.set(index, { matched: other, reason });
-      union(index, other);
+  /** The same title, long enough to be specific, from another source. */
+  const matchTitle = (entry: Features, sourceId: number): void => {
+    if (entry.titleWords < options.minTitleWords) return;
+    for (const other of latest(byTitle.get(entry.title))) {
+      const candidate = all[other] as Features;
+      if ((items[other] as ClusterItem).sourceId !== sourceId && withinWindow(entry, candidate, options.windowDays)) consider(other, 'same-title');
     }
-    insert(entry, index);
-  }
+  };
 
-  // One assignment per group holding a fresh item, in the order of each group's first entry. A group is
-  // a run of one array of entries, not an object, a list and a set each (issue 15: a first import made
-  // 16,346 groups, with the assignments, the height of its grouping's heap).
-  const count = all.length;
+  /** Near-duplicate text, from another source: LSH candidates, then the signature's estimate. */
+  const matchText = (entry: Features, signature: Uint32Array, sourceId: number): void => {
+    for (let band = 0; band < BANDS; band += 1) {
+      const { holders, start, end } = buckets.before(current, band);
+      // Boilerplate shared by many items (a template, a footer) is no story: skip the bucket.
+      if (end - start > options.maxPostings) continue;
+      for (let at = start; at < end; at += 1) {
+        const other = holders[at] as number;
+        if (seenStamps[other] === stamp) continue;
+        seenStamps[other] = stamp;
+        const candidate = all[other] as Features;
+        if ((items[other] as ClusterItem).sourceId === sourceId || candidate.numbers !== entry.numbers) continue;
+        if (!withinWindow(entry, candidate, options.textWindowDays) || !candidate.signature) continue;
+        if (estimateJaccard(signature, candidate.signature) >= options.nearDuplicateJaccard) consider(other, 'near-duplicate');
+      }
+    }
+  };
+
+  /** Counts, for each item in another language than `language` that holds a key, its weight. */
+  const countShared = (held: Postings | undefined, weight: number, language: string): void => {
+    const postings = listOf(held);
+    if (postings.length > options.maxPostings) return;
+    // Only items in another language can match here: the others are not counted (issue 15:
+    // counting every holder of every name was a fifth of a 17,680-item import's grouping).
+    for (const other of postings) {
+      const otherLanguage = languageOf[other];
+      if (otherLanguage === null || otherLanguage === language) continue;
+      if (sharedStamps[other] !== stamp) {
+        sharedStamps[other] = stamp;
+        shared[other] = 0;
+        sharing.push(other);
+      }
+      shared[other] = (shared[other] as number) + weight;
+    }
+  };
+
+  /** Across languages: rare names and outbound links both mention. */
+  const matchNames = (entry: Features, language: string, sourceId: number): void => {
+    sharing.length = 0;
+    for (const name of entry.names) countShared(byName.get(name), 1, language);
+    // entry.links holds story URLs only (see computeFeatures).
+    for (const link of entry.links) countShared(byOutbound.get(link), 2, language);
+    for (const other of sharing) {
+      const score = shared[other] as number;
+      const candidate = all[other] as Features;
+      if (candidate.language === null || candidate.language === language) continue;
+      if ((items[other] as ClusterItem).sourceId === sourceId || !withinWindow(entry, candidate, options.textWindowDays)) continue;
+      const smaller = Math.min(entry.names.length + 2 * entry.links.length, candidate.names.length + 2 * candidate.links.length);
+      if (score >= options.minSharedNames && score / Math.max(1, smaller) >= options.minNameOverlap) consider(other, 'shared-names');
+    }
+  };
+
+  return {
+    reasons,
+    insert(index) {
+      const entry = all[index] as Features;
+      if (entry.storyLink !== null) add(byUrl, entry.storyLink, index);
+      for (const link of entry.links) add(byOutbound, link, index);
+      if (entry.titleWords >= options.minTitleWords) add(byTitle, entry.title, index);
+      for (const name of entry.names) add(byName, name, index);
+    },
+    match(index) {
+      const entry = all[index] as Features;
+      const sourceId = (items[index] as ClusterItem).sourceId;
+      current = index;
+      stamp = index + 1;
+      matched.length = 0;
+      matchedReasons.length = 0;
+      matchLinks(entry);
+      matchTitle(entry, sourceId);
+      if (entry.signature) matchText(entry, entry.signature, sourceId);
+      if (entry.language !== null && entry.names.length + entry.links.length > 0) matchNames(entry, entry.language, sourceId);
+      for (let m = 0; m < matched.length; m += 1) {
+        const other = matched[m] as number;
+        if (!reasons.has(index)) reasons.set(index, { matched: other, reason: matchedReasons[m] as MatchReason });
+        forest.union(index, other);
+      }
+    },
+  };
+}
+
+/**
+ * One assignment per group holding a fresh item, in the order of each group's first entry. A group is
+ * a run of one array of entries, not an object, a list and a set each (issue 15: a first import made
+ * 16,346 groups, with the assignments, the height of its grouping's heap).
+ */
+function toAssignments(items: readonly ClusterItem[], forest: Forest, reasons: MatchReasons): StoryAssignment[] {
+  const count = items.length;
   const groupOf = new Int32Array(count);
   const groupOfRoot = new Int32Array(count).fill(-1);
   let groupCount = 0;
   for (let index = 0; index < count; index += 1) {
-    const root = find(index);
+    const root = forest.find(index);
     if (groupOfRoot[root] === -1) groupOfRoot[root] = groupCount++;
     groupOf[index] = groupOfRoot[root] as number;
   }
