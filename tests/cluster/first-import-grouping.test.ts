@@ -97,4 +97,19 @@ describe('grouping a first import', () => {
     // Their features were read from the cache, never computed again from the emptied copies.
     expect(features.computed).toBe(fresh.length);
   }, 60_000);
+
+  // The store lists the items waiting for grouping in no particular order (story-store.ts): the
+  // stories must not depend on it.
+  it('gives the same stories whatever the order the fresh items come in', () => {
+    const fresh = ITEMS.slice(0, 4_000).map((item): ClusterItem => ({
+      ...item,
+      storyId: null,
+      textSignature: encodeTextSignature(computeTextSignature(item.title, item.summary)),
+    }));
+    const interleaved = [...fresh.filter((_, index) => index % 2 === 1), ...fresh.filter((_, index) => index % 2 === 0)];
+    const expected = groupItems([], fresh);
+    expect(expected.filter((assignment) => assignment.itemIds.length > 1).length).toBeGreaterThan(400);
+    expect(groupItems([], [...fresh].reverse())).toEqual(expected);
+    expect(groupItems([], interleaved)).toEqual(expected);
+  }, 60_000);
 });

