@@ -38,7 +38,9 @@
 // load's noise; the soak's later cycles are not slower (bench:peers, 40 cycles: median cycle CPU
 // 0.84 → 0.74 s). V8 12 and later (Node 22, 24) count invocations instead and refuse an
 // --interrupt-budget on node's command line, hence set here, for V8 11.3 alone, not in the first
-// line; the processing thread shares the process's flags.
+// line; the processing thread shares the process's flags. tuneTiering also keeps WebAssembly (undici's
+// HTTP parser) on V8's baseline compiler, on every version: its TurboFan compile took 30 MB for a tenth
+// of a second, the start-up spike of half the first imports (reasons and figures in v8-tiering.ts).
 import module from 'node:module';
 
 module.enableCompileCache?.();

@@ -374,8 +374,14 @@ interface DiskFull {
 /** Listeners on the stop signal besides the fetches': the translation step's and the digest's. */
 const STOP_LISTENERS_BESIDE_FETCHES = 4;
 
-/** Feeds being fetched or fetched and not yet stored, per slot of fetch.concurrency. */
-const PERMITS_PER_FETCH_SLOT = 2;
+/**
+ * Feeds being fetched or fetched and not yet stored, per slot of fetch.concurrency. One: while the
+ * processing keeps up, every slot fetches; when it does not (a first import on a fast network), the
+ * bodies that wait for a thread hold back new fetches at fetch.concurrency feeds in memory, not twice
+ * that (issue 15: bench:peers' 1st cycle, 16 slots, peak 147.4 → 143.3 MB, medians of 5 interleaved
+ * runs at load 4–5, the same CPU within their noise).
+ */
+const PERMITS_PER_FETCH_SLOT = 1;
 
 interface Permits {
   /** Resolves with the function that gives the permit back. */

@@ -7,12 +7,30 @@
 // (figures in bin/veille.js). Set before the CLI's modules are loaded; the processing thread
 // shares the process's flags. V8 12 and later (Node 22, 24) count invocations instead and have no
 // --interrupt-budget: node refuses to start on a flag it does not know, so it cannot be on the
-// bin's first line, and nothing is set there (not measured).
+// bin's first line, and that budget is not set there (not measured). WebAssembly's tiering
+// (WASM_FLAGS) is set on every version.
 import { setFlagsFromString } from 'node:v8';
 
-/** The tiering flags veille sets on this V8 version (`process.versions.v8`): none where unmeasured. */
+/**
+ * WebAssembly stays on V8's baseline compiler, Liftoff. The only WebAssembly veille runs is undici's
+ * HTTP parser (llhttp), compiled on the first connection. V8 then recompiles its hot functions with
+ * TurboFan on a helper thread, and the register allocation of llhttp's one large function, a state
+ * machine of a few thousand states, takes about 30 MB of compiler zones in a malloc arena for a
+ * tenth of a second (perf record -e syscalls:sys_enter_brk --call-graph dwarf: the main arena grows
+ * 10 → 40 MB under Pipeline::GenerateCodeForWasmFunction, 0.8–1.0 s into a first import, and shrinks
+ * after). That landed on the start-up's other loads in about half of the first imports: the spike of
+ * 30–35 MB that made bench:peers' peak vary from 145 to 158 MB (issue 15), and it set the peak of a
+ * cycle whose feeds all answer 304 or send the same bodies (115 → 80 MB, 125 → 98 MB). The compile
+ * was 1.5 % of a first import's CPU samples (perf record -F 999 -g: 116 of 7,758), the parser's own
+ * run in Liftoff's code 0.01 %: 400 requests of 50 KB through one undici Agent take 175 ms of CPU
+ * with Liftoff alone and 275 ms with the recompile, peak RSS 64 MB and 96 MB (Node 20). The flag
+ * is in V8 11.3 to 13.6 (Node 20 to 24), set while the process runs as the interrupt budget is.
+ */
+const WASM_FLAGS = ['--liftoff-only'];
+
+/** The tiering flags veille sets on this V8 version (`process.versions.v8`): the JavaScript budget only where measured. */
 export function tieringFlags(v8Version: string): string[] {
-  return v8Version.startsWith('11.3.') ? ['--interrupt-budget=540672'] : [];
+  return v8Version.startsWith('11.3.') ? ['--interrupt-budget=540672', ...WASM_FLAGS] : [...WASM_FLAGS];
 }
 
 /** Sets this process's tiering flags; call before the code they are for is loaded. */

@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Told of each feed a processing thread processed, with what it gave back. */
   readonly onProcessed?: (job: FeedJob, feed: ProcessedFeed) => void;
+  /** Awaited before each feed goes to the processing threads: a test holds the processing back with it. */
+  readonly beforeProcess?: (job: FeedJob) => Promise<void>;
   /** Told each time the cycle tells its processor how many bodies are coming (FeedProcessor.expectBodies). */
   readonly onExpectBodies?: (count: number) => void;
 }
@@ -66,14 +68,15 @@ export function makeCycleProject(yaml: string, options: { processing?: string; t
         ...(options.signal ? { signal: options.signal } : {}),
         processors: (processing) => {
           const processor = createFeedProcessor({ ...processing, ...(options.threadScript ? { threadScript: options.threadScript } : {}) });
-          const { onProcessed, onExpectBodies } = options;
+          const { onProcessed, onExpectBodies, beforeProcess } = options;
           return {
             ...processor,
-            ...(onProcessed
+            ...(onProcessed || beforeProcess
               ? {
                   process: async (job: FeedJob) => {
+                    await beforeProcess?.(job);
                     const feed = await processor.process(job);
-                    onProcessed(job, feed);
+                    onProcessed?.(job, feed);
                     return feed;
                   },
                 }
