@@ -380,7 +380,10 @@ async function sendRequest(
     response,
     discard(): void {
       release();
-      response.body.destroy();
+      // RFC 9110 §15.4.5: a 304 has no body. Read to its end, it ends at once; destroyed, it made
+      // undici's RequestAbortedError, whose stack Node builds (issue 15: a cycle of 200 answers 304).
+      if (response.status === 304) response.body.resume();
+      else response.body.destroy();
     },
     async readBody(): Promise<{ body: Uint8Array; receivedBytes: number }> {
       const bodyDeadline = setTimeout(() => {
