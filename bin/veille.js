@@ -41,11 +41,14 @@
 // line; the processing thread shares the process's flags. tuneTiering also keeps WebAssembly (undici's
 // HTTP parser) on V8's baseline compiler, on every version: its TurboFan compile took 30 MB for a tenth
 // of a second, the start-up spike of half the first imports (reasons and figures in v8-tiering.ts).
+// dist/bundle/main.js: the CLI's modules in a few files (scripts/bundle.mjs, run by `npm run build`),
+// which Node loads faster than the 150 modules of dist/cli/ a one-shot run needs (about 50 ms of CPU
+// on Node 20); the same code, each command's own modules still loaded when it runs.
 import module from 'node:module';
 
 module.enableCompileCache?.();
 const { tuneTiering } = await import('../dist/system/v8-tiering.js');
 tuneTiering();
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 
 process.exitCode = await main(process.argv.slice(2));

@@ -592,7 +592,7 @@ async function storeFeed(
   };
   // A publisher without validators (no ETag, no Last-Modified) sends the same bytes again: the
   // items, stories and site they made are stored already (issue 15). One hash, one row update.
-  const key = bodyKey(outcome.text, processing);
+  const key = bodyKey(outcome.utf8 ?? outcome.text, processing);
   if (key === source.bodyHash) {
     store.transaction(() => {
       if (!isPush) store.recordAttempt(source.id, attemptAt.toISOString());

@@ -43,7 +43,8 @@ function readCode(): string {
   const hash = createHash('sha256');
   for (const name of CODE_FILES) {
     try {
-      hash.update(readFileSync(new URL(`./${name}${extension}`, import.meta.url)));
+      // From the folder above: this code also runs from the bundle (dist/bundle/, scripts/bundle.mjs), beside no schema.js.
+      hash.update(readFileSync(new URL(`../config/${name}${extension}`, import.meta.url)));
     } catch {
       hash.update(`(${name}: unreadable)`);
     }

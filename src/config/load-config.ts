@@ -116,7 +116,7 @@ export function parseConfig(text: string, file: string): Config {
     const what = cause instanceof ReferenceError ? `too many aliases (YAML aliases or merge keys expanding beyond ${MAX_ALIAS_COUNT})` : firstLine(String(cause));
     throw new VeilleError('CONFIG_INVALID', `config: ${shown}: not read: ${what}`, { cause });
   }
-  const result = configSchema.safeParse(raw);
+  const result = configSchema().safeParse(raw);
   if (!result.success) {
     const context: IssueContext = { raw, locate: (path) => locate(shown, document, lineCounter, path) };
     const lines = result.error.issues.flatMap((issue) => describeIssue(issue, [], context));
@@ -184,7 +184,7 @@ function describeIssue(
 ): string[] {
   const path = [...prefix, ...issue.path.filter((part): part is string | number => typeof part !== 'symbol')];
   if (issue.code === 'unrecognized_keys') {
-    const known = keysAt(configSchema, path);
+    const known = keysAt(configSchema(), path);
     return issue.keys.map((key) => `${context.locate([...path, key])}: ${formatPath([...path, key])}: unknown key${didYouMean(key, known)}`);
   }
   if (issue.code === 'invalid_union') {

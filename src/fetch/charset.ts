@@ -1,5 +1,6 @@
 // Turns a feed's bytes into text: finds the character encoding the way RFC 7303 §3 and the WHATWG
 // Encoding standard do (BOM, then Content-Type charset, then XML prolog, then HTML meta, then UTF-8 / windows-1252).
+import { isUtf8 } from 'node:buffer';
 
 export interface DecodedText {
   readonly text: string;
@@ -10,32 +11,69 @@ export interface DecodedText {
 /** How far into the document the prolog and `<meta charset>` are looked for (HTML's prescan uses 1024). */
 const SNIFF_BYTES = 1024;
 
+/**
+ * A feed's bytes with the encoding found for them, decoded when the text is first read (issue 15):
+ * a body the store has processed already is recognized by the hash of its bytes when they are the
+ * UTF-8 of its text (app/skip-keys.ts), and never decoded.
+ */
+export interface FeedText extends DecodedText {
+  /** The bytes whose UTF-8 decoding the text is, exactly (valid UTF-8, the BOM left out); null for any other body. */
+  readonly utf8: Uint8Array | null;
+}
+
 export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null): DecodedText {
+  const { text, charset } = readFeedBytes(bytes, contentType);
+  return { text, charset };
+}
+
+export function readFeedBytes(bytes: Uint8Array, contentType: string | null): FeedText {
+  const { charset, payload } = chooseDecoding(bytes, contentType);
+  // Valid UTF-8 decodes to the same text with or without `fatal` (no U+FFFD is put in), and
+  // encodes back to the same bytes: the bytes stand for the text until it is read.
+  if ((charset === 'utf-8' || charset === null) && isUtf8(payload)) return lazyUtf8Text(payload);
+  if (charset === null) return { ...decodeWith('windows-1252', payload), utf8: null };
+  return { ...decodeWith(charset, payload), utf8: null };
+}
+
+function lazyUtf8Text(payload: Uint8Array): FeedText {
+  let text: string | null = null;
+  return {
+    charset: 'utf-8',
+    utf8: payload,
+    get text() {
+      // ignoreBOM: the BOM was already removed; a second one inside the text is content.
+      return (text ??= new TextDecoder('utf-8', { ignoreBOM: true }).decode(payload));
+    },
+  };
+}
+
+/** The encoding of the bytes after the BOM, if any; null: none declared (UTF-8 when valid, else windows-1252). */
+function chooseDecoding(bytes: Uint8Array, contentType: string | null): { readonly charset: string | null; readonly payload: Uint8Array } {
   // RFC 7303 §3.3 and WHATWG "decode": a byte order mark beats every declaration.
   const bom = detectBom(bytes);
-  if (bom !== null) return decodeWith(bom.charset, bytes.subarray(bom.length));
+  if (bom !== null) return { charset: bom.charset, payload: bytes.subarray(bom.length) };
 
   // RFC 7303 §3: the charset parameter of the media type is authoritative when present. A declared
   // UTF-8 with a stray bad byte keeps its real UTF-8 text (with U+FFFD) rather than turning every
   // accent into mojibake: only undeclared bytes get the windows-1252 fallback.
   const declared = resolveLabel(findContentTypeCharset(contentType));
-  if (declared !== null) return decodeWith(declared, bytes);
+  if (declared !== null) return { charset: declared, payload: bytes };
 
   const utf16 = detectUtf16WithoutBom(bytes);
-  if (utf16 !== null) return decodeWith(utf16, bytes);
+  if (utf16 !== null) return { charset: utf16, payload: bytes };
 
   const head = readAsciiPrefix(bytes);
   // XML 1.0 §4.3.3: the encoding declaration of the prolog.
   const prolog = resolveAsciiCompatible(findXmlEncoding(head));
-  if (prolog !== null) return decodeWith(prolog, bytes);
+  if (prolog !== null) return { charset: prolog, payload: bytes };
 
   if (isHtml(contentType, head)) {
     const meta = resolveAsciiCompatible(findMetaCharset(head));
-    if (meta !== null) return decodeWith(meta, bytes);
+    if (meta !== null) return { charset: meta, payload: bytes };
   }
 
   // No usable declaration: UTF-8 if the bytes are valid UTF-8, else the web's legacy default.
-  return tryDecodeUtf8(bytes) ?? decodeWith('windows-1252', bytes);
+  return { charset: null, payload: bytes };
 }
 
 function detectBom(bytes: Uint8Array): { charset: string; length: number } | null {
@@ -134,14 +172,6 @@ function resolveLabel(label: string | null): string | null {
 function resolveAsciiCompatible(label: string | null): string | null {
   const charset = resolveLabel(label);
   return charset === 'utf-16le' || charset === 'utf-16be' ? 'utf-8' : charset;
-}
-
-function tryDecodeUtf8(bytes: Uint8Array): DecodedText | null {
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), charset: 'utf-8' };
-  } catch {
-    return null;
-  }
 }
 
 function decodeWith(charset: string, bytes: Uint8Array): DecodedText {

@@ -6,7 +6,7 @@ import { pipeline, Transform } from 'node:stream';
 import type { Readable, TransformCallback } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { publicUrl } from '../domain/source-url.js';
-import { decodeFeedBytes } from './charset.js';
+import { readFeedBytes } from './charset.js';
 import { FetchError, convertToFetchError } from './fetch-error.js';
 import { parseRetryAfter } from './retry-after.js';
 import { createHttpClient } from './http-client.js';
@@ -71,6 +71,8 @@ export type FetchOutcome =
       kind: 'ok';
       httpStatus: number;
       text: string;
+      /** The bytes whose UTF-8 decoding `text` is, exactly, when they are (charset.ts FeedText); null or absent otherwise. */
+      utf8?: Uint8Array | null;
       charset: string;
       contentType: string | null;
       /** Size of the decoded body. */
@@ -210,13 +212,17 @@ export async function fetchFeed(
 
     const { body, receivedBytes } = await exchange.readBody();
     const contentType = readHeader(response, 'content-type');
-    const { text, charset } = decodeFeedBytes(body, contentType);
+    const decoded = readFeedBytes(body, contentType);
     return {
       ...base,
       kind: 'ok',
       httpStatus: response.status,
-      text,
-      charset,
+      // Decoded when first read: a body the store has processed already is known by its bytes (readFeedBytes).
+      get text() {
+        return decoded.text;
+      },
+      utf8: decoded.utf8,
+      charset: decoded.charset,
       contentType,
       etag: readHeader(response, 'etag'),
       lastModified: readHeader(response, 'last-modified'),
@@ -374,7 +380,10 @@ async function sendRequest(
     response,
     discard(): void {
       release();
-      response.body.destroy();
+      // RFC 9110 §15.4.5: a 304 has no body. Read to its end, it ends at once; destroyed, it made
+      // undici's RequestAbortedError, whose stack Node builds (issue 15: a cycle of 200 answers 304).
+      if (response.status === 304) response.body.resume();
+      else response.body.destroy();
     },
     async readBody(): Promise<{ body: Uint8Array; receivedBytes: number }> {
       const bodyDeadline = setTimeout(() => {

@@ -5,7 +5,8 @@
 // are chosen by cross-validation on the tuning sets.
 
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import type * as Zod from 'zod';
+import { lazyPackage } from '../system/lazy-package.js';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import { keysOfWordsIn } from './words.js';
 
@@ -44,22 +45,32 @@ export const TITLE_PREFIX = 't:';
 /** Keys shorter than this (one-letter words, digits) are no features. */
 const MIN_KEY = 2;
 
-const NUMBER = z.number({ error: 'expected a number' });
+/** zod, loaded by the first read of a learned-weights file (issue 15): a run that tags nothing never loads it. */
+const zod = lazyPackage<typeof Zod>('zod');
 
-/** The shipped file, as scripts/learn-weights.mjs writes it (`f1`: the theme's cross-validated F1, for information). */
-export const LEARNED_FILE = z.strictObject({
-  version: z.literal(1, { error: 'expected 1' }),
-  about: z.string().optional(),
-  languages: z.array(z.string().regex(/^[a-z]{2,3}$/u, { error: 'expected a language code such as "en"' })).min(1),
-  summaryWords: z.number().int().positive().optional(),
-  options: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
-  themes: z
-    .array(z.strictObject({ id: z.string(), bias: NUMBER, mix: NUMBER.min(0).max(1), threshold: NUMBER.gt(0).max(1), keepRules: z.boolean().optional(), f1: NUMBER.optional() }))
-    .min(1),
-  weights: z.record(z.string(), z.array(NUMBER)),
-});
+let builtLearned: ReturnType<typeof buildLearnedFileSchema> | null = null;
 
-export type LearnedFile = z.infer<typeof LEARNED_FILE>;
+/** The shipped file's schema, as scripts/learn-weights.mjs writes it (`f1`: the theme's cross-validated F1, for information). */
+export function learnedFileSchema(): ReturnType<typeof buildLearnedFileSchema> {
+  return (builtLearned ??= buildLearnedFileSchema(zod().z));
+}
+
+function buildLearnedFileSchema(z: typeof Zod.z) {
+  const NUMBER = z.number({ error: 'expected a number' });
+  return z.strictObject({
+    version: z.literal(1, { error: 'expected 1' }),
+    about: z.string().optional(),
+    languages: z.array(z.string().regex(/^[a-z]{2,3}$/u, { error: 'expected a language code such as "en"' })).min(1),
+    summaryWords: z.number().int().positive().optional(),
+    options: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+    themes: z
+      .array(z.strictObject({ id: z.string(), bias: NUMBER, mix: NUMBER.min(0).max(1), threshold: NUMBER.gt(0).max(1), keepRules: z.boolean().optional(), f1: NUMBER.optional() }))
+      .min(1),
+    weights: z.record(z.string(), z.array(NUMBER)),
+  });
+}
+
+export type LearnedFile = Zod.infer<ReturnType<typeof learnedFileSchema>>;
 
 /** Reads a learned-weights file and orders it by the taxonomy's themes; its themes must be exactly theirs. */
 export function loadLearnedModel(file: string, themeIds: readonly string[]): LearnedModel {
@@ -79,7 +90,7 @@ export function loadLearnedModel(file: string, themeIds: readonly string[]): Lea
 }
 
 export function compileLearned(value: unknown, file: string, themeIds: readonly string[]): LearnedModel {
-  const parsed = LEARNED_FILE.safeParse(value);
+  const parsed = learnedFileSchema().safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new VeilleError('TAXONOMY_INVALID', `${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'not valid'}`);

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type * as Yaml from 'yaml';
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import type { ThemeInfo } from '../domain/types.js';
 import { loadLearnedModel, type LearnedModel } from './learned.js';
@@ -14,64 +14,78 @@ import { lazyPackage } from '../system/lazy-package.js';
 
 /** yaml, loaded by the first parse (issue 15): a run that reads the kept config and taxonomy parses no YAML. */
 const yaml = lazyPackage<typeof Yaml>('yaml');
-
-const LANGUAGE = z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as "en" or "fr"' });
-const WEIGHT = z.number({ error: 'expected a number' }).positive({ error: 'expected a number above 0' }).max(10, { error: 'expected a number up to 10' });
-const TEXT = z.string({ error: 'expected a string' }).trim().min(1, { error: 'expected a non-empty string' });
-
-const TERM_ENTRY = z.union(
-  [
-    TEXT,
-    z.strictObject({ term: TEXT, weight: WEIGHT.optional(), sameLanguage: z.boolean({ error: 'expected true or false' }).optional() }),
-    z.strictObject({ regex: TEXT, flags: z.string().regex(/^[imsu]*$/).optional(), weight: WEIGHT.optional() }),
-  ],
-  { error: 'expected a term (string), { term, weight, sameLanguage } or { regex, flags, weight }' },
-);
+/** zod, loaded by the first parse too: a run that reads the kept themes (app/taxonomy-cache.ts) never loads it. */
+const zod = lazyPackage<typeof Zod>('zod');
 
 /** Vocabulary key for words matched as written (lowercase, accents folded, no stemming), whatever the item's language. */
 export const EXACT = 'exact';
 
-const VOCABULARY_KEY = z.union([LANGUAGE, z.literal(EXACT)], { error: `expected a language code such as "en" or "fr", or "${EXACT}"` });
+let built: TaxonomySchema | null = null;
 
-const PER_LANGUAGE = <T extends z.ZodType>(entry: T) =>
-  z.record(VOCABULARY_KEY, z.array(entry, { error: 'expected a list' }), { error: `expected a map from a language code ("en", "fr") or "${EXACT}" to a list` });
+type TaxonomySchema = ReturnType<typeof buildTaxonomySchema>;
 
-const THEME = z.strictObject({
-  id: z.string({ error: 'expected a string' }).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'expected a kebab-case id such as "open-source"' }),
-  label: TEXT,
-  definition: TEXT,
-  /** The label and definition for a site in another language than the file's (`site.language`). */
-  translations: z
-    .record(LANGUAGE, z.strictObject({ label: TEXT, definition: TEXT }), { error: 'expected a map from a language code ("en") to { label, definition }' })
-    .optional(),
-  titleWeight: WEIGHT.optional(),
-  contentWeight: WEIGHT.optional(),
-  threshold: z.number({ error: 'expected a number' }).gt(0, { error: 'expected a number in (0, 1]' }).max(1, { error: 'expected a number in (0, 1]' }).optional(),
-  vocabulary: PER_LANGUAGE(TERM_ENTRY),
-  exclusions: PER_LANGUAGE(TEXT).optional(),
-  categories: z.array(TEXT, { error: 'expected a list of category names' }).optional(),
-  hints: z
-    .array(z.strictObject({ source: TEXT, boost: WEIGHT }), { error: 'expected a list of { source, boost }' })
-    .optional(),
-});
+/** The file's schema, built by the first parse. */
+function taxonomySchema(): TaxonomySchema {
+  return (built ??= buildTaxonomySchema(zod().z));
+}
 
-const FILE = z.strictObject({
-  version: z.literal(1, { error: 'expected 1' }),
-  defaults: z
-    .strictObject({
-      titleWeight: WEIGHT.default(2),
-      contentWeight: WEIGHT.default(0.5),
-      categoryWeight: WEIGHT.default(1),
-      threshold: z.number().gt(0).max(1, { error: 'expected a number in (0, 1]' }).default(0.5),
-      sharedLanguages: z.array(LANGUAGE).default(['en']),
-    })
-    .prefault({}),
-  themes: z.array(THEME, { error: 'expected a list of themes' }).min(1, { error: 'expected at least one theme' }),
-  /** Learned weights (scripts/learn-weights.mjs), a JSON file named relative to this one. */
-  learned: TEXT.optional(),
-});
+function buildTaxonomySchema(z: typeof Zod.z) {
+  const LANGUAGE = z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as "en" or "fr"' });
+  const WEIGHT = z.number({ error: 'expected a number' }).positive({ error: 'expected a number above 0' }).max(10, { error: 'expected a number up to 10' });
+  const TEXT = z.string({ error: 'expected a string' }).trim().min(1, { error: 'expected a non-empty string' });
 
-type TermEntry = z.infer<typeof TERM_ENTRY>;
+  const TERM_ENTRY = z.union(
+    [
+      TEXT,
+      z.strictObject({ term: TEXT, weight: WEIGHT.optional(), sameLanguage: z.boolean({ error: 'expected true or false' }).optional() }),
+      z.strictObject({ regex: TEXT, flags: z.string().regex(/^[imsu]*$/).optional(), weight: WEIGHT.optional() }),
+    ],
+    { error: 'expected a term (string), { term, weight, sameLanguage } or { regex, flags, weight }' },
+  );
+
+  const VOCABULARY_KEY = z.union([LANGUAGE, z.literal(EXACT)], { error: `expected a language code such as "en" or "fr", or "${EXACT}"` });
+
+  const PER_LANGUAGE = <T extends Zod.ZodType>(entry: T) =>
+    z.record(VOCABULARY_KEY, z.array(entry, { error: 'expected a list' }), { error: `expected a map from a language code ("en", "fr") or "${EXACT}" to a list` });
+
+  const THEME = z.strictObject({
+    id: z.string({ error: 'expected a string' }).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'expected a kebab-case id such as "open-source"' }),
+    label: TEXT,
+    definition: TEXT,
+    /** The label and definition for a site in another language than the file's (`site.language`). */
+    translations: z
+      .record(LANGUAGE, z.strictObject({ label: TEXT, definition: TEXT }), { error: 'expected a map from a language code ("en") to { label, definition }' })
+      .optional(),
+    titleWeight: WEIGHT.optional(),
+    contentWeight: WEIGHT.optional(),
+    threshold: z.number({ error: 'expected a number' }).gt(0, { error: 'expected a number in (0, 1]' }).max(1, { error: 'expected a number in (0, 1]' }).optional(),
+    vocabulary: PER_LANGUAGE(TERM_ENTRY),
+    exclusions: PER_LANGUAGE(TEXT).optional(),
+    categories: z.array(TEXT, { error: 'expected a list of category names' }).optional(),
+    hints: z
+      .array(z.strictObject({ source: TEXT, boost: WEIGHT }), { error: 'expected a list of { source, boost }' })
+      .optional(),
+  });
+
+  const FILE = z.strictObject({
+    version: z.literal(1, { error: 'expected 1' }),
+    defaults: z
+      .strictObject({
+        titleWeight: WEIGHT.default(2),
+        contentWeight: WEIGHT.default(0.5),
+        categoryWeight: WEIGHT.default(1),
+        threshold: z.number().gt(0).max(1, { error: 'expected a number in (0, 1]' }).default(0.5),
+        sharedLanguages: z.array(LANGUAGE).default(['en']),
+      })
+      .prefault({}),
+    themes: z.array(THEME, { error: 'expected a list of themes' }).min(1, { error: 'expected at least one theme' }),
+    /** Learned weights (scripts/learn-weights.mjs), a JSON file named relative to this one. */
+    learned: TEXT.optional(),
+  });
+  return { TERM_ENTRY, FILE };
+}
+
+type TermEntry = Zod.infer<TaxonomySchema['TERM_ENTRY']>;
 
 /** One theme as written in the taxonomy file, with defaults applied. */
 export interface ThemeDefinition {
@@ -209,7 +223,7 @@ export function parseTaxonomy(yamlText: string, file: string, data?: unknown, op
   const raw = data === undefined ? documentData(yamlDocument(), file) : data;
   // "file:line: path: what", one line per problem, like the config's errors (issue 17, finding 8).
   const where: Locate = (path) => `${locate(yamlDocument().document, yamlDocument().lineCounter, path, file)}: ${formatPath(path) || '(root)'}`;
-  const parsed = FILE.safeParse(raw);
+  const parsed = taxonomySchema().FILE.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const lines = issues.slice(0, MAX_ISSUES).map((issue) => `${where(issue.path)}: ${issue.message}`);
@@ -259,7 +273,7 @@ function invalid(where: Locate, path: readonly PropertyKey[], message: string): 
   return new VeilleError('TAXONOMY_INVALID', `${where(path)}: ${message}`);
 }
 
-function compile(data: z.infer<typeof FILE>, file: string, where: Locate, withLearned: boolean): Taxonomy {
+function compile(data: Zod.infer<TaxonomySchema['FILE']>, file: string, where: Locate, withLearned: boolean): Taxonomy {
   const { defaults } = data;
   const themes: ThemeDefinition[] = [];
   const terms: CompiledTerm[] = [];

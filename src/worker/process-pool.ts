@@ -18,8 +18,9 @@ export type ThreadMessage =
 
 /**
  * The compiled thread script: beside this module in dist/, or in dist/worker/ when this module runs
- * from its TypeScript source (the tests; `npm test` builds first, and vitest's global setup rebuilds
- * a dist/ older than src/), so that tests run feeds on real threads, deadline included.
+ * from the CLI's bundle (dist/bundle/, scripts/bundle.mjs) or from its TypeScript source (the tests;
+ * `npm test` builds first, and vitest's global setup rebuilds a dist/ older than src/), so that tests
+ * run feeds on real threads, deadline included.
  */
 function defaultThreadScript(): URL {
   const beside = new URL('./process-thread.js', import.meta.url);

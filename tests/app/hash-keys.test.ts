@@ -73,6 +73,8 @@ describe('stored keys hashed as one string', () => {
     if (name === 'odd') expect(feed.items).toHaveLength(2);
     expect(rawItemKeys(feed, CONTEXT)).toEqual(referenceRawKeys(feed, CONTEXT));
     expect(bodyKey(text, CONTEXT)).toBe(referenceBodyKey(text, CONTEXT));
+    // A body given as the bytes its text decodes from (fetch/charset.ts readFeedBytes) has the same key.
+    expect(bodyKey(Buffer.from(text, 'utf8'), CONTEXT)).toBe(referenceBodyKey(text, CONTEXT));
     for (const item of normalizeFeed(feed, { sourceKey: CONTEXT.sourceKey, baseUrl: CONTEXT.url, sourceLang: null, fetchedAt: new Date('2026-12-07T08:00:00Z') })) {
       expect(hashItemContent(item)).toBe(referenceContentHash(item));
     }

@@ -87,4 +87,9 @@ describe('what a one-shot command loads', () => {
     const loaded = loadedWith(['src/cli/main.ts', 'src/config/load-config.ts', 'src/app/app.ts', 'src/app/cycle.ts']);
     expect([...loaded].filter((name) => name === 'package:yaml')).toEqual([]);
   });
+
+  it('veille run loads no zod: the config and the taxonomy kept in the data folder are not validated again, and zod is loaded by the first validation (about 60 ms of a run)', () => {
+    const loaded = loadedWith(['src/cli/main.ts', 'src/config/load-config.ts', 'src/app/app.ts', 'src/app/cycle.ts', 'src/worker/process-pool.ts', 'src/system/logger.ts']);
+    expect([...loaded].filter((name) => name === 'package:zod')).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
-// decodeFeedBytes: which encoding wins, RFC 7303 §3 and the WHATWG Encoding standard.
+// decodeFeedBytes: which encoding wins, RFC 7303 §3 and the WHATWG Encoding standard; readFeedBytes:
+// when the bytes stand for the text (issue 15).
 
 import { describe, expect, it } from 'vitest';
-import { decodeFeedBytes } from '../../src/fetch/charset.js';
+import { decodeFeedBytes, readFeedBytes } from '../../src/fetch/charset.js';
 
 const encodeLatin1 = (text: string): number[] => [...Buffer.from(text, 'latin1')];
 const concatBytes = (...parts: Array<string | number[]>): Uint8Array =>
@@ -62,5 +63,26 @@ describe('decodeFeedBytes', () => {
     const bytes = Uint8Array.from({ length: 32 }, (_, index) => 0x80 + index);
     const { text } = decodeFeedBytes(bytes, 'text/plain; charset=windows-1252');
     expect(text).toBe('€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ');
+  });
+});
+
+describe('readFeedBytes: the bytes stand for the text, undecoded, when it is their exact UTF-8 (issue 15)', () => {
+  it.each([
+    { name: 'UTF-8 with BOM: the bytes after it', bytes: concatBytes([0xef, 0xbb, 0xbf], '<rss>é</rss>'), type: null, utf8: '<rss>é</rss>' },
+    { name: 'declared UTF-8', bytes: concatBytes('<t>fédéré</t>'), type: 'text/xml; charset=UTF-8', utf8: '<t>fédéré</t>' },
+    { name: 'valid UTF-8 with no declaration', bytes: concatBytes('<t>Apprentissage fédéré</t>'), type: null, utf8: '<t>Apprentissage fédéré</t>' },
+    { name: 'prolog claiming UTF-16 in ASCII bytes means UTF-8', bytes: concatBytes('<?xml version="1.0" encoding="UTF-16"?><t>é</t>'), type: null, utf8: '<?xml version="1.0" encoding="UTF-16"?><t>é</t>' },
+    { name: 'a BOM inside the text is content', bytes: concatBytes('<t>', [0xef, 0xbb, 0xbf], 'x</t>'), type: 'text/xml; charset=utf-8', utf8: '<t>\ufeffx</t>' },
+    { name: 'empty body', bytes: new Uint8Array(0), type: null, utf8: '' },
+    // Text that is not the bytes' UTF-8: decoded at once, as before.
+    { name: 'declared UTF-8 with a stray byte (U+FFFD put in)', bytes: concatBytes('fédéré', [0x92]), type: 'text/xml; charset=utf-8', utf8: null },
+    { name: 'invalid UTF-8 with no declaration (windows-1252)', bytes: concatBytes(CP1252_TITLE), type: null, utf8: null },
+    { name: 'ASCII bytes declared windows-1252', bytes: concatBytes('<t>ok</t>'), type: 'text/xml; charset=windows-1252', utf8: null },
+    { name: 'UTF-16LE BOM', bytes: concatBytes([0xff, 0xfe], encodeUtf16le('<rss>cœur</rss>')), type: null, utf8: null },
+  ])('$name', ({ bytes, type, utf8 }) => {
+    const read = readFeedBytes(bytes, type);
+    expect(read.utf8 === null ? null : Buffer.from(read.utf8).toString('utf8')).toBe(utf8);
+    expect({ text: read.text, charset: read.charset }).toEqual(decodeFeedBytes(bytes, type));
+    if (read.utf8 !== null) expect(Buffer.from(read.text, 'utf8').equals(read.utf8)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 // fetchFeed against real node:http servers on loopback: validators, limits, redirects, failures.
 
+import type { Readable } from 'node:stream';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/fetch/fetch-error.js';
@@ -170,6 +171,27 @@ describe('fetchFeed: conditional requests (RFC 9110 §13)', () => {
     const second = await fetchTestFeed(server.url('/etag'), { etag: '"v1"', lastModified: null });
     expect(second).toMatchObject({ kind: 'not-modified', httpStatus: 304, etag: '"v1"', permanentUrl: null });
     expect(server.requests.at(-1)?.headers['if-none-match']).toBe('"v1"');
+  });
+
+  // RFC 9110 §15.4.5: a 304 has no body: it is read to its end, not destroyed (undici then makes a
+  // RequestAbortedError, whose stack Node builds: issue 15, a cycle of 200 answers 304).
+  it('reads the empty body of a 304 to its end instead of aborting it', async () => {
+    const bodies: Readable[] = [];
+    const watching: HttpClient = {
+      ...client,
+      request: async (request) => {
+        const response = await client.request(request);
+        bodies.push(response.body);
+        return response;
+      },
+    };
+    const outcome = await fetchFeed(server.url('/etag'), { etag: '"v1"', lastModified: null }, TEST_POLICY, { client: watching, now: () => NOW });
+    expect(outcome.kind).toBe('not-modified');
+    const [body] = bodies;
+    if (body === undefined) throw new Error('no request made');
+    if (!body.closed) await new Promise((resolve) => body.once('close', resolve));
+    expect(body.errored).toBeNull();
+    expect(body.readableEnded).toBe(true);
   });
 
   // RFC 9110 §13.1.3: If-Modified-Since with the stored Last-Modified.

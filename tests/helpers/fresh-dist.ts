@@ -1,6 +1,6 @@
-// Vitest global setup: processing threads run the compiled dist/ (worker/process-pool.ts), so a dist/
-// older than src/ would test yesterday's parser on the threads. Rebuilds it then; `npm test` has
-// just built, and this costs a walk of src/.
+// Vitest global setup: processing threads run the compiled dist/ (worker/process-pool.ts), and
+// bin/veille.js its bundle, so a dist/ older than src/ would test yesterday's parser on the threads.
+// Rebuilds both then; `npm test` has just built, and this costs a walk of src/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,9 +10,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export default function setup(): void {
   const stale = findStale(join(root, 'src'));
-  if (stale === null) return;
-  console.log(`dist/ is older than ${stale}: building (tsc -p tsconfig.build.json)`);
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (stale !== null) {
+    console.log(`dist/ is older than ${stale}: building (tsc -p tsconfig.build.json, scripts/bundle.mjs)`);
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  }
+  // bin/veille.js runs the bundle of dist/cli/ (scripts/bundle.mjs): made again with dist/, or when missing.
+  if (stale !== null || !existsSync(join(root, 'dist/bundle/main.js'))) {
+    execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
+  }
 }
 
 /** The first source file whose compiled file is missing or older, relative to the root; null when none. */
