@@ -3,14 +3,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadTaxonomyCached, TAXONOMY_CACHE_FILE } from '../../src/app/taxonomy-cache.js';
-import { loadTaxonomy, parseTaxonomy } from '../../src/tag/taxonomy.js';
+import { loadTaxonomyCached, SHIPPED_TAXONOMY, TAXONOMY_CACHE_FILE, writeShippedTaxonomy } from '../../src/app/taxonomy-cache.js';
+import { loadTaxonomy, parseTaxonomy, taxonomyData } from '../../src/tag/taxonomy.js';
 
-// parseTaxonomy counted: it compiles the vocabularies.
+// parseTaxonomy counted: it compiles the vocabularies; taxonomyData: it parses the YAML.
 vi.mock('../../src/tag/taxonomy.js', async (original) => {
   const actual = await original<typeof import('../../src/tag/taxonomy.js')>();
-  return { ...actual, parseTaxonomy: vi.fn(actual.parseTaxonomy) };
+  return { ...actual, parseTaxonomy: vi.fn(actual.parseTaxonomy), taxonomyData: vi.fn(actual.taxonomyData) };
 });
 
 const themesYaml = (label: string): string =>
@@ -62,6 +63,43 @@ describe('the taxonomy cache', () => {
     expect(kept.compiled).toEqual(parsed.compiled);
     expect(kept).toEqual(parsed);
     expect(parseTaxonomy).toHaveBeenCalledTimes(1);
+  });
+
+  // Issue 15: a first import on a new data folder parsed the shipped taxonomy's 60 KB of YAML.
+  it('a new data folder reads the data written for the same text when veille was built, and parses no YAML', () => {
+    const shipped = join(dir, 'shipped-taxonomy.json');
+    writeShippedTaxonomy(file, shipped);
+    vi.mocked(taxonomyData).mockClear();
+    const taxonomy = loadTaxonomyCached(file, data, shipped);
+    expect(taxonomyData).not.toHaveBeenCalled();
+    expect(taxonomy).toEqual(loadTaxonomy(file));
+  });
+
+  it('data written for another text, or that does not compile, is not used: the file is parsed', () => {
+    const shipped = join(dir, 'shipped-taxonomy.json');
+    writeShippedTaxonomy(file, shipped);
+    writeFileSync(file, themesYaml('Rencontres'));
+    expect(loadTaxonomyCached(file, data, shipped).themes[0]?.label).toBe('Rencontres');
+    writeShippedTaxonomy(file, shipped);
+    const written = JSON.parse(readFileSync(shipped, 'utf8')) as { key: string; data: { themes: unknown } };
+    written.data.themes = 'broken';
+    writeFileSync(shipped, JSON.stringify(written));
+    vi.mocked(taxonomyData).mockClear();
+    expect(loadTaxonomyCached(file, data, shipped).themes[0]?.label).toBe('Rencontres');
+    expect(taxonomyData).toHaveBeenCalledTimes(1);
+  });
+
+  it('a file that is not YAML writes no data (the build goes on) and removes data written before', () => {
+    const shipped = join(dir, 'shipped-taxonomy.json');
+    expect(writeShippedTaxonomy(file, shipped)).toBe(true);
+    writeFileSync(file, 'version: 1\nthemes: [\n');
+    expect(writeShippedTaxonomy(file, shipped)).toBe(false);
+    expect(existsSync(shipped)).toBe(false);
+  });
+
+  it("the shipped taxonomy's data is written beside the compiled module, from config/themes.yaml", () => {
+    expect(SHIPPED_TAXONOMY.file).toBe(join(fileURLToPath(new URL('../..', import.meta.url)), 'config', 'themes.yaml'));
+    expect(SHIPPED_TAXONOMY.data).toBe(join(fileURLToPath(new URL('../../src/app', import.meta.url)), 'shipped-taxonomy.json'));
   });
 
   it('a problem in the file is still told with its line', () => {
