@@ -2,8 +2,9 @@
 // a few files of dist/bundle/, not the modules of dist/cli/, dist/app/… one by one (issue 15: about
 // 50 ms of CPU of a one-shot run on Node 20), and the bundle's source map leads back to src/.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -32,6 +33,27 @@ describe('bin/veille.js and the bundle (made by npm run build, or by the global 
     expect(loaded.filter((path) => path.startsWith('dist/bundle/')).length).toBeGreaterThan(1);
     // v8-tiering runs before the CLI is loaded (bin/veille.js), on its own.
     expect(loaded.filter((path) => !path.startsWith('dist/bundle/'))).toEqual(['bin/veille.js', 'dist/system/v8-tiering.js']);
+  });
+
+  it('reads the shipped taxonomy\'s data where npm run build writes it (dist/app/), not beside the bundle', async () => {
+    // Names on stderr the files whose path says shipped-taxonomy that the process reads.
+    const watch =
+      "import fs from 'node:fs'; import { syncBuiltinESMExports } from 'node:module'; const read = fs.readFileSync;" +
+      "fs.readFileSync = (path, ...rest) => { if (String(path).includes('shipped-taxonomy')) process.stderr.write('shipped ' + path + '\\n'); return read(path, ...rest); };" +
+      'syncBuiltinESMExports();';
+    const dir = mkdtempSync(join(tmpdir(), 'veille-bundle-'));
+    try {
+      // A new data folder and the shipped themes; the one source refuses the connection (port 9 on loopback).
+      writeFileSync(
+        join(dir, 'veille.yaml'),
+        `sources:\n  - { url: "http://127.0.0.1:9/feed.xml" }\nthemes: ${JSON.stringify(resolve(ROOT, 'config/themes.yaml'))}\n` +
+          'storage: { path: data/veille.db }\npublish: { dir: public }\nfullText: { maxPerCycle: 0 }\n',
+      );
+      const { stderr } = await run(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(watch)}`, BIN, 'run', '--config', join(dir, 'veille.yaml')]);
+      expect([...stderr.matchAll(/^shipped (\S+)$/gm)].map((match) => match[1])).toEqual([resolve(ROOT, 'dist/app/shipped-taxonomy.json')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('has a source map that leads to src/', () => {

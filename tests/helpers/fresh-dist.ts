@@ -11,8 +11,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export default function setup(): void {
   const stale = findStale(join(root, 'src'));
   if (stale !== null) {
-    console.log(`dist/ is older than ${stale}: building (tsc -p tsconfig.build.json, scripts/bundle.mjs)`);
+    console.log(`dist/ is older than ${stale}: building (tsc -p tsconfig.build.json, the shipped taxonomy's data, scripts/bundle.mjs)`);
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    // The shipped taxonomy's data, as `npm run build` writes it after tsc (app/taxonomy-cache.ts).
+    execFileSync(process.execPath, ['-e', "import('./dist/app/taxonomy-cache.js').then((m) => m.writeShippedTaxonomy())"], { cwd: root, stdio: 'inherit' });
   }
   // bin/veille.js runs the bundle of dist/cli/ (scripts/bundle.mjs): made again with dist/, or when missing.
   if (stale !== null || !existsSync(join(root, 'dist/bundle/main.js'))) {
