@@ -6,21 +6,10 @@ import { NOTIFY_FORMATS } from '../domain/notify.js';
 import { DEFAULT_SITE_LANGUAGE } from '../domain/site-locale.js';
 import { explainCronExpression } from '../schedule/cron.js';
 import { checkPostgresUrl } from '../store/storage-location.js';
-import { lazyPackage } from '../system/lazy-package.js';
+import { lazySchema } from '../system/lazy-package.js';
 
-/**
- * zod, loaded by the first validation (issue 15): a run that reads the config the last one
- * validated (config-cache.ts) never loads it, about 60 ms of a one-shot `veille run` on Node 20
- * (its 95 modules: `import('zod')` alone, three runs, 57 to 60 ms).
- */
-const zod = lazyPackage<typeof Zod>('zod');
-
-let built: ReturnType<typeof buildConfigSchema> | null = null;
-
-/** The schema, built by the first call. */
-export function configSchema(): ReturnType<typeof buildConfigSchema> {
-  return (built ??= buildConfigSchema(zod().z));
-}
+/** The schema, built by the first call (lazySchema: zod is loaded then). */
+export const configSchema = lazySchema(buildConfigSchema);
 
 function buildConfigSchema(z: typeof Zod.z) {
   const httpUrl = z.string().refine(isHttpUrl, { message: 'expected an http(s) URL' });

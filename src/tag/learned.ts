@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import type * as Zod from 'zod';
-import { lazyPackage } from '../system/lazy-package.js';
+import { lazySchema } from '../system/lazy-package.js';
 import { describeFileError, VeilleError } from '../domain/errors.js';
 import { keysOfWordsIn } from './words.js';
 
@@ -45,15 +45,8 @@ export const TITLE_PREFIX = 't:';
 /** Keys shorter than this (one-letter words, digits) are no features. */
 const MIN_KEY = 2;
 
-/** zod, loaded by the first read of a learned-weights file (issue 15): a run that tags nothing never loads it. */
-const zod = lazyPackage<typeof Zod>('zod');
-
-let builtLearned: ReturnType<typeof buildLearnedFileSchema> | null = null;
-
-/** The shipped file's schema, as scripts/learn-weights.mjs writes it (`f1`: the theme's cross-validated F1, for information). */
-export function learnedFileSchema(): ReturnType<typeof buildLearnedFileSchema> {
-  return (builtLearned ??= buildLearnedFileSchema(zod().z));
-}
+/** The shipped file's schema, as scripts/learn-weights.mjs writes it (`f1`: the theme's cross-validated F1, for information); zod is loaded by the first read of such a file (lazySchema). */
+export const learnedFileSchema = lazySchema(buildLearnedFileSchema);
 
 function buildLearnedFileSchema(z: typeof Zod.z) {
   const NUMBER = z.number({ error: 'expected a number' });

@@ -10,24 +10,18 @@ import type { ThemeInfo } from '../domain/types.js';
 import { loadLearnedModel, type LearnedModel } from './learned.js';
 import { categoryKey, keyOf, splitWords } from './words.js';
 import { literalGuard } from './required-literals.js';
-import { lazyPackage } from '../system/lazy-package.js';
+import { lazyPackage, lazySchema } from '../system/lazy-package.js';
 
 /** yaml, loaded by the first parse (issue 15): a run that reads the kept config and taxonomy parses no YAML. */
 const yaml = lazyPackage<typeof Yaml>('yaml');
-/** zod, loaded by the first parse too: a run that reads the kept themes (app/taxonomy-cache.ts) never loads it. */
-const zod = lazyPackage<typeof Zod>('zod');
 
 /** Vocabulary key for words matched as written (lowercase, accents folded, no stemming), whatever the item's language. */
 export const EXACT = 'exact';
 
-let built: TaxonomySchema | null = null;
-
 type TaxonomySchema = ReturnType<typeof buildTaxonomySchema>;
 
-/** The file's schema, built by the first parse. */
-function taxonomySchema(): TaxonomySchema {
-  return (built ??= buildTaxonomySchema(zod().z));
-}
+/** The file's schema, built by the first parse (lazySchema: a run that reads the kept themes, app/taxonomy-cache.ts, never loads zod). */
+const taxonomySchema = lazySchema(buildTaxonomySchema);
 
 function buildTaxonomySchema(z: typeof Zod.z) {
   const LANGUAGE = z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as "en" or "fr"' });
