@@ -59,8 +59,14 @@ function parseIso(value: string): Date | null {
   return build(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second), millis, offset);
 }
 
+/** Any character outside ASCII: only then can folding (NFD, accents dropped) change a date's text. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 function parseRfc822(value: string): Date | null {
-  const folded = value.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  // Most feeds' dates are ASCII ("Tue, 24 Nov 2026 09:00:00 GMT"), which NFD leaves as it is: the
+  // test spares ICU's normalization on them (issue 15: 17,680 dates, 25 → 1.5 ms warm).
+  const lower = value.toLowerCase();
+  const folded = NON_ASCII.test(lower) ? lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : lower;
   const m = RFC822.exec(folded);
   if (m === null) return null;
   const [, day, monthName = '', yearText = '', hour = '0', minute = '0', second = '0', zoneText = ''] = m;
