@@ -608,7 +608,8 @@ async function storeFeed(
   }
   const feed = await context.processor.process({
     ...processing,
-    text: outcome.text,
+    // The bytes when they are the text's UTF-8: the thread decodes them, the main thread never does.
+    text: outcome.utf8 ?? outcome.text,
     fetchedAt: now.toISOString(),
     knownItems: await store.itemRawHashes(source.id),
   });

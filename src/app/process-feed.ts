@@ -2,6 +2,7 @@
 // text, language detection), free of I/O and of shared state, so that it can run inline or in a
 // worker thread.
 import { normalizeChangedItems, normalizeSourceInfo } from '../clean/normalize.js';
+import { decodeUtf8 } from '../fetch/charset.js';
 import { computeTextSignature, encodeTextSignature } from '../cluster/features.js';
 import type { Item, ParsedFeed } from '../domain/types.js';
 import { languageSample, settleLanguage } from '../language/item-language.js';
@@ -10,7 +11,12 @@ import { hashItemContent } from '../store/item-hash.js';
 import { rawItemKeys } from './skip-keys.js';
 
 export interface FeedJob {
-  readonly text: string;
+  /**
+   * The feed's text, or the bytes it is the UTF-8 of (fetch/charset.ts FeedText's utf8), decoded here
+   * on the thread: the main thread then neither decodes the body nor copies its text into the message
+   * (issue 15).
+   */
+  readonly text: string | Uint8Array;
   readonly contentType: string | null;
   /** The URL the text was fetched from, after redirects: base for relative links. */
   readonly url: string;
@@ -50,7 +56,8 @@ export interface ProcessedItem {
 }
 
 export async function processFeed(job: FeedJob): Promise<ProcessedFeed> {
-  const feed = await parseFeed(job.text, { contentType: job.contentType, url: job.url });
+  const text = typeof job.text === 'string' ? job.text : decodeUtf8(job.text);
+  const feed = await parseFeed(text, { contentType: job.contentType, url: job.url });
   const rawHashes = rawItemKeys(feed, job);
   const known = new Set(job.knownItems ?? []);
   const { items: normalized, unchangedIds } = normalizeChangedItems(

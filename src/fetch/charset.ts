@@ -41,10 +41,18 @@ function lazyUtf8Text(payload: Uint8Array): FeedText {
     charset: 'utf-8',
     utf8: payload,
     get text() {
-      // ignoreBOM: the BOM was already removed; a second one inside the text is content.
-      return (text ??= new TextDecoder('utf-8', { ignoreBOM: true }).decode(payload));
+      return (text ??= decodeUtf8(payload));
     },
   };
+}
+
+/**
+ * The text of FeedText's utf8 bytes, as its `text` reads it: where the bytes go instead of the text
+ * (a processing thread's job, app/process-feed.ts), they are decoded by this.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  // ignoreBOM: the BOM was already removed; a second one inside the text is content.
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
 /** The encoding of the bytes after the BOM, if any; null: none declared (UTF-8 when valid, else windows-1252). */

@@ -74,8 +74,9 @@ export interface SettlingFeedProcessor extends FeedProcessor {
 
 /**
  * A job is posted ahead to a busy thread only when its body is at most this many UTF-16 code units
- * (2 bytes each in the thread's heap): with one job ahead per thread, the bodies posted ahead hold
- * at most threads × 8 MiB at once; a larger feed waits in the queue for an idle thread.
+ * (2 bytes each in the thread's heap), or bytes when the job carries UTF-8 (never fewer than the
+ * units they decode to): with one job ahead per thread, the bodies posted ahead hold at most
+ * threads × 8 MiB at once; a larger feed waits in the queue for an idle thread.
  */
 const AHEAD_MAX_CHARS = 4 * 1024 * 1024;
 

@@ -24,13 +24,15 @@ parentPort.on('message', ({ id, job }) => {
   const arrived = received;
   for (const waiting of arrivals.splice(0)) waiting(arrived);
   jobs = jobs.then(async () => {
-    const at = job.text.indexOf(MARK);
+    // A UTF-8 body comes as its bytes (app/process-feed.ts FeedJob): the marks are read in its text.
+    const text = typeof job.text === 'string' ? job.text : new TextDecoder().decode(job.text);
+    const at = text.indexOf(MARK);
     if (at >= 0) {
-      writeFileSync(job.text.slice(at + MARK.length, job.text.indexOf(' -->', at)).trim(), 'stalled');
+      writeFileSync(text.slice(at + MARK.length, text.indexOf(' -->', at)).trim(), 'stalled');
       for (;;);
     }
-    if (job.text.includes('<!-- veille-test-exit -->')) process.exit(7);
-    if (job.text.includes('<!-- veille-test-wait-next -->') && received === arrived) await new Promise((resolve) => arrivals.push(resolve));
+    if (text.includes('<!-- veille-test-exit -->')) process.exit(7);
+    if (text.includes('<!-- veille-test-wait-next -->') && received === arrived) await new Promise((resolve) => arrivals.push(resolve));
     await processFeed(job).then(
       (result) => parentPort.postMessage({ id, result }),
       (error) => parentPort.postMessage({ id, error: { code: error?.code ?? 'INTERNAL', message: String(error?.message ?? error) } }),
