@@ -38,7 +38,10 @@
 // load's noise; the soak's later cycles are not slower (bench:peers, 40 cycles: median cycle CPU
 // 0.84 → 0.74 s). V8 12 and later (Node 22, 24) count invocations instead and refuse an
 // --interrupt-budget on node's command line, hence set here, for V8 11.3 alone, not in the first
-// line; the processing thread shares the process's flags. tuneTiering also keeps WebAssembly (undici's
+// line; the processing thread shares the process's flags. On Node 20 it also halves TurboFan's budget
+// of inlined bytecode (--max-inlined-bytecode-size-cumulative=460): the helper threads' compiles of a
+// first import were still about 0.8 s of its CPU; 7.5 % less CPU (figures in v8-tiering.ts).
+// tuneTiering also keeps WebAssembly (undici's
 // HTTP parser) on V8's baseline compiler, on every version: its TurboFan compile took 30 MB for a tenth
 // of a second, the start-up spike of half the first imports (reasons and figures in v8-tiering.ts).
 // dist/bundle/main.js: the CLI's modules in a few files (scripts/bundle.mjs, run by `npm run build`),

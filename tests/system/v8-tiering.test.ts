@@ -53,7 +53,7 @@ const STUB =
 
 describe('V8 tiering', () => {
   it.each([
-    ['Node 20', '11.3.244.8-node.33', ['--interrupt-budget=540672', '--liftoff-only']],
+    ['Node 20', '11.3.244.8-node.33', ['--interrupt-budget=540672', '--max-inlined-bytecode-size-cumulative=460', '--liftoff-only']],
     ['Node 22', '12.4.254.21-node.57', ['--liftoff-only']],
     ['Node 24', '13.6.233.17-node.63', ['--liftoff-only']],
     ['V8 11.8 (Node 21), another budget scale', '11.8.172.17-node.18', ['--liftoff-only']],
