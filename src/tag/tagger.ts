@@ -8,7 +8,7 @@ import { languageSample } from '../language/item-language.js';
 import { primaryLanguage } from '../domain/language-tag.js';
 import { featuresOf, featuresOnlyAt, featureWords, sigmoid, topWords, type FeatureSettings, type LearnedModel, type WordContribution } from './learned.js';
 import { ownActivation, type CompiledLanguage, type CompiledPhrase, type Taxonomy } from './taxonomy.js';
-import { categoryKey, foldAccents, needsDictionary, nextWord, splitWords, uncachedKeyOf, wordOf, WordTable, type WordPlace } from './words.js';
+import { categoryKey, foldAccents, needsDictionary, splitWords, uncachedKeyOf, wordOf, WordTable } from './words.js';
 
 export interface TagInput {
   title: string;
@@ -328,7 +328,11 @@ function createWordInfos(
     for (let i = 0; i < words.length; i++) out[i] = wordInfo(words[i] as string);
     return out;
   };
-  const place: WordPlace = { start: 0, end: 0 };
+  /** The info of a raw word a text's scan did not find kept; undefined when wordOf leaves nothing of it. */
+  const infoOfRaw = (raw: string): WordInfo | undefined => {
+    const word = wordOf(raw);
+    return word.length === 0 ? undefined : wordInfo(word);
+  };
   /** Adds to `sums` the rows of the first `limit` infos' `column` not added yet to this item's. */
   const addRows = (infos: readonly WordInfo[], column: number, limit: number): void => {
     const end = Math.min(infos.length, limit);
@@ -348,17 +352,7 @@ function createWordInfos(
         for (const word of splitWords(text)) out[count++] = wordInfo(word);
         return count;
       }
-      place.end = 0;
-      while (nextWord(text, place.end, place)) {
-        let info = infos.at(text, place.start, place.end);
-        if (info === undefined) {
-          const word = wordOf(text.slice(place.start, place.end));
-          if (word.length === 0) continue;
-          info = wordInfo(word);
-        }
-        out[count++] = info;
-      }
-      return count;
+      return infos.valuesOfText(text, out, infoOfRaw);
     },
     learnedOf: (title, summary, hidden) => {
       if (model === null) return null;

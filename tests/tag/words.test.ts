@@ -130,6 +130,49 @@ describe('WordTable: a word found from its place in a text, without making its s
   });
 });
 
+describe('WordTable.valuesOfText: the words of a text drawn and found in one pass (issue 15)', () => {
+  const pieces = ['a', 'É', 'é', 'Ÿ', 'ß', 'I', 'İ', 'Σ', '3', "'", '’', '.', ':', '·', ',', ';', '-', ' ', 'l', 's', 'Qu', '\u0301', '𝐀', '𝟏', '\ud835', 'ก', '中'];
+  let seed = 13;
+  const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const texts = [
+    ...readFileSync(`${FIXTURES}ai-news/items.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title: string; summary: string })
+      .map((item) => `${item.title}\n${item.summary}`),
+    ...Array.from({ length: 3000 }, () => Array.from({ length: 16 }, () => pieces[Math.floor(random() * pieces.length)]).join('')),
+  ];
+
+  it.each([16, 1])('gives the values of nextWord\'s places, as `at` or the word\'s string finds them (%i slots a lookup)', (probes) => {
+    const table = new WordTable<string>(probes);
+    const out: string[] = [];
+    for (const [index, text] of texts.entries()) {
+      // What the tagger did: each place read by `at`, else its word made and kept.
+      const expected: string[] = [];
+      const made: string[] = [];
+      for (const { raw, start, end } of rawWords(text)) {
+        const found = table.at(text, start, end);
+        if (found !== undefined) expected.push(found);
+        else {
+          made.push(raw);
+          const word = wordOf(raw);
+          if (word !== '') expected.push(table.get(word) ?? word);
+        }
+      }
+      const asked: string[] = [];
+      const count = table.valuesOfText(text, out, (raw) => {
+        asked.push(raw);
+        const word = wordOf(raw);
+        return word === '' ? undefined : (table.get(word) ?? word);
+      });
+      expect(out.slice(0, count)).toEqual(expected);
+      expect(asked).toEqual(made);
+      if (index % 2 === 0) for (const word of expected) if (table.get(word) === undefined) table.set(word, word);
+    }
+    expect(table.size).toBeGreaterThan(5_000);
+  });
+});
+
 describe('keys: stem first, then fold accents', () => {
   it.each([
     ['œ and æ become oe and ae', foldAccents('cœur æther'), 'coeur aether'],
