@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { categoryKey, foldAccents, keysOf, nextWord, segmentWords, splitWords, wordOf, WordTable, type WordPlace } from '../../src/tag/words.js';
+import { stemmer as stemEnglish } from '@orama/stemmers/english';
+import { stemWord } from '../../src/tag/stem.js';
 import { FIXTURES } from './helpers.js';
 
 describe('splitWords', () => {
@@ -208,6 +210,22 @@ describe('keys: stem first, then fold accents', () => {
     ['en', 'raise', 'raze'],
   ])('%s: "%s" keeps a key of its own, not the key of "%s"', (language, word, other) => {
     expect(keysOf(word, language)).not.toEqual(keysOf(other, language));
+  });
+
+  it('gives every word of the AI-news corpus the English key of the five British spellings tried on each word', () => {
+    // The patterns as they ran on every word before each was tried only on words holding its literal (issue 15).
+    const british: readonly (readonly [RegExp, string])[] = [
+      [/(?<=[a-z]{4})is(e|es|ed|er|ers|ing|ation|ations)$/u, 'iz$1'],
+      [/(?<=[a-z]{2})yse(s|d)?$/u, 'yze$1'],
+      [/^(licen|defen|offen|preten)ce(s|d)?$/u, '$1se$2'],
+      [/(?<=[a-z]{2})tre(s)?$/u, 'ter$1'],
+      [/(?<=[a-z]{3})our(s|ed|ing)?$/u, 'or$1'],
+    ];
+    const words = new Set(readFileSync(`${FIXTURES}ai-news/items.jsonl`, 'utf8').split('\n').flatMap((line) => splitWords(line)));
+    for (const word of ['analyse', 'analysed', 'centre', 'centres', 'colours', 'licences', 'offences', 'organisations', 'travelised']) words.add(word);
+    const differing = [...words].filter((word) => stemWord(word, 'en') !== stemEnglish(british.reduce((w, [pattern, to]) => w.replace(pattern, to), word)));
+    expect(differing).toEqual([]);
+    expect(words.size).toBeGreaterThan(5_000);
   });
 
   it('reduces category labels to letters and digits', () => {
