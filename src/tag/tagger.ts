@@ -65,32 +65,34 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
   const shared = new Set(taxonomy.sharedLanguages);
   const model = taxonomy.learned;
   const { infosOf, infosOfText, learnedOf } = createWordInfos(vocabularies, stemLanguages, model);
+  // The infos of the texts of the item being tagged, kept from one item to the next: a result of found is read
+  // before found runs again (issue 15: a title's and a summary's lists made for each item were 6 of 110 MB).
   const scratch: WordInfo[] = [];
+  const titleScratch: WordInfo[] = [];
+  const summaryScratch: WordInfo[] = [];
+  /** What the tagger finds in `input`; its lists are the tagger's own, valid until found runs again. */
   const found = (input: TagInput): Found => {
     const hits: Hit[] = [];
-    const fieldTexts: Record<(typeof TEXT_FIELDS)[number], string> = {
-      title: input.title,
-      summary: input.summary,
-      content: input.content ?? '',
-    };
-    const words: Record<'title' | 'summary', readonly string[]> = { title: [], summary: [] };
-    const modelWords: Record<'title' | 'summary', readonly WordInfo[]> = { title: [], summary: [] };
+    let titleInfos: readonly WordInfo[] = NO_INFOS;
+    let summaryInfos: readonly WordInfo[] = NO_INFOS;
     for (const field of TEXT_FIELDS) {
-      const text = fieldTexts[field];
+      const text = field === 'title' ? input.title : field === 'summary' ? input.summary : (input.content ?? '');
       if (text === '') continue;
-      // The content's infos are read here only, in a list kept for the next text (issue 15: a list grown
-      // word by word for each text of each item); the title's and summary's are kept by the result.
-      const count = infosOfText(text, scratch);
-      const infos = field === 'content' ? scratch : scratch.slice(0, count);
-      if (field !== 'content') words[field] = wordsOfInfos(infos);
+      // Each text's infos in a list kept for the next item (issue 15: a list grown word by word for each
+      // text of each item); the title's and summary's are read by the result, their words made only when
+      // asked (issue 15: two lists of words per item, most never read).
+      const infos = field === 'content' ? scratch : field === 'title' ? titleScratch : summaryScratch;
+      const count = infosOfText(text, infos);
+      if (field !== 'content') infos.length = count;
       findHits(vocabularies, slotOf, infos, count, text, field, hits);
-      if (model !== null && field !== 'content') modelWords[field] = infos;
+      if (field === 'title') titleInfos = infos;
+      else if (field === 'summary') summaryInfos = infos;
     }
-    const active = activeLanguages(input, hits, allowed, shared, fieldTexts);
+    const active = activeLanguages(input, hits, allowed, shared);
     const kept = active === null ? hits : hits.filter((h) => active.has(h.language));
-    const hidden = model === null ? null : hiddenFromLearned(model, taxonomy.themes.length, kept, words.title, words.summary);
-    const learned = learnedOf(modelWords.title, modelWords.summary, hidden);
-    return { hits: kept, learned, hidden, titleWords: words.title, summaryWords: words.summary, titleInfos: modelWords.title, summaryInfos: modelWords.summary };
+    const hidden = model === null ? null : hiddenFromLearned(model, taxonomy.themes.length, kept, titleInfos, summaryInfos);
+    const learned = learnedOf(titleInfos, summaryInfos, hidden);
+    return { hits: kept, learned, hidden, titleInfos, summaryInfos };
   };
   // A round-up's stories are tagged one by one too: a theme is kept when the item or one story earns it.
   const tagUnits = <T extends { readonly id: string; readonly score: number }>(input: TagInput, all: boolean, make: (account: ThemeAccount) => T): T[] => {
@@ -117,7 +119,7 @@ export function createTagger(taxonomy: Taxonomy, options?: { languages?: readonl
       const result = found(unit);
       const rules = taxonomy.themes.map(() => 0);
       for (const account of accounts(taxonomy, unit, { ...result, learned: null }, true, (a) => a)) rules[taxonomy.themes.findIndex((t) => t.id === account.id)] = account.rules;
-      return { rules, features: featuresOf(settings, result.titleWords, result.summaryWords) };
+      return { rules, features: featuresOf(settings, wordsOfInfos(result.titleInfos), wordsOfInfos(result.summaryInfos)) };
     }),
   );
   return tagger;
@@ -130,9 +132,7 @@ interface Found {
   readonly learned: readonly number[] | null;
   /** Per theme, the learned features its exclusions hid (hiddenFromLearned); null when none did. */
   readonly hidden: readonly (readonly string[])[] | null;
-  readonly titleWords: readonly string[];
-  readonly summaryWords: readonly string[];
-  /** The word infos of titleWords and summaryWords (empty without a learned model). */
+  /** The infos of the title's and the summary's words (splitWords'), in order: wordsOfInfos gives the words. */
   readonly titleInfos: readonly WordInfo[];
   readonly summaryInfos: readonly WordInfo[];
 }
@@ -142,12 +142,18 @@ interface Found {
  * summaryWords first, as featuresOf cuts it): the only words whose features an explanation can show.
  * A long title of numbers and links made a feature of each of its words for a theme tagged by "2025" alone.
  */
-function weightedWords(words: readonly string[], infos: readonly WordInfo[], limit: number | undefined): string[] {
-  const end = Math.min(words.length, limit ?? Infinity);
+function weightedWords(infos: readonly WordInfo[], limit: number | undefined): string[] {
+  const end = Math.min(infos.length, limit ?? Infinity);
   const out: string[] = [];
-  for (let i = 0; i < end; i++) if ((infos[i] as WordInfo | undefined)?.rows != null) out.push(words[i] as string);
+  for (let i = 0; i < end; i++) {
+    const info = infos[i] as WordInfo;
+    if (info.rows != null) out.push(info.word);
+  }
   return out;
 }
+
+/** The infos of a field without words, shared (never written). */
+const NO_INFOS: readonly WordInfo[] = [];
 
 /** The words whose infos these are, in order. */
 function wordsOfInfos(infos: readonly WordInfo[]): string[] {
@@ -219,8 +225,8 @@ function hiddenFromLearned(
   settings: FeatureSettings,
   themeCount: number,
   hits: readonly Hit[],
-  titleWords: readonly string[],
-  summaryWords: readonly string[],
+  titleInfos: readonly WordInfo[],
+  summaryInfos: readonly WordInfo[],
 ): (readonly string[])[] | null {
   let places: { title: Set<number>; summary: Set<number> }[] | null = null;
   for (const hit of hits) {
@@ -230,6 +236,8 @@ function hiddenFromLearned(
     for (let i = hit.start; i < hit.end; i++) at.add(i);
   }
   if (places === null) return null;
+  const titleWords = wordsOfInfos(titleInfos);
+  const summaryWords = wordsOfInfos(summaryInfos);
   return places.map((p) => (p.title.size === 0 && p.summary.size === 0 ? [] : featuresOnlyAt(settings, titleWords, summaryWords, p)));
 }
 
@@ -441,7 +449,6 @@ function activeLanguages(
   hits: readonly Hit[],
   allowed: readonly string[],
   shared: ReadonlySet<string>,
-  texts: Readonly<Record<string, string>>,
 ): Set<string> | null {
   const own = hits.filter((h) => !shared.has(h.language));
   if (own.length === 0) return null;
@@ -449,7 +456,7 @@ function activeLanguages(
   if (!own.some((h) => canMatter(h, terms, shared))) return null;
   let language = primaryLanguage(input.language);
   if (input.languageSettled !== true) {
-    const detected = detectLanguage(languageSample(texts['title'] ?? '', texts['summary'] ?? '', texts['content'] ?? ''), allowed);
+    const detected = detectLanguage(languageSample(input.title, input.summary, input.content ?? ''), allowed);
     if (detected !== null && detected.confident) language = detected.language;
   }
   if (language === null) return null;
@@ -667,8 +674,8 @@ function accounts<T>(taxonomy: Taxonomy, input: TagInput, found: Found, all: boo
     if (mixed !== null && taxonomy.learned !== null && (all || evidence.length === 0)) {
       const hidden = new Set(found.hidden?.[t] ?? []);
       const settings = taxonomy.learned;
-      const title = weightedWords(found.titleWords, found.titleInfos, undefined);
-      const summary = weightedWords(found.summaryWords, found.summaryInfos, settings.summaryWords);
+      const title = weightedWords(found.titleInfos, undefined);
+      const summary = weightedWords(found.summaryInfos, settings.summaryWords);
       const features = featureWords(settings, title, summary).filter((f) => !hidden.has(f.feature));
       words = topWords(taxonomy.learned, t, features, LEARNED_WORDS);
       if (tagged && evidence.length === 0) for (const w of words) evidence.push({ term: w.word, field: w.field });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { featuresOf, learnedProbabilities } from '../../src/tag/learned.js';
-import { createTagger, learnedProbabilitiesOfWords, type TagInput } from '../../src/tag/tagger.js';
+import { createTagger, learnedProbabilitiesOfWords, unitsOf, type TagInput } from '../../src/tag/tagger.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
 import { splitWords } from '../../src/tag/words.js';
 import { ROOT, THEMES_FILE } from './helpers.js';
@@ -183,6 +183,27 @@ describe('the word infos of the tagger', () => {
     }
     // Its words are known (the first call): the only string keys would be the places of its hits.
     expect(byString).toBe(0);
+  });
+
+  it('keeps the lists of an item\'s title and summary words from one item to the next, and its results apart', () => {
+    const roundUp: TagInput = { ...audited, title: 'EU adopts the GDPR fine rules; a new open source model; a jailbreak of chatbots', content: '' };
+    const first = [tagger.tag(audited), tagger.tag(roundUp), unitsOf(tagger, roundUp, taxonomy.learned ?? { languages: ['en'] })];
+    const { slice } = Array.prototype;
+    let sliced = 0;
+    Array.prototype.slice = function counted(this: unknown[], ...args: Parameters<typeof slice>) {
+      sliced += 1;
+      return slice.apply(this, args);
+    } as typeof slice;
+    try {
+      tagger.tag(audited);
+    } finally {
+      Array.prototype.slice = slice;
+    }
+    // A copy of each list of infos was made for each item: one for its title, one for its summary.
+    expect(sliced).toBe(0);
+    // Read before the next item replaces them: the same results, whatever was tagged in between.
+    expect([tagger.tag(audited), tagger.tag(roundUp), unitsOf(tagger, roundUp, taxonomy.learned ?? { languages: ['en'] })]).toEqual(first);
+    expect(tagger.tag(roundUp)).toEqual(createTagger(taxonomy).tag(roundUp));
   });
 
   it.each([
