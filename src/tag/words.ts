@@ -237,6 +237,11 @@ export class WordTable<V> {
       if (code >= 256 || code === APOSTROPHE) return undefined;
       hash = Math.imul(hash ^ (LATIN1_LOWER[code] as number), 0x01000193);
     }
+    return this.probe(hash, text, start, end);
+  }
+
+  /** The value of the plain Latin-1 word `text.slice(start, end)`, whose characters' unfinished hash is `hash`. */
+  private probe(hash: number, text: string, start: number, end: number): V | undefined {
     let slot = finish(hash) & this.mask;
     const length = end - start;
     for (let probe = 0; probe < this.probes; probe++) {
@@ -255,6 +260,58 @@ export class WordTable<V> {
       slot = (slot + 1) & this.mask;
     }
     return undefined;
+  }
+
+  /**
+   * The values of the words of `text` (nextWord's places, in order), written to `out` from its start
+   * (what it held after them is left): their number. A word is found by its place as `at` finds it,
+   * else `make` is given its raw string (wordOf's to read; undefined: no word, as for an elision alone).
+   * One pass over the text's characters draws the words and hashes them (issue 15: nextWord, then `at`,
+   * read each character twice, a quarter of a first import's tagging); `make` runs for words not kept.
+   */
+  valuesOfText(text: string, out: V[], make: (raw: string) => V | undefined): number {
+    const length = text.length;
+    let count = 0;
+    let index = 0;
+    while (index < length) {
+      let code = text.charCodeAt(index);
+      let kind = code < 256 ? (LATIN1_KINDS[code] as number) : kindAt(text, index);
+      if (kind === NONE) {
+        index += 1;
+        continue;
+      }
+      // nextWord's loop, hashing each character of the word as `at` does; plain: Latin-1, no apostrophe.
+      const start = index;
+      let hash = this.seed;
+      let plain = true;
+      let last = kind;
+      for (;;) {
+        while (kind !== NONE) {
+          last = kind;
+          if (code < 256 && code !== APOSTROPHE) hash = Math.imul(hash ^ (LATIN1_LOWER[code] as number), 0x01000193);
+          else plain = false;
+          index += code >= 0xd800 && code <= 0xdbff && index + 1 < length && isLowSurrogate(text.charCodeAt(index + 1)) ? 2 : 1;
+          if (index < length) {
+            code = text.charCodeAt(index);
+            kind = code < 256 ? (LATIN1_KINDS[code] as number) : kindAt(text, index);
+          } else kind = NONE;
+        }
+        if (index + 1 >= length) break;
+        const joiner = code;
+        const next = kindAt(text, index + 1);
+        const joinsLetters = (last === LETTER || last === MARK) && next === LETTER && (joiner === APOSTROPHE || joiner === RIGHT_QUOTE || joiner === 0x2e || joiner === 0x3a || joiner === 0xb7);
+        const joinsDigits = last === DIGIT && next === DIGIT && (joiner === 0x2e || joiner === 0x2c || joiner === 0x3b || joiner === APOSTROPHE || joiner === RIGHT_QUOTE);
+        if (!joinsLetters && !joinsDigits) break;
+        if (joiner < 256 && joiner !== APOSTROPHE) hash = Math.imul(hash ^ (LATIN1_LOWER[joiner] as number), 0x01000193);
+        else plain = false;
+        index += 1;
+        code = text.charCodeAt(index);
+        kind = next;
+      }
+      const value = (plain ? this.probe(hash, text, start, index) : undefined) ?? make(text.slice(start, index));
+      if (value !== undefined) out[count++] = value;
+    }
+    return count;
   }
 
   private hashOf(word: string): number {

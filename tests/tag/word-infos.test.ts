@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { featuresOf, learnedProbabilities } from '../../src/tag/learned.js';
-import { createTagger, learnedProbabilitiesOfWords, type TagInput } from '../../src/tag/tagger.js';
+import { createTagger, learnedProbabilitiesOfWords, unitsOf, type TagInput } from '../../src/tag/tagger.js';
 import { loadTaxonomy } from '../../src/tag/taxonomy.js';
 import { splitWords } from '../../src/tag/words.js';
 import { ROOT, THEMES_FILE } from './helpers.js';
@@ -133,5 +133,87 @@ describe('the word infos of the tagger', () => {
     }
     // One for the exclusions and at most two to settle the language; a filter per theme made six more.
     expect(filtered).toBeLessThan(taxonomy.themes.length);
+  });
+
+  // Issue 15: each Array.prototype.sort call made its own work lists (a term's weights, doubles, went one
+  // by one to a comparator), and each place asked of the placed hits made a string key: together a sixth
+  // of a first import's tagging allocations.
+  const audited: TagInput = {
+    title: 'Open-source model audited for GDPR compliance',
+    summary: 'The open source weights and the personal data they were trained on, reviewed by the regulator under the GDPR.',
+    content: 'Open source models and open weights: the GDPR applies to personal data, the regulator said, and the open source licence too.',
+    categories: [],
+    language: 'en',
+    languageSettled: true,
+  };
+
+  it('scores and orders a few hits of a theme without a sort call', () => {
+    // "gdpr" twice for privacy and for regulation: their hits and its weights were sorted. Its content left out,
+    // the item holds fewer hits than are ordered in place (more are sorted by Array.prototype.sort).
+    const few: TagInput = { ...audited, content: '' };
+    expect(tagger.tag(few).length).toBeGreaterThan(0);
+    const { sort } = Array.prototype;
+    let sorted = 0;
+    Array.prototype.sort = function counted(this: unknown[], ...args: Parameters<typeof sort>) {
+      // A list of hits or of a term's weights (the learned part's words, shown for a theme no rule found, are sorted).
+      const first = this[0];
+      if (typeof first === 'number' || (typeof first === 'object' && first !== null && 'start' in first)) sorted += 1;
+      return sort.apply(this, args);
+    } as typeof sort;
+    try {
+      tagger.tag(few);
+    } finally {
+      Array.prototype.sort = sort;
+    }
+    expect(sorted).toBe(0);
+  });
+
+  it('finds the placed hits of an item by numbers, not by a string made for each place', () => {
+    tagger.tag(audited);
+    const { get } = Map.prototype;
+    let byString = 0;
+    Map.prototype.get = function counted(this: Map<unknown, unknown>, key: unknown) {
+      if (typeof key === 'string') byString += 1;
+      return get.call(this, key);
+    };
+    try {
+      tagger.tag(audited);
+    } finally {
+      Map.prototype.get = get;
+    }
+    // Its words are known (the first call): the only string keys would be the places of its hits.
+    expect(byString).toBe(0);
+  });
+
+  it('keeps the lists of an item\'s title and summary words from one item to the next, and its results apart', () => {
+    const roundUp: TagInput = { ...audited, title: 'EU adopts the GDPR fine rules; a new open source model; a jailbreak of chatbots', content: '' };
+    const first = [tagger.tag(audited), tagger.tag(roundUp), unitsOf(tagger, roundUp, taxonomy.learned ?? { languages: ['en'] })];
+    const { slice } = Array.prototype;
+    let sliced = 0;
+    Array.prototype.slice = function counted(this: unknown[], ...args: Parameters<typeof slice>) {
+      sliced += 1;
+      return slice.apply(this, args);
+    } as typeof slice;
+    try {
+      tagger.tag(audited);
+    } finally {
+      Array.prototype.slice = slice;
+    }
+    // A copy of each list of infos was made for each item: one for its title, one for its summary.
+    expect(sliced).toBe(0);
+    // Read before the next item replaces them: the same results, whatever was tagged in between.
+    expect([tagger.tag(audited), tagger.tag(roundUp), unitsOf(tagger, roundUp, taxonomy.learned ?? { languages: ['en'] })]).toEqual(first);
+    expect(tagger.tag(roundUp)).toEqual(createTagger(taxonomy).tag(roundUp));
+  });
+
+  it.each([
+    ['a term named three times', 3],
+    ['a term named forty times, more than are scored in place', 40],
+  ])('scores %s as its three best places, the second halved, the third quartered', (_name, times) => {
+    const content = Array.from({ length: times }, () => 'The GDPR applies here.').join(' ');
+    const input: TagInput = { title: 'A note', summary: '', content, categories: [], language: 'en', languageSettled: true };
+    const three: TagInput = { ...input, content: Array.from({ length: 3 }, () => 'The GDPR applies here.').join(' ') };
+    const explain = (item: TagInput) => tagger.tag(item).map((m) => [m.id, m.score]);
+    expect(explain(input)).toEqual(explain(three));
   });
 });

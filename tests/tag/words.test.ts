@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { categoryKey, foldAccents, keysOf, nextWord, segmentWords, splitWords, wordOf, WordTable, type WordPlace } from '../../src/tag/words.js';
+import { stemmer as stemEnglish } from '@orama/stemmers/english';
+import { stemWord } from '../../src/tag/stem.js';
 import { FIXTURES } from './helpers.js';
 
 describe('splitWords', () => {
@@ -130,6 +132,49 @@ describe('WordTable: a word found from its place in a text, without making its s
   });
 });
 
+describe('WordTable.valuesOfText: the words of a text drawn and found in one pass (issue 15)', () => {
+  const pieces = ['a', 'É', 'é', 'Ÿ', 'ß', 'I', 'İ', 'Σ', '3', "'", '’', '.', ':', '·', ',', ';', '-', ' ', 'l', 's', 'Qu', '\u0301', '𝐀', '𝟏', '\ud835', 'ก', '中'];
+  let seed = 13;
+  const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const texts = [
+    ...readFileSync(`${FIXTURES}ai-news/items.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title: string; summary: string })
+      .map((item) => `${item.title}\n${item.summary}`),
+    ...Array.from({ length: 3000 }, () => Array.from({ length: 16 }, () => pieces[Math.floor(random() * pieces.length)]).join('')),
+  ];
+
+  it.each([16, 1])('gives the values of nextWord\'s places, as `at` or the word\'s string finds them (%i slots a lookup)', (probes) => {
+    const table = new WordTable<string>(probes);
+    const out: string[] = [];
+    for (const [index, text] of texts.entries()) {
+      // What the tagger did: each place read by `at`, else its word made and kept.
+      const expected: string[] = [];
+      const made: string[] = [];
+      for (const { raw, start, end } of rawWords(text)) {
+        const found = table.at(text, start, end);
+        if (found !== undefined) expected.push(found);
+        else {
+          made.push(raw);
+          const word = wordOf(raw);
+          if (word !== '') expected.push(table.get(word) ?? word);
+        }
+      }
+      const asked: string[] = [];
+      const count = table.valuesOfText(text, out, (raw) => {
+        asked.push(raw);
+        const word = wordOf(raw);
+        return word === '' ? undefined : (table.get(word) ?? word);
+      });
+      expect(out.slice(0, count)).toEqual(expected);
+      expect(asked).toEqual(made);
+      if (index % 2 === 0) for (const word of expected) if (table.get(word) === undefined) table.set(word, word);
+    }
+    expect(table.size).toBeGreaterThan(5_000);
+  });
+});
+
 describe('keys: stem first, then fold accents', () => {
   it.each([
     ['œ and æ become oe and ae', foldAccents('cœur æther'), 'coeur aether'],
@@ -165,6 +210,22 @@ describe('keys: stem first, then fold accents', () => {
     ['en', 'raise', 'raze'],
   ])('%s: "%s" keeps a key of its own, not the key of "%s"', (language, word, other) => {
     expect(keysOf(word, language)).not.toEqual(keysOf(other, language));
+  });
+
+  it('gives every word of the AI-news corpus the English key of the five British spellings tried on each word', () => {
+    // The patterns as they ran on every word before each was tried only on words holding its literal (issue 15).
+    const british: readonly (readonly [RegExp, string])[] = [
+      [/(?<=[a-z]{4})is(e|es|ed|er|ers|ing|ation|ations)$/u, 'iz$1'],
+      [/(?<=[a-z]{2})yse(s|d)?$/u, 'yze$1'],
+      [/^(licen|defen|offen|preten)ce(s|d)?$/u, '$1se$2'],
+      [/(?<=[a-z]{2})tre(s)?$/u, 'ter$1'],
+      [/(?<=[a-z]{3})our(s|ed|ing)?$/u, 'or$1'],
+    ];
+    const words = new Set(readFileSync(`${FIXTURES}ai-news/items.jsonl`, 'utf8').split('\n').flatMap((line) => splitWords(line)));
+    for (const word of ['analyse', 'analysed', 'centre', 'centres', 'colours', 'licences', 'offences', 'organisations', 'travelised']) words.add(word);
+    const differing = [...words].filter((word) => stemWord(word, 'en') !== stemEnglish(british.reduce((w, [pattern, to]) => w.replace(pattern, to), word)));
+    expect(differing).toEqual([]);
+    expect(words.size).toBeGreaterThan(5_000);
   });
 
   it('reduces category labels to letters and digits', () => {
