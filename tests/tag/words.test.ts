@@ -83,11 +83,11 @@ function rawWords(text: string): { raw: string; start: number; end: number }[] {
   return out;
 }
 
-describe('WordTable: a word found from its place in a text, without making its string (issue 15)', () => {
-  const pieces = ['a', 'É', 'é', 'Ÿ', 'ÿ', 'ß', 'µ', 'I', 'İ', 'Σ', '3', "'", '’', '.', ' ', 'l', 's', 'T', 'Qu', '\u0301', '𝐀'];
-  let seed = 7;
-  const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  const texts = [
+/** The labelled items' titles and summaries, then 3,000 texts of 16 pieces drawn from `pieces` (a fixed seed). */
+function corpusAndMadeUpTexts(pieces: readonly string[], seed: number): string[] {
+  let state = seed;
+  const random = (): number => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return [
     ...readFileSync(`${FIXTURES}ai-news/items.jsonl`, 'utf8')
       .trim()
       .split('\n')
@@ -95,6 +95,10 @@ describe('WordTable: a word found from its place in a text, without making its s
       .map((item) => `${item.title}\n${item.summary}`),
     ...Array.from({ length: 3000 }, () => Array.from({ length: 16 }, () => pieces[Math.floor(random() * pieces.length)]).join('')),
   ];
+}
+
+describe('WordTable: a word found from its place in a text, without making its string (issue 15)', () => {
+  const texts = corpusAndMadeUpTexts(['a', 'É', 'é', 'Ÿ', 'ÿ', 'ß', 'µ', 'I', 'İ', 'Σ', '3', "'", '’', '.', ' ', 'l', 's', 'T', 'Qu', '\u0301', '𝐀'], 7);
 
   it('splitWords\' words are wordOf of nextWord\'s places', () => {
     const differing = texts.filter((text) => JSON.stringify(rawWords(text).flatMap(({ raw }) => (wordOf(raw) === '' ? [] : [wordOf(raw)]))) !== JSON.stringify(splitWords(text)));
@@ -133,17 +137,7 @@ describe('WordTable: a word found from its place in a text, without making its s
 });
 
 describe('WordTable.valuesOfText: the words of a text drawn and found in one pass (issue 15)', () => {
-  const pieces = ['a', 'É', 'é', 'Ÿ', 'ß', 'I', 'İ', 'Σ', '3', "'", '’', '.', ':', '·', ',', ';', '-', ' ', 'l', 's', 'Qu', '\u0301', '𝐀', '𝟏', '\ud835', 'ก', '中'];
-  let seed = 13;
-  const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  const texts = [
-    ...readFileSync(`${FIXTURES}ai-news/items.jsonl`, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { title: string; summary: string })
-      .map((item) => `${item.title}\n${item.summary}`),
-    ...Array.from({ length: 3000 }, () => Array.from({ length: 16 }, () => pieces[Math.floor(random() * pieces.length)]).join('')),
-  ];
+  const texts = corpusAndMadeUpTexts(['a', 'É', 'é', 'Ÿ', 'ß', 'I', 'İ', 'Σ', '3', "'", '’', '.', ':', '·', ',', ';', '-', ' ', 'l', 's', 'Qu', '\u0301', '𝐀', '𝟏', '\ud835', 'ก', '中'], 13);
 
   it.each([16, 1])('gives the values of nextWord\'s places, as `at` or the word\'s string finds them (%i slots a lookup)', (probes) => {
     const table = new WordTable<string>(probes);
