@@ -119,11 +119,8 @@ export function nextWord(text: string, from: number, place: WordPlace): boolean 
         kind = index < length ? kindAt(text, index) : NONE;
       }
       if (index + 1 >= length) break;
-      const joiner = text.charCodeAt(index);
       const next = kindAt(text, index + 1);
-      const joinsLetters = (last === LETTER || last === MARK) && next === LETTER && (joiner === APOSTROPHE || joiner === RIGHT_QUOTE || joiner === 0x2e || joiner === 0x3a || joiner === 0xb7);
-      const joinsDigits = last === DIGIT && next === DIGIT && (joiner === 0x2e || joiner === 0x2c || joiner === 0x3b || joiner === APOSTROPHE || joiner === RIGHT_QUOTE);
-      if (!joinsLetters && !joinsDigits) break;
+      if (!joins(last, text.charCodeAt(index), next)) break;
       index += 1;
       kind = next;
     }
@@ -134,6 +131,17 @@ export function nextWord(text: string, from: number, place: WordPlace): boolean 
   place.start = length;
   place.end = length;
   return false;
+}
+
+/**
+ * Whether `joiner`, between a word character of kind `last` and one of kind `next`, joins them into one word:
+ * an apostrophe (straight or curly), a period, a colon or a middle dot between letters ("l'IA", "l·l"),
+ * a period, comma, semicolon or apostrophe between digits ("3.5", "1,000"). nextWord and
+ * WordTable.valuesOfText both read words by it.
+ */
+function joins(last: number, joiner: number, next: number): boolean {
+  if ((last === LETTER || last === MARK) && next === LETTER) return joiner === APOSTROPHE || joiner === RIGHT_QUOTE || joiner === 0x2e || joiner === 0x3a || joiner === 0xb7;
+  return last === DIGIT && next === DIGIT && (joiner === 0x2e || joiner === 0x2c || joiner === 0x3b || joiner === APOSTROPHE || joiner === RIGHT_QUOTE);
 }
 
 function isLowSurrogate(code: number): boolean {
@@ -299,9 +307,7 @@ export class WordTable<V> {
         if (index + 1 >= length) break;
         const joiner = code;
         const next = kindAt(text, index + 1);
-        const joinsLetters = (last === LETTER || last === MARK) && next === LETTER && (joiner === APOSTROPHE || joiner === RIGHT_QUOTE || joiner === 0x2e || joiner === 0x3a || joiner === 0xb7);
-        const joinsDigits = last === DIGIT && next === DIGIT && (joiner === 0x2e || joiner === 0x2c || joiner === 0x3b || joiner === APOSTROPHE || joiner === RIGHT_QUOTE);
-        if (!joinsLetters && !joinsDigits) break;
+        if (!joins(last, joiner, next)) break;
         if (joiner < 256 && joiner !== APOSTROPHE) hash = Math.imul(hash ^ (LATIN1_LOWER[joiner] as number), 0x01000193);
         else plain = false;
         index += 1;
